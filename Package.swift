@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// Lyra: a native AutoML pipeline in Swift, scripted in Lua 5.4.
+// Layers point down only (see DESIGN.md §1): lyra → LyraLua → LyraPipeline → LyraSearch/LyraNets/LyraONNX/LyraData
+// → LyraSpace/LyraNN → LyraTensor → C shims.
+import PackageDescription
+
+/// Release builds trade bounds checks in kernels for speed; debug builds keep them.
+let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+  name: "Lyra",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "lyra", targets: ["lyra"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // C shims. Debian's headers are included by absolute include path (<lua5.4/lua.h>), so no pkg-config flags leak upward.
+    .target(name: "CRuntime", path: "Sources/CRuntime"),
+    .target(name: "CLua", dependencies: ["CRuntime"], path: "Sources/CLua",
+            linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("m"), .linkedLibrary("dl")]),
+    .target(name: "CBLAS", path: "Sources/CBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+    .target(name: "CReadline", dependencies: ["CRuntime"], path: "Sources/CReadline",
+            linkerSettings: [.linkedLibrary("readline")]),
+
+    // Swift layers.
+    .target(name: "LyraTensor", dependencies: ["CBLAS", "CRuntime"], swiftSettings: fast),
+    .target(name: "LyraNN", dependencies: ["LyraTensor"], swiftSettings: fast),
+    .target(name: "LyraData", dependencies: ["LyraTensor"], swiftSettings: fast),
+    .target(name: "LyraSpace", dependencies: []),
+    .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
+    .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace"]),
+    .target(name: "LyraONNX", dependencies: ["LyraNN"]),
+    .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX"]),
+    .target(name: "LyraLua", dependencies: ["CLua", "CReadline", "CRuntime", "LyraPipeline"]),
+    .executableTarget(name: "lyra", dependencies: [
+      "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
+    // Tests.
+    .target(name: "CPty", path: "Tests/CPty", linkerSettings: [.linkedLibrary("util")]),
+    .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua"]),
+    .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

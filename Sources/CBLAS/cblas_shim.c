@@ -1,0 +1,2 @@
+#include "CBLAS.h"
+int lyra_cblas_available(void) { return 1; }

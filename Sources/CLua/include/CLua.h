@@ -1,0 +1,103 @@
+/* CLua: the only door between Swift and Lua 5.4 (Debian's liblua5.4).
+ *
+ * Swift cannot see Lua's macros and must never be unwound by a Lua error (a
+ * longjmp). So this header gives
+ *   - inline wrappers for the API macros (stack effects noted as in the manual),
+ *   - the closure trampoline: a Swift function reports an error by returning
+ *     LYRA_LUA_ERROR with the error value on top; the C trampoline raises it only
+ *     after the Swift frame has returned,
+ *   - protected helpers for API calls that can raise (tags `e`/`v`), each run
+ *     under lua_pcall and returning a status code instead,
+ *   - the interrupt hook armed by SIGINT.
+ * Calls tagged `m` (memory errors only) are used directly; running out of memory
+ * inside the interpreter is treated like running out of memory anywhere else. */
+#ifndef LYRA_CLUA_H
+#define LYRA_CLUA_H
+
+#include <stddef.h>
+#include <lua5.4/lua.h>
+#include <lua5.4/lauxlib.h>
+#include <lua5.4/lualib.h>
+
+/* ---- Return codes of Swift functions called through the trampoline. ---- */
+/* Error value on top; the trampoline prefixes "chunk:line:" when it is a string. */
+#define LYRA_LUA_ERROR (-1)
+/* Error value on top; raised as is (no position prefix). */
+#define LYRA_LUA_ERROR_RAW (-2)
+
+/* ---- Macro wrappers. ---- */
+static inline int lyra_registryindex(void) { return LUA_REGISTRYINDEX; }       /* pseudo-index */
+static inline int lyra_upvalueindex(int i) { return lua_upvalueindex(i); }     /* pseudo-index */
+static inline void lyra_pop(lua_State *L, int n) { lua_pop(L, n); }             /* [-n,+0,-] */
+static inline void lyra_newtable(lua_State *L) { lua_newtable(L); }              /* [-0,+1,m] */
+static inline const char *lyra_tolstring(lua_State *L, int i, size_t *len) {   /* [-0,+0,m] */
+  return lua_tolstring(L, i, len);
+}
+static inline lua_Number lyra_tonumber(lua_State *L, int i, int *isnum) { return lua_tonumberx(L, i, isnum); }
+static inline lua_Integer lyra_tointeger(lua_State *L, int i, int *isnum) { return lua_tointegerx(L, i, isnum); }
+static inline void lyra_insert(lua_State *L, int i) { lua_insert(L, i); }       /* [-1,+1,-] */
+static inline void lyra_remove(lua_State *L, int i) { lua_remove(L, i); }       /* [-1,+0,-] */
+static inline void lyra_replace(lua_State *L, int i) { lua_replace(L, i); }     /* [-1,+0,-] */
+static inline int lyra_isnoneornil(lua_State *L, int i) { return lua_type(L, i) <= 0; }
+static inline void lyra_pushglobaltable(lua_State *L) { lua_pushglobaltable(L); } /* [-0,+1,-] */
+static inline int lyra_absindex(lua_State *L, int i) { return lua_absindex(L, i); }
+
+/* ---- States. ---- */
+/* A new state with a panic handler that prints before aborting; NULL if no memory. */
+lua_State *lyra_newstate(void);
+/* Opens the standard libraries under protection. [-0,+0,-]; returns a status, message on top if not OK. */
+int lyra_openlibs(lua_State *L);
+
+/* ---- Protected calls. ---- */
+/* lua_pcall with a traceback message handler. [-(nargs+1),+(nresults|1),-]
+ * On error the message (with traceback) is on top and the status is returned. */
+int lyra_pcall(lua_State *L, int nargs, int nresults);
+/* Loads a text chunk (never bytecode). [-0,+1,-]: the function or an error message. */
+int lyra_loadtext(lua_State *L, const char *buf, size_t len, const char *chunkname);
+/* luaL_tolstring under protection (calls __tostring/__name). [-0,+1,-]: the string, or the error message. */
+int lyra_ptostring(lua_State *L, int idx);
+/* t[k] with metamethods, t at idx, key on top. [-1,+1,-]: value or error message. */
+int lyra_pgettable(lua_State *L, int idx);
+/* t[k] = v with metamethods, t at idx, k and v on top. [-2,+(0|1),-]: error message on failure. */
+int lyra_psettable(lua_State *L, int idx);
+
+/* ---- Swift closures and objects. ---- */
+/* The function Swift gives to run a Swift closure: gets the state and the box
+ * pointer stored with the closure; returns nresults or LYRA_LUA_ERROR[_RAW]. */
+typedef int (*lyra_swift_dispatch)(lua_State *L, void *box);
+/* Releases one retained Swift object (an Unmanaged pointer). */
+typedef void (*lyra_swift_release)(void *object);
+/* Must be called once before any closure or object is pushed. */
+void lyra_set_swift_hooks(lyra_swift_dispatch dispatch, lyra_swift_release release);
+
+/* Pushes a C closure that runs box through the dispatcher; box is a retained Swift
+ * object released when the closure is collected. nup values on the stack become
+ * upvalues 2..nup+1. [-nup,+1,m] */
+void lyra_pushswiftclosure(lua_State *L, void *box, int nup);
+/* Pushes a full userdata holding a retained Swift object, with metatable tname
+ * (created by lyra_newclass). [-0,+1,m] */
+void lyra_pushobject(lua_State *L, void *object, const char *tname);
+/* The retained object of a Lyra userdata at idx, or NULL (any other value, or already freed). [-0,+0,-] */
+void *lyra_toobject(lua_State *L, int idx);
+/* Releases the object of a Lyra userdata now (t:free(), __gc, __close). [-0,+0,-] */
+void lyra_freeobject(lua_State *L, int idx);
+/* Creates (or fetches) the metatable tname: __name, __gc, __close, and a marker so
+ * lyra_toobject recognises it. [-0,+1,m]; returns 1 if it was new. */
+int lyra_newclass(lua_State *L, const char *tname);
+
+/* Tells the collector about size bytes of native memory now owned by a userdata,
+ * so scripts never need collectgarbage(). [-0,+0,-] */
+void lyra_report_native_bytes(lua_State *L, size_t size);
+/* Full collection. [-0,+0,-] */
+void lyra_gc_collect(lua_State *L);
+/* Kilobytes in use by Lua. */
+int lyra_gc_count_kb(lua_State *L);
+
+/* ---- Interrupts (Ctrl-C). ---- */
+/* Makes L the state a SIGINT stops (NULL: none). The handler arms a hook that
+ * raises "interrupted!" at the next Lua instruction, call or return. */
+void lyra_set_interrupt_target(lua_State *L);
+/* Removes an armed stop hook. [-0,+0,-] */
+void lyra_disarm_interrupt(lua_State *L);
+
+#endif

@@ -1,0 +1,100 @@
+/* readline glue for the REPL (see CReadline.h). */
+#include "CReadline.h"
+#include "CRuntime.h"
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <readline/readline.h>
+#include <readline/history.h>
+
+static lyra_rl_completer swift_completer = NULL;
+static char *got_line = NULL;
+static int got_done = 0;
+
+static char **attempted_completion(const char *text, int start, int end) {
+  (void)end;
+  if (!swift_completer) return NULL;
+  char *before = strndup(rl_line_buffer, (size_t)rl_point);
+  char **m = swift_completer(before ? before : "", text);
+  free(before);
+  (void)start;
+  if (m) rl_attempted_completion_over = 1; /* no file names outside strings */
+  return m;
+}
+
+void lyra_rl_init(const char *name, lyra_rl_completer completer) {
+  rl_readline_name = name;
+  swift_completer = completer;
+  rl_attempted_completion_function = attempted_completion;
+  /* Keep '.' and ':' inside words so "x:si<TAB>" completes methods. */
+  rl_basic_word_break_characters = " \t\n\"\\'><=;+-*/%^~#{}()[],";
+  rl_completer_quote_characters = "\"'";
+  rl_completion_append_character = '\0';
+  rl_catch_signals = 0; /* Lyra's handler owns SIGINT */
+  rl_catch_sigwinch = 1;
+}
+
+static void on_line(char *line) {
+  got_line = line;
+  got_done = 1;
+  rl_callback_handler_remove();
+}
+
+char *lyra_rl_readline(const char *prompt, int *status) {
+  *status = 0;
+  got_line = NULL;
+  got_done = 0;
+  rl_callback_handler_install(prompt, on_line);
+  while (!got_done) {
+    struct pollfd p;
+    p.fd = fileno(rl_instream ? rl_instream : stdin);
+    p.events = POLLIN;
+    p.revents = 0;
+    int r = poll(&p, 1, -1);
+    if (r < 0 && errno != EINTR) { /* input gone */
+      rl_callback_handler_remove();
+      return NULL;
+    }
+    if (lyra_interrupt_requested()) {
+      lyra_interrupt_clear();
+      rl_callback_sigcleanup();
+      rl_replace_line("", 0);
+      rl_point = rl_end = 0;
+      rl_callback_handler_remove();
+      fputs("^C\n", rl_outstream ? rl_outstream : stdout);
+      fflush(rl_outstream ? rl_outstream : stdout);
+      *status = 1;
+      return NULL;
+    }
+    if (r > 0) rl_callback_read_char();
+  }
+  return got_line;
+}
+
+void lyra_rl_history_setup(int max_entries) {
+  using_history();
+  stifle_history(max_entries);
+  history_write_timestamps = 1;   /* a timestamp line marks where each entry starts ... */
+  history_multiline_entries = 1;  /* ... so an entry spanning lines reads back as one */
+}
+
+int lyra_rl_history_read(const char *path) { return read_history(path); }
+
+void lyra_rl_history_add(const char *line) {
+  HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+  if (last && last->line && strcmp(last->line, line) == 0) return; /* no consecutive duplicates */
+  add_history(line);
+}
+
+int lyra_rl_history_write(const char *path) { return write_history(path); }
+
+const char *lyra_rl_history_last(void) {
+  HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+  return last ? last->line : NULL;
+}
+
+char **lyra_rl_alloc_matches(int count) { return (char **)calloc((size_t)count + 1, sizeof(char *)); }
+
+void lyra_rl_no_fallback(void) { rl_attempted_completion_over = 1; }

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import LyraLua
+
+/// `lyra`: the REPL, the script runner and (in later issues) the pipeline commands.
+@main
+struct Lyra: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lyra",
+    abstract: "A native AutoML pipeline scripted in Lua 5.4.",
+    discussion: """
+      lyra                      start the REPL (on a terminal; piped input runs without prompts)
+      lyra FILE.lua [ARGS...]   run a script (ARGS in `arg` and `...`)
+      lyra -e STMT | -l MOD | -i
+      lyra run FILE.lua         run a pipeline script
+      """,
+    version: LyraVersion.string,
+    subcommands: [Exec.self, Run.self],
+    defaultSubcommand: Exec.self
+  )
+}
+
+enum LyraVersion {
+  static let string = "lyra 0.1.0 (Lua 5.4)"
+}
