@@ -22,13 +22,15 @@ let package = Package(
     .target(name: "CLua", dependencies: ["CRuntime"], path: "Sources/CLua",
             linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("m"), .linkedLibrary("dl")]),
     .target(name: "CBLAS", path: "Sources/CBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+    .target(name: "CZlib", path: "Sources/CZlib", linkerSettings: [.linkedLibrary("z")]),
     .target(name: "CReadline", dependencies: ["CRuntime"], path: "Sources/CReadline",
             linkerSettings: [.linkedLibrary("readline")]),
 
     // Swift layers.
-    .target(name: "LyraTensor", dependencies: ["CBLAS", "CRuntime"], swiftSettings: fast),
+    .target(name: "LyraKernels", dependencies: ["CBLAS", "CRuntime"], swiftSettings: fast),
+    .target(name: "LyraTensor", dependencies: ["LyraKernels", "CBLAS", "CRuntime"], swiftSettings: fast),
     .target(name: "LyraNN", dependencies: ["LyraTensor"], swiftSettings: fast),
-    .target(name: "LyraData", dependencies: ["LyraTensor"], swiftSettings: fast),
+    .target(name: "LyraData", dependencies: ["LyraKernels", "CZlib", "CRuntime"], swiftSettings: fast),
     .target(name: "LyraSpace", dependencies: []),
     .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
     .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace"]),
@@ -41,6 +43,9 @@ let package = Package(
 
     // Tests.
     .target(name: "CPty", path: "Tests/CPty", linkerSettings: [.linkedLibrary("util")]),
+    .testTarget(name: "LyraKernelsTests", dependencies: ["LyraKernels"]),
+    .testTarget(name: "LyraTensorTests", dependencies: ["LyraTensor"]),
+    .testTarget(name: "LyraDataTests", dependencies: ["LyraData"]),
     .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua"]),
     .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),
   ],

@@ -1,0 +1,2 @@
+#include "CZlib.h"
+int lyra_zlib_available(void) { return 1; }
