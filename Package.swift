@@ -46,7 +46,7 @@ let package = Package(
     .testTarget(name: "LyraKernelsTests", dependencies: ["LyraKernels"]),
     .testTarget(name: "LyraTensorTests", dependencies: ["LyraTensor"]),
     .testTarget(name: "LyraDataTests", dependencies: ["LyraData"]),
-    .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua"]),
+    .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua", "CRuntime"]),
     .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),
   ],
   swiftLanguageModes: [.v5]

@@ -76,7 +76,8 @@ char *lyra_rl_readline(const char *prompt, int *status) {
 void lyra_rl_history_setup(int max_entries) {
   using_history();
   stifle_history(max_entries);
-  history_write_timestamps = 1;   /* a timestamp line marks where each entry starts ... */
+  history_comment_char = '#';      /* timestamps are written as "#<seconds>" lines ... */
+  history_write_timestamps = 1;   /* ... and mark where each entry starts ... */
   history_multiline_entries = 1;  /* ... so an entry spanning lines reads back as one */
 }
 

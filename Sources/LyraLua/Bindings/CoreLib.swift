@@ -51,6 +51,19 @@ enum CoreLib {
       return 1
     }
 
+    state.register("lyra.sleep", help: """
+      lyra.sleep(seconds)
+      Waits; Ctrl-C ends the wait with an "interrupted!" error.
+      """) { call in
+      let seconds = try call.number(1)
+      let end = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, seconds) * 1e9)
+      while DispatchTime.now().uptimeNanoseconds < end {
+        try Interruption.check() // a native loop polls the Ctrl-C flag
+        usleep(10_000)
+      }
+      return 0
+    }
+
     state.register("lyra.memory", help: """
       lyra.memory() -> kilobytes
       Memory used by the Lua interpreter, in KiB.

@@ -1,0 +1,131 @@
+import Foundation
+import XCTest
+
+/// The REPL driven through a real pseudo-terminal.
+final class ReplTests: XCTestCase {
+  var history: String!
+
+  override func setUp() {
+    history = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-hist-\(getpid())-\(name.hashValue)").path
+    try? FileManager.default.removeItem(atPath: history)
+  }
+
+  override func tearDown() { try? FileManager.default.removeItem(atPath: history) }
+
+  func start() throws -> PtySession {
+    let s = try PtySession(environment: ["LYRA_HISTORY": history])
+    s.expect("> ")
+    return s
+  }
+
+  func testMultiLineFunctionThenCall() throws {
+    let s = try start()
+    s.send("function sq(x)\r")
+    s.expect(">> ")
+    s.send("  return x * x\r")
+    s.expect(">> ")
+    s.send("end\r")
+    s.expect("> ")
+    s.send("sq(7)\r")
+    s.expect("49")
+  }
+
+  func testCompletionOfAMethod() throws {
+    let s = try start()
+    s.send("obj = setmetatable({}, {__index = {frobnicate = function() return 42 end}})\r")
+    s.expect("> ")
+    s.send("obj:frob\t")
+    s.expect("obj:frobnicate(")
+    s.send(")\r")
+    s.expect("42")
+  }
+
+  func testCompletionOfGlobalsAndLibraryFields() throws {
+    let s = try start()
+    s.send("lyra.cl\t")
+    s.expect("lyra.clock(")
+  }
+
+  func testHistorySurvivesRestart() throws {
+    do {
+      let s = try start()
+      s.send("histmark = 12345\r")
+      s.expect("> ")
+      s.send("for i = 1, 2 do\r")
+      s.expect(">> ")
+      s.send("end\r")
+      s.expect("> ")
+      s.send("\u{04}")
+      XCTAssertEqual(s.waitExit(), 0)
+    }
+    let s = try start()
+    s.send("\u{1B}[A") // up: the multi-line entry comes back whole
+    s.expect("end")
+    s.send("\u{1B}[A") // up again: the earlier line
+    s.expect("histmark = 12345")
+    s.send("\r")
+    s.expect("> ")
+    s.send("histmark + 1\r")
+    s.expect("12346")
+  }
+
+  func testCtrlCStopsAnInfiniteLoop() throws {
+    let s = try start()
+    s.send("while true do end\r")
+    Thread.sleep(forTimeInterval: 0.3)
+    s.send("\u{03}")
+    s.expect("interrupted!")
+    s.expect("> ")
+    s.send("1 + 1\r")
+    s.expect("2")
+  }
+
+  func testCtrlCStopsANativeLoop() throws {
+    let s = try start()
+    s.send("lyra.sleep(60)\r")
+    Thread.sleep(forTimeInterval: 0.3)
+    let t0 = Date()
+    s.send("\u{03}")
+    s.expect("interrupted!")
+    XCTAssertLessThan(Date().timeIntervalSince(t0), 5)
+    s.expect("> ")
+    s.send("3 * 3\r")
+    s.expect("9")
+  }
+
+  func testCtrlCAtThePromptClearsTheLine() throws {
+    let s = try start()
+    s.send("this is not lua")
+    s.send("\u{03}")
+    s.expect("> ")
+    s.send("2 + 3\r")
+    s.expect("5")
+  }
+
+  func testSyntaxErrorIsReportedAtOnce() throws {
+    let s = try start()
+    s.send("x = = 1\r")
+    s.expect("unexpected symbol", timeout: 3)
+    s.expect("> ")
+    s.send("'still alive'\r")
+    s.expect("\"still alive\"")
+  }
+
+  func testHelpAndLastAndSemicolon() throws {
+    let s = try start()
+    s.send("? lyra.clock\r")
+    s.expect("Monotonic wall-clock time")
+    s.send("6 * 7;\r")
+    s.expect("> ")
+    s.send("_LAST\r")
+    s.expect("42")
+    s.send("?\r")
+    s.expect("Ctrl-C")
+  }
+
+  func testCtrlDExits() throws {
+    let s = try start()
+    s.send("\u{04}")
+    XCTAssertEqual(s.waitExit(), 0)
+  }
+}
