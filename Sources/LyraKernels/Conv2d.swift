@@ -1,0 +1,265 @@
+/// 2-D convolution (cross-correlation, as PyTorch) forward and backward over NCHW.
+///
+/// Strategy: im2col + one SGEMM per group, with two special cases — depthwise convs use
+/// the direct kernel in Depthwise.swift, and 1×1 stride-1 unpadded convs skip im2col
+/// (the input planes already are the column matrix). The batch is split across
+/// `KernelParallel.maxThreads` threads, each issuing single-threaded GEMMs on its own
+/// images: for the small per-image products of a CNN (M ≤ 64, N ≤ 784) that beats one
+/// thread driving multithreaded OpenBLAS, and im2col/col2im are parallel for free.
+/// Scratch (columns, gathered gradients, per-thread partial weight gradients) comes
+/// from the `Workspace` pool, so steady-state calls do not allocate.
+public enum Conv2dTuning {
+  /// Minimum GEMM width (images × outH·outW). Narrower per-image products are batched:
+  /// several images' columns sit side by side, and the product is scattered back into
+  /// NCHW. 0 = one GEMM per image.
+  nonisolated(unsafe) public static var minColumns = 0
+  /// Largest scratch column block, in floats (bounds the batching above).
+  nonisolated(unsafe) public static var maxColumnFloats = 1 << 20
+
+  static func imagesPerGemm(_ s: Conv2dShape, available: Int) -> Int {
+    let ohw = s.outHeight * s.outWidth
+    if s.isPointwise || minColumns <= ohw { return 1 }
+    var nb = (minColumns + ohw - 1) / ohw
+    nb = min(nb, max(1, maxColumnFloats / max(1, s.patchSize * ohw)))
+    return max(1, min(nb, available))
+  }
+}
+
+/// Runs `body` over batch ranges, in parallel with single-threaded BLAS when worthwhile.
+@inline(__always)
+func convBatchParts(_ s: Conv2dShape, _ body: (Int, Range<Int>) -> Void) -> Int {
+  let parts = KernelParallel.parts(count: s.batch, work: s.macs / 8)
+  if parts > 1 {
+    KernelParallel.withSingleThreadedBLAS { KernelParallel.forRanges(count: s.batch, parts: parts, body) }
+  } else {
+    KernelParallel.forRanges(count: s.batch, parts: 1, body)
+  }
+  return parts
+}
+
+/// output = conv(input, weight) (+ bias), optionally followed by ReLU in the same pass
+/// (the fused epilogue saves a sweep over the output in inference, where BN is folded
+/// into the weights — see `foldBatchNorm`).
+public func conv2dForward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                          bias: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>, relu: Bool = false) {
+  s.validate()
+  if s.batch == 0 { return }
+  let OHW = s.outHeight * s.outWidth
+  if s.isDepthwise {
+    Depthwise.forward(s, input: input, weight: weight, output: output)
+    convEpilogue(output, batch: s.batch, channels: s.outChannels, plane: OHW, bias: bias, relu: relu)
+    return
+  }
+  let G = s.groups, cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
+  let HW = s.height * s.width, Cin = s.inChannels, Cout = s.outChannels
+  _ = convBatchParts(s) { _, range in
+    Workspace.withScratch { ws in
+      let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
+      let colCount = s.isPointwise ? 0 : K * nbMax * OHW
+      let buf = ws.floats(colCount + (nbMax > 1 ? coutG * nbMax * OHW : 0))
+      let col = buf, tmp = buf + colCount
+      var b0 = range.lowerBound
+      while b0 < range.upperBound {
+        let nb = min(nbMax, range.upperBound - b0), ld = nb * OHW
+        for g in 0..<G {
+          let wg = weight + g * coutG * K
+          if s.isPointwise {
+            for b in b0..<(b0 + nb) {
+              sgemm(m: coutG, n: HW, k: cinG, a: wg, lda: K, b: input + (b * Cin + g * cinG) * HW, ldb: HW,
+                    beta: 0, c: output + (b * Cout + g * coutG) * OHW, ldc: OHW)
+            }
+            continue
+          }
+          for t in 0..<nb {
+            Im2col.lower(s, image: input + ((b0 + t) * Cin + g * cinG) * HW, channels: cinG, col: col + t * OHW, ldCol: ld)
+          }
+          if nb == 1 {
+            sgemm(m: coutG, n: OHW, k: K, a: wg, lda: K, b: col, ldb: OHW, beta: 0,
+                  c: output + (b0 * Cout + g * coutG) * OHW, ldc: OHW)
+          } else {
+            sgemm(m: coutG, n: ld, k: K, a: wg, lda: K, b: col, ldb: ld, beta: 0, c: tmp, ldc: ld)
+            for t in 0..<nb {
+              for m in 0..<coutG {
+                (output + ((b0 + t) * Cout + g * coutG + m) * OHW).update(from: tmp + m * ld + t * OHW, count: OHW)
+              }
+            }
+          }
+        }
+        convEpilogue(output + b0 * Cout * OHW, batch: nb, channels: Cout, plane: OHW, bias: bias, relu: relu)
+        b0 += nb
+      }
+    }
+  }
+}
+
+/// Adds the per-channel bias and applies ReLU, in one sweep.
+@inline(__always)
+func convEpilogue(_ y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, plane: Int,
+                  bias: UnsafePointer<Float>?, relu: Bool) {
+  if bias == nil && !relu { return }
+  for b in 0..<batch {
+    for c in 0..<channels {
+      let p = y + (b * channels + c) * plane
+      let bv = bias?[c] ?? 0
+      var i = 0
+      if relu {
+        while i < plane { p[i] = max(p[i] + bv, 0); i += 1 }
+      } else {
+        while i < plane { p[i] += bv; i += 1 }
+      }
+    }
+  }
+}
+
+/// Copies group g's output-gradient planes of images b0..<b0+nb side by side into a
+/// [coutG, nb·OHW] matrix (so one GEMM covers several images).
+@inline(__always)
+func gatherGroup(_ s: Conv2dShape, _ dy: UnsafePointer<Float>, b0: Int, nb: Int, g: Int,
+                 into dst: UnsafeMutablePointer<Float>) {
+  let OHW = s.outHeight * s.outWidth, coutG = s.outChannelsPerGroup, ld = nb * OHW
+  for t in 0..<nb {
+    for m in 0..<coutG {
+      (dst + m * ld + t * OHW).update(from: dy + ((b0 + t) * s.outChannels + g * coutG + m) * OHW, count: OHW)
+    }
+  }
+}
+
+/// gradInput = ∂(Σ output·gradOutput)/∂input (overwritten): dcol = Wᵀ·dy per group, then col2im.
+public func conv2dBackwardInput(_ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                                gradInput: UnsafeMutablePointer<Float>) {
+  s.validate()
+  if s.batch == 0 { return }
+  if s.isDepthwise {
+    Depthwise.backwardInput(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+    return
+  }
+  let G = s.groups, cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
+  let HW = s.height * s.width, OHW = s.outHeight * s.outWidth, Cin = s.inChannels, Cout = s.outChannels
+  _ = convBatchParts(s) { _, range in
+    Workspace.withScratch { ws in
+      let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
+      let colCount = s.isPointwise ? 0 : K * nbMax * OHW
+      let buf = ws.floats(colCount + (nbMax > 1 ? coutG * nbMax * OHW : 0))
+      let dcol = buf, gathered = buf + colCount
+      var b0 = range.lowerBound
+      while b0 < range.upperBound {
+        let nb = min(nbMax, range.upperBound - b0), ld = nb * OHW
+        for g in 0..<G {
+          let wg = weight + g * coutG * K
+          if s.isPointwise {
+            for b in b0..<(b0 + nb) {
+              sgemm(transA: true, m: cinG, n: HW, k: coutG, a: wg, lda: K,
+                    b: gradOutput + (b * Cout + g * coutG) * OHW, ldb: OHW,
+                    beta: 0, c: gradInput + (b * Cin + g * cinG) * HW, ldc: HW)
+            }
+            continue
+          }
+          let dyg: UnsafePointer<Float>
+          if nb == 1 {
+            dyg = gradOutput + (b0 * Cout + g * coutG) * OHW
+          } else {
+            gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: gathered)
+            dyg = UnsafePointer(gathered)
+          }
+          sgemm(transA: true, m: K, n: ld, k: coutG, a: wg, lda: K, b: dyg, ldb: ld, beta: 0, c: dcol, ldc: ld)
+          for t in 0..<nb {
+            let dx = gradInput + ((b0 + t) * Cin + g * cinG) * HW
+            dx.update(repeating: 0, count: cinG * HW)
+            Im2col.raise(s, col: dcol + t * OHW, ldCol: ld, channels: cinG, image: dx)
+          }
+        }
+        b0 += nb
+      }
+    }
+  }
+}
+
+/// gradWeight (=, or += when `accumulate`) Σ_images dy·colᵀ per group. Each thread sums
+/// its images into a private buffer; the buffers are added at the end.
+public func conv2dBackwardWeight(_ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                                 gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+  s.validate()
+  if s.batch == 0 {
+    if !accumulate { gradWeight.update(repeating: 0, count: s.weightCount) }
+    return
+  }
+  if s.isDepthwise {
+    Depthwise.backwardWeight(s, input: input, gradOutput: gradOutput, gradWeight: gradWeight, accumulate: accumulate)
+    return
+  }
+  let G = s.groups, cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
+  let HW = s.height * s.width, OHW = s.outHeight * s.outWidth, Cin = s.inChannels, Cout = s.outChannels
+  let wc = s.weightCount
+  let maxParts = KernelParallel.parts(count: s.batch, work: s.macs / 8)
+  Workspace.withScratch { partialWS in
+    let partials = partialWS.floats(max(1, (maxParts - 1) * wc))
+    let parts = convBatchParts(s) { part, range in
+      let dst = part == 0 ? gradWeight : partials + (part - 1) * wc
+      let beta0: Float = (part == 0 && accumulate) ? 1 : 0
+      Workspace.withScratch { ws in
+        let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
+        let colCount = s.isPointwise ? 0 : K * nbMax * OHW
+        let buf = ws.floats(colCount + (nbMax > 1 ? coutG * nbMax * OHW : 0))
+        let col = buf, gathered = buf + colCount
+        var b0 = range.lowerBound
+        var first = true
+        while b0 < range.upperBound {
+          let nb = min(nbMax, range.upperBound - b0), ld = nb * OHW
+          let beta: Float = first ? beta0 : 1
+          for g in 0..<G {
+            let dwg = dst + g * coutG * K
+            if s.isPointwise {
+              var bt = beta
+              for b in b0..<(b0 + nb) {
+                sgemm(transB: true, m: coutG, n: cinG, k: HW, a: gradOutput + (b * Cout + g * coutG) * OHW, lda: OHW,
+                      b: input + (b * Cin + g * cinG) * HW, ldb: HW, beta: bt, c: dwg, ldc: K)
+                bt = 1
+              }
+              continue
+            }
+            for t in 0..<nb {
+              Im2col.lower(s, image: input + ((b0 + t) * Cin + g * cinG) * HW, channels: cinG, col: col + t * OHW, ldCol: ld)
+            }
+            let dyg: UnsafePointer<Float>
+            if nb == 1 {
+              dyg = gradOutput + (b0 * Cout + g * coutG) * OHW
+            } else {
+              gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: gathered)
+              dyg = UnsafePointer(gathered)
+            }
+            sgemm(transB: true, m: coutG, n: K, k: ld, a: dyg, lda: ld, b: col, ldb: ld, beta: beta, c: dwg, ldc: K)
+          }
+          first = false
+          b0 += nb
+        }
+      }
+    }
+    for p in 1..<max(1, parts) { addInPlace(gradWeight, partials + (p - 1) * wc, count: wc) }
+  }
+}
+
+/// gradBias[c] (=, or += when `accumulate`) Σ over batch and positions of gradOutput[·, c, ·, ·].
+public func conv2dBackwardBias(_ s: Conv2dShape, gradOutput: UnsafePointer<Float>, gradBias: UnsafeMutablePointer<Float>,
+                               accumulate: Bool = false) {
+  channelSums(gradOutput, batch: s.batch, channels: s.outChannels, plane: s.outHeight * s.outWidth,
+              into: gradBias, accumulate: accumulate)
+}
+
+/// sums[c] (=, or +=) Σ_b Σ_i x[b, c, i]; split over channels. Accumulates each plane in
+/// Float and the planes in Double, so large batches keep their precision.
+public func channelSums(_ x: UnsafePointer<Float>, batch: Int, channels: Int, plane: Int,
+                        into sums: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+  KernelParallel.forRanges(count: channels, work: batch * channels * plane) { _, range in
+    for c in range {
+      var total: Double = 0
+      for b in 0..<batch {
+        let p = x + (b * channels + c) * plane
+        var s: Float = 0
+        var i = 0
+        while i < plane { s += p[i]; i += 1 }
+        total += Double(s)
+      }
+      sums[c] = accumulate ? sums[c] + Float(total) : Float(total)
+    }
+  }
+}

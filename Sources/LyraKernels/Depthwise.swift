@@ -1,0 +1,129 @@
+/// Direct depthwise convolution (groups == inChannels, with a channel multiplier
+/// outChannels/inChannels). Why not im2col + GEMM: each group's GEMM would have
+/// K = kH·kW (9) and M = the multiplier (often 1), so BLAS would run at a few percent of
+/// peak while im2col copies the input kH·kW times. A direct loop reads each input row
+/// once per tap, with the inner loop over contiguous output columns.
+enum Depthwise {
+  static func forward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                      output: UnsafeMutablePointer<Float>) {
+    let H = s.height, W = s.width, OH = s.outHeight, OW = s.outWidth
+    let kH = s.kernelH, kW = s.kernelW, sH = s.strideH, sW = s.strideW
+    let mult = s.outChannels / s.inChannels
+    let planes = s.batch * s.outChannels
+    KernelParallel.forRanges(count: planes, work: s.macs) { _, range in
+      for p in range {
+        let b = p / s.outChannels, oc = p % s.outChannels, ic = oc / mult
+        let x = input + (b * s.inChannels + ic) * H * W
+        let y = output + p * OH * OW
+        y.update(repeating: 0, count: OH * OW)
+        let w = weight + oc * kH * kW
+        for i in 0..<kH {
+          let offH = i * s.dilationH - s.padH
+          let (oyLo, oyHi) = Im2col.validRange(offset: offH, stride: sH, size: H, outSize: OH)
+          for j in 0..<kW {
+            let offW = j * s.dilationW - s.padW
+            let (lo, hi) = Im2col.validRange(offset: offW, stride: sW, size: W, outSize: OW)
+            let wv = w[i * kW + j]
+            var oy = oyLo
+            while oy < oyHi {
+              let src = x + (oy * sH + offH) * W + offW
+              let dst = y + oy * OW
+              var ox = lo
+              if sW == 1 {
+                while ox < hi { dst[ox] += wv * src[ox]; ox += 1 }
+              } else {
+                while ox < hi { dst[ox] += wv * src[ox * sW]; ox += 1 }
+              }
+              oy += 1
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// dx: each input plane gathers from its `mult` output planes; planes are disjoint, so
+  /// the split over (batch, channel) needs no reduction.
+  static func backwardInput(_ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                            gradInput: UnsafeMutablePointer<Float>) {
+    let H = s.height, W = s.width, OH = s.outHeight, OW = s.outWidth
+    let kH = s.kernelH, kW = s.kernelW, sH = s.strideH, sW = s.strideW
+    let mult = s.outChannels / s.inChannels
+    let planes = s.batch * s.inChannels
+    KernelParallel.forRanges(count: planes, work: s.macs) { _, range in
+      for p in range {
+        let b = p / s.inChannels, ic = p % s.inChannels
+        let dx = gradInput + p * H * W
+        dx.update(repeating: 0, count: H * W)
+        for oc in (ic * mult)..<((ic + 1) * mult) {
+          let dy = gradOutput + (b * s.outChannels + oc) * OH * OW
+          let w = weight + oc * kH * kW
+          for i in 0..<kH {
+            let offH = i * s.dilationH - s.padH
+            let (oyLo, oyHi) = Im2col.validRange(offset: offH, stride: sH, size: H, outSize: OH)
+            for j in 0..<kW {
+              let offW = j * s.dilationW - s.padW
+              let (lo, hi) = Im2col.validRange(offset: offW, stride: sW, size: W, outSize: OW)
+              let wv = w[i * kW + j]
+              var oy = oyLo
+              while oy < oyHi {
+                let dst = dx + (oy * sH + offH) * W + offW
+                let src = dy + oy * OW
+                var ox = lo
+                if sW == 1 {
+                  while ox < hi { dst[ox] += wv * src[ox]; ox += 1 }
+                } else {
+                  while ox < hi { dst[ox * sW] += wv * src[ox]; ox += 1 }
+                }
+                oy += 1
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// dW[oc, i, j] = Σ_b Σ_(oy,ox) dy[b, oc, oy, ox] · x[b, ic, …]; split over output
+  /// channels (disjoint weight rows).
+  static func backwardWeight(_ s: Conv2dShape, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                             gradWeight: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    let H = s.height, W = s.width, OH = s.outHeight, OW = s.outWidth
+    let kH = s.kernelH, kW = s.kernelW, sH = s.strideH, sW = s.strideW
+    let mult = s.outChannels / s.inChannels
+    KernelParallel.forRanges(count: s.outChannels, work: s.macs) { _, range in
+      for oc in range {
+        let ic = oc / mult
+        let w = gradWeight + oc * kH * kW
+        for i in 0..<kH {
+          let offH = i * s.dilationH - s.padH
+          let (oyLo, oyHi) = Im2col.validRange(offset: offH, stride: sH, size: H, outSize: OH)
+          for j in 0..<kW {
+            let offW = j * s.dilationW - s.padW
+            let (lo, hi) = Im2col.validRange(offset: offW, stride: sW, size: W, outSize: OW)
+            var acc: Float = 0
+            for b in 0..<s.batch {
+              let x = input + (b * s.inChannels + ic) * H * W
+              let dy = gradOutput + (b * s.outChannels + oc) * OH * OW
+              var oy = oyLo
+              while oy < oyHi {
+                let src = x + (oy * sH + offH) * W + offW
+                let g = dy + oy * OW
+                var ox = lo
+                var rowAcc: Float = 0
+                if sW == 1 {
+                  while ox < hi { rowAcc += g[ox] * src[ox]; ox += 1 }
+                } else {
+                  while ox < hi { rowAcc += g[ox] * src[ox * sW]; ox += 1 }
+                }
+                acc += rowAcc
+                oy += 1
+              }
+            }
+            w[i * kW + j] = accumulate ? w[i * kW + j] + acc : acc
+          }
+        }
+      }
+    }
+  }
+}
