@@ -1,0 +1,69 @@
+import Foundation
+
+/// A size-bucketed free list of element buffers.
+///
+/// Why: a training step allocates and frees the same activation and gradient sizes every
+/// batch; recycling them by power-of-two bucket keeps `malloc` and page faults out of the
+/// hot loop. Buffers are 4-byte elements (Float32 or Int32 bit patterns).
+public enum BufferCache {
+  /// Smallest bucket (elements); smaller requests round up to it.
+  static let minBucketShift = 6
+  /// Upper bound on bytes parked in the cache; beyond it freed buffers go back to the system.
+  nonisolated(unsafe) public static var maxCachedBytes = 1 << 30
+  nonisolated(unsafe) static var free: [Int: [UnsafeMutableRawPointer]] = [:]
+  nonisolated(unsafe) static var cachedBytes = 0
+  static let lock = NSLock()
+
+  /// The bucket shift (log2 capacity) for `count` elements.
+  @inline(__always)
+  static func bucket(for count: Int) -> Int {
+    let c = max(count, 1)
+    let shift = Int.bitWidth - (c - 1).leadingZeroBitCount
+    return max(shift, minBucketShift)
+  }
+
+  /// A buffer with capacity for at least `count` elements, uninitialised; returns its bucket shift too.
+  static func allocate(count: Int) -> (UnsafeMutableRawPointer, Int) {
+    let shift = bucket(for: count)
+    lock.lock()
+    if var list = free[shift], let p = list.popLast() {
+      free[shift] = list
+      cachedBytes -= 4 << shift
+      lock.unlock()
+      return (p, shift)
+    }
+    lock.unlock()
+    let p = UnsafeMutableRawPointer.allocate(byteCount: 4 << shift, alignment: 64)
+    return (p, shift)
+  }
+
+  /// Returns a buffer to its bucket (or to the system when the cache is full).
+  static func release(_ p: UnsafeMutableRawPointer, shift: Int) {
+    let bytes = 4 << shift
+    lock.lock()
+    if cachedBytes + bytes <= maxCachedBytes {
+      free[shift, default: []].append(p)
+      cachedBytes += bytes
+      lock.unlock()
+      return
+    }
+    lock.unlock()
+    p.deallocate()
+  }
+
+  /// Bytes currently parked in the cache.
+  public static var parkedBytes: Int {
+    lock.lock(); defer { lock.unlock() }
+    return cachedBytes
+  }
+
+  /// Gives every cached buffer back to the system (after a trial, or on memory pressure).
+  public static func purge() {
+    lock.lock()
+    let all = free
+    free = [:]
+    cachedBytes = 0
+    lock.unlock()
+    for (_, list) in all { for p in list { p.deallocate() } }
+  }
+}

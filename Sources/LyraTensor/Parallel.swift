@@ -1,0 +1,32 @@
+import Dispatch
+
+/// Splits large loops across threads.
+///
+/// Why a threshold: below ~64K elements the dispatch overhead beats the gain, so small
+/// ops stay on the calling thread.
+public enum Parallel {
+  /// Most threads one op uses (OpenBLAS has its own setting).
+  nonisolated(unsafe) public static var maxThreads = 2
+  /// Elements per thread below which an op is not split.
+  nonisolated(unsafe) public static var grain = 32_768
+
+  /// Number of chunks to use for `work` elements.
+  @inline(__always)
+  static func chunks(forWork work: Int) -> Int {
+    max(1, min(maxThreads, work / grain))
+  }
+
+  /// Calls `body` on disjoint sub-ranges covering `0..<n`; `work` is the element count the whole loop touches.
+  @inline(__always)
+  static func forRange(_ n: Int, work: Int, _ body: (Range<Int>) -> Void) {
+    let k = min(chunks(forWork: work), n)
+    if k <= 1 {
+      body(0..<n)
+      return
+    }
+    DispatchQueue.concurrentPerform(iterations: k) { i in
+      let lo = n * i / k, hi = n * (i + 1) / k
+      if lo < hi { body(lo..<hi) }
+    }
+  }
+}
