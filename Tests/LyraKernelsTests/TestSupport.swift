@@ -44,7 +44,7 @@ func dot(_ a: [Float], _ b: [Float]) -> Double {
 func withKernelSettings(_ body: (String) -> Void) {
   let saved = (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns)
   defer { (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns) = saved }
-  for (threads, cols) in [(1, 0), (2, 0), (2, 4096), (1, 100)] {
+  for (threads, cols) in [(1, 0), (2, 0), (2, 4096), (1, 100), (2, -1)] {
     KernelParallel.maxThreads = threads
     KernelParallel.minParallelWork = 0
     Conv2dTuning.minColumns = cols
