@@ -48,16 +48,20 @@ char *lyra_rl_readline(const char *prompt, int *status) {
   got_done = 0;
   rl_callback_handler_install(prompt, on_line);
   while (!got_done) {
-    struct pollfd p;
-    p.fd = fileno(rl_instream ? rl_instream : stdin);
-    p.events = POLLIN;
-    p.revents = 0;
-    int r = poll(&p, 1, -1);
+    struct pollfd p[2];
+    p[0].fd = fileno(rl_instream ? rl_instream : stdin);
+    p[0].events = POLLIN;
+    p[0].revents = 0;
+    p[1].fd = lyra_interrupt_fd(); /* the SIGINT self-pipe: no lost wake-ups */
+    p[1].events = POLLIN;
+    p[1].revents = 0;
+    int r = lyra_interrupt_requested() ? 0 : poll(p, p[1].fd >= 0 ? 2 : 1, -1);
     if (r < 0 && errno != EINTR) { /* input gone */
       rl_callback_handler_remove();
       return NULL;
     }
     if (lyra_interrupt_requested()) {
+      lyra_interrupt_drain();
       lyra_interrupt_clear();
       rl_callback_sigcleanup();
       rl_replace_line("", 0);
@@ -68,7 +72,7 @@ char *lyra_rl_readline(const char *prompt, int *status) {
       *status = 1;
       return NULL;
     }
-    if (r > 0) rl_callback_read_char();
+    if (r > 0 && (p[0].revents & (POLLIN | POLLHUP))) rl_callback_read_char();
   }
   return got_line;
 }

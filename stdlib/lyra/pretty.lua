@@ -8,6 +8,7 @@ local pretty = {
   color = false,    -- set by the REPL when stdout is a terminal
 }
 lyra.pretty_options = pretty
+lyra.setdoc(pretty, 'lyra.pretty_options', 'lyra.pretty_options: {depth =, maxitems =, color =} used by the REPL printer.')
 
 local colors = {
   number = '\27[36m', string = '\27[32m', ['function'] = '\27[35m',

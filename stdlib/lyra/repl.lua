@@ -4,6 +4,7 @@ local repl = lyra.repl or {}
 lyra.repl = repl
 
 repl.timing = false   -- set true to print each command's wall time
+lyra.setdoc(repl, 'lyra.repl', 'lyra.repl: the REPL\'s printer and completer; lyra.repl.timing = true prints command times.')
 
 --- Prints the values of one REPL entry, tab-separated, through lyra.pretty.
 function repl.show(...)

@@ -27,6 +27,12 @@ void lyra_sigint_install(void);
 /* Restores the default SIGINT action. */
 void lyra_sigint_uninstall(void);
 
+/* A file descriptor that becomes readable when SIGINT arrives (a self-pipe), so a
+ * poll() loop cannot miss a Ctrl-C that lands between its flag check and its wait.
+ * -1 before lyra_sigint_install. Drain it with lyra_interrupt_drain(). */
+int lyra_interrupt_fd(void);
+void lyra_interrupt_drain(void);
+
 /* Number of SIGINTs received since start (for tests and diagnostics). */
 long lyra_sigint_count(void);
 

@@ -32,6 +32,7 @@ public final class Repl {
     Completion.state = state
     if interactive { banner() }
     while true {
+      lyra_interrupt_drain()
       lyra_interrupt_clear()
       guard let entry = readEntry() else { break }
       editor.addHistory(entry)
