@@ -130,6 +130,7 @@ extension Tensor {
     let inShape = shape
     values.recorded(isMax ? "max" : "min", [self]) { g in
       let z = Tensor.zeros(inShape)
+      let ix = indices.intData  // captures `indices` so they outlive this call
       let gc = g.contiguous()
       let zp = z.data, gp = gc.data
       for o in 0..<outer { for i in 0..<inner { zp[(o * n + Int(ix[o * inner + i])) * inner + i] += gp[o * inner + i] } }
