@@ -13,14 +13,44 @@ static lyra_rl_completer swift_completer = NULL;
 static char *got_line = NULL;
 static int got_done = 0;
 
+static const char *lua_breaks = " \t\n\"\\'><=;+-*/%^~#{}()[],";
+static const char *string_breaks = " \t\n\"'";
+static int no_fallback = 0;
+
+/* 1 when the cursor is inside an unterminated '...' or "..." string. */
+static int point_in_string(void) {
+  char quote = 0;
+  for (int i = 0; i < rl_point && rl_line_buffer[i]; i++) {
+    char c = rl_line_buffer[i];
+    if (quote) {
+      if (c == '\\') i++;
+      else if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '-' && rl_line_buffer[i + 1] == '-') {
+      return 0;
+    }
+  }
+  return quote != 0;
+}
+
+/* Inside a string the word is a file name (slashes and dots included). */
+static char *word_breaks(void) { return (char *)(point_in_string() ? string_breaks : lua_breaks); }
+
 static char **attempted_completion(const char *text, int start, int end) {
+  (void)start;
   (void)end;
+  rl_attempted_completion_over = 1; /* we decide: Lua names, or file names in strings */
+  if (point_in_string()) {
+    rl_filename_completion_desired = 1;
+    return rl_completion_matches(text, rl_filename_completion_function);
+  }
   if (!swift_completer) return NULL;
+  rl_completion_append_character = '\0'; /* candidates carry their own suffix: ( . : */
   char *before = strndup(rl_line_buffer, (size_t)rl_point);
+  no_fallback = 0;
   char **m = swift_completer(before ? before : "", text);
   free(before);
-  (void)start;
-  if (m) rl_attempted_completion_over = 1; /* no file names outside strings */
   return m;
 }
 
@@ -29,8 +59,8 @@ void lyra_rl_init(const char *name, lyra_rl_completer completer) {
   swift_completer = completer;
   rl_attempted_completion_function = attempted_completion;
   /* Keep '.' and ':' inside words so "x:si<TAB>" completes methods. */
-  rl_basic_word_break_characters = " \t\n\"\\'><=;+-*/%^~#{}()[],";
-  rl_completer_quote_characters = "\"'";
+  rl_basic_word_break_characters = (char *)lua_breaks;
+  rl_completion_word_break_hook = word_breaks;
   rl_completion_append_character = '\0';
   rl_catch_signals = 0; /* Lyra's handler owns SIGINT */
   rl_catch_sigwinch = 1;
@@ -102,4 +132,4 @@ const char *lyra_rl_history_last(void) {
 
 char **lyra_rl_alloc_matches(int count) { return (char **)calloc((size_t)count + 1, sizeof(char *)); }
 
-void lyra_rl_no_fallback(void) { rl_attempted_completion_over = 1; }
+void lyra_rl_no_fallback(void) { no_fallback = 1; rl_attempted_completion_over = 1; }

@@ -17,11 +17,12 @@ final class PtySession {
   private(set) var raw = ""
   private var consumed = 0
 
-  init(arguments: [String] = [], environment: [String: String] = [:]) throws {
+  init(arguments: [String] = [], environment: [String: String] = [:], unsetting: [String] = []) throws {
     var env = ProcessInfo.processInfo.environment
     env["TERM"] = "xterm"
     env["NO_COLOR"] = "1"
     for (k, v) in environment { env[k] = v }
+    for k in unsetting { env.removeValue(forKey: k) }
     let path = lyraBinary()
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -123,6 +123,29 @@ final class ReplTests: XCTestCase {
     s.expect("Ctrl-C")
   }
 
+  func testFileNameCompletionInsideStrings() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-fc-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    FileManager.default.createFile(atPath: dir.appendingPathComponent("weights_unique.safetensors").path, contents: Data())
+    let s = try start()
+    s.send("f = \"\(dir.path)/weights_u\t")
+    s.expect("weights_unique.safetensors")
+  }
+
+  func testColoursOnlyOnATerminalAndNoColorHonoured() throws {
+    // PtySession sets NO_COLOR=1 by default; start one without it.
+    let s = try PtySession(environment: ["LYRA_HISTORY": history], unsetting: ["NO_COLOR"])
+    s.expect("> ")
+    s.send("40 + 2\r")
+    s.expect("42")
+    XCTAssertTrue(s.raw.contains("\u{1B}[36m42"), "numbers are cyan on a terminal: \(s.raw.debugDescription)")
+    let plain = try start() // NO_COLOR=1
+    plain.send("40 + 2\r")
+    plain.expect("42")
+    XCTAssertFalse(plain.raw.contains("\u{1B}[36m"))
+  }
+
   func testCtrlDExits() throws {
     let s = try start()
     s.send("\u{04}")
