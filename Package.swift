@@ -46,6 +46,7 @@ let package = Package(
     .testTarget(name: "LyraKernelsTests", dependencies: ["LyraKernels"]),
     .testTarget(name: "LyraTensorTests", dependencies: ["LyraTensor"]),
     .testTarget(name: "LyraDataTests", dependencies: ["LyraData"]),
+    .testTarget(name: "LyraNNTests", dependencies: ["LyraNN"]),
     .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua", "CRuntime"]),
     .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),
   ],
