@@ -29,7 +29,7 @@ let package = Package(
     // Swift layers.
     .target(name: "LyraKernels", dependencies: ["CBLAS", "CRuntime"], swiftSettings: fast),
     .target(name: "LyraTensor", dependencies: ["LyraKernels", "CBLAS", "CRuntime"], swiftSettings: fast),
-    .target(name: "LyraNN", dependencies: ["LyraTensor"], swiftSettings: fast),
+    .target(name: "LyraNN", dependencies: ["LyraTensor", "LyraKernels"], swiftSettings: fast),
     .target(name: "LyraData", dependencies: ["LyraKernels", "CZlib", "CRuntime"], swiftSettings: fast),
     .target(name: "LyraSpace", dependencies: []),
     .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
@@ -46,6 +46,7 @@ let package = Package(
     .testTarget(name: "LyraKernelsTests", dependencies: ["LyraKernels"]),
     .testTarget(name: "LyraTensorTests", dependencies: ["LyraTensor"]),
     .testTarget(name: "LyraDataTests", dependencies: ["LyraData"]),
+    .testTarget(name: "LyraNNTests", dependencies: ["LyraNN", "LyraKernels"]),
     .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua", "CRuntime"]),
     .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),
   ],
