@@ -54,8 +54,10 @@ extension Tensor {
   /// Back-propagates from this tensor, accumulating into `.grad` of every leaf that requires grad.
   ///
   /// `gradient` defaults to 1 for a one-element tensor. Gradients add up across calls
-  /// until `zeroGrad`; the computation runs without recording.
-  public func backward(_ gradient: Tensor? = nil) {
+  /// until `zeroGrad`; the computation runs without recording. Unless `retainGraph`, each
+  /// node is dropped once used (as PyTorch does): activations are freed early, and a deep
+  /// graph is torn down iteratively instead of by a recursive chain of deinits.
+  public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false) {
     precondition(requiresGrad, "Tensor.backward: tensor does not require grad")
     let seed: Tensor
     if let g = gradient {
@@ -87,6 +89,7 @@ extension Tensor {
           continue
         }
         let inGrads = node.backward(g)
+        if !retainGraph { t.gradFn = nil }
         for (input, ig) in zip(node.inputs, inGrads) {
           guard input.requiresGrad, let ig else { continue }
           precondition(ig.shape == input.shape, "autograd: \(node.name) returned gradient \(Shape.describe(ig.shape)) for input \(Shape.describe(input.shape))")

@@ -16,9 +16,15 @@ func param(_ shape: [Int], seed: UInt64 = 1, scale: Float = 1, shift: Float = 0)
 /// element contributes differently). The loss is accumulated in Double.
 func gradCheck(_ inputs: [Tensor], eps: Float = 1e-3, rtol: Double = 1e-2, atol: Double = 2e-3,
                file: StaticString = #filePath, line: UInt = #line, _ f: ([Tensor]) -> Tensor) {
+  if let problem = gradMismatch(inputs, eps: eps, rtol: rtol, atol: atol, f) { XCTFail(problem, file: file, line: line) }
+}
+
+/// The first disagreement between tape and finite differences, or nil when all agree.
+func gradMismatch(_ inputs: [Tensor], eps: Float = 1e-3, rtol: Double = 1e-2, atol: Double = 2e-3,
+                  _ f: ([Tensor]) -> Tensor) -> String? {
   for x in inputs { x.zeroGrad() }
   let y = f(inputs)
-  XCTAssertTrue(y.requiresGrad, "gradCheck: output is not on the tape", file: file, line: line)
+  guard y.requiresGrad else { return "gradCheck: output is not on the tape" }
   let wg = Generator(seed: 99)
   let w = Tensor((0..<y.count).map { _ in Float(wg.uniform(-1, 1)) }, shape: y.shape)
   y.backward(w)
@@ -31,15 +37,11 @@ func gradCheck(_ inputs: [Tensor], eps: Float = 1e-3, rtol: Double = 1e-2, atol:
   }
   var checked = 0
   for (n, x) in inputs.enumerated() where x.requiresGrad && x.dtype == .float32 {
-    XCTAssertTrue(x.isContiguous, "gradCheck: inputs must be contiguous", file: file, line: line)
-    guard let grad = x.grad else {
-      XCTFail("gradCheck: input \(n) got no gradient", file: file, line: line)
-      continue
-    }
-    XCTAssertEqual(grad.shape, x.shape, file: file, line: line)
+    guard x.isContiguous else { return "gradCheck: input \(n) must be contiguous" }
+    guard let grad = x.grad else { return "gradCheck: input \(n) got no gradient" }
+    guard grad.shape == x.shape else { return "gradCheck: input \(n) gradient shape \(grad.shape) vs \(x.shape)" }
     let analytic = grad.toArray()
     let p = x.data
-    var worst = 0.0
     for i in 0..<x.count {
       let v = p[i]
       p[i] = v + eps
@@ -49,17 +51,14 @@ func gradCheck(_ inputs: [Tensor], eps: Float = 1e-3, rtol: Double = 1e-2, atol:
       p[i] = v
       let numeric = (up - down) / (2 * Double(eps))
       let a = Double(analytic[i])
-      let err = Swift.abs(a - numeric)
       let tol = atol + rtol * Swift.max(Swift.abs(a), Swift.abs(numeric))
-      if err > tol {
-        XCTFail("gradCheck: input \(n) element \(i): analytic \(a), numeric \(numeric)", file: file, line: line)
-        return
+      if Swift.abs(a - numeric) > tol {
+        return "gradCheck: input \(n) element \(i): analytic \(a), numeric \(numeric)"
       }
-      worst = Swift.max(worst, err)
       checked += 1
     }
   }
-  XCTAssertGreaterThan(checked, 0, "gradCheck: nothing checked", file: file, line: line)
+  return checked > 0 ? nil : "gradCheck: nothing checked"
 }
 
 /// Row-major coordinates of flat index `i` in `shape`.
