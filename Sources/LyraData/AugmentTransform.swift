@@ -6,6 +6,7 @@ import LyraKernels
 public struct AugmentTransform: Transform {
   public let steps: [(op: any AugmentOp, probability: Double, magnitude: Double)]
 
+  /// Steps with ops already resolved; magnitudes must be in [0, 10].
   public init(_ steps: [(op: any AugmentOp, probability: Double, magnitude: Double)]) {
     self.steps = steps
   }

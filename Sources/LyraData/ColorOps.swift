@@ -26,6 +26,7 @@ public struct Enhance: AugmentOp {
     Enhance.enhance(&image, kind: kind, factor: Enhance.factor(magnitude: magnitude))
   }
 
+  /// Blends with the degenerate image at any factor (1 = unchanged).
   public static func enhance(_ image: inout Image, kind: Kind, factor: Float) {
     let degenerate = Enhance.degenerate(image, kind)
     for i in image.pixels.indices {

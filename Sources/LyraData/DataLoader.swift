@@ -24,6 +24,11 @@ public final class DataLoader: Sequence {
   /// Epochs started so far; the next `for` loop over the loader runs this epoch.
   public private(set) var epoch: Int = 0
 
+  /// - Parameters:
+  ///   - shuffle: a new seeded permutation each epoch; otherwise dataset order.
+  ///   - dropLast: leave out the last batch when it would be smaller than `batchSize`.
+  ///   - transform: applied to each sample (on the prefetch thread when prefetching), so
+  ///     it must not mutate shared state.
   public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false,
               transform: (any Transform)? = nil, prefetch: Int = 2) {
     precondition(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
@@ -90,6 +95,7 @@ public final class DataLoader: Sequence {
       }
     }
 
+    /// The next batch; nil at the end of the epoch.
     public func next() -> Batch? {
       if let queue { return queue.take() }
       guard nextIndex < count else { return nil }

@@ -57,6 +57,7 @@ public struct Subset<Base: Dataset>: Dataset {
   public let base: Base
   public let indices: [Int]
 
+  /// `indices` select (and order) samples of `base`; repeats are allowed.
   public init(_ base: Base, indices: [Int]) {
     precondition(indices.allSatisfy { $0 >= 0 && $0 < base.count }, "Subset: index out of range 0..<\(base.count)")
     self.base = base

@@ -49,6 +49,8 @@ public struct FashionMNIST: Dataset {
   /// The images; set `data.normalization = nil` for raw [0, 255] pixels.
   public var data: ImageDataset
 
+  /// Reads `{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]` under `root`; throws a
+  /// `DataError` naming the file for a missing, truncated or corrupt file.
   public init(split: Split = .train, root: String = FashionMNIST.defaultRoot, normalized: Bool = true) throws {
     let f = IDXImages.files(root: root, split: split)
     data = try IDXImages.load(images: f.images, labels: f.labels, classes: FashionMNIST.classes,
@@ -64,6 +66,7 @@ public struct FashionMNIST: Dataset {
 public struct MNIST: Dataset {
   public var data: ImageDataset
 
+  /// Reads the MNIST IDX files under `root` (same names as Fashion-MNIST).
   public init(split: Split = .train, root: String, normalized: Bool = true) throws {
     let f = IDXImages.files(root: root, split: split)
     data = try IDXImages.load(images: f.images, labels: f.labels, classes: (0 ..< 10).map(String.init),

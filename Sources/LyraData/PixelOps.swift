@@ -29,6 +29,7 @@ public struct Posterize: AugmentOp {
     Posterize.posterize(&image, bits: Posterize.bits(magnitude: magnitude))
   }
 
+  /// Keeps the top `bits` (1–8) bits of every value.
   public static func posterize(_ image: inout Image, bits: Int) {
     let mask = ~((1 << (8 - bits)) - 1) & 0xFF
     let table = (0 ..< 256).map { Float($0 & mask) }
@@ -47,6 +48,7 @@ public struct Solarize: AugmentOp {
     Solarize.solarize(&image, threshold: Solarize.threshold(magnitude: magnitude))
   }
 
+  /// Maps v to 255 − v for v ≥ threshold.
   public static func solarize(_ image: inout Image, threshold: Int) {
     let table = (0 ..< 256).map { Float($0 < threshold ? $0 : 255 - $0) }
     for c in 0 ..< image.channels { LUT.apply(&image, channel: c, table) }
