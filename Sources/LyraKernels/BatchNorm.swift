@@ -119,15 +119,8 @@ public func batchNormBackward(_ s: BatchNormShape, gradOutput: UnsafePointer<Flo
       let xCoef = Float(sumGX / n) * invstd * invstd  // multiplies (x − mean)
       for b in 0..<s.batch {
         let o = b * stride + c * s.plane
-        let g = gradOutput + o, x = input + o, d = dx + o
-        if let m = reluOutput.map({ $0 + o }) {
-          for i in 0..<s.plane {
-            let gv: Float = m[i] > 0 ? g[i] : 0
-            d[i] = k * (gv - meanG - (x[i] - mean) * xCoef)
-          }
-        } else {
-          for i in 0..<s.plane { d[i] = k * (g[i] - meanG - (x[i] - mean) * xCoef) }
-        }
+        Reduce.batchNormGradInput(gradOutput + o, input + o, dx + o, s.plane, mask: reluOutput.map { $0 + o },
+                                  k: k, meanG: meanG, mean: mean, xCoef: xCoef)
       }
     }
   }

@@ -266,11 +266,7 @@ public func channelSums(_ x: UnsafePointer<Float>, batch: Int, channels: Int, pl
     for c in range {
       var total: Double = 0
       for b in 0..<batch {
-        let p = x + (b * channels + c) * plane
-        var s: Float = 0
-        var i = 0
-        while i < plane { s += p[i]; i += 1 }
-        total += Double(s)
+        total += Double(Reduce.sum(x + (b * channels + c) * plane, plane))
       }
       sums[c] = accumulate ? sums[c] + Float(total) : Float(total)
     }

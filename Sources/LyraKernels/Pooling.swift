@@ -79,12 +79,14 @@ public func maxPool2dForward(_ s: Pool2dShape, input: UnsafePointer<Float>, outp
             let ir = ind + oy * OW
             for ox in 0..<OW {
               let a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1]
-              // Ties and NaN resolve like PyTorch's scan order: the first maximum wins; NaN wins.
-              var best = a, bi = 2 * oy * W + 2 * ox
-              if b > best || b.isNaN && !best.isNaN { best = b; bi = 2 * oy * W + 2 * ox + 1 }
-              if c > best || c.isNaN && !best.isNaN { best = c; bi = (2 * oy + 1) * W + 2 * ox }
-              if d > best || d.isNaN && !best.isNaN { best = d; bi = (2 * oy + 1) * W + 2 * ox + 1 }
-              yr[ox] = best; ir[ox] = Int32(bi)
+              // PyTorch's scan: a later value wins if greater or NaN (first maximum on ties).
+              // Branch-free selects keep the loop free of mispredictions on random data.
+              let i0 = Int32(2 * oy * W + 2 * ox)
+              var best = a, bi = i0
+              let tb = b > best || b.isNaN; best = tb ? b : best; bi = tb ? i0 + 1 : bi
+              let tc = c > best || c.isNaN; best = tc ? c : best; bi = tc ? i0 + Int32(W) : bi
+              let td = d > best || d.isNaN; best = td ? d : best; bi = td ? i0 + Int32(W) + 1 : bi
+              yr[ox] = best; ir[ox] = bi
             }
           } else {
             for ox in 0..<OW {
@@ -108,7 +110,7 @@ public func maxPool2dForward(_ s: Pool2dShape, input: UnsafePointer<Float>, outp
             var ix = ws
             while ix < we {
               let v = x[iy * W + ix]
-              if v > best || v.isNaN && !best.isNaN { best = v; bi = iy * W + ix }
+              if v > best || v.isNaN { best = v; bi = iy * W + ix }
               ix += s.dilationW
             }
             iy += s.dilationH

@@ -61,4 +61,28 @@ enum Reduce {
     while i < n { a += g[i]; b += g[i] * (x[i] - m); i += 1 }
     return (a, b)
   }
+
+  /// d = k·(g − meanG − (x − mean)·xCoef), g masked by `mask > 0` when given: batch norm's
+  /// input gradient, in SIMD8 (the scalar form with an optional mask did not vectorise).
+  @inline(__always)
+  static func batchNormGradInput(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ n: Int,
+                                 mask: UnsafePointer<Float>?, k: Float, meanG: Float, mean: Float, xCoef: Float) {
+    let kv = SIMD8<Float>(repeating: k), mg = SIMD8<Float>(repeating: meanG)
+    let mv = SIMD8<Float>(repeating: mean), xc = SIMD8<Float>(repeating: xCoef), zero = SIMD8<Float>()
+    var i = 0
+    if let m = mask {
+      while i + 8 <= n {
+        let gv = load8(g + i).replacing(with: zero, where: load8(m + i) .<= zero)
+        UnsafeMutableRawPointer(d + i).storeBytes(of: kv * (gv - mg - (load8(x + i) - mv) * xc), as: SIMD8<Float>.self)
+        i += 8
+      }
+      while i < n { let gv: Float = m[i] > 0 ? g[i] : 0; d[i] = k * (gv - meanG - (x[i] - mean) * xCoef); i += 1 }
+    } else {
+      while i + 8 <= n {
+        UnsafeMutableRawPointer(d + i).storeBytes(of: kv * (load8(g + i) - mg - (load8(x + i) - mv) * xc), as: SIMD8<Float>.self)
+        i += 8
+      }
+      while i < n { d[i] = k * (g[i] - meanG - (x[i] - mean) * xCoef); i += 1 }
+    }
+  }
 }

@@ -55,4 +55,31 @@ final class ConvBenchmarkTests: XCTestCase {
       }
     }
   }
+
+  /// The CNN's memory-bound layers at batch 128: BN(+ReLU) train forward/backward and 2×2 max pool.
+  func testBatchNormAndPoolThroughput() throws {
+    guard ProcessInfo.processInfo.environment["LYRA_BENCH"] == "1" else { throw XCTSkip("set LYRA_BENCH=1 to run benchmarks") }
+    for (c, hw) in [(32, 28), (64, 14)] {
+      let s = BatchNormShape(batch: 128, channels: c, height: hw, width: hw)
+      var rng = TestRNG(9)
+      let x = rng.array(s.count), g = rng.array(s.count), gamma = [Float](repeating: 1, count: c), beta = [Float](repeating: 0, count: c)
+      var y = [Float](repeating: 0, count: s.count), dx = y
+      var mean = [Float](repeating: 0, count: c), invstd = mean, rm = mean, rv = mean, dg = mean, db = mean
+      let tf = ConvBenchmarkTests.time(5) {
+        batchNormTrainForward(s, input: x, gamma: gamma, beta: beta, output: &y, saveMean: &mean, saveInvstd: &invstd,
+                              runningMean: &rm, runningVar: &rv, relu: true)
+      }
+      let tb = ConvBenchmarkTests.time(5) {
+        batchNormBackward(s, gradOutput: g, input: x, gamma: gamma, saveMean: mean, saveInvstd: invstd,
+                          gradInput: &dx, gradGamma: &dg, gradBeta: &db, reluOutput: y)
+      }
+      let ps = Pool2dShape(batch: 128, channels: c, height: hw, width: hw, kernel: 2)
+      var py = [Float](repeating: 0, count: ps.outputCount), ind = [Int32](repeating: 0, count: ps.outputCount)
+      let tp = ConvBenchmarkTests.time(5) { maxPool2dForward(ps, input: x, output: &py, indices: &ind) }
+      let tpb = ConvBenchmarkTests.time(5) { maxPool2dBackward(ps, gradOutput: py, indices: ind, gradInput: &dx) }
+      let mb = Double(s.count * 4) / 1e6
+      print(String(format: "BENCH bn+relu/maxpool %dx%dx%d: bnFwd %.2f ms (%.1f GB/s in)  bnBwd %.2f ms  poolFwd %.2f ms  poolBwd %.2f ms",
+                   c, hw, hw, tf * 1e3, mb / tf / 1e3, tb * 1e3, tp * 1e3, tpb * 1e3))
+    }
+  }
 }
