@@ -68,3 +68,21 @@ final class FashionMNISTTests: XCTestCase {
                     contains: ["/nonexistent/train-images-idx3-ubyte", "cannot open"])
   }
 }
+
+/// A damaged copy of the real files gives an error naming the damaged file.
+final class FashionMNISTDamageTests: XCTestCase {
+  func testTruncatedRealImageFile() throws {
+    let root = FashionMNIST.defaultRoot
+    try XCTSkipUnless(FileManager.default.fileExists(atPath: root + "/t10k-images-idx3-ubyte.gz"))
+    let dir = TempDir()
+    let images = try FileBytes.readRaw(root + "/t10k-images-idx3-ubyte.gz")
+    dir.write("t10k-images-idx3-ubyte.gz", Array(images.prefix(100_000)))
+    dir.write("t10k-labels-idx1-ubyte.gz", try FileBytes.readRaw(root + "/t10k-labels-idx1-ubyte.gz"))
+    assertDataError(try FashionMNIST(split: .test, root: dir.path), contains: ["t10k-images-idx3-ubyte.gz", "gzip", "truncated"])
+    // Complete gzip stream, but the IDX payload inside is cut short.
+    let inner = try FileBytes.read(root + "/t10k-images-idx3-ubyte.gz")
+    dir.write("t10k-images-idx3-ubyte.gz", gzipBytes(Array(inner.prefix(16 + 784 * 10 + 5))))
+    assertDataError(try FashionMNIST(split: .test, root: dir.path),
+                    contains: ["t10k-images-idx3-ubyte.gz", "IDX: truncated", "[10000, 28, 28]"])
+  }
+}
