@@ -1,0 +1,55 @@
+import LyraKernels
+
+/// Geometry options of a 2-D convolution or pooling (height, width pairs), as PyTorch's
+/// `stride=`, `padding=`, `dilation=` arguments.
+public struct Window2d: Equatable {
+  public var h: Int
+  public var w: Int
+  public init(_ h: Int, _ w: Int) {
+    self.h = h
+    self.w = w
+  }
+  public init(_ both: Int) { self.init(both, both) }
+}
+
+extension Tensor {
+  /// 2-D convolution over NCHW input: weight [out, in/groups, kH, kW], optional bias [out].
+  ///
+  /// Forward and both backward passes run LyraKernels' im2col/GEMM (direct kernels for
+  /// depthwise and 1×1); gradients are recorded for whichever inputs require them.
+  public static func conv2d(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil,
+                            stride: Window2d = Window2d(1), padding: Window2d = Window2d(0),
+                            dilation: Window2d = Window2d(1), groups: Int = 1) -> Tensor {
+    precondition(x.rank == 4 && weight.rank == 4, "Tensor.conv2d: expected 4-D input and weight, got \(Shape.describe(x.shape)) and \(Shape.describe(weight.shape))")
+    x.requireFloat("Tensor.conv2d")
+    let s = Conv2dShape(batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                        outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
+                        strideH: stride.h, strideW: stride.w, padH: padding.h, padW: padding.w,
+                        dilationH: dilation.h, dilationW: dilation.w, groups: groups)
+    precondition(groups > 0 && x.shape[1] % groups == 0 && weight.shape[1] == x.shape[1] / groups,
+                 "Tensor.conv2d: weight \(Shape.describe(weight.shape)) does not match \(x.shape[1]) input channels in \(groups) groups")
+    if let b = bias { precondition(b.shape == [weight.shape[0]], "Tensor.conv2d: bias must have shape [\(weight.shape[0])]") }
+    let xc = x.contiguous(), wc = weight.contiguous(), bc = bias?.contiguous()
+    let out = Tensor.empty([s.batch, s.outChannels, s.outHeight, s.outWidth])
+    conv2dForward(s, input: xc.data, weight: wc.data, bias: bc.map { UnsafePointer($0.data) }, output: out.data)
+    var inputs = [x, weight]
+    if let b = bias { inputs.append(b) }
+    return out.recorded("conv2d", inputs) { g in
+      let gc = g.contiguous()
+      var dx: Tensor?, dw: Tensor?, db: Tensor?
+      if x.requiresGrad {
+        dx = Tensor.empty(x.shape)
+        conv2dBackwardInput(s, gradOutput: gc.data, weight: wc.data, gradInput: dx!.data)
+      }
+      if weight.requiresGrad {
+        dw = Tensor.empty(weight.shape)
+        conv2dBackwardWeight(s, input: xc.data, gradOutput: gc.data, gradWeight: dw!.data)
+      }
+      if let b = bias, b.requiresGrad {
+        db = Tensor.empty(b.shape)
+        conv2dBackwardBias(s, gradOutput: gc.data, gradBias: db!.data)
+      }
+      return bias == nil ? [dx, dw] : [dx, dw, db]
+    }
+  }
+}
