@@ -75,6 +75,8 @@ public final class Tensor {
   public var device: Device { storage.device }
   /// Number of elements (`numel`).
   public var count: Int { Shape.count(shape) }
+  /// Number of elements, PyTorch's name.
+  public var numel: Int { count }
   /// Number of dimensions.
   public var rank: Int { shape.count }
   /// Size of one dimension (negative counts from the end).
