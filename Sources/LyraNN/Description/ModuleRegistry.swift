@@ -1,0 +1,204 @@
+import LyraTensor
+
+/// Builds modules from JSON descriptions (`{"type": "Conv2d", "in_channels": 1, ...}`),
+/// the inverse of `Module.describe()`. Other layers (networks, Lua) register more types.
+///
+/// Strict on purpose: an unknown type or key is an error naming it and the closest
+/// known name, never a silent default (DESIGN.md §10).
+public enum ModuleRegistry {
+  public typealias Builder = (DescriptionReader) throws -> Module
+
+  nonisolated(unsafe) static var builders: [String: Builder] = defaults()
+
+  /// Adds (or replaces) a builder for `type`.
+  public static func register(_ type: String, _ builder: @escaping Builder) { builders[type] = builder }
+
+  public static var types: [String] { builders.keys.sorted() }
+
+  /// Builds a module (recursively for containers). `path` names the place in an
+  /// enclosing description for error messages.
+  public static func build(_ desc: JSON, path: String = "model") throws -> Module {
+    guard let o = desc.object else { throw DescriptionError("\(path): expected an object with a 'type', got \(desc.text)") }
+    guard let type = o["type"]?.string else { throw DescriptionError("\(path): missing 'type'") }
+    guard let b = builders[type] else {
+      throw DescriptionError("\(path): unknown module type '\(type)'\(Suggest.closest(type, in: types).map { " (did you mean '\($0)'?)" } ?? "")")
+    }
+    let r = DescriptionReader(o, path: "\(path)(\(type))")
+    let m: Module
+    do { m = try b(r) } catch {
+      try r.explainMissing() // a typo'd key explains a missing one better than "missing" does
+      throw error
+    }
+    try r.finish()
+    return m
+  }
+
+  static func children(_ r: DescriptionReader) throws -> [(String, Module)] {
+    let list = try r.array("modules")
+    let names = try r.optionalArray("names")?.map { $0.string ?? "" }
+    if let names, names.count != list.count { throw DescriptionError("\(r.path): 'names' has \(names.count) entries for \(list.count) modules") }
+    return try list.enumerated().map { i, d in
+      let n = names?[i] ?? String(i)
+      return (n, try build(d, path: "\(r.path).modules[\(i + 1)]"))
+    }
+  }
+
+  static func defaults() -> [String: Builder] {
+    func win(_ r: DescriptionReader, _ key: String, _ d: Int) throws -> Window2d {
+      guard let v = r.raw(key) else { return Window2d(d) }
+      if let i = v.int { return Window2d(i) }
+      if let a = v.array, a.count == 2, let h = a[0].int, let w = a[1].int { return Window2d(h, w) }
+      throw DescriptionError("\(r.path).\(key): expected an integer or a pair of integers, got \(v.text)")
+    }
+    return [
+      "Linear": { r in Linear(try r.int("in_features", min: 1), try r.int("out_features", min: 1), bias: try r.bool("bias", true)) },
+      "Conv2d": { r in
+        Conv2d(try r.int("in_channels", min: 1), try r.int("out_channels", min: 1), kernel: try win(r, "kernel_size", 3),
+               stride: try win(r, "stride", 1), padding: try win(r, "padding", 0), dilation: try win(r, "dilation", 1),
+               groups: try r.int("groups", 1, min: 1), bias: try r.bool("bias", true))
+      },
+      "BatchNorm2d": { r in BatchNorm2d(try r.int("num_features", min: 1), eps: Float(try r.double("eps", 1e-5)),
+                                        momentum: Float(try r.double("momentum", 0.1)), affine: try r.bool("affine", true)) },
+      "BatchNorm1d": { r in BatchNorm1d(try r.int("num_features", min: 1), eps: Float(try r.double("eps", 1e-5)),
+                                        momentum: Float(try r.double("momentum", 0.1)), affine: try r.bool("affine", true)) },
+      "ReLU": { _ in ReLU() }, "ReLU6": { _ in ReLU6() }, "GELU": { _ in GELU() }, "Sigmoid": { _ in Sigmoid() },
+      "Tanh": { _ in Tanh() }, "SiLU": { _ in SiLU() }, "Hardswish": { _ in Hardswish() }, "Identity": { _ in Identity() },
+      "LeakyReLU": { r in LeakyReLU(Float(try r.double("negative_slope", 0.01))) },
+      "MaxPool2d": { r in MaxPool2d(try r.int("kernel_size", min: 1), stride: try r.optionalInt("stride"), padding: try r.int("padding", 0, min: 0),
+                                    ceilMode: try r.bool("ceil_mode", false)) },
+      "AvgPool2d": { r in AvgPool2d(try r.int("kernel_size", min: 1), stride: try r.optionalInt("stride"), padding: try r.int("padding", 0, min: 0),
+                                    ceilMode: try r.bool("ceil_mode", false), countIncludePad: try r.bool("count_include_pad", true)) },
+      "AdaptiveAvgPool2d": { r in
+        let s = try win(r, "output_size", 1)
+        return AdaptiveAvgPool2d(s.h, s.w)
+      },
+      "Flatten": { r in Flatten(start: try r.int("start_dim", 1), end: try r.int("end_dim", -1)) },
+      "Zero": { r in Zero(stride: try r.int("stride", 1, min: 1)) },
+      "Dropout": { r in Dropout(Float(try r.double("p", 0.5, range: 0...1))) },
+      "Embedding": { r in Embedding(try r.int("num_embeddings", min: 1), try r.int("embedding_dim", min: 1)) },
+      "Sequential": { r in
+        let s = Sequential()
+        for (n, m) in try children(r) { if Int(n) != nil { s.add(m) } else { s.add(n, m) } }
+        return s
+      },
+      "Add": { r in Add(try children(r).map(\.1)) },
+      "Concat": { r in Concat(try children(r).map(\.1), dim: try r.int("dim", 1)) },
+    ]
+  }
+}
+
+/// Reads typed fields of one description object and remembers which keys were used,
+/// so `finish()` can reject typos.
+public final class DescriptionReader {
+  public let object: [String: JSON]
+  public let path: String
+  private var used: Set<String> = ["type"]
+  private var missing: [String] = []
+
+  public init(_ object: [String: JSON], path: String) {
+    self.object = object
+    self.path = path
+  }
+
+  public func raw(_ key: String) -> JSON? {
+    used.insert(key)
+    return object[key]
+  }
+
+  public func int(_ key: String, _ d: Int? = nil, min: Int? = nil) throws -> Int {
+    guard let v = raw(key) else {
+      if let d { return d }
+      missing.append(key)
+      throw DescriptionError("\(path): missing '\(key)'")
+    }
+    guard let i = v.int else { throw DescriptionError("\(path).\(key): expected an integer, got \(v.text)") }
+    if let min, i < min { throw DescriptionError("\(path).\(key): must be at least \(min), got \(i)") }
+    return i
+  }
+
+  public func optionalInt(_ key: String) throws -> Int? {
+    guard let v = raw(key), v != .null else { return nil }
+    guard let i = v.int else { throw DescriptionError("\(path).\(key): expected an integer, got \(v.text)") }
+    return i
+  }
+
+  public func double(_ key: String, _ d: Double, range: ClosedRange<Double>? = nil) throws -> Double {
+    guard let v = raw(key) else { return d }
+    guard let x = v.double else { throw DescriptionError("\(path).\(key): expected a number, got \(v.text)") }
+    if let range, !range.contains(x) { throw DescriptionError("\(path).\(key): must be in [\(range.lowerBound), \(range.upperBound)], got \(x)") }
+    return x
+  }
+
+  public func bool(_ key: String, _ d: Bool) throws -> Bool {
+    guard let v = raw(key) else { return d }
+    guard let b = v.bool else { throw DescriptionError("\(path).\(key): expected true or false, got \(v.text)") }
+    return b
+  }
+
+  public func string(_ key: String, _ d: String? = nil) throws -> String {
+    guard let v = raw(key) else {
+      if let d { return d }
+      missing.append(key)
+      throw DescriptionError("\(path): missing '\(key)'")
+    }
+    guard let s = v.string else { throw DescriptionError("\(path).\(key): expected a string, got \(v.text)") }
+    return s
+  }
+
+  public func array(_ key: String) throws -> [JSON] {
+    guard let a = try optionalArray(key) else {
+      missing.append(key)
+      throw DescriptionError("\(path): missing '\(key)'")
+    }
+    return a
+  }
+
+  public func optionalArray(_ key: String) throws -> [JSON]? {
+    guard let v = raw(key) else { return nil }
+    guard let a = v.array else { throw DescriptionError("\(path).\(key): expected a list, got \(v.text)") }
+    return a
+  }
+
+  /// After a required key was found missing: an unread key that looks like it was
+  /// meant to be that key is reported as the typo it is.
+  func explainMissing() throws {
+    for k in object.keys.sorted() where !used.contains(k) {
+      if let m = Suggest.closest(k, in: missing) { throw DescriptionError("\(path): unknown key '\(k)' (did you mean '\(m)'?)") }
+    }
+  }
+
+  /// Fails on any key that no reader asked for, suggesting the closest used one.
+  public func finish() throws {
+    for k in object.keys.sorted() where !used.contains(k) {
+      let hint = Suggest.closest(k, in: Array(used)).map { " (did you mean '\($0)'?)" } ?? ""
+      throw DescriptionError("\(path): unknown key '\(k)'\(hint)")
+    }
+  }
+}
+
+/// "Did you mean" by edit distance.
+public enum Suggest {
+  public static func closest(_ word: String, in candidates: [String]) -> String? {
+    var best: (String, Int)?
+    for c in candidates {
+      let d = distance(word.lowercased(), c.lowercased())
+      if d <= max(2, word.count / 3), best == nil || d < best!.1 { best = (c, d) }
+    }
+    return best?.0
+  }
+
+  public static func distance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    for i in 1...a.count {
+      var cur = [i] + [Int](repeating: 0, count: b.count)
+      for j in 1...b.count {
+        cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      prev = cur
+    }
+    return prev[b.count]
+  }
+}

@@ -1,0 +1,67 @@
+import LyraKernels
+import LyraTensor
+
+/// 2-D convolution over NCHW input, as PyTorch's `nn.Conv2d` (stride, padding,
+/// dilation, groups incl. depthwise). Weight [out, in/groups, kH, kW].
+public final class Conv2d: Module {
+  public let inChannels: Int
+  public let outChannels: Int
+  public let kernel: Window2d
+  public let stride: Window2d
+  public let padding: Window2d
+  public let dilation: Window2d
+  public let groups: Int
+  public var weight: Tensor { ownParameters[0].tensor }
+  public var bias: Tensor? { ownParameters.count > 1 ? ownParameters[1].tensor : nil }
+
+  public init(_ inChannels: Int, _ outChannels: Int, kernel: Window2d, stride: Window2d = Window2d(1),
+              padding: Window2d = Window2d(0), dilation: Window2d = Window2d(1), groups: Int = 1,
+              bias: Bool = true, generator: Generator? = nil) {
+    precondition(inChannels > 0 && outChannels > 0, "Conv2d: channels must be positive, got \(inChannels) -> \(outChannels)")
+    precondition(groups > 0 && inChannels % groups == 0 && outChannels % groups == 0,
+                 "Conv2d: channels \(inChannels) -> \(outChannels) must divide by groups \(groups)")
+    precondition(kernel.h > 0 && kernel.w > 0 && stride.h > 0 && stride.w > 0 && dilation.h > 0 && dilation.w > 0
+                 && padding.h >= 0 && padding.w >= 0, "Conv2d: kernel, stride, dilation must be positive, padding non-negative")
+    self.inChannels = inChannels
+    self.outChannels = outChannels
+    self.kernel = kernel
+    self.stride = stride
+    self.padding = padding
+    self.dilation = dilation
+    self.groups = groups
+    super.init()
+    let g = generator ?? Tensor.defaultGenerator
+    let fanIn = inChannels / groups * kernel.h * kernel.w
+    register(parameter: "weight", Tensor(Init.torchDefaultWeight(outChannels * fanIn, fanIn: fanIn, generator: g),
+                                         shape: [outChannels, inChannels / groups, kernel.h, kernel.w]))
+    if bias { register(parameter: "bias", Tensor(Init.torchDefaultBias(outChannels, fanIn: fanIn, generator: g))) }
+  }
+
+  /// Square-kernel convenience: `Conv2d(1, 32, 3, padding: 1)`.
+  public convenience init(_ inChannels: Int, _ outChannels: Int, _ kernel: Int, stride: Int = 1, padding: Int = 0,
+                          dilation: Int = 1, groups: Int = 1, bias: Bool = true, generator: Generator? = nil) {
+    self.init(inChannels, outChannels, kernel: Window2d(kernel), stride: Window2d(stride), padding: Window2d(padding),
+              dilation: Window2d(dilation), groups: groups, bias: bias, generator: generator)
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor {
+    Tensor.conv2d(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+  }
+
+  public override var summary: String {
+    var s = "\(inChannels) -> \(outChannels), \(kernel.h)x\(kernel.w)"
+    if stride != Window2d(1) { s += ", stride \(stride.h == stride.w ? "\(stride.h)" : "\(stride.h)x\(stride.w)")" }
+    if padding != Window2d(0) { s += ", pad \(padding.h == padding.w ? "\(padding.h)" : "\(padding.h)x\(padding.w)")" }
+    if dilation != Window2d(1) { s += ", dilation \(dilation.h)" }
+    if groups != 1 { s += ", groups \(groups)" }
+    if bias == nil { s += ", no bias" }
+    return s
+  }
+
+  public override var arguments: [String: JSON] {
+    func pair(_ w: Window2d) -> JSON { w.h == w.w ? JSON(w.h) : .array([JSON(w.h), JSON(w.w)]) }
+    return ["in_channels": JSON(inChannels), "out_channels": JSON(outChannels), "kernel_size": pair(kernel),
+            "stride": pair(stride), "padding": pair(padding), "dilation": pair(dilation), "groups": JSON(groups),
+            "bias": .bool(bias != nil)]
+  }
+}

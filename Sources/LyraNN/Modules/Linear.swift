@@ -1,0 +1,28 @@
+import LyraKernels
+import LyraTensor
+
+/// y = x Wᵀ + b over the last dimension; weight [out, in], bias [out].
+/// Initialised as PyTorch's `nn.Linear` (Kaiming-uniform a = √5, bias U(±1/√in)).
+public final class Linear: Module {
+  public let inFeatures: Int
+  public let outFeatures: Int
+  public var weight: Tensor { ownParameters[0].tensor }
+  public var bias: Tensor? { ownParameters.count > 1 ? ownParameters[1].tensor : nil }
+
+  public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, generator: Generator? = nil) {
+    precondition(inFeatures > 0 && outFeatures > 0, "Linear: features must be positive, got \(inFeatures) -> \(outFeatures)")
+    self.inFeatures = inFeatures
+    self.outFeatures = outFeatures
+    super.init()
+    let g = generator ?? Tensor.defaultGenerator
+    register(parameter: "weight", Tensor(Init.torchDefaultWeight(inFeatures * outFeatures, fanIn: inFeatures, generator: g),
+                                         shape: [outFeatures, inFeatures]))
+    if bias { register(parameter: "bias", Tensor(Init.torchDefaultBias(outFeatures, fanIn: inFeatures, generator: g))) }
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor { Tensor.linear(x, weight, bias) }
+  public override var summary: String { "\(inFeatures) -> \(outFeatures)\(bias == nil ? ", no bias" : "")" }
+  public override var arguments: [String: JSON] {
+    ["in_features": JSON(inFeatures), "out_features": JSON(outFeatures), "bias": .bool(bias != nil)]
+  }
+}

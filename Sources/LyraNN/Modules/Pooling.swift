@@ -1,0 +1,53 @@
+import LyraTensor
+
+/// Max pooling (stride defaults to the kernel, as PyTorch).
+public final class MaxPool2d: Module {
+  public let kernel: Window2d, stride: Window2d, padding: Window2d, ceilMode: Bool
+  public init(_ kernel: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false) {
+    self.kernel = Window2d(kernel)
+    self.stride = Window2d(stride ?? kernel)
+    self.padding = Window2d(padding)
+    self.ceilMode = ceilMode
+    super.init()
+  }
+  public override func forward(_ x: Tensor) -> Tensor { x.maxPool2d(kernel, stride: stride, padding: padding, ceilMode: ceilMode) }
+  public override var summary: String { "\(kernel.h)x\(kernel.w), stride \(stride.h)\(padding.h > 0 ? ", pad \(padding.h)" : "")" }
+  public override var arguments: [String: JSON] {
+    ["kernel_size": JSON(kernel.h), "stride": JSON(stride.h), "padding": JSON(padding.h), "ceil_mode": .bool(ceilMode)]
+  }
+}
+
+/// Average pooling (padding counted in the divisor, as PyTorch's default).
+public final class AvgPool2d: Module {
+  public let kernel: Window2d, stride: Window2d, padding: Window2d, ceilMode: Bool, countIncludePad: Bool
+  public init(_ kernel: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false, countIncludePad: Bool = true) {
+    self.kernel = Window2d(kernel)
+    self.stride = Window2d(stride ?? kernel)
+    self.padding = Window2d(padding)
+    self.ceilMode = ceilMode
+    self.countIncludePad = countIncludePad
+    super.init()
+  }
+  public override func forward(_ x: Tensor) -> Tensor {
+    x.avgPool2d(kernel, stride: stride, padding: padding, ceilMode: ceilMode, countIncludePad: countIncludePad)
+  }
+  public override var summary: String { "\(kernel.h)x\(kernel.w), stride \(stride.h)\(padding.h > 0 ? ", pad \(padding.h)" : "")" }
+  public override var arguments: [String: JSON] {
+    ["kernel_size": JSON(kernel.h), "stride": JSON(stride.h), "padding": JSON(padding.h), "ceil_mode": .bool(ceilMode),
+     "count_include_pad": .bool(countIncludePad)]
+  }
+}
+
+/// Adaptive average pooling to a fixed output size (1×1: global average pooling).
+public final class AdaptiveAvgPool2d: Module {
+  public let outH: Int, outW: Int
+  public init(_ outH: Int, _ outW: Int? = nil) {
+    precondition(outH > 0 && (outW ?? outH) > 0, "AdaptiveAvgPool2d: output size must be positive")
+    self.outH = outH
+    self.outW = outW ?? outH
+    super.init()
+  }
+  public override func forward(_ x: Tensor) -> Tensor { x.adaptiveAvgPool2d(outH, outW) }
+  public override var summary: String { "\(outH)x\(outW)" }
+  public override var arguments: [String: JSON] { ["output_size": .array([JSON(outH), JSON(outW)])] }
+}
