@@ -12,6 +12,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "lyra", targets: ["lyra"]),
+    .executable(name: "lyra-bench", targets: ["lyra-bench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,8 @@ let package = Package(
     .executableTarget(name: "lyra", dependencies: [
       "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
+
+    .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraData"], swiftSettings: fast),
 
     // Tests.
     .target(name: "CPty", path: "Tests/CPty", linkerSettings: [.linkedLibrary("util")]),
