@@ -5,15 +5,15 @@ import XCTest
 @testable import LyraNN
 
 final class ModuleTests: XCTestCase {
-  func testReferenceModelsHaveTheSpecifiedSizesAndFLOPs() {
+  func testReferenceModelsHaveTheSpecifiedSizesAndFLOPs() throws {
     let mlp = ReferenceModels.mlp(), cnn = ReferenceModels.cnn(), res = ReferenceModels.resnetMini()
     XCTAssertEqual(mlp.parameterCount, 235_146)
     XCTAssertEqual(cnn.parameterCount, 421_738)
     XCTAssertEqual(res.parameterCount, 174_970)
-    let p = Profile(cnn, inputShape: [2, 1, 28, 28])
+    let p = try Profile(cnn, inputShape: [2, 1, 28, 28])
     XCTAssertEqual(Double(p.macsPerSample) / 1e6, 4.24, accuracy: 0.01)
-    XCTAssertEqual(Double(Profile(res, inputShape: [1, 1, 28, 28]).macsPerSample) / 1e6, 20.18, accuracy: 0.01)
-    XCTAssertEqual(Double(Profile(mlp, inputShape: [1, 1, 28, 28]).macsPerSample) / 1e6, 0.235, accuracy: 0.001)
+    XCTAssertEqual(Double(try Profile(res, inputShape: [1, 1, 28, 28]).macsPerSample) / 1e6, 20.18, accuracy: 0.01)
+    XCTAssertEqual(Double(try Profile(mlp, inputShape: [1, 1, 28, 28]).macsPerSample) / 1e6, 0.235, accuracy: 0.001)
     XCTAssertEqual(p.rows.first { $0.name == "4" }?.macs, 2 * 3_612_672) // conv2: 64·14·14·32·9 per sample
     XCTAssertEqual(p.rows.last?.output, [2, 10])
   }
@@ -33,7 +33,7 @@ final class ModuleTests: XCTestCase {
 
   /// Gradients of a whole network (conv, BN, pooling, residual Add, linear) against
   /// finite differences of its loss.
-  func testNetworkGradientsMatchFiniteDifferences() {
+  func testNetworkGradientsMatchFiniteDifferences() throws {
     let g = Generator(seed: 5)
     let net = Sequential([
       Conv2d(2, 3, 3, padding: 1, generator: g), BatchNorm2d(3), ReLU(),
@@ -41,7 +41,7 @@ final class ModuleTests: XCTestCase {
     ])
     let x = Tensor((0..<(3 * 2 * 4 * 4)).map { _ in Float(g.normal()) }, shape: [3, 2, 4, 4])
     let y = Tensor(indices: [0, 3, 1])
-    let loss = Tensor.crossEntropy(net(x), y)
+    let loss = Tensor.crossEntropy(try net(x), y)
     net.zeroGrad()
     loss.backward()
     let eps: Float = 1e-3
@@ -50,9 +50,9 @@ final class ModuleTests: XCTestCase {
       for i in stride(from: 0, to: p.count, by: max(1, p.count / 7)) {
         let v = p.data[i]
         p.data[i] = v + eps
-        let up = Tensor.noGrad { Tensor.crossEntropy(net(x), y).item() }
+        let up = try Tensor.noGrad { Tensor.crossEntropy(try net(x), y).item() }
         p.data[i] = v - eps
-        let down = Tensor.noGrad { Tensor.crossEntropy(net(x), y).item() }
+        let down = try Tensor.noGrad { Tensor.crossEntropy(try net(x), y).item() }
         p.data[i] = v
         let numeric = (up - down) / (2 * eps)
         XCTAssertEqual(analytic[i], numeric, accuracy: 2e-3 + 0.05 * abs(numeric), "\(name)[\(i)]")
@@ -90,14 +90,14 @@ final class ModuleTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: dir) }
     let m = ReferenceModels.resnetMini(generator: Generator(seed: 3))
     let x = Tensor.randn([2, 1, 28, 28], generator: Generator(seed: 4))
-    _ = m(x) // moves running statistics away from their initial values
+    _ = try m(x) // moves running statistics away from their initial values
     m.eval()
     let path = dir.appendingPathComponent("model.safetensors").path
     try Checkpoint.save(m, to: path)
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("model.json").path))
     let back = try Checkpoint.load(path)
     back.eval()
-    let a = Tensor.noGrad { m(x) }.toArray(), b = Tensor.noGrad { back(x) }.toArray()
+    let a = try Tensor.noGrad { try m(x) }.toArray(), b = try Tensor.noGrad { try back(x) }.toArray()
     XCTAssertEqual(a, b)
     // a file for another architecture is refused, naming the problem
     let other = ReferenceModels.cnn()
@@ -106,14 +106,28 @@ final class ModuleTests: XCTestCase {
     }
   }
 
+  func testBadInputsAreErrorsNotCrashes() {
+    func expect(_ m: Module, _ x: Tensor, _ fragment: String, line: UInt = #line) {
+      XCTAssertThrowsError(try m(x), line: line) { XCTAssertTrue("\($0)".contains(fragment), "\($0)", line: line) }
+    }
+    expect(Linear(4, 2), Tensor.zeros([3, 5]), "Linear: expected input [..., 4], got [3, 5]")
+    expect(Conv2d(3, 8, 3), Tensor.zeros([1, 1, 8, 8]), "Conv2d: expected input [N, 3, H, W], got [1, 1, 8, 8]")
+    expect(Conv2d(1, 8, 5), Tensor.zeros([1, 1, 3, 3]), "smaller than the 5x5 kernel window")
+    expect(MaxPool2d(2), Tensor.zeros([4, 4]), "MaxPool2d: expected input [N, C, H, W]")
+    expect(BatchNorm2d(3), Tensor.zeros([1, 3, 1, 1]), "more than one value per channel")
+    expect(Embedding(5, 2), Tensor(indices: [1, 7]), "index 7 is out of range")
+    expect(Add([Linear(4, 2), Linear(4, 3)]), Tensor.zeros([1, 4]), "Add: branch 1 gives [1, 3]")
+    expect(Sequential([Flatten(), Linear(10, 2)]), Tensor.zeros([2, 3, 3]), "Linear: expected input [..., 10], got [2, 9]")
+  }
+
   func testPrintingShowsTheTree() {
     let s = "\(ReferenceModels.basicBlock(16, 32, stride: 2))"
     XCTAssertTrue(s.contains("Conv2d(16 -> 32, 3x3, stride 2, pad 1, no bias)"), s)
     XCTAssertTrue(s.contains("(1): Sequential {"), s)
   }
 
-  func testLatencyIsMeasured() {
-    let t = Latency.measure(ReferenceModels.mlp(), inputShape: [1, 1, 28, 28], warmup: 1, repeats: 3)
+  func testLatencyIsMeasured() throws {
+    let t = try Latency.measure(ReferenceModels.mlp(), inputShape: [1, 1, 28, 28], warmup: 1, repeats: 3)
     XCTAssertGreaterThan(t, 0)
     XCTAssertLessThan(t, 1)
   }

@@ -29,9 +29,12 @@ public class BatchNorm: Module {
     register(buffer: "running_var", Tensor.ones([features]))
   }
 
-  public override func forward(_ x: Tensor) -> Tensor {
-    precondition(x.rank == (spatial ? 4 : 2) && x.shape[1] == features,
-                 "\(typeName): expected input [N, \(features)\(spatial ? ", H, W" : "")], got \(x.shape)")
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    try ShapeError.check(typeName, x, rank: spatial ? 4 : 2, dim: 1, size: features,
+                         expected: "input [N, \(features)\(spatial ? ", H, W" : "")]")
+    if training && x.count / features < 2 {
+      throw ShapeError("\(typeName): training needs more than one value per channel, got input \(dims(x.shape))")
+    }
     return Tensor.batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
                             training: training, momentum: momentum, eps: eps)
   }

@@ -25,9 +25,9 @@ public final class Sequential: Module, ContainerModule {
   public var count: Int { children.count }
   public subscript(i: Int) -> Module { children[i].module }
 
-  public override func forward(_ x: Tensor) -> Tensor {
+  public override func forward(_ x: Tensor) throws -> Tensor {
     var y = x
-    for c in children { y = c.module(y) }
+    for c in children { y = try c.module(y) }
     return y
   }
 }
@@ -40,9 +40,15 @@ public final class Add: Module, ContainerModule {
     super.init()
     for (i, b) in branches.enumerated() { register(child: String(i), b) }
   }
-  public override func forward(_ x: Tensor) -> Tensor {
-    var y = children[0].module(x)
-    for c in children.dropFirst() { y = y + c.module(x) }
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    var y = try children[0].module(x)
+    for c in children.dropFirst() {
+      let b = try c.module(x)
+      guard b.shape == y.shape else {
+        throw ShapeError("Add: branch \(c.name) gives \(dims(b.shape)), branch 0 gives \(dims(y.shape))")
+      }
+      y = y + b
+    }
     return y
   }
 }
@@ -57,6 +63,21 @@ public final class Concat: Module, ContainerModule {
     super.init()
     for (i, b) in branches.enumerated() { register(child: String(i), b) }
   }
-  public override func forward(_ x: Tensor) -> Tensor { Tensor.cat(children.map { $0.module(x) }, dim: dim) }
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    let outs = try children.map { try $0.module(x) }
+    let d = dim < 0 ? outs[0].rank + dim : dim
+    for (i, o) in outs.enumerated() {
+      var a = o.shape, b = outs[0].shape
+      guard a.count == b.count, d >= 0, d < a.count else {
+        throw ShapeError("Concat: branch \(i) gives \(dims(o.shape)), which cannot join \(dims(outs[0].shape)) on dim \(dim)")
+      }
+      a[d] = 0
+      b[d] = 0
+      guard a == b else {
+        throw ShapeError("Concat: branch \(i) gives \(dims(o.shape)), which cannot join \(dims(outs[0].shape)) on dim \(dim)")
+      }
+    }
+    return Tensor.cat(outs, dim: d)
+  }
   public override var arguments: [String: JSON] { ["dim": JSON(dim)] }
 }

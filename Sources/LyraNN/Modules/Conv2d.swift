@@ -44,8 +44,13 @@ public final class Conv2d: Module {
               dilation: Window2d(dilation), groups: groups, bias: bias, generator: generator)
   }
 
-  public override func forward(_ x: Tensor) -> Tensor {
-    Tensor.conv2d(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    try ShapeError.check("Conv2d", x, rank: 4, dim: 1, size: inChannels, expected: "input [N, \(inChannels), H, W]")
+    let eh = dilation.h * (kernel.h - 1) + 1, ew = dilation.w * (kernel.w - 1) + 1
+    if x.shape[2] + 2 * padding.h < eh || x.shape[3] + 2 * padding.w < ew {
+      throw ShapeError("Conv2d: input \(dims(x.shape)) is smaller than the \(eh)x\(ew) kernel window (with padding \(padding.h))")
+    }
+    return Tensor.conv2d(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
   }
 
   public override var summary: String {

@@ -20,7 +20,10 @@ public final class Linear: Module {
     if bias { register(parameter: "bias", Tensor(Init.torchDefaultBias(outFeatures, fanIn: inFeatures, generator: g))) }
   }
 
-  public override func forward(_ x: Tensor) -> Tensor { Tensor.linear(x, weight, bias) }
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    try ShapeError.check("Linear", x, dim: -1, size: inFeatures, expected: "input [..., \(inFeatures)]")
+    return Tensor.linear(x, weight, bias)
+  }
   public override var summary: String { "\(inFeatures) -> \(outFeatures)\(bias == nil ? ", no bias" : "")" }
   public override var arguments: [String: JSON] {
     ["in_features": JSON(inFeatures), "out_features": JSON(outFeatures), "bias": .bool(bias != nil)]

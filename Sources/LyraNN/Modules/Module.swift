@@ -24,13 +24,16 @@ open class Module {
   open var summary: String { "" }
 
   /// The computation. Subclasses override; callers use `callAsFunction`.
-  open func forward(_ x: Tensor) -> Tensor { fatalError("\(typeName).forward is not implemented") }
+  ///
+  /// It throws so that a bad input shape, a module written in Lua that fails, or
+  /// Ctrl-C is an error the caller can report, never a crash of the host.
+  open func forward(_ x: Tensor) throws -> Tensor { throw ShapeError("\(typeName).forward is not implemented") }
 
   /// Runs `forward`, and records the call when a `ModuleTracer` is active (shapes, FLOPs).
-  public func callAsFunction(_ x: Tensor) -> Tensor {
-    guard let tracer = ModuleTracer.current else { return forward(x) }
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    guard let tracer = ModuleTracer.current else { return try forward(x) }
     tracer.enter(self)
-    let y = forward(x)
+    let y = try forward(x)
     tracer.leave(self, input: x.shape, output: y.shape)
     return y
   }
@@ -155,6 +158,28 @@ open class Module {
   }
 }
 
+/// A module got an input it cannot take: names the module, what it expects and what it got.
+public struct ShapeError: Error, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+
+  /// Throws unless `x` is a float tensor of `rank` dimensions (any rank when nil)
+  /// whose dimension `dim` (if given) has `size`.
+  public static func check(_ module: String, _ x: Tensor, rank: Int? = nil, dim: Int? = nil, size: Int? = nil,
+                           expected: @autoclosure () -> String) throws {
+    var ok = x.dtype == .float32
+    if let rank, x.rank != rank { ok = false }
+    if ok, let dim, let size {
+      let d = dim < 0 ? x.rank + dim : dim
+      if d < 0 || d >= x.rank || x.shape[d] != size { ok = false }
+    }
+    if !ok {
+      throw ShapeError("\(module): expected \(expected()), got \(x.dtype == .float32 ? "" : "\(x.dtype) ")\(dims(x.shape))")
+    }
+  }
+}
+
 /// Marks modules whose children are listed in their description (Sequential, Add, Concat).
 public protocol ContainerModule: Module {}
 
@@ -173,3 +198,6 @@ extension Module: CustomStringConvertible {
     return lines.joined(separator: "\n")
   }
 }
+
+/// A shape as error messages show it: `[2, 3, 28, 28]`.
+func dims(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }

@@ -10,7 +10,10 @@ public final class MaxPool2d: Module {
     self.ceilMode = ceilMode
     super.init()
   }
-  public override func forward(_ x: Tensor) -> Tensor { x.maxPool2d(kernel, stride: stride, padding: padding, ceilMode: ceilMode) }
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    try checkWindow("MaxPool2d", x, kernel: kernel, padding: padding)
+    return x.maxPool2d(kernel, stride: stride, padding: padding, ceilMode: ceilMode)
+  }
   public override var summary: String { "\(kernel.h)x\(kernel.w), stride \(stride.h)\(padding.h > 0 ? ", pad \(padding.h)" : "")" }
   public override var arguments: [String: JSON] {
     ["kernel_size": JSON(kernel.h), "stride": JSON(stride.h), "padding": JSON(padding.h), "ceil_mode": .bool(ceilMode)]
@@ -28,8 +31,9 @@ public final class AvgPool2d: Module {
     self.countIncludePad = countIncludePad
     super.init()
   }
-  public override func forward(_ x: Tensor) -> Tensor {
-    x.avgPool2d(kernel, stride: stride, padding: padding, ceilMode: ceilMode, countIncludePad: countIncludePad)
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    try checkWindow("AvgPool2d", x, kernel: kernel, padding: padding)
+    return x.avgPool2d(kernel, stride: stride, padding: padding, ceilMode: ceilMode, countIncludePad: countIncludePad)
   }
   public override var summary: String { "\(kernel.h)x\(kernel.w), stride \(stride.h)\(padding.h > 0 ? ", pad \(padding.h)" : "")" }
   public override var arguments: [String: JSON] {
@@ -47,7 +51,22 @@ public final class AdaptiveAvgPool2d: Module {
     self.outW = outW ?? outH
     super.init()
   }
-  public override func forward(_ x: Tensor) -> Tensor { x.adaptiveAvgPool2d(outH, outW) }
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    try ShapeError.check("AdaptiveAvgPool2d", x, rank: 4, expected: "input [N, C, H, W]")
+    return x.adaptiveAvgPool2d(outH, outW)
+  }
   public override var summary: String { "\(outH)x\(outW)" }
   public override var arguments: [String: JSON] { ["output_size": .array([JSON(outH), JSON(outW)])] }
+}
+
+/// Pooling needs a 4-D input at least as large as its window (padding counted) and a
+/// padding of at most half the window, as PyTorch requires.
+func checkWindow(_ module: String, _ x: Tensor, kernel: Window2d, padding: Window2d) throws {
+  try ShapeError.check(module, x, rank: 4, expected: "input [N, C, H, W]")
+  if padding.h * 2 > kernel.h || padding.w * 2 > kernel.w {
+    throw ShapeError("\(module): padding \(padding.h) must be at most half the kernel \(kernel.h)")
+  }
+  if x.shape[2] + 2 * padding.h < kernel.h || x.shape[3] + 2 * padding.w < kernel.w {
+    throw ShapeError("\(module): input \(dims(x.shape)) is smaller than the \(kernel.h)x\(kernel.w) window")
+  }
 }

@@ -9,13 +9,19 @@ public final class Flatten: Module {
     self.end = end
     super.init()
   }
-  public override func forward(_ x: Tensor) -> Tensor { x.flatten(start, end) }
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    let s = start < 0 ? x.rank + start : start, e = end < 0 ? x.rank + end : end
+    if s < 0 || e >= x.rank || s > e {
+      throw ShapeError("Flatten: dimensions \(start)...\(end) do not exist in input \(dims(x.shape))")
+    }
+    return x.flatten(start, end)
+  }
   public override var arguments: [String: JSON] { ["start_dim": JSON(start), "end_dim": JSON(end)] }
 }
 
 /// The identity (a skip connection, or "no op" in a search space).
 public final class Identity: Module {
-  public override func forward(_ x: Tensor) -> Tensor { x }
+  public override func forward(_ x: Tensor) throws -> Tensor { x }
 }
 
 /// Outputs zeros shaped like the input (subsampled by `stride`): the "none" operation of
@@ -27,7 +33,7 @@ public final class Zero: Module {
     self.stride = stride
     super.init()
   }
-  public override func forward(_ x: Tensor) -> Tensor {
+  public override func forward(_ x: Tensor) throws -> Tensor {
     guard stride > 1, x.rank == 4 else { return x.mul(0) }
     return x.slice(2, 0, nil, step: stride).slice(3, 0, nil, step: stride).mul(0)
   }
@@ -45,7 +51,7 @@ public final class Dropout: Module {
     self.generator = generator
     super.init()
   }
-  public override func forward(_ x: Tensor) -> Tensor { x.dropout(p, training: training, generator: generator) }
+  public override func forward(_ x: Tensor) throws -> Tensor { x.dropout(p, training: training, generator: generator) }
   public override var summary: String { "p = \(p)" }
   public override var arguments: [String: JSON] { ["p": .number(Double(p))] }
 }
@@ -61,7 +67,14 @@ public final class Embedding: Module {
     super.init()
     register(parameter: "weight", Tensor(Init.normal(count * dim, generator: generator ?? Tensor.defaultGenerator), shape: [count, dim]))
   }
-  public override func forward(_ x: Tensor) -> Tensor { Tensor.embedding(weight, x) }
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    guard x.dtype == .int32 else { throw ShapeError("Embedding: expected integer indices, got a \(x.dtype) tensor") }
+    let ids = x.toIntArray()
+    if let bad = ids.first(where: { $0 < 0 || $0 >= count }) {
+      throw ShapeError("Embedding: index \(bad) is out of range for \(count) embeddings")
+    }
+    return Tensor.embedding(weight, x)
+  }
   public override var summary: String { "\(count), \(dim)" }
   public override var arguments: [String: JSON] { ["num_embeddings": JSON(count), "embedding_dim": JSON(dim)] }
 }

@@ -33,12 +33,12 @@ public final class ModuleTracer {
   }
 
   /// Runs `root` on `input` without gradients and returns the calls in completion order.
-  public static func trace(_ root: Module, input: Tensor) -> [Call] {
+  public static func trace(_ root: Module, input: Tensor) throws -> [Call] {
     let t = ModuleTracer(root: root)
     let saved = current
     current = t
     defer { current = saved }
-    _ = Tensor.noGrad { root(input) }
+    _ = try Tensor.noGrad { try root(input) }
     return t.calls
   }
 }

@@ -37,8 +37,8 @@ public struct Profile {
   public var macsPerSample: Int
 
   /// Traces `model` on a zero input of `inputShape` (batch first).
-  public init(_ model: Module, inputShape: [Int]) {
-    let calls = ModuleTracer.trace(model, input: Tensor.zeros(inputShape))
+  public init(_ model: Module, inputShape: [Int]) throws {
+    let calls = try ModuleTracer.trace(model, input: Tensor.zeros(inputShape))
     var rows: [Row] = []
     var total = 0
     for c in calls {
@@ -68,17 +68,17 @@ public struct Profile {
 /// Measured inference latency: eval mode, no gradients, warm-up runs first, the
 /// median of `repeats` timed runs (robust to a noisy shared machine).
 public enum Latency {
-  public static func measure(_ model: Module, inputShape: [Int], warmup: Int = 3, repeats: Int = 10) -> Double {
+  public static func measure(_ model: Module, inputShape: [Int], warmup: Int = 3, repeats: Int = 10) throws -> Double {
     let wasTraining = model.training
     model.eval()
     defer { model.train(wasTraining) }
     let x = Tensor.zeros(inputShape)
     var times: [Double] = []
-    Tensor.noGrad {
-      for _ in 0..<warmup { _ = model(x) }
+    try Tensor.noGrad {
+      for _ in 0..<warmup { _ = try model(x) }
       for _ in 0..<max(repeats, 1) {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        _ = model(x)
+        _ = try model(x)
         times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
       }
     }
