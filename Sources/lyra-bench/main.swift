@@ -1,3 +1,325 @@
-// lyra-bench: measures Lyra's training and inference throughput on the reference models.
-// Run through scripts/bench/train (release build).
-print("lyra-bench: not implemented yet")
+// lyra-bench: Lyra's training and inference throughput, and full-training accuracy, on the
+// reference models (../shared/anchors/models.md), measured the way ../shared/bench/pytorch_ref.py
+// measures PyTorch, so the two can be compared side by side. Run through scripts/bench/train.
+//
+//   lyra-bench train-bench MODEL THREADS    forward + loss + backward + SGD step, batch 128
+//   lyra-bench infer-bench MODEL THREADS    eval mode, no grad, batch 256
+//   lyra-bench fulltrain MODEL SEED [THREADS] [EPOCHS]   3 epochs, cosine schedule, test accuracy
+//
+// MODEL is mlp | cnn | resnet_mini. Each command prints one JSON line on stdout.
+// LYRA_BENCH_QUICK=1 gives one short repeat (a smoke test; timings meaningless).
+import Foundation
+import LyraData
+import LyraKernels
+import LyraNN
+import LyraTensor
+
+let TRAIN_BS = 128, INFER_BS = 256
+let LR = 0.05, MOMENTUM = 0.9
+let quick = ProcessInfo.processInfo.environment["LYRA_BENCH_QUICK"] != nil
+
+func fail(_ msg: String) -> Never {
+  FileHandle.standardError.write((msg + "\n").data(using: .utf8)!)
+  exit(2)
+}
+
+// MARK: - Measurement helpers
+
+let clkTck = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+/// CPU time used by the whole machine (busy ticks) and by this process, for reporting
+/// how much other processes used while we measured ("foreign cores").
+func sysBusyTicks() -> Double {
+  guard let s = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = s.split(separator: "\n").first
+  else { return 0 }
+  let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+  guard v.count >= 7 else { return 0 }
+  return v[0] + v[1] + v[2] + v[5] + v[6]
+}
+
+func selfTicks() -> Double {
+  guard let s = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+        let r = s.range(of: ")", options: .backwards) else { return 0 }
+  let f = s[r.upperBound...].split(separator: " ")
+  guard f.count > 12, let u = Double(f[11]), let k = Double(f[12]) else { return 0 }
+  return u + k
+}
+
+struct Window {
+  var dt = 0.0, foreign = 0.0
+  static func measure(_ body: () -> Void) -> Window {
+    let b0 = sysBusyTicks(), c0 = selfTicks()
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    body()
+    let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    let b1 = sysBusyTicks(), c1 = selfTicks()
+    return Window(dt: dt, foreign: max(0, ((b1 - b0) - (c1 - c0)) / clkTck / dt))
+  }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+func round4(_ x: Double) -> Double { (x * 10000).rounded() / 10000 }
+
+func stats(_ xs: [Double]) -> [String: Any] {
+  let s = xs.sorted()
+  let med = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+  return ["min": round2(s.first!), "median": round2(med), "max": round2(s.last!), "n": s.count]
+}
+
+func median(_ xs: [Double]) -> Double {
+  let s = xs.sorted()
+  return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func peakRSSMiB() -> Double {
+  var u = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &u)
+  return round2(Double(u.ru_maxrss) / 1024)
+}
+
+func curRSSMiB() -> Double {
+  guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+  for line in s.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+    return round2(kb / 1024)
+  }
+  return 0
+}
+
+func printJSON(_ o: [String: Any]) {
+  let d = try! JSONSerialization.data(withJSONObject: o, options: [.sortedKeys])
+  print(String(data: d, encoding: .utf8)!)
+  fflush(stdout)
+}
+
+func setThreads(_ n: Int) {
+  precondition(n >= 1, "threads must be ≥ 1")
+  KernelParallel.maxThreads = n
+  LyraTensor.Parallel.maxThreads = n
+  Tensor.setBLASThreads(n)
+}
+
+// MARK: - Data
+
+/// A split of Fashion-MNIST as one float tensor [N, 1, 28, 28] normalised as the anchors
+/// ((pixel/255 − 0.2860)/0.3530) and int32 labels [N].
+func loadSplit(_ split: Split) -> (x: Tensor, y: Tensor) {
+  let ds: FashionMNIST
+  do { ds = try FashionMNIST(split: split, normalized: false) } catch { fail("lyra-bench: \(error)") }
+  let n = ds.count
+  let x = Tensor.empty([n, 1, 28, 28])
+  let y = Tensor.empty([n], dtype: .int32)
+  var lut = [Float](repeating: 0, count: 256)
+  for p in 0..<256 { lut[p] = (Float(p) * Float(1.0 / 255.0) - 0.2860) / 0.3530 }
+  let xp = x.data
+  ds.data.pixels.withUnsafeBufferPointer { src in
+    for i in 0..<src.count { xp[i] = lut[Int(src[i])] }
+  }
+  let yp = y.intData
+  for i in 0..<n { yp[i] = ds.data.labels[i] }
+  return (x, y)
+}
+
+/// Rows `idx` of x [N, ...] and y [N] gathered into fresh batch tensors (index_select).
+func gather(_ x: Tensor, _ y: Tensor, _ idx: ArraySlice<Int>) -> (Tensor, Tensor) {
+  let row = x.count / x.shape[0]
+  let xb = Tensor.empty([idx.count] + Array(x.shape.dropFirst()))
+  let yb = Tensor.empty([idx.count], dtype: .int32)
+  for (j, i) in idx.enumerated() {
+    (xb.data + j * row).update(from: x.data + i * row, count: row)
+    yb.intData[j] = y.intData[i]
+  }
+  return (xb, yb)
+}
+
+func buildModel(_ name: String) -> Sequential {
+  guard let m = ReferenceModels.named(name, generator: Generator(seed: 0)) else {
+    fail("lyra-bench: unknown model '\(name)' (mlp | cnn | resnet_mini)")
+  }
+  return m
+}
+
+// MARK: - Commands
+
+func trainBench(_ modelName: String, _ threads: Int) {
+  setThreads(threads)
+  let rssStart = curRSSMiB()
+  let (X, Y) = loadSplit(.train)
+  let model = buildModel(modelName)
+  model.train()
+  let opt = SGD(model.parameters(), lr: LR, momentum: MOMENTUM)
+  let nb = X.shape[0] / TRAIN_BS
+  var i = 0
+  var lastLoss: Float = 0
+  func step() {
+    let b = i % nb
+    i += 1
+    let xb = X.narrow(0, b * TRAIN_BS, TRAIN_BS), yb = Y.narrow(0, b * TRAIN_BS, TRAIN_BS)
+    opt.zeroGrad()
+    let loss = Tensor.crossEntropy(try! model(xb), yb)
+    loss.backward()
+    opt.step()
+    lastLoss = loss.item()
+  }
+  let rssBefore = curRSSMiB()
+  for _ in 0..<10 { step() }
+  let t0 = now()
+  for _ in 0..<5 { step() }
+  let per = (now() - t0) / 5
+  var steps = max(50, Int((3.0 / per).rounded(.up)))
+  var repeats = Double(steps) * per < 6 ? 5 : 3
+  if quick { (steps, repeats) = (10, 1) }
+  var ips: [Double] = [], foreign: [Double] = []
+  for _ in 0..<repeats {
+    let w = Window.measure { for _ in 0..<steps { step() } }
+    ips.append(Double(steps * TRAIN_BS) / w.dt)
+    foreign.append((w.foreign * 1000).rounded() / 1000)
+  }
+  let med = median(ips)
+  printJSON(["kind": "train_bench", "engine": "lyra", "model": modelName, "threads": threads, "batch": TRAIN_BS,
+             "steps_per_repeat": steps, "warmup_steps": 15, "images_per_s": stats(ips),
+             "ms_per_step_median": round2(1000 * Double(TRAIN_BS) / med),
+             "gflops_effective_median": round2(3 * Double(modelFlops(modelName)) * med / 1e9),
+             "foreign_cores_per_repeat": foreign, "final_loss": round4(Double(lastLoss)),
+             "rss_at_start_mib": rssStart, "rss_after_data_mib": rssBefore, "peak_rss_mib": peakRSSMiB()])
+}
+
+func inferBench(_ modelName: String, _ threads: Int) {
+  setThreads(threads)
+  let rssStart = curRSSMiB()
+  let (Xt, _) = loadSplit(.test)
+  let X = Xt.narrow(0, 0, INFER_BS).contiguous()
+  let model = buildModel(modelName)
+  model.eval()
+  let rssBefore = curRSSMiB()
+  var ips: [Double] = [], foreign: [Double] = []
+  var iters = 0
+  Tensor.noGrad {
+    for _ in 0..<5 { _ = try! model(X) }
+    let t0 = now()
+    for _ in 0..<5 { _ = try! model(X) }
+    let per = (now() - t0) / 5
+    iters = quick ? 10 : max(20, Int((1.5 / per).rounded(.up)))
+    for _ in 0..<(quick ? 1 : 5) {
+      let w = Window.measure { for _ in 0..<iters { _ = try! model(X) } }
+      ips.append(Double(iters * INFER_BS) / w.dt)
+      foreign.append((w.foreign * 1000).rounded() / 1000)
+    }
+  }
+  let med = median(ips)
+  printJSON(["kind": "infer_bench", "engine": "lyra", "model": modelName, "threads": threads, "batch": INFER_BS,
+             "iters_per_repeat": iters, "images_per_s": stats(ips),
+             "ms_per_batch_median": (1000 * Double(INFER_BS) / med * 1000).rounded() / 1000,
+             "gflops_effective_median": round2(Double(modelFlops(modelName)) * med / 1e9),
+             "foreign_cores_per_repeat": foreign,
+             "rss_at_start_mib": rssStart, "rss_after_data_mib": rssBefore, "peak_rss_mib": peakRSSMiB()])
+}
+
+func evaluate(_ model: Module, _ X: Tensor, _ Y: Tensor) -> Double {
+  model.eval()
+  var correct = 0
+  Tensor.noGrad {
+    var s = 0
+    while s < X.shape[0] {
+      let n = min(1000, X.shape[0] - s)
+      let pred = try! model(X.narrow(0, s, n)).argmax(1)
+      let pp = pred.contiguous(), yp = Y.intData + s
+      for j in 0..<n where Int(pp.dtype == .int32 ? Int(pp.intData[j]) : Int(pp.data[j])) == Int(yp[j]) { correct += 1 }
+      s += n
+    }
+  }
+  return Double(correct) / Double(X.shape[0])
+}
+
+func fullTrain(_ modelName: String, seed: UInt64, threads: Int, epochs: Int) {
+  setThreads(threads)
+  let (X, Y) = loadSplit(.train)
+  let (Xt, Yt) = loadSplit(.test)
+  let model: Sequential
+  guard let m = ReferenceModels.named(modelName, generator: Generator(seed: seed)) else {
+    fail("lyra-bench: unknown model '\(modelName)'")
+  }
+  model = m
+  let opt = SGD(model.parameters(), lr: LR, momentum: MOMENTUM)
+  let n = X.shape[0]
+  let stepsPerEpoch = (n + TRAIN_BS - 1) / TRAIN_BS
+  let total = epochs * stepsPerEpoch
+  let gen = Generator(seed: seed)
+  var t = 0
+  var out: [[String: Any]] = []
+  for ep in 0..<epochs {
+    model.train()
+    let perm = gen.split(stream: UInt64(ep)).permutation(n)
+    var lossSum = 0.0, correct = 0
+    let w = Window.measure {
+      for b in 0..<stepsPerEpoch {
+        let idx = perm[(b * TRAIN_BS)..<min(n, (b + 1) * TRAIN_BS)]
+        let (xb, yb) = gather(X, Y, idx)
+        opt.lr = 0.5 * LR * (1 + cos(Double.pi * Double(t) / Double(total)))
+        opt.zeroGrad()
+        let logits = try! model(xb)
+        let loss = Tensor.crossEntropy(logits, yb)
+        loss.backward()
+        opt.step()
+        t += 1
+        lossSum += Double(loss.item()) * Double(idx.count)
+        let pred = logits.detach().argmax(1).contiguous()
+        for j in 0..<idx.count where Int(pred.intData[j]) == Int(yb.intData[j]) { correct += 1 }
+      }
+    }
+    let t0 = now()
+    let acc = evaluate(model, Xt, Yt)
+    out.append(["epoch": ep + 1, "train_s": round2(w.dt), "eval_s": round2(now() - t0),
+                "train_loss": round4(lossSum / Double(n)), "train_acc": round4(Double(correct) / Double(n)),
+                "test_acc": round4(acc), "foreign_cores": (w.foreign * 1000).rounded() / 1000])
+  }
+  printJSON(["kind": "fulltrain", "engine": "lyra", "model": modelName, "seed": Int(seed), "threads": threads,
+             "epochs": out, "final_test_acc": out.last?["test_acc"] ?? 0, "peak_rss_mib": peakRSSMiB()])
+}
+
+/// Multiply-adds × 2 of one forward pass of one image (conv + linear), as pytorch_ref.py.
+func modelFlops(_ name: String) -> Int {
+  func conv(_ h: Int, _ w: Int, _ cin: Int, _ cout: Int, _ k: Int) -> Int { h * w * cin * cout * k * k }
+  var mac: Int
+  switch name {
+  case "mlp": mac = 784 * 256 + 256 * 128 + 128 * 10
+  case "cnn": mac = conv(28, 28, 1, 32, 3) + conv(14, 14, 32, 64, 3) + 3136 * 128 + 128 * 10
+  default:
+    mac = conv(28, 28, 1, 16, 3) + 4 * conv(28, 28, 16, 16, 3)
+    mac += conv(14, 14, 16, 32, 3) + 3 * conv(14, 14, 32, 32, 3) + conv(14, 14, 16, 32, 1)
+    mac += conv(7, 7, 32, 64, 3) + 3 * conv(7, 7, 64, 64, 3) + conv(7, 7, 32, 64, 1) + 64 * 10
+  }
+  return 2 * mac
+}
+
+// MARK: - Main
+
+let args = CommandLine.arguments
+func usage() -> Never {
+  fail("""
+  usage: lyra-bench train-bench MODEL THREADS
+         lyra-bench infer-bench MODEL THREADS
+         lyra-bench fulltrain MODEL SEED [THREADS=2] [EPOCHS=3]
+  MODEL: mlp | cnn | resnet_mini
+  """)
+}
+guard args.count >= 4 else { usage() }
+let modelName = args[2].lowercased().replacingOccurrences(of: "-", with: "_")
+guard ["mlp", "cnn", "resnet_mini"].contains(modelName) else { usage() }
+switch args[1] {
+case "train-bench":
+  guard let th = Int(args[3]) else { usage() }
+  trainBench(modelName, th)
+case "infer-bench":
+  guard let th = Int(args[3]) else { usage() }
+  inferBench(modelName, th)
+case "fulltrain":
+  guard let seed = UInt64(args[3]) else { usage() }
+  let th = args.count > 4 ? Int(args[4]) ?? 2 : 2
+  let ep = args.count > 5 ? Int(args[5]) ?? 3 : 3
+  fullTrain(modelName, seed: seed, threads: th, epochs: ep)
+default:
+  usage()
+}
