@@ -51,6 +51,8 @@ int lyra_pcall(lua_State *L, int nargs, int nresults) {
   return status;
 }
 
+int lyra_pcall_raw(lua_State *L, int nargs, int nresults) { return lua_pcall(L, nargs, nresults, 0); }
+
 int lyra_loadtext(lua_State *L, const char *buf, size_t len, const char *chunkname) {
   return luaL_loadbufferx(L, buf, len, chunkname, "t");
 }
@@ -105,7 +107,12 @@ static int trampoline(lua_State *L) {
   int n = swift_dispatch(L, p ? *p : NULL);
   if (n == LYRA_LUA_ERROR) {
     if (lua_type(L, -1) == LUA_TSTRING) {
-      luaL_where(L, 1);
+      /* Position of the nearest Lua caller: skips C frames such as the __index
+       * dispatcher that called this closure. */
+      int level = 1;
+      lua_Debug ar;
+      while (level < 4 && lua_getstack(L, level, &ar) && lua_getinfo(L, "l", &ar) && ar.currentline <= 0) level++;
+      luaL_where(L, level);
       lua_insert(L, -2);
       lua_concat(L, 2);
     }
@@ -162,6 +169,23 @@ void lyra_freeobject(lua_State *L, int idx) {
   void *obj = *p;
   *p = NULL;
   swift_release(obj);
+}
+
+static int indexer(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(2));
+  lua_insert(L, 1);
+  lua_call(L, 2, 1); /* errors unwind C and Lua frames only */
+  return 1;
+}
+
+void lyra_pushindexer(lua_State *L) {
+  lua_pushcclosure(L, indexer, 2);
 }
 
 void lyra_report_native_bytes(lua_State *L, size_t size) {

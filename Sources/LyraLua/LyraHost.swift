@@ -11,6 +11,7 @@ public final class LyraHost {
   public init(loadStdlib: Bool = true) throws {
     state = try LuaState()
     CoreLib.open(state)
+    TensorLib.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {
         throw LuaError(.file, "lyra: cannot find the Lua stdlib (stdlib/lyra/init.lua); set LYRA_PATH to the folder that holds it")

@@ -32,6 +32,8 @@ local function field_sources(v)
     if type(cur) == 'table' then out[#out + 1] = cur end
     local mt = getmetatable(cur)
     if type(mt) ~= 'table' then break end
+    local methods = rawget(mt, '__methods')
+    if type(methods) == 'table' then out[#out + 1] = methods end
     local idx = rawget(mt, '__index')
     if type(idx) ~= 'table' then break end
     cur = idx

@@ -52,6 +52,9 @@ int lyra_openlibs(lua_State *L);
 /* lua_pcall with a traceback message handler. [-(nargs+1),+(nresults|1),-]
  * On error the message (with traceback) is on top and the status is returned. */
 int lyra_pcall(lua_State *L, int nargs, int nresults);
+/* lua_pcall without a message handler: the error value is left untouched (for
+ * re-raising it unchanged). [-(nargs+1),+(nresults|1),-] */
+int lyra_pcall_raw(lua_State *L, int nargs, int nresults);
 /* Loads a text chunk (never bytecode). [-0,+1,-]: the function or an error message. */
 int lyra_loadtext(lua_State *L, const char *buf, size_t len, const char *chunkname);
 /* luaL_tolstring under protection (calls __tostring/__name). [-0,+1,-]: the string, or the error message. */
@@ -84,6 +87,12 @@ void lyra_freeobject(lua_State *L, int idx);
 /* Creates (or fetches) the metatable tname: __name, __gc, __close, and a marker so
  * lyra_toobject recognises it. [-0,+1,m]; returns 1 if it was new. */
 int lyra_newclass(lua_State *L, const char *tname);
+
+/* Pops a methods table and a fallback function and pushes an __index function:
+ * string keys found in the methods table are returned directly (fast method calls,
+ * and completion can list the table as __methods); any other key calls the fallback
+ * with (object, key). [-2,+1,m] */
+void lyra_pushindexer(lua_State *L);
 
 /* Tells the collector about size bytes of native memory now owned by a userdata,
  * so scripts never need collectgarbage(). [-0,+0,-] */

@@ -37,3 +37,16 @@ public struct LuaArgumentError: Error {
     self.message = message
   }
 }
+
+/// An error raised by a bound function in its own words: the trampoline prefixes the
+/// caller's `chunk:line:` and the function's full name (`lyra.Tensor:add: shapes ...`).
+public struct LuaFailure: Error, CustomStringConvertible {
+  public var description: String
+  public init(_ message: String) { description = message }
+}
+
+/// Thrown by a bound function that left an error value on top of the stack (from a
+/// protected call it made): the trampoline raises that value unchanged.
+public struct LuaRaiseTop: Error {
+  public init() {}
+}

@@ -26,6 +26,8 @@ final class LuaFunctionBox {
     do {
       let n = try body(call)
       return Int32(n)
+    } catch is LuaRaiseTop {
+      return LYRA_LUA_ERROR_RAW
     } catch let e as LuaArgumentError {
       message = "bad argument #\(e.index) to '\(name)' (\(e.message))"
     } catch let e as LuaError {

@@ -194,7 +194,11 @@ public final class LuaState {
   /// under `__index` (so completion can list them without calling anything), and
   /// `metamethods` (`__tostring`, `__add`, `__len`, ...) are set directly. `__gc`
   /// and `__close` release the object; `free` is added to release it early.
-  public func defineClass(_ name: String, methods: [LuaMethod], metamethods: [LuaMethod] = []) {
+  /// With `index`, `__index` becomes a C dispatcher: method names are looked up in the
+  /// methods table first (as fast as a plain table), any other key (numbers, tables,
+  /// properties such as `x.grad`) goes to `index(object, key)`. The methods table is
+  /// also stored as `__methods` for completion.
+  public func defineClass(_ name: String, methods: [LuaMethod], metamethods: [LuaMethod] = [], index: LuaMethod? = nil) {
     let s = stack
     lyra_newclass(L, name)
     lua_createtable(L, 0, Int32(methods.count + 1))
@@ -206,6 +210,12 @@ public final class LuaState {
     for m in methods {
       pushFunction("\(name):\(m.name)", help: m.help, m.body)
       s.rawSet(-2, m.name)
+    }
+    s.pushValue(-1)
+    s.rawSet(-3, "__methods")
+    if let index {
+      pushFunction("\(name).__index", help: index.help, index.body)
+      lyra_pushindexer(L)
     }
     s.rawSet(-2, "__index")
     for m in metamethods {

@@ -1,0 +1,206 @@
+import CLua
+import LyraTensor
+
+/// `lyra.zeros(3, 4)`, `lyra.tensor{{1, 2}, {3, 4}}`, `lyra.no_grad(f)` and friends.
+enum TensorConstructors {
+  static func sized(_ name: String, _ help: String, _ make: @escaping ([Int]) -> Tensor) -> LuaMethod {
+    LuaMethod(name, help: help) { call in
+      TensorLua.push(make(try call.sizes(from: 1)), call.stack)
+      return 1
+    }
+  }
+
+  static var all: [LuaMethod] {
+    [
+      sized("zeros", "lyra.zeros(sizes...) -> tensor\nA tensor of zeros: lyra.zeros(3, 4) or lyra.zeros({3, 4}).") { Tensor.zeros($0) },
+      sized("ones", "lyra.ones(sizes...) -> tensor\nA tensor of ones.") { Tensor.ones($0) },
+      sized("empty", "lyra.empty(sizes...) -> tensor\nA tensor whose values are not set.") { Tensor.empty($0) },
+      sized("rand", "lyra.rand(sizes...) -> tensor\nUniform in [0, 1), from the generator seeded by lyra.manual_seed.") { Tensor.rand($0) },
+      sized("randn", "lyra.randn(sizes...) -> tensor\nStandard normal, from the generator seeded by lyra.manual_seed.") { Tensor.randn($0) },
+      LuaMethod("full", help: "lyra.full(sizes, value) -> tensor\nA tensor filled with value: lyra.full({2, 3}, 7).") { call in
+        try call.table(1)
+        TensorLua.push(Tensor.full(try call.sizes(from: 1), Float(try call.number(2))), call.stack)
+        return 1
+      },
+      LuaMethod("randint", help: "lyra.randint(low, high, sizes) -> tensor\nIntegers uniform in [low, high) (an int tensor).") { call in
+        let lo = try call.integer(1), hi = try call.integer(2)
+        guard hi > lo else { throw LuaArgumentError(2, "high \(hi) must exceed low \(lo)") }
+        TensorLua.push(Tensor.randint(lo, hi, try call.sizes(from: 3)), call.stack)
+        return 1
+      },
+      LuaMethod("randperm", help: "lyra.randperm(n) -> tensor\nA random permutation of 1..n (an int tensor).") { call in
+        let n = try call.integer(1)
+        guard n >= 0 else { throw LuaArgumentError(1, "n must be non-negative") }
+        TensorLua.push(TensorReduceMethods.oneBased(Tensor.randperm(n)), call.stack)
+        return 1
+      },
+      LuaMethod("arange", help: "lyra.arange([start,] stop [, step]) -> tensor\nValues start, start+step, ... below stop (PyTorch's arange; stop excluded).") { call in
+        var start = 0.0, stop = try call.number(1), step = 1.0
+        if !call.isNil(2) {
+          start = stop
+          stop = try call.number(2)
+          step = try call.optNumber(3, 1)
+        }
+        guard step != 0, (stop - start) / step >= 0, (stop - start) / step < 1e9 else {
+          throw LuaFailure("invalid range \(start), \(stop), step \(step)")
+        }
+        let allInt = [start, stop, step].allSatisfy { $0 == $0.rounded() } && call.stack.type(1) == .number
+          && (1...3).allSatisfy { call.isNil($0) || lua_isinteger(call.L, Int32($0)) != 0 }
+        TensorLua.push(Tensor.arange(Float(start), Float(stop), Float(step), dtype: allInt ? .int32 : .float32), call.stack)
+        return 1
+      },
+      LuaMethod("linspace", help: "lyra.linspace(start, stop, steps) -> tensor\nsteps evenly spaced values from start to stop inclusive.") { call in
+        let n = try call.integer(3)
+        guard n >= 1 else { throw LuaArgumentError(3, "steps must be positive") }
+        TensorLua.push(Tensor.linspace(Float(try call.number(1)), Float(try call.number(2)), n), call.stack)
+        return 1
+      },
+      LuaMethod("eye", help: "lyra.eye(n) -> tensor\nThe n×n identity matrix.") { call in
+        let n = try call.integer(1)
+        guard n >= 0 else { throw LuaArgumentError(1, "n must be non-negative") }
+        TensorLua.push(Tensor.eye(n), call.stack)
+        return 1
+      },
+      LuaMethod("tensor", help: "lyra.tensor(values [, 'int']) -> tensor\nFrom a number or nested tables: lyra.tensor{{1, 2}, {3, 4}}; 'int' makes an int tensor.") { call in
+        let dtype: DType = try call.optString(2, "float") == "int" ? .int32 : .float32
+        if call.stack.type(1) == .number {
+          let v = try call.number(1)
+          TensorLua.push(dtype == .int32 ? Tensor(indices: [Int(v)], shape: []) : Tensor(Float(v)), call.stack)
+          return 1
+        }
+        if let t = call.stack.toObject(1, as: Tensor.self) {
+          TensorLua.push(t.to(dtype).clone(), call.stack)
+          return 1
+        }
+        try call.table(1)
+        var shape: [Int] = []
+        var values: [Float] = []
+        try flatten(call, 1, depth: 0, shape: &shape, values: &values)
+        TensorLua.push(dtype == .int32 ? Tensor(indices: values.map { Int($0) }, shape: shape) : Tensor(values, shape: shape), call.stack)
+        return 1
+      },
+      LuaMethod("cat", help: "lyra.cat({tensors}, [dim = 1]) -> tensor\nJoins tensors along an existing dimension.") { call in
+        let list = try tensors(call, 1)
+        let d = try call.dim(2, rank: list[0].rank, default: 0)
+        for (k, t) in list.enumerated() {
+          var a = t.shape, b = list[0].shape
+          guard a.count == b.count else { throw LuaArgumentError(1, "tensor \(k + 1) has \(a.count) dimensions, tensor 1 has \(b.count)") }
+          a[d] = 0
+          b[d] = 0
+          guard a == b else { throw LuaArgumentError(1, "tensor \(k + 1) of shape \(shapeText(t.shape)) cannot join \(shapeText(list[0].shape)) along dim \(d + 1)") }
+        }
+        TensorLua.push(Tensor.cat(list, dim: d), call.stack)
+        return 1
+      },
+      LuaMethod("stack", help: "lyra.stack({tensors}, [dim = 1]) -> tensor\nJoins equal-shaped tensors along a new dimension.") { call in
+        let list = try tensors(call, 1)
+        let d = try call.dim(2, rank: list[0].rank + 1, default: 0)
+        for (k, t) in list.enumerated() where t.shape != list[0].shape {
+          throw LuaArgumentError(1, "tensor \(k + 1) has shape \(shapeText(t.shape)), tensor 1 has \(shapeText(list[0].shape))")
+        }
+        TensorLua.push(Tensor.stack(list, dim: d), call.stack)
+        return 1
+      },
+      LuaMethod("where", help: "lyra.where(condition, a, b) -> tensor\na where condition is non-zero, else b (broadcasting).") { call in
+        let c = try TensorOps.floatTensor(call, 1), a = try TensorLua.tensorOrNumber(call, 2), b = try TensorLua.tensorOrNumber(call, 3)
+        guard let ab = Shape.broadcast(a.shape, b.shape), Shape.broadcast(ab, c.shape) != nil else {
+          throw LuaFailure("shapes \(shapeText(c.shape)), \(shapeText(a.shape)) and \(shapeText(b.shape)) do not broadcast")
+        }
+        TensorLua.push(Tensor.where(c, a.float(), b.float()), call.stack)
+        return 1
+      },
+      LuaMethod("is_tensor", help: "lyra.is_tensor(v) -> boolean") { call in
+        call.push(call.stack.toObject(1, as: Tensor.self) != nil)
+        return 1
+      },
+      LuaMethod("manual_seed", help: "lyra.manual_seed(n)\nSeeds the default generator: the same seed gives the same numbers.") { call in
+        let n = try call.integer(1)
+        Tensor.manualSeed(UInt64(bitPattern: Int64(n)))
+        return 0
+      },
+      LuaMethod("no_grad", help: "lyra.no_grad(fn, ...) -> results of fn\nRuns fn without recording operations for autograd (evaluation, manual updates).") { call in
+        guard call.stack.type(1) == .function else { throw call.expected(1, "function") }
+        let status = Tensor.noGrad { lyra_pcall_raw(call.L, Int32(call.count - 1), LUA_MULTRET) }
+        if status != LUA_OK { throw LuaRaiseTop() }
+        return call.count
+      },
+      LuaMethod("is_grad_enabled", help: "lyra.is_grad_enabled() -> boolean\nFalse inside lyra.no_grad.") { call in
+        call.push(Tensor.isGradEnabled)
+        return 1
+      },
+      LuaMethod("setprintoptions", help: "lyra.setprintoptions{precision =, threshold =, edgeitems =}\nHow tensors print: digits after the point (4), the element count past which printing is summarised (1000), items shown at each end (3).") { call in
+        guard let o = try call.options(1) else { throw call.expected(1, "table") }
+        if let p = try o.int("precision") {
+          guard (0...16).contains(p) else { throw LuaFailure("precision must be in 0..16") }
+          TensorFormat.options.precision = p
+        }
+        if let t = try o.int("threshold") { TensorFormat.options.threshold = max(t, 0) }
+        if let e = try o.int("edgeitems") { TensorFormat.options.edgeitems = max(e, 1) }
+        if let w = try o.int("linewidth") { TensorFormat.options.linewidth = max(w, 20) }
+        try o.finish()
+        return 0
+      },
+    ]
+  }
+
+  /// A Lua list of tensors (non-empty).
+  static func tensors(_ call: LuaCall, _ i: Int) throws -> [Tensor] {
+    try call.table(i)
+    let n = call.stack.rawLength(Int32(i))
+    guard n > 0 else { throw LuaArgumentError(i, "expected a non-empty list of tensors") }
+    return try (1...n).map { k in
+      call.stack.rawGet(Int32(i), index: k)
+      defer { call.stack.pop() }
+      guard let t = call.stack.toObject(-1, as: Tensor.self) else { throw LuaArgumentError(i, "item \(k) is \(call.stack.typeName(-1)), not a lyra.Tensor") }
+      return t.dtype == .float32 ? t : t.float()
+    }
+  }
+
+  /// Reads nested tables into a shape (from the first elements) and row-major values,
+  /// checking that every level is rectangular.
+  static func flatten(_ call: LuaCall, _ index: Int32, depth: Int, shape: inout [Int], values: inout [Float]) throws {
+    let s = call.stack
+    let top = s.absIndex(index)
+    // The shape, by descending through first elements.
+    s.pushValue(top) // [cur]
+    while true {
+      guard shape.count < 32, s.ensure(2) else {
+        s.pop()
+        throw LuaArgumentError(1, "tables nested too deeply")
+      }
+      let n = s.rawLength(-1)
+      shape.append(n)
+      if n == 0 {
+        s.pop()
+        break
+      }
+      if s.rawGet(-1, index: 1) != .table { // [cur, first]
+        s.pop(2)
+        break
+      }
+      lyra_remove(call.L, -2) // [first]
+    }
+    try fill(call, top, depth: 0, shape: shape, values: &values)
+  }
+
+  static func fill(_ call: LuaCall, _ t: Int32, depth: Int, shape: [Int], values: inout [Float]) throws {
+    let s = call.stack
+    let n = s.rawLength(t)
+    guard n == shape[depth] else {
+      throw LuaArgumentError(1, "ragged table: length \(n) at depth \(depth + 1) where \(shape[depth]) was expected")
+    }
+    guard n > 0 else { return }
+    let leaf = depth == shape.count - 1
+    for k in 1...n {
+      s.rawGet(t, index: k)
+      defer { s.pop() }
+      switch s.type(-1) {
+      case .number where leaf: values.append(Float(s.toNumber(-1) ?? 0))
+      case .boolean where leaf: values.append(s.toBool(-1) ? 1 : 0)
+      case .table where !leaf: try fill(call, s.absIndex(-1), depth: depth + 1, shape: shape, values: &values)
+      default:
+        throw LuaArgumentError(1, "element \(k) at depth \(depth + 1) is \(s.typeName(-1)); expected \(leaf ? "a number" : "a table")")
+      }
+    }
+  }
+}

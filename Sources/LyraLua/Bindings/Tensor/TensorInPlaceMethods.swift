@@ -1,0 +1,87 @@
+import LyraTensor
+
+/// In-place updates (`x:add_(y)`, Torch7's `fill`, `zero`, `copy`) and autograd.
+/// In-place changes to a tensor that requires grad are refused outside `lyra.no_grad`,
+/// since they would silently corrupt the tape.
+enum TensorInPlaceMethods {
+  static func mutable(_ call: LuaCall) throws -> Tensor {
+    let x = try TensorLua.check(call, 1)
+    if x.requiresGrad && Tensor.isGradEnabled {
+      throw LuaFailure("in-place update of a tensor that requires grad; do it inside lyra.no_grad(function() ... end)")
+    }
+    return x
+  }
+
+  static func inPlace(_ name: String, _ help: String, tensor: @escaping (Tensor, Tensor) -> Void,
+                      number: @escaping (Tensor, Float) -> Void) -> LuaMethod {
+    LuaMethod(name, help: help) { call in
+      let x = try mutable(call)
+      guard x.dtype == .float32 else { throw LuaFailure("in-place arithmetic needs a float tensor") }
+      if call.stack.type(2) == .number { number(x, Float(try call.number(2))) } else {
+        let y = try TensorOps.floatTensor(call, 2)
+        guard Shape.broadcast(x.shape, y.shape) == x.shape else {
+          throw LuaFailure("shape \(shapeText(y.shape)) does not broadcast to \(shapeText(x.shape))")
+        }
+        tensor(x, y)
+      }
+      call.stack.setTop(1)
+      return 1
+    }
+  }
+
+  static var all: [LuaMethod] {
+    [
+      inPlace("add_", "x:add_(y) -> x\nx += y in place.", tensor: { $0.add_($1) }, number: { $0.add_($1) }),
+      inPlace("sub_", "x:sub_(y) -> x\nx -= y in place.", tensor: { $0.sub_($1) }, number: { $0.sub_($1) }),
+      inPlace("mul_", "x:mul_(y) -> x\nx *= y in place.", tensor: { $0.mul_($1) }, number: { $0.mul_($1) }),
+      inPlace("div_", "x:div_(y) -> x\nx /= y in place.", tensor: { $0.div_($1) }, number: { $0.div_($1) }),
+      LuaMethod("fill", help: "x:fill(value) -> x\nSets every element (Torch7).") { call in
+        try mutable(call).fill_(Float(try call.number(2)))
+        call.stack.setTop(1)
+        return 1
+      },
+      LuaMethod("zero", help: "x:zero() -> x\nSets every element to 0 (Torch7).") { call in
+        try mutable(call).zero_()
+        call.stack.setTop(1)
+        return 1
+      },
+      LuaMethod("copy", help: "x:copy(src) -> x\nCopies src's values into x (src broadcasts to x's shape).") { call in
+        let x = try mutable(call), src = try TensorLua.check(call, 2)
+        guard Shape.broadcast(x.shape, src.shape) == x.shape else {
+          throw LuaFailure("shape \(shapeText(src.shape)) does not broadcast to \(shapeText(x.shape))")
+        }
+        _ = x.copy_(src.dtype == x.dtype ? src : src.to(x.dtype))
+        call.stack.setTop(1)
+        return 1
+      },
+      LuaMethod("requires_grad", help: "x:requires_grad([flag = true]) -> x\nMarks a leaf tensor as a parameter whose gradient is wanted.") { call in
+        let x = try TensorLua.check(call, 1)
+        let on = try call.optBool(2, true)
+        guard !on || x.dtype == .float32 else { throw LuaFailure("only float tensors can require gradients") }
+        x.requiresGrad_(on)
+        call.stack.setTop(1)
+        return 1
+      },
+      LuaMethod("backward", help: "x:backward([gradient])\nBack-propagates from x (a one-element loss, or with a gradient of x's shape), adding into .grad of every leaf.") { call in
+        let x = try TensorLua.check(call, 1)
+        guard x.requiresGrad else { throw LuaFailure("tensor does not require grad (no parameter contributed to it)") }
+        if let g = try TensorLua.opt(call, 2) {
+          guard g.shape == x.shape else { throw LuaArgumentError(2, "gradient shape \(shapeText(g.shape)) differs from \(shapeText(x.shape))") }
+          x.backward(g)
+        } else {
+          guard x.count == 1 else { throw LuaFailure("a gradient is needed for a non-scalar output of shape \(shapeText(x.shape))") }
+          x.backward()
+        }
+        return 0
+      },
+      LuaMethod("zero_grad", help: "x:zero_grad()\nClears x.grad.") { call in
+        try TensorLua.check(call, 1).zeroGrad()
+        return 0
+      },
+      LuaMethod("detach", help: "x:detach() -> tensor\nThe same data cut off from the tape.") { call in
+        TensorLua.push(try TensorLua.check(call, 1).detach(), call.stack)
+        return 1
+      },
+    ]
+  }
+}

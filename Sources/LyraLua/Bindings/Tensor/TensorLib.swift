@@ -1,0 +1,70 @@
+import CLua
+import LyraTensor
+
+/// `lyra.*` tensor functions and the `lyra.Tensor` class (DESIGN.md §11).
+enum TensorLib {
+  static func open(_ state: LuaState) {
+    let methods = TensorShapeMethods.all + TensorMathMethods.all + TensorReduceMethods.all + TensorInPlaceMethods.all
+    state.defineClass(TensorLua.className, methods: methods, metamethods: metamethods, index: TensorIndexing.index)
+    // Every method is also a function: lyra.exp(x) == x:exp().
+    for m in methods where !["fill", "zero", "copy", "type", "size", "dim", "stride"].contains(m.name) {
+      state.register("lyra.\(m.name)", help: m.help.replacingOccurrences(of: "x:\(m.name)(", with: "lyra.\(m.name)(x, ")
+        .replacingOccurrences(of: "(x, )", with: "(x)"), m.body)
+    }
+    for f in TensorConstructors.all { state.register("lyra.\(f.name)", help: f.help, f.body) }
+  }
+
+  static var metamethods: [LuaMethod] {
+    func arith(_ name: String, _ help: String, _ f: @escaping (Tensor, Tensor) -> Tensor) -> LuaMethod {
+      LuaMethod(name, help: help) { call in
+        let a = try TensorLua.tensorOrNumber(call, 1), b = try TensorLua.tensorOrNumber(call, 2)
+        try TensorOps.checkBroadcast(call, a, b)
+        TensorLua.push(f(a.dtype == .float32 ? a : a.float(), b.dtype == .float32 ? b : b.float()), call.stack)
+        return 1
+      }
+    }
+    return [
+      arith("__add", "x + y") { $0 + $1 },
+      arith("__sub", "x - y") { $0 - $1 },
+      arith("__div", "x / y") { $0 / $1 },
+      LuaMethod("__mul", help: "x * y: scaling by a number; for two tensors the matrix product (1-D·1-D is the dot product), as Torch7.") { call in
+        if call.stack.type(1) == .number || call.stack.type(2) == .number {
+          let a = try TensorLua.tensorOrNumber(call, 1), b = try TensorLua.tensorOrNumber(call, 2)
+          TensorLua.push((a.dtype == .float32 ? a : a.float()) * (b.dtype == .float32 ? b : b.float()), call.stack)
+          return 1
+        }
+        let a = try TensorOps.floatTensor(call, 1), b = try TensorOps.floatTensor(call, 2)
+        try TensorReduceMethods.checkMatmul(a, b)
+        let r = a.matmul(b)
+        if a.rank == 1 && b.rank == 1 { call.push(Double(r.item())) } else { TensorLua.push(r, call.stack) }
+        return 1
+      },
+      LuaMethod("__pow", help: "x ^ p: element-wise power") { call in
+        let a = try TensorOps.floatTensor(call, 1)
+        if call.stack.type(2) == .number { TensorLua.push(a.pow(Float(try call.number(2))), call.stack) } else {
+          let b = try TensorOps.floatTensor(call, 2)
+          try TensorOps.checkBroadcast(call, a, b)
+          TensorLua.push(a.pow(b), call.stack)
+        }
+        return 1
+      },
+      LuaMethod("__unm", help: "-x") { call in
+        TensorLua.push(try TensorOps.floatTensor(call, 1).neg(), call.stack)
+        return 1
+      },
+      LuaMethod("__len", help: "#x: the sizes, as x:size()") { call in
+        call.stack.push(.table(array: try TensorLua.check(call, 1).shape.map { .integer($0) }, fields: [:]))
+        return 1
+      },
+      LuaMethod("__tostring", help: "tostring(x)") { call in
+        call.push(TensorFormat.render(try TensorLua.check(call, 1)))
+        return 1
+      },
+      LuaMethod("__tostring_short", help: "one-line summary used inside tables") { call in
+        call.push(TensorFormat.short(try TensorLua.check(call, 1)))
+        return 1
+      },
+      TensorIndexing.newIndex,
+    ]
+  }
+}

@@ -1,0 +1,148 @@
+import CLua
+import LyraNN
+import LyraTensor
+
+/// How tensors cross the Lua boundary: full userdata of class `lyra.Tensor` holding a
+/// retained `Tensor`, with the native bytes reported to Lua's collector.
+enum TensorLua {
+  static let className = "lyra.Tensor"
+
+  static func push(_ t: Tensor, _ s: LuaStack) { s.push(object: t, className: className) }
+
+  /// Argument `i` as a tensor.
+  static func check(_ call: LuaCall, _ i: Int) throws -> Tensor {
+    try call.object(i, Tensor.self, what: className)
+  }
+
+  static func opt(_ call: LuaCall, _ i: Int) throws -> Tensor? {
+    call.isNil(i) ? nil : try check(call, i)
+  }
+
+  /// Argument `i` as a tensor, turning a number into a 0-d tensor (for `x + 1`, `2 * x`).
+  static func tensorOrNumber(_ call: LuaCall, _ i: Int) throws -> Tensor {
+    if call.stack.type(Int32(i)) == .number { return Tensor(Float(try call.number(i))) }
+    if let t = call.stack.toObject(Int32(i), as: Tensor.self) { return t }
+    throw call.expected(i, "lyra.Tensor or number")
+  }
+}
+
+extension Tensor: LuaNativeSized {
+  public var nativeByteCount: Int { byteCount }
+}
+
+/// `[2, 3, 4]` → "2x3x4", Torch7's way of writing sizes.
+func sizeText(_ shape: [Int]) -> String { shape.isEmpty ? "()" : shape.map(String.init).joined(separator: "x") }
+
+/// `[2, 3]` → "[2, 3]" for error messages.
+func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+
+extension LuaCall {
+  /// A 1-based Lua dimension (negative counts from the end) as a 0-based index.
+  func dim(_ i: Int, rank: Int, default d: Int? = nil) throws -> Int {
+    if isNil(i), let d { return d }
+    let v = try integer(i)
+    let r = Swift.max(rank, 1)
+    if v >= 1 && v <= r { return v - 1 }
+    if v < 0 && v >= -r { return r + v }
+    throw LuaArgumentError(i, "dimension \(v) out of range for a \(rank)-D tensor (use 1..\(r) or -\(r)..-1)")
+  }
+
+  /// Sizes given as numbers (`zeros(3, 4)`) or as one table (`zeros({3, 4})`), from `first`.
+  func sizes(from first: Int) throws -> [Int] {
+    var out: [Int] = []
+    if stack.type(Int32(first)) == .table {
+      let n = stack.rawLength(Int32(first))
+      for k in 1...Swift.max(n, 1) where n > 0 {
+        stack.rawGet(Int32(first), index: k)
+        defer { stack.pop() }
+        guard let v = stack.toInteger(-1), stack.type(-1) == .number else {
+          throw LuaArgumentError(first, "sizes must be integers, item \(k) is \(stack.typeName(-1))")
+        }
+        out.append(v)
+      }
+    } else {
+      var i = first
+      while i <= count, stack.type(Int32(i)) == .number {
+        out.append(try integer(i))
+        i += 1
+      }
+    }
+    if let bad = out.first(where: { $0 < 0 }) { throw LuaArgumentError(first, "size \(bad) is negative") }
+    if out.reduce(1, { $0.multipliedReportingOverflow(by: Swift.max($1, 1)).partialValue }) > 1 << 34 {
+      throw LuaArgumentError(first, "size \(sizeText(out)) is too large")
+    }
+    return out
+  }
+
+  /// The options table at `i` (or nil when absent): string keys read raw.
+  func options(_ i: Int) throws -> LuaOptions? {
+    if isNil(i) { return nil }
+    try table(i)
+    return LuaOptions(call: self, index: Int32(i))
+  }
+}
+
+/// Reads a trailing options table (`{padding = 1, bias = false}`); `finish()` rejects
+/// keys nobody asked for, so a typo is an error and not a silent default.
+final class LuaOptions {
+  let call: LuaCall
+  let index: Int32
+  var used: Set<String> = []
+
+  init(call: LuaCall, index: Int32) {
+    self.call = call
+    self.index = index
+  }
+
+  private func get<T>(_ key: String, _ read: (LuaStack) -> T?, _ what: String) throws -> T? {
+    used.insert(key)
+    let s = call.stack
+    let t = s.rawGet(index, key)
+    defer { s.pop() }
+    if t == .nil { return nil }
+    guard let v = read(s) else {
+      throw LuaArgumentError(Int(index), "option '\(key)' must be \(what), got \(s.typeName(-1))")
+    }
+    return v
+  }
+
+  func int(_ key: String) throws -> Int? { try get(key, { $0.type(-1) == .number ? $0.toInteger(-1) : nil }, "an integer") }
+  func number(_ key: String) throws -> Double? { try get(key, { $0.type(-1) == .number ? $0.toNumber(-1) : nil }, "a number") }
+  func bool(_ key: String) throws -> Bool? { try get(key, { $0.type(-1) == .boolean ? $0.toBool(-1) : nil }, "a boolean") }
+  func string(_ key: String) throws -> String? { try get(key, { $0.toString(-1) }, "a string") }
+  func tensor(_ key: String) throws -> Tensor? { try get(key, { $0.toObject(-1, as: Tensor.self) }, "a lyra.Tensor") }
+
+  /// An integer or a pair `{h, w}`.
+  func window(_ key: String) throws -> Window2d? {
+    used.insert(key)
+    let s = call.stack
+    let t = s.rawGet(index, key)
+    defer { s.pop() }
+    if t == .nil { return nil }
+    if t == .number, let v = s.toInteger(-1) { return Window2d(v) }
+    if t == .table, s.rawLength(-1) == 2 {
+      s.rawGet(-1, index: 1)
+      s.rawGet(-2, index: 2)
+      defer { s.pop(2) }
+      if let h = s.toInteger(-2), let w = s.toInteger(-1) { return Window2d(h, w) }
+    }
+    throw LuaArgumentError(Int(index), "option '\(key)' must be an integer or a pair {h, w}")
+  }
+
+  /// Fails on an unknown key, naming the closest known one.
+  func finish() throws {
+    let s = call.stack
+    s.pushNil()
+    while lua_next(call.L, index) != 0 {
+      s.pop()
+      let key = s.toString(-1) ?? s.describe(-1)
+      if !used.contains(key) {
+        s.pop()
+        let hint = Suggest.closest(key, in: Array(used)).map { " (did you mean '\($0)'?)" } ?? ""
+        let known = used.sorted().joined(separator: ", ")
+        throw LuaArgumentError(Int(index), "unknown option '\(key)'\(hint); known options: \(known)")
+      }
+    }
+  }
+}
+
