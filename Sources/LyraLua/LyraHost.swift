@@ -12,6 +12,7 @@ public final class LyraHost {
     state = try LuaState()
     CoreLib.open(state)
     TensorLib.open(state)
+    NNLib.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {
         throw LuaError(.file, "lyra: cannot find the Lua stdlib (stdlib/lyra/init.lua); set LYRA_PATH to the folder that holds it")

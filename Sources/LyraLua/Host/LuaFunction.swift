@@ -22,6 +22,9 @@ final class LuaFunctionBox {
   /// Runs the body; every Swift value it made is released before this returns.
   func invoke(_ L: OpaquePointer) -> Int32 {
     let call = LuaCall(stack: LuaStack(L), name: name, state: state)
+    let saved = state.currentThread
+    state.currentThread = L
+    defer { state.currentThread = saved }
     let message: String
     do {
       let n = try body(call)
@@ -31,8 +34,9 @@ final class LuaFunctionBox {
     } catch let e as LuaArgumentError {
       message = "bad argument #\(e.index) to '\(name)' (\(e.message))"
     } catch let e as LuaError {
-      // Already a Lua message (e.g. from a nested pcall): raise as is.
-      call.stack.push(e.message)
+      // Already a Lua message from a nested pcall: raise it as is, without its
+      // traceback (the outer handler adds the whole one).
+      call.stack.push(e.messageWithoutTraceback)
       return LYRA_LUA_ERROR_RAW
     } catch is Interrupted {
       lyra_disarm_interrupt(L) // the error travels now; the hook must not fire in the handler

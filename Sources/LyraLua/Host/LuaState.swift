@@ -13,6 +13,9 @@ public final class LuaState {
   public private(set) var isClosed = false
   /// The stdlib folder found at start (holds `lyra/init.lua`), if any.
   public private(set) var stdlibPath: String?
+  /// The thread running the innermost Swift function called from Lua (a coroutine or
+  /// the main thread): callbacks from that function run on it.
+  public internal(set) var currentThread: OpaquePointer?
 
   private static let hooksInstalled: Void = {
     lyra_set_swift_hooks(luaSwiftDispatch, luaSwiftRelease)

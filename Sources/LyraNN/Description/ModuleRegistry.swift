@@ -17,13 +17,14 @@ public enum ModuleRegistry {
 
   /// Builds a module (recursively for containers). `path` names the place in an
   /// enclosing description for error messages.
-  public static func build(_ desc: JSON, path: String = "model") throws -> Module {
+  /// `label` replaces "path(Type)" in messages (the Lua constructors pass "lyra.nn.Conv2d").
+  public static func build(_ desc: JSON, path: String = "model", label: String? = nil) throws -> Module {
     guard let o = desc.object else { throw DescriptionError("\(path): expected an object with a 'type', got \(desc.text)") }
     guard let type = o["type"]?.string else { throw DescriptionError("\(path): missing 'type'") }
     guard let b = builders[type] else {
       throw DescriptionError("\(path): unknown module type '\(type)'\(Suggest.closest(type, in: types).map { " (did you mean '\($0)'?)" } ?? "")")
     }
-    let r = DescriptionReader(o, path: "\(path)(\(type))")
+    let r = DescriptionReader(o, path: label ?? "\(path)(\(type))")
     let m: Module
     do { m = try b(r) } catch {
       try r.explainMissing() // a typo'd key explains a missing one better than "missing" does
@@ -53,9 +54,17 @@ public enum ModuleRegistry {
     return [
       "Linear": { r in Linear(try r.int("in_features", min: 1), try r.int("out_features", min: 1), bias: try r.bool("bias", true)) },
       "Conv2d": { r in
-        Conv2d(try r.int("in_channels", min: 1), try r.int("out_channels", min: 1), kernel: try win(r, "kernel_size", 3),
-               stride: try win(r, "stride", 1), padding: try win(r, "padding", 0), dilation: try win(r, "dilation", 1),
-               groups: try r.int("groups", 1, min: 1), bias: try r.bool("bias", true))
+        let cin = try r.int("in_channels", min: 1), cout = try r.int("out_channels", min: 1)
+        let k = try win(r, "kernel_size", 3), s = try win(r, "stride", 1), p = try win(r, "padding", 0), d = try win(r, "dilation", 1)
+        let g = try r.int("groups", 1, min: 1)
+        guard cin % g == 0, cout % g == 0 else {
+          throw DescriptionError("\(r.path): channels \(cin) -> \(cout) must divide by groups \(g)")
+        }
+        guard k.h > 0, k.w > 0, s.h > 0, s.w > 0, d.h > 0, d.w > 0 else {
+          throw DescriptionError("\(r.path): kernel_size, stride and dilation must be positive")
+        }
+        guard p.h >= 0, p.w >= 0 else { throw DescriptionError("\(r.path): padding must be non-negative") }
+        return Conv2d(cin, cout, kernel: k, stride: s, padding: p, dilation: d, groups: g, bias: try r.bool("bias", true))
       },
       "BatchNorm2d": { r in BatchNorm2d(try r.int("num_features", min: 1), eps: Float(try r.double("eps", 1e-5)),
                                         momentum: Float(try r.double("momentum", 0.1)), affine: try r.bool("affine", true)) },
@@ -64,9 +73,9 @@ public enum ModuleRegistry {
       "ReLU": { _ in ReLU() }, "ReLU6": { _ in ReLU6() }, "GELU": { _ in GELU() }, "Sigmoid": { _ in Sigmoid() },
       "Tanh": { _ in Tanh() }, "SiLU": { _ in SiLU() }, "Hardswish": { _ in Hardswish() }, "Identity": { _ in Identity() },
       "LeakyReLU": { r in LeakyReLU(Float(try r.double("negative_slope", 0.01))) },
-      "MaxPool2d": { r in MaxPool2d(try r.int("kernel_size", min: 1), stride: try r.optionalInt("stride"), padding: try r.int("padding", 0, min: 0),
+      "MaxPool2d": { r in MaxPool2d(try r.int("kernel_size", min: 1), stride: try r.optionalStride(), padding: try r.int("padding", 0, min: 0),
                                     ceilMode: try r.bool("ceil_mode", false)) },
-      "AvgPool2d": { r in AvgPool2d(try r.int("kernel_size", min: 1), stride: try r.optionalInt("stride"), padding: try r.int("padding", 0, min: 0),
+      "AvgPool2d": { r in AvgPool2d(try r.int("kernel_size", min: 1), stride: try r.optionalStride(), padding: try r.int("padding", 0, min: 0),
                                     ceilMode: try r.bool("ceil_mode", false), countIncludePad: try r.bool("count_include_pad", true)) },
       "AdaptiveAvgPool2d": { r in
         let s = try win(r, "output_size", 1)
@@ -120,6 +129,13 @@ public final class DescriptionReader {
     guard let v = raw(key), v != .null else { return nil }
     guard let i = v.int else { throw DescriptionError("\(path).\(key): expected an integer, got \(v.text)") }
     return i
+  }
+
+  /// A pooling stride: absent or null means "the kernel size"; otherwise at least 1.
+  public func optionalStride() throws -> Int? {
+    guard let s = try optionalInt("stride") else { return nil }
+    if s < 1 { throw DescriptionError("\(path).stride: must be at least 1, got \(s)") }
+    return s
   }
 
   public func double(_ key: String, _ d: Double, range: ClosedRange<Double>? = nil) throws -> Double {

@@ -1,0 +1,63 @@
+import CLua
+import Foundation
+import LyraNN
+import LyraTensor
+
+/// `lyra.nn`: modules, losses, loading and building models.
+enum NNLib {
+  static func open(_ state: LuaState) {
+    state.defineClass(ModuleLua.className, methods: ModuleMethods.all, metamethods: [
+      LuaMethod("__call", help: "m(x): same as m:forward(x)") { call in try ModuleMethods.forward(call) },
+      LuaMethod("__tostring", help: "the module tree") { call in
+        call.push(ModuleFormat.render(try ModuleLua.check(call, 1)))
+        return 1
+      },
+      LuaMethod("__tostring_short", help: "") { call in
+        let m = try ModuleLua.check(call, 1)
+        call.push("nn.\(m.typeName) - \(ModuleFormat.grouped(m.parameterCount)) parameters")
+        return 1
+      },
+      LuaMethod("__len", help: "#m: number of children") { call in
+        call.push(try ModuleLua.check(call, 1).children.count)
+        return 1
+      },
+    ], index: ModuleMethods.index)
+    state.defineClass(CriterionLua.className, methods: CriterionLua.methods, metamethods: CriterionLua.metamethods)
+
+    for spec in NNConstructors.specs { let f = NNConstructors.constructor(spec); state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
+    for f in NNConstructors.containers + CriterionLua.constructors { state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
+
+    state.register("lyra.nn.load", help: """
+      lyra.nn.load(path) -> module
+      Rebuilds a model saved with m:save(path): the description (path with .json) and the safetensors weights.
+      """) { call in
+      let path = try call.string(1)
+      do { ModuleLua.push(try Checkpoint.load(path), call.stack) } catch { throw LuaFailure("\(error)") }
+      return 1
+    }
+    state.register("lyra.nn.build", help: """
+      lyra.nn.build(description) -> module
+      Builds a model from a description table ({type = 'Sequential', modules = {{type = 'Linear', in_features = 4, out_features = 2}}}),
+      the inverse of m:describe(). Unknown types and keys are errors naming them.
+      """) { call in
+      try call.table(1)
+      do { ModuleLua.push(try ModuleRegistry.build(NNConstructors.json(call.stack.value(1)), path: "description"), call.stack) } catch {
+        throw LuaFailure("\(error)")
+      }
+      return 1
+    }
+    state.register("lyra.nn.reference", help: """
+      lyra.nn.reference(name) -> module
+      One of the reference models of the benchmarks: 'mlp', 'cnn' or 'resnet_mini' (Fashion-MNIST, [N, 1, 28, 28] -> 10 logits).
+      """) { call in
+      let name = try call.string(1)
+      guard let m = ReferenceModels.named(name) else { throw LuaArgumentError(1, "unknown model '\(name)'; known: mlp, cnn, resnet_mini") }
+      ModuleLua.push(m, call.stack)
+      return 1
+    }
+    let s = state.stack
+    s.pushTable(path: "lyra.nn")
+    state.setHelp(-1, name: "lyra.nn", help: "lyra.nn: modules (nn.Linear, nn.Conv2d, ...), containers (nn.Sequential, nn.Add, nn.Concat), losses (nn.CrossEntropyLoss, ...), nn.load, nn.build.")
+    s.pop()
+  }
+}
