@@ -71,7 +71,6 @@ int lyra_pgettable(lua_State *L, int idx) {
   lua_pushcfunction(L, p_gettable);
   lua_pushvalue(L, idx);
   lua_rotate(L, -3, -1); /* key, fn, t -> fn, t, key */
-  lua_rotate(L, -3, -1);
   return lua_pcall(L, 2, 1, 0);
 }
 
@@ -100,6 +99,19 @@ static int object_gc(lua_State *L) {
   return 0;
 }
 
+static int indexer(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(2));
+  lua_insert(L, 1);
+  lua_call(L, 2, 1); /* errors unwind C and Lua frames only */
+  return 1;
+}
+
 /* The one C function behind every Swift closure: the Swift frame is gone before
  * lua_error runs, so nothing Swift owns is skipped by the longjmp. */
 static int trampoline(lua_State *L) {
@@ -111,7 +123,12 @@ static int trampoline(lua_State *L) {
        * dispatcher that called this closure. */
       int level = 1;
       lua_Debug ar;
-      while (level < 4 && lua_getstack(L, level, &ar) && lua_getinfo(L, "l", &ar) && ar.currentline <= 0) level++;
+      while (level < 4 && lua_getstack(L, level, &ar) && lua_getinfo(L, "f", &ar)) {
+        int through_indexer = lua_tocfunction(L, -1) == indexer;
+        lua_pop(L, 1);
+        if (!through_indexer) break;
+        level++;
+      }
       luaL_where(L, level);
       lua_insert(L, -2);
       lua_concat(L, 2);
@@ -169,19 +186,6 @@ void lyra_freeobject(lua_State *L, int idx) {
   void *obj = *p;
   *p = NULL;
   swift_release(obj);
-}
-
-static int indexer(lua_State *L) {
-  if (lua_type(L, 2) == LUA_TSTRING) {
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
-    lua_pop(L, 1);
-  }
-  lua_settop(L, 2);
-  lua_pushvalue(L, lua_upvalueindex(2));
-  lua_insert(L, 1);
-  lua_call(L, 2, 1); /* errors unwind C and Lua frames only */
-  return 1;
 }
 
 void lyra_pushindexer(lua_State *L) {

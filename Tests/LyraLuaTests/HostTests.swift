@@ -26,6 +26,21 @@ final class HostTests: XCTestCase {
     XCTAssertThrowsError(try state.execute("return load(string.dump(function() end), 'b', 't')()"))
   }
 
+  /// Protected table access runs __index metamethods and turns their errors into Swift errors.
+  func testProtectedFieldAccess() throws {
+    let state = try LuaState()
+    try state.execute("obj = setmetatable({}, {__index = function(t, k) if k == 'bad' then error('no ' .. k) end return k .. '!' end})")
+    let s = state.stack
+    s.pushGlobals()
+    s.rawGet(-1, "obj")
+    XCTAssertEqual(try s.field(-1, "x"), .string)
+    XCTAssertEqual(s.toString(-1), "x!")
+    s.pop()
+    XCTAssertThrowsError(try s.field(-1, "bad")) { XCTAssertTrue("\($0)".contains("no bad"), "\($0)") }
+    XCTAssertEqual(s.top, 2, "nothing left behind by a failed access")
+    s.pop(2)
+  }
+
   func testSyntaxErrorKindAndLine() throws {
     let state = try LuaState()
     XCTAssertThrowsError(try state.execute("x = = 1", name: "@bad.lua")) { e in

@@ -124,6 +124,19 @@ public struct LuaStack {
   /// Length of the array part (`#t` without `__len`).
   public func rawLength(_ i: Int32) -> Int { Int(lua_rawlen(L, i)) }
 
+  /// Pushes `t[key]` with metamethods (`__index` may run Lua code, under protection).
+  /// On error the message is popped and thrown.
+  @discardableResult public func field(_ i: Int32, _ key: String) throws -> LuaType {
+    let t = absIndex(i)
+    push(key)
+    if lyra_pgettable(L, t) != LUA_OK {
+      let msg = toString(-1) ?? "error"
+      pop()
+      throw LuaError(.runtime, msg)
+    }
+    return type(-1)
+  }
+
   /// Pushes the global table.
   public func pushGlobals() { lyra_pushglobaltable(L) }
 

@@ -43,7 +43,7 @@ final class LuaModule: Module {
 
   init(call: LuaCall, index: Int32) throws {
     let s = call.stack
-    guard s.rawGet(index, "forward") == .function else {
+    guard try s.field(index, "forward") == .function else {
       s.pop()
       throw LuaArgumentError(Int(index), "a Lua module must be a table with a forward method")
     }
@@ -55,7 +55,7 @@ final class LuaModule: Module {
     super.init()
     // Parameters: the table's parameters() list if it has one, else its tensor fields that require grad.
     var found: [(String, Tensor)] = []
-    if s.rawGet(index, "parameters") == .function {
+    if try s.field(index, "parameters") == .function {
       s.pushValue(index)
       if lyra_pcall(call.L, 1, 1) == LUA_OK, s.type(-1) == .table {
         for k in 0..<s.rawLength(-1) {

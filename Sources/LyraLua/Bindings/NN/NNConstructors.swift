@@ -119,17 +119,16 @@ enum NNConstructors {
   static func isOptionsTable(_ call: LuaCall, _ i: Int) -> Bool {
     let s = call.stack
     guard s.type(Int32(i)) == .table else { return false }
-    defer { s.pop() }
-    return s.rawGet(Int32(i), "forward") != .function
+    guard let t = try? s.field(Int32(i), "forward") else { return true } // a failed lookup pushed nothing
+    s.pop()
+    return t != .function
   }
 
   /// Containers take modules (or Lua tables with forward) as arguments or one list.
   static func moduleList(_ call: LuaCall, from first: Int) throws -> [Module] {
     if call.count == first, call.stack.type(Int32(first)) == .table, call.stack.toObject(Int32(first), as: Module.self) == nil {
       let s = call.stack
-      s.rawGet(Int32(first), "forward")
-      let isModuleTable = s.type(-1) == .function
-      s.pop()
+      let isModuleTable = !isOptionsTable(call, first)
       if !isModuleTable {
         var out: [Module] = []
         for k in 0..<s.rawLength(Int32(first)) {

@@ -54,7 +54,7 @@ enum TensorInPlaceMethods {
         call.stack.setTop(1)
         return 1
       },
-      LuaMethod("requires_grad", help: "x:requires_grad([flag = true]) -> x\nMarks a leaf tensor as a parameter whose gradient is wanted.") { call in
+      LuaMethod("requires_grad_", help: "x:requires_grad_([flag = true]) -> x\nMarks a leaf tensor as a parameter whose gradient is wanted.") { call in
         let x = try TensorLua.check(call, 1)
         let on = try call.optBool(2, true)
         guard !on || x.dtype == .float32 else { throw LuaFailure("only float tensors can require gradients") }
