@@ -25,12 +25,13 @@ enum TensorConstructors {
       LuaMethod("randint", help: "lyra.randint(low, high, sizes) -> tensor\nIntegers uniform in [low, high) (an int tensor).") { call in
         let lo = try call.integer(1), hi = try call.integer(2)
         guard hi > lo else { throw LuaArgumentError(2, "high \(hi) must exceed low \(lo)") }
+        guard abs(lo) < 1 << 31, abs(hi) < 1 << 31 else { throw LuaArgumentError(2, "bounds must fit in int32") }
         TensorLua.push(Tensor.randint(lo, hi, try call.sizes(from: 3)), call.stack)
         return 1
       },
       LuaMethod("randperm", help: "lyra.randperm(n) -> tensor\nA random permutation of 1..n (an int tensor).") { call in
         let n = try call.integer(1)
-        guard n >= 0 else { throw LuaArgumentError(1, "n must be non-negative") }
+        guard n >= 0, n < 1 << 30 else { throw LuaArgumentError(1, "n must be in 0..2^30") }
         TensorLua.push(TensorReduceMethods.oneBased(Tensor.randperm(n)), call.stack)
         return 1
       },
@@ -41,7 +42,7 @@ enum TensorConstructors {
           stop = try call.number(2)
           step = try call.optNumber(3, 1)
         }
-        guard step != 0, (stop - start) / step >= 0, (stop - start) / step < 1e9 else {
+        guard step != 0, (stop - start) / step >= 0, (stop - start) / step < 1e9, abs(start) < 2e9, abs(stop) < 2e9 else {
           throw LuaFailure("invalid range \(start), \(stop), step \(step)")
         }
         let allInt = [start, stop, step].allSatisfy { $0 == $0.rounded() } && call.stack.type(1) == .number
@@ -51,13 +52,13 @@ enum TensorConstructors {
       },
       LuaMethod("linspace", help: "lyra.linspace(start, stop, steps) -> tensor\nsteps evenly spaced values from start to stop inclusive.") { call in
         let n = try call.integer(3)
-        guard n >= 1 else { throw LuaArgumentError(3, "steps must be positive") }
+        guard n >= 1, n < 1 << 31 else { throw LuaArgumentError(3, "steps must be positive") }
         TensorLua.push(Tensor.linspace(Float(try call.number(1)), Float(try call.number(2)), n), call.stack)
         return 1
       },
       LuaMethod("eye", help: "lyra.eye(n) -> tensor\nThe n×n identity matrix.") { call in
         let n = try call.integer(1)
-        guard n >= 0 else { throw LuaArgumentError(1, "n must be non-negative") }
+        guard n >= 0, n < 1 << 16 else { throw LuaArgumentError(1, "n must be in 0..65535") }
         TensorLua.push(Tensor.eye(n), call.stack)
         return 1
       },
@@ -65,10 +66,14 @@ enum TensorConstructors {
         let dtype: DType = try call.optString(2, "float") == "int" ? .int32 : .float32
         if call.stack.type(1) == .number {
           let v = try call.number(1)
+          if dtype == .int32, !(v.isFinite && abs(v) < 2.1e9) { throw LuaArgumentError(1, "value does not fit in an int tensor") }
           TensorLua.push(dtype == .int32 ? Tensor(indices: [Int(v)], shape: []) : Tensor(Float(v)), call.stack)
           return 1
         }
         if let t = call.stack.toObject(1, as: Tensor.self) {
+          if dtype == .int32, t.dtype == .float32, !t.toArray().allSatisfy({ $0.isFinite && abs($0) < 2.1e9 }) {
+            throw LuaArgumentError(1, "values do not fit in an int tensor")
+          }
           TensorLua.push(t.to(dtype).clone(), call.stack)
           return 1
         }
@@ -76,6 +81,9 @@ enum TensorConstructors {
         var shape: [Int] = []
         var values: [Float] = []
         try flatten(call, 1, depth: 0, shape: &shape, values: &values)
+        if dtype == .int32, !values.allSatisfy({ $0.isFinite && abs($0) < 2.1e9 }) {
+          throw LuaArgumentError(1, "values do not fit in an int tensor")
+        }
         TensorLua.push(dtype == .int32 ? Tensor(indices: values.map { Int($0) }, shape: shape) : Tensor(values, shape: shape), call.stack)
         return 1
       },

@@ -5,12 +5,21 @@ import LyraTensor
 /// boundary are 1-based (argmax returns 1..n; index_select takes 1..n).
 enum TensorReduceMethods {
   /// A reduction over all elements (no dim) or one dim with optional keepdim.
-  static func reduction(_ name: String, _ help: String, all: @escaping (Tensor) -> Tensor,
+  /// `minimum` is the number of elements the reduction needs (1 for a mean, 2 for an
+  /// unbiased variance).
+  static func reduction(_ name: String, _ help: String, minimum: Int = 0, all: @escaping (Tensor) -> Tensor,
                         along: @escaping (Tensor, Int, Bool) -> Tensor) -> LuaMethod {
     LuaMethod(name, help: help) { call in
       let x = try TensorOps.floatTensor(call, 1)
-      if call.isNil(2) { TensorLua.push(all(x), call.stack) } else {
-        TensorLua.push(along(x, try call.dim(2, rank: x.rank), try call.optBool(3, false)), call.stack)
+      if call.isNil(2) {
+        guard x.count >= minimum else { throw LuaFailure("needs at least \(minimum) element\(minimum == 1 ? "" : "s"), got \(x.count)") }
+        TensorLua.push(all(x), call.stack)
+      } else {
+        let d = try call.dim(2, rank: x.rank)
+        guard x.rank > 0, x.shape[d] >= minimum else {
+          throw LuaFailure("needs at least \(minimum) element\(minimum == 1 ? "" : "s") along dimension \(d + 1)")
+        }
+        TensorLua.push(along(x, d, try call.optBool(3, false)), call.stack)
       }
       return 1
     }
@@ -37,9 +46,9 @@ enum TensorReduceMethods {
   static var all: [LuaMethod] {
     [
       reduction("sum", "x:sum([dim [, keepdim]]) -> tensor\nSum of all elements, or along dim.", all: { $0.sum() }, along: { $0.sum($1, keepdim: $2) }),
-      reduction("mean", "x:mean([dim [, keepdim]]) -> tensor", all: { $0.mean() }, along: { $0.mean($1, keepdim: $2) }),
-      reduction("var", "x:var([dim [, keepdim]]) -> tensor\nUnbiased variance.", all: { $0.variance() }, along: { $0.variance($1, keepdim: $2) }),
-      reduction("std", "x:std([dim [, keepdim]]) -> tensor\nUnbiased standard deviation.", all: { $0.variance().sqrt() }, along: { $0.std($1, keepdim: $2) }),
+      reduction("mean", "x:mean([dim [, keepdim]]) -> tensor", minimum: 1, all: { $0.mean() }, along: { $0.mean($1, keepdim: $2) }),
+      reduction("var", "x:var([dim [, keepdim]]) -> tensor\nUnbiased variance.", minimum: 2, all: { $0.variance() }, along: { $0.variance($1, keepdim: $2) }),
+      reduction("std", "x:std([dim [, keepdim]]) -> tensor\nUnbiased standard deviation.", minimum: 2, all: { $0.variance().sqrt() }, along: { $0.std($1, keepdim: $2) }),
       extremum("max", true), extremum("min", false),
       LuaMethod("argmax", help: "x:argmax([dim [, keepdim]]) -> tensor\n1-based position of the largest value (over all elements, or along dim).") { call in
         let x = try TensorOps.floatTensor(call, 1)
@@ -80,13 +89,16 @@ enum TensorReduceMethods {
       },
       LuaMethod("index_select", help: "x:index_select(dim, index) -> tensor\nRows (slices) at the 1-based positions in index along dim.") { call in
         let x = try TensorLua.check(call, 1)
+        guard x.rank > 0 else { throw LuaFailure("cannot index a 0-d tensor") }
         let d = try call.dim(2, rank: x.rank)
         let idx = try zeroBasedIndices(call, 3, size: x.shape[d])
+        guard idx.rank <= 1 else { throw LuaArgumentError(3, "index must be 1-D, got \(shapeText(idx.shape))") }
         TensorLua.push(x.indexSelect(d, idx), call.stack)
         return 1
       },
       LuaMethod("gather", help: "x:gather(dim, index) -> tensor\nout[i][j] = x[i][index[i][j]] along dim (1-based index, same rank as x).") { call in
         let x = try TensorLua.check(call, 1)
+        guard x.rank > 0 else { throw LuaFailure("cannot gather from a 0-d tensor") }
         let d = try call.dim(2, rank: x.rank)
         let idx = try zeroBasedIndices(call, 3, size: x.shape[d])
         guard idx.rank == x.rank else { throw LuaArgumentError(3, "index must have \(x.rank) dimensions like the tensor") }
@@ -122,11 +134,14 @@ enum TensorReduceMethods {
       idx = Tensor(indices: try (0..<n).map { k in
         call.stack.rawGet(Int32(i), index: k + 1)
         defer { call.stack.pop() }
-        guard let v = call.stack.toInteger(-1) else { throw LuaArgumentError(i, "indices must be integers") }
+        guard let v = call.stack.toInteger(-1), abs(v) < 1 << 31 else { throw LuaArgumentError(i, "indices must be integers") }
         return v
       })
     } else {
       idx = try TensorLua.check(call, i)
+    }
+    guard idx.dtype == .int32 || idx.toArray().allSatisfy({ $0.isFinite && abs($0) < 2e9 }) else {
+      throw LuaArgumentError(i, "indices must be finite integers")
     }
     let values = idx.toIntArray()
     if let bad = values.first(where: { $0 < 1 || $0 > size }) {

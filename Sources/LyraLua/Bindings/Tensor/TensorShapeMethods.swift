@@ -90,6 +90,7 @@ enum TensorShapeMethods {
         if sizes.isEmpty { sizes = try negOneSizes(call, 2) }
         let lead = sizes.count - x.rank
         guard lead >= 0 else { throw LuaFailure("cannot expand \(shapeText(x.shape)) to fewer dimensions") }
+        for k in 0..<lead where sizes[k] < 0 { throw LuaFailure("size -1 is only allowed for existing dimensions") }
         for (k, s) in x.shape.enumerated() where s != 1 && sizes[lead + k] != s && sizes[lead + k] != -1 {
           throw LuaFailure("cannot expand \(shapeText(x.shape)) to \(shapeText(sizes)): size \(s) is not 1")
         }
@@ -108,7 +109,9 @@ enum TensorShapeMethods {
       },
       LuaMethod("flatten", help: "x:flatten([first [, last]]) -> tensor\nMerges dimensions first..last (default all).") { call in
         let x = try TensorLua.check(call, 1)
-        TensorLua.push(x.flatten(try call.dim(2, rank: x.rank, default: 0), try call.dim(3, rank: x.rank, default: max(x.rank - 1, 0))), call.stack)
+        let a = try call.dim(2, rank: x.rank, default: 0), b = try call.dim(3, rank: x.rank, default: max(x.rank - 1, 0))
+        guard a <= b else { throw LuaFailure("first dimension \(a + 1) comes after last \(b + 1)") }
+        TensorLua.push(x.rank == 0 ? x.reshape([1]) : x.flatten(a, b), call.stack)
         return 1
       },
       LuaMethod("contiguous", help: "x:contiguous() -> tensor\nx itself when contiguous, else a contiguous copy.") { call in
@@ -124,7 +127,11 @@ enum TensorShapeMethods {
         return 1
       },
       LuaMethod("int", help: "x:int() -> tensor\nAs int32 (values truncated).") { call in
-        TensorLua.push(try TensorLua.check(call, 1).int(), call.stack)
+        let x = try TensorLua.check(call, 1)
+        if x.dtype == .float32, !x.toArray().allSatisfy({ $0.isFinite && abs($0) < 2.1e9 }) {
+          throw LuaFailure("values that are not finite or do not fit in int32 cannot be converted")
+        }
+        TensorLua.push(x.int(), call.stack)
         return 1
       },
       LuaMethod("item", help: "x:item() -> number\nThe value of a one-element tensor.") { call in
