@@ -12,6 +12,7 @@ public final class LyraHost {
     state = try LuaState()
     CoreLib.open(state)
     TensorLib.open(state)
+    OptimLib.open(state)
     NNLib.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {

@@ -6,5 +6,6 @@ local lyra = lyra or {}
 require 'lyra.help'      -- lyra.help, lyra.doc registry helpers
 require 'lyra.pretty'    -- lyra.pretty, lyra.setprintlevel
 require 'lyra.repl'      -- lyra.repl.show / complete / timing
+require 'lyra.optim'     -- lyra.optim.sgd/adam (Torch7 functional forms)
 
 return lyra
