@@ -13,6 +13,7 @@ public final class LyraHost {
     CoreLib.open(state)
     TensorLib.open(state)
     OptimLib.open(state)
+    DataLib.open(state)
     NNLib.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {

@@ -7,7 +7,7 @@ local function values(t) return t:float():totable() end
 local function minimise(make, steps)
   local c = lyra.tensor { 3, -2, 0.5 }
   local a = lyra.tensor { 1, 4, 0.5 }
-  local w = lyra.zeros(3):requires_grad()
+  local w = lyra.zeros(3):requires_grad_()
   local opt = make({ w })
   for _ = 1, steps do
     opt:zero_grad();
@@ -34,7 +34,7 @@ T.case('optim: SGD with momentum, Adam and AdamW reach the quadratic minimum', f
 end)
 
 T.case('optim: SGD steps equal the hand-computed update', function()
-  local w = lyra.tensor { 1, 2 }:requires_grad()
+  local w = lyra.tensor { 1, 2 }:requires_grad_()
   local opt = lyra.optim.SGD({ w }, { lr = 0.1, momentum = 0.9 })
   w:mul(w):sum():backward()            -- grad 2w = {2, 4}
   opt:step()
@@ -46,7 +46,7 @@ T.case('optim: SGD steps equal the hand-computed update', function()
 end)
 
 T.case('optim: AdamW decays weights by lr * weight_decay apart from the gradient', function()
-  local w = lyra.tensor { 1, -2 }:requires_grad()
+  local w = lyra.tensor { 1, -2 }:requires_grad_()
   local opt = lyra.optim.AdamW({ w }, { lr = 0.1, weight_decay = 0.5 })
   w.grad = lyra.zeros(2)
   opt:step()
@@ -54,7 +54,7 @@ T.case('optim: AdamW decays weights by lr * weight_decay apart from the gradient
 end)
 
 T.case('optim: lr is a property; hyper-parameters and tostring', function()
-  local w = lyra.zeros(2):requires_grad()
+  local w = lyra.zeros(2):requires_grad_()
   local opt = lyra.optim.SGD({ w }, { lr = 0.1, momentum = 0.5 })
   T.eq(opt.lr, 0.1)
   opt.lr = 0.25
@@ -74,14 +74,14 @@ T.case('optim: state_dict round trip gives identical next steps', function()
     (w - 1):square():sum():backward()
     opt:step()
   end
-  local w = lyra.tensor { 0.5, -1, 2 }:requires_grad()
+  local w = lyra.tensor { 0.5, -1, 2 }:requires_grad_()
   local opt = lyra.optim.Adam({ w }, { lr = 0.05 })
   for _ = 1, 3 do grad_step(w, opt) end
   local sd = opt:state_dict()
   T.eq(sd.optimizer, 'Adam')
   T.eq(sd.state[1].step, 3)
   T.eq(sd.state[1].exp_avg:size(), { 3 })
-  local w2 = w:detach():clone():requires_grad()
+  local w2 = w:detach():clone():requires_grad_()
   local opt2 = lyra.optim.Adam({ w2 }, { lr = 0.9 })
   opt2:load_state_dict(sd)
   T.eq(opt2.lr, 0.05)
@@ -89,15 +89,15 @@ T.case('optim: state_dict round trip gives identical next steps', function()
   grad_step(w2, opt2)
   T.eq(values(w2), values(w))
   T.raises('cannot load Adam state into SGD', function()
-    lyra.optim.SGD({ lyra.zeros(3):requires_grad() }):load_state_dict(sd)
+    lyra.optim.SGD({ lyra.zeros(3):requires_grad_() }):load_state_dict(sd)
   end)
   T.raises('has 3 values, parameter 0 has 2', function()
-    lyra.optim.Adam({ lyra.zeros(2):requires_grad() }):load_state_dict(sd)
+    lyra.optim.Adam({ lyra.zeros(2):requires_grad_() }):load_state_dict(sd)
   end)
 end)
 
 T.case('optim: step(closure) returns the loss', function()
-  local w = lyra.tensor { 2 }:requires_grad()
+  local w = lyra.tensor { 2 }:requires_grad_()
   local opt = lyra.optim.SGD({ w }, { lr = 0.25 })
   local loss = opt:step(function()
     opt:zero_grad();
@@ -118,7 +118,7 @@ T.case('optim: bad arguments are errors naming the function', function()
   T.raises('empty parameter list', lyra.optim.AdamW, {})
   local p = lyra.zeros(2)
   T.raises('parameter 2 appears more than once', lyra.optim.SGD, { p, p })
-  T.raises('parameter 1 is computed', lyra.optim.SGD, { lyra.zeros(2):requires_grad() * 2 })
+  T.raises('parameter 1 is computed', lyra.optim.SGD, { lyra.zeros(2):requires_grad_() * 2 })
   T.raises('parameter 2 is a number', lyra.optim.SGD, { p, 3 })
   T.raises('nesterov momentum requires', lyra.optim.SGD, { p }, { nesterov = true })
 end)

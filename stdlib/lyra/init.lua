@@ -7,5 +7,6 @@ require 'lyra.help'      -- lyra.help, lyra.doc registry helpers
 require 'lyra.pretty'    -- lyra.pretty, lyra.setprintlevel
 require 'lyra.repl'      -- lyra.repl.show / complete / timing
 require 'lyra.optim'     -- lyra.optim.sgd/adam (Torch7 functional forms)
+require 'lyra.data'      -- lyra.data.loader (native and Lua datasets)
 
 return lyra
