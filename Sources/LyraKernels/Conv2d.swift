@@ -42,11 +42,7 @@ public enum Conv2dTuning {
 @inline(__always)
 func convBatchParts(_ s: Conv2dShape, _ body: (Int, Range<Int>) -> Void) -> Int {
   let parts = KernelParallel.parts(count: s.batch, work: s.macs / 8)
-  if parts > 1 {
-    KernelParallel.withSingleThreadedBLAS { KernelParallel.forRanges(count: s.batch, parts: parts, body) }
-  } else {
-    KernelParallel.forRanges(count: s.batch, parts: 1, body)
-  }
+  KernelParallel.withSingleThreadedBLAS { KernelParallel.forRanges(count: s.batch, parts: parts, body) }
   return parts
 }
 

@@ -16,3 +16,43 @@ func addInPlace(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
   var i = 0
   while i < count { dst[i] += src[i]; i += 1 }
 }
+
+/// C = A·B (+ beta·C) like `sgemm`, split across `KernelParallel` threads (rows of C when
+/// it is taller than wide, else columns, in multiples of 16), each part one
+/// single-threaded OpenBLAS call. Why: OpenBLAS's own pool spins with `sched_yield`
+/// for a long while after every threaded call, which on a 2-core machine steals a core
+/// from Lyra's element-wise kernels; splitting ourselves keeps one pool on the cores.
+public func parallelSgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                          a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                          beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+  if m == 0 || n == 0 { return }
+  let work = m * n * max(k, 1)
+  let threads = KernelParallel.maxThreads
+  var parts = work >= 2 * parallelGemmMinWork ? min(threads, max(1, work / parallelGemmMinWork)) : 1
+  let splitRows = m >= n
+  let unit = splitRows ? 8 : 16
+  parts = min(parts, max(1, (splitRows ? m : n) / unit))
+  KernelParallel.withSingleThreadedBLAS {
+    if parts <= 1 {
+      sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      return
+    }
+    let total = splitRows ? m : n
+    let blocks = (total + unit - 1) / unit
+    KernelParallel.run(parts: parts) { i in
+      let lo = min(total, blocks * i / parts * unit), hi = min(total, blocks * (i + 1) / parts * unit)
+      if lo >= hi { return }
+      if splitRows {
+        // Rows lo..<hi of op(A): row offset in A is lo·lda without transpose, lo with.
+        sgemm(transA: transA, transB: transB, m: hi - lo, n: n, k: k, a: a + (transA ? lo : lo * lda), lda: lda,
+              b: b, ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc)
+      } else {
+        sgemm(transA: transA, transB: transB, m: m, n: hi - lo, k: k, a: a, lda: lda,
+              b: b + (transB ? lo * ldb : lo), ldb: ldb, beta: beta, c: c + lo, ldc: ldc)
+      }
+    }
+  }
+}
+
+/// Multiply-adds per part below which `parallelSgemm` stays on one thread.
+nonisolated(unsafe) public var parallelGemmMinWork = 1 << 18

@@ -14,6 +14,45 @@ public enum KernelParallel {
   /// machines Lyra is tuned for); set to 1 for fully serial kernels.
   nonisolated(unsafe) public static var maxThreads: Int = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
 
+  /// Use the persistent spinning pool (`KernelThreadPool`) rather than GCD for parallel regions.
+  nonisolated(unsafe) public static var usePool = true
+
+  /// The pool, sized on first use to the larger of `maxThreads` and the core count (capped at 8).
+  nonisolated(unsafe) static var pool: KernelThreadPool?
+  static let poolLock = NSLock()
+
+  static func sharedPool() -> KernelThreadPool {
+    if let p = pool { return p }
+    poolLock.lock(); defer { poolLock.unlock() }
+    if let p = pool { return p }
+    let n = max(maxThreads, min(8, ProcessInfo.processInfo.activeProcessorCount))
+    let p = KernelThreadPool(workers: n - 1)
+    pool = p
+    return p
+  }
+
+  /// Calls `body(i)` for i in 0..<parts, concurrently (part 0 on the calling thread).
+  public static func run(parts: Int, _ body: (Int) -> Void) {
+    if parts <= 1 { if parts == 1 { body(0) }; return }
+    if usePool {
+      let pool = sharedPool()
+      if parts <= pool.workers + 1 {
+        if pool.run(parts: parts, body) { return }
+        // Busy (nested region or a second caller): run serially here.
+        for i in 0..<parts { body(i) }
+        return
+      }
+    }
+    DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+  }
+
+  /// Sets the threads Lyra's kernels use. Lyra splits its GEMMs across its own threads
+  /// (each calling single-threaded OpenBLAS), so OpenBLAS's own pool stays idle.
+  public static func setThreads(_ n: Int) {
+    precondition(n >= 1, "KernelParallel.setThreads: need at least one thread")
+    maxThreads = n
+  }
+
   /// Below this many "work units" (roughly multiply-adds or touched floats) a kernel
   /// stays on the calling thread.
   nonisolated(unsafe) public static var minParallelWork: Int = 32_768
@@ -35,7 +74,7 @@ public enum KernelParallel {
       return
     }
     let p = min(parts, count)
-    DispatchQueue.concurrentPerform(iterations: p) { i in
+    run(parts: p) { i in
       let lo = count * i / p, hi = count * (i + 1) / p
       if hi > lo { body(i, lo..<hi) }
     }

@@ -72,6 +72,10 @@ public func maxPool2dForward(_ s: Pool2dShape, input: UnsafePointer<Float>, outp
       let x = input + p * H * W, y = output + p * OH * OW
       let ind = indices.map { $0 + p * OH * OW }
       if simple2x2 {
+        maxPool2x2Plane(x, y, ind, W: W, OH: OH, OW: OW)
+        continue
+      }
+      if false {
         for oy in 0..<OH {
           let r0 = x + 2 * oy * W, r1 = r0 + W
           let yr = y + oy * OW
@@ -190,6 +194,89 @@ public func avgPool2dBackward(_ s: Pool2dShape, gradOutput: UnsafePointer<Float>
           let g = dy[oy * OW + ox] / Float(div)
           for iy in hs..<max(hs, he) { for ix in ws..<max(ws, we) { dx[iy * W + ix] += g } }
         }
+      }
+    }
+  }
+}
+
+
+/// One plane of 2×2 stride-2 max pooling, SIMD over 8 (then 4) outputs of a row: even and
+/// odd input columns are split with `evenHalf`/`oddHalf`, and PyTorch's scan order (a
+/// later value wins if greater or NaN) is kept with lane selects, indices included.
+@inline(__always)
+func maxPool2x2Plane(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ ind: UnsafeMutablePointer<Int32>?,
+                     W: Int, OH: Int, OW: Int) {
+  let lane8 = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14), lane4 = SIMD4<Int32>(0, 2, 4, 6)
+  let w32 = Int32(W)
+  for oy in 0..<OH {
+    let r0 = x + 2 * oy * W, r1 = r0 + W
+    let yr = y + oy * OW
+    var ox = 0
+    if let ind = ind {
+      let ir = ind + oy * OW
+      while ox + 8 <= OW {
+        let t = UnsafeRawPointer(r0 + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+        let u = UnsafeRawPointer(r1 + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+        let a = t.evenHalf, b = t.oddHalf, c = u.evenHalf, d = u.oddHalf
+        let i0 = SIMD8<Int32>(repeating: Int32(2 * oy * W + 2 * ox)) &+ lane8
+        var best = a, bi = i0
+        let tb = (b .> best) .| (b .!= b)
+        best.replace(with: b, where: tb); bi.replace(with: i0 &+ 1, where: tb)
+        let tc = (c .> best) .| (c .!= c)
+        best.replace(with: c, where: tc); bi.replace(with: i0 &+ w32, where: tc)
+        let td = (d .> best) .| (d .!= d)
+        best.replace(with: d, where: td); bi.replace(with: i0 &+ (w32 + 1), where: td)
+        UnsafeMutableRawPointer(yr + ox).storeBytes(of: best, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(ir + ox).storeBytes(of: bi, as: SIMD8<Int32>.self)
+        ox += 8
+      }
+      while ox + 4 <= OW {
+        let t = UnsafeRawPointer(r0 + 2 * ox).loadUnaligned(as: SIMD8<Float>.self)
+        let u = UnsafeRawPointer(r1 + 2 * ox).loadUnaligned(as: SIMD8<Float>.self)
+        let a = t.evenHalf, b = t.oddHalf, c = u.evenHalf, d = u.oddHalf
+        let i0 = SIMD4<Int32>(repeating: Int32(2 * oy * W + 2 * ox)) &+ lane4
+        var best = a, bi = i0
+        let tb = (b .> best) .| (b .!= b)
+        best.replace(with: b, where: tb); bi.replace(with: i0 &+ 1, where: tb)
+        let tc = (c .> best) .| (c .!= c)
+        best.replace(with: c, where: tc); bi.replace(with: i0 &+ w32, where: tc)
+        let td = (d .> best) .| (d .!= d)
+        best.replace(with: d, where: td); bi.replace(with: i0 &+ (w32 + 1), where: td)
+        UnsafeMutableRawPointer(yr + ox).storeBytes(of: best, as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(ir + ox).storeBytes(of: bi, as: SIMD4<Int32>.self)
+        ox += 4
+      }
+      while ox < OW {
+        let a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1]
+        let i0 = Int32(2 * oy * W + 2 * ox)
+        var best = a, bi = i0
+        let tb = b > best || b.isNaN; best = tb ? b : best; bi = tb ? i0 + 1 : bi
+        let tc = c > best || c.isNaN; best = tc ? c : best; bi = tc ? i0 + w32 : bi
+        let td = d > best || d.isNaN; best = td ? d : best; bi = td ? i0 + w32 + 1 : bi
+        yr[ox] = best; ir[ox] = bi
+        ox += 1
+      }
+    } else {
+      // Without indices the value is all that matters: NaN must still propagate.
+      while ox + 8 <= OW {
+        let t = UnsafeRawPointer(r0 + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+        let u = UnsafeRawPointer(r1 + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+        var best = t.evenHalf
+        let b = t.oddHalf, c = u.evenHalf, d = u.oddHalf
+        best.replace(with: b, where: (b .> best) .| (b .!= b))
+        best.replace(with: c, where: (c .> best) .| (c .!= c))
+        best.replace(with: d, where: (d .> best) .| (d .!= d))
+        UnsafeMutableRawPointer(yr + ox).storeBytes(of: best, as: SIMD8<Float>.self)
+        ox += 8
+      }
+      while ox < OW {
+        var best = r0[2 * ox]
+        let b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1]
+        if b > best || b.isNaN { best = b }
+        if c > best || c.isNaN { best = c }
+        if d > best || d.isNaN { best = d }
+        yr[ox] = best
+        ox += 1
       }
     }
   }

@@ -24,6 +24,14 @@ extension Tensor {
     return false
   }
 
+  /// `needsGrad` over an array.
+  @inline(__always)
+  static func needsGrad(_ inputs: [Tensor]) -> Bool {
+    guard isGradEnabled else { return false }
+    for t in inputs where t.requiresGrad { return true }
+    return false
+  }
+
   /// Records `self` as the output of an op when any input requires grad; returns self for chaining.
   @discardableResult
   func recorded(_ name: String, _ inputs: [Tensor], _ backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {

@@ -1,3 +1,4 @@
+import LyraKernels
 import CBLAS
 
 /// Matrix products through OpenBLAS `cblas_sgemm`. Transposed views are passed as
@@ -30,7 +31,8 @@ func gemm(_ a: Tensor, _ aOff: Int, _ b: Tensor, _ bOff: Int, _ c: UnsafeMutable
         let (pb, tb, ldb) = gemmOperand(b.data + bOff, rows: k, cols: n, rowStride: br, colStride: bc) else {
     preconditionFailure("gemm: operands must have a BLAS layout")
   }
-  cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1, pa, lda, pb, ldb, beta, c, Int32(n))
+  parallelSgemm(transA: ta == CblasTrans, transB: tb == CblasTrans, m: m, n: n, k: k, a: pa, lda: Int(lda),
+                b: pb, ldb: Int(ldb), beta: beta, c: c, ldc: n)
 }
 
 extension Tensor {

@@ -1,4 +1,5 @@
 import Dispatch
+import LyraKernels
 
 /// Splits large loops across threads.
 ///
@@ -24,7 +25,7 @@ public enum Parallel {
       body(0..<n)
       return
     }
-    DispatchQueue.concurrentPerform(iterations: k) { i in
+    KernelParallel.run(parts: k) { i in
       let lo = n * i / k, hi = n * (i + 1) / k
       if lo < hi { body(lo..<hi) }
     }

@@ -7,7 +7,8 @@
 //   lyra-bench fulltrain MODEL SEED [THREADS] [EPOCHS]   3 epochs, cosine schedule, test accuracy
 //
 // MODEL is mlp | cnn | resnet_mini. Each command prints one JSON line on stdout.
-// LYRA_BENCH_QUICK=1 gives one short repeat (a smoke test; timings meaningless).
+// LYRA_BENCH_QUICK=1 gives one short repeat (a smoke test; timings meaningless); LYRA_BENCH_STEPS=N one
+// repeat of N training steps (for profiling).
 import Foundation
 import LyraData
 import LyraKernels
@@ -96,6 +97,10 @@ func printJSON(_ o: [String: Any]) {
 
 func setThreads(_ n: Int) {
   precondition(n >= 1, "threads must be ≥ 1")
+  // Switches for A/B measurements of the optimisations.
+  let env = ProcessInfo.processInfo.environment
+  if env["LYRA_NO_FUSION"] != nil { Sequential.fusion = false }
+  if env["LYRA_NO_POOL"] != nil { KernelParallel.usePool = false }
   KernelParallel.maxThreads = n
   LyraTensor.Parallel.maxThreads = n
   Tensor.setBLASThreads(n)
@@ -171,6 +176,7 @@ func trainBench(_ modelName: String, _ threads: Int) {
   var steps = max(50, Int((3.0 / per).rounded(.up)))
   var repeats = Double(steps) * per < 6 ? 5 : 3
   if quick { (steps, repeats) = (10, 1) }
+  if let s = ProcessInfo.processInfo.environment["LYRA_BENCH_STEPS"].flatMap({ Int($0) }) { (steps, repeats) = (s, 1) }
   var ips: [Double] = [], foreign: [Double] = []
   for _ in 0..<repeats {
     let w = Window.measure { for _ in 0..<steps { step() } }

@@ -131,4 +131,32 @@ final class ModuleTests: XCTestCase {
     XCTAssertGreaterThan(t, 0)
     XCTAssertLessThan(t, 1)
   }
+
+  /// Sequential's fused patterns (BN+ReLU, Add+ReLU, eval conv+BN folding) give the same
+  /// outputs, gradients and running statistics as running every module on its own.
+  func testFusedSequentialMatchesUnfused() throws {
+    defer { Sequential.fusion = true }
+    for name in ["cnn", "resnet_mini"] {
+      let x = Tensor.randn([6, 1, 28, 28], generator: Generator(seed: 3))
+      var results: [[[Float]]] = []
+      for fused in [true, false] {
+        Sequential.fusion = fused
+        let m = ReferenceModels.named(name, generator: Generator(seed: 1))!
+        let y = try m(x)
+        y.mul(Tensor.randn(y.shape, generator: Generator(seed: 4))).sum().backward()
+        var r = [y.toArray()] + m.parameters().map { $0.grad!.toArray() } + m.namedBuffers().map { $0.tensor.toArray() }
+        m.eval()
+        r.append(try Tensor.noGrad { try m(x) }.toArray())
+        results.append(r)
+      }
+      XCTAssertEqual(results[0].count, results[1].count)
+      for (k, (a, b)) in zip(results[0], results[1]).enumerated() {
+        XCTAssertEqual(a.count, b.count)
+        for (u, v) in zip(a, b) where !(Swift.abs(u - v) <= 1e-3 * Swift.max(1, Swift.abs(v))) {
+          XCTFail("\(name) result \(k): \(u) vs \(v)")
+          break
+        }
+      }
+    }
+  }
 }

@@ -29,14 +29,17 @@ public class BatchNorm: Module {
     register(buffer: "running_var", Tensor.ones([features]))
   }
 
-  public override func forward(_ x: Tensor) throws -> Tensor {
+  public override func forward(_ x: Tensor) throws -> Tensor { try forward(x, relu: false) }
+
+  /// BN followed by ReLU in one sweep (forward and backward): what `Sequential` runs for BN → ReLU.
+  public func forward(_ x: Tensor, relu: Bool) throws -> Tensor {
     try ShapeError.check(typeName, x, rank: spatial ? 4 : 2, dim: 1, size: features,
                          expected: "input [N, \(features)\(spatial ? ", H, W" : "")]")
     if training && x.count / features < 2 {
       throw ShapeError("\(typeName): training needs more than one value per channel, got input \(dims(x.shape))")
     }
     return Tensor.batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
-                            training: training, momentum: momentum, eps: eps)
+                            training: training, momentum: momentum, eps: eps, relu: relu)
   }
 
   public override var summary: String { "\(features)\(affine ? "" : ", no affine")" }

@@ -25,9 +25,43 @@ public final class Sequential: Module, ContainerModule {
   public var count: Int { children.count }
   public subscript(i: Int) -> Module { children[i].module }
 
+  /// Whether `forward` runs common patterns as fused ops (same results, fewer sweeps):
+  /// BN → ReLU and Add → ReLU as one op, and in inference without gradients conv → BN
+  /// (→ ReLU) with BN folded into the convolution. Off while a `ModuleTracer` records
+  /// (profiles see every module).
+  nonisolated(unsafe) public static var fusion = true
+
   public override func forward(_ x: Tensor) throws -> Tensor {
     var y = x
-    for c in children { y = try c.module(y) }
+    let n = children.count
+    guard Sequential.fusion, ModuleTracer.current == nil, n > 1 else {
+      for c in children { y = try c.module(y) }
+      return y
+    }
+    var i = 0
+    while i < n {
+      let m = children[i].module
+      let nextIsReLU = i + 1 < n && type(of: children[i + 1].module) == ReLU.self
+      if let conv = m as? Conv2d, i + 1 < n, let bn = children[i + 1].module as? BatchNorm, bn.spatial, !bn.training,
+         !Tensor.isGradEnabled, bn.features == conv.outChannels {
+        let relu = i + 2 < n && type(of: children[i + 2].module) == ReLU.self
+        y = try conv.forwardFolding(y, bn, relu: relu)
+        i += relu ? 3 : 2
+        continue
+      }
+      if nextIsReLU, let bn = m as? BatchNorm {
+        y = try bn.forward(y, relu: true)
+        i += 2
+        continue
+      }
+      if nextIsReLU, let add = m as? Add {
+        y = try add.forward(y, relu: true)
+        i += 2
+        continue
+      }
+      y = try m(y)
+      i += 1
+    }
     return y
   }
 }
@@ -40,16 +74,20 @@ public final class Add: Module, ContainerModule {
     super.init()
     for (i, b) in branches.enumerated() { register(child: String(i), b) }
   }
-  public override func forward(_ x: Tensor) throws -> Tensor {
+  public override func forward(_ x: Tensor) throws -> Tensor { try forward(x, relu: false) }
+
+  /// The sum followed by ReLU, the last addition and the ReLU in one sweep (ResNet's block output).
+  public func forward(_ x: Tensor, relu: Bool) throws -> Tensor {
     var y = try children[0].module(x)
-    for c in children.dropFirst() {
+    let last = children.count - 1
+    for (k, c) in children.enumerated().dropFirst() {
       let b = try c.module(x)
       guard b.shape == y.shape else {
         throw ShapeError("Add: branch \(c.name) gives \(dims(b.shape)), branch 0 gives \(dims(y.shape))")
       }
-      y = y + b
+      y = relu && k == last ? Tensor.addRelu(y, b) : y + b
     }
-    return y
+    return relu && last == 0 ? y.relu() : y
   }
 }
 

@@ -53,6 +53,19 @@ public final class Conv2d: Module {
     return Tensor.conv2d(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
   }
 
+  /// This convolution followed by eval-mode `bn` (and ReLU), with BN folded into the
+  /// weights: what `Sequential` runs for conv → BN (→ ReLU) in inference.
+  func forwardFolding(_ x: Tensor, _ bn: BatchNorm, relu: Bool) throws -> Tensor {
+    try ShapeError.check("Conv2d", x, rank: 4, dim: 1, size: inChannels, expected: "input [N, \(inChannels), H, W]")
+    let eh = dilation.h * (kernel.h - 1) + 1, ew = dilation.w * (kernel.w - 1) + 1
+    if x.shape[2] + 2 * padding.h < eh || x.shape[3] + 2 * padding.w < ew {
+      throw ShapeError("Conv2d: input \(dims(x.shape)) is smaller than the \(eh)x\(ew) kernel window (with padding \(padding.h))")
+    }
+    return Tensor.conv2dBatchNormEval(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+                                      runningMean: bn.runningMean, runningVar: bn.runningVar, gamma: bn.weight,
+                                      beta: bn.bias, eps: bn.eps, relu: relu)
+  }
+
   public override var summary: String {
     var s = "\(inChannels) -> \(outChannels), \(kernel.h)x\(kernel.w)"
     if stride != Window2d(1) { s += ", stride \(stride.h == stride.w ? "\(stride.h)" : "\(stride.h)x\(stride.w)")" }

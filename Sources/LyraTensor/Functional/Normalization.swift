@@ -6,9 +6,11 @@ extension Tensor {
   /// Training: normalises with the batch statistics and updates `runningMean`/`runningVar`
   /// in place (momentum form r = (1 − m)·r + m·batch, unbiased variance, as PyTorch).
   /// Evaluation: uses the running statistics. `weight`/`bias` (γ, β) are optional.
+  /// `relu: true` applies ReLU in the same sweep (forward and backward): what `BN → ReLU`
+  /// in a `Sequential` runs as.
   public static func batchNorm(_ x: Tensor, runningMean: Tensor?, runningVar: Tensor?,
                                weight: Tensor? = nil, bias: Tensor? = nil, training: Bool,
-                               momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+                               momentum: Float = 0.1, eps: Float = 1e-5, relu: Bool = false) -> Tensor {
     precondition(x.rank == 2 || x.rank == 4, "Tensor.batchNorm: expected N×C or N×C×H×W input, got \(Shape.describe(x.shape))")
     x.requireFloat("Tensor.batchNorm")
     let c = x.shape[1]
@@ -24,9 +26,14 @@ extension Tensor {
     if let weight { inputs.append(weight) }
     if let bias { inputs.append(bias) }
 
+    if relu && !training && needsGrad(inputs) {
+      // Rare (gradients through eval-mode BN): unfused, so the eval backward stays simple.
+      return batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+                       training: false, momentum: momentum, eps: eps).relu()
+    }
     if !training, let rm = runningMean, let rv = runningVar {
       batchNormEvalForward(s, input: xc.data, gamma: gamma, beta: beta, runningMean: rm.data, runningVar: rv.data,
-                           output: out.data, eps: eps)
+                           output: out.data, eps: eps, relu: relu)
       // Frozen statistics: y = x·scale + shift per channel, so the gradients are simple.
       return out.recorded("batchNorm(eval)", inputs) { g in
         let bshape = x.rank == 4 ? [1, c, 1, 1] : [1, c]
@@ -47,14 +54,19 @@ extension Tensor {
     let saveMean = Tensor.empty([c]), saveInvstd = Tensor.empty([c])
     batchNormTrainForward(s, input: xc.data, gamma: gamma, beta: beta, output: out.data,
                           saveMean: saveMean.data, saveInvstd: saveInvstd.data,
-                          runningMean: runningMean?.data, runningVar: runningVar?.data, momentum: momentum, eps: eps)
-    return out.recorded("batchNorm", inputs) { g in
+                          runningMean: runningMean?.data, runningVar: runningVar?.data, momentum: momentum, eps: eps,
+                          relu: relu)
+    // With the fused ReLU, backward masks by the output; a detached view (shared storage,
+    // no tape link) avoids a reference cycle through this node.
+    let mask = relu ? out.detach() : nil
+    return out.recorded(relu ? "batchNorm+relu" : "batchNorm", inputs) { g in
       let dx = x.requiresGrad ? Tensor.empty(x.shape) : nil
       let dgamma = weight.map { $0.requiresGrad ? Tensor.empty([c]) : nil } ?? nil
       let dbeta = bias.map { $0.requiresGrad ? Tensor.empty([c]) : nil } ?? nil
       batchNormBackward(s, gradOutput: g.contiguous().data, input: xc.data, gamma: gamma,
                         saveMean: saveMean.data, saveInvstd: saveInvstd.data,
-                        gradInput: dx?.data, gradGamma: dgamma?.data, gradBeta: dbeta?.data)
+                        gradInput: dx?.data, gradGamma: dgamma?.data, gradBeta: dbeta?.data,
+                        reluOutput: mask.map { UnsafePointer($0.data) })
       var grads: [Tensor?] = [dx]
       if weight != nil { grads.append(dgamma) }
       if bias != nil { grads.append(dbeta) }
