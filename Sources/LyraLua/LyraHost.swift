@@ -14,6 +14,7 @@ public final class LyraHost {
     TensorLib.open(state)
     OptimLib.open(state)
     DataLib.open(state)
+    UtilLib.open(state)
     NNLib.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {

@@ -8,5 +8,7 @@ require 'lyra.pretty'    -- lyra.pretty, lyra.setprintlevel
 require 'lyra.repl'      -- lyra.repl.show / complete / timing
 require 'lyra.optim'     -- lyra.optim.sgd/adam (Torch7 functional forms)
 require 'lyra.data'      -- lyra.data.loader (native and Lua datasets)
+require 'lyra.timer'     -- lyra.Timer
+require 'lyra.progress'  -- lyra.progress (bar on a TTY, plain lines in logs)
 
 return lyra
