@@ -208,3 +208,20 @@ T.case('transforms: normalize on raw pixels equals the normalised dataset; augme
   T.ok(tostring(t):find('compose{augment', 1, true), tostring(t))
   T.raises('item 2 is not a lyra.data.Transform', lyra.data.compose, { t, 3 })
 end)
+
+T.case('data: breaking out of the loop stops the prefetch thread at once', function()
+  local function threads()
+    local f = io.open('/proc/self/status')
+    if not f then return nil end
+    local s = f:read('a')
+    f:close()
+    return tonumber(s:match('Threads:%s*(%d+)'))
+  end
+  local before = threads()
+  if not before then return end -- not Linux
+  local loader = lyra.data.loader(lyra.data.fashion_mnist { split = 'test' }, { batch_size = 16, prefetch = 2 })
+  for _ = 1, 20 do
+    for x in loader:iter() do break end -- the to-be-closed iterator is closed here
+  end
+  T.ok(threads() <= before + 2, 'threads ' .. before .. ' -> ' .. threads())
+end)

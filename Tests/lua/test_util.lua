@@ -115,3 +115,45 @@ T.case('progress: a bar with rate and ETA on a TTY; done(); isatty', function()
   T.raises("lyra.progress.bar: unknown option 'titel'", lyra.progress.bar, 3, { titel = 'x' })
   T.raises("bad argument #1 to 'lyra.progress.bar'", lyra.progress.bar, 'x')
 end)
+
+-- Every method of the optim/data objects, called with wrong arguments, must raise a Lua
+-- error or return; a crash (a Swift precondition) would kill the run.
+T.case('optim/data/util objects survive bad method arguments', function()
+  local p = lyra.zeros(3):requires_grad_()
+  p.grad = lyra.ones(3)
+  local opt = lyra.optim.Adam({ p })
+  local path = os.tmpname()
+  local f = assert(io.open(path, 'w'))
+  f:write('a,label\n1,0\n2,1\n')
+  f:close()
+  local ds = lyra.data.csv(path, { label = 'label' })
+  os.remove(path)
+  local loader = lyra.data.loader(ds, { batch_size = 1 })
+  local _, it = loader:iter()
+  local objects = {
+    opt, lyra.optim.lr_scheduler.StepLR(opt, { step_size = 1 }), ds, loader, it,
+    lyra.data.augment { { 'Rotate', 1, 3 } }, lyra.data.normalize(0.5, 0.5),
+    lyra.progress.bar(3, { out = { write = function() end }, tty = false }), lyra.Timer(),
+  }
+  local argsets = {
+    {}, { 0 }, { -1 }, { 1e12 }, { 2.5 }, { 'x' }, { {} }, { { 1, 2 } }, { true }, { lyra.zeros(2, 3) },
+    { lyra.zeros(0) }, { lyra.tensor({ 1, 2 }, 'int') }, { { optimizer = 'Adam', state = { [1] = { exp_avg = lyra.zeros(5) } } } },
+    { { optimizer = 'Adam', state = { x = 1 } } }, { { last_epoch = -1 } }, { function() end }, { lyra.zeros(1, 28, 28), 'x' },
+  }
+  local n = 0
+  for _, o in ipairs(objects) do
+    local mt = getmetatable(o)
+    local methods = rawget(mt, '__methods') or rawget(mt, '__index')
+    for name, m in pairs(methods) do
+      if type(m) == 'function' and name ~= 'free' then
+        for _, a in ipairs(argsets) do
+          pcall(m, o, table.unpack(a, 1, 2))
+          pcall(m, table.unpack(a, 1, 2))
+          n = n + 2
+        end
+      end
+    end
+  end
+  T.ok(n > 300, 'calls ' .. n)
+  it:free()
+end)

@@ -95,7 +95,7 @@ enum DataLoaderLua {
       permutation the native loader uses, so Lua-side loaders repeat it.
       """) { call in
       let n = try call.integer(1), seed = try call.integer(2), epoch = try call.integer(3)
-      guard n >= 0 else { throw LuaArgumentError(1, "n must be >= 0") }
+      guard n >= 0 && n <= 1 << 28 else { throw LuaArgumentError(1, "n must be in 0..2^28, got \(n)") }
       guard epoch >= 0 else { throw LuaArgumentError(3, "epoch must be >= 0") }
       let l = DataLoader(CountOnly(count: n), batchSize: 1, shuffle: true, seed: UInt64(bitPattern: Int64(seed)), prefetch: 0)
       call.stack.push(.table(array: l.order(epoch: epoch).map { .integer($0 + 1) }, fields: [:]))
