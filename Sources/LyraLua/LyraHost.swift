@@ -13,6 +13,7 @@ public final class LyraHost {
     CoreLib.open(state)
     TensorLib.open(state)
     NNLib.open(state)
+    TensorBench.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {
         throw LuaError(.file, "lyra: cannot find the Lua stdlib (stdlib/lyra/init.lua); set LYRA_PATH to the folder that holds it")

@@ -6,5 +6,6 @@ local lyra = lyra or {}
 require 'lyra.help'      -- lyra.help, lyra.doc registry helpers
 require 'lyra.pretty'    -- lyra.pretty, lyra.setprintlevel
 require 'lyra.repl'      -- lyra.repl.show / complete / timing
+require 'lyra.apidoc'    -- lyra.apidoc() for docs/lua-api.md
 
 return lyra
