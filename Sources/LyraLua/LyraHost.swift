@@ -16,6 +16,7 @@ public final class LyraHost {
     DataLib.open(state)
     UtilLib.open(state)
     NNLib.open(state)
+    TensorBench.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {
         throw LuaError(.file, "lyra: cannot find the Lua stdlib (stdlib/lyra/init.lua); set LYRA_PATH to the folder that holds it")

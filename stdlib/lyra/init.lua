@@ -10,5 +10,6 @@ require 'lyra.optim'     -- lyra.optim.sgd/adam (Torch7 functional forms)
 require 'lyra.data'      -- lyra.data.loader (native and Lua datasets)
 require 'lyra.timer'     -- lyra.Timer
 require 'lyra.progress'  -- lyra.progress (bar on a TTY, plain lines in logs)
+require 'lyra.apidoc'    -- lyra.apidoc() for docs/lua-api.md
 
 return lyra
