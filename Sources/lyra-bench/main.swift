@@ -300,6 +300,55 @@ func modelFlops(_ name: String) -> Int {
   return 2 * mac
 }
 
+
+/// `lyra-bench table DIR HAVE_TORCH ANCHORS MODELS THREADS KINDS`: the side-by-side table
+/// of scripts/bench/train from the JSON lines it saved (lyra-KIND-MODEL-THREADS.json and
+/// torch-...), or, without PyTorch, against the anchors' figures (another run).
+func printTable(_ a: [String]) {
+  let dir = a[0], haveTorch = a[1] == "1", anchors = a[2]
+  let models = a[3].split(separator: " ").map(String.init), threads = a[4].split(separator: " ").map(String.init)
+  let kinds = a[5].split(separator: " ").map(String.init)
+  func load(_ path: String) -> [String: Any]? {
+    guard let s = try? String(contentsOfFile: path, encoding: .utf8),
+          let line = s.split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+          let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+    return o
+  }
+  func num(_ x: Any?) -> Double? { (x as? NSNumber)?.doubleValue }
+  var anchor: [String: Double] = [:]
+  if !haveTorch, let text = try? String(contentsOfFile: anchors, encoding: .utf8) {
+    let names = ["MLP": "mlp", "CNN": "cnn", "ResNet-mini": "resnet_mini"]
+    for line in text.split(separator: "\n") {
+      let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard cells.count >= 4, let m = names[cells[0]], let th = Int(cells[1]),
+            let tr = Double(cells[2].replacingOccurrences(of: ",", with: "")),
+            let inf = Double(cells[3].replacingOccurrences(of: ",", with: "")) else { continue }
+      anchor["train-\(m)-\(th)"] = tr
+      anchor["infer-\(m)-\(th)"] = inf
+    }
+  }
+  let src = haveTorch ? "PyTorch (same run)" : "PyTorch (anchors: ANOTHER run)"
+  print("\n| model | threads | kind | Lyra img/s min / median / max | \(src) img/s median | Lyra/PyTorch | Lyra peak RSS MiB | PyTorch peak RSS MiB | foreign cores, Lyra max |")
+  print("|---|---|---|---|---|---|---|---|---|")
+  func f0(_ x: Double?) -> String { x.map { String(format: "%.0f", $0) } ?? "-" }
+  for m in models { for th in threads { for k in kinds {
+    guard let l = load("\(dir)/lyra-\(k)-\(m)-\(th).json"), let li = l["images_per_s"] as? [String: Any] else { continue }
+    let t = haveTorch ? load("\(dir)/torch-\(k)-\(m)-\(th).json") : nil
+    let tmed = haveTorch ? num((t?["images_per_s"] as? [String: Any])?["median"]) : anchor["\(k)-\(m)-\(th)"]
+    let lmed = num(li["median"])
+    let ratio = (lmed != nil && tmed != nil) ? String(format: "%.2f", lmed! / tmed!) : "-"
+    let foreign = (l["foreign_cores_per_repeat"] as? [Any])?.compactMap(num).max() ?? 0
+    print("| \(m) | \(th) | \(k) | \(f0(num(li["min"]))) / \(f0(lmed)) / \(f0(num(li["max"]))) | \(f0(tmed)) | \(ratio) | "
+          + "\(num(l["peak_rss_mib"]).map { String($0) } ?? "-") | \(num(t?["peak_rss_mib"]).map { String($0) } ?? "-") | \(foreign) |")
+  } } }
+  for m in ["cnn", "mlp"] {
+    guard let f = load("\(dir)/lyra-fulltrain-\(m).json") else { continue }
+    let eps = (f["epochs"] as? [[String: Any]] ?? []).compactMap { num($0["train_s"]) }.map { String($0) }
+    print("\nfulltrain \(m): test accuracy \(num(f["final_test_acc"]) ?? 0), seconds per epoch \(eps.joined(separator: ", "))")
+  }
+  print("\n(JSON lines in \(dir))")
+}
+
 // MARK: - Main
 
 let args = CommandLine.arguments
@@ -310,6 +359,10 @@ func usage() -> Never {
          lyra-bench fulltrain MODEL SEED [THREADS=2] [EPOCHS=3]
   MODEL: mlp | cnn | resnet_mini
   """)
+}
+if args.count == 8 && args[1] == "table" {
+  printTable(Array(args[2...]))
+  exit(0)
 }
 guard args.count >= 4 else { usage() }
 let modelName = args[2].lowercased().replacingOccurrences(of: "-", with: "_")
