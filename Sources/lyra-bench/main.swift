@@ -101,6 +101,7 @@ func setThreads(_ n: Int) {
   let env = ProcessInfo.processInfo.environment
   if env["LYRA_NO_FUSION"] != nil { Sequential.fusion = false }
   if env["LYRA_NO_POOL"] != nil { KernelParallel.usePool = false }
+  if let c = env["LYRA_CONV_MINCOLS"].flatMap({ Int($0) }) { Conv2dTuning.minColumns = c }
   KernelParallel.maxThreads = n
   LyraTensor.Parallel.maxThreads = n
   Tensor.setBLASThreads(n)
