@@ -28,11 +28,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("readline")]),
 
     // Swift layers.
+    .target(name: "LyraBase", dependencies: []),
     .target(name: "LyraKernels", dependencies: ["CBLAS", "CRuntime"], swiftSettings: fast),
     .target(name: "LyraTensor", dependencies: ["LyraKernels", "CBLAS", "CRuntime"], swiftSettings: fast),
-    .target(name: "LyraNN", dependencies: ["LyraTensor", "LyraKernels"], swiftSettings: fast),
+    .target(name: "LyraNN", dependencies: ["LyraTensor", "LyraKernels", "LyraBase"], swiftSettings: fast),
     .target(name: "LyraData", dependencies: ["LyraKernels", "CZlib", "CRuntime"], swiftSettings: fast),
-    .target(name: "LyraSpace", dependencies: []),
+    .target(name: "LyraSpace", dependencies: ["LyraBase", "LyraKernels"]),
     .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
     .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace"]),
     .target(name: "LyraONNX", dependencies: ["LyraNN"]),
@@ -50,6 +51,8 @@ let package = Package(
     .testTarget(name: "LyraTensorTests", dependencies: ["LyraTensor"]),
     .testTarget(name: "LyraDataTests", dependencies: ["LyraData"]),
     .testTarget(name: "LyraNNTests", dependencies: ["LyraNN", "LyraKernels"]),
+    .testTarget(name: "LyraSpaceTests", dependencies: ["LyraSpace"]),
+    .testTarget(name: "LyraSearchTests", dependencies: ["LyraSearch"]),
     .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua", "CRuntime"]),
     .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),
   ],

@@ -1,4 +1,7 @@
 import LyraSearch
+
+/// Objectives the pipeline reports on, re-exported for its callers.
+public typealias PipelineObjective = Objective
 import LyraNets
 import LyraData
 import LyraONNX
@@ -9,5 +12,5 @@ public enum LyraPipelineLayer {
   /// The layer's name, for diagnostics.
   public static let name = "LyraPipeline"
   /// The layers below, in import order (a compile-time check that they exist).
-  public static let below = [LyraSearchLayer.name, LyraNetsLayer.name, LyraDataLayer.name, LyraONNXLayer.name]
+  public static let below = [LyraNetsLayer.name, LyraDataLayer.name, LyraONNXLayer.name]
 }

@@ -1,3 +1,10 @@
+/// A model description that cannot be built: names the key and what is wrong.
+public struct DescriptionError: Error, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
 import LyraTensor
 
 /// Builds modules from JSON descriptions (`{"type": "Conv2d", "in_channels": 1, ...}`),

@@ -39,7 +39,7 @@ public indirect enum JSON: Equatable, CustomStringConvertible {
 
   public static func parse(_ data: Data) throws -> JSON {
     do { return try JSONDecoder().decode(JSON.self, from: data) } catch {
-      throw DescriptionError("invalid JSON: \(error)")
+      throw JSONError("invalid JSON: \(error)")
     }
   }
 }
@@ -68,8 +68,8 @@ extension JSON: Codable {
   }
 }
 
-/// A model description that cannot be built: names the key and what is wrong.
-public struct DescriptionError: Error, CustomStringConvertible {
+/// Text that is not valid JSON.
+public struct JSONError: Error, CustomStringConvertible {
   public var message: String
   public init(_ message: String) { self.message = message }
   public var description: String { message }

@@ -1,6 +1,0 @@
-/// The `LyraSpace` layer (DESIGN.md §1). Its contents arrive with the issue that builds it;
-/// the target exists from the start so the layering is fixed and checked by the compiler.
-public enum LyraSpaceLayer {
-  /// The layer's name, for diagnostics.
-  public static let name = "LyraSpace"
-}
