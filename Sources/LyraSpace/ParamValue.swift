@@ -1,7 +1,7 @@
 import LyraBase
 
 /// A hyperparameter's value in a sampled configuration.
-public enum ParamValue: Hashable, CustomStringConvertible {
+public enum ParamValue: Hashable, Sendable, CustomStringConvertible {
   case int(Int)
   case double(Double)
   case string(String)

@@ -1,0 +1,60 @@
+/// The hyperparameter types a space may declare: VEGA 1.8's `param_types.py` plus the
+/// array types of the VEGA paper (§4.2) that no VEGA tag ships.
+public enum ParamType: String, CaseIterable, Sendable {
+  case int = "INT", intExp = "INT_EXP", float = "FLOAT", floatExp = "FLOAT_EXP"
+  case category = "CATEGORY", bool = "BOOL"
+  case binaryCode = "BINARY_CODE", half = "HALF", adjacencyList = "ADJACENCY_LIST"
+  case intArray = "IntArray", multiPositionArray = "MultiPositionArray", binaryArray = "BinaryArray"
+
+  /// Old (VEGA ≤ 1.1) names and a misspelling seen in VEGA's docs, mapped to today's types.
+  static let aliases: [String: ParamType] = [
+    "INT_CAT": .category, "FLOAT_CAT": .category, "STRING": .category,
+    "MutilyPositionArray": .multiPositionArray,
+  ]
+
+  /// Parses a type name as written in a YAML/JSON space. Names are matched exactly first,
+  /// then ignoring case (`float_exp` works); anything else is an error that suggests the
+  /// closest known name, because a typo'd type must never silently become a default.
+  public static func parse(_ name: String, key: String) throws -> ParamType {
+    if let t = ParamType(rawValue: name) ?? aliases[name] { return t }
+    let all = ParamType.allCases.map(\.rawValue) + aliases.keys.sorted()
+    if let hit = all.first(where: { $0.lowercased() == name.lowercased() }) {
+      return ParamType(rawValue: hit) ?? aliases[hit]!
+    }
+    let best = closest(to: name, in: all)
+    throw SpaceError("\(key): unknown type '\(name)'" + (best.map { " (did you mean '\($0)'?)" } ?? ""))
+  }
+
+  /// True for types whose value is a list and whose width can exceed one.
+  public var isArray: Bool {
+    switch self {
+    case .binaryCode, .half, .intArray, .multiPositionArray, .binaryArray: return true
+    case .adjacencyList: return false
+    default: return false
+    }
+  }
+}
+
+/// The candidate with the smallest case-insensitive edit distance, if it is close enough
+/// (at most half the name's length) to be a plausible typo.
+func closest(to name: String, in candidates: [String]) -> String? {
+  let scored = candidates.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
+  guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+  return best.1 <= max(2, name.count / 2) ? best.0 : nil
+}
+
+/// Levenshtein distance.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a), b = Array(b)
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
+  for i in 1...a.count {
+    cur[0] = i
+    for j in 1...b.count {
+      cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    }
+    swap(&prev, &cur)
+  }
+  return prev[b.count]
+}
