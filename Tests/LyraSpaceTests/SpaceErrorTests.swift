@@ -32,7 +32,7 @@ final class SpaceErrorTests: XCTestCase {
     }
     assertSpaceError(["b", "EQUALS", "did you mean 'EQUAL'"]) { _ = try load(two, condition: #"[{"child": "b", "parent": "a", "type": "EQUALS", "range": ["x"]}]"#) }
     assertSpaceError(["b", "exactly one"]) { _ = try load(two, condition: #"[{"child": "b", "parent": "a", "type": "EQUAL", "range": ["x", "y"]}]"#) }
-    assertSpaceError(["b", "'w'", "parent 'a'"]) { _ = try load(two, condition: #"[{"child": "b", "parent": "a", "type": "EQUAL", "range": ["w"]}]"#) }
+    assertSpaceError(["b", "value w", "parent 'a'"]) { _ = try load(two, condition: #"[{"child": "b", "parent": "a", "type": "EQUAL", "range": ["w"]}]"#) }
   }
 
   func testBadForbiddenNameTheKey() {
