@@ -42,8 +42,26 @@ final class ReplTests: XCTestCase {
 
   func testCompletionOfGlobalsAndLibraryFields() throws {
     let s = try start()
-    s.send("lyra.cl\t")
+    s.send("lyra.clo\t\t") // ambiguous: the second Tab lists the candidates
     s.expect("lyra.clock(")
+    s.send("\u{03}")
+    s.expect("> ")
+    s.send("lyra.nn.Conv\t")
+    s.expect("lyra.nn.Conv2d(")
+  }
+
+  func testCompletionOfTensorAndModuleMethods() throws {
+    let s = try start()
+    s.send("x = lyra.zeros(2, 3)\r")
+    s.expect("> ")
+    s.send("x:resh\t")
+    s.expect("x:reshape(")
+    s.send("\u{03}")
+    s.expect("> ")
+    s.send("m = lyra.nn.Linear(2, 3)\r")
+    s.expect("> ")
+    s.send("m:named_p\t")
+    s.expect("m:named_parameters(")
   }
 
   func testHistorySurvivesRestart() throws {
