@@ -157,7 +157,7 @@ public final class ASHA: SearchBase, IntermediateReporting {
       return .continue
     case .ray:
       guard let k = reached.last else { return .continue }
-      seen.formUnion(reached)
+      seen.insert(k)
       let others = rungs[k].map(\.loss)
       rungs[k].append((trialID, loss))
       if !loss.isFinite { return .stop }
