@@ -1,0 +1,143 @@
+import LyraBase
+import LyraKernels
+import LyraSpace
+
+/// Population Based Training (Jaderberg et al., "Population Based Training of Neural
+/// Networks", 2017), with Ray Tune's exploit/explore rules (hpo-algorithms.md §2, PBT).
+///
+/// `population` lineages train in segments of `perturbationInterval` budget units. Each
+/// segment is one `Trial`: `budget` is the total to reach, `rung` the segment index,
+/// `bracket` the population slot, and `resumeFrom` the trial whose checkpoint to load
+/// (the lineage's previous segment, or the donor's after an exploit). After a segment,
+/// members in the bottom `quantile` (by the first objective, among the members that have
+/// reached that budget) *exploit* a random top-`quantile` member — copy its checkpoint and
+/// hyperparameters — and *explore* them (`PBTExplore`).
+///
+/// Why compare at equal budgets and, by default, synchronously (VEGA's PBT; Ray's
+/// `synch=True`): a loss after 6 epochs is not comparable with one after 3, and deciding
+/// all members of a round together makes the result independent of worker timing. With
+/// `synchronous: false` each member decides as soon as it reports, against the members
+/// that have reached the same budget so far (Ray's default asynchrony).
+///
+/// The product is not only the best final model but its *schedule*: `schedule(of:)`
+/// follows the checkpoint chain back and lists the hyperparameters used per segment, so
+/// a final training run (or PBA) can replay it.
+public final class PBT: SearchBase {
+  public let space: SearchSpace
+  public let seed: UInt64
+  public let population: Int
+  public let perturbationInterval: Double
+  public let maxBudget: Double
+  public let quantile: Double
+  public let explore: PBTExplore
+  public let synchronous: Bool
+
+  /// Per slot: the latest told trial of its lineage.
+  public private(set) var latest: [Int?]
+  private var started = 0
+  private var queue: [Trial] = []
+  /// Told trial ids per budget level (segment index), in tell order.
+  private var reports: [Int: [Int]] = [:]
+  private var finishedSlots = 0
+  private var streams: RandomStreams
+
+  public init(space: SearchSpace, objectives: [Objective] = [Objective("loss")], seed: UInt64 = 0,
+              population: Int = 16, perturbationInterval: Double, maxBudget: Double, quantile: Double = 0.25,
+              resampleProbability: Double = 0.25, perturbFactors: (Double, Double) = (1.2, 0.8),
+              synchronous: Bool = true) {
+    precondition(population >= 2, "PBT needs a population of at least 2")
+    precondition(perturbationInterval > 0 && maxBudget >= perturbationInterval, "PBT needs 0 < interval ≤ max budget")
+    precondition(quantile > 0 && quantile <= 0.5, "PBT's quantile must be in (0, 0.5]")
+    self.space = space
+    self.seed = seed
+    self.population = population
+    self.perturbationInterval = perturbationInterval
+    self.maxBudget = maxBudget
+    self.quantile = quantile
+    self.explore = PBTExplore(space: space, resampleProbability: resampleProbability, perturbFactors: perturbFactors)
+    self.synchronous = synchronous
+    self.latest = Array(repeating: nil, count: population)
+    self.streams = RandomStreams(seed: seed)
+    super.init(objectives: objectives)
+  }
+
+  func endBudget(ofSegment k: Int) -> Double { min(Double(k + 1) * perturbationInterval, maxBudget) }
+
+  public override func propose() -> Trial? {
+    if started < population {
+      let slot = started
+      started += 1
+      return newTrial(space.sample(streams.next()), budget: endBudget(ofSegment: 0), rung: 0, bracket: slot)
+    }
+    guard !queue.isEmpty else { return nil }
+    let t = queue.removeFirst()
+    return newTrial(t.config, budget: t.budget, rung: t.rung, bracket: t.bracket, resumeFrom: t.resumeFrom)
+  }
+
+  public override func observe(_ trial: Trial, _ result: TrialResult) {
+    let slot = trial.bracket!, k = trial.rung!
+    latest[slot] = trial.id
+    reports[k, default: []].append(trial.id)
+    if trial.budget! >= maxBudget {
+      finishedSlots += 1
+      return
+    }
+    if !synchronous {
+      decide(trial, pool: reports[k]!, streams.next())
+    } else if reports[k]!.count == population {
+      // The round is complete: every member decides against the same pool, slot order.
+      let g = streams.next()
+      for id in reports[k]!.sorted(by: { history.trial($0)!.bracket! < history.trial($1)!.bracket! }) {
+        decide(history.trial(id)!, pool: reports[k]!, g)
+      }
+    }
+  }
+
+  /// Ray's `_quantiles`: ⌈q·n⌉ members (at most ⌊n/2⌋) at each end of the ranking;
+  /// nothing with fewer than two members. Ties rank the earlier report first.
+  func quantiles(_ pool: [Int]) -> (bottom: [Int], top: [Int]) {
+    guard pool.count > 1 else { return ([], []) }
+    let ranked = Ranking.order(pool.map { history.loss($0)! }).map { pool[$0] }
+    var m = Int((Double(pool.count) * quantile).rounded(.up))
+    if m > pool.count / 2 { m = pool.count / 2 }
+    return (Array(ranked.suffix(m)), Array(ranked.prefix(m)))
+  }
+
+  /// Queues the lineage's next segment: continue from its own checkpoint, or exploit a
+  /// top member's checkpoint and explore its hyperparameters.
+  func decide(_ trial: Trial, pool: [Int], _ g: Generator) {
+    let (bottom, top) = quantiles(pool)
+    let k = trial.rung!
+    var config = trial.config, from = trial.id
+    if bottom.contains(trial.id), !top.isEmpty {
+      let donor = history.trial(top[g.int(below: top.count)])!
+      config = explore.perturb(donor.config, g)
+      from = donor.id
+    }
+    queue.append(Trial(id: -1, config: config, budget: endBudget(ofSegment: k + 1), rung: k + 1, bracket: trial.bracket, resumeFrom: from))
+  }
+
+  /// The hyperparameters a trial's checkpoint was trained with, segment by segment:
+  /// `(budget, config)` means "from `budget` on (until the next entry), train with
+  /// `config`", the first entry at budget 0. Follows `resumeFrom` through donors.
+  public func schedule(of trialID: Int) -> [(budget: Double, config: Config)] {
+    var chain: [Trial] = []
+    var id: Int? = trialID
+    while let i = id, let t = history.trial(i) {
+      chain.append(t)
+      id = t.resumeFrom
+    }
+    chain.reverse()
+    return chain.enumerated().map { i, t in (i == 0 ? 0 : chain[i - 1].budget!, t.config) }
+  }
+
+  public override var exhausted: Bool { started == population && finishedSlots == population && queue.isEmpty }
+
+  public override var settings: JSON {
+    .object(["algorithm": .string("pbt"), "seed": StateCodec.uint64(seed), "population": JSON(population),
+             "interval": .number(perturbationInterval), "max_budget": .number(maxBudget), "quantile": .number(quantile),
+             "resample_probability": .number(explore.resampleProbability),
+             "perturb_factors": .array([.number(explore.perturbFactors.0), .number(explore.perturbFactors.1)]),
+             "synchronous": .bool(synchronous), "dimension": JSON(space.dimension)])
+  }
+}
