@@ -17,6 +17,7 @@ public final class LyraHost {
     UtilLib.open(state)
     NNLib.open(state)
     TensorBench.open(state)
+    SpaceLua.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {
         throw LuaError(.file, "lyra: cannot find the Lua stdlib (stdlib/lyra/init.lua); set LYRA_PATH to the folder that holds it")

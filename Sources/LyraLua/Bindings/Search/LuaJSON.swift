@@ -1,0 +1,70 @@
+import LyraBase
+import LyraSpace
+
+/// Lua values ⇄ JSON ⇄ hyperparameter values: how configs, spaces and descriptions
+/// cross the boundary as plain data.
+enum LuaJSON {
+  static func json(_ v: LuaValue) -> JSON {
+    switch v {
+    case .nil, .opaque: return .null
+    case .boolean(let b): return .bool(b)
+    case .integer(let i): return JSON(i)
+    case .number(let d): return .number(d)
+    case .string(let s): return .string(s)
+    case .table(let a, let f):
+      if f.isEmpty { return .array(a.map(json)) }
+      var o = f.mapValues(json)
+      for (k, x) in a.enumerated() { o[String(k + 1)] = json(x) }
+      return .object(o)
+    }
+  }
+
+  static func lua(_ j: JSON) -> LuaValue {
+    switch j {
+    case .null: return .nil
+    case .bool(let b): return .boolean(b)
+    case .number(let d): return d == d.rounded() && abs(d) < 9e15 ? .integer(Int(d)) : .number(d)
+    case .string(let s): return .string(s)
+    case .array(let a): return .table(array: a.map(lua), fields: [:])
+    case .object(let o): return .table(array: [], fields: o.mapValues(lua))
+    }
+  }
+
+  static func lua(_ v: ParamValue) -> LuaValue {
+    switch v {
+    case .int(let i): return .integer(i)
+    case .double(let d): return .number(d)
+    case .string(let s): return .string(s)
+    case .bool(let b): return .boolean(b)
+    case .list(let l): return .table(array: l.map(lua), fields: [:])
+    }
+  }
+
+  static func param(_ v: LuaValue) -> ParamValue? {
+    switch v {
+    case .integer(let i): return .int(i)
+    case .number(let d): return .double(d)
+    case .string(let s): return .string(s)
+    case .boolean(let b): return .bool(b)
+    case .table(let a, let f) where f.isEmpty:
+      var out: [ParamValue] = []
+      for x in a { guard let p = param(x) else { return nil }; out.append(p) }
+      return .list(out)
+    default: return nil
+    }
+  }
+
+  /// A config as a Lua table keyed by hyperparameter key.
+  static func lua(_ c: Config) -> LuaValue { .table(array: [], fields: c.mapValues(lua)) }
+
+  /// A Lua table keyed by hyperparameter key as a config.
+  static func config(_ v: LuaValue) throws -> Config {
+    guard case .table(let a, let f) = v, a.isEmpty else { throw LuaFailure("a config must be a table keyed by hyperparameter key") }
+    var c: Config = [:]
+    for (k, x) in f {
+      guard let p = param(x) else { throw LuaFailure("value of '\(k)' is not a number, string, boolean or list") }
+      c[k] = p
+    }
+    return c
+  }
+}
