@@ -16,6 +16,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
   ],
   targets: [
     // C shims. Debian's headers are included by absolute include path (<lua5.4/lua.h>), so no pkg-config flags leak upward.
@@ -37,7 +38,7 @@ let package = Package(
     .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
     .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace"]),
     .target(name: "LyraONNX", dependencies: ["LyraNN"]),
-    .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX"]),
+    .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX", .product(name: "Yams", package: "Yams")]),
     .target(name: "LyraLua", dependencies: ["CLua", "CReadline", "CRuntime", "LyraPipeline"]),
     .executableTarget(name: "lyra", dependencies: [
       "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),

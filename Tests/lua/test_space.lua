@@ -66,3 +66,14 @@ T.case('bad spaces name the key', function()
     condition = {{key = 'c', child = 'a', parent = 'zz', type = 'EQUAL', range = {1}}}})
   T.raises('lyra.space.from_json', lyra.space.from_json, '{not json')
 end)
+
+T.case('spaces from YAML text; malformed YAML names the line', function()
+  local s = lyra.space.from_yaml([[
+search_space:
+  hyperparameters:
+    - {key: trainer.optimizer.params.lr, type: FLOAT_EXP, range: [0.00001, 0.1]}
+    - {key: trainer.optimizer.type, type: CATEGORY, range: [Adam, SGD]}
+]])
+  T.eq(s:keys(), {'trainer.optimizer.params.lr', 'trainer.optimizer.type'})
+  T.raises('(yaml):3', lyra.space.from_yaml, 'hyperparameters:\n  - {key: a, type: FLOAT\n  - x: [1, 2\n')
+end)

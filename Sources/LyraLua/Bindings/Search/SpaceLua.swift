@@ -2,6 +2,7 @@ import CLua
 import Foundation
 import LyraBase
 import LyraKernels
+import LyraPipeline
 import LyraSpace
 import LyraTensor
 
@@ -68,6 +69,17 @@ enum SpaceLua {
       or the compact form {lr = {type = 'FLOAT_EXP', range = {1e-5, 0.1}}, opt = {type = 'CATEGORY', range = {'SGD', 'Adam'}}}.
       Types: INT, INT_EXP, FLOAT, FLOAT_EXP, CATEGORY, BOOL, BINARY_CODE, HALF, ADJACENCY_LIST, IntArray, MultiPositionArray, BinaryArray.
       """, newSpace)
+    state.register("lyra.space.from_yaml", help: """
+      lyra.space.from_yaml(text) -> space
+      A search space from YAML text in VEGA's form (a `search_space:` section or its contents):
+        hyperparameters:
+          - {key: trainer.optimizer.params.lr, type: FLOAT_EXP, range: [0.00001, 0.1]}
+      Errors name the line.
+      """) { call in
+      let doc: YAMLDocument
+      do { doc = try YAMLDocument(text: try call.string(1), file: "(yaml)") } catch let e as ConfigError { throw LuaFailure("\(e)") }
+      return try make(call, doc.value)
+    }
     state.register("lyra.space.from_json", help: """
       lyra.space.from_json(text) -> space
       A search space from JSON text in VEGA's form.
