@@ -5,38 +5,15 @@ import LyraKernels
 import LyraSpace
 @testable import LyraSearch
 
-/// Benchmark functions for the TPE/BOSS/evolution tests (anchors/hpo.md §2).
+/// Shortcuts to the shared benchmark problems (anchors/hpo.md §2) for the TPE, BOSS and
+/// evolution tests, and a sequential ask/tell loop with a closure loss.
 enum SearchToys {
-  static let braninOptimum = 5 / (4 * Double.pi)
-  static func branin(_ x1: Double, _ x2: Double) -> Double {
-    let b = 5.1 / (4 * Double.pi * Double.pi), c = 5 / Double.pi, t = 1 / (8 * Double.pi)
-    let u = x2 - b * x1 * x1 + c * x1 - 6
-    return u * u + 10 * (1 - t) * cos(x1) + 10
-  }
-  static func branin(_ c: Config) -> Double { branin(c["x1"]!.number!, c["x2"]!.number!) }
-  static func braninSpace() -> SearchSpace {
-    try! SearchSpace(parameters: [try! Hyperparameter(key: "x1", type: .float, range: [-5.0, 10.0]),
-                                  try! Hyperparameter(key: "x2", type: .float, range: [0.0, 15.0])])
-  }
-
-  static let hartmannOptimum = -3.3223680114155147
-  static func hartmann6(_ x: [Double]) -> Double {
-    let alpha = [1.0, 1.2, 3.0, 3.2]
-    let a: [[Double]] = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
-    let p: [[Double]] = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
-                         [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]
-    var f = 0.0
-    for i in 0..<4 {
-      var s = 0.0
-      for j in 0..<6 { let d = x[j] - p[i][j] * 1e-4; s += a[i][j] * d * d }
-      f -= alpha[i] * exp(-s)
-    }
-    return f
-  }
-  static func hartmann6(_ c: Config) -> Double { hartmann6((0..<6).map { c["x\($0)"]!.number! }) }
-  static func hartmannSpace() -> SearchSpace {
-    try! SearchSpace(parameters: (0..<6).map { try! Hyperparameter(key: "x\($0)", type: .float, range: [0.0, 1.0]) })
-  }
+  static let braninOptimum = BenchmarkProblem.branin.optimum
+  static func branin(_ c: Config) -> Double { BenchmarkProblem.branin.trueLoss(c) }
+  static func braninSpace() -> SearchSpace { BenchmarkProblem.branin.space }
+  static let hartmannOptimum = BenchmarkProblem.hartmann6.optimum
+  static func hartmann6(_ c: Config) -> Double { BenchmarkProblem.hartmann6.trueLoss(c) }
+  static func hartmannSpace() -> SearchSpace { BenchmarkProblem.hartmann6.space }
 
   /// Runs ask/tell sequentially for `n` trials (or until nil) with `f` as the loss.
   @discardableResult
