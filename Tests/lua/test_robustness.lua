@@ -88,3 +88,28 @@ T.case('indexing with bad keys survives', function()
   end
   T.ok(true)
 end)
+
+T.case('every space and search method survives bad arguments', function()
+  local count = 0
+  local space = lyra.space{x = {type = 'FLOAT', range = {0, 1}}, k = {type = 'CATEGORY', range = {'a', 'b'}}}
+  local objects = {space}
+  for _, name in ipairs({'random', 'tpe', 'asha', 'bohb', 'hyperband', 'evolution', 'pbt', 'boss', 'grid'}) do
+    local ok, alg = pcall(lyra.search[name], {space = space, max_budget = 9, perturbation_interval = 3})
+    if not ok then ok, alg = pcall(lyra.search[name], {space = space}) end
+    if ok then
+      objects[#objects + 1] = alg
+      local t = alg:ask()
+      if t then pcall(alg.tell, alg, t, {loss = 1}) end
+    end
+  end
+  T.ok(#objects >= 8, 'objects: ' .. #objects)
+  for _, obj in ipairs(objects) do
+    for name, m in pairs(getmetatable(obj).__methods) do
+      for _, a in ipairs(argsets()) do
+        pcall(m, obj, table.unpack(a, 1, 3))
+        count = count + 1
+      end
+    end
+  end
+  T.ok(count > 500)
+end)

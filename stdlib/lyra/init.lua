@@ -10,6 +10,7 @@ require 'lyra.optim'     -- lyra.optim.sgd/adam (Torch7 functional forms)
 require 'lyra.data'      -- lyra.data.loader (native and Lua datasets)
 require 'lyra.timer'     -- lyra.Timer
 require 'lyra.progress'  -- lyra.progress (bar on a TTY, plain lines in logs)
+require 'lyra.search'    -- lyra.search.minimize
 require 'lyra.apidoc'    -- lyra.apidoc() for docs/lua-api.md
 
 return lyra

@@ -1,0 +1,142 @@
+import LyraSearch
+import LyraSpace
+
+/// Builds each algorithm from a Lua options table, checking every setting first (the
+/// Swift constructors assume valid settings).
+enum SearchFactory {
+  typealias Build = (LuaCall, LuaOptions) throws -> SearchAlgorithm
+
+  static func space(_ call: LuaCall, _ o: LuaOptions) throws -> SearchSpace {
+    o.used.insert("space")
+    let s = call.stack
+    s.rawGet(o.index, "space")
+    defer { s.pop() }
+    guard let box = s.toObject(-1, as: SpaceBox.self) else { throw LuaFailure("option 'space' must be a lyra.space (see ? lyra.space)") }
+    return box.space
+  }
+
+  /// `objectives = {'loss'}`, `{accuracy = 'max'}` or `{{'accuracy', 'max'}, {'flops', 'min'}}`; default loss, minimised.
+  static func objectives(_ call: LuaCall, _ o: LuaOptions) throws -> [Objective] {
+    o.used.insert("objectives")
+    let s = call.stack
+    s.rawGet(o.index, "objectives")
+    defer { s.pop() }
+    if s.type(-1) == .nil { return [Objective("loss")] }
+    func direction(_ v: LuaValue) throws -> Direction {
+      guard case .string(let d) = v else { throw LuaFailure("an objective's direction must be 'min' or 'max'") }
+      switch d.lowercased() {
+      case "min", "minimize", "minimise": return .minimize
+      case "max", "maximize", "maximise": return .maximize
+      default: throw LuaFailure("an objective's direction must be 'min' or 'max', got '\(d)'")
+      }
+    }
+    switch s.value(-1) {
+    case .string(let n): return [Objective(n)]
+    case .table(let a, let f):
+      var out: [Objective] = []
+      for x in a {
+        switch x {
+        case .string(let n): out.append(Objective(n))
+        case .table(let pair, _) where pair.count == 2:
+          guard case .string(let n) = pair[0] else { throw LuaFailure("objective entries are {name, 'min'|'max'}") }
+          out.append(Objective(n, try direction(pair[1])))
+        default: throw LuaFailure("objective entries are names or {name, 'min'|'max'}")
+        }
+      }
+      for k in f.keys.sorted() { out.append(Objective(k, try direction(f[k]!))) }
+      guard !out.isEmpty else { throw LuaFailure("objectives must name at least one metric") }
+      return out
+    default: throw LuaFailure("option 'objectives' must be a name or a table")
+    }
+  }
+
+  static func seed(_ o: LuaOptions) throws -> UInt64 { UInt64(bitPattern: Int64(try o.int("seed") ?? 0)) }
+
+  static func positive(_ o: LuaOptions, _ key: String, _ d: Int?, min: Int = 1) throws -> Int {
+    guard let v = try o.int(key) ?? d else { throw LuaFailure("option '\(key)' is required") }
+    guard v >= min else { throw LuaFailure("option '\(key)' must be at least \(min), got \(v)") }
+    return v
+  }
+
+  static func budgets(_ o: LuaOptions, eta: Int) throws -> (Double, Double) {
+    let lo = try o.number("min_budget") ?? 1, hi = try o.number("max_budget") ?? 81
+    guard lo > 0, hi >= lo, hi.isFinite else { throw LuaFailure("budgets must satisfy 0 < min_budget <= max_budget, got \(lo), \(hi)") }
+    guard eta >= 2 else { throw LuaFailure("option 'eta' must be at least 2") }
+    return (lo, hi)
+  }
+
+  static let algorithms: [(String, String, Build)] = [
+    ("random", "lyra.search.random{space =, seed = 0, max_trials = 100, objectives = {'loss'}} -> search\nUniform random sampling (multi-objective: keeps the Pareto front).", { call, o in
+      RandomSearch(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o),
+                   maxTrials: try positive(o, "max_trials", 100), budget: try o.number("budget"))
+    }),
+    ("grid", "lyra.search.grid{space =, slices = 3, objectives =} -> search\nEvery combination of the space's grid.", { call, o in
+      let sp = try space(call, o)
+      let slices = try positive(o, "slices", 3)
+      guard slices <= 1000 else { throw LuaFailure("option 'slices' must be at most 1000") }
+      return GridSearch(space: sp, slices: slices, objectives: try objectives(call, o), budget: try o.number("budget"))
+    }),
+    ("hyperband", "lyra.search.hyperband{space =, min_budget = 1, max_budget = 81, eta = 3, variant = 'li'|'hpbandster', iterations =, seed =} -> search\nHyperband (Li et al. 2018): brackets of synchronous successive halving; trials carry budget and resume_from.", { call, o in
+      let eta = try positive(o, "eta", 3, min: 2)
+      let (lo, hi) = try budgets(o, eta: eta)
+      let v = try o.string("variant") ?? "li"
+      guard let variant = HyperbandVariant(rawValue: v) else { throw LuaFailure("option 'variant' must be 'li' or 'hpbandster'") }
+      return Hyperband(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o), minBudget: lo, maxBudget: hi,
+                       eta: eta, variant: variant, iterations: try o.int("iterations").map { max($0, 1) })
+    }),
+    ("asha", "lyra.search.asha{space =, min_budget = 1, max_budget = 81, eta = 3, max_trials = 100, type = 'promotion'|'stopping', early_stopping_rate = 0, rule = 'optuna'|'ray', seed =} -> search\nAsynchronous successive halving (Li et al. 2020). Stopping type: call alg:report(trial, budget, metrics) at each epoch.", { call, o in
+      let eta = try positive(o, "eta", 3, min: 2)
+      let (lo, hi) = try budgets(o, eta: eta)
+      guard let type = ASHA.Kind(rawValue: try o.string("type") ?? "promotion") else { throw LuaFailure("option 'type' must be 'promotion' or 'stopping'") }
+      guard let rule = ASHA.StoppingRule(rawValue: try o.string("rule") ?? "optuna") else { throw LuaFailure("option 'rule' must be 'optuna' or 'ray'") }
+      let sMax = HyperbandSchedule.sMax(minBudget: lo, maxBudget: hi, eta: eta)
+      let s = try o.int("early_stopping_rate") ?? 0
+      guard s >= 0, s <= sMax else { throw LuaFailure("option 'early_stopping_rate' must be in 0..\(sMax)") }
+      return ASHA(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o), minBudget: lo, maxBudget: hi, eta: eta,
+                  type: type, earlyStoppingRate: s, maxTrials: try positive(o, "max_trials", 100), rule: rule)
+    }),
+    ("bohb", "lyra.search.bohb{space =, min_budget = 1, max_budget = 81, eta = 3, iterations =, top_n_percent = 15, num_samples = 64, random_fraction = 1/3, bandwidth_factor = 3, min_bandwidth = 1e-3, seed =} -> search\nBOHB (Falkner et al. 2018) with HpBandSter's defaults: Hyperband brackets fed by a KDE model.", { call, o in
+      let eta = try positive(o, "eta", 3, min: 2)
+      let (lo, hi) = try budgets(o, eta: eta)
+      let rf = try o.number("random_fraction") ?? 1.0 / 3
+      guard (0...1).contains(rf) else { throw LuaFailure("option 'random_fraction' must be in [0, 1]") }
+      let top = try o.int("top_n_percent") ?? 15
+      guard (1...99).contains(top) else { throw LuaFailure("option 'top_n_percent' must be in 1..99") }
+      return BOHB(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o), minBudget: lo, maxBudget: hi, eta: eta,
+                  iterations: try o.int("iterations").map { max($0, 1) }, minPointsInModel: try o.int("min_points_in_model"), topNPercent: top,
+                  numSamples: try positive(o, "num_samples", 64), randomFraction: rf,
+                  bandwidthFactor: max(try o.number("bandwidth_factor") ?? 3, 1e-6), minBandwidth: max(try o.number("min_bandwidth") ?? 1e-3, 1e-12))
+    }),
+    ("tpe", "lyra.search.tpe{space =, seed =, max_trials =, n_startup_trials = 10, n_ei_candidates = 24, multivariate = true, constant_liar = true, prior_weight = 1} -> search\nTree-structured Parzen estimator (Bergstra et al. 2011) with Optuna 5's defaults.", { call, o in
+      let pw = try o.number("prior_weight") ?? 1
+      guard pw > 0 else { throw LuaFailure("option 'prior_weight' must be positive") }
+      return TPE(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o),
+                 nStartupTrials: try positive(o, "n_startup_trials", 10, min: 0), nEICandidates: try positive(o, "n_ei_candidates", 24),
+                 priorWeight: pw, multivariate: try o.bool("multivariate") ?? true, constantLiar: try o.bool("constant_liar") ?? true,
+                 maxTrials: try o.int("max_trials").map { max($0, 1) }, budget: try o.number("budget"))
+    }),
+    ("boss", "lyra.search.boss{space =, num_samples = 40, repeat_times = 2, min_budget = 1, max_budget = 81, eta = 3, tuner = 'tpe'|'random', seed =} -> search\nBOSS (Huang et al. 2020): Bayesian optimisation with sub-sampling bandits, as VEGA runs it.", { call, o in
+      let eta = try positive(o, "eta", 3, min: 2)
+      let (lo, hi) = try budgets(o, eta: eta)
+      guard let tuner = BOSS.Tuner(rawValue: try o.string("tuner") ?? "tpe") else { throw LuaFailure("option 'tuner' must be 'tpe' or 'random'") }
+      return BOSS(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o),
+                  numSamples: try positive(o, "num_samples", 40), repeatTimes: try positive(o, "repeat_times", 2),
+                  minBudget: lo, maxBudget: hi, eta: eta, tuner: tuner)
+    }),
+    ("pbt", "lyra.search.pbt{space =, population = 16, perturbation_interval =, max_budget =, quantile = 0.25, resample_probability = 0.25, seed =} -> search\nPopulation-based training (Jaderberg et al. 2017): trials report every interval; the bottom quantile copies a top member (resume_from) and perturbs it.", { call, o in
+      guard let interval = try o.number("perturbation_interval"), interval > 0 else { throw LuaFailure("option 'perturbation_interval' must be positive") }
+      guard let hi = try o.number("max_budget"), hi >= interval else { throw LuaFailure("option 'max_budget' must be at least the perturbation interval") }
+      let q = try o.number("quantile") ?? 0.25
+      guard q > 0, q <= 0.5 else { throw LuaFailure("option 'quantile' must be in (0, 0.5]") }
+      let rp = try o.number("resample_probability") ?? 0.25
+      guard (0...1).contains(rp) else { throw LuaFailure("option 'resample_probability' must be in [0, 1]") }
+      return PBT(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o), population: try positive(o, "population", 16, min: 2),
+                 perturbationInterval: interval, maxBudget: hi, quantile: q, resampleProbability: rp)
+    }),
+    ("evolution", "lyra.search.evolution{space =, population = 10, sample_size = 3, max_trials = 100, seed =} -> search\nRegularised (aging) evolution (Real et al. 2019): tournament selection, one-value mutation, the oldest member dies.", { call, o in
+      RegularizedEvolution(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o),
+                           population: try positive(o, "population", 10), sampleSize: try positive(o, "sample_size", 3),
+                           maxTrials: try positive(o, "max_trials", 100), budget: try o.number("budget"))
+    }),
+  ]
+}
