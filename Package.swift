@@ -25,6 +25,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("m"), .linkedLibrary("dl")]),
     .target(name: "CBLAS", path: "Sources/CBLAS", linkerSettings: [.linkedLibrary("openblas")]),
     .target(name: "CZlib", path: "Sources/CZlib", linkerSettings: [.linkedLibrary("z")]),
+    .target(name: "CSQLite", path: "Sources/CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
     .target(name: "CReadline", dependencies: ["CRuntime"], path: "Sources/CReadline",
             linkerSettings: [.linkedLibrary("readline")]),
 
@@ -38,7 +39,8 @@ let package = Package(
     .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
     .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace"]),
     .target(name: "LyraONNX", dependencies: ["LyraNN"]),
-    .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX", .product(name: "Yams", package: "Yams")]),
+    .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX", "CSQLite", "CRuntime",
+                                                .product(name: "Yams", package: "Yams")]),
     .target(name: "LyraLua", dependencies: ["CLua", "CReadline", "CRuntime", "LyraPipeline"]),
     .executableTarget(name: "lyra", dependencies: [
       "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,6 +56,7 @@ let package = Package(
     .testTarget(name: "LyraNNTests", dependencies: ["LyraNN", "LyraKernels"]),
     .testTarget(name: "LyraSpaceTests", dependencies: ["LyraSpace"]),
     .testTarget(name: "LyraSearchTests", dependencies: ["LyraSearch"]),
+    .testTarget(name: "LyraPipelineTests", dependencies: ["LyraPipeline"]),
     .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua", "CRuntime"]),
     .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),
   ],

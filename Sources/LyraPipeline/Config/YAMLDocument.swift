@@ -61,6 +61,7 @@ public struct YAMLDocument {
   static func line(of e: YamlError) -> Int? {
     switch e {
     case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+    case .duplicatedKeysInMapping(_, let context): return context.mark.line
     default: return nil
     }
   }
@@ -68,6 +69,7 @@ public struct YAMLDocument {
   static func describe(_ e: YamlError) -> String {
     switch e {
     case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return "invalid YAML: \(problem)"
+    case .duplicatedKeysInMapping(let keys, _): return "duplicate key \(keys.map { "'\($0)'" }.joined(separator: ", "))"
     default: return "invalid YAML: \(e)"
     }
   }

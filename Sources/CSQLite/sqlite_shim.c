@@ -1,0 +1,2 @@
+#include "CSQLite.h"
+int lyra_sqlite_available(void) { return 1; }
