@@ -1,0 +1,90 @@
+import Foundation
+import LyraBase
+import LyraNN
+
+/// A pipeline config in VEGA's schema (vega.md §2): `general`, `pipeline: [steps]`, one
+/// section per step, resolved: `ref:` merged, `{local_base_path}` replaced, old step
+/// type names mapped, every key checked against the schema (errors name file, line, key).
+public struct PipelineConfig {
+  public struct Step {
+    public var name: String
+    /// `SearchPipeStep`, `TrainPipeStep` or `BenchmarkPipeStep` (old names mapped).
+    public var type: String
+    /// The step's section with references merged.
+    public var section: JSON
+  }
+
+  public var general: JSON
+  public var steps: [Step]
+  /// The whole resolved tree (what is saved with the task).
+  public var resolved: JSON
+  public let file: String
+  let lines: [String: Int]
+
+  /// Old step names (VEGA ≤ 1.2) and the names they became.
+  public static let stepAliases = ["NasPipeStep": "SearchPipeStep", "HpoPipeStep": "SearchPipeStep",
+                                   "FullyTrainPipeStep": "TrainPipeStep", "SearchPipeStep": "SearchPipeStep",
+                                   "TrainPipeStep": "TrainPipeStep", "BenchmarkPipeStep": "BenchmarkPipeStep"]
+
+  public init(contentsOf path: String, taskFolder: String? = nil) throws {
+    try self.init(document: try YAMLDocument(contentsOf: path), taskFolder: taskFolder)
+  }
+
+  public init(document: YAMLDocument, taskFolder: String? = nil) throws {
+    try self.init(json: document.value, file: document.file, lines: document.lines, taskFolder: taskFolder)
+  }
+
+  /// From a tree built elsewhere (a Lua table); errors name `file` without lines.
+  public init(json: JSON, file: String = "(config)", lines: [String: Int] = [:], taskFolder: String? = nil) throws {
+    self.file = file
+    self.lines = lines
+    func fail(_ key: String?, _ message: String) -> ConfigError {
+      ConfigError(file: file, line: key.flatMap { lines[$0] }, key: key, message: message)
+    }
+    guard let top = json.object else { throw fail(nil, "a pipeline config must be a mapping with 'pipeline' and one section per step") }
+    guard let list = top["pipeline"] else { throw fail(nil, "missing 'pipeline' (the list of step names)") }
+    guard let names = list.array?.compactMap(\.string), names.count == list.array?.count, !names.isEmpty else {
+      throw fail("pipeline", "must be a non-empty list of step names")
+    }
+    for (i, n) in names.enumerated() where names[..<i].contains(n) { throw fail("pipeline", "step '\(n)' is listed twice") }
+    for k in top.keys.sorted() where k != "general" && k != "pipeline" && !names.contains(k) {
+      let hint = Suggest.closest(k, in: ["general", "pipeline"] + names).map { " (did you mean '\($0)'?)" } ?? ""
+      throw fail(k, "unknown top-level key '\(k)'\(hint); sections must be named in 'pipeline'")
+    }
+    var general = top["general"] ?? .object([:])
+    guard general.object != nil else { throw fail("general", "must be a mapping") }
+    try ConfigSchema.check(general, schema: ConfigSchema.general, path: "general", fail: fail)
+    // References first (they may point into other steps), then placeholders.
+    var resolvedTop = top
+    for n in names {
+      guard top[n]?.object != nil else { throw fail(n, "step '\(n)' has no section (a mapping with pipe_step, trainer, ...)") }
+      resolvedTop[n] = try ConfigRefs.resolve(top[n]!, path: n, root: top, seen: [], fail: fail)
+    }
+    let base = taskFolder ?? general["task"]?["local_base_path"]?.string ?? "./tasks"
+    var resolved = JSON.object(resolvedTop)
+    resolved = ConfigRefs.substitute(resolved, ["{local_base_path}": base])
+    general = resolved["general"] ?? .object([:])
+    var steps: [Step] = []
+    for n in names {
+      let section = resolved[n]!
+      try ConfigSchema.check(section, schema: ConfigSchema.step, path: n, fail: fail)
+      let declared = section["pipe_step"]?["type"]?.string ?? "SearchPipeStep"
+      guard let type = PipelineConfig.stepAliases[declared] else {
+        let hint = Suggest.closest(declared, in: Array(PipelineConfig.stepAliases.keys)).map { " (did you mean '\($0)'?)" } ?? ""
+        throw fail("\(n).pipe_step.type", "unknown pipe step type '\(declared)'\(hint)")
+      }
+      steps.append(Step(name: n, type: type, section: section))
+    }
+    self.general = general
+    self.steps = steps
+    self.resolved = resolved
+  }
+
+  /// The line of a dotted key in the source, when known.
+  public func line(of key: String) -> Int? { lines[key] }
+
+  /// An error about `key` in this config, with its line.
+  public func error(_ key: String, _ message: String) -> ConfigError {
+    ConfigError(file: file, line: lines[key], key: key, message: message)
+  }
+}

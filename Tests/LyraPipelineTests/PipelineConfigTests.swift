@@ -1,0 +1,49 @@
+import XCTest
+import LyraBase
+@testable import LyraPipeline
+
+final class PipelineConfigTests: XCTestCase {
+  func load(_ text: String, file: String = "cfg.yml") throws -> PipelineConfig {
+    try PipelineConfig(document: try YAMLDocument(text: text, file: file), taskFolder: "/tmp/task-1")
+  }
+
+  func testVEGABackboneExampleResolvesRefsPlaceholdersAndOldNames() throws {
+    let c = try load("""
+      pipeline: [nas, fullytrain]
+      nas:
+        pipe_step: {type: NasPipeStep}
+        search_algorithm: {type: BackboneNas, objective_keys: [accuracy, flops]}
+        trainer: {type: Trainer, epochs: 1, optimizer: {type: SGD, params: {lr: 0.1}}}
+        dataset: {type: FashionMnist, common: {batch_size: 64}}
+      fullytrain:
+        pipe_step: {type: FullyTrainPipeStep, models_folder: "{local_base_path}/output/nas/"}
+        trainer: {ref: nas.trainer, epochs: 160, optimizer: {params: {momentum: 0.9}}}
+        dataset: {ref: nas.dataset}
+      """)
+    XCTAssertEqual(c.steps.map(\.name), ["nas", "fullytrain"])
+    XCTAssertEqual(c.steps.map(\.type), ["SearchPipeStep", "TrainPipeStep"])
+    let t = c.steps[1].section["trainer"]!
+    XCTAssertEqual(t["epochs"], JSON(160))
+    XCTAssertEqual(t["type"], .string("Trainer"))
+    XCTAssertEqual(t["optimizer"]?["type"], .string("SGD"), "deep merge keeps the referenced type")
+    XCTAssertEqual(t["optimizer"]?["params"]?["lr"], .number(0.1))
+    XCTAssertEqual(t["optimizer"]?["params"]?["momentum"], .number(0.9))
+    XCTAssertEqual(c.steps[1].section["dataset"]?["common"]?["batch_size"], JSON(64))
+    XCTAssertEqual(c.steps[1].section["pipe_step"]?["models_folder"], .string("/tmp/task-1/output/nas/"))
+  }
+
+  func testErrorsNameFileLineKeyAndSuggestion() {
+    func expect(_ text: String, _ fragment: String, line: UInt = #line) {
+      XCTAssertThrowsError(try load(text), line: line) { e in XCTAssertTrue("\(e)".contains(fragment), "\(e)", line: line) }
+    }
+    expect("pipeline: [hpo]\nhpo:\n  pipe_step: {type: SearchPipeStep}\n  trainerr: {epochs: 1}\n",
+           "cfg.yml:4: hpo.trainerr: unknown key 'trainerr' (did you mean 'trainer'?)")
+    expect("pipeline: [hpo]\nhpo:\n  pipe_step: {type: SerchPipeStep}\n", "hpo.pipe_step.type: unknown pipe step type 'SerchPipeStep' (did you mean 'SearchPipeStep'?)")
+    expect("pipeline: [hpo]\nhpo:\n  trainer: {ref: nope.trainer}\n", "cfg.yml:3: hpo.trainer.ref: 'nope.trainer' does not exist")
+    expect("pipeline: [a, b]\na:\n  trainer: {ref: b.trainer}\nb:\n  trainer: {ref: a.trainer}\n", "reference cycle")
+    expect("pipeline: [hpo]\nhpo: {}\ngeneral:\n  paralel_search: true\n", "general.paralel_search: unknown key 'paralel_search' (did you mean 'parallel_search'?)")
+    expect("pipelines: [hpo]\n", "missing 'pipeline'")
+    expect("pipeline: [hpo]\nhpo: {}\nhpoo: {}\n", "unknown top-level key 'hpoo' (did you mean 'hpo'?)")
+    expect("pipeline: [hpo]\n", "step 'hpo' has no section")
+  }
+}
