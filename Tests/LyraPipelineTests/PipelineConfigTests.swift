@@ -1,6 +1,7 @@
 import XCTest
 import LyraBase
 @testable import LyraPipeline
+import LyraSearch
 
 final class PipelineConfigTests: XCTestCase {
   func load(_ text: String, file: String = "cfg.yml") throws -> PipelineConfig {
@@ -45,5 +46,46 @@ final class PipelineConfigTests: XCTestCase {
     expect("pipelines: [hpo]\n", "missing 'pipeline'")
     expect("pipeline: [hpo]\nhpo: {}\nhpoo: {}\n", "unknown top-level key 'hpoo' (did you mean 'hpo'?)")
     expect("pipeline: [hpo]\n", "step 'hpo' has no section")
+  }
+}
+
+final class SearchAlgorithmFactoryTests: XCTestCase {
+  let asha = """
+    pipeline: [hpo]
+    hpo:
+      pipe_step: {type: SearchPipeStep}
+      dataset: {type: FashionMnist, common: {batch_size: 256}}
+      search_algorithm: {type: AshaHpo, policy: {total_epochs: 9}}
+      search_space:
+        hyperparameters:
+          - {key: dataset.batch_size, type: CATEGORY, range: [8, 16, 32, 64, 128, 256]}
+          - {key: trainer.optimizer.params.lr, type: FLOAT_EXP, range: [0.00001, 0.1]}
+          - {key: trainer.optimizer.type, type: CATEGORY, range: [Adam, SGD]}
+          - {key: trainer.optimizer.params.momentum, type: FLOAT, range: [0.0, 0.99]}
+        condition: [{key: c1, child: trainer.optimizer.params.momentum, parent: trainer.optimizer.type, type: EQUAL, range: [SGD]}]
+      trainer: {type: Trainer, epochs: 1}
+    """
+
+  func testThePapersAshaExampleBuildsAnASHASearch() throws {
+    let c = try PipelineConfig(document: try YAMLDocument(text: asha, file: "asha.yml"))
+    let made = try SearchAlgorithmFactory.make(step: "hpo", section: c.steps[0].section, seed: 0, config: c)
+    XCTAssertTrue(made.algorithm is ASHA)
+    XCTAssertEqual(made.objectives, [Objective("accuracy", .maximize)])
+    let t = made.algorithm.ask()!
+    XCTAssertEqual(t.budget, 1)
+    XCTAssertNotNil(t.config["trainer.optimizer.params.lr"])
+  }
+
+  func testUnknownAlgorithmAndPolicyKeysNameTheLine() throws {
+    let bad = asha.replacingOccurrences(of: "policy: {total_epochs: 9}", with: "policy: {total_epoch: 9}")
+    let c = try PipelineConfig(document: try YAMLDocument(text: bad, file: "asha.yml"))
+    XCTAssertThrowsError(try SearchAlgorithmFactory.make(step: "hpo", section: c.steps[0].section, seed: 0, config: c)) { e in
+      XCTAssertTrue("\(e)".contains("asha.yml:5: hpo.search_algorithm.policy.total_epoch: unknown policy key 'total_epoch' for AshaHpo (did you mean 'total_epochs'?)"), "\(e)")
+    }
+    let bad2 = asha.replacingOccurrences(of: "type: AshaHpo", with: "type: AshaHPO")
+    let c2 = try PipelineConfig(document: try YAMLDocument(text: bad2, file: "asha.yml"))
+    XCTAssertThrowsError(try SearchAlgorithmFactory.make(step: "hpo", section: c2.steps[0].section, seed: 0, config: c2)) { e in
+      XCTAssertTrue("\(e)".contains("unknown search algorithm 'AshaHPO' (did you mean 'AshaHpo'?)"), "\(e)")
+    }
   }
 }
