@@ -1,0 +1,115 @@
+import Foundation
+import LyraBase
+import LyraSearch
+
+/// A task's folder in VEGA's layout (vega.md §7):
+///   tasks/<id>/output/reports.json, output/<step>/{output.csv, desc_<id>.json, hps_<id>.json,
+///   performance_<id>.json, model_<id>.safetensors}, workers/<step>/<id>/, logs/pipeline.log.
+/// Every file is written atomically, so a crash never leaves a half-written record.
+public final class TaskOutput {
+  public let root: String
+  let lock = NSLock()
+
+  public init(root: String) throws {
+    self.root = root
+    for d in ["output", "workers", "logs"] {
+      try FileManager.default.createDirectory(atPath: root + "/" + d, withIntermediateDirectories: true)
+    }
+  }
+
+  /// A new task id like VEGA's: MMDD.HHMMSS.mmm.
+  public static func newTaskID(now: Date = Date()) -> String {
+    let f = DateFormatter()
+    f.dateFormat = "MMdd.HHmmss.SSS"
+    f.timeZone = TimeZone(identifier: "UTC")
+    return f.string(from: now)
+  }
+
+  public func stepFolder(_ step: String) -> String { root + "/output/" + step }
+  public func workerFolder(_ step: String, _ id: Int) -> String { root + "/workers/\(step)/\(id)" }
+
+  static func write(_ text: String, to path: String) throws {
+    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+  }
+
+  /// Appends a time-stamped line to logs/pipeline.log.
+  public func log(_ line: String) {
+    lock.lock()
+    defer { lock.unlock() }
+    let stamp = ISO8601DateFormatter().string(from: Date())
+    let path = root + "/logs/pipeline.log"
+    let text = "\(stamp) \(line)\n"
+    if let h = FileHandle(forWritingAtPath: path) {
+      h.seekToEndOfFile()
+      h.write(Data(text.utf8))
+      try? h.close()
+    } else {
+      FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    }
+  }
+
+  /// desc_/hps_/performance_<id>.json in the trial's worker folder.
+  public func writeTrialFiles(_ r: TrialRecord) throws {
+    let dir = workerFolder(r.step, r.workerID)
+    try TaskOutput.write(r.desc.description, to: "\(dir)/desc_\(r.workerID).json")
+    try TaskOutput.write(r.hps.description, to: "\(dir)/hps_\(r.workerID).json")
+    try TaskOutput.write(r.json["performance"]!.description, to: "\(dir)/performance_\(r.workerID).json")
+  }
+
+  /// output/<step>/: the chosen records' files (and weights, when a trial saved them) and output.csv.
+  public func writeStepOutput(_ step: String, records: [TrialRecord]) throws {
+    let dir = stepFolder(step)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    var csv = ["worker_id,performance,desc"]
+    for r in records {
+      try TaskOutput.write(r.desc.description, to: "\(dir)/desc_\(r.workerID).json")
+      try TaskOutput.write(r.hps.description, to: "\(dir)/hps_\(r.workerID).json")
+      try TaskOutput.write(r.json["performance"]!.description, to: "\(dir)/performance_\(r.workerID).json")
+      if let w = r.weightsFile, FileManager.default.fileExists(atPath: w) {
+        let dst = "\(dir)/model_\(r.workerID).safetensors"
+        try? FileManager.default.removeItem(atPath: dst)
+        try FileManager.default.copyItem(atPath: w, toPath: dst)
+      }
+      csv.append("\(r.workerID),\(TaskOutput.csvField(r.json["performance"]!.text)),\(TaskOutput.csvField(r.desc.text))")
+    }
+    try TaskOutput.write(csv.joined(separator: "\n") + "\n", to: "\(dir)/output.csv")
+  }
+
+  static func csvField(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+  /// A step's entry in `_steps_`.
+  public struct StepStatus {
+    public var name: String
+    public var status: String // unstarted | running | finished | error
+    public var startTime: Date?
+    public var endTime: Date?
+    public var numModels: Int
+    public var bestModels: [Int]
+    public var message: String?
+    public init(name: String, status: String, startTime: Date? = nil, endTime: Date? = nil, numModels: Int = 0,
+                bestModels: [Int] = [], message: String? = nil) {
+      self.name = name
+      self.status = status
+      self.startTime = startTime
+      self.endTime = endTime
+      self.numModels = numModels
+      self.bestModels = bestModels
+      self.message = message
+    }
+  }
+
+  /// output/reports.json: `{"_steps_": [...], "<step>": [records]}`.
+  public func writeReports(steps: [StepStatus], records: [String: [TrialRecord]]) throws {
+    var o: [String: JSON] = [:]
+    o["_steps_"] = .array(steps.map { s in
+      var e: [String: JSON] = ["step_name": .string(s.name), "status": .string(s.status), "num_models": JSON(s.numModels),
+                               "best_models": .array(s.bestModels.map { JSON($0) }),
+                               "start_time": TrialRecord.iso(s.startTime), "end_time": TrialRecord.iso(s.endTime)]
+      if let m = s.message { e["message"] = .string(m) }
+      return .object(e)
+    })
+    for (step, list) in records { o[step] = .array(list.sorted { $0.workerID < $1.workerID }.map(\.json)) }
+    try TaskOutput.write(JSON.object(o).description, to: root + "/output/reports.json")
+  }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import LyraBase
+import LyraSearch
+
+/// One trial's record as VEGA keeps it (vega.md §6–7): description, hyperparameters,
+/// performance, objectives; what `reports.json`, `output.csv` and the per-trial JSON
+/// files are made of.
+public struct TrialRecord {
+  public enum Status: String { case pending, running, finished, failed, pruned }
+  public var step: String
+  public var workerID: Int
+  public var desc: JSON
+  public var hps: JSON
+  public var performance: [String: Double]
+  public var objectives: [Objective]
+  public var status: Status
+  public var epochs: Double?
+  public var weightsFile: String?
+  public var startTime: Date?
+  public var endTime: Date?
+  public var message: String?
+
+  public init(step: String, workerID: Int, desc: JSON, hps: JSON, performance: [String: Double] = [:],
+              objectives: [Objective], status: Status = .finished, epochs: Double? = nil) {
+    self.step = step
+    self.workerID = workerID
+    self.desc = desc
+    self.hps = hps
+    self.performance = performance
+    self.objectives = objectives
+    self.status = status
+    self.epochs = epochs
+  }
+
+  /// VEGA's rewards: objective values with minimised ones negated (larger is better).
+  public var rewards: [Double] {
+    objectives.map { o in
+      guard let v = performance[o.name], v.isFinite else { return -.infinity }
+      return o.direction == .maximize ? v : -v
+    }
+  }
+
+  static func iso(_ d: Date?) -> JSON {
+    guard let d else { return .null }
+    return .string(ISO8601DateFormatter().string(from: d))
+  }
+
+  /// The entry of `reports.json`.
+  public var json: JSON {
+    var o: [String: JSON] = [
+      "step_name": .string(step), "worker_id": JSON(workerID), "desc": desc, "hps": hps,
+      "performance": .object(performance.mapValues { $0.isFinite ? .number($0) : .string(String($0)) }),
+      "objectives": .object(Dictionary(uniqueKeysWithValues: objectives.map { ($0.name, JSON.string($0.direction == .maximize ? "MAX" : "MIN")) })),
+      "objective_keys": .array(objectives.map { .string($0.name) }),
+      "rewards": .array(rewards.map { $0.isFinite ? .number($0) : .null }),
+      "status": .string(status.rawValue), "start_time": TrialRecord.iso(startTime), "end_time": TrialRecord.iso(endTime),
+    ]
+    if let epochs { o["num_epochs"] = .number(epochs) }
+    if let weightsFile { o["weights_file"] = .string(weightsFile) }
+    if let message { o["message"] = .string(message) }
+    return .object(o)
+  }
+}
