@@ -1,0 +1,6 @@
+import XCTest
+@testable import LyraPlot
+
+final class LayerTests: XCTestCase {
+  func testName() { XCTAssertEqual(LyraPlotLayer.name, "LyraPlot") }
+}
