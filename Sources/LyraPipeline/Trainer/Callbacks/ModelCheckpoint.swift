@@ -1,0 +1,24 @@
+import Foundation
+import LyraNN
+
+/// Priority 240: after every epoch, `checkpoint.safetensors` in the work directory
+/// (weights, optimiser state, counters, best values) so a restarted or promoted trial
+/// continues from it; when the epoch set a new best, the weights and description as
+/// `model_<id>.safetensors` + `model_<id>.json` (VEGA's `model_<id>.pth`).
+public final class ModelCheckpoint: TrainerCallback {
+  public override var priority: Int { 240 }
+
+  public override func afterEpoch(_ epoch: Int) throws {
+    guard let t = trainer, let dir = t.workDir else { return }
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    if t.config.saveCheckpoint, let path = t.checkpointPath, let ck = t.makeCheckpoint(epochsDone: epoch + 1) {
+      try ck.write(to: path)
+    }
+    if t.logs.validated && t.logs.bestChanged, let m = t.model {
+      let path = (dir as NSString).appendingPathComponent("model_\(t.trialID).safetensors")
+      do { try Checkpoint.save(m, to: path, metadata: ["epoch": "\(epoch + 1)"]) } catch {
+        throw TrainerError.checkpoint("\(path): \(error)")
+      }
+    }
+  }
+}

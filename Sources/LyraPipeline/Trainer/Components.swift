@@ -1,0 +1,117 @@
+import LyraNN
+import LyraTensor
+
+/// Builds the optimiser of a `{type, params}` section with `Optimizers.make`, which
+/// takes PyTorch's snake_case keys (so VEGA's `weight_decay`, `betas` work) and rejects
+/// unknown ones.
+public enum OptimizerFactory {
+  public static func make(_ spec: ComponentSpec, params: [Tensor], path: String = "trainer.optimizer") throws -> Optimizer {
+    var options: [String: OptimizerOption] = [:]
+    for (k, v) in spec.params {
+      switch v {
+      case .number(let d): options[k] = .number(d)
+      case .bool(let b): options[k] = .flag(b)
+      case .array(let a) where a.allSatisfy({ $0.double != nil }): options[k] = .numbers(a.compactMap(\.double))
+      default: throw TrainerError.config("\(path).params.\(k): expected a number, a flag or a list of numbers, got \(v.text)")
+      }
+    }
+    do { return try Optimizers.make(name: spec.type, params: params, options: options) } catch {
+      throw TrainerError.config("\(path): \(error)")
+    }
+  }
+}
+
+/// Learning-rate schedules by PyTorch/VEGA name with PyTorch's parameter names:
+/// StepLR {step_size, gamma 0.1}, MultiStepLR {milestones, gamma 0.1}, ExponentialLR {gamma},
+/// CosineAnnealingLR {T_max, eta_min 0}, WarmupScheduler/WarmupLR {warmup_iters 5,
+/// warmup_ratio 0.1, after_scheduler_config {type, params}} (VEGA's), ConstantLR.
+public enum SchedulerFactory {
+  public static let names = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "WarmupScheduler", "WarmupLR", "ConstantLR"]
+
+  public static func make(_ spec: ComponentSpec, path: String = "trainer.lr_scheduler") throws -> LRScheduler {
+    let r = ParamReader(spec.params, path: path + ".params")
+    let s: LRScheduler
+    switch spec.type {
+    case "StepLR":
+      s = StepLR(stepSize: try r.int("step_size", 1, min: 1), gamma: try r.double("gamma", 0.1))
+    case "MultiStepLR":
+      s = MultiStepLR(milestones: try r.ints("milestones", []), gamma: try r.double("gamma", 0.1))
+    case "ExponentialLR":
+      s = ExponentialLR(gamma: try r.double("gamma", 0.1))
+    case "CosineAnnealingLR":
+      s = CosineAnnealingLR(tMax: try r.int("T_max", 1, min: 1), etaMin: try r.double("eta_min", 0))
+    case "WarmupScheduler", "WarmupLR":
+      r.accept(["warmup_type", "by_epoch"])
+      if let t = r.values["warmup_type"]?.string, t != "linear" {
+        throw TrainerError.config("\(path).params.warmup_type: only 'linear' is supported, got '\(t)'")
+      }
+      let after = try r.raw("after_scheduler_config").map { try make(ComponentSpec($0, path: path + ".params.after_scheduler_config")) }
+      s = WarmupLR(warmupSteps: try r.int("warmup_iters", 5, min: 0), startFactor: try r.double("warmup_ratio", 0.1), after: after)
+    case "ConstantLR":
+      s = ConstantLR()
+    default:
+      let hint = Suggest.closest(spec.type, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+      throw TrainerError.config("\(path): unknown lr_scheduler '\(spec.type)'\(hint)")
+    }
+    try r.finish()
+    return s
+  }
+}
+
+/// A training loss: model output and batch target → scalar tensor. It throws (never
+/// traps) on shapes or labels it cannot take, so a bad trial fails instead of the process.
+public typealias Loss = (_ output: Tensor, _ target: Tensor) throws -> Tensor
+
+/// Losses by PyTorch name (VEGA registers torch.nn's): CrossEntropyLoss {label_smoothing},
+/// MSELoss, L1Loss, BCEWithLogitsLoss. Integer targets are converted to floats shaped
+/// as the output for the regression and binary losses. Lua adds more with `register`.
+public enum LossRegistry {
+  public typealias Factory = (ParamReader) throws -> Loss
+  nonisolated(unsafe) static var factories: [String: Factory] = defaults()
+
+  public static func register(_ name: String, _ factory: @escaping Factory) { factories[name] = factory }
+  public static var names: [String] { factories.keys.sorted() }
+
+  public static func make(_ spec: ComponentSpec, path: String = "trainer.loss") throws -> Loss {
+    guard let f = factories[spec.type] else {
+      let hint = Suggest.closest(spec.type, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+      throw TrainerError.config("\(path): unknown loss '\(spec.type)'\(hint)")
+    }
+    let r = ParamReader(spec.params, path: path + ".params")
+    let l = try f(r)
+    try r.finish()
+    return l
+  }
+
+  /// The target as floats of the output's shape (same element count required).
+  static func floatTarget(_ output: Tensor, _ target: Tensor, _ name: String) throws -> Tensor {
+    guard output.count == target.count else {
+      throw TrainerError.input("\(name): output \(output.shape) and target \(target.shape) hold different counts")
+    }
+    let t = target.dtype == .float32 ? target : target.float()
+    return t.shape == output.shape ? t : t.reshape(output.shape)
+  }
+
+  static func defaults() -> [String: Factory] {
+    [
+      "CrossEntropyLoss": { r in
+        let ls = Float(try r.double("label_smoothing", 0))
+        guard ls >= 0 && ls <= 1 else { throw TrainerError.config("\(r.path).label_smoothing: must be in [0, 1], got \(ls)") }
+        return { out, target in
+          guard out.rank == 2, out.shape[0] > 0 else { throw TrainerError.input("CrossEntropyLoss: expected logits [N, C], got \(out.shape)") }
+          guard target.dtype == .int32, target.shape == [out.shape[0]] else {
+            throw TrainerError.input("CrossEntropyLoss: expected \(out.shape[0]) integer labels, got \(target.dtype) \(target.shape)")
+          }
+          let c = out.shape[1]
+          if let bad = target.toIntArray().first(where: { $0 < 0 || $0 >= c }) {
+            throw TrainerError.input("CrossEntropyLoss: label \(bad) out of range for \(c) classes")
+          }
+          return Tensor.crossEntropy(out, target, labelSmoothing: ls)
+        }
+      },
+      "MSELoss": { _ in { out, t in Tensor.mseLoss(out, try floatTarget(out, t, "MSELoss")) } },
+      "L1Loss": { _ in { out, t in Tensor.l1Loss(out, try floatTarget(out, t, "L1Loss")) } },
+      "BCEWithLogitsLoss": { _ in { out, t in Tensor.bceWithLogits(out, try floatTarget(out, t, "BCEWithLogitsLoss")) } },
+    ]
+  }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import LyraData
+import LyraNN
+
+/// Datasets by VEGA's names (`dataset: {type: FashionMnist, ...}`), each a factory from
+/// the merged `common` + split section to a `Dataset` for one split. Lua registers more.
+///
+/// Built in: `FashionMnist`, `Mnist` (IDX files under `data_path`, FashionMnist defaulting
+/// to Debian's /usr/share/datasets/fashion-mnist), `Cifar10` (binary batches under
+/// `data_path`), `Csv` (`data_path` file, `label` column, optional `categorical` list).
+/// The `val` split of the image sets is their test set unless `train_portion` < 1 carves
+/// it out of the training set (DatasetSection does that).
+public enum DatasetRegistry {
+  /// Which part of the data a loader is for.
+  public enum Mode: String, CaseIterable { case train, val, test }
+
+  /// (params reader, split to read) → dataset. The reader rejects keys nobody read.
+  public typealias Factory = (ParamReader, Split) throws -> any Dataset
+  nonisolated(unsafe) static var factories: [String: Factory] = defaults()
+
+  public static func register(_ name: String, _ factory: @escaping Factory) { factories[name] = factory }
+  public static var names: [String] { factories.keys.sorted() }
+
+  static func factory(_ name: String, path: String) throws -> Factory {
+    guard let f = factories[name] else {
+      let hint = Suggest.closest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+      throw TrainerError.config("\(path).type: unknown dataset '\(name)'\(hint)")
+    }
+    return f
+  }
+
+  static func wrap<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as TrainerError { throw e } catch { throw TrainerError.config("\(path): \(error)") }
+  }
+
+  static func defaults() -> [String: Factory] {
+    [
+      "FashionMnist": { r, split in
+        let root = try r.string("data_path", FashionMNIST.defaultRoot)
+        return try wrap(r.path) { try FashionMNIST(split: split, root: root) }
+      },
+      "Mnist": { r, split in
+        guard let root = try r.optionalString("data_path") else { throw TrainerError.config("\(r.path): missing 'data_path'") }
+        return try wrap(r.path) { try MNIST(split: split, root: root) }
+      },
+      "Cifar10": { r, split in
+        guard let root = try r.optionalString("data_path") else { throw TrainerError.config("\(r.path): missing 'data_path'") }
+        return try wrap(r.path) { try CIFAR10(split: split, root: root) }
+      },
+      "Csv": { r, _ in
+        guard let file = try r.optionalString("data_path") else { throw TrainerError.config("\(r.path): missing 'data_path'") }
+        let label = try r.string("label", "label")
+        let cat = try r.raw("categorical").map { v -> [String] in
+          guard let a = v.array?.compactMap(\.string), a.count == v.array?.count else {
+            throw TrainerError.config("\(r.path).categorical: expected a list of column names, got \(v.text)")
+          }
+          return a
+        }
+        return try wrap(r.path) { try TabularDataset(contentsOf: file, label: label, categorical: cat) }
+      },
+    ]
+  }
+}

@@ -1,0 +1,63 @@
+import LyraData
+import LyraNN
+
+/// A VEGA `dataset:` section — `{type: FashionMnist, common: {batch_size: 64},
+/// train: {shuffle: true}, val: {...}, test: {...}}` — turned into DataLoaders.
+///
+/// Per mode the keys are `common` overlaid by the mode's own section. Loader keys and
+/// their defaults: `batch_size` 64 (VEGA's per-dataset defaults vary; 64 suits the small
+/// sets Lyra targets), `shuffle` true for train and false otherwise, `drop_last` false,
+/// `seed` 0 (shuffle order), `train_portion` 1 (when < 1, train is that seeded fraction of
+/// the training split and val the rest, as VEGA's Cifar10), `max_samples` (Lyra: keep the
+/// first N samples, for quick runs), `num_workers`/`pin_memory` accepted and ignored.
+/// Every other key goes to the dataset's factory, which rejects what it does not know.
+public struct DatasetSection {
+  public let type: String
+  public let common: [String: JSON]
+  public let modes: [String: [String: JSON]]
+  public let path: String
+
+  public init(json: JSON, path: String = "dataset") throws {
+    let r = try ParamReader(json, path: path)
+    guard let t = try r.optionalString("type") else { throw TrainerError.config("\(path): missing 'type'") }
+    type = t
+    self.path = path
+    _ = try DatasetRegistry.factory(t, path: path)
+    common = try ParamReader(r.raw("common"), path: path + ".common").values
+    var m: [String: [String: JSON]] = [:]
+    for mode in DatasetRegistry.Mode.allCases { m[mode.rawValue] = try ParamReader(r.raw(mode.rawValue), path: "\(path).\(mode.rawValue)").values }
+    modes = m
+    try r.finish()
+  }
+
+  /// The loader for `mode`.
+  public func loader(_ mode: DatasetRegistry.Mode) throws -> DataLoader {
+    let p = "\(path).\(mode.rawValue)"
+    let r = ParamReader(common.merging(modes[mode.rawValue] ?? [:]) { _, b in b }, path: p)
+    let batch = try r.int("batch_size", 64, min: 1)
+    let shuffle = try r.bool("shuffle", mode == .train)
+    let dropLast = try r.bool("drop_last", false)
+    let seed = UInt64(try r.int("seed", 0, min: 0))
+    let portion = try r.double("train_portion", 1)
+    guard portion > 0 && portion <= 1 else { throw TrainerError.config("\(p).train_portion: must be in (0, 1], got \(portion)") }
+    let maxSamples = try r.optionalInt("max_samples", min: 1)
+    r.accept(["num_workers", "pin_memory", "download", "imgs_per_gpu"])
+    let split: Split = mode == .train || (mode == .val && portion < 1) ? .train : .test
+    var ds: any Dataset = try DatasetRegistry.factory(type, path: path)(r, split)
+    try r.finish()
+    if portion < 1 && mode != .test {
+      let (a, b) = AnyDataset(ds).randomSplit(fraction: portion, seed: seed)
+      ds = mode == .train ? a : b
+    }
+    if let n = maxSamples, n < ds.count { ds = Subset(AnyDataset(ds), indices: Array(0..<n)) }
+    return DataLoader(ds, batchSize: batch, shuffle: shuffle, seed: seed, dropLast: dropLast)
+  }
+}
+
+/// An existential dataset as a concrete type (so `Subset` and `randomSplit` can wrap it).
+struct AnyDataset: Dataset {
+  let base: any Dataset
+  init(_ base: any Dataset) { self.base = base }
+  var count: Int { base.count }
+  func item(at index: Int) -> Sample { base.item(at: index) }
+}

@@ -1,0 +1,113 @@
+import LyraNN
+
+/// The `trainer:` section of a VEGA config, parsed strictly: every key is one VEGA
+/// knows (vega/trainer/conf.py) and unknown keys are an error naming the closest one.
+///
+/// Defaults are VEGA's Classification defaults except the optimiser's rate:
+/// `epochs 1, valid_interval 1, seed 0, report_freq 10, optimizer Adam,
+/// lr_scheduler MultiStepLR {milestones [75, 150], gamma 0.5} stepped per epoch,
+/// loss CrossEntropyLoss, metric accuracy (topk [1, 5]), save/load_checkpoint true,
+/// call_metrics_on_train true, model_statistics true, calc_latency false`.
+/// VEGA's Adam default rate is 0.1, which makes Adam diverge on most models; Lyra uses
+/// PyTorch's 1e-3 when `optimizer` is absent or names no `lr`.
+///
+/// Keys that only concern GPUs or other backends (`cuda`, `amp`, `syncbn`, `distributed`,
+/// ...) are accepted so VEGA configs run unchanged, and have no effect.
+public struct TrainerConfig: Equatable {
+  public var type = "Trainer"
+  public var epochs = 1
+  public var optimizer = ComponentSpec(type: "Adam", params: ["lr": .number(1e-3)])
+  /// nil: a constant rate (`lr_scheduler: null`).
+  public var lrScheduler: ComponentSpec? = ComponentSpec(type: "MultiStepLR", params: ["milestones": .array([.number(75), .number(150)]), "gamma": .number(0.5)])
+  /// Step the scheduler after each epoch (VEGA's `by_epoch`, default) or after each batch.
+  public var schedulerByEpoch = true
+  public var loss = ComponentSpec(type: "CrossEntropyLoss")
+  /// One metric section or a list (kept as JSON; `MetricSet(json:)` builds it).
+  public var metric: JSON = .object(["type": .string("accuracy")])
+  public var validInterval = 1
+  public var seed: UInt64 = 0
+  /// Max L2 norm of all gradients together (`clip_grad_norm_`); nil: no clipping.
+  public var gradClip: Double?
+  /// Extra callbacks by registry name.
+  public var callbacks: [String] = []
+  /// Steps between progress lines.
+  public var reportFreq = 10
+  public var withValid = true
+  public var withTrain = true
+  /// Stop an epoch after this many steps (quick trials); nil: the whole loader.
+  public var maxTrainSteps: Int?
+  public var saveCheckpoint = true
+  /// Resume from `checkpoint.safetensors` in the work directory when one is there.
+  public var loadCheckpoint = true
+  public var calcLatency = false
+  public var modelStatistics = true
+  public var callMetricsOnTrain = true
+  /// The description ModelBuilder builds when no model is given.
+  public var modelDesc: JSON?
+  /// Weights loaded into the model before training (safetensors).
+  public var pretrainedModelFile: String?
+  /// The performance key that decides "best" (default: the first metric's main key).
+  public var perfsCmpKey: String?
+  /// `max` or `min` for `perfsCmpKey` (default: that metric's objective).
+  public var perfsCmpMode: String?
+
+  public init() {}
+
+  static let ignored = ["cuda", "amp", "use_amp", "syncbn", "distributed", "lazy_built", "save_model_desc", "train_verbose",
+                        "valid_verbose", "train_report_steps", "valid_report_steps", "report_on_epoch", "report_on_valid",
+                        "get_train_metric_after_epoch", "opt_level", "keep_batchnorm_fp32", "task", "is_detection_trainer",
+                        "save_ext_model", "save_slave_model", "eval_per_epoch", "calc_params_each_epoch", "load_weights_file"]
+
+  /// Parses a trainer section; `path` prefixes messages ("nas.trainer").
+  public init(json: JSON, path: String = "trainer") throws {
+    let r = try ParamReader(json, path: path)
+    r.accept(TrainerConfig.ignored)
+    type = try r.string("type", type)
+    guard type == "Trainer" else { throw TrainerError.config("\(path).type: only 'Trainer' is supported here, got '\(type)'") }
+    epochs = try r.int("epochs", epochs, min: 0)
+    if let o = r.raw("optimizer") {
+      var spec = try ComponentSpec(o, path: path + ".optimizer")
+      if spec.params["lr"] == nil { spec.params["lr"] = .number(1e-3) }
+      optimizer = spec
+    }
+    if r.values.keys.contains("lr_scheduler") {
+      if let s = r.raw("lr_scheduler") {
+        lrScheduler = try ComponentSpec(s, path: path + ".lr_scheduler", extraKeys: ["by_epoch"])
+        if let b = s["by_epoch"] {
+          guard let v = b.bool else { throw TrainerError.config("\(path).lr_scheduler.by_epoch: expected true or false, got \(b.text)") }
+          schedulerByEpoch = v
+        }
+      } else {
+        lrScheduler = nil
+      }
+    }
+    if let l = r.raw("loss") { loss = try ComponentSpec(l, path: path + ".loss") }
+    if let m = r.raw("metric") { metric = m }
+    validInterval = try r.int("valid_interval", validInterval, min: 1)
+    seed = UInt64(try r.int("seed", 0, min: 0))
+    gradClip = try r.optionalDouble("grad_clip")
+    if let g = gradClip, !(g > 0) { throw TrainerError.config("\(path).grad_clip: must be positive, got \(g)") }
+    if let c = r.raw("callbacks") {
+      if let s = c.string { callbacks = [s] } else if let a = c.array, a.allSatisfy({ $0.string != nil }) {
+        callbacks = a.compactMap(\.string)
+      } else { throw TrainerError.config("\(path).callbacks: expected a name or a list of names, got \(c.text)") }
+    }
+    reportFreq = try r.int("report_freq", reportFreq, min: 1)
+    withValid = try r.bool("with_valid", withValid)
+    withTrain = try r.bool("with_train", withTrain)
+    maxTrainSteps = try r.optionalInt("max_train_steps", min: 1)
+    saveCheckpoint = try r.bool("save_checkpoint", saveCheckpoint)
+    loadCheckpoint = try r.bool("load_checkpoint", loadCheckpoint)
+    calcLatency = try r.bool("calc_latency", calcLatency)
+    modelStatistics = try r.bool("model_statistics", modelStatistics)
+    callMetricsOnTrain = try r.bool("call_metrics_on_train", callMetricsOnTrain)
+    modelDesc = r.raw("model_desc")
+    pretrainedModelFile = try r.optionalString("pretrained_model_file") ?? r.optionalString("init_model_file")
+    perfsCmpKey = try r.optionalString("perfs_cmp_key")
+    perfsCmpMode = try r.optionalString("perfs_cmp_mode")
+    if let m = perfsCmpMode, m != "max", m != "min" {
+      throw TrainerError.config("\(path).perfs_cmp_mode: expected max or min, got '\(m)'")
+    }
+    try r.finish()
+  }
+}
