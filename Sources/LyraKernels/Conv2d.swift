@@ -133,13 +133,53 @@ func gatherGroup(_ s: Conv2dShape, _ dy: UnsafePointer<Float>, b0: Int, nb: Int,
   }
 }
 
-/// gradInput = ∂(Σ output·gradOutput)/∂input (overwritten): dcol = Wᵀ·dy per group, then col2im.
+extension Conv2dShape {
+  /// For an ungrouped stride-1 convolution (not 1×1 unpadded, which is a plain GEMM
+  /// already): the forward convolution that maps gradOutput to gradInput — input
+  /// channels ↔ output channels, input size = this output size, padding
+  /// dilation·(k − 1) − padding (needs padding ≤ dilation·(k − 1)), weights from
+  /// `flipTransposeKernel`. dx[ci, y, x] = Σ dy[co, y + p − d·i, x + p − d·j]·W[co, ci, i, j];
+  /// with i' = k − 1 − i that is a correlation with padding d·(k − 1) − p.
+  var backwardInputAsForward: Conv2dShape? {
+    guard groups == 1, strideH == 1, strideW == 1, !isPointwise,
+          padH <= dilationH * (kernelH - 1), padW <= dilationW * (kernelW - 1) else { return nil }
+    let t = Conv2dShape(batch: batch, inChannels: outChannels, height: outHeight, width: outWidth,
+                        outChannels: inChannels, kernelH: kernelH, kernelW: kernelW, strideH: 1, strideW: 1,
+                        padH: dilationH * (kernelH - 1) - padH, padW: dilationW * (kernelW - 1) - padW,
+                        dilationH: dilationH, dilationW: dilationW, groups: 1)
+    return t.outHeight == height && t.outWidth == width ? t : nil
+  }
+}
+
+/// wt[ci, co, i, j] = w[co, ci, kH − 1 − i, kW − 1 − j] (ungrouped).
+func flipTransposeKernel(_ s: Conv2dShape, _ w: UnsafePointer<Float>, into wt: UnsafeMutablePointer<Float>) {
+  let kH = s.kernelH, kW = s.kernelW, kk = kH * kW, Cin = s.inChannels, Cout = s.outChannels
+  for co in 0..<Cout {
+    for ci in 0..<Cin {
+      let src = w + (co * Cin + ci) * kk, dst = wt + (ci * Cout + co) * kk
+      for i in 0..<kH { for j in 0..<kW { dst[i * kW + j] = src[(kH - 1 - i) * kW + (kW - 1 - j)] } }
+    }
+  }
+}
+
+/// gradInput = ∂(Σ output·gradOutput)/∂input (overwritten): dcol = Wᵀ·dy per group, then col2im
+/// (stride 1, ungrouped: a forward convolution, see `backwardInputAsForward`).
 public func conv2dBackwardInput(_ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                 gradInput: UnsafeMutablePointer<Float>) {
   s.validate()
   if s.batch == 0 { return }
   if s.isDepthwise {
     Depthwise.backwardInput(s, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+    return
+  }
+  if let t = s.backwardInputAsForward {
+    // Stride 1: dx is a forward convolution of dy with the flipped, transposed kernel.
+    // GEMM K = Cout·kH·kW (deep) instead of Cout, and im2col copies replace col2im's
+    // zero-fill and scatter-add.
+    Workspace.withFloats(s.weightCount) { wt in
+      flipTransposeKernel(s, weight, into: wt)
+      conv2dForward(t, input: gradOutput, weight: wt, output: gradInput)
+    }
     return
   }
   let G = s.groups, cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize

@@ -57,6 +57,15 @@ final class Conv2dTests: XCTestCase {
     Conv2dShape(batch: 3, inChannels: 4, height: 5, width: 6, outChannels: 4, kernel: 3, stride: 1, padding: 1, groups: 4),
     Conv2dShape(batch: 2, inChannels: 2, height: 8, width: 6, outChannels: 3, kernelH: 2, kernelW: 3,
                 strideH: 1, strideW: 2, padH: 0, padW: 2, dilationH: 1, dilationW: 1, groups: 1),
+    // Stride 1, ungrouped: backward-input runs as a forward conv of the flipped kernel
+    // (dilated with uneven padding; unpadded rectangular; ResNet-like 16 → 16 with batching).
+    Conv2dShape(batch: 2, inChannels: 3, height: 9, width: 8, outChannels: 5, kernelH: 3, kernelW: 3,
+                strideH: 1, strideW: 1, padH: 2, padW: 1, dilationH: 2, dilationW: 2, groups: 1),
+    Conv2dShape(batch: 3, inChannels: 5, height: 6, width: 7, outChannels: 2, kernelH: 2, kernelW: 3,
+                strideH: 1, strideW: 1, padH: 0, padW: 1, dilationH: 1, dilationW: 1, groups: 1),
+    Conv2dShape(batch: 5, inChannels: 16, height: 6, width: 5, outChannels: 16, kernel: 3, padding: 1),
+    // Padding beyond the kernel reach: the col2im path.
+    Conv2dShape(batch: 2, inChannels: 2, height: 4, width: 4, outChannels: 3, kernel: 3, padding: 3),
   ]
 
   func testShapeArithmetic() {
@@ -66,6 +75,13 @@ final class Conv2dTests: XCTestCase {
     XCTAssertEqual(Conv2dTests.shapes[0].outHeight, 3); XCTAssertEqual(Conv2dTests.shapes[0].outWidth, 2)
     XCTAssertTrue(Conv2dTests.shapes[5].isDepthwise); XCTAssertTrue(Conv2dTests.shapes[2].isPointwise)
     XCTAssertFalse(Conv2dTests.shapes[3].isPointwise)
+    XCTAssertNotNil(Conv2dTests.shapes[1].backwardInputAsForward)
+    XCTAssertNotNil(Conv2dTests.shapes[7].backwardInputAsForward)
+    XCTAssertEqual(Conv2dTests.shapes[7].backwardInputAsForward?.padH, 2)
+    XCTAssertEqual(Conv2dTests.shapes[7].backwardInputAsForward?.padW, 3)
+    XCTAssertNil(Conv2dTests.shapes[0].backwardInputAsForward)
+    XCTAssertNil(Conv2dTests.shapes[6].backwardInputAsForward)
+    XCTAssertNil(Conv2dTests.shapes[10].backwardInputAsForward)
   }
 
   func testForwardMatchesNaive() {
