@@ -1,0 +1,68 @@
+import Foundation
+
+/// The `lyra worker` processes of a parallel search step on this machine.
+///
+/// Workers are started with the runner's pid (they exit when it dies), and one that
+/// exits is replaced, up to `maxSpawns` starts in all, so a worker that keeps dying
+/// (a binary that cannot start) ends the search instead of looping.
+final class WorkerPool {
+  let command: [String]
+  let arguments: [String]
+  let count: Int
+  let maxSpawns: Int
+  let idPrefix: String
+  private var processes: [Process] = []
+  private(set) var spawned = 0
+
+  /// `command`: the executable and its leading arguments (`[lyra, "worker"]`);
+  /// `arguments`: the rest (`--store`, `--step`, ...), each worker adds `--id`.
+  init(command: [String], arguments: [String], count: Int, idPrefix: String, maxSpawns: Int? = nil) {
+    self.command = command
+    self.arguments = arguments
+    self.count = count
+    self.idPrefix = idPrefix
+    self.maxSpawns = maxSpawns ?? max(10, 4 * count)
+  }
+
+  func start() throws {
+    while processes.count < count { processes.append(try spawn()) }
+  }
+
+  private func spawn() throws -> Process {
+    guard spawned < maxSpawns else {
+      throw StoreError("worker processes keep exiting (\(spawned) started): \(command.joined(separator: " "))")
+    }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: command[0])
+    p.arguments = Array(command.dropFirst()) + arguments + ["--id", "\(idPrefix)-w\(spawned)"]
+    try p.run()
+    spawned += 1
+    return p
+  }
+
+  /// Replaces workers that exited (their running trial is requeued when its heartbeat
+  /// goes stale). Returns how many were replaced.
+  @discardableResult
+  func reap() throws -> Int {
+    var replaced = 0
+    for i in processes.indices where !processes[i].isRunning {
+      processes[i] = try spawn()
+      replaced += 1
+    }
+    return replaced
+  }
+
+  /// Terminates every worker (SIGTERM, then SIGKILL after `grace` seconds) and waits.
+  func stop(grace: Double = 2) {
+    for p in processes where p.isRunning { p.terminate() }
+    let deadline = Date(timeIntervalSinceNow: grace)
+    for p in processes {
+      while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+      if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+      p.waitUntilExit()
+    }
+    processes = []
+  }
+
+  var pids: [pid_t] { processes.map(\.processIdentifier) }
+}

@@ -1,0 +1,108 @@
+import CRuntime
+import XCTest
+import LyraBase
+import LyraSearch
+@testable import LyraPipeline
+
+/// The search runner in-process (workers = 1): results, state, interrupt and resume.
+final class RunnerTests: XCTestCase {
+  override func tearDown() { lyra_interrupt_clear() }
+
+  func testRunsToTheEndAndResumeRerunsNothing() throws {
+    let dir = try storeTestDir("runner")
+    let log = dir + "/exec.log"
+    let store = try TrialStore(path: dir + "/trials.db")
+    let algo = try SyntheticSearch.algorithm("random", seed: 5, trials: 12)
+    let runner = try SearchRunner(store: store, step: "s", kind: "test.branin", stepConfig: .object(["log": .string(log)]), algorithm: algo)
+    XCTAssertEqual(try runner.run(), .finished)
+    let trials = try store.trials(step: "s")
+    XCTAssertEqual(trials.count, 12)
+    for r in trials {
+      XCTAssertEqual(r.status, .completed)
+      XCTAssertTrue(r.told)
+      XCTAssertEqual(r.attempts, 1)
+      let want = BenchmarkProblem.braninValue(r.trial.config["x1"]!.number!, r.trial.config["x2"]!.number!)
+      XCTAssertEqual(r.result?.metrics["loss"], want)
+      XCTAssertEqual(r.checkpoint, store.checkpointDir(step: "s", trial: r.trial.id))
+    }
+    XCTAssertEqual(try store.step("s")?.status, "done")
+    XCTAssertEqual(try store.state(step: "s"), algo.state(), "the stored state is the algorithm's last state")
+    XCTAssertEqual(executionLog(log).count, 12)
+    XCTAssertThrowsError(try SearchRunner(store: store, step: "s", kind: "test.branin", stepConfig: .null,
+                                          algorithm: try SyntheticSearch.algorithm("random", seed: 5, trials: 12)))
+
+    let again = try SearchRunner.resume(store: store, step: "s", algorithm: try SyntheticSearch.algorithm("random", seed: 5, trials: 12))
+    XCTAssertTrue(again.algorithm.isDone)
+    XCTAssertEqual(try again.run(), .finished)
+    XCTAssertEqual(executionLog(log).count, 12, "a finished search runs no trial again")
+    XCTAssertEqual(again.algorithm.best()?.trial.id, algo.best()?.trial.id)
+  }
+
+  /// Ctrl-C mid-trial, then resume: the same finished trials as a run never interrupted.
+  func testInterruptAndResumeMatchUninterrupted() throws {
+    let refStore = try TrialStore(path: try storeTestDir("runner-ref") + "/trials.db")
+    try SearchRunner(store: refStore, step: "s", kind: "test.branin", stepConfig: .null,
+                     algorithm: try SyntheticSearch.algorithm("tpe", seed: 9, trials: 20)).run()
+
+    let store = try TrialStore(path: try storeTestDir("runner-int") + "/trials.db")
+    let branin = try TrialExecutors.make(kind: "test.branin", config: .null)
+    var calls = 0, fired = false
+    let interrupting: TrialExecutor = { spec in
+      calls += 1
+      if spec.trial == 11 && !fired { fired = true; lyra_interrupt_request() }
+      return try branin(spec)
+    }
+    let first = try SearchRunner(store: store, step: "s", kind: "test.branin", stepConfig: .null,
+                                 algorithm: try SyntheticSearch.algorithm("tpe", seed: 9, trials: 20), executor: interrupting)
+    XCTAssertEqual(try first.run(), .interrupted)
+    XCTAssertEqual(try store.trial(step: "s", id: 11)?.status, .pending, "the interrupted trial goes back to pending")
+    XCTAssertEqual(try store.counts(step: "s")[.completed], 11)
+    lyra_interrupt_clear()
+
+    XCTAssertThrowsError(try SearchRunner.resume(store: store, step: "s", algorithm: try SyntheticSearch.algorithm("tpe", seed: 10, trials: 20))) { e in
+      XCTAssertTrue("\(e)".contains("cannot restore"), "a different seed is refused: \(e)")
+    }
+    let resumed = try SearchRunner.resume(store: store, step: "s", algorithm: try SyntheticSearch.algorithm("tpe", seed: 9, trials: 20),
+                                          executor: interrupting)
+    XCTAssertEqual(try resumed.run(), .finished)
+    XCTAssertEqual(calls, 21, "20 trials plus the one interrupted")
+    XCTAssertEqual(try finishedTrials(store, step: "s"), try finishedTrials(refStore, step: "s"))
+    XCTAssertEqual(try store.trial(step: "s", id: 11)?.attempts, 1, "an interrupt is not a failed attempt")
+  }
+
+  /// A trial left running by a dead runner is requeued on resume and keeps its
+  /// checkpoint directory; the algorithm is not asked for it again.
+  func testResumeRequeuesRunningTrial() throws {
+    let store = try TrialStore(path: try storeTestDir("runner-dead") + "/trials.db")
+    let algo = try SyntheticSearch.algorithm("random", seed: 2, trials: 6)
+    _ = try SearchRunner(store: store, step: "s", kind: "test.branin", stepConfig: .null, algorithm: algo)
+    // What a runner does before it dies mid-trial: hand out trial 0, claim it.
+    let t = try XCTUnwrap(algo.ask())
+    try store.transaction {
+      try store.insert(t, step: "s", checkpoint: "/ck/custom")
+      try store.saveState(step: "s", algo.state())
+    }
+    _ = try store.claim(worker: "dead-runner", step: "s")
+    var seen: [TrialSpec] = []
+    let runner = try SearchRunner.resume(store: store, step: "s", algorithm: try SyntheticSearch.algorithm("random", seed: 2, trials: 6),
+                                         executor: { seen.append($0); return TrialResult(["loss": Double($0.trial)]) })
+    XCTAssertEqual(try runner.run(), .finished)
+    XCTAssertEqual(seen.map(\.trial), [0, 1, 2, 3, 4, 5], "trial 0 run again, not asked again")
+    XCTAssertEqual(seen[0].checkpointDir, "/ck/custom")
+    XCTAssertEqual(seen[0].config, t.config)
+    XCTAssertEqual(try store.trials(step: "s").count, 6)
+  }
+
+  func testExecutorErrorsAreFailedTrials() throws {
+    let store = try TrialStore(path: try storeTestDir("runner-fail") + "/trials.db")
+    struct Bad: Error, CustomStringConvertible { var description: String { "out of memory" } }
+    let runner = try SearchRunner(store: store, step: "s", kind: "x", stepConfig: .null,
+                                  algorithm: try SyntheticSearch.algorithm("random", seed: 1, trials: 4),
+                                  executor: { spec in if spec.trial == 2 { throw Bad() }; return TrialResult(["loss": 1]) })
+    XCTAssertEqual(try runner.run(), .finished)
+    let r = try XCTUnwrap(try store.trial(step: "s", id: 2))
+    XCTAssertEqual(r.status, .failed)
+    XCTAssertEqual(r.error, "out of memory")
+    XCTAssertEqual(try store.counts(step: "s")[.completed], 3)
+  }
+}
