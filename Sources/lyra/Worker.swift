@@ -32,7 +32,7 @@ struct Worker: ParsableCommand {
     lyra_sigint_install()
     if let parentPid { TrialWorker.exitWithParent(parentPid) }
     do {
-      try TrialWorker(storePath: store, id: id, step: step, heartbeatInterval: heartbeat, idleExit: idleExit).run()
+      try TrialWorker(storePath: store, id: id, step: step, heartbeatInterval: heartbeat, idleExit: idleExit, parent: parentPid).run()
     } catch {
       FileHandle.standardError.write(Data("lyra worker: \(error)\n".utf8))
       throw ExitCode(1)

@@ -14,7 +14,7 @@ final class RunnerCrashTests: XCTestCase {
   func launch(_ store: String, seed: UInt64, log: String, extra: [String] = []) throws -> Process {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: storeTestLyraBinary())
-    p.arguments = ["_test-search", "--store", store, "--seed", String(seed), "--trials", String(trials), "--sleep-ms", String(sleepMs)] + extra
+    p.arguments = ["_test-search", "--store", store, "--seed", String(seed), "--trials", String(trials), ] + (extra.contains("--sleep-ms") ? [] : ["--sleep-ms", String(sleepMs)]) + extra
     var env = ProcessInfo.processInfo.environment
     env["LYRA_TEST_EXEC_LOG"] = log
     p.environment = env
@@ -29,21 +29,29 @@ final class RunnerCrashTests: XCTestCase {
     XCTAssertEqual(p.terminationStatus, 0, "lyra _test-search exited with \(p.terminationStatus)")
   }
 
-  func crashAndResume(seed: UInt64, extra: [String] = [], label: String) throws {
+  func crashAndResume(seed: UInt64, extra: [String] = [], rerunsPerKill: Int = 1, label: String) throws {
     try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: storeTestLyraBinary()), "lyra binary not built")
     let started = Date()
     let refDir = try storeTestDir("crash-ref"), dir = try storeTestDir("crash")
     try runToEnd(refDir + "/trials.db", seed: seed, log: refDir + "/exec.log", extra: extra)
     let refTime = Date().timeIntervalSince(started)
 
-    // Kill moments from a seeded generator (reproducible), spread over the whole run.
+    // Kill moments from a seeded generator: after a random number of finished trials
+    // (spread over the run, whatever the machine's speed) plus a random fraction of a
+    // trial, so kills land mid-trial, mid-commit or between trials.
     var rng = SplitMix(seed: seed &+ 1000)
+    let targets = (0..<5).map { k in 2 + k * 7 + Int(rng.next() % 6) }
     let path = dir + "/trials.db", log = dir + "/exec.log"
     var report: [String] = []
     for k in 0..<5 {
       let p = try launch(path, seed: seed, log: log, extra: extra)
-      let delay = 0.1 + rng.nextDouble() * 0.5
-      Thread.sleep(forTimeInterval: delay)
+      let watcher = try TrialStore(path: path)
+      let t0 = Date()
+      while p.isRunning, (try watcher.counts(step: SyntheticSearch.step)[.completed] ?? 0) < targets[k], Date().timeIntervalSince(t0) < 30 {
+        Thread.sleep(forTimeInterval: 0.002)
+      }
+      Thread.sleep(forTimeInterval: rng.nextDouble() * Double(sleepMs) / 1000)
+      let delay = Date().timeIntervalSince(t0)
       XCTAssertTrue(p.isRunning, "kill \(k + 1) at \(delay) s: the search had already finished; the test would prove nothing")
       kill(p.processIdentifier, SIGKILL)
       p.waitUntilExit()
@@ -58,19 +66,29 @@ final class RunnerCrashTests: XCTestCase {
     let want = try finishedTrials(ref, step: SyntheticSearch.step)
     XCTAssertEqual(want.count, trials)
     XCTAssertEqual(try finishedTrials(got, step: SyntheticSearch.step), want, "crashed-and-resumed run differs from the uninterrupted one")
-    XCTAssertEqual(try got.state(step: SyntheticSearch.step), try ref.state(step: SyntheticSearch.step), "same final algorithm state")
+    if rerunsPerKill == 1 {  // sequential: even the tell order, hence the whole state, is the same
+      XCTAssertEqual(try got.state(step: SyntheticSearch.step), try ref.state(step: SyntheticSearch.step), "same final algorithm state")
+    }
     let runs = executionLog(log)
     XCTAssertEqual(Set(runs.map(\.trial)).count, trials)
-    XCTAssertLessThanOrEqual(runs.count, trials + 5, "at most one trial reruns per kill: finished trials never rerun")
+    XCTAssertLessThanOrEqual(runs.count, trials + 5 * rerunsPerKill, "only trials running at a kill rerun: finished trials never rerun")
     XCTAssertEqual(executionLog(refDir + "/exec.log").count, trials)
     let attempts = try got.trials(step: SyntheticSearch.step).map(\.attempts)
-    XCTAssertLessThanOrEqual(attempts.reduce(0, +), trials + 5)
+    XCTAssertLessThanOrEqual(attempts.reduce(0, +), trials + 5 * rerunsPerKill)
+    XCTAssertEqual(processesMentioning(dir), [], "workers of a killed runner exit")
     print("crash test (\(label)): uninterrupted \(String(format: "%.1f", refTime)) s; " + report.joined(separator: "; ")
           + "; \(runs.count) executions for \(trials) trials; total \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
   }
 
   func testSigkillFiveTimesSequentialTPE() throws {
     try crashAndResume(seed: 2024, label: "tpe sequential")
+  }
+
+  /// Parallel: the runner and its 3 `lyra worker` processes. Random search, whose
+  /// configs depend only on the trial index, so the result is order-independent.
+  func testSigkillFiveTimesParallelWorkers() throws {
+    try crashAndResume(seed: 77, extra: ["--algorithm", "random", "--workers", "3", "--sleep-ms", "90"], rerunsPerKill: 3,
+                       label: "random, 3 workers")
   }
 }
 
@@ -86,4 +104,15 @@ struct SplitMix {
     return z ^ (z >> 31)
   }
   mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+/// Pids of live processes whose command line mentions `text` (zombies excluded).
+func processesMentioning(_ text: String) -> [Int32] {
+  let me = getpid()
+  let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+  return entries.compactMap(Int32.init).filter { pid in
+    guard pid != me, let cmd = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+          let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), !stat.contains(") Z ") else { return false }
+    return String(decoding: cmd, as: UTF8.self).contains(text)
+  }
 }

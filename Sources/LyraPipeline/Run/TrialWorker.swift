@@ -19,9 +19,14 @@ public struct TrialWorker {
   public var idleExit: Double?
   /// Seconds between polls of an empty queue.
   public var pollInterval: Double
+  /// The runner that started this worker: when it is gone the worker stops claiming
+  /// (a resumed runner already requeued what was running, so a trial claimed by an
+  /// orphan would sit until its heartbeat times out).
+  public var parent: pid_t?
 
   public init(storePath: String, id: String? = nil, step: String? = nil, heartbeatInterval: Double = 2, idleExit: Double? = nil,
-              pollInterval: Double = 0.1) {
+              pollInterval: Double = 0.1, parent: pid_t? = nil) {
+    self.parent = parent
     self.storePath = storePath
     self.id = id ?? TrialWorker.defaultID()
     self.step = step
@@ -44,11 +49,15 @@ public struct TrialWorker {
     var executors: [String: TrialExecutor] = [:]
     var done = 0
     var idleSince = Date()
-    while lyra_interrupt_requested() == 0 {
+    while lyra_interrupt_requested() == 0 && !orphaned {
       guard let rec = try store.claim(worker: id, step: step) else {
         if let idleExit, Date().timeIntervalSince(idleSince) > idleExit { break }
         Thread.sleep(forTimeInterval: pollInterval)
         continue
+      }
+      if orphaned {
+        try store.requeue(step: rec.step, trial: rec.trial.id, worker: id, reason: "worker \(id): its runner exited")
+        break
       }
       let executor: TrialExecutor
       do {
@@ -68,6 +77,9 @@ public struct TrialWorker {
     }
     return done
   }
+
+  /// True when the runner that started this worker is gone.
+  var orphaned: Bool { parent.map { getppid() != $0 } ?? false }
 
   /// Runs one claimed trial; true when its result was written.
   func runOne(_ rec: StoredTrial, store: TrialStore, executor: TrialExecutor) throws -> Bool {
