@@ -38,8 +38,11 @@ struct AxesRenderer {
     let layout = AxesLayout(plot: plot, xTicks: xt.labels, yTicks: yt.labels,
                             legend: showLegend ? legendSeries.map { $0.label! } : [], categoryBand: isBarChart)
     let xs0 = isBarChart ? -0.5 : xt.lo, xs1 = isBarChart ? Double(max(1, cats.count)) - 0.5 : xt.hi
-    let sx = Scale(lo: xs0, hi: xs1, p0: layout.x0, p1: layout.x1)
-    let sy = Scale(lo: yt.lo, hi: yt.hi, p0: layout.y1, p1: layout.y0, log: plot.yLog)
+    // Bars and histograms stand on the bottom of the frame; everything else is inset.
+    let bars = plot.series.contains { $0.mark == .bars || $0.mark == .histogram }
+    let ins = AxesLayout.inset
+    let sx = Scale(lo: xs0, hi: xs1, p0: layout.x0 + (isBarChart ? 0 : ins), p1: layout.x1 - (isBarChart ? 0 : ins))
+    let sy = Scale(lo: yt.lo, hi: yt.hi, p0: layout.y1 - (bars ? 0 : ins), p1: layout.y0 + ins, log: plot.yLog)
 
     var b = SVGBuilder()
     b.element("rect", [("width", "\(plot.width)"), ("height", "\(plot.height)"), ("fill", "white")])

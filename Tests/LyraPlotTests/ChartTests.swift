@@ -6,32 +6,39 @@ final class ChartTests: XCTestCase {
     try XCTUnwrap(SVGDoc(svg), "not well-formed XML:\n\(svg.prefix(2000))", file: file, line: line)
   }
 
-  /// Points land where the axes say: the plot area's corners are the tick range's ends.
+  /// Points land where the axes say: on the pixel of the tick with the same value.
   func testPointCoordinates() throws {
     let doc = try parse(Plot.scatter(x: [0, 1, 0.5], y: [0, 1, 0.25]).svg())
+    // Tick labels of both axes are 0.0 … 1.0; a label's x (x axis) or y − 4 (y axis) is its tick's pixel.
+    let xt = doc.all("text", inClass: "xticks"), yt = doc.all("text", inClass: "yticks")
+    XCTAssertEqual(xt.map(\.text), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+    XCTAssertEqual(yt.map(\.text), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+    let px0 = Double(xt.first!.attrs["x"]!)!, px1 = Double(xt.last!.attrs["x"]!)!
+    let py0 = Double(yt.first!.attrs["y"]!)! - 4, py1 = Double(yt.last!.attrs["y"]!)! - 4
+    XCTAssertLessThan(px0, px1)
+    XCTAssertGreaterThan(py0, py1, "y grows downwards in SVG")
+    // The frame encloses the data range with a small inset.
     let area = try XCTUnwrap(doc.all("rect").first { $0.attrs["class"] == "plot-area" })
-    let x0 = Double(area.attrs["x"]!)!, y0 = Double(area.attrs["y"]!)!
-    let w = Double(area.attrs["width"]!)!, h = Double(area.attrs["height"]!)!
+    XCTAssertEqual(Double(area.attrs["x"]!)! + AxesLayout.inset, px0, accuracy: 0.01)
     let c = doc.all("circle", inClass: "series").map { (Double($0.attrs["cx"]!)!, Double($0.attrs["cy"]!)!) }
     XCTAssertEqual(c.count, 3)
-    XCTAssertEqual(c[0].0, x0, accuracy: 0.01)
-    XCTAssertEqual(c[0].1, y0 + h, accuracy: 0.01)
-    XCTAssertEqual(c[1].0, x0 + w, accuracy: 0.01)
-    XCTAssertEqual(c[1].1, y0, accuracy: 0.01)
-    XCTAssertEqual(c[2].0, x0 + w / 2, accuracy: 0.01)
-    XCTAssertEqual(c[2].1, y0 + h * 0.75, accuracy: 0.01)
-    // Tick labels of both axes are 0.0 … 1.0.
-    XCTAssertEqual(doc.all("text", inClass: "yticks").map(\.text), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
-    XCTAssertEqual(doc.all("text", inClass: "xticks").map(\.text), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+    XCTAssertEqual(c[0].0, px0, accuracy: 0.01)
+    XCTAssertEqual(c[0].1, py0, accuracy: 0.01)
+    XCTAssertEqual(c[1].0, px1, accuracy: 0.01)
+    XCTAssertEqual(c[1].1, py1, accuracy: 0.01)
+    XCTAssertEqual(c[2].0, (px0 + px1) / 2, accuracy: 0.01)
+    XCTAssertEqual(c[2].1, py0 + (py1 - py0) * 0.25, accuracy: 0.01)
   }
 
   func testLogScaleCoordinates() throws {
     let doc = try parse(Plot.line(x: [1, 2, 3], y: [1, 10, 100], markers: true).logY().svg())
-    let area = try XCTUnwrap(doc.all("rect").first { $0.attrs["class"] == "plot-area" })
-    let y0 = Double(area.attrs["y"]!)!, h = Double(area.attrs["height"]!)!
+    let yt = doc.all("text", inClass: "yticks")
+    let py = { (label: String) in Double(yt.first { $0.text == label }!.attrs["y"]!)! - 4 }
     let cy = doc.all("circle", inClass: "series").map { Double($0.attrs["cy"]!)! }
     XCTAssertEqual(cy.count, 3)
-    XCTAssertEqual(cy[1], y0 + h / 2, accuracy: 0.01, "10 is halfway between 1 and 100 on a log axis")
+    XCTAssertEqual(cy[0], py("1"), accuracy: 0.01)
+    XCTAssertEqual(cy[1], py("10"), accuracy: 0.01)
+    XCTAssertEqual(cy[1], (py("1") + py("100")) / 2, accuracy: 0.01, "10 is halfway between 1 and 100 on a log axis")
   }
 
   func testEscapesText() throws {
@@ -68,6 +75,13 @@ final class ChartTests: XCTestCase {
       ("bar-long", Plot.bar((0..<12).map { "a rather long category \($0)" }, (0..<12).map(Double.init))),
       ("images", Plot.images(imgs, columns: 3).title("grid")),
     ]
+    // LYRA_PLOT_GALLERY=<file.html> keeps every chart in one page, for a look in a browser.
+    if let g = ProcessInfo.processInfo.environment["LYRA_PLOT_GALLERY"] {
+      let logPlot = Plot.line(x: [1, 2, 3, 4, 5], y: [0.9, 0.12, 0.05, 0.004, 0.002], label: "loss", markers: true)
+        .logY().title("log y").xlabel("epoch").ylabel("loss")
+      let body = (plots.map { $0.1.title($0.0) } + [logPlot]).map { $0.svg() }.joined(separator: "\n")
+      try Data("<!DOCTYPE html><html><body>\(body)</body></html>".utf8).write(to: URL(fileURLWithPath: g))
+    }
     for (name, p) in plots {
       let svg = p.title(name).svg()
       let doc = try parse(svg)

@@ -1,0 +1,61 @@
+import Foundation
+import LyraPlot
+
+/// One step's rendered material, shared by both report formats.
+struct ReportSection {
+  var analysis: StepAnalysis
+  var best: ReportTable
+  var failures: ReportTable?
+  var charts: [(stem: String, caption: String, svg: String)]
+}
+
+/// Writes `output/report.md` (+ `output/report_plots/*.svg`) and `output/report.html`
+/// for a task folder in VEGA's layout (see `TaskOutput`), from `output/reports.json`
+/// and the trials' `curve.json` files (see `LearningCurve`).
+///
+/// Per step: status and counts, a table of the best trials, best-so-far over time,
+/// learning curves of the best trials, and a Pareto-front scatter when the step has
+/// two or more objectives. Reading only files (never the trial store) means a report
+/// can be rebuilt for any task folder, running or finished, copied from anywhere.
+public struct ReportWriter {
+  public var taskRoot: String
+  /// Rows in each step's table of best trials.
+  public var topTrials = 10
+  /// Best trials whose learning curves are drawn.
+  public var curveTrials = 5
+
+  public init(taskRoot: String) { self.taskRoot = taskRoot }
+
+  /// Paths of the files written.
+  public struct Output {
+    public var markdown: String
+    public var html: String
+    public var plots: [String]
+  }
+
+  @discardableResult
+  public func write() throws -> Output {
+    let report = try TaskReport.load(taskRoot: taskRoot)
+    let task = URL(fileURLWithPath: taskRoot).standardizedFileURL.lastPathComponent
+    let sections = report.steps.map { step -> ReportSection in
+      let a = StepAnalysis(step)
+      let charts = ReportCharts.charts(a, taskRoot: taskRoot, curveTrials: curveTrials).map { ($0.stem, $0.caption, $0.plot.svg()) }
+      return ReportSection(analysis: a, best: ReportTable.best(a, top: topTrials), failures: ReportTable.failures(a), charts: charts)
+    }
+    let out = taskRoot + "/output"
+    let plotDir = out + "/report_plots"
+    try FileManager.default.createDirectory(atPath: plotDir, withIntermediateDirectories: true)
+    var plots: [String] = []
+    for s in sections {
+      for c in s.charts {
+        let p = "\(plotDir)/\(c.stem).svg"
+        try Data(c.svg.utf8).write(to: URL(fileURLWithPath: p), options: .atomic)
+        plots.append(p)
+      }
+    }
+    let md = out + "/report.md", html = out + "/report.html"
+    try Data(MarkdownReport.render(task: task, sections: sections).utf8).write(to: URL(fileURLWithPath: md), options: .atomic)
+    try Data(HTMLReport.render(task: task, sections: sections).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+    return Output(markdown: md, html: html, plots: plots)
+  }
+}
