@@ -37,7 +37,7 @@ extension Plot {
             if s.mark == .stepPost { cv.line(qa, qb, a, qb); cv.line(a, qb, a, b) } else if s.mark == .stepPre {
               cv.line(qa, qb, qa, b); cv.line(qa, b, a, b)
             } else { cv.line(qa, qb, a, b) }
-          } else { cv.set(a, b) }
+          } else if s.mark == .scatter { for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] { cv.set(a + dx, b + dy) } } else { cv.set(a, b) }
           prev = (a, b)
         }
       }
@@ -46,7 +46,7 @@ extension Plot {
     let pad = max(top.count, bottom.count)
     for (i, line) in cv.lines().enumerated() {
       let lab = i == 0 ? top : (i == cv.rows - 1 ? bottom : "")
-      out.append(String(repeating: " ", count: pad - lab.count) + lab + " ┤" + line)
+      out.append(String(repeating: " ", count: pad - lab.count) + lab + (lab.isEmpty ? " │" : " ┤") + line)
     }
     let xl = bar ? (categories?.first ?? "") : Fmt.short(xlo), xr = bar ? (categories?.last ?? "") : Fmt.short(xhi)
     let gapN = max(1, cv.cols - xl.count - xr.count)

@@ -152,6 +152,40 @@ final class ReportWriterTests: XCTestCase {
     XCTAssertEqual(LearningCurve(json: try JSON.parse(Data(#"[{"loss": 1}, {"epoch": 2, "note": "x", "m": null}]"#.utf8))).points.count, 1)
   }
 
+  /// Unstarted, running and all-failed steps, three objectives, a step name that needs
+  /// escaping, and a curve file that is not JSON: the report still comes out whole.
+  func testOddTasks() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-report-odd-\(getpid())").path
+    try? FileManager.default.removeItem(atPath: root)
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let out = try TaskOutput(root: root)
+    let objs = [Objective("acc", .maximize), Objective("latency"), Objective("params")]
+    let three = (0..<6).map { i in
+      TrialRecord(step: "a<b", workerID: i, desc: .null, hps: .object(["x": .number(Double(i))]),
+                  performance: ["acc": Double(i % 3), "latency": Double(6 - i), "params": Double(i * i)], objectives: objs,
+                  status: i == 5 ? .running : .finished)
+    }
+    let failed = (0..<2).map { i in
+      TrialRecord(step: "broken", workerID: i, desc: .null, hps: .null, objectives: [Objective("loss")], status: .failed)
+    }
+    try FileManager.default.createDirectory(atPath: out.workerFolder("a<b", 4), withIntermediateDirectories: true)
+    try Data("not json".utf8).write(to: URL(fileURLWithPath: LearningCurve.path(taskRoot: root, step: "a<b", workerID: 4)))
+    try out.writeReports(steps: [.init(name: "a<b", status: "running"), .init(name: "broken", status: "error", message: "all trials failed"),
+                                 .init(name: "later", status: "unstarted")],
+                         records: ["a<b": three, "broken": failed])
+    let r = try ReportWriter(taskRoot: root).write()
+    let md = try String(contentsOfFile: r.markdown, encoding: .utf8)
+    let html = try String(contentsOfFile: r.html, encoding: .utf8)
+    XCTAssertTrue(md.contains("| a<b | running | 6 | 5 | 0 | acc = 2 (trial 2) |"), md)
+    XCTAssertTrue(md.contains("| broken | error | 2 | 0 | 2 | – |"), md)
+    XCTAssertTrue(md.contains("| later | unstarted | 0 | 0 | 0 | – |"), md)
+    XCTAssertTrue(md.contains("No finished trials"))
+    XCTAssertTrue(md.contains("report_plots/a_b_pareto.svg"))
+    XCTAssertTrue(html.contains("<code>a&lt;b</code>"))
+    XCTAssertFalse(html.contains("<code>a<b</code>"))
+    for s in svgFragments(html) { XCTAssertTrue(XMLParser(data: Data(s.utf8)).parse()) }
+  }
+
   func testMissingReportsIsAnError() {
     XCTAssertThrowsError(try ReportWriter(taskRoot: "/nonexistent-lyra-task").write())
   }

@@ -47,7 +47,7 @@ struct ReportTable {
     let objNames = a.objectives.map(\.name)
     let metrics = Set(list.flatMap { $0.performance.keys }).subtracting(objNames).sorted()
     let configs = list.map { t in
-      Dictionary(flatten(t.hps) + flatten(t.desc, prefix: "desc"), uniquingKeysWith: { a, _ in a })
+      Dictionary(flatten(t.hps) + (t.desc == .null ? [] : flatten(t.desc, prefix: "desc")), uniquingKeysWith: { a, _ in a })
     }
     let keys = Set(configs.flatMap(\.keys)).sorted()
     var varying: [String] = [], shared: [(String, String)] = []
