@@ -75,7 +75,9 @@ final class ReportWriterTests: XCTestCase {
   func testWritesMarkdownAndHTML() throws {
     let root = try makeTask()
     defer { if ProcessInfo.processInfo.environment["LYRA_REPORT_KEEP"] == nil { try? FileManager.default.removeItem(atPath: root) } }
-    let result = try ReportWriter(taskRoot: root).write()
+    try FileManager.default.createDirectory(atPath: root + "/output/report_plots", withIntermediateDirectories: true)
+    try Data("old".utf8).write(to: URL(fileURLWithPath: root + "/output/report_plots/renamed_step_pareto.svg"))
+    let result = try TaskOutput(root: root).writeReport()
     let md = try String(contentsOfFile: result.markdown, encoding: .utf8)
     let html = try String(contentsOfFile: result.html, encoding: .utf8)
 
@@ -94,6 +96,7 @@ final class ReportWriterTests: XCTestCase {
     XCTAssertTrue(md.contains("![Learning curves: loss](report_plots/nas_curve_1.svg)"))
     XCTAssertFalse(md.contains("fully_train_pareto"), "a one-objective step has no Pareto plot")
     for p in result.plots { XCTAssertTrue(FileManager.default.fileExists(atPath: p), p) }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/output/report_plots/renamed_step_pareto.svg"), "stale plots are removed")
 
     // HTML: inline, well-formed SVGs and no external resources.
     let svgs = svgFragments(html)

@@ -45,6 +45,10 @@ public struct ReportWriter {
     let out = taskRoot + "/output"
     let plotDir = out + "/report_plots"
     try FileManager.default.createDirectory(atPath: plotDir, withIntermediateDirectories: true)
+    // Plots of an earlier report of this task (steps since renamed, fewer curves) would linger as dead files.
+    for f in (try? FileManager.default.contentsOfDirectory(atPath: plotDir)) ?? [] where f.hasSuffix(".svg") {
+      try? FileManager.default.removeItem(atPath: plotDir + "/" + f)
+    }
     var plots: [String] = []
     for s in sections {
       for c in s.charts {
