@@ -28,22 +28,35 @@ struct Exec: ParsableCommand {
   }
 }
 
-/// `lyra run FILE`: runs a pipeline. A `.lua` file is run as a script; configs come later.
+/// `lyra run FILE`: a pipeline from a VEGA-style YAML config, or a `.lua` pipeline script.
 struct Run: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Run a pipeline script (FILE.lua).")
+  static let configuration = CommandConfiguration(abstract: "Run a pipeline: CFG.yml (VEGA's schema) or a .lua script.")
 
-  @Argument(help: "The pipeline: a .lua script.")
+  @Argument(help: "The pipeline: a .yml/.yaml config or a .lua script.")
   var file: String
 
-  @Argument(parsing: .captureForPassthrough, help: "Arguments passed to the script.")
+  @Option(help: ArgumentHelp("Continue the task with this id (after a crash or Ctrl-C).", valueName: "TASK"))
+  var resume: String?
+
+  @Option(help: "Worker processes for search steps (default: from general.parallel_search).")
+  var workers: Int?
+
+  @Option(help: "Seed of the search (default: general.seed or 0).")
+  var seed: UInt64?
+
+  @Argument(parsing: .captureForPassthrough, help: "Arguments passed to a .lua script.")
   var arguments: [String] = []
 
   func run() throws {
     let ext = (file as NSString).pathExtension.lowercased()
-    guard ext == "lua" else {
-      FileHandle.standardError.write(Data("lyra run: \(file): only .lua pipeline scripts are supported yet (YAML configs arrive with the pipeline)\n".utf8))
+    switch ext {
+    case "lua":
+      throw ExitCode(Session.run(statements: [], modules: [], script: file, arguments: arguments, interactive: false))
+    case "yml", "yaml":
+      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed))
+    default:
+      FileHandle.standardError.write(Data("lyra run: \(file): expected a .yml/.yaml config or a .lua script\n".utf8))
       throw ExitCode(2)
     }
-    throw ExitCode(Session.run(statements: [], modules: [], script: file, arguments: arguments, interactive: false))
   }
 }

@@ -9,9 +9,12 @@ public struct YAMLDocument {
   /// Dotted key path (`hpo.search_algorithm.policy`) → 1-based line in the text.
   public let lines: [String: Int]
   public let file: String
+  /// The source text (saved with the task).
+  public let text: String
 
   public init(text: String, file: String = "<text>") throws {
     self.file = file
+    self.text = text
     let node: Node?
     do { node = try Yams.compose(yaml: text) } catch let e as YamlError {
       throw ConfigError(file: file, line: YAMLDocument.line(of: e), key: nil, message: YAMLDocument.describe(e))

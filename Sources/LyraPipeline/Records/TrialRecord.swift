@@ -61,3 +61,24 @@ public struct TrialRecord {
     return .object(o)
   }
 }
+
+extension TrialRecord {
+  /// Reads an entry of `reports.json` back.
+  public init?(json j: JSON) {
+    guard let step = j["step_name"]?.string, let id = j["worker_id"]?.int else { return nil }
+    let keys = j["objective_keys"]?.array?.compactMap(\.string) ?? []
+    let dirs = j["objectives"]?.object ?? [:]
+    let objectives = keys.map { Objective($0, dirs[$0]?.string == "MAX" ? .maximize : .minimize) }
+    var perf: [String: Double] = [:]
+    for (k, v) in j["performance"]?.object ?? [:] {
+      if let d = v.double { perf[k] = d } else if let s = v.string, let d = Double(s) { perf[k] = d }
+    }
+    self.init(step: step, workerID: id, desc: j["desc"] ?? .null, hps: j["hps"] ?? .null, performance: perf, objectives: objectives,
+              status: Status(rawValue: j["status"]?.string ?? "finished") ?? .finished, epochs: j["num_epochs"]?.double)
+    weightsFile = j["weights_file"]?.string
+    message = j["message"]?.string
+    let f = ISO8601DateFormatter()
+    startTime = j["start_time"]?.string.flatMap { f.date(from: $0) }
+    endTime = j["end_time"]?.string.flatMap { f.date(from: $0) }
+  }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import LyraBase
+import LyraSearch
+
+/// Runs a pipeline config's steps in order in one task folder (VEGA's Pipeline.run):
+/// SearchPipeStep drives a search through the trial store, TrainPipeStep fully trains
+/// the models an earlier step chose, BenchmarkPipeStep evaluates them on other data.
+/// `lyra run cfg.yml` and `lyra.pipeline.run(cfg)` both end here.
+public final class Pipeline {
+  public let config: PipelineConfig
+  public let taskID: String
+  public let output: TaskOutput
+  public let store: TrialStore
+  /// Progress lines (the CLI prints them; tests collect them).
+  public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+  /// Worker processes for search steps (nil: from `general.parallel_search`).
+  public var workers: Int?
+  public var seedOverride: UInt64?
+  var statuses: [TaskOutput.StepStatus] = []
+  var records: [String: [TrialRecord]] = [:]
+
+  /// Where tasks live: `general.task.local_base_path` (default ./tasks).
+  public static func tasksFolder(of raw: JSON) -> String { raw["general"]?["task"]?["local_base_path"]?.string ?? "./tasks" }
+
+  /// A new task (`resume: nil`) or an earlier one to continue (`resume: task id`).
+  public convenience init(document: YAMLDocument, resume: String? = nil) throws {
+    try self.init(raw: document.value, file: document.file, lines: document.lines, sourceText: document.text, resume: resume)
+  }
+
+  public init(raw: JSON, file: String = "(lua)", lines: [String: Int] = [:], sourceText: String? = nil, resume: String? = nil) throws {
+    let base = Pipeline.tasksFolder(of: raw)
+    let id = resume ?? TaskOutput.newTaskID()
+    let root = (base as NSString).appendingPathComponent(id)
+    if let resume, !FileManager.default.fileExists(atPath: root + "/trials.db") {
+      throw ConfigError(file: file, line: nil, key: nil, message: "no task '\(resume)' to resume in \(base) (no \(root)/trials.db)")
+    }
+    config = try PipelineConfig(json: raw, file: file, lines: lines, taskFolder: root)
+    taskID = id
+    output = try TaskOutput(root: root)
+    store = try TrialStore(path: root + "/trials.db")
+    TrialTraining.registerExecutor()
+    if resume == nil {
+      try store.setMeta("config", config.resolved)
+      try store.setMeta("source_file", .string(file))
+      if let sourceText {
+        try Data(sourceText.utf8).write(to: URL(fileURLWithPath: root + "/output/" + ((file as NSString).lastPathComponent)), options: .atomic)
+      }
+    }
+  }
+
+  public var root: String { output.root }
+
+  /// Renders report.md / report.html for a finished task (set by the report module).
+  nonisolated(unsafe) public static var writeReport: ((String) -> Void)?
+
+  var seed: UInt64 {
+    if let s = seedOverride { return s }
+    return UInt64(config.general["seed"]?.int ?? 0)
+  }
+
+  var defaultWorkers: Int {
+    if let w = workers { return max(1, w) }
+    guard config.general["parallel_search"]?.bool == true else { return 1 }
+    if let w = config.general["workers"]?.int { return max(1, w) }
+    let threads = max(1, config.general["threads_per_trial"]?.int ?? 1)
+    return max(1, ProcessInfo.processInfo.activeProcessorCount / threads)
+  }
+
+  public struct Summary {
+    public var taskID: String
+    public var root: String
+    public var steps: [TaskOutput.StepStatus]
+    public var best: [String: TrialRecord]
+    public var interrupted: Bool
+  }
+
+  /// Runs (or continues) every step; finished steps of a resumed task are not rerun.
+  @discardableResult
+  public func run() throws -> Summary {
+    output.log("task \(taskID): \(config.steps.map(\.name).joined(separator: " -> "))")
+    log("task \(taskID) in \(root)")
+    var best: [String: TrialRecord] = [:]
+    var previous: String?
+    statuses = config.steps.map { TaskOutput.StepStatus(name: $0.name, status: "unstarted") }
+    for (k, step) in config.steps.enumerated() {
+      if try store.step(step.name)?.status == "finished", let saved = try loadRecords(step.name) {
+        statuses[k].status = "finished"
+        records[step.name] = saved
+        log("[\(step.name)] already finished")
+        previous = step.name
+        continue
+      }
+      statuses[k].status = "running"
+      statuses[k].startTime = Date()
+      try writeReports()
+      output.log("step \(step.name) (\(step.type)) started")
+      log("[\(step.name)] \(step.type)")
+      let result: StepResult
+      do {
+        switch step.type {
+        case "SearchPipeStep": result = try SearchStep(pipeline: self, step: step).run()
+        case "TrainPipeStep": result = try TrainStep(pipeline: self, step: step, previous: previous).run()
+        default: result = try BenchmarkStep(pipeline: self, step: step, previous: previous).run()
+        }
+      } catch {
+        statuses[k].status = "error"
+        statuses[k].message = "\(error)"
+        statuses[k].endTime = Date()
+        try? writeReports()
+        output.log("step \(step.name) failed: \(error)")
+        throw error
+      }
+      records[step.name] = result.records
+      statuses[k].numModels = result.records.count
+      statuses[k].bestModels = result.chosen.map(\.workerID)
+      statuses[k].endTime = Date()
+      if result.interrupted {
+        statuses[k].status = "running"
+        try writeReports()
+        log("[\(step.name)] interrupted; continue with: lyra run \(config.file) --resume \(taskID)")
+        return Summary(taskID: taskID, root: root, steps: statuses, best: best, interrupted: true)
+      }
+      try output.writeStepOutput(step.name, records: result.chosen)
+      statuses[k].status = "finished"
+      if result.storeStep { try store.setStepStatus(step.name, "finished") } else {
+        try store.transaction {
+          if try store.step(step.name) == nil { try store.addStep(step.name, kind: "done", config: step.section) }
+          try store.setStepStatus(step.name, "finished")
+        }
+      }
+      try saveRecords(step.name, result.records)
+      try writeReports()
+      if let b = result.chosen.first { best[step.name] = b }
+      output.log("step \(step.name) finished: \(result.records.count) trials")
+      log("[\(step.name)] finished: \(result.records.count) trials" + (result.chosen.first.map { ", best \(Pipeline.describe($0))" } ?? ""))
+      previous = step.name
+    }
+    Pipeline.writeReport?(root)
+    output.log("task finished")
+    return Summary(taskID: taskID, root: root, steps: statuses, best: best, interrupted: false)
+  }
+
+  static func describe(_ r: TrialRecord) -> String {
+    let perf = r.performance.sorted { $0.key < $1.key }.prefix(3).map { String(format: "%@ %.4g", $0.key, $0.value) }
+    return "#\(r.workerID) " + perf.joined(separator: ", ")
+  }
+
+  func writeReports() throws { try output.writeReports(steps: statuses, records: records) }
+
+  /// Records of a finished step, kept in the store so a resumed task skips the step.
+  func saveRecords(_ step: String, _ list: [TrialRecord]) throws {
+    try store.setMeta("records." + step, .array(list.map(\.json)))
+  }
+
+  func loadRecords(_ step: String) throws -> [TrialRecord]? {
+    guard let list = try store.meta("records." + step)?.array else { return nil }
+    return list.compactMap(TrialRecord.init(json:))
+  }
+}
+
+/// What a step returns: all its trial records and the chosen ones (best or Pareto) that
+/// go to `output/<step>/` for the next step.
+struct StepResult {
+  var records: [TrialRecord]
+  var chosen: [TrialRecord]
+  var interrupted = false
+  var storeStep = false
+}

@@ -1,0 +1,70 @@
+import Foundation
+import LyraBase
+import LyraSearch
+import LyraSpace
+
+/// SearchPipeStep: a search algorithm over the step's space, trials trained by the
+/// trainer through the trial store (so a crash or Ctrl-C resumes exactly). Chooses the
+/// best trial (one objective) or the Pareto front (several) for the next step.
+struct SearchStep {
+  let pipeline: Pipeline
+  let step: PipelineConfig.Step
+
+  func run() throws -> StepResult {
+    let made = try SearchAlgorithmFactory.make(step: step.name, section: step.section, seed: pipeline.seed, config: pipeline.config)
+    let stepConfig = TrialTraining.stepConfig(section: step.section, general: pipeline.config.general, taskRoot: pipeline.root, step: step.name)
+    let log = pipeline.log
+    let name = step.name
+    let section = step.section, general = pipeline.config.general, root = pipeline.root
+    var options = SearchRunner.Options(workers: pipeline.defaultWorkers)
+    options.heartbeatTimeout = general["worker"]?["timeout"]?.double ?? 60
+    // In-process trials log their progress; workers keep quiet.
+    let executor: TrialExecutor = { spec in
+      log("[\(name)] trial \(spec.trial)" + (spec.budget.map { " (budget \(Int($0)))" } ?? "") + " " + SearchStep.short(spec.config))
+      let out = try TrialTraining.run(section: section, general: general, taskRoot: root, spec: spec) { _ in }
+      log("[\(name)] trial \(spec.trial): " + (out.result.status == .completed ? Pipeline.describe(out.record) : out.result.status.rawValue))
+      return out.result
+    }
+    let runner = try SearchRunner.startOrResume(store: pipeline.store, step: step.name, kind: TrialTraining.kind, stepConfig: stepConfig,
+                                                algorithm: made.algorithm, executor: executor, options: options)
+    let outcome = try runner.run()
+    let records = try collect(made)
+    var chosen: [TrialRecord] = []
+    if made.objectives.count > 1 {
+      let front = Set(made.algorithm.paretoFront().map(\.trial.id))
+      chosen = records.filter { front.contains($0.workerID) }
+    } else if let b = made.algorithm.best() {
+      chosen = records.filter { $0.workerID == b.trial.id }
+    }
+    return StepResult(records: records, chosen: chosen, interrupted: outcome == .interrupted, storeStep: true)
+  }
+
+  /// Records of every finished trial, from the store (results) and the trial folders
+  /// (desc/hps written by the trainer).
+  func collect(_ made: SearchAlgorithmFactory.Made) throws -> [TrialRecord] {
+    let base = step.section["model"]?["model_desc"] ?? .object([:])
+    return try pipeline.store.trials(step: step.name).compactMap { t -> TrialRecord? in
+      guard let result = t.result else { return nil }
+      let (desc, hps) = Binding.apply(t.trial.config, modelDescription: base)
+      var r = TrialRecord(step: step.name, workerID: t.trial.id, desc: desc, hps: hps, performance: result.metrics,
+                          objectives: made.objectives, status: result.status == .completed ? .finished : (result.status == .pruned ? .pruned : .failed),
+                          epochs: t.trial.budget)
+      r.startTime = t.startedAt.map { Date(timeIntervalSince1970: $0) }
+      r.endTime = t.finishedAt.map { Date(timeIntervalSince1970: $0) }
+      r.message = t.error
+      let dir = t.checkpoint ?? pipeline.store.checkpointDir(step: step.name, trial: t.trial.id)
+      let w = (dir as NSString).appendingPathComponent("model_\(t.trial.id).safetensors")
+      if FileManager.default.fileExists(atPath: w) { r.weightsFile = w }
+      return r
+    }
+  }
+
+  static func short(_ c: Config) -> String {
+    c.keys.sorted().map { k in
+      let v = c[k]!
+      let text: String
+      if case .double(let d) = v { text = String(format: "%.4g", d) } else { text = v.description }
+      return "\(k.split(separator: ".").last ?? Substring(k))=\(text)"
+    }.joined(separator: " ")
+  }
+}

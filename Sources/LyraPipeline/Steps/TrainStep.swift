@@ -1,0 +1,102 @@
+import Foundation
+import LyraBase
+import LyraSearch
+
+/// The models a step hands to the next: `desc_<id>.json` / `hps_<id>.json` (and
+/// `model_<id>.safetensors`) in a models folder (vega.md §6 "Hand-off").
+struct HandedModel {
+  var id: Int
+  var desc: JSON
+  var hps: JSON
+  var weights: String?
+
+  static func load(folder: String) throws -> [HandedModel] {
+    let fm = FileManager.default
+    guard let files = try? fm.contentsOfDirectory(atPath: folder) else {
+      throw ConfigError(file: folder, line: nil, key: "models_folder", message: "cannot read the models folder")
+    }
+    var out: [HandedModel] = []
+    for f in files.sorted() where f.hasPrefix("desc_") && f.hasSuffix(".json") {
+      guard let id = Int(f.dropFirst(5).dropLast(5)) else { continue }
+      let desc = try JSON.parse(fm.contents(atPath: folder + "/" + f) ?? Data())
+      let hps = (fm.contents(atPath: folder + "/hps_\(id).json")).flatMap { try? JSON.parse($0) } ?? .object([:])
+      let w = folder + "/model_\(id).safetensors"
+      out.append(HandedModel(id: id, desc: desc, hps: hps, weights: fm.fileExists(atPath: w) ? w : nil))
+    }
+    out.sort { $0.id < $1.id }
+    return out
+  }
+}
+
+/// TrainPipeStep: fully trains each model of `models_folder` (default: the previous
+/// step's output) — or the step's own `model.model_desc` — with this step's trainer,
+/// the model's searched hyperparameters merged over it. Models already trained (their
+/// performance file exists) are skipped on resume.
+struct TrainStep {
+  let pipeline: Pipeline
+  let step: PipelineConfig.Step
+  let previous: String?
+
+  func models() throws -> [HandedModel] {
+    let folder = step.section["pipe_step"]?["models_folder"]?.string
+      ?? step.section["model"]?["models_folder"]?.string
+      ?? (step.section["model"]?["model_desc"] == nil ? previous.map { pipeline.output.stepFolder($0) } : nil)
+    if let folder {
+      let list = try HandedModel.load(folder: folder)
+      guard !list.isEmpty else { throw pipeline.config.error("\(step.name).pipe_step.models_folder", "no models (desc_<id>.json) in \(folder)") }
+      return list
+    }
+    guard let desc = step.section["model"]?["model_desc"] else {
+      throw pipeline.config.error("\(step.name).model", "TrainPipeStep needs model.model_desc or a models_folder (or an earlier step)")
+    }
+    return [HandedModel(id: 0, desc: desc, hps: .object([:]), weights: nil)]
+  }
+
+  func run() throws -> StepResult {
+    var records: [TrialRecord] = []
+    let handed = try models()
+    for m in handed {
+      let perfFile = pipeline.output.workerFolder(step.name, m.id) + "/performance_\(m.id).json"
+      if FileManager.default.fileExists(atPath: perfFile), let old = try? recordFromFiles(m) {
+        records.append(old)
+        continue
+      }
+      // The searched hyperparameters, minus the search budget (this step's epochs rule).
+      var hps = m.hps
+      if var t = hps["trainer"]?.object {
+        t.removeValue(forKey: "epochs")
+        hps = ConfigRefs.merge(hps, .object(["trainer": .object(t)]))
+      }
+      var section = step.section.object ?? [:]
+      section["model"] = .object(["model_desc": m.desc])
+      section["trainer"] = ConfigRefs.merge(section["trainer"] ?? .object([:]), hps["trainer"] ?? .object([:]))
+      section["dataset"] = TrialTraining.datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
+      let spec = TrialSpec(step: step.name, trial: m.id, config: [:], checkpointDir: pipeline.output.workerFolder(step.name, m.id))
+      pipeline.log("[\(step.name)] training model \(m.id)")
+      let log = pipeline.log
+      let name = step.name
+      let out = try TrialTraining.run(section: .object(section), general: pipeline.config.general, taskRoot: pipeline.root, spec: spec) {
+        if $0.contains(" valid ") { log("[\(name)] " + $0) } // epoch summaries, not every step
+      }
+      var r = out.record
+      r.hps = m.hps
+      r.desc = m.desc
+      try? pipeline.output.writeTrialFiles(r)
+      records.append(r)
+      pipeline.log("[\(step.name)] model \(m.id): " + (out.result.status == .completed ? Pipeline.describe(r) : out.result.status.rawValue))
+    }
+    return StepResult(records: records, chosen: records.filter { $0.status == .finished })
+  }
+
+  func recordFromFiles(_ m: HandedModel) throws -> TrialRecord {
+    let dir = pipeline.output.workerFolder(step.name, m.id)
+    let perf = try JSON.parse(FileManager.default.contents(atPath: dir + "/performance_\(m.id).json") ?? Data())
+    var values: [String: Double] = [:]
+    for (k, v) in perf.object ?? [:] { if let d = v.double { values[k] = d } }
+    var r = TrialRecord(step: step.name, workerID: m.id, desc: m.desc, hps: m.hps, performance: values,
+                        objectives: values.keys.sorted().map { Objective($0, SearchAlgorithmFactory.direction(of: $0)) })
+    let w = dir + "/model_\(m.id).safetensors"
+    if FileManager.default.fileExists(atPath: w) { r.weightsFile = w }
+    return r
+  }
+}

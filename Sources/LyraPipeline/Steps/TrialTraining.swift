@@ -1,0 +1,120 @@
+import Foundation
+import LyraBase
+import LyraNets
+import LyraNN
+import LyraSearch
+import LyraSpace
+
+/// Trains one trial of a step from data only (the step's config and the trial's sampled
+/// values), so the same code runs in the pipeline process and in `lyra worker`s.
+///
+/// Binding (vega.md §3): `network.*` keys go into the model description, everything
+/// else (`trainer.*`, `dataset.*`) into the hyperparameters merged over the step's
+/// sections. The search budget is the number of epochs. A trial resumed from another
+/// (ASHA promotion, PBT exploit) starts from that trial's last checkpoint; a trial run
+/// again after a crash starts from its own.
+public enum TrialTraining {
+  /// The executor kind the pipeline registers.
+  public static let kind = "lyra.trainer"
+
+  /// The step config stored for workers: the step section, `general`, the task folder.
+  public static func stepConfig(section: JSON, general: JSON, taskRoot: String, step: String) -> JSON {
+    .object(["section": section, "general": general, "task_root": .string(taskRoot), "step": .string(step)])
+  }
+
+  public static func registerExecutor() {
+    TrialExecutors.register(kind: kind) { stored in
+      let section = stored["section"] ?? .object([:])
+      let general = stored["general"] ?? .object([:])
+      let root = stored["task_root"]?.string ?? "."
+      return { spec in try run(section: section, general: general, taskRoot: root, spec: spec).result }
+    }
+  }
+
+  public struct Outcome {
+    public var result: TrialResult
+    public var record: TrialRecord
+  }
+
+  /// hps.dataset keys become the dataset's `common` keys (VEGA: `dataset.batch_size`).
+  static func datasetSection(_ base: JSON, _ hps: JSON?) -> JSON {
+    guard let h = hps?.object, !h.isEmpty else { return base }
+    var o = base.object ?? [:]
+    var common = o["common"]?.object ?? [:]
+    for (k, v) in h {
+      if ["type", "common", "train", "val", "test"].contains(k) { o[k] = ConfigRefs.merge(o[k], v) } else { common[k] = v }
+    }
+    o["common"] = .object(common)
+    return .object(o)
+  }
+
+  public static func run(section: JSON, general: JSON, taskRoot: String, spec: TrialSpec,
+                         log: ((String) -> Void)? = nil) throws -> Outcome {
+    let base = section["model"]?["model_desc"] ?? .object([:])
+    let (desc, hps) = Binding.apply(spec.config, modelDescription: base)
+    let started = Date()
+    var record = TrialRecord(step: spec.step, workerID: spec.trial, desc: desc, hps: hps, objectives: [])
+    record.startTime = started
+    let output = try? TaskOutput(root: taskRoot)
+
+    // Quota before training (VEGA's sample filter).
+    if let q = general["quota"]?.string ?? section["quota"]?.string {
+      let quota = try Quota(q)
+      let verdict = quota.check(description: desc, inputShape: [1, 1, 28, 28])
+      if !verdict.passed {
+        record.status = .failed
+        record.message = "quota: \(verdict.reason ?? "rejected")"
+        record.endTime = Date()
+        try? output?.writeTrialFiles(record)
+        return Outcome(result: TrialResult([:], status: .pruned), record: record)
+      }
+    }
+
+    let trainerJSON = ConfigRefs.merge(section["trainer"] ?? .object([:]), hps["trainer"] ?? .object([:]))
+    let dataJSON = datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
+    let config = try TrainerConfig(json: trainerJSON, path: "\(spec.step).trainer")
+    let data = try DatasetSection(json: dataJSON, path: "\(spec.step).dataset")
+    let model = try NetworkRegistry.build(desc, path: "\(spec.step).model.model_desc")
+    let train = try data.loader(.train)
+    // Validation: a `val` section or a `train_portion` split when given, else the test split.
+    let useVal = !(data.modes["val"]?.isEmpty ?? true) || (data.common["train_portion"]?.double ?? 1) < 1
+    let valid = try useVal ? data.loader(.val) : data.loader(.test)
+    let trainer = try Trainer(config: config, model: model, train: train, valid: valid, workDir: spec.checkpointDir,
+                              trialID: String(spec.trial))
+    if let log { trainer.log = log }
+    if let b = spec.budget { trainer.epochs = max(1, Int(b.rounded(.up))) }
+    let own = trainer.checkpointPath.map { FileManager.default.fileExists(atPath: $0) } ?? false
+    if own, let p = trainer.checkpointPath {
+      trainer.resume(from: p) // a restarted attempt continues from its own last epoch
+    } else if let from = spec.resumeFromCheckpointDir {
+      let p = (from as NSString).appendingPathComponent(TrainerCheckpoint.fileName)
+      if FileManager.default.fileExists(atPath: p) { trainer.resume(from: p) }
+    }
+    var curve: [JSON] = []
+    trainer.reporter = { r in
+      var row: [String: JSON] = ["epoch": JSON(r.epoch)]
+      for (k, v) in r.performance where v.isFinite { row[k] = .number(v) }
+      curve.append(.object(row))
+    }
+    let report: TrainerReport
+    do {
+      report = try trainer.train()
+    } catch let e as TrainerError where e.isTrialFailure {
+      record.status = .failed
+      record.message = "\(e)"
+      record.endTime = Date()
+      try? output?.writeTrialFiles(record)
+      return Outcome(result: .failed(), record: record)
+    }
+    record.performance = report.best
+    record.objectives = report.objectives.sorted { $0.key < $1.key }.map { Objective($0.key, $0.value) }
+    record.epochs = Double(report.epochs)
+    record.endTime = Date()
+    let weights = (spec.checkpointDir as NSString).appendingPathComponent("model_\(spec.trial).safetensors")
+    if FileManager.default.fileExists(atPath: weights) { record.weightsFile = weights }
+    try? output?.writeTrialFiles(record)
+    let curvePath = output.map { "\($0.workerFolder(spec.step, spec.trial))/curve.json" }
+    if let curvePath { try? Data(JSON.array(curve).description.utf8).write(to: URL(fileURLWithPath: curvePath), options: .atomic) }
+    return Outcome(result: TrialResult(report.best), record: record)
+  }
+}

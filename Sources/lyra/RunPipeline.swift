@@ -1,0 +1,28 @@
+import CRuntime
+import Foundation
+import LyraPipeline
+
+/// `lyra run CFG.yml`: the pipeline from a YAML config (new task, or `--resume TASK`).
+enum RunPipeline {
+  static func run(file: String, resume: String?, workers: Int?, seed: UInt64?) -> Int32 {
+    lyra_sigint_install() // Ctrl-C stops the search cleanly; the task can be resumed
+    do {
+      let doc = try YAMLDocument(contentsOf: file)
+      let p = try Pipeline(document: doc, resume: resume)
+      p.workers = workers
+      p.seedOverride = seed
+      let summary = try p.run()
+      if summary.interrupted {
+        print("interrupted; resume with: lyra run \(file) --resume \(summary.taskID)")
+        return 130
+      }
+      let report = summary.root + "/output/report.html"
+      print("task \(summary.taskID) finished: \(summary.root)/output/reports.json")
+      if FileManager.default.fileExists(atPath: report) { print("report: \(report)") }
+      return 0
+    } catch {
+      FileHandle.standardError.write(Data("lyra run: \(error)\n".utf8))
+      return 1
+    }
+  }
+}
