@@ -57,7 +57,9 @@ public final class BOSS: SearchBase {
     self.tuner = tuner
     self.plan = BOSS.subBrackets(numSamples: numSamples, repeatTimes: repeatTimes, minBudget: minBudget, maxBudget: maxBudget, eta: eta)
     self.streams = RandomStreams(seed: seed)
-    self.proposer = TPEProposer(space: space)
+    // Scott-like widths (Optuna ≤ v4): with one or two "below" points per rung, v5's
+    // neighbour gaps make l nearly the prior and the surrogate nearly random.
+    self.proposer = TPEProposer(space: space, bandwidth: .scott)
     super.init(objectives: objectives)
     startNext()
   }

@@ -44,6 +44,15 @@ public struct ParzenEstimator {
     case categorical(probs: [[Double]])
   }
 
+  /// How numeric kernel widths are chosen.
+  public enum Bandwidth: String, Equatable, Sendable {
+    /// Optuna v5 (with or without `multivariate`): the larger gap to a neighbour.
+    case neighbourGaps
+    /// Optuna v2–v4's multivariate rule, σ = 0.2·n^(−1/(d+4))·range (Scott-like): wider
+    /// kernels on few points; BOSS keeps it for its small per-rung data sets.
+    case scott
+  }
+
   public let coordinates: [Coordinate]
   /// Mixture weights, normalised, the prior's last.
   public let weights: [Double]
@@ -55,7 +64,7 @@ public struct ParzenEstimator {
   ///     nil for `ParzenEstimator.defaultWeights`.
   public init(observations: [[Double]], coordinates: [Coordinate], priorWeight: Double = 1,
               multivariate: Bool = true, considerMagicClip: Bool = true, considerEndpoints: Bool = false,
-              observationWeights: [Double]? = nil) {
+              observationWeights: [Double]? = nil, bandwidth: Bandwidth = .neighbourGaps) {
     precondition(priorWeight > 0, "TPE's prior weight must be positive")
     self.coordinates = coordinates
     let n = observations.count
@@ -70,7 +79,7 @@ public struct ParzenEstimator {
       case .numeric(let step):
         let (mus, sigmas) = ParzenEstimator.numericKernels(column, step: step, nDimensions: coordinates.count,
                                                            multivariate: multivariate, magicClip: considerMagicClip,
-                                                           endpoints: considerEndpoints)
+                                                           endpoints: considerEndpoints, bandwidth: bandwidth)
         return .numeric(mus: mus, sigmas: sigmas, step: step)
       case .categorical(let c):
         return .categorical(probs: ParzenEstimator.categoricalKernels(column, choices: c, priorWeight: priorWeight))
@@ -90,36 +99,38 @@ public struct ParzenEstimator {
   /// Centres and widths on [0, 1] (range widened by ±step/2 for levels); the prior kernel
   /// last at (0.5, range). Inactive observations get the prior's centre and width.
   ///
-  /// Multivariate: Scott-like σ = 0.2 · n^(−1/(d+4)) · range for every kernel. Univariate:
-  /// σ_i = the larger gap to a neighbour among the sorted centres (prior centre included)
-  /// and the range ends; without endpoints the outermost take their inner gap. Then the
-  /// "magic clip" to [range / min(100, 1 + nKernels), range]: never so narrow that one
-  /// lucky point becomes a spike, never wider than the range.
+  /// Optuna v5's rule, the same with and without `multivariate` (v5 keeps that flag only
+  /// for history; the Scott-like 0.2·n^(−1/(d+4)) of v2–v4's multivariate TPE is gone):
+  /// σ_i = the larger gap to a neighbour among the sorted observed centres and the
+  /// (widened) range ends — the prior's centre is not among them; without endpoints the
+  /// outermost two take their inner gap. Then the "magic clip" to
+  /// [range / min(100, 1 + nKernels), range], nKernels = observations + 1: never so
+  /// narrow that one lucky point becomes a spike, never wider than the range.
   static func numericKernels(_ column: [Double], step: Double?, nDimensions: Int, multivariate: Bool,
-                             magicClip: Bool, endpoints: Bool) -> (mus: [Double], sigmas: [Double]) {
+                             magicClip: Bool, endpoints: Bool, bandwidth: Bandwidth = .neighbourGaps) -> (mus: [Double], sigmas: [Double]) {
     let s = step ?? 0
-    let low = 0.0, high = 1.0, range = high - low + s
+    let low = -s / 2, high = 1 + s / 2, range = high - low
     let priorMu = 0.5 * (low + high), priorSigma = range
     let active = column.indices.filter { !column[$0].isNaN }
     let m = active.count
     var raw = [Double](repeating: 0, count: m)
-    if multivariate {
-      let sigma = 0.2 * pow(Double(max(m, 1)), -1.0 / Double(nDimensions + 4)) * range
-      raw = Array(repeating: sigma, count: m)
+    if bandwidth == .scott {
+      raw = Array(repeating: 0.2 * pow(Double(max(m, 1)), -1.0 / Double(nDimensions + 4)) * range, count: m)
     } else if m > 0 {
-      let withPrior = active.map { column[$0] } + [priorMu]
-      let order = withPrior.indices.sorted { withPrior[$0] < withPrior[$1] || (withPrior[$0] == withPrior[$1] && $0 < $1) }
-      var e: [Double] = [low - s / 2]
-      e += order.map { withPrior[$0] }
-      e.append(high + s / 2)
-      var sorted: [Double] = (0..<(m + 1)).map { (i: Int) -> Double in Swift.max(e[i + 1] - e[i], e[i + 2] - e[i + 1]) }
+      let values = active.map { column[$0] }
+      // Stable order: equal centres keep their age order (numpy's argsort is a quicksort,
+      // so Optuna's tie order is unspecified; equal centres get equal gaps either way
+      // except at the two ends).
+      let order = values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
+      var e: [Double] = [low]
+      e += order.map { values[$0] }
+      e.append(high)
+      var sorted: [Double] = (0..<m).map { (i: Int) -> Double in Swift.max(e[i + 1] - e[i], e[i + 2] - e[i + 1]) }
       if !endpoints && e.count >= 4 {
         sorted[0] = e[2] - e[1]
-        sorted[m] = e[e.count - 2] - e[e.count - 3]
+        sorted[m - 1] = e[e.count - 2] - e[e.count - 3]
       }
-      var unsorted = [Double](repeating: 0, count: m + 1)
-      for (rank, i) in order.enumerated() { unsorted[i] = sorted[rank] }
-      raw = Array(unsorted[0..<m])
+      for (rank, i) in order.enumerated() { raw[i] = sorted[rank] }
     }
     let maxSigma = range
     let minSigma = magicClip ? range / min(100, 1 + Double(m + 1)) : 1e-12

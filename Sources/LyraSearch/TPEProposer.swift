@@ -15,22 +15,26 @@ public struct TPEProposer {
   public var considerMagicClip: Bool
   public var considerEndpoints: Bool
   public var nEICandidates: Int
+  /// Kernel widths: Optuna v5's neighbour gaps (default) or v2–v4's Scott-like rule.
+  public var bandwidth: ParzenEstimator.Bandwidth
 
   public init(coordinates: [ParzenEstimator.Coordinate], priorWeight: Double = 1, multivariate: Bool = true,
-              considerMagicClip: Bool = true, considerEndpoints: Bool = false, nEICandidates: Int = 24) {
+              considerMagicClip: Bool = true, considerEndpoints: Bool = false, nEICandidates: Int = 24,
+              bandwidth: ParzenEstimator.Bandwidth = .neighbourGaps) {
     self.coordinates = coordinates
     self.priorWeight = priorWeight
     self.multivariate = multivariate
     self.considerMagicClip = considerMagicClip
     self.considerEndpoints = considerEndpoints
     self.nEICandidates = nEICandidates
+    self.bandwidth = bandwidth
   }
 
   public init(space: SearchSpace, priorWeight: Double = 1, multivariate: Bool = true, considerMagicClip: Bool = true,
-              considerEndpoints: Bool = false, nEICandidates: Int = 24) {
+              considerEndpoints: Bool = false, nEICandidates: Int = 24, bandwidth: ParzenEstimator.Bandwidth = .neighbourGaps) {
     self.init(coordinates: space.dimensions.map(ParzenEstimator.Coordinate.init), priorWeight: priorWeight,
               multivariate: multivariate, considerMagicClip: considerMagicClip, considerEndpoints: considerEndpoints,
-              nEICandidates: nEICandidates)
+              nEICandidates: nEICandidates, bandwidth: bandwidth)
   }
 
   /// Optuna v5's γ for one objective: min(⌈0.1·n⌉, 25).
@@ -38,7 +42,7 @@ public struct TPEProposer {
 
   func estimator(_ points: [[Double]], _ coords: [ParzenEstimator.Coordinate]) -> ParzenEstimator {
     ParzenEstimator(observations: points, coordinates: coords, priorWeight: priorWeight, multivariate: multivariate,
-                    considerMagicClip: considerMagicClip, considerEndpoints: considerEndpoints)
+                    considerMagicClip: considerMagicClip, considerEndpoints: considerEndpoints, bandwidth: bandwidth)
   }
 
   /// The encoded point to try next. `below`/`above` are encoded points, oldest first
