@@ -19,6 +19,7 @@ public final class LyraHost {
     TensorBench.open(state)
     SpaceLua.open(state)
     SearchLua.open(state)
+    PipelineLua.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {
         throw LuaError(.file, "lyra: cannot find the Lua stdlib (stdlib/lyra/init.lua); set LYRA_PATH to the folder that holds it")

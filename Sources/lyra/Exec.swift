@@ -53,6 +53,27 @@ struct Run: ParsableCommand {
     case "lua":
       throw ExitCode(Session.run(statements: [], modules: [], script: file, arguments: arguments, interactive: false))
     case "yml", "yaml":
+      // Options may also follow the file (`lyra run cfg.yml --resume ID`): the passthrough
+      // capture took them, so read them here.
+      var resume = self.resume, workers = self.workers, seed = self.seed
+      var rest = arguments[...]
+      while let a = rest.first {
+        rest = rest.dropFirst()
+        guard let v = rest.first, ["--resume", "--workers", "--seed"].contains(a) else {
+          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S)\n".utf8))
+          throw ExitCode(2)
+        }
+        rest = rest.dropFirst()
+        switch a {
+        case "--resume": resume = v
+        case "--workers":
+          guard let n = Int(v), n > 0 else { FileHandle.standardError.write(Data("lyra run: --workers needs a positive integer\n".utf8)); throw ExitCode(2) }
+          workers = n
+        default:
+          guard let n = UInt64(v) else { FileHandle.standardError.write(Data("lyra run: --seed needs a non-negative integer\n".utf8)); throw ExitCode(2) }
+          seed = n
+        }
+      }
       throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed))
     default:
       FileHandle.standardError.write(Data("lyra run: \(file): expected a .yml/.yaml config or a .lua script\n".utf8))

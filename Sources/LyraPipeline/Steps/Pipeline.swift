@@ -50,8 +50,6 @@ public final class Pipeline {
 
   public var root: String { output.root }
 
-  /// Renders report.md / report.html for a finished task (set by the report module).
-  nonisolated(unsafe) public static var writeReport: ((String) -> Void)?
 
   var seed: UInt64 {
     if let s = seedOverride { return s }
@@ -135,7 +133,7 @@ public final class Pipeline {
       log("[\(step.name)] finished: \(result.records.count) trials" + (result.chosen.first.map { ", best \(Pipeline.describe($0))" } ?? ""))
       previous = step.name
     }
-    Pipeline.writeReport?(root)
+    do { _ = try ReportWriter(taskRoot: root).write() } catch { log("report not written: \(error)") }
     output.log("task finished")
     return Summary(taskID: taskID, root: root, steps: statuses, best: best, interrupted: false)
   }

@@ -4,6 +4,7 @@ import LyraNets
 import LyraNN
 import LyraSearch
 import LyraSpace
+import LyraTensor
 
 /// Trains one trial of a step from data only (the step's config and the trial's sampled
 /// values), so the same code runs in the pipeline process and in `lyra worker`s.
@@ -74,6 +75,9 @@ public enum TrialTraining {
     let dataJSON = datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
     let config = try TrainerConfig(json: trainerJSON, path: "\(spec.step).trainer")
     let data = try DatasetSection(json: dataJSON, path: "\(spec.step).dataset")
+    // The initial weights come from the trainer's seed alone, as in VEGA: a trial gives the
+    // same result whether it runs first in a fresh process (after a resume) or after others.
+    Tensor.manualSeed(UInt64(config.seed))
     let model = try NetworkRegistry.build(desc, path: "\(spec.step).model.model_desc")
     let train = try data.loader(.train)
     // Validation: a `val` section or a `train_portion` split when given, else the test split.

@@ -1,0 +1,62 @@
+import Foundation
+import LyraBase
+import LyraPipeline
+
+/// `lyra.pipeline.run(cfg)`: the same code path as `lyra run cfg.yml`, from a config
+/// file path or a Lua table in VEGA's schema.
+enum PipelineLua {
+  static func open(_ state: LuaState) {
+    state.register("lyra.pipeline.run", help: """
+      lyra.pipeline.run(config [, {resume = task_id, workers = n, seed = s, quiet = false}]) -> summary
+      Runs a pipeline: config is a YAML file path or a table in VEGA's schema
+      ({pipeline = {'hpo'}, hpo = {pipe_step = {type = 'SearchPipeStep'}, ...}}).
+      Returns {task =, root =, interrupted =, steps = {{name =, status =, models =}}, best = {[step] = {id =, performance = {...}}}}.
+      """) { call in
+      let pipeline: Pipeline
+      var resume: String?, workers: Int?, seed: Int?, quiet = false
+      if let o = try call.options(2) {
+        resume = try o.string("resume")
+        workers = try o.int("workers")
+        seed = try o.int("seed")
+        quiet = try o.bool("quiet") ?? false
+        try o.finish()
+      }
+      do {
+        if call.stack.type(1) == .string {
+          pipeline = try Pipeline(document: try YAMLDocument(contentsOf: try call.string(1)), resume: resume)
+        } else {
+          try call.table(1)
+          pipeline = try Pipeline(raw: LuaJSON.json(call.stack.value(1)), file: "(lua table)", resume: resume)
+        }
+      } catch let e as ConfigError { throw LuaFailure("\(e)") }
+      pipeline.workers = workers
+      pipeline.seedOverride = seed.map { UInt64(max($0, 0)) }
+      if quiet { pipeline.log = { _ in } }
+      let summary: Pipeline.Summary
+      do { summary = try pipeline.run() } catch let e as LuaFailure { throw e } catch { throw LuaFailure("\(error)") }
+      let steps: [LuaValue] = summary.steps.map {
+        .table(array: [], fields: ["name": .string($0.name), "status": .string($0.status), "models": .integer($0.numModels)])
+      }
+      var best: [String: LuaValue] = [:]
+      for (k, r) in summary.best {
+        best[k] = .table(array: [], fields: ["id": .integer(r.workerID), "performance": .table(array: [], fields: r.performance.mapValues { .number($0) }),
+                                             "desc": LuaJSON.lua(r.desc), "hps": LuaJSON.lua(r.hps)])
+      }
+      call.stack.push(.table(array: [], fields: ["task": .string(summary.taskID), "root": .string(summary.root),
+                                                  "interrupted": .boolean(summary.interrupted),
+                                                  "steps": .table(array: steps, fields: [:]), "best": .table(array: [], fields: best)]))
+      return 1
+    }
+    state.register("lyra.pipeline.status", help: """
+      lyra.pipeline.status(task_folder) -> string
+      The summary `lyra status` prints for a task folder.
+      """) { call in
+      do { call.push(try TaskStatus.summary(root: try call.string(1))) } catch let e as LuaArgumentError { throw e } catch { throw LuaFailure("\(error)") }
+      return 1
+    }
+    let s = state.stack
+    s.pushTable(path: "lyra.pipeline")
+    state.setHelp(-1, name: "lyra.pipeline", help: "lyra.pipeline: run VEGA-style pipelines (lyra.pipeline.run) and read their status.")
+    s.pop()
+  }
+}
