@@ -30,6 +30,7 @@ struct Worker: ParsableCommand {
 
   func run() throws {
     lyra_sigint_install()
+    TrialTraining.registerExecutor() // the pipeline's trainer, for steps of kind lyra.trainer
     if let parentPid { TrialWorker.exitWithParent(parentPid) }
     do {
       try TrialWorker(storePath: store, id: id, step: step, heartbeatInterval: heartbeat, idleExit: idleExit, parent: parentPid).run()

@@ -1,6 +1,8 @@
 import Foundation
 import LyraBase
 import LyraSearch
+import LyraKernels
+import LyraNets
 import LyraSpace
 
 /// SearchPipeStep: a search algorithm over the step's space, trials trained by the
@@ -10,8 +12,28 @@ struct SearchStep {
   let pipeline: Pipeline
   let step: PipelineConfig.Step
 
+  /// Checks, before any trial runs, that a sampled trial's trainer, dataset and model
+  /// sections are valid: a broken config is one clear error, not N failed trials.
+  func validate(_ made: SearchAlgorithmFactory.Made) throws {
+    let space = try SearchSpace(json: step.section["search_space"] ?? .object([:]))
+    let sample = space.sample(Generator(seed: pipeline.seed))
+    let (desc, hps) = Binding.apply(sample, modelDescription: step.section["model"]?["model_desc"] ?? .object([:]))
+    do {
+      _ = try TrainerConfig(json: ConfigRefs.merge(step.section["trainer"] ?? .object([:]), hps["trainer"] ?? .object([:])),
+                            path: "\(step.name).trainer")
+      _ = try DatasetSection(json: TrialTraining.datasetSection(step.section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"]),
+                             path: "\(step.name).dataset")
+      _ = try NetworkRegistry.build(desc, path: "\(step.name).model.model_desc")
+    } catch {
+      let text = "\(error)"
+      let key = text.split(separator: ":").first.map(String.init) ?? step.name
+      throw pipeline.config.error(key, text.hasPrefix(key + ": ") ? String(text.dropFirst(key.count + 2)) : text)
+    }
+  }
+
   func run() throws -> StepResult {
     let made = try SearchAlgorithmFactory.make(step: step.name, section: step.section, seed: pipeline.seed, config: pipeline.config)
+    try validate(made)
     let stepConfig = TrialTraining.stepConfig(section: step.section, general: pipeline.config.general, taskRoot: pipeline.root, step: step.name)
     let log = pipeline.log
     let name = step.name
@@ -29,6 +51,10 @@ struct SearchStep {
                                                 algorithm: made.algorithm, executor: executor, options: options)
     let outcome = try runner.run()
     let records = try collect(made)
+    if outcome == .finished, !records.isEmpty, records.allSatisfy({ $0.status != .finished }) {
+      let first = records.first { $0.message != nil }?.message ?? "no message"
+      throw pipeline.config.error(step.name, "all \(records.count) trials failed; the first error: \(first)")
+    }
     var chosen: [TrialRecord] = []
     if made.objectives.count > 1 {
       let front = Set(made.algorithm.paretoFront().map(\.trial.id))

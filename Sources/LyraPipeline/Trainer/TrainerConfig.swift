@@ -65,7 +65,13 @@ public struct TrainerConfig: Equatable {
     type = try r.string("type", type)
     guard type == "Trainer" else { throw TrainerError.config("\(path).type: only 'Trainer' is supported here, got '\(type)'") }
     epochs = try r.int("epochs", epochs, min: 0)
-    if let o = r.raw("optimizer") {
+    if var o = r.raw("optimizer") {
+      // VEGA merges a partial optimizer section over the default one: `{params: {lr: ...}}`
+      // (what a search over trainer.optimizer.params.lr produces) keeps the default type.
+      if var obj = o.object, obj["type"] == nil {
+        obj["type"] = .string(optimizer.type)
+        o = .object(obj)
+      }
       var spec = try ComponentSpec(o, path: path + ".optimizer")
       if spec.params["lr"] == nil { spec.params["lr"] = .number(1e-3) }
       optimizer = spec
