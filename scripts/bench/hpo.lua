@@ -250,9 +250,10 @@ local MF_ALGS = {
       return lyra.search.asha{ space = sp, seed = s, min_budget = lo, max_budget = hi, eta = 3, max_trials = 1000000 } end },
   { name = 'boss', model = true, make = function(sp, s, p)
       local lo, hi = mf_budgets(p)
-      -- VEGA's defaults are num_samples = 40, repeat_times = 2 (about 45 FFE here);
-      -- 100 samples in 5 repeats spend more than the 100 FFE the protocol allows.
-      return lyra.search.boss{ space = sp, seed = s, min_budget = lo, max_budget = hi, eta = 3, num_samples = 100, repeat_times = 5 } end },
+      -- VEGA's defaults, num_samples = 40 and repeat_times = 2, spend only 3.6 FFE here
+      -- (sub-brackets of 9, 7, 3, 1 configs starting at b_max/81·{1, 3, 9, 27}; no rung
+      -- reaches b_max). The same 20-config repeats, 55 times, spend the 100 FFE.
+      return lyra.search.boss{ space = sp, seed = s, min_budget = lo, max_budget = hi, eta = 3, num_samples = 1100, repeat_times = 55 } end },
 }
 
 -- ── runs ─────────────────────────────────────────────────────────────────────────────
@@ -422,16 +423,18 @@ for _, pname in ipairs(PROBLEM_ORDER) do
     for _, c in ipairs(cks) do head = head .. ' r@' .. c .. unit .. ' |' end
     head = head .. ' median r@' .. cks[4] .. unit .. ' |' .. (p.kind == 'sf' and ' AULR |' or '') .. ' vs reference (MWU p) | vs our random (MWU p) |'
     emit(head)
-    emit('|' .. string.rep('---|', p.kind == 'sf' and 9 or 8))
+    emit('|' .. string.rep('---|', p.kind == 'sf' and 10 or 9))
     local results = {}
     for _, alg in ipairs(algs) do
       if not only_algs or only_algs[alg.name] then
-        local res = { ck = { {}, {}, {}, {} }, aulr = {}, evals = {} }
+        local res = { ck = { {}, {}, {}, {} }, aulr = {}, evals = {}, ffe = {} }
         local t0 = lyra.clock()
         for s = 0, opts.seeds - 1 do
           local ts = lyra.clock()
           local ck, aulr, nev
-          if p.kind == 'sf' then ck, aulr = run_sf(p, alg, s); nev = SF_N else ck, aulr, nev = run_mf(p, alg, s) end
+          local spent
+          if p.kind == 'sf' then ck, aulr = run_sf(p, alg, s); nev = SF_N else ck, aulr, nev, spent = run_mf(p, alg, s) end
+          res.ffe[#res.ffe + 1] = spent
           for i = 1, 4 do res.ck[i][#res.ck[i] + 1] = ck[i] end
           if aulr then res.aulr[#res.aulr + 1] = aulr end
           res.evals[#res.evals + 1] = nev
@@ -458,7 +461,8 @@ for _, pname in ipairs(PROBLEM_ORDER) do
           vs_rand = string.format('%s (p=%.2g)', tag, pv)
           verdicts[#verdicts + 1] = { pname, alg.name, 'vs our random', tag, pv }
         end
-        local row = string.format('| lyra %s | %.0f |', alg.name, mean(res.evals))
+        local row = string.format('| lyra %s | %.0f%s |', alg.name, mean(res.evals),
+          #res.ffe > 0 and string.format(' (%.1f FFE)', mean(res.ffe)) or '')
         for i = 1, 4 do row = row .. ' ' .. cell(res.ck[i]) .. ' |' end
         row = row .. ' ' .. fmt(median(final)) .. ' |' .. (p.kind == 'sf' and (' ' .. cell(res.aulr) .. ' |') or '')
         emit(row .. ' ' .. vs_ref .. ' | ' .. vs_rand .. ' |')
