@@ -42,12 +42,20 @@ func dot(_ a: [Float], _ b: [Float]) -> Double {
 
 /// Runs `body` under each threading / batching setting the kernels branch on, restoring them after.
 func withKernelSettings(_ body: (String) -> Void) {
-  let saved = (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns)
-  defer { (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns) = saved }
-  for (threads, cols) in [(1, 0), (2, 0), (2, 4096), (1, 100), (2, -1)] {
+  let saved = (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns,
+               Conv2dTuning.smallGemmChunks, Conv2dTuning.transposedWeightGradient)
+  defer {
+    (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns,
+     Conv2dTuning.smallGemmChunks, Conv2dTuning.transposedWeightGradient) = saved
+  }
+  for (threads, cols, small) in [(1, 0, true), (2, 0, true), (2, 4096, true), (1, 100, true), (2, -1, true),
+                                 (1, 4096, false), (2, -1, false)] {
     KernelParallel.maxThreads = threads
     KernelParallel.minParallelWork = 0
     Conv2dTuning.minColumns = cols
-    body("threads \(threads) minColumns \(cols)")
+    // The small-GEMM chunking and the transposed weight gradient switch together.
+    Conv2dTuning.smallGemmChunks = small
+    Conv2dTuning.transposedWeightGradient = small
+    body("threads \(threads) minColumns \(cols) small/transposed \(small)")
   }
 }
