@@ -59,9 +59,11 @@ final class PipelineResumeTests: XCTestCase {
     try config(base: dir + "/b").write(toFile: cfgB, atomically: true, encoding: .utf8)
 
     // Uninterrupted.
+    let t0 = Date()
     let (pa, ea) = try start(cfgA, resume: nil)
     let outA = String(decoding: ea.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     pa.waitUntilExit()
+    let duration = Date().timeIntervalSince(t0)
     XCTAssertEqual(pa.terminationStatus, 0, outA)
     let idA = try XCTUnwrap(taskID(outA))
     let reference = try finished(dir + "/a/" + idA)
@@ -73,18 +75,18 @@ final class PipelineResumeTests: XCTestCase {
     var rng = SystemRandomNumberGenerator()
     for round in 0..<8 {
       let (p, e) = try start(cfgB, resume: id)
-      if id == nil {
-        // read until the task id line appears
-        var seen = ""
-        while taskID(seen) == nil {
-          let d = e.fileHandleForReading.availableData
-          if d.isEmpty { break }
-          seen += String(decoding: d, as: UTF8.self)
-        }
-        id = taskID(seen)
+      // Wait until training has started in this process (the first trial line), so each
+      // kill lands at a random point of real progress, whatever the machine's speed.
+      var seen = ""
+      while !seen.contains("[hpo] trial") {
+        let d = e.fileHandleForReading.availableData
+        if d.isEmpty { break }
+        seen += String(decoding: d, as: UTF8.self)
       }
+      if id == nil { id = taskID(seen) }
       if kills < 5 {
-        Thread.sleep(forTimeInterval: Double.random(in: 0.3...2.0, using: &rng))
+        // Each round runs at most a seventh of an uninterrupted run, so five rounds never finish it.
+        Thread.sleep(forTimeInterval: Double.random(in: 0.02...max(0.05, duration / 7), using: &rng))
         if p.isRunning {
           kill(p.processIdentifier, SIGKILL)
           kills += 1
