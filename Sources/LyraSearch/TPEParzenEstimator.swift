@@ -26,8 +26,9 @@ public struct ParzenEstimator {
     case categorical(n: Int)
 
     /// The model of a space dimension: ordered levels get a step, except log-scale ints,
-    /// whose levels are not evenly spaced in the encoding (Optuna also models them as
-    /// continuous in log space).
+    /// whose levels are not evenly spaced in the encoding: they are modelled as continuous
+    /// in the encoded log space (Optuna v5 models their cells [v ± 1/2] in log space; the
+    /// encoding does not carry the levels' positions).
     public init(_ d: LyraSpace.Dimension) {
       switch d.kind {
       case .continuous: self = .numeric(step: nil)
