@@ -56,7 +56,15 @@ public enum Conv2dTuning {
   /// planes ≥ 128 positions, one GEMM per image is fastest (the scatter back costs more
   /// than the wider GEMM gains); few output channels (16→16 at 28×28: 69 → 100 GFLOP/s)
   /// or tiny planes with a deep K (64→64 at 7×7) gain from batching images.
+  ///
+  /// Since the forward pass runs per image in small-matrix GEMMs (`smallGemmColumns`), this
+  /// only steers the backward-weight products (transposed orientation) and col2im backward,
+  /// where batching no longer pays: the GEMM gains little (576×64 at 49 columns: 95 GFLOP/s,
+  /// at 196: 101; 16 channels: 84 per image vs 79 batched) and the gather plus an im2col
+  /// block beyond L2 cost more (ResNet-mini training, 1 thread: 1–2% less CPU per step
+  /// with no batching than with batching on 49-position planes only, 3% than the old rule).
   static func autoColumns(_ s: Conv2dShape) -> Int {
+    if smallGemmChunks { return 0 }
     let ohw = s.outHeight * s.outWidth
     if s.outChannelsPerGroup < 32 { return 4096 }
     if ohw < 128 && s.patchSize >= 256 { return 1024 }
