@@ -290,9 +290,13 @@ public func conv2dBackwardWeight(_ s: Conv2dShape, input: UnsafePointer<Float>, 
         let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
         let colCount = s.isPointwise ? 0 : K * nbMax * OHW
         let gatherCount = nbMax > 1 ? coutG * nbMax * OHW : 0
-        let transposed = Conv2dTuning.transposedWeightGradient && !s.isPointwise
-        let buf = ws.floats(colCount + gatherCount + (transposed ? wc : 0))
+        // Per image with small-matrix GEMMs: dW += dyᵀᵀ·colᵀ over chunks of positions, from a
+        // transposed copy of the image's dy (a few KB); see `smallGemmColumns`.
+        let chunk = nbMax == 1 && !s.isPointwise ? Conv2dTuning.smallGemmColumns(m: coutG, k: K, n: OHW) : nil
+        let transposed = chunk == nil && Conv2dTuning.transposedWeightGradient && !s.isPointwise
+        let buf = ws.floats(colCount + gatherCount + (transposed ? wc : 0) + (chunk != nil ? coutG * OHW : 0))
         let col = buf, gathered = buf + colCount, dwT = buf + colCount + gatherCount
+        let dyT = dwT + (transposed ? wc : 0)
         var b0 = range.lowerBound
         var first = true
         while b0 < range.upperBound {
@@ -319,7 +323,21 @@ public func conv2dBackwardWeight(_ s: Conv2dShape, input: UnsafePointer<Float>, 
               gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: gathered)
               dyg = UnsafePointer(gathered)
             }
-            if transposed {
+            if let chunk {
+              let dy = gradOutput + (b0 * Cout + g * coutG) * OHW
+              for p in 0..<OHW {
+                let row = dyT + p * coutG
+                for m in 0..<coutG { row[m] = dy[m * OHW + p] }
+              }
+              var n0 = 0, bt = beta
+              while n0 < OHW {
+                let w = min(chunk, OHW - n0)
+                sgemm(transA: true, transB: true, m: coutG, n: K, k: w, a: dyT + n0 * coutG, lda: coutG,
+                      b: col + n0, ldb: OHW, beta: bt, c: dwg, ldc: K)
+                bt = 1
+                n0 += w
+              }
+            } else if transposed {
               // dWᵀ[K, coutG] = col · dyᵀ (summed over blocks, transposed into dst at the end).
               sgemm(transB: true, m: K, n: coutG, k: ld, a: col, lda: ld, b: dyg, ldb: ld, beta: first ? 0 : 1,
                     c: dwT + g * coutG * K, ldc: coutG)
