@@ -192,9 +192,16 @@ void lyra_pushindexer(lua_State *L) {
   lua_pushcclosure(L, indexer, 2);
 }
 
+/* Native bytes are reported in batches of at least 1 MiB: a GC step per small tensor
+ * would cost more than the op itself, and the collector only needs the rate. */
+static size_t pending_native = 0;
 void lyra_report_native_bytes(lua_State *L, size_t size) {
-  int kb = (int)(size / 1024);
-  if (kb > 0) lua_gc(L, LUA_GCSTEP, kb);
+  pending_native += size;
+  if (pending_native >= ((size_t)1 << 20)) {
+    int kb = (int)(pending_native / 1024);
+    pending_native = 0;
+    lua_gc(L, LUA_GCSTEP, kb);
+  }
 }
 void lyra_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
 int lyra_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }

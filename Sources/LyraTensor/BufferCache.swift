@@ -26,8 +26,9 @@ public enum BufferCache {
   static func allocate(count: Int) -> (UnsafeMutableRawPointer, Int) {
     let shift = bucket(for: count)
     lock.lock()
-    if var list = free[shift], let p = list.popLast() {
-      free[shift] = list
+    // Pop in place: copying the bucket's array out and back (`if var list = free[shift]`)
+    // would make every allocation O(bucket size) once a loop has parked many buffers.
+    if let p = free[shift]?.popLast() {
       cachedBytes -= 4 << shift
       lock.unlock()
       return (p, shift)
