@@ -9,8 +9,9 @@
 static lyra_swift_dispatch swift_dispatch = 0;
 static lyra_swift_release swift_release = 0;
 
-/* Key of the marker field that identifies Lyra object metatables. */
-#define LYRA_OBJECT_MARK "__lyra_object"
+/* Marks Lyra object metatables. A light-userdata key (the address of this byte) is found
+ * by pointer hash: no string hashing on every argument check. */
+static const char lyra_object_key = 0;
 #define LYRA_CLOSURE_META "lyra.SwiftClosure"
 
 static int on_panic(lua_State *L) {
@@ -158,7 +159,7 @@ int lyra_newclass(lua_State *L, const char *tname) {
   lua_pushcfunction(L, object_gc);
   lua_setfield(L, -2, "__close");
   lua_pushboolean(L, 1);
-  lua_setfield(L, -2, LYRA_OBJECT_MARK);
+  lua_rawsetp(L, -2, &lyra_object_key);
   return 1;
 }
 
@@ -171,8 +172,7 @@ void lyra_pushobject(lua_State *L, void *object, const char *tname) {
 void *lyra_toobject(lua_State *L, int idx) {
   if (lua_type(L, idx) != LUA_TUSERDATA) return NULL;
   if (!lua_getmetatable(L, idx)) return NULL;
-  lua_pushstring(L, LYRA_OBJECT_MARK);
-  lua_rawget(L, -2);
+  lua_rawgetp(L, -1, &lyra_object_key);
   int marked = lua_toboolean(L, -1);
   lua_pop(L, 2);
   if (!marked) return NULL;
