@@ -91,29 +91,9 @@ enum NNConstructors {
     }
   }
 
-  static func json(_ v: LuaValue) -> JSON {
-    switch v {
-    case .nil, .opaque: return .null
-    case .boolean(let b): return .bool(b)
-    case .integer(let i): return JSON(i)
-    case .number(let d): return .number(d)
-    case .string(let s): return .string(s)
-    case .table(let a, let f):
-      if f.isEmpty { return .array(a.map(json)) }
-      return .object(f.mapValues(json))
-    }
-  }
+  static func json(_ v: LuaValue) -> JSON { LuaJSON.json(v) }
 
-  static func luaValue(_ j: JSON) -> LuaValue {
-    switch j {
-    case .null: return .nil
-    case .bool(let b): return .boolean(b)
-    case .number(let d): return d == d.rounded() && abs(d) < 9e15 ? .integer(Int(d)) : .number(d)
-    case .string(let s): return .string(s)
-    case .array(let a): return .table(array: a.map(luaValue), fields: [:])
-    case .object(let o): return .table(array: [], fields: o.mapValues(luaValue))
-    }
-  }
+  static func luaValue(_ j: JSON) -> LuaValue { LuaJSON.lua(j) }
 
   /// A plain table that is neither a module nor a Lua module (has no forward).
   static func isOptionsTable(_ call: LuaCall, _ i: Int) -> Bool {
