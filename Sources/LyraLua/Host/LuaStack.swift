@@ -61,7 +61,10 @@ public struct LuaStack {
   /// or for an object already freed.
   public func toObject<T: AnyObject>(_ i: Int32, as: T.Type = T.self) -> T? {
     guard let p = lyra_toobject(L, i) else { return nil }
-    return Unmanaged<AnyObject>.fromOpaque(p).takeUnretainedValue() as? T
+    let o = Unmanaged<AnyObject>.fromOpaque(p).takeUnretainedValue()
+    // Exact class first: a dynamic cast costs more than the small ops it guards.
+    if Swift.type(of: o) == T.self { return unsafeDowncast(o, to: T.self) }
+    return o as? T
   }
 
   // MARK: - Pushing
@@ -90,10 +93,11 @@ public struct LuaStack {
 
   /// Pushes `object` as a full userdata of class `className` (see `LuaState.defineClass`).
   /// The userdata owns one retain, released by `__gc`, `__close` or `free`.
-  public func push(object: AnyObject, className: String) {
+  /// `nativeBytes` (when the caller knows it) spares a protocol cast per push.
+  public func push(object: AnyObject, className: String, nativeBytes: Int? = nil) {
     let p = Unmanaged.passRetained(object).toOpaque()
     lyra_pushobject(L, p, className)
-    if let sized = object as? LuaNativeSized { lyra_report_native_bytes(L, sized.nativeByteCount) }
+    if let n = nativeBytes ?? (object as? LuaNativeSized)?.nativeByteCount, n > 0 { lyra_report_native_bytes(L, n) }
   }
 
   // MARK: - Raw table access (never calls metamethods)

@@ -7,7 +7,7 @@ import LyraTensor
 enum TensorLua {
   static let className = "lyra.Tensor"
 
-  static func push(_ t: Tensor, _ s: LuaStack) { s.push(object: t, className: className) }
+  static func push(_ t: Tensor, _ s: LuaStack) { s.push(object: t, className: className, nativeBytes: t.byteCount) }
 
   /// Argument `i` as a tensor.
   static func check(_ call: LuaCall, _ i: Int) throws -> Tensor {
