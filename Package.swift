@@ -28,6 +28,11 @@ let package = Package(
     .target(name: "CSQLite", path: "Sources/CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
     .target(name: "CReadline", dependencies: ["CRuntime"], path: "Sources/CReadline",
             linkerSettings: [.linkedLibrary("readline")]),
+    // C++ over Debian's libonnx 1.12 (DESIGN.md §9), behind a C API so no exception reaches Swift. The defines
+    // are the ones Debian's ONNXTargets.cmake exports; libonnx holds the checker and shape inference.
+    .target(name: "CONNX", path: "Sources/CONNX",
+            cxxSettings: [.define("ONNX_NAMESPACE", to: "onnx"), .define("ONNX_ML", to: "1")],
+            linkerSettings: [.linkedLibrary("onnx"), .linkedLibrary("onnx_proto"), .linkedLibrary("protobuf")]),
 
     // Swift layers.
     .target(name: "LyraBase", dependencies: []),
@@ -39,7 +44,7 @@ let package = Package(
     .target(name: "LyraSpace", dependencies: ["LyraBase", "LyraKernels"]),
     .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
     .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace", "LyraBase"]),
-    .target(name: "LyraONNX", dependencies: ["LyraNN"]),
+    .target(name: "LyraONNX", dependencies: ["LyraNN", "CONNX"], swiftSettings: fast),
     .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX", "CSQLite", "CRuntime", "LyraPlot",
                                                 .product(name: "Yams", package: "Yams")]),
     .target(name: "LyraLua", dependencies: ["CLua", "CReadline", "CRuntime", "LyraPipeline"]),
@@ -59,9 +64,11 @@ let package = Package(
     .testTarget(name: "LyraSearchTests", dependencies: ["LyraSearch"]),
     .testTarget(name: "LyraPipelineTests", dependencies: ["LyraPipeline"]),
     .testTarget(name: "LyraNetsTests", dependencies: ["LyraNets"]),
+    .testTarget(name: "LyraONNXTests", dependencies: ["LyraONNX", "LyraNN", "LyraTensor"]),
     .testTarget(name: "LyraPlotTests", dependencies: ["LyraPlot"]),
     .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua", "CRuntime"]),
     .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),
   ],
-  swiftLanguageModes: [.v5]
+  swiftLanguageModes: [.v5],
+  cxxLanguageStandard: .cxx17
 )
