@@ -44,7 +44,7 @@ let package = Package(
     .target(name: "LyraSpace", dependencies: ["LyraBase", "LyraKernels"]),
     .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
     .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace", "LyraBase"]),
-    .target(name: "LyraONNX", dependencies: ["LyraNN", "CONNX"], swiftSettings: fast),
+    .target(name: "LyraONNX", dependencies: ["LyraNN", "LyraTensor", "LyraKernels", "CONNX"], swiftSettings: fast),
     .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX", "CSQLite", "CRuntime", "LyraPlot",
                                                 .product(name: "Yams", package: "Yams")]),
     .target(name: "LyraLua", dependencies: ["CLua", "CReadline", "CRuntime", "LyraPipeline"]),

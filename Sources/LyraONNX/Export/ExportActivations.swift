@@ -1,0 +1,35 @@
+import Foundation
+import LyraNN
+import LyraTensor
+
+/// Element-wise activations. Opset 13 has no Gelu, SiLU or HardSwish operator, so those
+/// are written as their defining formulas from older operators (exact, not approximations).
+extension ExportContext {
+  func emitActivation(_ m: Module, path: String, _ x: Flow) throws -> Flow? {
+    let y: String
+    switch m {
+    case is ReLU: y = try node("Relu", path: path, inputs: [x.name])
+    case is ReLU6: y = try node("Clip", path: path, inputs: [x.name, try scalar(0), try scalar(6)])
+    case let l as LeakyReLU: y = try node("LeakyRelu", path: path, inputs: [x.name], attributes: [("alpha", .float(l.slope))])
+    case is Sigmoid: y = try node("Sigmoid", path: path, inputs: [x.name])
+    case is Tanh: y = try node("Tanh", path: path, inputs: [x.name])
+    case is SiLU:
+      let s = try node("Sigmoid", path: path, inputs: [x.name])
+      y = try node("Mul", path: path, inputs: [x.name, s])
+    case is Hardswish:
+      // x · relu6(x + 3) / 6 = x · HardSigmoid(x; 1/6, 1/2).
+      let h = try node("HardSigmoid", path: path, inputs: [x.name], attributes: [("alpha", .float(1.0 / 6)), ("beta", .float(0.5))])
+      y = try node("Mul", path: path, inputs: [x.name, h])
+    case is GELU:
+      // x · ½ (1 + erf(x / √2)), the exact form Lyra's GELU computes.
+      let scaled = try node("Div", path: path, inputs: [x.name, try scalar(Float(2.0.squareRoot()))])
+      let e = try node("Erf", path: path, inputs: [scaled])
+      let onePlus = try node("Add", path: path, inputs: [e, try scalar(1)])
+      let times = try node("Mul", path: path, inputs: [x.name, onePlus])
+      y = try node("Mul", path: path, inputs: [times, try scalar(0.5)])
+    default:
+      return nil
+    }
+    return Flow(name: y, sample: try m(x.sample))
+  }
+}

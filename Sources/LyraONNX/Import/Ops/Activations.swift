@@ -1,0 +1,57 @@
+import LyraTensor
+
+/// Activations, on LyraTensor's element-wise kernels.
+enum ActivationOps {
+  static let table: [String: ONNXKernel] = [
+    "Relu": { call in try simple(call) { $0.relu() } },
+    "Sigmoid": { call in try simple(call) { $0.sigmoid() } },
+    "Tanh": { call in try simple(call) { $0.tanh() } },
+    "Softplus": { call in try simple(call) { $0.softplus() } },
+    "HardSwish": { call in try simple(call) { $0.hardswish() } },
+    "LeakyRelu": { call in
+      try call.expectAttributes(["alpha"])
+      return [try call.float(0).leakyRelu(try call.float("alpha", 0.01))]
+    },
+    "HardSigmoid": { call in
+      try call.expectAttributes(["alpha", "beta"])
+      let alpha = try call.float("alpha", 0.2), beta = try call.float("beta", 0.5)
+      return [try call.float(0).mul(alpha).add(beta).clamp(min: 0, max: 1)]
+    },
+    "Clip": clip,
+    "Dropout": dropout,
+  ]
+
+  static func simple(_ call: OpCall, _ f: (Tensor) -> Tensor) throws -> [Tensor] {
+    try call.expectAttributes([])
+    return [f(try call.float(0))]
+  }
+
+  /// Bounds are inputs from opset 11 (omitted = unbounded), attributes before.
+  static func clip(_ call: OpCall) throws -> [Tensor] {
+    let lo: Float, hi: Float
+    if call.opset >= 11 {
+      try call.expectAttributes([])
+      lo = try call.scalar(1) ?? -.infinity
+      hi = try call.scalar(2) ?? .infinity
+    } else {
+      try call.expectAttributes(["min", "max"])
+      lo = try call.float("min", -.infinity)
+      hi = try call.float("max", .infinity)
+    }
+    let x = try call.input(0)
+    if x.dtype == .float32 { return [x.clamp(min: lo, max: hi)] }
+    return [x.float().clamp(min: lo, max: hi).int()]
+  }
+
+  /// Inference only: the identity. Training mode (an input from opset 12) and the mask
+  /// output are not supported.
+  static func dropout(_ call: OpCall) throws -> [Tensor] {
+    try call.expectAttributes(["ratio", "seed", "is_test"])
+    try call.expectOutputs(1)
+    if let training = call.optionalInput(2), training.count == 1,
+       (training.dtype == .float32 ? training.contiguous().item() != 0 : training.toIntArray()[0] != 0) {
+      throw ONNXError.unsupported("training mode")
+    }
+    return [try call.input(0)]
+  }
+}
