@@ -40,16 +40,24 @@ struct SearchStep {
     let section = step.section, general = pipeline.config.general, root = pipeline.root
     var options = SearchRunner.Options(workers: pipeline.defaultWorkers)
     options.heartbeatTimeout = general["worker"]?["timeout"]?.double ?? 60
+    let progress = SearchProgress(step: name, store: pipeline.store, algorithm: made.algorithm, planned: made.plannedTrials,
+                                  console: pipeline.console)
     // In-process trials log their progress; workers keep quiet.
     let executor: TrialExecutor = { spec in
       log("[\(name)] trial \(spec.trial)" + (spec.budget.map { " (budget \(Int($0)))" } ?? "") + " " + SearchStep.short(spec.config))
-      let out = try TrialTraining.run(section: section, general: general, taskRoot: root, spec: spec) { _ in }
+      progress.refresh(note: "trial \(spec.trial): starting", force: true)
+      let out = try TrialTraining.run(section: section, general: general, taskRoot: root, spec: spec) { line in
+        progress.refresh(note: "trial \(spec.trial): " + line)
+      }
+      progress.note = ""
       log("[\(name)] trial \(spec.trial): " + (out.result.status == .completed ? Pipeline.describe(out.record) : out.result.status.rawValue))
       return out.result
     }
     let runner = try SearchRunner.startOrResume(store: pipeline.store, step: step.name, kind: TrialTraining.kind, stepConfig: stepConfig,
                                                 algorithm: made.algorithm, executor: executor, options: options)
+    runner.onPoll = { progress.refresh() }
     let outcome = try runner.run()
+    pipeline.console.clear()
     let records = try collect(made)
     if outcome == .finished, !records.isEmpty, records.allSatisfy({ $0.status != .finished }) {
       let first = records.first { $0.message != nil }?.message ?? "no message"

@@ -75,9 +75,12 @@ struct TrainStep {
       pipeline.log("[\(step.name)] training model \(m.id)")
       let log = pipeline.log
       let name = step.name
+      let console = pipeline.console
       let out = try TrialTraining.run(section: .object(section), general: pipeline.config.general, taskRoot: pipeline.root, spec: spec) {
         if $0.contains(" valid ") { log("[\(name)] " + $0) } // epoch summaries, not every step
+        console.update("[\(name)] model \(m.id): " + $0)
       }
+      console.clear()
       var r = out.record
       r.hps = m.hps
       r.desc = m.desc

@@ -28,6 +28,7 @@ public enum TrialTraining {
       let section = stored["section"] ?? .object([:])
       let general = stored["general"] ?? .object([:])
       let root = stored["task_root"]?.string ?? "."
+      try Plugins.load(general) // a worker process registers the plugins' names before its first trial
       return { spec in try run(section: section, general: general, taskRoot: root, spec: spec).result }
     }
   }
