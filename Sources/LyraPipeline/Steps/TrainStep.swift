@@ -69,7 +69,7 @@ struct TrainStep {
       }
       var section = step.section.object ?? [:]
       section["model"] = .object(["model_desc": m.desc])
-      section["trainer"] = ConfigRefs.merge(section["trainer"] ?? .object([:]), hps["trainer"] ?? .object([:]))
+      section["trainer"] = TrialTraining.trainerSection(section["trainer"], hps["trainer"])
       section["dataset"] = TrialTraining.datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
       let spec = TrialSpec(step: step.name, trial: m.id, config: [:], checkpointDir: pipeline.output.workerFolder(step.name, m.id))
       pipeline.log("[\(step.name)] training model \(m.id)")
