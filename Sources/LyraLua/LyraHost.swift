@@ -1,5 +1,6 @@
 import CLua
 import Foundation
+import LyraPipeline
 
 /// A Lua state with all of Lyra loaded: the native bindings, then `stdlib/lyra`.
 /// This is what the `lyra` command, notebooks and tests start from.
@@ -20,6 +21,7 @@ public final class LyraHost {
     SpaceLua.open(state)
     SearchLua.open(state)
     PipelineLua.open(state)
+    PipelineRegistryLua.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {
         throw LuaError(.file, "lyra: cannot find the Lua stdlib (stdlib/lyra/init.lua); set LYRA_PATH to the folder that holds it")
@@ -61,5 +63,19 @@ public final class LyraHost {
   /// `require(name)` and sets the global `name` to its result (`-l`).
   public func requireModule(_ name: String) throws {
     try state.execute("local n = ...; _G[n] = require(n)", name: "=(command line)", args: [.string(name)])
+  }
+}
+
+/// The Lua state that runs `general.plugins` for commands that start without one
+/// (`lyra run cfg.yml`, `lyra worker`): made on the first plugin, then reused.
+public enum PluginHost {
+  nonisolated(unsafe) private static var host: LyraHost?
+
+  /// Installs the lazy loader (no Lua state is made unless a config names plugins).
+  public static func install() {
+    Plugins.install { path in
+      if host == nil { host = try LyraHost() }
+      try host!.runFile(path)
+    }
   }
 }

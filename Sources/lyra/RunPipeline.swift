@@ -1,11 +1,13 @@
 import CRuntime
 import Foundation
+import LyraLua
 import LyraPipeline
 
 /// `lyra run CFG.yml`: the pipeline from a YAML config (new task, or `--resume TASK`).
 enum RunPipeline {
   static func run(file: String, resume: String?, workers: Int?, seed: UInt64?) -> Int32 {
     lyra_sigint_install() // Ctrl-C stops the search cleanly; the task can be resumed
+    PluginHost.install()
     do {
       let doc = try YAMLDocument(contentsOf: file)
       let p = try Pipeline(document: doc, resume: resume)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CRuntime
 import Foundation
+import LyraLua
 import LyraPipeline
 
 /// `lyra worker --store PATH`: takes trials from a trial store and runs them until
@@ -33,6 +34,7 @@ struct Worker: ParsableCommand {
     TrialTraining.registerExecutor() // the pipeline's trainer, for steps of kind lyra.trainer
     if let parentPid { TrialWorker.exitWithParent(parentPid) }
     do {
+      PluginHost.install()
       try TrialWorker(storePath: store, id: id, step: step, heartbeatInterval: heartbeat, idleExit: idleExit, parent: parentPid).run()
     } catch {
       FileHandle.standardError.write(Data("lyra worker: \(error)\n".utf8))

@@ -10,6 +10,37 @@ func lyraBinary() -> String {
   return dir.appendingPathComponent("lyra").path
 }
 
+/// Runs the `lyra` binary with pipes (no terminal) and returns its exit status and output.
+func runLyra(_ args: [String], stdin: String? = nil, environment: [String: String] = [:],
+             directory: String? = nil) throws -> (status: Int32, out: String, err: String) {
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: lyraBinary())
+  p.arguments = args
+  var env = ProcessInfo.processInfo.environment
+  env["LYRA_HISTORY"] = ""
+  for (k, v) in environment { env[k] = v }
+  p.environment = env
+  if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+  let out = Pipe(), err = Pipe(), inp = Pipe()
+  p.standardOutput = out
+  p.standardError = err
+  p.standardInput = inp
+  try p.run()
+  if let s = stdin { inp.fileHandleForWriting.write(Data(s.utf8)) }
+  try inp.fileHandleForWriting.close()
+  // Read both pipes concurrently: a chatty child must never block on a full pipe.
+  nonisolated(unsafe) var e = Data()
+  let done = DispatchSemaphore(value: 0)
+  DispatchQueue.global().async {
+    e = err.fileHandleForReading.readDataToEndOfFile()
+    done.signal()
+  }
+  let o = out.fileHandleForReading.readDataToEndOfFile()
+  done.wait()
+  p.waitUntilExit()
+  return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
 /// A program running on a real pseudo-terminal: keystrokes in, screen text out.
 final class PtySession {
   let pid: pid_t

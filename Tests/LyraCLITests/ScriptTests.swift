@@ -25,25 +25,10 @@ final class ScriptTests: XCTestCase {
   }
 
   func lyra(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: lyraBinary())
-    p.arguments = args
-    var env = ProcessInfo.processInfo.environment
-    env["LYRA_HISTORY"] = ""
-    for (k, v) in environment { env[k] = v }
-    p.environment = env
-    let out = Pipe(), err = Pipe(), inp = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = inp
-    try p.run()
-    if let s = stdin { inp.fileHandleForWriting.write(Data(s.utf8)) }
-    try inp.fileHandleForWriting.close()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    let r = try runLyra(args, stdin: stdin, environment: environment)
+    return Result(status: r.status, out: r.out, err: r.err)
   }
+
 
   func testStatementPrints() throws {
     let r = try lyra(["-e", "print(1+1)"])

@@ -50,3 +50,50 @@ T.case('config errors name the key', function()
   T.raises('cannot read', lyra.pipeline.run, '/nonexistent.yml')
   os.execute('rm -rf /tmp/lyra-never')
 end)
+
+T.case('types registered from Lua are used by a Lua-table config in the same state', function()
+  local seen = {}
+  lyra.pipeline.register_dataset('LuaXor', function(params, split)
+    local n = params.n
+    local x, y = lyra.zeros(n, 2), {}
+    for i = 1, n do
+      local a, b = (i % 2), ((i // 2) % 2)
+      x[i][1], x[i][2] = a, b
+      y[i] = (a ~ b) + 1
+    end
+    return {x = x, y = y}
+  end)
+  lyra.pipeline.register_network('LuaMLP', function(p)
+    return lyra.nn.Sequential(lyra.nn.Linear(2, p.hidden), lyra.nn.Tanh(), lyra.nn.Linear(p.hidden, 2))
+  end)
+  lyra.pipeline.register_callback('Seen', function()
+    return {before_train = function(_, info) seen[#seen + 1] = info.trial end}
+  end)
+  local names = lyra.pipeline.registered()
+  local function has(list, n) for _, v in ipairs(list) do if v == n then return true end end return false end
+  T.ok(has(names.datasets, 'LuaXor') and has(names.networks, 'LuaMLP') and has(names.callbacks, 'Seen'))
+  T.ok(has(names.datasets, 'FashionMnist') and has(names.metrics, 'accuracy'))
+  local base = os.tmpname()
+  os.remove(base)
+  local s = lyra.pipeline.run({
+    general = {seed = 1, task = {local_base_path = base}},
+    pipeline = {'hpo'},
+    hpo = {
+      dataset = {type = 'LuaXor', common = {batch_size = 8, n = 64}},
+      search_algorithm = {type = 'RandomSearch', objective_keys = 'accuracy', policy = {num_sample = 2}},
+      search_space = {hyperparameters = {{key = 'network.backbone.hidden', type = 'CATEGORY', range = {8, 16}}}},
+      model = {model_desc = {modules = {'backbone'}, backbone = {type = 'LuaMLP'}}},
+      trainer = {epochs = 30, optimizer = {type = 'Adam', params = {lr = 0.05}}, metric = {type = 'accuracy', params = {topk = {1}}},
+                 callbacks = {'Seen'}},
+    },
+  }, {quiet = true})
+  T.eq(s.steps[1].status, 'finished')
+  T.eq(#seen, 2)
+  T.ok(s.best.hpo.performance.accuracy > 0.99, 'xor learnt: ' .. s.best.hpo.performance.accuracy)
+  os.execute('rm -rf "' .. base .. '"')
+end)
+
+T.case('registering checks its arguments', function()
+  T.raises('function expected', lyra.pipeline.register_metric, 'm')
+  T.raises('string expected', lyra.pipeline.register_dataset, nil, function() end)
+end)

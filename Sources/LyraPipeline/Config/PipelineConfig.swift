@@ -54,8 +54,17 @@ public struct PipelineConfig {
     var general = top["general"] ?? .object([:])
     guard general.object != nil else { throw fail("general", "must be a mapping") }
     try ConfigSchema.check(general, schema: ConfigSchema.general, path: "general", fail: fail)
+    if let p = general["plugins"] {
+      // Relative to the config file (so a config and its plugins move together); a Lua
+      // table config has no file, so its plugins are relative to the working directory.
+      let folder = file.hasPrefix("(") ? FileManager.default.currentDirectoryPath : (file as NSString).deletingLastPathComponent
+      var g = general.object ?? [:]
+      g["plugins"] = try Plugins.resolve(p, relativeTo: folder.isEmpty ? "." : folder) { fail("general.plugins", $0) }
+      general = .object(g)
+    }
     // References first (they may point into other steps), then placeholders.
     var resolvedTop = top
+    resolvedTop["general"] = general
     for n in names {
       guard top[n]?.object != nil else { throw fail(n, "step '\(n)' has no section (a mapping with pipe_step, trainer, ...)") }
       resolvedTop[n] = try ConfigRefs.resolve(top[n]!, path: n, root: top, seen: [], fail: fail)

@@ -48,6 +48,9 @@ public final class SearchRunner {
   /// This runner's name as the owner of the trials it runs in-process.
   public let id: String
   private let executor: TrialExecutor?
+  /// Called on every turn of the run loop (after results were told), e.g. to redraw a
+  /// live status line while workers train.
+  public var onPoll: (() -> Void)?
 
   /// A new search step: records the step (kind and config: what workers build their
   /// executor from) and the algorithm's initial state. Throws if the step already has
@@ -139,6 +142,7 @@ public final class SearchRunner {
         try tellStored(rec)
         canAsk = true
       }
+      onPoll?()
       if algorithm.isDone { break }
       let counts = try store.counts(step: step)
       var busy = (counts[.pending] ?? 0) + (counts[.running] ?? 0)

@@ -11,8 +11,18 @@ public final class Pipeline {
   public let taskID: String
   public let output: TaskOutput
   public let store: TrialStore
-  /// Progress lines (the CLI prints them; tests collect them).
-  public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+  /// The console: plain progress lines, and a live status line on a terminal (§8).
+  public var console = StatusLine()
+  /// Progress lines (the CLI prints them through `console`; tests collect them). A
+  /// replaced `log` also turns the live status line off.
+  public var log: (String) -> Void {
+    get { customLog ?? { [console] in console.log($0) } }
+    set {
+      customLog = newValue
+      console = StatusLine(live: false)
+    }
+  }
+  private var customLog: ((String) -> Void)?
   /// Worker processes for search steps (nil: from `general.parallel_search`).
   public var workers: Int?
   public var seedOverride: UInt64?
@@ -39,6 +49,10 @@ public final class Pipeline {
     output = try TaskOutput(root: root)
     store = try TrialStore(path: root + "/trials.db")
     TrialTraining.registerExecutor()
+    // Before any step: a plugin's error is a config error, and its names exist for validation.
+    do { try Plugins.load(config.general) } catch {
+      throw ConfigError(file: file, line: lines["general.plugins"], key: "general.plugins", message: "\(error)")
+    }
     if resume == nil {
       try store.setMeta("config", config.resolved)
       try store.setMeta("source_file", .string(file))

@@ -15,6 +15,8 @@ public enum SearchAlgorithmFactory {
     public var objectives: [Objective]
     /// Epochs to train a trial when the algorithm gives no budget.
     public var defaultEpochs: Int?
+    /// About how many trials the search will run, when that is known up front (for the ETA).
+    public var plannedTrials: Int?
   }
 
   /// Directions VEGA uses by default for well-known metric names.
@@ -83,9 +85,12 @@ public enum SearchAlgorithmFactory {
       return (Double(lo), Double(hi), eta)
     }
     let made: SearchAlgorithm
+    var planned: Int?
     switch type {
     case "RandomSearch":
-      made = RandomSearch(space: space, objectives: objectives, seed: seed, maxTrials: try int("num_sample", try int("num_samples", 10)))
+      let n = try int("num_sample", try int("num_samples", 10))
+      made = RandomSearch(space: space, objectives: objectives, seed: seed, maxTrials: n)
+      planned = n
     case "GridSearch":
       made = GridSearch(space: space, slices: try int("slices", 3), objectives: objectives)
     case "AshaHpo":
@@ -97,6 +102,8 @@ public enum SearchAlgorithmFactory {
       let n = try int("num_samples", Int(pow(Double(eta), Double(rungs))))
       let kind = ASHA.Kind(rawValue: policy["type"]?.string ?? "promotion") ?? .promotion
       made = ASHA(space: space, objectives: objectives, seed: seed, minBudget: lo, maxBudget: hi, eta: eta, type: kind, maxTrials: n)
+      // n configs at the bottom rung, about n/η^k promoted to rung k.
+      planned = (0...rungs).reduce(0) { $0 + Int((Double(n) / pow(Double(eta), Double($1))).rounded(.down)) }
     case "HyperbandHpo":
       let (lo, hi, eta) = try budgets(maxDefault: 27)
       let variant = HyperbandVariant(rawValue: policy["variant"]?.string ?? "li") ?? .li
@@ -117,15 +124,18 @@ public enum SearchAlgorithmFactory {
       made = PBT(space: space, objectives: objectives, seed: seed, population: try int("config_count", 16, min: 2),
                  perturbationInterval: Double(each), maxBudget: Double(each * rungs))
     case "TpeHpo":
+      let n = try int("num_samples", 30)
       made = TPE(space: space, objectives: objectives, seed: seed, nStartupTrials: try int("warmup_count", 10, min: 0),
                  multivariate: policy["multivariate"]?.bool ?? true, constantLiar: policy["constant_liar"]?.bool ?? true,
-                 maxTrials: try int("num_samples", 30))
+                 maxTrials: n)
+      planned = n
     default: // EvolutionAlgorithm
       let pop = try int("num_individual", 10)
       let generations = try int("num_generation", 5)
       made = RegularizedEvolution(space: space, objectives: objectives, seed: seed, population: pop,
                                   sampleSize: try int("sample_size", min(3, pop)), maxTrials: pop * generations)
+      planned = pop * generations
     }
-    return Made(algorithm: made, objectives: objectives, defaultEpochs: epochs)
+    return Made(algorithm: made, objectives: objectives, defaultEpochs: epochs, plannedTrials: planned)
   }
 }

@@ -19,7 +19,7 @@ struct SearchStep {
     let sample = space.sample(Generator(seed: pipeline.seed))
     let (desc, hps) = Binding.apply(sample, modelDescription: step.section["model"]?["model_desc"] ?? .object([:]))
     do {
-      _ = try TrainerConfig(json: ConfigRefs.merge(step.section["trainer"] ?? .object([:]), hps["trainer"] ?? .object([:])),
+      _ = try TrainerConfig(json: TrialTraining.trainerSection(step.section["trainer"], hps["trainer"]),
                             path: "\(step.name).trainer")
       _ = try DatasetSection(json: TrialTraining.datasetSection(step.section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"]),
                              path: "\(step.name).dataset")
@@ -40,16 +40,31 @@ struct SearchStep {
     let section = step.section, general = pipeline.config.general, root = pipeline.root
     var options = SearchRunner.Options(workers: pipeline.defaultWorkers)
     options.heartbeatTimeout = general["worker"]?["timeout"]?.double ?? 60
+    let progress = SearchProgress(step: name, store: pipeline.store, algorithm: made.algorithm, planned: made.plannedTrials,
+                                  console: pipeline.console)
     // In-process trials log their progress; workers keep quiet.
     let executor: TrialExecutor = { spec in
       log("[\(name)] trial \(spec.trial)" + (spec.budget.map { " (budget \(Int($0)))" } ?? "") + " " + SearchStep.short(spec.config))
-      let out = try TrialTraining.run(section: section, general: general, taskRoot: root, spec: spec) { _ in }
+      progress.refresh(note: "trial \(spec.trial): starting", force: true)
+      let out: TrialTraining.Outcome
+      do {
+        out = try TrialTraining.run(section: section, general: general, taskRoot: root, spec: spec) { line in
+          progress.refresh(note: "trial \(spec.trial): " + line)
+        }
+      } catch {
+        progress.note = ""
+        log("[\(name)] trial \(spec.trial) failed: \(error)")
+        throw error
+      }
+      progress.note = ""
       log("[\(name)] trial \(spec.trial): " + (out.result.status == .completed ? Pipeline.describe(out.record) : out.result.status.rawValue))
       return out.result
     }
     let runner = try SearchRunner.startOrResume(store: pipeline.store, step: step.name, kind: TrialTraining.kind, stepConfig: stepConfig,
                                                 algorithm: made.algorithm, executor: executor, options: options)
+    runner.onPoll = { progress.refresh() }
     let outcome = try runner.run()
+    pipeline.console.clear()
     let records = try collect(made)
     if outcome == .finished, !records.isEmpty, records.allSatisfy({ $0.status != .finished }) {
       let first = records.first { $0.message != nil }?.message ?? "no message"
@@ -85,12 +100,18 @@ struct SearchStep {
     }
   }
 
+  /// `lr=0.01 op1.type=Rotate op2.type=Color`: each key by its last component, or its
+  /// last two where the last alone would be ambiguous.
   static func short(_ c: Config) -> String {
-    c.keys.sorted().map { k in
+    let last = c.keys.map { $0.split(separator: ".").last.map(String.init) ?? $0 }
+    return c.keys.sorted().map { k in
       let v = c[k]!
       let text: String
       if case .double(let d) = v { text = String(format: "%.4g", d) } else { text = v.description }
-      return "\(k.split(separator: ".").last ?? Substring(k))=\(text)"
+      let parts = k.split(separator: ".")
+      let name = parts.last.map(String.init) ?? k
+      let label = last.filter { $0 == name }.count > 1 ? parts.suffix(2).joined(separator: ".") : name
+      return "\(label)=\(text)"
     }.joined(separator: " ")
   }
 }

@@ -69,15 +69,18 @@ struct TrainStep {
       }
       var section = step.section.object ?? [:]
       section["model"] = .object(["model_desc": m.desc])
-      section["trainer"] = ConfigRefs.merge(section["trainer"] ?? .object([:]), hps["trainer"] ?? .object([:]))
+      section["trainer"] = TrialTraining.trainerSection(section["trainer"], hps["trainer"])
       section["dataset"] = TrialTraining.datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
       let spec = TrialSpec(step: step.name, trial: m.id, config: [:], checkpointDir: pipeline.output.workerFolder(step.name, m.id))
       pipeline.log("[\(step.name)] training model \(m.id)")
       let log = pipeline.log
       let name = step.name
+      let console = pipeline.console
       let out = try TrialTraining.run(section: .object(section), general: pipeline.config.general, taskRoot: pipeline.root, spec: spec) {
         if $0.contains(" valid ") { log("[\(name)] " + $0) } // epoch summaries, not every step
+        console.update("[\(name)] model \(m.id): " + $0)
       }
+      console.clear()
       var r = out.record
       r.hps = m.hps
       r.desc = m.desc

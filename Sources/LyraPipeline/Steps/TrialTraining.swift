@@ -28,6 +28,7 @@ public enum TrialTraining {
       let section = stored["section"] ?? .object([:])
       let general = stored["general"] ?? .object([:])
       let root = stored["task_root"]?.string ?? "."
+      try Plugins.load(general) // a worker process registers the plugins' names before its first trial
       return { spec in try run(section: section, general: general, taskRoot: root, spec: spec).result }
     }
   }
@@ -35,6 +36,21 @@ public enum TrialTraining {
   public struct Outcome {
     public var result: TrialResult
     public var record: TrialRecord
+  }
+
+  /// The step's trainer section with a trial's sampled `trainer.*` values merged in. When
+  /// a sample switches a component's type (`trainer.optimizer.type: Adam` over a base
+  /// SGD), the base `params` of that component are dropped: SGD's momentum means nothing
+  /// to Adam, and the sampled params (and the new type's defaults) are what the trial meant.
+  public static func trainerSection(_ base: JSON?, _ sampled: JSON?) -> JSON {
+    var b = base?.object ?? [:]
+    for part in ["optimizer", "lr_scheduler", "loss"] {
+      guard let newType = sampled?[part]?["type"]?.string, var old = b[part]?.object,
+            let oldType = old["type"]?.string, oldType != newType else { continue }
+      old.removeValue(forKey: "params")
+      b[part] = .object(old)
+    }
+    return ConfigRefs.merge(.object(b), sampled ?? .object([:]))
   }
 
   /// hps.dataset keys become the dataset's `common` keys (VEGA: `dataset.batch_size`).
@@ -71,7 +87,7 @@ public enum TrialTraining {
       }
     }
 
-    let trainerJSON = ConfigRefs.merge(section["trainer"] ?? .object([:]), hps["trainer"] ?? .object([:]))
+    let trainerJSON = trainerSection(section["trainer"], hps["trainer"])
     let dataJSON = datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
     let config = try TrainerConfig(json: trainerJSON, path: "\(spec.step).trainer")
     let data = try DatasetSection(json: dataJSON, path: "\(spec.step).dataset")

@@ -28,6 +28,9 @@ public final class ParamReader {
   /// Marks keys as known without reading them (accepted for compatibility, no effect).
   public func accept(_ keys: [String]) { known.formUnion(keys) }
 
+  /// Whether `key` was read or accepted already.
+  public func isKnown(_ key: String) -> Bool { known.contains(key) }
+
   /// The raw value (nil when absent or null).
   public func raw(_ key: String) -> JSON? {
     known.insert(key)

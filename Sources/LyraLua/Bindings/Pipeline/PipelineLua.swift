@@ -21,6 +21,12 @@ enum PipelineLua {
         quiet = try o.bool("quiet") ?? false
         try o.finish()
       }
+      // Plugins named by the config run in this state, so their types are this script's.
+      let state = call.state
+      Plugins.install { [weak state] path in
+        guard let state else { throw LuaFailure("the Lua state is closed") }
+        try state.execute("dofile(...)", name: "=(general.plugins)", args: [.string(path)])
+      }
       do {
         if call.stack.type(1) == .string {
           pipeline = try Pipeline(document: try YAMLDocument(contentsOf: try call.string(1)), resume: resume)
