@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import LyraNets
+import LyraNN
+import LyraONNX
+import LyraKernels
+import LyraTensor
+
+/// `lyra export MODEL -o model.onnx`: writes a model as ONNX that passes onnx::checker,
+/// then imports the file again and compares it with the native model on a random batch.
+///
+/// MODEL is a checkpoint (`x.safetensors` with `x.json` beside it, or a pipeline's
+/// `model_<id>.safetensors` with `desc_<id>.json`), a model description `.json` (with
+/// those weights when they are beside it, else freshly initialised), or a reference
+/// model name (mlp, cnn, resnet_mini).
+struct Export: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Export a model (checkpoint, description .json or reference name) to ONNX.")
+
+  @Argument(help: ArgumentHelp("A checkpoint (.safetensors), a model description (.json) or mlp|cnn|resnet_mini.", valueName: "MODEL"))
+  var model: String
+
+  @Option(name: .shortAndLong, help: ArgumentHelp("The .onnx file to write.", valueName: "PATH"))
+  var output: String
+
+  @Option(help: ArgumentHelp("Input shape with a batch first, e.g. 1,1,28,28 (default: from the first layer).", valueName: "DIMS"))
+  var inputShape: String?
+
+  @Option(help: "ONNX opset (13 to 17).")
+  var opset: Int = 13
+
+  @Flag(help: "Write the batch size as fixed instead of symbolic.")
+  var fixedBatch = false
+
+  func run() throws {
+    do {
+      let (module, origin) = try loadModel()
+      let shape = try inputShape.map(parseShape) ?? defaultShape(module)
+      var options = ONNXExporter.Options()
+      options.opset = opset
+      if fixedBatch { options.batchDimension = nil }
+      try ONNXExporter.export(module, inputShape: shape, to: output, options: options)
+      let imported = try ONNXModel(path: output)
+      // A batch of two checks the symbolic batch too; a fixed batch must be fed as written.
+      let x = Tensor.randn([fixedBatch ? shape[0] : 2] + shape.dropFirst(), generator: Generator(seed: 0))
+      let native = try Tensor.noGrad { try module.eval()(x) }
+      let diff = try imported(x).sub(native).abs().max().item()
+      print("""
+        \(origin)
+        wrote \(output): opset \(opset), \(imported.graph.nodes.count) nodes, \(module.parameterCount) parameters, \
+        input \(label(shape)) -> output \(label([shape[0]] + native.shape.dropFirst()))
+        onnx checker: passed; re-imported max |onnx - native| = \(diff)
+        """)
+    } catch {
+      FileHandle.standardError.write(Data("lyra export: \(error)\n".utf8))
+      throw ExitCode(1)
+    }
+  }
+
+  /// A shape as printed, with the symbolic batch named.
+  func label(_ s: [Int]) -> String {
+    "[" + ([fixedBatch ? "\(s[0])" : "batch"] + s.dropFirst().map(String.init)).joined(separator: ", ") + "]"
+  }
+
+  /// The model and a line saying where its architecture and weights came from.
+  func loadModel() throws -> (Module, String) {
+    let fm = FileManager.default
+    let dir = (model as NSString).deletingLastPathComponent, file = (model as NSString).lastPathComponent
+    func sibling(_ name: String) -> String { dir.isEmpty ? name : dir + "/" + name }
+    let stem = (file as NSString).deletingPathExtension
+    let id = stem.hasPrefix("model_") ? String(stem.dropFirst(6)) : stem.hasPrefix("desc_") ? String(stem.dropFirst(5)) : nil
+    if model.hasSuffix(".safetensors") {
+      let own = sibling(stem + ".json"), pipeline = id.map { sibling("desc_\($0).json") }
+      guard let desc = [own, pipeline].compactMap({ $0 }).first(where: fm.fileExists) else {
+        throw DescriptionError("\(model): no model description beside it (\(own)\(pipeline.map { " or \($0)" } ?? ""))")
+      }
+      let m = try build(desc)
+      try Checkpoint.loadWeights(into: m, from: model)
+      return (m, "model: \(desc) with weights \(model)")
+    }
+    if model.hasSuffix(".json") {
+      let m = try build(model)
+      let weights = [sibling(stem + ".safetensors"), id.map { sibling("model_\($0).safetensors") }].compactMap { $0 }
+      if let w = weights.first(where: fm.fileExists) {
+        try Checkpoint.loadWeights(into: m, from: w)
+        return (m, "model: \(model) with weights \(w)")
+      }
+      return (m, "model: \(model) (no weights beside it: freshly initialised)")
+    }
+    if let m = ReferenceModels.named(model) { return (m, "model: reference \(model) (freshly initialised)") }
+    throw DescriptionError("\(model): not a .safetensors checkpoint, a .json description or a reference model (mlp, cnn, resnet_mini)")
+  }
+
+  func build(_ path: String) throws -> Module {
+    guard let data = FileManager.default.contents(atPath: path) else { throw DescriptionError("\(path): cannot read the file") }
+    let desc: JSON
+    do { desc = try JSON.parse(data) } catch { throw DescriptionError("\(path): \(error)") }
+    do { return try NetworkRegistry.build(desc) } catch { throw DescriptionError("\(path): \(error)") }
+  }
+
+  func parseShape(_ s: String) throws -> [Int] {
+    let dims = s.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !dims.isEmpty, dims.allSatisfy({ ($0 ?? 0) > 0 }) else {
+      throw ValidationError("--input-shape: expected positive sizes separated by commas, got '\(s)'")
+    }
+    return dims.map { $0! }
+  }
+
+  /// The first shape the model accepts among the usual ones for its first layer: images of
+  /// 28×28 (Fashion-MNIST, the default dataset), 32×32 (CIFAR-10) or 224×224 for
+  /// convolutional models; the first Linear's width (or such an image, flattened) otherwise.
+  func defaultShape(_ m: Module) throws -> [Int] {
+    var candidates: [[Int]] = []
+    for (_, sub) in m.namedModules() {
+      if let conv = sub as? Conv2d {
+        candidates = [28, 32, 224].map { [1, conv.inChannels, $0, $0] }
+        break
+      }
+      if let linear = sub as? Linear {
+        candidates = [[1, linear.inFeatures], [1, 1, 28, 28], [1, 3, 32, 32]]
+        break
+      }
+    }
+    m.eval()
+    for shape in candidates where (try? Tensor.noGrad { try m(Tensor.zeros(shape)) }) != nil { return shape }
+    throw ValidationError("cannot guess the input shape of this model; give --input-shape (e.g. 1,3,32,32)")
+  }
+}
