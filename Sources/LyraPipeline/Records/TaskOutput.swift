@@ -45,7 +45,7 @@ public final class TaskOutput {
       h.write(Data(text.utf8))
       try? h.close()
     } else {
-      FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+      _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     }
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import LyraBase
+import LyraKernels
 import LyraNN
 import LyraSearch
 import LyraSpace
@@ -17,6 +18,8 @@ public enum SearchAlgorithmFactory {
     public var defaultEpochs: Int?
     /// About how many trials the search will run, when that is known up front (for the ETA).
     public var plannedTrials: Int?
+    /// One sampled config as the algorithm would make it (checked before any trial runs).
+    public var sample: ((Generator) -> Config)?
   }
 
   /// Directions VEGA uses by default for well-known metric names.
@@ -36,10 +39,13 @@ public enum SearchAlgorithmFactory {
     "PBTHpo": ["config_count", "each_epochs", "total_rungs"],
     "TpeHpo": ["num_samples", "warmup_count", "multivariate", "constant_liar"],
     "EvolutionAlgorithm": ["num_individual", "num_generation", "sample_size", "random_samples"],
+    "BackboneNas": NASAlgorithms.policy, "DblockNas": NASAlgorithms.policy, "DnetNas": NASAlgorithms.policy,
+    "SMNas": NASAlgorithms.policy, "ParetoEA": NASAlgorithms.policy,
   ]
   static let aliases = ["RandomHpo": "RandomSearch", "ASHA": "AshaHpo", "Hyperband": "HyperbandHpo", "BOHB": "BohbHpo",
                         "BOSS": "BossHpo", "PBT": "PBTHpo", "TPE": "TpeHpo", "BayesSearch": "TpeHpo",
-                        "RegularizedEvolution": "EvolutionAlgorithm"]
+                        "RegularizedEvolution": "EvolutionAlgorithm", "ParetoEvolution": "ParetoEA", "SMNasS": "SMNas",
+                        "SMNasM": "SMNas"]
 
   public static var knownTypes: [String] { Array(policies.keys) + Array(aliases.keys) }
 
@@ -83,6 +89,10 @@ public enum SearchAlgorithmFactory {
       let hi = try int("max_epochs", policy["total_epochs"]?.int ?? epochs ?? maxDefault)
       guard hi >= lo else { throw config.error("\(step).search_algorithm.policy", "max_epochs \(hi) is below min_epochs \(lo)") }
       return (Double(lo), Double(hi), eta)
+    }
+    if NASAlgorithms.types.contains(type) {
+      let nas = try NASAlgorithms.make(type: type, step: step, section: section, space: space, objectives: objectives, seed: seed, config: config)
+      return Made(algorithm: nas.algorithm, objectives: objectives, defaultEpochs: epochs, plannedTrials: nas.planned, sample: nas.sample)
     }
     let made: SearchAlgorithm
     var planned: Int?

@@ -15,8 +15,10 @@ struct SearchStep {
   /// Checks, before any trial runs, that a sampled trial's trainer, dataset and model
   /// sections are valid: a broken config is one clear error, not N failed trials.
   func validate(_ made: SearchAlgorithmFactory.Made) throws {
-    let space = try SearchSpace(json: step.section["search_space"] ?? .object([:]))
-    let sample = space.sample(Generator(seed: pipeline.seed))
+    let sample: Config
+    if let s = made.sample { sample = s(Generator(seed: pipeline.seed)) } else {
+      sample = try SearchSpace(json: step.section["search_space"] ?? .object([:])).sample(Generator(seed: pipeline.seed))
+    }
     let (desc, hps) = Binding.apply(sample, modelDescription: step.section["model"]?["model_desc"] ?? .object([:]))
     do {
       _ = try TrainerConfig(json: TrialTraining.trainerSection(step.section["trainer"], hps["trainer"]),
