@@ -58,7 +58,7 @@ public enum ModuleRegistry {
       if let a = v.array, a.count == 2, let h = a[0].int, let w = a[1].int { return Window2d(h, w) }
       throw DescriptionError("\(r.path).\(key): expected an integer or a pair of integers, got \(v.text)")
     }
-    return [
+    let base: [String: Builder] = [
       "Linear": { r in Linear(try r.int("in_features", min: 1), try r.int("out_features", min: 1), bias: try r.bool("bias", true)) },
       "Conv2d": { r in
         let cin = try r.int("in_channels", min: 1), cout = try r.int("out_channels", min: 1)
@@ -100,6 +100,8 @@ public enum ModuleRegistry {
       "Add": { r in Add(try children(r).map(\.1)) },
       "Concat": { r in Concat(try children(r).map(\.1), dim: try r.int("dim", 1)) },
     ]
+    // Quantised layers (Compression/QuantizedLayer.swift) reuse the float layers' builders.
+    return base.merging(quantizedBuilders(conv: base["Conv2d"]!, linear: base["Linear"]!)) { a, _ in a }
   }
 }
 

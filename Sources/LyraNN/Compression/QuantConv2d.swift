@@ -1,0 +1,84 @@
+import LyraTensor
+
+/// A convolution that computes with `bits`-bit weights (symmetric, one scale per output
+/// channel) and, optionally, `activationBits`-bit inputs: quantisation-aware training as
+/// Jacob et al. (CVPR 2018), gradients by the straight-through estimator (`FakeQuant`).
+///
+/// It keeps float "shadow" weights under the same names as `Conv2d` (`weight`, `bias`), so
+/// a float checkpoint loads into it and the optimiser updates it as usual; the integers and
+/// scales are derived from them (`QuantizedCheckpoint` stores those instead).
+public final class QuantConv2d: Module, QuantizedLayer {
+  public let inChannels: Int
+  public let outChannels: Int
+  public let kernel: Window2d
+  public let stride: Window2d
+  public let padding: Window2d
+  public let dilation: Window2d
+  public let groups: Int
+  public let bits: Int
+  public let activationBits: Int?
+  public var weight: Tensor { ownParameters[0].tensor }
+  public var bias: Tensor? { ownParameters.count > 1 ? ownParameters[1].tensor : nil }
+  /// [lo, hi] of the inputs seen in training (only with activation quantisation).
+  public var activationRange: Tensor? { ownBuffers.first?.tensor }
+
+  /// A quantised copy of `conv` (its weights are copied, not shared).
+  public init(_ conv: Conv2d, bits: Int, activationBits: Int? = nil) {
+    precondition(QuantScheme.bitRange.contains(bits), "QuantConv2d: bits must be in \(QuantScheme.bitRange), got \(bits)")
+    precondition(activationBits.map { QuantScheme.bitRange.contains($0) } ?? true, "QuantConv2d: activation bits must be in \(QuantScheme.bitRange)")
+    inChannels = conv.inChannels
+    outChannels = conv.outChannels
+    kernel = conv.kernel
+    stride = conv.stride
+    padding = conv.padding
+    dilation = conv.dilation
+    groups = conv.groups
+    self.bits = bits
+    self.activationBits = activationBits
+    super.init()
+    register(parameter: "weight", conv.weight.detach().clone())
+    if let b = conv.bias { register(parameter: "bias", b.detach().clone()) }
+    if activationBits != nil { register(buffer: "activation_range", Tensor.zeros([2])) }
+  }
+
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    try ShapeError.check("QuantConv2d", x, rank: 4, dim: 1, size: inChannels, expected: "input [N, \(inChannels), H, W]")
+    let eh = dilation.h * (kernel.h - 1) + 1, ew = dilation.w * (kernel.w - 1) + 1
+    if x.shape[2] + 2 * padding.h < eh || x.shape[3] + 2 * padding.w < ew {
+      throw ShapeError("QuantConv2d: input \(dims(x.shape)) is smaller than the \(eh)x\(ew) kernel window (with padding \(padding.h))")
+    }
+    let xq = activationBits.map { FakeQuant.activation(x, range: activationRange!, bits: $0, training: training) } ?? x
+    return Tensor.conv2d(xq, FakeQuant.weight(weight, bits: bits), bias, stride: stride, padding: padding,
+                         dilation: dilation, groups: groups)
+  }
+
+  /// The float layer this one quantises (same weights), for export or comparison.
+  public func float() -> Conv2d {
+    let c = Conv2d(inChannels, outChannels, kernel: kernel, stride: stride, padding: padding, dilation: dilation,
+                   groups: groups, bias: bias != nil, generator: ModuleRewrite.scratch)
+    ModuleRewrite.assign(c.weight, weight)
+    if let b = bias, let cb = c.bias { ModuleRewrite.assign(cb, b) }
+    return c
+  }
+
+  public override var summary: String {
+    var s = "\(inChannels) -> \(outChannels), \(kernel.h)x\(kernel.w)"
+    if stride != Window2d(1) { s += ", stride \(stride.h)" }
+    if padding != Window2d(0) { s += ", pad \(padding.h)" }
+    if dilation != Window2d(1) { s += ", dilation \(dilation.h)" }
+    if groups != 1 { s += ", groups \(groups)" }
+    if bias == nil { s += ", no bias" }
+    return s + ", \(bits)-bit" + (activationBits.map { ", \($0)-bit inputs" } ?? "")
+  }
+
+  /// `Conv2d`'s arguments plus `bits` and `activation_bits`, so the registry rebuilds it.
+  public override var arguments: [String: JSON] {
+    func pair(_ w: Window2d) -> JSON { w.h == w.w ? JSON(w.h) : .array([JSON(w.h), JSON(w.w)]) }
+    var a: [String: JSON] = ["in_channels": JSON(inChannels), "out_channels": JSON(outChannels), "kernel_size": pair(kernel),
+                             "stride": pair(stride), "padding": pair(padding), "dilation": pair(dilation), "groups": JSON(groups),
+                             "bias": .bool(bias != nil)]
+    a["bits"] = JSON(bits)
+    if let ab = activationBits { a["activation_bits"] = JSON(ab) }
+    return a
+  }
+}
