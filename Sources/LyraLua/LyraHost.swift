@@ -22,6 +22,7 @@ public final class LyraHost {
     SearchLua.open(state)
     PipelineLua.open(state)
     PipelineRegistryLua.open(state)
+    PlotLua.open(state)
     if loadStdlib {
       guard state.stdlibPath != nil else {
         throw LuaError(.file, "lyra: cannot find the Lua stdlib (stdlib/lyra/init.lua); set LYRA_PATH to the folder that holds it")

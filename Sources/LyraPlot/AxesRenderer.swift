@@ -25,6 +25,9 @@ struct AxesRenderer {
         }
       }
     }
+    // Fixed ranges stand in for the data when ticks are chosen (AxisLimits.swift).
+    if let r = plot.xLimits, !isBarChart { xs = [r.lowerBound, r.upperBound] }
+    if let r = plot.yLimits, !plot.yLog || r.lowerBound > 0 { ys = [r.lowerBound, r.upperBound] }
     return (xs, ys)
   }
 
@@ -41,8 +44,10 @@ struct AxesRenderer {
     // Bars and histograms stand on the bottom of the frame; everything else is inset.
     let bars = plot.series.contains { $0.mark == .bars || $0.mark == .histogram }
     let ins = AxesLayout.inset
-    let sx = Scale(lo: xs0, hi: xs1, p0: layout.x0 + (isBarChart ? 0 : ins), p1: layout.x1 - (isBarChart ? 0 : ins))
-    let sy = Scale(lo: yt.lo, hi: yt.hi, p0: layout.y1 - (bars ? 0 : ins), p1: layout.y0 + ins, log: plot.yLog)
+    let sx = Scale(lo: xs0, hi: xs1, p0: layout.x0 + (isBarChart ? 0 : ins), p1: layout.x1 - (isBarChart ? 0 : ins),
+                   clip: plot.xLimits != nil)
+    let sy = Scale(lo: yt.lo, hi: yt.hi, p0: layout.y1 - (bars ? 0 : ins), p1: layout.y0 + ins, log: plot.yLog,
+                   clip: plot.yLimits != nil)
 
     var b = SVGBuilder()
     b.element("rect", [("width", "\(plot.width)"), ("height", "\(plot.height)"), ("fill", "white")])
@@ -137,7 +142,7 @@ struct AxesRenderer {
       let bw = band * 0.8 / k
       let base = sy.map(plot.yLog ? sy.lo : 0) ?? l.y1
       for (x, y) in s.points {
-        guard let cx = sx.map(x), let py = sy.map(y) else { continue }
+        guard let cx = sx.map(x), let py = sy.mapClamped(y) else { continue }
         let left = cx - band * 0.4 + j * bw
         b.element("rect", [("x", Fmt.coord(left)), ("y", Fmt.coord(min(py, base))), ("width", Fmt.coord(max(0.5, bw - 1))),
                            ("height", Fmt.coord(abs(base - py))), ("fill", c)])
@@ -145,7 +150,7 @@ struct AxesRenderer {
     case .histogram:
       let base = sy.map(plot.yLog ? sy.lo : 0) ?? l.y1
       for i in 0..<min(s.y.count, max(0, s.x.count - 1)) {
-        guard let a = sx.map(s.x[i]), let z = sx.map(s.x[i + 1]), let py = sy.map(s.y[i]) else { continue }
+        guard let a = sx.map(s.x[i]), let z = sx.map(s.x[i + 1]), let py = sy.mapClamped(s.y[i]) else { continue }
         b.element("rect", [("x", Fmt.coord(a)), ("y", Fmt.coord(min(py, base))), ("width", Fmt.coord(max(0, z - a))),
                            ("height", Fmt.coord(abs(base - py))), ("fill", c), ("fill-opacity", "0.85"), ("stroke", "white"),
                            ("stroke-width", "0.5")])

@@ -3,15 +3,24 @@
 struct ImageGridRenderer {
   let plot: Plot
 
-  func render() -> String {
+  /// Grid shape and canvas size.
+  func layout() -> (cols: Int, rows: Int, width: Int, height: Int) {
     let imgs = plot.images
     let cols = max(1, min(imgs.count, plot.imageColumns ?? Int(Double(imgs.count).squareRoot().rounded(.up))))
     let rows = max(1, (imgs.count + cols - 1) / cols)
     let cell = Double(plot.imageCellSize)
+    let capH = imgs.contains { $0.caption != nil } ? 16.0 : 0, top = plot.titleText == nil ? 6.0 : 32.0
+    let width = Int((Double(cols) * (cell + 6) + 6).rounded(.up))
+    let height = Int((top + Double(rows) * (cell + capH + 6) + 6).rounded(.up))
+    return (cols, rows, width, height)
+  }
+
+  func render() -> String {
+    let imgs = plot.images
+    let (cols, _, width, height) = layout()
+    let cell = Double(plot.imageCellSize)
     let captions = imgs.contains { $0.caption != nil }
     let gap = 6.0, capH = captions ? 16.0 : 0, top = plot.titleText == nil ? 6.0 : 32.0
-    let width = Int((Double(cols) * (cell + gap) + gap).rounded(.up))
-    let height = Int((top + Double(rows) * (cell + capH + gap) + gap).rounded(.up))
     var b = SVGBuilder()
     b.element("rect", [("width", "\(width)"), ("height", "\(height)"), ("fill", "white")])
     if let t = plot.titleText {

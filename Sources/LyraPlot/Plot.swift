@@ -19,6 +19,9 @@ public struct Plot {
   var yLabelText: String?
   var yLog = false
   var legendMode: Bool?
+  /// Axis ranges fixed by `xlim`/`ylim` (see AxisLimits.swift); nil: from the data.
+  var xLimits: ClosedRange<Double>?
+  var yLimits: ClosedRange<Double>?
   public internal(set) var width = 640
   public internal(set) var height = 400
 

@@ -15,7 +15,7 @@ struct Lyra: ParsableCommand {
       lyra run FILE.lua         run a pipeline script
       """,
     version: LyraVersion.string,
-    subcommands: [Exec.self, Run.self, Status.self, Worker.self, TestSearch.self, Export.self],
+    subcommands: [Exec.self, Run.self, Status.self, Worker.self, TestSearch.self, Export.self, NotebookCommand.self],
     defaultSubcommand: Exec.self
   )
 }

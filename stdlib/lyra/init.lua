@@ -11,6 +11,7 @@ require 'lyra.data'      -- lyra.data.loader (native and Lua datasets)
 require 'lyra.timer'     -- lyra.Timer
 require 'lyra.progress'  -- lyra.progress (bar on a TTY, plain lines in logs)
 require 'lyra.search'    -- lyra.search.minimize
+require 'lyra.display'   -- lyra.mime, display() (rich output in notebooks)
 require 'lyra.apidoc'    -- lyra.apidoc() for docs/lua-api.md
 
 return lyra

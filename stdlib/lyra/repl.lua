@@ -9,6 +9,9 @@ lyra.setdoc(repl, 'lyra.repl', 'lyra.repl: the REPL\'s printer and completer; ly
 --- Prints the values of one REPL entry, tab-separated, through lyra.pretty.
 function repl.show(...)
   local n = select('#', ...)
+  -- A value that knows how to show itself on a terminal (a plot: written to a file, sketched).
+  local mt = n == 1 and type((...)) ~= 'string' and getmetatable((...))
+  if type(mt) == 'table' and rawget(mt, '__show') then return rawget(mt, '__show')((...)) end
   local out = {}
   for i = 1, n do out[i] = lyra.pretty((select(i, ...))) end
   print(table.concat(out, '\t'))
