@@ -47,7 +47,7 @@ let package = Package(
     .target(name: "LyraONNX", dependencies: ["LyraNN", "LyraTensor", "LyraKernels", "CONNX"], swiftSettings: fast),
     .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX", "CSQLite", "CRuntime", "LyraPlot",
                                                 .product(name: "Yams", package: "Yams")]),
-    .target(name: "LyraLua", dependencies: ["CLua", "CReadline", "CRuntime", "LyraPipeline"]),
+    .target(name: "LyraLua", dependencies: ["CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot"]),
     .executableTarget(name: "lyra", dependencies: [
       "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
@@ -64,7 +64,7 @@ let package = Package(
     .testTarget(name: "LyraSearchTests", dependencies: ["LyraSearch"]),
     .testTarget(name: "LyraPipelineTests", dependencies: ["LyraPipeline"]),
     .testTarget(name: "LyraNetsTests", dependencies: ["LyraNets"]),
-    .testTarget(name: "LyraONNXTests", dependencies: ["LyraONNX", "LyraNN", "LyraTensor"]),
+    .testTarget(name: "LyraONNXTests", dependencies: ["LyraONNX", "LyraNN", "LyraTensor", "LyraKernels", "CONNX"]),
     .testTarget(name: "LyraPlotTests", dependencies: ["LyraPlot"]),
     .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua", "CRuntime"]),
     .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),

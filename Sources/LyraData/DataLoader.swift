@@ -65,10 +65,11 @@ public final class DataLoader: Sequence {
     return it
   }
 
-  /// The batches of `epoch`, without changing the counter.
+  /// The batches of `epoch`, without changing the counter. An epoch-dependent transform
+  /// (`EpochTransform`, e.g. an augmentation schedule) is resolved for `epoch` here.
   public func batches(epoch: Int) -> Iterator {
     let maker = BatchMaker(dataset: dataset, order: order(epoch: epoch), batchSize: batchSize,
-                           transform: transform, generator: epochGenerator(epoch))
+                           transform: transform.map { resolveTransform($0, epoch: epoch) }, generator: epochGenerator(epoch))
     return Iterator(maker: maker, count: batchCount, prefetch: prefetch)
   }
 

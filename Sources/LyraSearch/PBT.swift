@@ -22,14 +22,17 @@ import LyraSpace
 /// The product is not only the best final model but its *schedule*: `schedule(of:)`
 /// follows the checkpoint chain back and lists the hyperparameters used per segment, so
 /// a final training run (or PBA) can replay it.
-public final class PBT: SearchBase {
+///
+/// What a member starts with and how an exploit changes the copied configuration is a
+/// `PBTExplorer`: Ray's rule (`PBTExplore`) here, PBA's in the `PBA` subclass.
+public class PBT: SearchBase {
   public let space: SearchSpace
   public let seed: UInt64
   public let population: Int
   public let perturbationInterval: Double
   public let maxBudget: Double
   public let quantile: Double
-  public let explore: PBTExplore
+  public let explorer: any PBTExplorer
   public let synchronous: Bool
 
   /// Per slot: the latest told trial of its lineage.
@@ -41,10 +44,18 @@ public final class PBT: SearchBase {
   private var finishedSlots = 0
   private var streams: RandomStreams
 
-  public init(space: SearchSpace, objectives: [Objective] = [Objective("loss")], seed: UInt64 = 0,
-              population: Int = 16, perturbationInterval: Double, maxBudget: Double, quantile: Double = 0.25,
-              resampleProbability: Double = 0.25, perturbFactors: (Double, Double) = (1.2, 0.8),
-              synchronous: Bool = true) {
+  public convenience init(space: SearchSpace, objectives: [Objective] = [Objective("loss")], seed: UInt64 = 0,
+                          population: Int = 16, perturbationInterval: Double, maxBudget: Double, quantile: Double = 0.25,
+                          resampleProbability: Double = 0.25, perturbFactors: (Double, Double) = (1.2, 0.8),
+                          synchronous: Bool = true) {
+    self.init(space: space, objectives: objectives, seed: seed, population: population, perturbationInterval: perturbationInterval,
+              maxBudget: maxBudget, quantile: quantile, synchronous: synchronous,
+              explorer: PBTExplore(space: space, resampleProbability: resampleProbability, perturbFactors: perturbFactors))
+  }
+
+  /// A population whose first configurations and explore step come from `explorer`.
+  public init(space: SearchSpace, objectives: [Objective], seed: UInt64, population: Int, perturbationInterval: Double,
+              maxBudget: Double, quantile: Double, synchronous: Bool, explorer: any PBTExplorer) {
     precondition(population >= 2, "PBT needs a population of at least 2")
     precondition(perturbationInterval > 0 && maxBudget >= perturbationInterval, "PBT needs 0 < interval ≤ max budget")
     precondition(quantile > 0 && quantile <= 0.5, "PBT's quantile must be in (0, 0.5]")
@@ -54,7 +65,7 @@ public final class PBT: SearchBase {
     self.perturbationInterval = perturbationInterval
     self.maxBudget = maxBudget
     self.quantile = quantile
-    self.explore = PBTExplore(space: space, resampleProbability: resampleProbability, perturbFactors: perturbFactors)
+    self.explorer = explorer
     self.synchronous = synchronous
     self.latest = Array(repeating: nil, count: population)
     self.streams = RandomStreams(seed: seed)
@@ -67,7 +78,7 @@ public final class PBT: SearchBase {
     if started < population {
       let slot = started
       started += 1
-      return newTrial(space.sample(streams.next()), budget: endBudget(ofSegment: 0), rung: 0, bracket: slot)
+      return newTrial(explorer.initial(streams.next()), budget: endBudget(ofSegment: 0), rung: 0, bracket: slot)
     }
     guard !queue.isEmpty else { return nil }
     let t = queue.removeFirst()
@@ -111,7 +122,7 @@ public final class PBT: SearchBase {
     var config = trial.config, from = trial.id
     if bottom.contains(trial.id), !top.isEmpty {
       let donor = history.trial(top[g.int(below: top.count)])!
-      config = explore.perturb(donor.config, g)
+      config = explorer.perturb(donor.config, g)
       from = donor.id
     }
     queue.append(Trial(id: -1, config: config, budget: endBudget(ofSegment: k + 1), rung: k + 1, bracket: trial.bracket, resumeFrom: from))
@@ -134,10 +145,10 @@ public final class PBT: SearchBase {
   public override var exhausted: Bool { started == population && finishedSlots == population && queue.isEmpty }
 
   public override var settings: JSON {
-    .object(["algorithm": .string("pbt"), "seed": StateCodec.uint64(seed), "population": JSON(population),
-             "interval": .number(perturbationInterval), "max_budget": .number(maxBudget), "quantile": .number(quantile),
-             "resample_probability": .number(explore.resampleProbability),
-             "perturb_factors": .array([.number(explore.perturbFactors.0), .number(explore.perturbFactors.1)]),
-             "synchronous": .bool(synchronous), "dimension": JSON(space.dimension)])
+    var o: [String: JSON] = ["algorithm": .string("pbt"), "seed": StateCodec.uint64(seed), "population": JSON(population),
+                             "interval": .number(perturbationInterval), "max_budget": .number(maxBudget), "quantile": .number(quantile),
+                             "synchronous": .bool(synchronous), "dimension": JSON(space.dimension)]
+    for (k, v) in explorer.settings { o[k] = v }
+    return .object(o)
   }
 }

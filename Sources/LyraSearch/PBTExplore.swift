@@ -1,3 +1,4 @@
+import LyraBase
 import LyraKernels
 import LyraSpace
 
@@ -9,7 +10,7 @@ import LyraSpace
 ///
 /// Why multiplicative: learning rates and weight decays live on log scales, so ×1.2/×0.8
 /// is the same relative step anywhere in the range.
-public struct PBTExplore {
+public struct PBTExplore: PBTExplorer {
   public let space: SearchSpace
   public let resampleProbability: Double
   public let perturbFactors: (Double, Double)
@@ -18,6 +19,14 @@ public struct PBTExplore {
     self.space = space
     self.resampleProbability = resampleProbability
     self.perturbFactors = perturbFactors
+  }
+
+  /// A draw from the prior.
+  public func initial(_ g: Generator) -> Config { space.sample(g) }
+
+  public var settings: [String: JSON] {
+    ["resample_probability": .number(resampleProbability),
+     "perturb_factors": .array([.number(perturbFactors.0), .number(perturbFactors.1)])]
   }
 
   public func perturb(_ c: Config, _ g: Generator) -> Config {

@@ -32,6 +32,9 @@ struct Export: ParsableCommand {
   @Flag(help: "Write the batch size as fixed instead of symbolic.")
   var fixedBatch = false
 
+  @Option(help: ArgumentHelp("After exporting, time inference of the re-imported model against the native one on batches of this size (scripts/bench/onnx).", valueName: "N"))
+  var benchBatch: Int?
+
   func run() throws {
     do {
       let (module, origin) = try loadModel()
@@ -51,6 +54,7 @@ struct Export: ParsableCommand {
         input \(label(shape)) -> output \(label([shape[0]] + native.shape.dropFirst()))
         onnx checker: passed; re-imported max |onnx - native| = \(diff)
         """)
+      if let benchBatch { try bench(module, ONNXModule(imported), shape: shape, batch: benchBatch) }
     } catch {
       FileHandle.standardError.write(Data("lyra export: \(error)\n".utf8))
       throw ExitCode(1)
@@ -124,5 +128,33 @@ struct Export: ParsableCommand {
     m.eval()
     for shape in candidates where (try? Tensor.noGrad { try m(Tensor.zeros(shape)) }) != nil { return shape }
     throw ValidationError("cannot guess the input shape of this model; give --input-shape (e.g. 1,3,32,32)")
+  }
+}
+
+extension Export {
+  /// Images per second of the native module and of the imported model on the same batch,
+  /// alternating and keeping each one's best of several repeats (the machine is shared).
+  func bench(_ native: Module, _ imported: Module, shape: [Int], batch: Int) throws {
+    guard batch > 0, !fixedBatch || batch == shape[0] else { throw ValidationError("--bench-batch must be positive (and the fixed batch)") }
+    let x = Tensor.randn([batch] + shape.dropFirst(), generator: Generator(seed: 1))
+    native.eval()
+    func seconds(_ m: Module) throws -> Double {
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      _ = try Tensor.noGrad { try m(x) }
+      return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    }
+    _ = try seconds(native)
+    _ = try seconds(imported)
+    var bestNative = Double.infinity, bestImported = Double.infinity, spent = 0.0, reps = 0
+    while reps < 3 || (spent < 3 && reps < 50) {
+      let a = try seconds(native), b = try seconds(imported)
+      bestNative = min(bestNative, a)
+      bestImported = min(bestImported, b)
+      spent += a + b
+      reps += 1
+    }
+    let n = Double(batch) / bestNative, o = Double(batch) / bestImported
+    print(String(format: "inference, batch %d, best of %d: native %.0f images/s, imported ONNX %.0f images/s (%.2fx native)",
+                 batch, reps, n, o, o / n))
   }
 }

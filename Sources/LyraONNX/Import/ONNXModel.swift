@@ -27,6 +27,9 @@ public final class ONNXModel {
     var release: [String]
   }
 
+  /// Operators run per inference (after batch norms are folded into convolutions).
+  public var operatorCount: Int { steps.count }
+
   /// The inputs a caller feeds (graph inputs that are not initialisers).
   public var inputs: [ONNXValueInfo] { graph.feedInputs }
   public var outputs: [ONNXValueInfo] { graph.outputs }
@@ -50,20 +53,23 @@ public final class ONNXModel {
 
   public convenience init(proto: ONNXProtoModel) throws { try self.init(graph: try proto.graph()) }
 
-  public init(graph: ONNXGraph) throws {
+  /// `foldBatchNorms` folds BatchNormalization into the Conv before it (see `FoldBatchNorm`).
+  public init(graph: ONNXGraph, foldBatchNorms: Bool = true) throws {
     self.graph = graph
+    let program = foldBatchNorms ? FoldBatchNorm.apply(graph) : graph
     guard let opset = graph.opset else { throw ONNXError.invalid("the model imports no default (ai.onnx) operator set") }
     self.opset = opset
     for v in graph.feedInputs + graph.outputs where !v.dataType.isSupportedByRuntime {
       throw ONNXError.unsupported("graph value '\(v.name)' has element type \(v.dataType); Lyra runs float32, int32 and int64 values")
     }
     var constants: [String: Tensor] = [:]
-    for t in graph.initializers { constants[t.name] = t.tensor() }
+    let read = Set(program.nodes.flatMap(\.inputs)).union(program.outputs.map(\.name))
+    for t in program.initializers where read.contains(t.name) { constants[t.name] = t.tensor() }
     self.constants = constants
 
     var known = Set(constants.keys).union(graph.feedInputs.map(\.name))
     var steps: [Step] = []
-    for node in graph.nodes {
+    for node in program.nodes {
       guard ONNXModel.isDefaultDomain(node.domain) else {
         throw ONNXError.unsupported("\(node.label): operator domain '\(node.domain)' is not supported")
       }

@@ -37,6 +37,7 @@ public enum SearchAlgorithmFactory {
     "BohbHpo": ["total_epochs", "max_epochs", "min_epochs", "repeat_times", "eta", "num_samples", "random_fraction"],
     "BossHpo": ["num_samples", "repeat_times", "max_epochs", "min_epochs", "eta"],
     "PBTHpo": ["config_count", "each_epochs", "total_rungs"],
+    "PBAHpo": PBASearch.policyKeys,
     "TpeHpo": ["num_samples", "warmup_count", "multivariate", "constant_liar"],
     "EvolutionAlgorithm": ["num_individual", "num_generation", "sample_size", "random_samples"],
     "BackboneNas": NASAlgorithms.policy, "DblockNas": NASAlgorithms.policy, "DnetNas": NASAlgorithms.policy,
@@ -133,6 +134,9 @@ public enum SearchAlgorithmFactory {
       let each = try int("each_epochs", 3), rungs = try int("total_rungs", 5)
       made = PBT(space: space, objectives: objectives, seed: seed, population: try int("config_count", 16, min: 2),
                  perturbationInterval: Double(each), maxBudget: Double(each * rungs))
+    case "PBAHpo":
+      // Population Based Augmentation over the augmentation policy (PBASearch).
+      return try PBASearch.make(step: step, section: section, space: space, objectives: objectives, seed: seed, config: config)
     case "TpeHpo":
       let n = try int("num_samples", 30)
       made = TPE(space: space, objectives: objectives, seed: seed, nStartupTrials: try int("warmup_count", 10, min: 0),

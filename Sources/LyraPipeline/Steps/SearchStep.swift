@@ -79,6 +79,7 @@ struct SearchStep {
     } else if let b = made.algorithm.best() {
       chosen = records.filter { $0.workerID == b.trial.id }
     }
+    chosen = chosen.map { PBAHandOff.withSchedule($0, algorithm: made.algorithm) } // PBA hands on its schedule
     return StepResult(records: records, chosen: chosen, interrupted: outcome == .interrupted, storeStep: true)
   }
 

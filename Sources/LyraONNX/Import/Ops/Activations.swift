@@ -40,7 +40,7 @@ enum ActivationOps {
     }
     let x = try call.input(0)
     if x.dtype == .float32 { return [x.clamp(min: lo, max: hi)] }
-    return [x.float().clamp(min: lo, max: hi).int()]
+    return [x.float().clamp(min: lo, max: hi).toInt32Clamped()]
   }
 
   /// Inference only: the identity. Training mode (an input from opset 12) and the mask

@@ -28,7 +28,7 @@ enum ConstantOps {
       guard t.count == 1 else { throw ONNXError.invalid("'value' must hold one element") }
       switch t.values {
       case .floats(let v): return [Tensor.full(shape, v[0])]
-      case .ints(let v): return [Tensor.full(shape, Float(clamp(Int(v[0]))), dtype: .int32)]
+      case .ints(let v): return [Tensor(indices: [Int](repeating: clamp(Int(v[0])), count: shape.reduce(1, *)), shape: shape)]
       }
     default: throw ONNXError.invalid("'value' must be a tensor")
     }

@@ -14,7 +14,7 @@ enum ConvOps {
     guard n == 1 || n == 2 else { throw ONNXError.unsupported("\(n)-D convolution (Lyra has 1-D and 2-D)") }
     guard w.rank == x.rank else { throw ONNXError.invalid("weight \(w.shape) does not match input \(x.shape)") }
     let group = try call.int("group", 1), c = x.shape[1], m = w.shape[0]
-    guard group > 0, c % group == 0, m % group == 0, w.shape[1] == c / group, m > 0 else {
+    guard group > 0, c > 0, c % group == 0, m % group == 0, w.shape[1] == c / group, m > 0 else {
       throw ONNXError.invalid("weight \(w.shape) does not fit \(c) input channels in \(group) groups")
     }
     let kernel = Array(w.shape[2...])
@@ -49,7 +49,7 @@ enum ConvOps {
     guard n == 1 || n == 2 else { throw ONNXError.unsupported("\(n)-D transposed convolution (Lyra has 1-D and 2-D)") }
     guard w.rank == x.rank else { throw ONNXError.invalid("weight \(w.shape) does not match input \(x.shape)") }
     let group = try call.int("group", 1), c = x.shape[1]
-    guard group > 0, c % group == 0, w.shape[0] == c, w.shape[1] > 0 else {
+    guard group > 0, c > 0, c % group == 0, w.shape[0] == c, w.shape[1] > 0 else {
       throw ONNXError.invalid("weight \(w.shape) does not fit \(c) input channels in \(group) groups")
     }
     let m = w.shape[1] * group
@@ -68,6 +68,7 @@ enum ConvOps {
       throw ONNXError.invalid("strides and dilations must be positive, output_padding non-negative")
     }
     let input = Array(x.shape[2...])
+    guard input.allSatisfy({ $0 > 0 }) else { throw ONNXError.invalid("empty spatial input \(input)") }
     let full: [Int] = (0..<n).map { i -> Int in
       let span: Int = (kernel[i] - 1) * dilations[i] + 1
       return (input[i] - 1) * strides[i] + span

@@ -30,7 +30,7 @@ enum ElementwiseOps {
       throw ONNXError.invalid("shapes \(a.shape) and \(b.shape) do not broadcast")
     }
     if a.dtype == .float32 { return [f(a, b)] }
-    return [f(a.float(), b.float()).int()]
+    return [f(a.float(), b.float()).toInt32Clamped()]
   }
 
   static func unary(_ call: OpCall, floatOnly: Bool = false, _ f: (Tensor) -> Tensor) throws -> [Tensor] {
@@ -38,7 +38,7 @@ enum ElementwiseOps {
     let x = try call.input(0)
     if x.dtype == .float32 { return [f(x)] }
     if floatOnly { throw ONNXError.unsupported("integer input") }
-    return [f(x.float()).int()]
+    return [f(x.float()).toInt32Clamped()]
   }
 
   /// A scalar function over a float tensor (for functions LyraTensor has no op for).
@@ -48,5 +48,18 @@ enum ElementwiseOps {
     let src = c.data, dst = out.data
     for i in 0..<x.count { dst[i] = f(src[i]) }
     return out
+  }
+}
+
+extension Tensor {
+  /// Float results of integer arithmetic back to int32: truncated toward zero, clamped
+  /// to int32, NaN as 0 (LyraTensor's `int()` would trap on values it cannot hold, and a
+  /// model's integer division by zero must not crash the host).
+  func toInt32Clamped() -> Tensor {
+    let values = contiguous().toArray().map { v -> Int in
+      guard !v.isNaN else { return 0 }
+      return v >= 2_147_483_647 ? Int(Int32.max) : v <= -2_147_483_648 ? Int(Int32.min) : Int(v)
+    }
+    return Tensor(indices: values, shape: shape)
   }
 }

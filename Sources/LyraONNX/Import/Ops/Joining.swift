@@ -8,6 +8,7 @@ enum JoinOps {
     try call.expectAttributes(["axis"])
     let xs = try call.inputs.indices.map { try call.input($0) }
     guard let first = xs.first else { throw ONNXError.invalid("no inputs") }
+    guard first.rank >= 1 else { throw ONNXError.invalid("cannot concatenate scalars") }
     guard let axisValue = try call.optionalInt("axis") else { throw ONNXError.invalid("missing attribute 'axis'") }
     let axis = try Axes.normalize(axisValue, rank: first.rank)
     for x in xs {
@@ -24,6 +25,7 @@ enum JoinOps {
   static func split(_ call: OpCall) throws -> [Tensor] {
     try call.expectAttributes(call.opset >= 13 ? ["axis"] : ["axis", "split"])
     let x = try call.input(0)
+    guard x.rank >= 1 else { throw ONNXError.invalid("cannot split a scalar") }
     let axis = try Axes.normalize(try call.int("axis", 0), rank: x.rank)
     let parts = call.node.outputs.count
     let n = x.shape[axis]

@@ -15,6 +15,7 @@ enum PadOps {
     let r = x.rank
     guard pads.count == 2 * r else { throw ONNXError.invalid("pads \(pads) do not have two values per dimension of \(x.shape)") }
     let value = modern ? try call.scalar(2) ?? 0 : try call.float("value", 0)
+    if x.dtype == .int32 && !(value.isFinite && Swift.abs(value) < 2e9) { throw ONNXError.invalid("pad value \(value) is not an int32") }
     let mode = try call.string("mode", "constant")
     guard ["constant", "reflect", "edge"].contains(mode) else { throw ONNXError.unsupported("mode '\(mode)'") }
     // Negative pads crop first.

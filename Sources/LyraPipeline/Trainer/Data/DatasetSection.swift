@@ -11,8 +11,8 @@ import LyraNN
 /// the training split and val the rest, as VEGA's Cifar10), `max_samples` (Lyra: keep the
 /// first N samples, for quick runs), `num_workers`/`pin_memory` accepted and ignored.
 /// `transforms` augments the training split (DatasetTransforms: a list of ops or a
-/// sampled policy). Every other key goes to the dataset's factory, which rejects what it
-/// does not know.
+/// sampled policy; DatasetAugmentation: a PBA policy or schedule). Every other key goes
+/// to the dataset's factory, which rejects what it does not know.
 public struct DatasetSection {
   public let type: String
   public let common: [String: JSON]
@@ -57,11 +57,11 @@ public struct DatasetSection {
     let maxSamples = try r.optionalInt("max_samples", min: 1)
     r.accept(["num_workers", "pin_memory", "download", "imgs_per_gpu"])
     let split: Split = mode == .train || (mode == .val && portion < 1) ? .train : .test
-    let augment = try r.raw("transforms").map { try DatasetTransforms.parse($0, path: "\(p).transforms") } ?? []
+    let augment = try r.raw("transforms").map { try DatasetAugmentation.parse($0, path: "\(p).transforms") }
     var ds: any Dataset = try DatasetRegistry.factory(type, path: path)(r, split)
     try r.finish()
     var transform: (any Transform)?
-    if mode == .train && !augment.isEmpty { (ds, transform) = try DatasetTransforms.apply(augment, to: ds) }
+    if mode == .train, let t = try augment?.transform() { (ds, transform) = DatasetTransforms.apply(t, to: ds) }
     if portion < 1 && mode != .test {
       let (a, b) = AnyDataset(ds).randomSplit(fraction: portion, seed: seed)
       ds = mode == .train ? a : b

@@ -17,6 +17,8 @@ import LyraNN
 ///   `flip` is true. A slot whose `prob`/`magnitude` a condition switched off gets the
 ///   defaults.
 ///
+/// - PBA's policy and schedule forms (`{pba: ...}`, `{schedule: [...]}`): DatasetAugmentation.
+///
 /// Why only the training split: augmentation is a training-time regulariser; validation
 /// and test data stay as they are so scores compare across trials.
 enum DatasetTransforms {
@@ -76,7 +78,11 @@ enum DatasetTransforms {
   /// The dataset with raw pixels and the transform that augments then normalises, for the
   /// image datasets; other datasets get the augmentation on their values as they are.
   static func apply(_ steps: [Step], to ds: any Dataset) throws -> (any Dataset, any Transform) {
-    let augment = try AugmentTransform(named: steps)
+    apply(try AugmentTransform(named: steps), to: ds)
+  }
+
+  /// The same for any augmentation working on [0, 255] pixels (a PBA policy, a schedule).
+  static func apply(_ augment: any Transform, to ds: any Dataset) -> (any Dataset, any Transform) {
     var images: ImageDataset?
     if let d = ds as? FashionMNIST { images = d.data } else if let d = ds as? MNIST { images = d.data } else if let d = ds as? CIFAR10 {
       images = d.data
