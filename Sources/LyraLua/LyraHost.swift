@@ -1,5 +1,6 @@
 import CLua
 import Foundation
+import LyraNets
 import LyraPipeline
 
 /// A Lua state with all of Lyra loaded: the native bindings, then `stdlib/lyra`.
@@ -11,6 +12,7 @@ public final class LyraHost {
   /// tests of the host itself).
   public init(loadStdlib: Bool = true) throws {
     state = try LuaState()
+    NetworkRegistry.installModuleTypes() // lyra.nn.load of a ResNet/DNet checkpoint needs the types
     CoreLib.open(state)
     TensorLib.open(state)
     OptimLib.open(state)

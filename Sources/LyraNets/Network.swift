@@ -10,8 +10,9 @@ import LyraTensor
 /// architecture with the same parameter names and shapes, and `describe()` returns `desc`
 /// (tagged `type: Network` for a composite), so checkpoints store it beside the weights.
 public final class Network: Module {
-  /// The description this network was built from, unchanged.
-  public let desc: JSON
+  /// The description this network was built from, plus the input keys it took from the
+  /// data (`in_channels`, ...) when the description left them out.
+  public internal(set) var desc: JSON
   private let type: String
 
   /// `type` names the network ("ResNet"); a composite of named parts is "Network".

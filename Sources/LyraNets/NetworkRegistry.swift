@@ -40,7 +40,7 @@ public enum NetworkRegistry {
       o.removeValue(forKey: "type")
       for k in o.keys { _ = r.raw(k) }
       guard o["modules"] != nil else { throw DescriptionError("\(r.path): missing 'modules'") }
-      return try composite(o, desc: .object(r.object), path: r.path)
+      return try composite(o, desc: .object(r.object), path: r.path).module
     },
   ]
 
@@ -84,19 +84,45 @@ public enum NetworkRegistry {
     (module as? Network)?.desc ?? module.describe()
   }
 
-  /// Builds a model from a description (see the type's doc).
-  public static func build(_ desc: JSON, path: String = "model_desc") throws -> Module {
+  /// What a network's first part may take from the data when its description is silent:
+  /// `in_channels` and `image_size` of a [C, H, W] sample, `in_features` of a flattened one.
+  /// So `{type: ResNet, depth: 18}` runs on 1-channel Fashion-MNIST as written (VEGA
+  /// configs name the network, not the data's channel count).
+  public static func inputHints(_ sampleShape: [Int]?) -> [String: JSON] {
+    guard let s = sampleShape, !s.isEmpty, s.allSatisfy({ $0 > 0 }) else { return [:] }
+    var h: [String: JSON] = ["in_features": JSON(s.reduce(1, *))]
+    if s.count == 3 {
+      h["in_channels"] = JSON(s[0])
+      h["image_size"] = JSON(s[1])
+    }
+    return h
+  }
+
+  /// Builds a model from a description (see the type's doc). `input`: the shape of one
+  /// sample ([C, H, W] or [F]), which fills the first part's unset input keys (`inputHints`).
+  public static func build(_ desc: JSON, path: String = "model_desc", input: [Int]? = nil) throws -> Module {
+    try buildDescribed(desc, path: path, input: input).module
+  }
+
+  /// `build`, and the description completed with the input keys taken from the data, so
+  /// that it rebuilds the same model later without the data (records, checkpoints).
+  public static func buildDescribed(_ desc: JSON, path: String = "model_desc", input: [Int]? = nil) throws -> (module: Module, desc: JSON) {
     installModuleTypes()
     guard let o = desc.object else { throw DescriptionError("\(path): expected a mapping, got \(desc.text)") }
-    if o["modules"] != nil, o["type"] == nil { return try composite(o, desc: desc, path: path) }
+    if o["modules"] != nil, o["type"] == nil { return try composite(o, desc: desc, path: path, input: input) }
     guard let type = o["type"]?.string else { throw DescriptionError("\(path): missing 'type' (or 'modules')") }
     if let b = builders[type] {
       let r = DescriptionReader(o, path: "\(path)(\(type))")
+      r.inherited = inputHints(input)
       let m = try b(r)
       try r.finish()
-      return m
+      let used = r.inheritedUsed
+      guard !used.isEmpty else { return (m, desc) }
+      let full = JSON.object(o.merging(used) { a, _ in a })
+      if let n = m as? Network { n.desc = full }
+      return (m, full)
     }
-    do { return try ModuleRegistry.build(desc, path: path) } catch let e as DescriptionError where e.message.contains("unknown module type") {
+    do { return (try ModuleRegistry.build(desc, path: path), desc) } catch let e as DescriptionError where e.message.contains("unknown module type") {
       let hint = Suggest.closest(type, in: types).map { " (did you mean '\($0)'?)" } ?? ""
       throw DescriptionError("\(path): unknown network type '\(type)'\(hint)")
     }
@@ -104,7 +130,7 @@ public enum NetworkRegistry {
 
   /// `{modules: [names], name: desc, ...}`: the parts in order. One part is returned as
   /// built; several become a `Network` named by their parts (`backbone.…`, `head.…`).
-  static func composite(_ o: [String: JSON], desc: JSON, path: String) throws -> Module {
+  static func composite(_ o: [String: JSON], desc: JSON, path: String, input: [Int]? = nil) throws -> (module: Module, desc: JSON) {
     guard let names = o["modules"], let list = names.array?.compactMap(\.string), list.count == names.array?.count, !list.isEmpty else {
       throw DescriptionError("\(path).modules: must be a list of part names")
     }
@@ -117,12 +143,15 @@ public enum NetworkRegistry {
     if let bad = list.first(where: { $0.isEmpty || $0.contains(".") }) {
       throw DescriptionError("\(path).modules: part name '\(bad)' must be non-empty and without dots")
     }
-    let parts = try list.map { name -> (String, Module) in
+    var full = o
+    let parts = try list.enumerated().map { i, name -> (String, Module) in
       guard let sub = o[name] else { throw DescriptionError("\(path): part '\(name)' listed in modules has no description") }
-      return (name, try build(sub, path: "\(path).\(name)"))
+      let built = try buildDescribed(sub, path: "\(path).\(name)", input: i == 0 ? input : nil)
+      full[name] = built.desc
+      return (name, built.module)
     }
-    if parts.count == 1 { return parts[0].1 }
-    return Network(type: "Network", desc: desc, parts: parts)
+    if parts.count == 1 { return (parts[0].1, .object(full)) }
+    return (Network(type: "Network", desc: .object(full), parts: parts), .object(full))
   }
 
   /// The model description for a sampled config: `network.*` keys merged into `base`.

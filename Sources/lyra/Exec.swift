@@ -44,6 +44,9 @@ struct Run: ParsableCommand {
   @Option(help: "Seed of the search (default: general.seed or 0).")
   var seed: UInt64?
 
+  @Option(name: .customLong("set"), help: ArgumentHelp("Change a config key (repeatable): --set hpo.trainer.epochs=2.", valueName: "KEY=VALUE"))
+  var sets: [String] = []
+
   @Argument(parsing: .captureForPassthrough, help: "Arguments passed to a .lua script.")
   var arguments: [String] = []
 
@@ -55,17 +58,18 @@ struct Run: ParsableCommand {
     case "yml", "yaml":
       // Options may also follow the file (`lyra run cfg.yml --resume ID`): the passthrough
       // capture took them, so read them here.
-      var resume = self.resume, workers = self.workers, seed = self.seed
+      var resume = self.resume, workers = self.workers, seed = self.seed, sets = self.sets
       var rest = arguments[...]
       while let a = rest.first {
         rest = rest.dropFirst()
-        guard let v = rest.first, ["--resume", "--workers", "--seed"].contains(a) else {
-          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S)\n".utf8))
+        guard let v = rest.first, ["--resume", "--workers", "--seed", "--set"].contains(a) else {
+          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE)\n".utf8))
           throw ExitCode(2)
         }
         rest = rest.dropFirst()
         switch a {
         case "--resume": resume = v
+        case "--set": sets.append(v)
         case "--workers":
           guard let n = Int(v), n > 0 else { FileHandle.standardError.write(Data("lyra run: --workers needs a positive integer\n".utf8)); throw ExitCode(2) }
           workers = n
@@ -74,7 +78,7 @@ struct Run: ParsableCommand {
           seed = n
         }
       }
-      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed))
+      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets))
     default:
       FileHandle.standardError.write(Data("lyra run: \(file): expected a .yml/.yaml config or a .lua script\n".utf8))
       throw ExitCode(2)

@@ -34,3 +34,37 @@ final class NetworkRegistryTests: XCTestCase {
     }
   }
 }
+
+/// The first part of a description takes its unset input keys from the data's sample
+/// shape, and the completed description rebuilds the same model without the data.
+final class InputHintTests: XCTestCase {
+  func testResNetTakesInChannelsFromTheDataAndRecordsThem() throws {
+    let desc: JSON = .object(["modules": .array([.string("backbone")]),
+                              "backbone": .object(["type": .string("ResNet"), "depth": JSON(18), "base_channel": JSON(8), "num_class": JSON(10)])])
+    let (model, full) = try NetworkRegistry.buildDescribed(desc, input: [1, 28, 28])
+    XCTAssertEqual(full["backbone"]?["in_channels"]?.int, 1)
+    XCTAssertNil(full["backbone"]?["image_size"], "only keys the builder read are recorded")
+    let y = try model(Tensor.zeros([2, 1, 28, 28]))
+    XCTAssertEqual(y.shape, [2, 10])
+    // Rebuilt from the completed description, without any data: the same parameters.
+    let again = try NetworkRegistry.build(full)
+    XCTAssertEqual(again.namedParameters().map(\.tensor.shape), model.namedParameters().map(\.tensor.shape))
+    XCTAssertEqual(NetworkRegistry.describe(model)["in_channels"]?.int, 1)
+    // An explicit value wins over the data.
+    let explicit: JSON = .object(["type": .string("ResNet"), "depth": JSON(18), "base_channel": JSON(8), "in_channels": JSON(3)])
+    XCTAssertEqual(try NetworkRegistry.buildDescribed(explicit, input: [1, 28, 28]).desc["in_channels"]?.int, 3)
+  }
+
+  func testMLPTakesInFeaturesAndOnlyTheFirstPartGetsHints() throws {
+    let mlp: JSON = .object(["type": .string("MLP"), "hidden": .array([JSON(8)])])
+    let (m, full) = try NetworkRegistry.buildDescribed(mlp, input: [3, 4, 4])
+    XCTAssertEqual(full["in_features"]?.int, 48)
+    XCTAssertEqual(try m(Tensor.zeros([5, 3, 4, 4])).shape, [5, 10])
+    let two: JSON = .object(["modules": .array([.string("a"), .string("b")]),
+                             "a": .object(["type": .string("MLP"), "hidden": .array([JSON(8)]), "num_class": JSON(6)]),
+                             "b": .object(["type": .string("MLP"), "hidden": .array([JSON(4)])])])
+    let (_, d2) = try NetworkRegistry.buildDescribed(two, input: [1, 2, 2])
+    XCTAssertEqual(d2["a"]?["in_features"]?.int, 4)
+    XCTAssertNil(d2["b"]?["in_features"])
+  }
+}

@@ -118,10 +118,19 @@ public final class DescriptionReader {
     self.path = path
   }
 
+  /// Values a key falls back to when the description does not set it (the data's
+  /// `in_channels`, `image_size`, `in_features` for a network's first part): they fill
+  /// what the author left out and are never reported as unknown keys.
+  public var inherited: [String: JSON] = [:]
+
   public func raw(_ key: String) -> JSON? {
     used.insert(key)
-    return object[key]
+    return object[key] ?? inherited[key]
   }
+
+  /// The inherited values a builder actually read (to write them into the description,
+  /// so the model rebuilds without the data at hand).
+  public var inheritedUsed: [String: JSON] { inherited.filter { used.contains($0.key) && object[$0.key] == nil } }
 
   public func int(_ key: String, _ d: Int? = nil, min: Int? = nil) throws -> Int {
     guard let v = raw(key) else {

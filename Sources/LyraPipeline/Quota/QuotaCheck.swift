@@ -1,4 +1,5 @@
 import LyraNN
+import LyraNets
 import LyraTensor
 
 /// Applies a quota to a model description before training (VEGA's `verify_sample`):
@@ -32,10 +33,11 @@ extension Quota {
     return QuotaVerdict(passed: true, measurements: m, reason: nil)
   }
 
-  /// Checks a description (`ModuleRegistry` JSON): one that does not build fails.
+  /// Checks a model description (any network type; the sample shape fills its unset
+  /// input keys): one that does not build fails.
   public func check(description: JSON, inputShape: [Int], latencyRepeats: Int = 10) -> QuotaVerdict {
     let model: Module
-    do { model = try ModuleRegistry.build(description) } catch {
+    do { model = try NetworkRegistry.build(description, input: Array(inputShape.dropFirst())) } catch {
       return QuotaVerdict(passed: false, measurements: QuotaMeasurements(), reason: "does not build: \(error)")
     }
     return check(model, inputShape: inputShape, latencyRepeats: latencyRepeats)

@@ -21,7 +21,7 @@ struct BenchmarkStep {
     var records: [TrialRecord] = []
     for m in try HandedModel.load(folder: folder) {
       guard let w = m.weights else { throw pipeline.config.error("\(step.name).pipe_step.models_folder", "model \(m.id) in \(folder) has no weights") }
-      let model = try NetworkRegistry.build(m.desc)
+      let model = try NetworkRegistry.build(m.desc, input: try data.sampleShape())
       try Checkpoint.loadWeights(into: model, from: w)
       let evaluator = try Evaluator(json: evaluatorJSON, path: "\(step.name).evaluator")
       let perf = try evaluator.evaluate(model, on: loader)

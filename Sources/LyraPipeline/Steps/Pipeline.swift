@@ -1,5 +1,6 @@
 import Foundation
 import LyraBase
+import LyraNets
 import LyraSearch
 
 /// Runs a pipeline config's steps in order in one task folder (VEGA's Pipeline.run):
@@ -49,6 +50,7 @@ public final class Pipeline {
     output = try TaskOutput(root: root)
     store = try TrialStore(path: root + "/trials.db")
     TrialTraining.registerExecutor()
+    NetworkRegistry.installModuleTypes() // checkpoints of ResNet/DNet/... reload by type name
     // Before any step: a plugin's error is a config error, and its names exist for validation.
     do { try Plugins.load(config.general) } catch {
       throw ConfigError(file: file, line: lines["general.plugins"], key: "general.plugins", message: "\(error)")

@@ -23,9 +23,9 @@ struct SearchStep {
     do {
       _ = try TrainerConfig(json: TrialTraining.trainerSection(step.section["trainer"], hps["trainer"]),
                             path: "\(step.name).trainer")
-      _ = try DatasetSection(json: TrialTraining.datasetSection(step.section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"]),
-                             path: "\(step.name).dataset")
-      _ = try NetworkRegistry.build(desc, path: "\(step.name).model.model_desc")
+      let data = try DatasetSection(json: TrialTraining.datasetSection(step.section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"]),
+                                    path: "\(step.name).dataset")
+      _ = try NetworkRegistry.build(desc, path: "\(step.name).model.model_desc", input: try data.sampleShape())
     } catch {
       let text = "\(error)"
       let key = text.split(separator: ":").first.map(String.init) ?? step.name

@@ -74,10 +74,17 @@ public enum TrialTraining {
     record.startTime = started
     let output = try? TaskOutput(root: taskRoot)
 
+    let trainerJSON = trainerSection(section["trainer"], hps["trainer"])
+    let dataJSON = datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
+    let config = try TrainerConfig(json: trainerJSON, path: "\(spec.step).trainer")
+    let data = try DatasetSection(json: dataJSON, path: "\(spec.step).dataset")
+    let train = try data.loader(.train)
+    let sampleShape = train.dataset.count > 0 ? train.dataset.item(at: 0).shape : try data.sampleShape()
+
     // Quota before training (VEGA's sample filter).
     if let q = general["quota"]?.string ?? section["quota"]?.string {
       let quota = try Quota(q)
-      let verdict = quota.check(description: desc, inputShape: [1, 1, 28, 28])
+      let verdict = quota.check(description: desc, inputShape: [1] + (sampleShape ?? [1, 28, 28]))
       if !verdict.passed {
         record.status = .failed
         record.message = "quota: \(verdict.reason ?? "rejected")"
@@ -87,15 +94,11 @@ public enum TrialTraining {
       }
     }
 
-    let trainerJSON = trainerSection(section["trainer"], hps["trainer"])
-    let dataJSON = datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
-    let config = try TrainerConfig(json: trainerJSON, path: "\(spec.step).trainer")
-    let data = try DatasetSection(json: dataJSON, path: "\(spec.step).dataset")
     // The initial weights come from the trainer's seed alone, as in VEGA: a trial gives the
     // same result whether it runs first in a fresh process (after a resume) or after others.
     Tensor.manualSeed(UInt64(config.seed))
-    let model = try NetworkRegistry.build(desc, path: "\(spec.step).model.model_desc")
-    let train = try data.loader(.train)
+    let (model, fullDesc) = try NetworkRegistry.buildDescribed(desc, path: "\(spec.step).model.model_desc", input: sampleShape)
+    record.desc = fullDesc // with the input keys taken from the data: it rebuilds without them
     // Validation: a `val` section or a `train_portion` split when given, else the test split.
     let useVal = !(data.modes["val"]?.isEmpty ?? true) || (data.common["train_portion"]?.double ?? 1) < 1
     let valid = try useVal ? data.loader(.val) : data.loader(.test)

@@ -32,6 +32,18 @@ public struct DatasetSection {
     try r.finish()
   }
 
+  /// The shape of one sample ([C, H, W] or [F]): known for the built-in image sets, else
+  /// read from the first test sample (which builds the dataset once).
+  public func sampleShape() throws -> [Int]? {
+    switch type {
+    case "FashionMnist", "Mnist": return [1, 28, 28]
+    case "Cifar10": return [3, 32, 32]
+    default:
+      let ds = try loader(.test).dataset
+      return ds.count > 0 ? ds.item(at: 0).shape : nil
+    }
+  }
+
   /// The loader for `mode`.
   public func loader(_ mode: DatasetRegistry.Mode) throws -> DataLoader {
     let p = "\(path).\(mode.rawValue)"
