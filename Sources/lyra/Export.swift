@@ -112,16 +112,19 @@ struct Export: ParsableCommand {
 
   /// The first shape the model accepts among the usual ones for its first layer: images of
   /// 28×28 (Fashion-MNIST, the default dataset), 32×32 (CIFAR-10) or 224×224 for
-  /// convolutional models; the first Linear's width (or such an image, flattened) otherwise.
+  /// convolutional models; for linear ones the first Linear's width, or first such images
+  /// when a Flatten comes before it.
   func defaultShape(_ m: Module) throws -> [Int] {
-    var candidates: [[Int]] = []
+    var candidates: [[Int]] = [], flattens = false
     for (_, sub) in m.namedModules() {
+      if sub is Flatten { flattens = true }
       if let conv = sub as? Conv2d {
         candidates = [28, 32, 224].map { [1, conv.inChannels, $0, $0] }
         break
       }
       if let linear = sub as? Linear {
-        candidates = [[1, linear.inFeatures], [1, 1, 28, 28], [1, 3, 32, 32]]
+        let vector = [1, linear.inFeatures], images = [[1, 1, 28, 28], [1, 3, 32, 32]]
+        candidates = flattens ? images + [vector] : [vector] + images
         break
       }
     }

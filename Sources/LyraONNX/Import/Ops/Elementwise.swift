@@ -58,7 +58,7 @@ extension Tensor {
   func toInt32Clamped() -> Tensor {
     let values = contiguous().toArray().map { v -> Int in
       guard !v.isNaN else { return 0 }
-      return v >= 2_147_483_647 ? Int(Int32.max) : v <= -2_147_483_648 ? Int(Int32.min) : Int(v)
+      return v >= 2_147_483_648 ? Int(Int32.max) : v <= -2_147_483_648 ? Int(Int32.min) : Int(v)
     }
     return Tensor(indices: values, shape: shape)
   }
