@@ -64,7 +64,7 @@ let package = Package(
     .testTarget(name: "LyraSearchTests", dependencies: ["LyraSearch"]),
     .testTarget(name: "LyraPipelineTests", dependencies: ["LyraPipeline"]),
     .testTarget(name: "LyraNetsTests", dependencies: ["LyraNets"]),
-    .testTarget(name: "LyraONNXTests", dependencies: ["LyraONNX", "LyraNN", "LyraTensor", "LyraKernels", "CONNX"]),
+    .testTarget(name: "LyraONNXTests", dependencies: ["LyraONNX", "LyraNN", "LyraNets", "LyraTensor", "LyraKernels", "CONNX"]),
     .testTarget(name: "LyraPlotTests", dependencies: ["LyraPlot"]),
     .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua", "CRuntime"]),
     .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),

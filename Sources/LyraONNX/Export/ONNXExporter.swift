@@ -1,3 +1,4 @@
+import LyraKernels
 import LyraNN
 import LyraTensor
 
@@ -46,7 +47,8 @@ public enum ONNXExporter {
     model.eval()
     defer { for (m, training) in modes { m.train(training) } }
     let output = try Tensor.noGrad { () throws -> ExportContext.Flow in
-      let x = ExportContext.Flow(name: options.inputName, sample: Tensor.zeros(inputShape))
+      // A random sample (not zeros) so that inferred wirings are told apart by their values.
+      let x = ExportContext.Flow(name: options.inputName, sample: Tensor.randn(inputShape, generator: Generator(seed: 0)))
       context.reserve(options.inputName)
       context.reserve(options.outputName)
       let y = try context.emit(model, path: "", x)
