@@ -6,8 +6,20 @@ extension ExportContext {
   /// The ONNX nodes for a layer, or nil when `m` is not one of these layers.
   func emitLayer(_ m: Module, path: String, _ x: Flow) throws -> Flow? {
     switch m {
-    case let conv as Conv2d: return try emitConv(conv, path: path, x)
-    case let linear as Linear: return try emitLinear(linear, path: path, x)
+    case let conv as Conv2d:
+      return Flow(name: try convNode(path: path, x.name, weight: conv.weight, bias: conv.bias, kernel: conv.kernel, stride: conv.stride,
+                                     padding: conv.padding, dilation: conv.dilation, groups: conv.groups), sample: try conv(x.sample))
+    case let linear as Linear:
+      return Flow(name: try linearNode(path: path, x.name, rank: x.sample.rank, weight: linear.weight, bias: linear.bias),
+                  sample: try linear(x.sample))
+    case let q as QuantConv2d:
+      let input = try fakeQuantInput(q, path: path, x)
+      return Flow(name: try convNode(path: path, input, weight: q.effectiveWeight(), bias: q.bias, kernel: q.kernel, stride: q.stride,
+                                     padding: q.padding, dilation: q.dilation, groups: q.groups), sample: try q(x.sample))
+    case let q as QuantLinear:
+      let input = try fakeQuantInput(q, path: path, x)
+      return Flow(name: try linearNode(path: path, input, rank: x.sample.rank, weight: q.effectiveWeight(), bias: q.bias),
+                  sample: try q(x.sample))
     case let bn as BatchNorm:
       let y = try bn(x.sample)
       let scale = try initializer(join(path, "weight"), bn.weight ?? Tensor.ones([bn.features]))
@@ -47,31 +59,31 @@ extension ExportContext {
     }
   }
 
-  private func emitConv(_ conv: Conv2d, path: String, _ x: Flow) throws -> Flow {
-    let y = try conv(x.sample)
-    var inputs = [x.name, try initializer(join(path, "weight"), conv.weight)]
-    if let b = conv.bias { inputs.append(try initializer(join(path, "bias"), b)) }
+  /// A Conv node reading `input`, with the weight and bias as initialisers named after the module.
+  private func convNode(path: String, _ input: String, weight: Tensor, bias: Tensor?, kernel: Window2d, stride: Window2d,
+                        padding: Window2d, dilation: Window2d, groups: Int) throws -> String {
+    var inputs = [input, try initializer(join(path, "weight"), weight)]
+    if let b = bias { inputs.append(try initializer(join(path, "bias"), b)) }
     let attributes: [(String, ONNXAttribute)] = [
-      ("kernel_shape", .ints([conv.kernel.h, conv.kernel.w])), ("strides", .ints([conv.stride.h, conv.stride.w])),
-      ("pads", .ints([conv.padding.h, conv.padding.w, conv.padding.h, conv.padding.w])),
-      ("dilations", .ints([conv.dilation.h, conv.dilation.w])), ("group", .int(conv.groups)),
+      ("kernel_shape", .ints([kernel.h, kernel.w])), ("strides", .ints([stride.h, stride.w])),
+      ("pads", .ints([padding.h, padding.w, padding.h, padding.w])), ("dilations", .ints([dilation.h, dilation.w])),
+      ("group", .int(groups)),
     ]
-    return Flow(name: try node("Conv", path: path, inputs: inputs, attributes: attributes), sample: y)
+    return try node("Conv", path: path, inputs: inputs, attributes: attributes)
   }
 
   /// Gemm (transB) for the usual [N, in] input; MatMul with the transposed weight plus Add
   /// for higher ranks, since Gemm only takes matrices.
-  private func emitLinear(_ linear: Linear, path: String, _ x: Flow) throws -> Flow {
-    let y = try linear(x.sample)
-    if x.sample.rank == 2 {
-      var inputs = [x.name, try initializer(join(path, "weight"), linear.weight)]
-      if let b = linear.bias { inputs.append(try initializer(join(path, "bias"), b)) }
-      return Flow(name: try node("Gemm", path: path, inputs: inputs, attributes: [("transB", .int(1))]), sample: y)
+  private func linearNode(path: String, _ input: String, rank: Int, weight: Tensor, bias: Tensor?) throws -> String {
+    if rank == 2 {
+      var inputs = [input, try initializer(join(path, "weight"), weight)]
+      if let b = bias { inputs.append(try initializer(join(path, "bias"), b)) }
+      return try node("Gemm", path: path, inputs: inputs, attributes: [("transB", .int(1))])
     }
-    let wt = try initializer(join(path, "weight_transposed"), linear.weight.t().contiguous())
-    var out = try node("MatMul", path: path, inputs: [x.name, wt])
-    if let b = linear.bias { out = try node("Add", path: path, inputs: [out, try initializer(join(path, "bias"), b)]) }
-    return Flow(name: out, sample: y)
+    let wt = try initializer(join(path, "weight_transposed"), weight.t().contiguous())
+    var out = try node("MatMul", path: path, inputs: [input, wt])
+    if let b = bias { out = try node("Add", path: path, inputs: [out, try initializer(join(path, "bias"), b)]) }
+    return out
   }
 
   private func poolAttributes(_ k: Window2d, _ s: Window2d, _ p: Window2d, _ ceil: Bool) -> [(String, ONNXAttribute)] {

@@ -17,6 +17,7 @@ enum ElementwiseOps {
     "Sqrt": { try unary($0, floatOnly: true) { $0.sqrt() } },
     "Reciprocal": { try unary($0, floatOnly: true) { $0.rdiv(1) } },
     "Erf": { try unary($0, floatOnly: true) { map($0, Foundation.erf) } },
+    "Round": { try unary($0, floatOnly: true) { map($0) { $0.rounded(.toNearestOrEven) } } },
   ]
 
   static func binary(_ call: OpCall, _ f: (Tensor, Tensor) -> Tensor) throws -> [Tensor] {
