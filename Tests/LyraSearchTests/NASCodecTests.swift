@@ -281,3 +281,27 @@ final class NASCodecTests: XCTestCase {
     XCTAssertGreaterThan(made, 250)
   }
 }
+
+/// ConstrainedCodec: redraws until a constraint the codec cannot see holds.
+final class ConstrainedCodecTests: XCTestCase {
+  func testSamplesAndMutantsSatisfyTheConstraint() throws {
+    let space = try SearchSpace(parameters: [try Hyperparameter(key: "x", type: .int, range: [0, 99])])
+    let even = ConstrainedCodec(SpaceCodec(space: space), name: "even") { c in
+      if case .int(let i)? = c["x"] { return i % 2 == 0 }
+      return false
+    }
+    let g = Generator(seed: 4)
+    for _ in 0..<200 {
+      let c = even.sample(g)
+      guard case .int(let i)? = c["x"] else { return XCTFail("no x") }
+      XCTAssertEqual(i % 2, 0)
+      guard case .int(let j)? = even.mutate(c, g)["x"] else { return XCTFail("no x") }
+      XCTAssertEqual(j % 2, 0)
+    }
+    XCTAssertThrowsError(try even.validate(["x": .int(3)]))
+    XCTAssertNoThrow(try even.validate(["x": .int(4)]))
+    // An impossible constraint ends after `attempts` draws instead of looping.
+    let never = ConstrainedCodec(SpaceCodec(space: space), name: "never", attempts: 5) { _ in false }
+    XCTAssertNotNil(never.sample(g)["x"])
+  }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import LyraBase
 import LyraKernels
+import LyraNets
 import LyraSearch
 import LyraSpace
 
@@ -26,7 +27,7 @@ import LyraSpace
 enum NASAlgorithms {
   static let types = ["BackboneNas", "DblockNas", "DnetNas", "SMNas", "ParetoEA"]
   static let policy = ["num_mutate", "random_ratio", "num_individual", "crossover_rate", "block_codes", "keep_blocks",
-                       "min_length", "max_length", "block_trials", "macro_trials"]
+                       "min_length", "max_length", "block_trials", "macro_trials", "macro"]
 
   struct Made {
     var algorithm: SearchAlgorithm
@@ -65,16 +66,24 @@ enum NASAlgorithms {
       lengths = lo...hi
     }
     func fail(_ e: Error) -> Error { config.error("\(step).search_space", "\(type): \(e)") }
+    /// The fixed macro of a block search (VEGA's `211-2111-211111-211`; a shorter one
+    /// suits small images and proxy budgets).
+    func macro() throws -> String {
+      guard let v = policy["macro"] else { return DblockNasCodec.defaultMacro }
+      guard let m = v.string else { throw config.error("\(step).search_algorithm.policy.macro", "expected a DNet macro string like \"1-21-21\"") }
+      do { try DNetEncoding.validateMacro(m) } catch { throw config.error("\(step).search_algorithm.policy.macro", "\(error)") }
+      return m
+    }
 
     let codec: Codec
     switch type {
     case "BackboneNas":
       do { codec = try BackboneNasCodec(space: space) } catch { throw fail(error) }
     case "DblockNas":
-      do { codec = try DblockNasCodec(space: space) } catch { throw fail(error) }
+      do { codec = buildable(try DblockNasCodec(space: space, macro: try macro())) } catch { throw fail(error) }
     case "DnetNas":
       let blocks = try blockCodes(step: step, section: section, objectives: objectives, config: config)
-      do { codec = try DnetNasCodec(space: space, blockCodes: blocks, lengths: lengths) } catch { throw fail(error) }
+      do { codec = buildable(try DnetNasCodec(space: space, blockCodes: blocks, lengths: lengths)) } catch { throw fail(error) }
     case "SMNas":
       let blockKeys: Set<String> = [DblockNasCodec.opNumKey, DblockNasCodec.skipNumKey]
       let blockSpace = try subspace(space, keeping: { blockKeys.contains($0) || $0 == DblockNasCodec.baseChannelKey }, step: step, config: config)
@@ -86,7 +95,7 @@ enum NASAlgorithms {
         sm = try SMNas(blockSpace: blockSpace, macroSpace: macroSpace, objectives: objectives, seed: seed, blockTrials: blockTrials,
                        macroTrials: macroTrials, population: population, randomSamples: min(minSample, blockTrials),
                        mutationsPerChild: mutations, randomRatio: randomRatio, keepBlocks: try int(policy, "policy", "keep_blocks", 1),
-                       lengths: lengths)
+                       macro: try macro(), lengths: lengths)
       } catch { throw fail(error) }
       let sampler = try DblockNasCodec(space: blockSpace)
       return Made(algorithm: sm, sample: { sampler.sample($0) }, planned: blockTrials + macroTrials)
@@ -96,6 +105,17 @@ enum NASAlgorithms {
     let pe = ParetoEvolution(codec: codec, objectives: objectives, seed: seed, population: population, maxTrials: maxSample,
                              randomSamples: minSample, mutationsPerChild: mutations, crossoverRate: crossover, randomRatio: randomRatio)
     return Made(algorithm: pe, sample: { codec.sample($0) }, planned: maxSample)
+  }
+
+  /// Redraws DNet encodings that cannot be built (a grouped convolution whose groups do
+  /// not divide its widths) or are absurdly large (over a tenth of the builder's weight
+  /// limit), as VEGA's `model_valid` quota does before handing out a sample.
+  static func buildable(_ codec: Codec) -> Codec {
+    ConstrainedCodec(codec, name: "dnet_buildable") { c in
+      guard case .string(let e)? = c[DblockNasCodec.encodingKey] else { return true }
+      guard let plan = try? DNetCode.parse(e).plan() else { return false }
+      return plan.convWeights <= NetworkRegistry.maxParameters / 10
+    }
   }
 
   /// The space's parameters whose keys pass `keeping` (conditions between kept keys stay).

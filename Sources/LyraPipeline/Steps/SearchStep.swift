@@ -89,7 +89,11 @@ struct SearchStep {
     let base = step.section["model"]?["model_desc"] ?? .object([:])
     return try pipeline.store.trials(step: step.name).compactMap { t -> TrialRecord? in
       guard let result = t.result else { return nil }
-      let (desc, hps) = Binding.apply(t.trial.config, modelDescription: base)
+      var (desc, hps) = Binding.apply(t.trial.config, modelDescription: base)
+      // The trainer wrote the description completed with what it took from the data
+      // (in_channels, ...): hand that one on, so the model rebuilds without the data.
+      let written = pipeline.output.workerFolder(step.name, t.trial.id) + "/desc_\(t.trial.id).json"
+      if let d = FileManager.default.contents(atPath: written), let full = try? JSON.parse(d), full.object != nil { desc = full }
       var r = TrialRecord(step: step.name, workerID: t.trial.id, desc: desc, hps: hps, performance: result.metrics,
                           objectives: made.objectives, status: result.status == .completed ? .finished : (result.status == .pruned ? .pruned : .failed),
                           epochs: t.trial.budget)
