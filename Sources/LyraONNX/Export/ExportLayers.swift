@@ -1,7 +1,8 @@
 import LyraNN
 import LyraTensor
 
-/// Layers with parameters or geometry: convolution, linear, batch norm, pooling, shaping.
+/// Layers with parameters or geometry: convolution, linear (float or quantised, see
+/// ExportQuantized.swift), batch norm, pooling, shaping.
 extension ExportContext {
   /// The ONNX nodes for a layer, or nil when `m` is not one of these layers.
   func emitLayer(_ m: Module, path: String, _ x: Flow) throws -> Flow? {

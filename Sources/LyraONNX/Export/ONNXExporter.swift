@@ -2,13 +2,19 @@ import LyraKernels
 import LyraNN
 import LyraTensor
 
-/// Writes any network Lyra builds as an ONNX model that passes `onnx::checker` (full
+/// Writes the networks Lyra builds as ONNX models that pass `onnx::checker` (full
 /// check: strict shape inference with type checks), so it runs in other runtimes.
 ///
 /// The export is the inference graph: batch norm uses its running statistics and dropout
 /// is the identity, whatever mode the model is in (the mode is restored afterwards).
 /// Parameter names carry over as initialiser names (`features.0.weight`), and the batch
 /// dimension is symbolic unless `Options.batchDimension` is nil.
+///
+/// Covered: Sequential, Add, Concat, Conv2d (groups, stride, padding, dilation), Linear,
+/// BatchNorm1d/2d, the activations, Max/Avg/AdaptiveAvgPool2d, Flatten, Identity, Dropout,
+/// Zero, QuantConv2d/QuantLinear, and wrapper modules whose wiring is a chain or a residual
+/// of their children (LyraNets' ResNet and MobileNetV2; see ExportInferred.swift). Anything
+/// else is an `ONNXError` naming the module and its dotted path.
 public enum ONNXExporter {
   /// The operator sets the exporter can target: 13 (the default, the widest support)
   /// through 17 (the newest libonnx 1.12 knows). Every operator it writes is unchanged
