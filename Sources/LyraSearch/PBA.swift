@@ -10,10 +10,11 @@ import LyraSpace
 /// Everything but explore is `PBT`'s: `population` members train `perturbationInterval`
 /// epochs per segment; after each synchronous round the bottom `quantile` (25%) copies
 /// the checkpoint and the policy of a random top-`quantile` member (truncation
-/// selection), then `PBAExplore` perturbs the policy. Members start from the all-zero
-/// policy as PBA does (or random levels, `start: .random`). The policy sits in the trial
-/// config under `PBAExplore`'s keys (`dataset.transforms.pba.<Op>.prob<i>` /
-/// `.magnitude<i>`), next to any hyperparameters of `space` searched jointly.
+/// selection), then `PBAExplore` perturbs the policy. Member 0 starts from the all-zero
+/// policy and the others one explore step from it (`start: .explored`; PBAExplore.Start
+/// says why; `.zero` is PBA's literal start, `.random` uniform levels). The policy sits
+/// in the trial config under `PBAExplore`'s keys (`dataset.transforms.pba.<Op>.prob<i>`
+/// / `.magnitude<i>`), next to any hyperparameters of `space` searched jointly.
 ///
 /// The schedule comes from the history: `policySchedule(of:)` follows the trial's
 /// `resumeFrom` chain (its own earlier segments and the donors it copied) and keeps the
@@ -33,7 +34,7 @@ public final class PBA: PBT {
   /// - Throws: when an op is repeated or malformed, or `space` already has a policy key.
   public init(ops: [String] = PBA.defaultOps, space: SearchSpace? = nil, objectives: [Objective] = [Objective("accuracy", .maximize)],
               seed: UInt64 = 0, population: Int = 16, perturbationInterval: Double = 3, maxBudget: Double,
-              quantile: Double = 0.25, synchronous: Bool = true, start: PBAExplore.Start = .zero,
+              quantile: Double = 0.25, synchronous: Bool = true, start: PBAExplore.Start = .explored,
               pairsPerOp: Int = 2, prefix: String = "dataset.transforms.pba") throws {
     guard !ops.isEmpty else { throw SpaceError("PBA: no augmentation ops") }
     guard Set(ops).count == ops.count else { throw SpaceError("PBA: ops repeat: \(ops.joined(separator: ", "))") }

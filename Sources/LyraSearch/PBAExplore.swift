@@ -19,6 +19,12 @@ import LyraSpace
 public struct PBAExplore: PBTExplorer {
   /// How a member's first policy is chosen.
   public enum Start: String, Sendable {
+    /// Member 0 at the zero policy, every other one explore step away from it. Why the
+    /// default: PBA starts everyone at zero and relies on training noise to tell them
+    /// apart, but Lyra's trials are deterministic (same seed, same data order), so equal
+    /// starts would be equal runs; this keeps a no-augmentation member and makes the
+    /// others differ from the first round on.
+    case explored
     /// All zeros: no augmentation until explore adds some (PBA's search.py).
     case zero
     /// Uniform levels everywhere.
@@ -37,7 +43,7 @@ public struct PBAExplore: PBTExplorer {
   /// Hyperparameters searched with the policy (may have none).
   public let others: PBTExplore
 
-  public init(ops: [String], pairsPerOp: Int = 2, prefix: String = "dataset.transforms.pba", start: Start = .zero,
+  public init(ops: [String], pairsPerOp: Int = 2, prefix: String = "dataset.transforms.pba", start: Start = .explored,
               resampleProbability: Double = 0.2, maxShift: Int = 3, others: PBTExplore) {
     self.ops = ops
     self.pairsPerOp = pairsPerOp
@@ -71,11 +77,12 @@ public struct PBAExplore: PBTExplorer {
     return Int((isProbability ? x * Double(probabilityLevels) : x).rounded())
   }
 
-  public func initial(_ g: Generator) -> Config {
-    var c = others.initial(g)
+  public func initial(member: Int, _ g: Generator) -> Config {
+    var c = others.initial(member: member, g)
     for (key, levels, isProb) in policyKeys {
-      c[key] = PBAExplore.value(level: start == .zero ? 0 : g.int(in: 0...levels), isProbability: isProb)
+      c[key] = PBAExplore.value(level: start == .random ? g.int(in: 0...levels) : 0, isProbability: isProb)
     }
+    if start == .explored && member > 0 { perturbPolicy(&c, g) }
     return c
   }
 
@@ -85,6 +92,12 @@ public struct PBAExplore: PBTExplorer {
     let otherKeys = Set(others.space.keys)
     var out = c.filter { !otherKeys.contains($0.key) }
     for (k, v) in others.perturb(c.filter { otherKeys.contains($0.key) }, g) { out[k] = v }
+    perturbPolicy(&out, g)
+    return out
+  }
+
+  /// PBA's rule on every policy number of `c`.
+  func perturbPolicy(_ c: inout Config, _ g: Generator) {
     for (key, levels, isProb) in policyKeys {
       let new: Int
       if g.bernoulli(resampleProbability) {
@@ -94,9 +107,8 @@ public struct PBAExplore: PBTExplorer {
         let old = PBAExplore.level(c[key], isProbability: isProb)
         new = g.bernoulli(0.5) ? max(0, old - amount) : min(levels, old + amount)
       }
-      out[key] = PBAExplore.value(level: new, isProbability: isProb)
+      c[key] = PBAExplore.value(level: new, isProbability: isProb)
     }
-    return out
   }
 
   /// Only the policy's keys of `c`.

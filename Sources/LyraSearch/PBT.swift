@@ -78,7 +78,7 @@ public class PBT: SearchBase {
     if started < population {
       let slot = started
       started += 1
-      return newTrial(explorer.initial(streams.next()), budget: endBudget(ofSegment: 0), rung: 0, bracket: slot)
+      return newTrial(explorer.initial(member: slot, streams.next()), budget: endBudget(ofSegment: 0), rung: 0, bracket: slot)
     }
     guard !queue.isEmpty else { return nil }
     let t = queue.removeFirst()

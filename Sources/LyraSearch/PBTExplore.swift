@@ -22,7 +22,7 @@ public struct PBTExplore: PBTExplorer {
   }
 
   /// A draw from the prior.
-  public func initial(_ g: Generator) -> Config { space.sample(g) }
+  public func initial(member: Int, _ g: Generator) -> Config { space.sample(g) }
 
   public var settings: [String: JSON] {
     ["resample_probability": .number(resampleProbability),

@@ -8,8 +8,8 @@ import LyraSpace
 /// space; `PBAExplore` is Population Based Augmentation's over policy levels (Ho et al.
 /// 2019). `PBT` runs the population, the exploit step and the bookkeeping for either.
 public protocol PBTExplorer {
-  /// A member's first configuration.
-  func initial(_ g: Generator) -> Config
+  /// The first configuration of population member `member` (0-based).
+  func initial(member: Int, _ g: Generator) -> Config
   /// The explored copy of a donor's configuration.
   func perturb(_ c: Config, _ g: Generator) -> Config
   /// The rule's settings, part of the algorithm's (a restored search must match them).

@@ -202,7 +202,7 @@ final class PBAPipelineTests: XCTestCase {
     let base = dir("errors")
     defer { try? FileManager.default.removeItem(atPath: base) }
     for (policy, message) in [("{ops: [Rotate, Rotat]}", "pba.search_algorithm.policy.ops: unknown augmentation op 'Rotat' (did you mean 'Rotate'?)"),
-                              ("{start: sometimes}", "pba.search_algorithm.policy.start: expected zero or random"),
+                              ("{start: sometimes}", "pba.search_algorithm.policy.start: expected explored, zero or random"),
                               ("{config_count: 1}", "pba.search_algorithm.policy.config_count: must be an integer of at least 2"),
                               ("{num_samples: 3}", "unknown policy key 'num_samples' for PBAHpo")] {
       let p = try Pipeline(raw: try json(pipelineYAML(base: base, algorithm: "{type: PBAHpo, policy: \(policy)}")))

@@ -88,6 +88,14 @@ final class PBATests: XCTestCase {
     let clash = try Hyperparameter(key: "dataset.transforms.pba.Rotate.prob1", type: .float, range: [0.0, 1.0])
     XCTAssertThrowsError(try PBA(ops: ["Rotate"], space: try SearchSpace(parameters: [clash]), maxBudget: 6))
     XCTAssertThrowsError(try PBA(ops: ["Rotate", "Rotate"], maxBudget: 6))
+    // The default start: member 0 without augmentation, the others one explore step from
+    // it, all different (deterministic training would make equal starts equal runs).
+    let e = try PBA(ops: PBATests.ops, seed: 4, population: 6, perturbationInterval: 2, maxBudget: 4)
+    let firsts = (0..<6).map { _ in e.ask()!.config }
+    XCTAssertTrue(firsts[0].values.allSatisfy { $0.number == 0 })
+    XCTAssertTrue(firsts.dropFirst().allSatisfy { $0.values.contains { $0.number != 0 } })
+    XCTAssertEqual(Set(firsts.map(describe)).count, 6)
+    for c in firsts { XCTAssertNoThrow(try e.space.validate(c)) }
   }
 
   /// Every number stays on its levels inside its range; without resampling a step moves
@@ -96,7 +104,7 @@ final class PBATests: XCTestCase {
     let others = PBTExplore(space: try! SearchSpace(parameters: []))
     let shiftOnly = PBAExplore(ops: ["Rotate", "Cutout"], resampleProbability: 0, others: others)
     let g = Generator(seed: 7)
-    var c = shiftOnly.initial(g)
+    var c = shiftOnly.initial(member: 0, g)
     var unchanged = 0, steps = 0
     for _ in 0..<400 {
       let next = shiftOnly.perturb(c, g)
@@ -173,15 +181,16 @@ final class PBATests: XCTestCase {
   /// best member's schedule replays to its score.
   func testMovesTowardTheKnownBestPolicyAndScheduleReplays() throws {
     var finalDistances: [Double] = []
-    for seed in UInt64(0)..<4 {
+    for seed in UInt64(0)..<6 {
       let trainer = ToyTrainer()
-      let pba = try make(seed: seed, population: 16, rounds: 15)
+      let start: PBAExplore.Start = seed % 2 == 0 ? .zero : .explored
+      let pba = try make(seed: seed, population: 16, rounds: 15, start: start)
       run(pba, trainer)
       let best = try XCTUnwrap(pba.best())
       XCTAssertEqual(best.trial.budget, 30)
       let schedule = pba.policySchedule(of: best.trial.id)
       XCTAssertEqual(schedule.first?.fromBudget, 0)
-      XCTAssertTrue(schedule[0].policy.values.allSatisfy { $0.number == 0 })
+      if start == .zero { XCTAssertTrue(schedule[0].policy.values.allSatisfy { $0.number == 0 }) }
       XCTAssertGreaterThan(schedule.count, 1, "the best lineage changed its policy")
       for (a, b) in zip(schedule, schedule.dropFirst()) {
         XCTAssertLessThan(a.fromBudget, b.fromBudget)

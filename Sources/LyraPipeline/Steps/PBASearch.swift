@@ -14,12 +14,15 @@ import LyraSpace
 ///
 /// Lyra's own policy keys: `ops`, the op names to search (default PBA's 15:
 /// AutoContrast, Equalize, Invert, Rotate, Posterize, Solarize, Color, Contrast,
-/// Brightness, Sharpness, ShearX, ShearY, TranslateX, TranslateY, Cutout), and `start`,
-/// `zero` (PBA: no augmentation at first) or `random`. The policy is the trial's
+/// Brightness, Sharpness, ShearX, ShearY, TranslateX, TranslateY, Cutout), and `start`:
+/// `explored` (default: one member without augmentation, the others one explore step
+/// from it — Lyra's trials are deterministic, so PBA's all-zero start would train equal
+/// copies), `zero` (PBA's start) or `random`. The policy is the trial's
 /// `dataset.transforms.pba.<Op>.prob<i>` / `.magnitude<i>` keys (DatasetAugmentation's
-/// PBA form); `search_space.hyperparameters` (may be `[]`) are searched along with it
-/// by PBT's explore. The step hands the best member's lineage schedule to the next step
-/// as `dataset.transforms.schedule` (PBAHandOff).
+/// PBA form); `search_space.hyperparameters` (may be `[]`, but the key must be there) are
+/// searched along with it by PBT's explore. The step hands the best member's lineage
+/// schedule to the next step as `dataset.transforms.schedule` (PBAHandOff); jointly
+/// searched hyperparameters go on with the values of the last segment.
 ///
 /// VEGA spells the op set as `search_space.transformers: {Rotate: true, ...}`; Lyra reads
 /// `policy.ops` instead (a search space holds hyperparameters only).
@@ -47,9 +50,9 @@ enum PBASearch {
       }
       ops = list
     }
-    var start = PBAExplore.Start.zero
+    var start = PBAExplore.Start.explored
     if let v = policy["start"] {
-      guard let s = v.string, let st = PBAExplore.Start(rawValue: s) else { throw config.error(key("start"), "expected zero or random, got \(v.text)") }
+      guard let s = v.string, let st = PBAExplore.Start(rawValue: s) else { throw config.error(key("start"), "expected explored, zero or random, got \(v.text)") }
       start = st
     }
     let pba: PBA
@@ -60,6 +63,6 @@ enum PBASearch {
     // Validation samples random levels so the policy form itself is checked.
     let probe = PBAExplore(ops: ops, start: .random, others: PBTExplore(space: space))
     return SearchAlgorithmFactory.Made(algorithm: pba, objectives: objectives, defaultEpochs: each * rungs,
-                                       plannedTrials: population * rungs, sample: { probe.initial($0) })
+                                       plannedTrials: population * rungs, sample: { probe.initial(member: 1, $0) })
   }
 }
