@@ -159,3 +159,9 @@ enum NASAlgorithms {
     return nil
   }
 }
+
+/// The codecs of the NAS algorithms, for other front ends (Lua's `lyra.search.codec`).
+public enum NASCodecs {
+  /// `codec` redrawing DNet encodings that cannot be built (see `NASAlgorithms.buildable`).
+  public static func buildableDNet(_ codec: Codec) -> Codec { NASAlgorithms.buildable(codec) }
+}

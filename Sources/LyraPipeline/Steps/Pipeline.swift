@@ -146,7 +146,12 @@ public final class Pipeline {
       try writeReports()
       if let b = result.chosen.first { best[step.name] = b }
       output.log("step \(step.name) finished: \(result.records.count) trials")
-      log("[\(step.name)] finished: \(result.records.count) trials" + (result.chosen.first.map { ", best \(Pipeline.describe($0))" } ?? ""))
+      if result.chosen.count > 1, step.type == "SearchPipeStep" {
+        log("[\(step.name)] finished: \(result.records.count) trials, Pareto front of \(result.chosen.count): " +
+            result.chosen.map { "#\($0.workerID)" }.joined(separator: " "))
+      } else {
+        log("[\(step.name)] finished: \(result.records.count) trials" + (result.chosen.first.map { ", best \(Pipeline.describe($0))" } ?? ""))
+      }
       previous = step.name
     }
     do { _ = try ReportWriter(taskRoot: root).write() } catch { log("report not written: \(error)") }

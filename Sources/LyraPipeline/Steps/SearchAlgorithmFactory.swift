@@ -42,6 +42,7 @@ public enum SearchAlgorithmFactory {
     "EvolutionAlgorithm": ["num_individual", "num_generation", "sample_size", "random_samples"],
     "BackboneNas": NASAlgorithms.policy, "DblockNas": NASAlgorithms.policy, "DnetNas": NASAlgorithms.policy,
     "SMNas": NASAlgorithms.policy, "ParetoEA": NASAlgorithms.policy,
+    "PruneEA": CompressionAlgorithms.policy, "QuantEA": CompressionAlgorithms.policy,
   ]
   static let aliases = ["RandomHpo": "RandomSearch", "ASHA": "AshaHpo", "Hyperband": "HyperbandHpo", "BOHB": "BohbHpo",
                         "BOSS": "BossHpo", "PBT": "PBTHpo", "TPE": "TpeHpo", "BayesSearch": "TpeHpo",
@@ -80,7 +81,8 @@ public enum SearchAlgorithmFactory {
     let objectives = keys.map { Objective($0, direction(of: $0)) }
     let spaceJSON = section["search_space"] ?? .object([:])
     let space: SearchSpace
-    do { space = try SearchSpace(json: spaceJSON) } catch {
+    // Compression steps search the codec's genome only: no search_space is an empty one.
+    do { space = section["search_space"] == nil ? try SearchSpace(parameters: []) : try SearchSpace(json: spaceJSON) } catch {
       throw config.error("\(step).search_space", "\(error)")
     }
     let epochs = section["trainer"]?["epochs"]?.int
@@ -90,6 +92,10 @@ public enum SearchAlgorithmFactory {
       let hi = try int("max_epochs", policy["total_epochs"]?.int ?? epochs ?? maxDefault)
       guard hi >= lo else { throw config.error("\(step).search_algorithm.policy", "max_epochs \(hi) is below min_epochs \(lo)") }
       return (Double(lo), Double(hi), eta)
+    }
+    if CompressionAlgorithms.types.contains(type) {
+      let c = try CompressionAlgorithms.make(type: type, step: step, section: section, space: space, objectives: objectives, seed: seed, config: config)
+      return Made(algorithm: c.algorithm, objectives: objectives, defaultEpochs: epochs, plannedTrials: c.planned, sample: c.sample)
     }
     if NASAlgorithms.types.contains(type) {
       let nas = try NASAlgorithms.make(type: type, step: step, section: section, space: space, objectives: objectives, seed: seed, config: config)

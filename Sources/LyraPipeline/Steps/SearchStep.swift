@@ -25,7 +25,10 @@ struct SearchStep {
                             path: "\(step.name).trainer")
       let data = try DatasetSection(json: TrialTraining.datasetSection(step.section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"]),
                                     path: "\(step.name).dataset")
-      _ = try NetworkRegistry.build(desc, path: "\(step.name).model.model_desc", input: try data.sampleShape())
+      // Compression steps start from model.models_folder; their models are checked per trial.
+      if step.section["model"]?["model_desc"] != nil || desc.object?.isEmpty == false {
+        _ = try NetworkRegistry.build(desc, path: "\(step.name).model.model_desc", input: try data.sampleShape())
+      }
     } catch {
       let text = "\(error)"
       let key = text.split(separator: ":").first.map(String.init) ?? step.name

@@ -70,6 +70,13 @@ struct TrainStep {
       var section = step.section.object ?? [:]
       section["model"] = .object(["model_desc": m.desc])
       section["trainer"] = TrialTraining.trainerSection(section["trainer"], hps["trainer"])
+      // `pipe_step.load_weights: true` continues from the handed model's weights (a pruned
+      // or quantised model's fine-tuning); false (VEGA's default) trains from scratch.
+      if step.section["pipe_step"]?["load_weights"]?.bool == true, let w = m.weights {
+        var t = section["trainer"]?.object ?? [:]
+        t["pretrained_model_file"] = .string(w)
+        section["trainer"] = .object(t)
+      }
       section["dataset"] = TrialTraining.datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
       let spec = TrialSpec(step: step.name, trial: m.id, config: [:], checkpointDir: pipeline.output.workerFolder(step.name, m.id))
       pipeline.log("[\(step.name)] training model \(m.id)")

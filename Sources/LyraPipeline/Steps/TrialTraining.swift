@@ -81,10 +81,14 @@ public enum TrialTraining {
     let train = try data.loader(.train)
     let sampleShape = train.dataset.count > 0 ? train.dataset.item(at: 0).shape : try data.sampleShape()
 
+    // A compression trial (PruneEA, QuantEA) starts from the trained model, made smaller.
+    let compressed = try CompressionAlgorithms.compressed(section: section, hps: hps, step: spec.step)
+
     // Quota before training (VEGA's sample filter).
     if let q = general["quota"]?.string ?? section["quota"]?.string {
       let quota = try Quota(q)
-      let verdict = quota.check(description: desc, inputShape: [1] + (sampleShape ?? [1, 28, 28]))
+      let shape = [1] + (sampleShape ?? [1, 28, 28])
+      let verdict = compressed.map { quota.check($0, inputShape: shape) } ?? quota.check(description: desc, inputShape: shape)
       if !verdict.passed {
         record.status = .failed
         record.message = "quota: \(verdict.reason ?? "rejected")"
@@ -97,7 +101,8 @@ public enum TrialTraining {
     // The initial weights come from the trainer's seed alone, as in VEGA: a trial gives the
     // same result whether it runs first in a fresh process (after a resume) or after others.
     Tensor.manualSeed(UInt64(config.seed))
-    let (model, fullDesc) = try NetworkRegistry.buildDescribed(desc, path: "\(spec.step).model.model_desc", input: sampleShape)
+    let (model, fullDesc) = try compressed.map { ($0, $0.describe()) }
+      ?? NetworkRegistry.buildDescribed(desc, path: "\(spec.step).model.model_desc", input: sampleShape)
     record.desc = fullDesc // with the input keys taken from the data: it rebuilds without them
     // Validation: a `val` section or a `train_portion` split when given, else the test split.
     let useVal = !(data.modes["val"]?.isEmpty ?? true) || (data.common["train_portion"]?.double ?? 1) < 1
@@ -130,6 +135,12 @@ public enum TrialTraining {
       return Outcome(result: .failed(), record: record)
     }
     record.performance = report.best
+    if hps["quant"] != nil || model.namedModules().contains(where: { $0.module.typeName.hasPrefix("Quant") }) {
+      // QuantEA's size objective: KiB with each layer's weights at its searched width.
+      record.performance["model_size"] = Double(Quantization.sizeBits(model)) / 8 / 1024
+      // The deployable form: integer weights with their scales (QuantizedCheckpoint).
+      try? QuantizedCheckpoint.save(model, to: (spec.checkpointDir as NSString).appendingPathComponent("model_\(spec.trial).int.safetensors"))
+    }
     record.objectives = report.objectives.sorted { $0.key < $1.key }.map { Objective($0.key, $0.value) }
     record.epochs = Double(report.epochs)
     record.endTime = Date()
@@ -138,6 +149,6 @@ public enum TrialTraining {
     try? output?.writeTrialFiles(record)
     let curvePath = output.map { "\($0.workerFolder(spec.step, spec.trial))/curve.json" }
     if let curvePath { try? Data(JSON.array(curve).description.utf8).write(to: URL(fileURLWithPath: curvePath), options: .atomic) }
-    return Outcome(result: TrialResult(report.best), record: record)
+    return Outcome(result: TrialResult(record.performance), record: record)
   }
 }

@@ -1,6 +1,7 @@
 import CLua
 import Foundation
 import LyraNN
+import LyraNets
 import LyraTensor
 
 /// `lyra.nn`: modules, losses, loading and building models.
@@ -36,12 +37,28 @@ enum NNLib {
       return 1
     }
     state.register("lyra.nn.build", help: """
-      lyra.nn.build(description) -> module
-      Builds a model from a description table ({type = 'Sequential', modules = {{type = 'Linear', in_features = 4, out_features = 2}}}),
-      the inverse of m:describe(). Unknown types and keys are errors naming them.
+      lyra.nn.build(description [, input_shape]) -> module
+      Builds a model from a description table, the inverse of m:describe(): layers and containers
+      ({type = 'Sequential', modules = {{type = 'Linear', in_features = 4, out_features = 2}}}), whole
+      networks ({type = 'ResNet', depth = 18}, {type = 'DNet', encoding = '031-_32_1-21-21'},
+      {type = 'MobileNetV2'}, 'SimpleCnn', 'MLP', and those registered with lyra.pipeline.register_network)
+      and VEGA's {modules = {'backbone', 'head'}, backbone = {...}, head = {...}}. input_shape (one
+      sample, e.g. {1, 28, 28}) fills the first network's unset in_channels / image_size / in_features.
+      Unknown types and keys are errors naming them.
+      Example: lyra.nn.build({type = 'ResNet', depth = 18, base_channel = 16}, {1, 28, 28})
       """) { call in
       try call.table(1)
-      do { ModuleLua.push(try ModuleRegistry.build(NNConstructors.json(call.stack.value(1)), path: "description"), call.stack) } catch {
+      var input: [Int]?
+      if !call.isNil(2) {
+        try call.table(2)
+        input = try (1...max(call.stack.rawLength(2), 1)).map { i -> Int in
+          call.stack.rawGet(2, index: i)
+          defer { call.stack.pop() }
+          guard let v = call.stack.toInteger(-1), v > 0 else { throw LuaArgumentError(2, "input_shape must be a list of positive integers") }
+          return v
+        }
+      }
+      do { ModuleLua.push(try NetworkRegistry.build(NNConstructors.json(call.stack.value(1)), path: "description", input: input), call.stack) } catch {
         throw LuaFailure("\(error)")
       }
       return 1

@@ -133,6 +133,19 @@ enum SearchFactory {
       return PBT(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o), population: try positive(o, "population", 16, min: 2),
                  perturbationInterval: interval, maxBudget: hi, quantile: q, resampleProbability: rp)
     }),
+    ("pareto", "lyra.search.pareto{space =, kind = 'space'|'backbone'|'dnet_block'|'dnet_macro', objectives = {{'accuracy', 'max'}, {'latency', 'min'}}, population = 16, max_trials = 100, random_samples = population, mutations = 1, crossover_rate = 0, random_ratio = 0, macro =, block_codes =, seed =} -> search\nMulti-objective evolution with NSGA-II survival (Deb et al. 2002) over a codec (see lyra.search.codec): VEGA's BackboneNas / DblockNas / DnetNas behind ask/tell; duplicates are never proposed.", { call, o in
+      let (codec, _) = try NASLua.codec(call, o)
+      let pop = try positive(o, "population", 16)
+      let rate: (String) throws -> Double = { k in
+        let v = try o.number(k) ?? 0
+        guard (0...1).contains(v) else { throw LuaFailure("option '\(k)' must be in [0, 1]") }
+        return v
+      }
+      return ParetoEvolution(codec: codec, objectives: try objectives(call, o), seed: try seed(o), population: pop,
+                             maxTrials: try positive(o, "max_trials", 100), randomSamples: try positive(o, "random_samples", pop),
+                             mutationsPerChild: try positive(o, "mutations", 1, min: 0), crossoverRate: try rate("crossover_rate"),
+                             randomRatio: try rate("random_ratio"), budget: try o.number("budget"))
+    }),
     ("evolution", "lyra.search.evolution{space =, population = 10, sample_size = 3, max_trials = 100, seed =} -> search\nRegularised (aging) evolution (Real et al. 2019): tournament selection, one-value mutation, the oldest member dies.", { call, o in
       RegularizedEvolution(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o),
                            population: try positive(o, "population", 10), sampleSize: try positive(o, "sample_size", 3),
