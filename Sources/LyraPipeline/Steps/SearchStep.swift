@@ -113,6 +113,18 @@ struct SearchStep {
   /// `lr=0.01 op1.type=Rotate op2.type=Color`: each key by its last component, or its
   /// last two where the last alone would be ambiguous.
   static func short(_ c: Config) -> String {
+    // A PBA policy is ~60 keys: summarise it as the ops it can apply.
+    let pbaPrefix = "dataset.transforms.pba."
+    var c = c
+    let policy = c.keys.filter { $0.hasPrefix(pbaPrefix) }
+    if !policy.isEmpty {
+      var active = Set<String>()
+      for k in policy where k.contains(".prob") {
+        if case .double(let p)? = c[k], p > 0 { active.insert(String(k.dropFirst(pbaPrefix.count).split(separator: ".")[0])) }
+      }
+      for k in policy { c.removeValue(forKey: k) }
+      c["policy"] = .string(active.isEmpty ? "none" : active.sorted().joined(separator: ","))
+    }
     let last = c.keys.map { $0.split(separator: ".").last.map(String.init) ?? $0 }
     return c.keys.sorted().map { k in
       let v = c[k]!
