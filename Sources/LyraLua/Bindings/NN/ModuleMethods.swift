@@ -1,6 +1,7 @@
 import CLua
 import Foundation
 import LyraNN
+import LyraONNX
 import LyraTensor
 
 /// Methods of `lyra.nn.Module` (Torch7's names where they exist, PyTorch's otherwise).
@@ -109,6 +110,25 @@ enum ModuleMethods {
         }
         call.stack.push(.table(array: [], fields: ["parameters": .integer(p.parameters), "macs": .integer(p.macs),
                                                    "macs_per_sample": .integer(p.macsPerSample), "rows": .table(array: rows, fields: [:])]))
+        return 1
+      },
+      LuaMethod("to_onnx", help: """
+        m:to_onnx(path, input_sizes [, {opset = 13, fixed_batch = false}]) -> path
+        Exports the model (eval mode) as ONNX, checked by onnx's checker: m:to_onnx('m.onnx', {1, 1, 28, 28}).
+        lyra.onnx.load(path) reads it back.
+        """) { call in
+        let m = try ModuleLua.check(call, 1)
+        let path = try call.string(2)
+        let sizes = try call.sizes(from: 3)
+        guard !sizes.isEmpty else { throw LuaArgumentError(3, "input sizes expected, e.g. {1, 1, 28, 28}") }
+        var options = ONNXExporter.Options()
+        if let o = try call.options(4) {
+          options.opset = try o.int("opset") ?? 13
+          if try o.bool("fixed_batch") == true { options.batchDimension = nil }
+          try o.finish()
+        }
+        do { try ONNXExporter.export(m, inputShape: sizes, to: path, options: options) } catch { throw LuaFailure("\(error)") }
+        call.push(path)
         return 1
       },
       LuaMethod("latency", help: "m:latency(input_sizes [, repeats = 10]) -> seconds\nMedian inference time on this CPU (eval mode, warm).") { call in

@@ -2,6 +2,7 @@ import CLua
 import Foundation
 import LyraNN
 import LyraNets
+import LyraONNX
 import LyraTensor
 
 /// `lyra.nn`: modules, losses, loading and building models.
@@ -63,6 +64,20 @@ enum NNLib {
       }
       return 1
     }
+    state.register("lyra.onnx.load", help: """
+      lyra.onnx.load(path) -> module
+      Reads an ONNX model and runs it on Lyra's kernels as a module (m(x), m:eval(), m:latency, ...).
+      Supported operators: Conv, ConvTranspose, Gemm, MatMul, elementwise and activation ops, pools,
+      BatchNormalization, Reshape/Flatten/Transpose/Concat/Split/Pad/Gather/(Un)Squeeze, Softmax, ...;
+      an unsupported one is an error naming it and its node.
+      """) { call in
+      let path = try call.string(1)
+      do { ModuleLua.push(try ONNXModule(path: path), call.stack) } catch { throw LuaFailure("\(path): \(error)") }
+      return 1
+    }
+    state.stack.pushTable(path: "lyra.onnx")
+    state.setHelp(-1, name: "lyra.onnx", help: "lyra.onnx: ONNX models in (lyra.onnx.load) and out (m:to_onnx(path, sizes)), checked by libonnx.")
+    state.stack.pop()
     state.register("lyra.nn.reference", help: """
       lyra.nn.reference(name) -> module
       One of the reference models of the benchmarks: 'mlp', 'cnn' or 'resnet_mini' (Fashion-MNIST, [N, 1, 28, 28] -> 10 logits).
