@@ -1,12 +1,12 @@
 -- A custom NAS loop in plain Lua over Lyra's native pieces: a DNet block codec samples and
 -- mutates architectures, lyra.nn.build makes them, a short training scores accuracy, the
 -- CPU latency of one image is measured, and NSGA-II's sort keeps a Pareto population.
---   scripts/lyra docs/examples/custom_nas.lua [children=12] [seed=0]     (~3 min on 2 cores)
+--   scripts/lyra docs/examples/custom_nas.lua [children=12] [seed=0]     (~5 min on 2 cores)
 local nn, data, search = lyra.nn, lyra.data, lyra.search
 local children, seed = tonumber(arg[1]) or 12, tonumber(arg[2]) or 0
 lyra.manual_seed(seed)
 local function first(ds, n) local t = {} for i = 1, n do t[i] = i end return ds:subset(t) end
-local train, test = first(data.fashion_mnist{}, 5000), first(data.fashion_mnist{split = 'test'}, 1000)
+local train, test = first(data.fashion_mnist{}, 10000), first(data.fashion_mnist{split = 'test'}, 2000)
 local codec = search.codec{kind = 'dnet_block', macro = '1-21-21', seed = seed, space = lyra.space{hyperparameters = {
   {key = 'network.backbone.op_num', type = 'CATEGORY', range = {2, 3}},
   {key = 'network.backbone.skip_num', type = 'CATEGORY', range = {0, 1}},
@@ -14,9 +14,11 @@ local codec = search.codec{kind = 'dnet_block', macro = '1-21-21', seed = seed, 
 
 local function evaluate(config)   -- -> {accuracy, latency in ms}
   local model = nn.build({type = 'DNet', small_input = true, encoding = config['network.backbone.encoding']}, {1, 28, 28})
+  local loader = data.loader(train, {batch_size = 128, shuffle = true, seed = seed})
   local opt, loss = lyra.optim.SGD(model:parameters(), {lr = 0.05, momentum = 0.9}), nn.CrossEntropyLoss()
-  for x, y in data.loader(train, {batch_size = 128, shuffle = true, seed = seed}):iter() do
-    local l = loss(model(x), y); opt:zero_grad(); l:backward(); opt:step()
+  local schedule = lyra.optim.lr_scheduler.CosineAnnealingLR(opt, {T_max = #loader})
+  for x, y in loader:iter() do
+    local l = loss(model(x), y); opt:zero_grad(); l:backward(); opt:step(); schedule:step()
   end
   model:eval()
   local correct = 0
@@ -39,7 +41,9 @@ for _ = 1, children do
   table.remove(pop, worst)
 end
 print('Pareto front (accuracy, latency ms, encoding):')
-for _, i in ipairs(search.nondominated(scores(pop), {'max', 'min'})[1]) do
+local front = search.nondominated(scores(pop), {'max', 'min'})[1]
+table.sort(front, function(a, b) return pop[a].score[2] < pop[b].score[2] end)
+for _, i in ipairs(front) do
   local m = pop[i]
   print(('%.4f  %.3f  %s'):format(m.score[1], m.score[2], m.config['network.backbone.encoding']))
 end
