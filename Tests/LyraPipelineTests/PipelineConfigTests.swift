@@ -87,5 +87,17 @@ final class SearchAlgorithmFactoryTests: XCTestCase {
     XCTAssertThrowsError(try SearchAlgorithmFactory.make(step: "hpo", section: c2.steps[0].section, seed: 0, config: c2)) { e in
       XCTAssertTrue("\(e)".contains("unknown search algorithm 'AshaHPO' (did you mean 'AshaHpo'?)"), "\(e)")
     }
+    // A bad value of a known policy key is an error too, never a silent default.
+    let bad3 = asha.replacingOccurrences(of: "policy: {total_epochs: 9}", with: "policy: {total_epochs: 9, type: stoping}")
+    let c3 = try PipelineConfig(document: try YAMLDocument(text: bad3, file: "asha.yml"))
+    XCTAssertThrowsError(try SearchAlgorithmFactory.make(step: "hpo", section: c3.steps[0].section, seed: 0, config: c3)) { e in
+      XCTAssertTrue("\(e)".contains("hpo.search_algorithm.policy.type: expected promotion, got 'stoping'"), "\(e)")
+    }
+    let bad4 = asha.replacingOccurrences(of: "type: AshaHpo", with: "type: HyperbandHpo")
+      .replacingOccurrences(of: "policy: {total_epochs: 9}", with: "policy: {max_epochs: 9, variant: hpbandstr}")
+    let c4 = try PipelineConfig(document: try YAMLDocument(text: bad4, file: "asha.yml"))
+    XCTAssertThrowsError(try SearchAlgorithmFactory.make(step: "hpo", section: c4.steps[0].section, seed: 0, config: c4)) { e in
+      XCTAssertTrue("\(e)".contains("expected li or hpbandster, got 'hpbandstr'"), "\(e)")
+    }
   }
 }

@@ -5,6 +5,7 @@
 local nn, data, search = lyra.nn, lyra.data, lyra.search
 local children, seed = tonumber(arg[1]) or 12, tonumber(arg[2]) or 0
 lyra.manual_seed(seed)
+math.randomseed(seed)
 local function first(ds, n) local t = {} for i = 1, n do t[i] = i end return ds:subset(t) end
 local train, test = first(data.fashion_mnist{}, 10000), first(data.fashion_mnist{split = 'test'}, 2000)
 local codec = search.codec{kind = 'dnet_block', macro = '1-21-21', seed = seed, space = lyra.space{hyperparameters = {

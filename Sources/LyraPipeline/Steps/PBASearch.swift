@@ -19,7 +19,7 @@ import LyraSpace
 /// from it — Lyra's trials are deterministic, so PBA's all-zero start would train equal
 /// copies), `zero` (PBA's start) or `random`. The policy is the trial's
 /// `dataset.transforms.pba.<Op>.prob<i>` / `.magnitude<i>` keys (DatasetAugmentation's
-/// PBA form); `search_space.hyperparameters` (may be `[]`, but the key must be there) are
+/// PBA form); `search_space.hyperparameters` (optional; absent or `[]` searches the policy alone) are
 /// searched along with it by PBT's explore. The step hands the best member's lineage
 /// schedule to the next step as `dataset.transforms.schedule` (PBAHandOff); jointly
 /// searched hyperparameters go on with the values of the last segment.

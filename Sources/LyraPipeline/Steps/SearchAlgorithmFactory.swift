@@ -117,13 +117,24 @@ public enum SearchAlgorithmFactory {
       let (lo, hi, eta) = try budgets(maxDefault: 27)
       let rungs = HyperbandSchedule.sMax(minBudget: lo, maxBudget: hi, eta: eta)
       let n = try int("num_samples", Int(pow(Double(eta), Double(rungs))))
-      let kind = ASHA.Kind(rawValue: policy["type"]?.string ?? "promotion") ?? .promotion
+      // Only promotion: the stopping variant needs per-epoch reports from the trainer,
+      // which pipeline trials do not send yet (lyra.search.asha has it for Lua loops).
+      let kindName = policy["type"]?.string ?? "promotion"
+      guard kindName == "promotion" else {
+        throw config.error("\(step).search_algorithm.policy.type",
+                           kindName == "stopping" ? "the stopping variant of ASHA is not available in pipelines (only in lyra.search.asha); use promotion"
+                                                  : "expected promotion, got '\(kindName)'")
+      }
+      let kind = ASHA.Kind.promotion
       made = ASHA(space: space, objectives: objectives, seed: seed, minBudget: lo, maxBudget: hi, eta: eta, type: kind, maxTrials: n)
       // n configs at the bottom rung, about n/η^k promoted to rung k.
       planned = (0...rungs).reduce(0) { $0 + Int((Double(n) / pow(Double(eta), Double($1))).rounded(.down)) }
     case "HyperbandHpo":
       let (lo, hi, eta) = try budgets(maxDefault: 27)
-      let variant = HyperbandVariant(rawValue: policy["variant"]?.string ?? "li") ?? .li
+      let variantName = policy["variant"]?.string ?? "li"
+      guard let variant = HyperbandVariant(rawValue: variantName) else {
+        throw config.error("\(step).search_algorithm.policy.variant", "expected li or hpbandster, got '\(variantName)'")
+      }
       made = Hyperband(space: space, objectives: objectives, seed: seed, minBudget: lo, maxBudget: hi, eta: eta, variant: variant,
                        iterations: try policy["iterations"].map { _ in try int("iterations", 1) })
     case "BohbHpo":
