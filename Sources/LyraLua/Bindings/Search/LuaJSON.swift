@@ -67,4 +67,18 @@ enum LuaJSON {
     }
     return c
   }
+
+  /// Pushes `true`, or `false, message` when `check` throws: the Lua convention of
+  /// validators (`s:validate(config)`, `codec:validate(config)`). Returns the result count.
+  static func pushVerdict(_ call: LuaCall, _ check: () throws -> Void) -> Int {
+    do {
+      try check()
+      call.push(true)
+      return 1
+    } catch {
+      call.push(false)
+      call.push("\(error)")
+      return 2
+    }
+  }
 }

@@ -83,15 +83,8 @@ enum NASLua {
       LuaMethod("validate", help: "codec:validate(config) -> true | false, message\nWhether config is an individual this codec could make.") { call in
         let b = try check(call)
         try call.table(2)
-        do {
-          try b.codec.validate(try LuaJSON.config(call.stack.value(2)))
-          call.push(true)
-          return 1
-        } catch {
-          call.push(false)
-          call.push("\(error)")
-          return 2
-        }
+        let config = try LuaJSON.config(call.stack.value(2))
+        return LuaJSON.pushVerdict(call) { try b.codec.validate(config) }
       },
     ], metamethods: [
       LuaMethod("__tostring", help: "") { call in

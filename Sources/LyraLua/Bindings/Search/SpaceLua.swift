@@ -140,15 +140,8 @@ enum SpaceLua {
       },
       LuaMethod("validate", help: "s:validate(config) -> true | false, message\nChecks keys, ranges, conditions and forbidden clauses.") { call in
         let b = try check(call, 1)
-        do {
-          try b.space.validate(try LuaJSON.config(call.stack.value(2)))
-          call.push(true)
-          return 1
-        } catch {
-          call.push(false)
-          call.push("\(error)")
-          return 2
-        }
+        let config = try LuaJSON.config(call.stack.value(2))
+        return LuaJSON.pushVerdict(call) { try b.space.validate(config) }
       },
       LuaMethod("mutate", help: "s:mutate(config [, seed]) -> config\nThe configuration with exactly one active hyperparameter changed.") { call in
         let b = try check(call, 1)
