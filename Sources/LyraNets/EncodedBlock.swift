@@ -7,7 +7,7 @@ import LyraTensor
 /// residual from the block input to the last layer. Links that change stride or width go
 /// through 1×1 conv+BN projections named `skip<k>` (k = the link's place in application
 /// order) and `shortcut` (the residual). The block returns ReLU of its last output.
-public final class EncodedBlock: Block {
+public final class EncodedBlock: Block, GraphDescribed {
   private let layers: [Operator]
   private let links: [(link: DNetCode.Link, projection: Operator?)]
 
@@ -59,6 +59,33 @@ public final class EncodedBlock: Block {
       current = outs[i + 1].relu()
     }
     return current
+  }
+
+  /// The same wiring as `forward`, as data (the ONNX exporter writes it out).
+  public var graph: [GraphStep] {
+    var steps: [GraphStep] = []
+    func value(_ s: GraphStep) -> Int {
+      steps.append(s)
+      return steps.count
+    }
+    var outs = [0]
+    var current = 0
+    var li = 0
+    for (i, _) in layers.enumerated() {
+      outs.append(value(.child("layer\(i + 1)", input: current)))
+      while li < links.count, links[li].link.to == i + 1 {
+        let (link, projection) = links[li]
+        let name = li == links.count - 1 ? "shortcut" : "skip\(li + 1)"
+        li += 1
+        let source = projection == nil ? outs[link.from] : value(.child(name, input: outs[link.from]))
+        switch link.kind {
+        case .add: outs[link.to] = value(.add(source, outs[link.to]))
+        case .concat: outs[link.to] = value(.concat([source, outs[link.to]]))
+        }
+      }
+      current = value(.relu(outs[i + 1]))
+    }
+    return steps
   }
 
   public override var summary: String {

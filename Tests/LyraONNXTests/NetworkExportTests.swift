@@ -36,13 +36,12 @@ final class NetworkExportTests: XCTestCase {
                       inputShape: [1, 1, 16, 16])
   }
 
-  /// DNet's blocks wire their layers with encoded add/concat links the exporter cannot see:
-  /// refused with the block named, not exported wrong.
-  func testUnexportableWiringIsNamed() throws {
-    let model = try NetworkRegistry.build(try JSON.parse(Data(#"{"type": "DNet", "encoding": "01120-c01a13_8_1", "in_channels": 1}"#.utf8)))
-    XCTAssertThrowsError(try ONNXExporter.build(model, inputShape: [1, 1, 28, 28])) { error in
-      XCTAssertEqual((error as? ONNXError)?.kind, .unsupported)
-      XCTAssertTrue("\(error)".contains("EncodedBlock"), "\(error)")
-    }
+  /// DNet's blocks describe their add/concat links as data (GraphDescribed): exported and
+  /// checked, including projections across strides and concat-widened layers.
+  func testDNet() throws {
+    _ = try roundTrip(#"{"type": "DNet", "encoding": "01120-c01a13_8_1", "in_channels": 1}"#, inputShape: [1, 1, 28, 28])
+    _ = try roundTrip(#"{"type": "DNet", "encoding": "01120-c02_8_-1", "in_channels": 1, "small_input": true}"#, inputShape: [1, 1, 28, 28])
+    _ = try roundTrip(#"{"type": "DNet", "encoding": "425-a01_16_2-2-121", "in_channels": 1, "small_input": true}"#, inputShape: [1, 1, 28, 28])
+    _ = try roundTrip(#"{"type": "DNet", "encoding": "031-*01120-c01_8_1-2", "in_channels": 3}"#, inputShape: [1, 3, 32, 32])
   }
 }

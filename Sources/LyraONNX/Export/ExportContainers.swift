@@ -18,6 +18,7 @@ extension ExportContext {
     default:
       if let y = try emitLayer(m, path: path, x) { return y }
       if let y = try emitActivation(m, path: path, x) { return y }
+      if let y = try emitGraph(m, path: path, x) { return y }
       if let y = try emitInferred(m, path: path, x) { return y }
       throw ONNXError.unsupported("ONNX export: module \(m.typeName) at '\(path.isEmpty ? "(root)" : path)' has no ONNX form in Lyra's exporter (not a known layer, and its forward is not a chain or residual of its children)")
     }
