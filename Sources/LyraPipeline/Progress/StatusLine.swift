@@ -40,15 +40,16 @@ public final class StatusLine {
     }
   }
 
-  /// Replaces the live line; redraws at most 10 times a second unless `force`.
-  public func update(_ text: String, force: Bool = false) {
+  /// Replaces the live line; redraws at most 10 times a second unless `force`. The text
+  /// is only made when it will be drawn (callers build it from the trial store).
+  public func update(_ text: @autoclosure () -> String, force: Bool = false) {
     guard live else { return }
     lock.lock(); defer { lock.unlock() }
-    current = text
     let now = Date()
     guard force || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
     lastDraw = now
-    write("\r\u{1B}[K" + clipped(text))
+    current = text()
+    write("\r\u{1B}[K" + clipped(current))
   }
 
   /// Erases the live line (end of a step).

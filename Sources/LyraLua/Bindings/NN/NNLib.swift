@@ -52,12 +52,9 @@ enum NNLib {
       var input: [Int]?
       if !call.isNil(2) {
         try call.table(2)
-        input = try (1...max(call.stack.rawLength(2), 1)).map { i -> Int in
-          call.stack.rawGet(2, index: i)
-          defer { call.stack.pop() }
-          guard let v = call.stack.toInteger(-1), v > 0 else { throw LuaArgumentError(2, "input_shape must be a list of positive integers") }
-          return v
-        }
+        let sizes = try call.sizes(from: 2)
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else { throw LuaArgumentError(2, "input_shape must be a list of positive integers") }
+        input = sizes
       }
       do { ModuleLua.push(try NetworkRegistry.build(NNConstructors.json(call.stack.value(1)), path: "description", input: input), call.stack) } catch {
         throw LuaFailure("\(error)")

@@ -140,7 +140,7 @@ enum PipelineRegistryLua {
     s.pop()
     var samples: [Sample] = []
     samples.reserveCapacity(n)
-    for i in 1...max(n, 1) where n > 0 {
+    for i in stride(from: 1, through: n, by: 1) {
       guard try s.field(t, "get") == .function else { s.pop(); throw LuaFailure("dataset '\(name)': a Lua dataset needs get(i)") }
       s.pushValue(t)
       s.push(i)

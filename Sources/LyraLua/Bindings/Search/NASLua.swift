@@ -124,8 +124,11 @@ enum NASLua {
       try call.table(1)
       let s = call.stack
       var points: [[Double]] = []
-      for i in 1...max(s.rawLength(1), 1) where s.rawLength(1) > 0 {
-        guard case .table(let a, _) = { s.rawGet(1, index: i); defer { s.pop() }; return s.value(-1) }(), !a.isEmpty else {
+      for i in stride(from: 1, through: s.rawLength(1), by: 1) {
+        s.rawGet(1, index: i)
+        let point = s.value(-1)
+        s.pop()
+        guard case .table(let a, _) = point, !a.isEmpty else {
           throw LuaArgumentError(1, "point \(i) must be a list of numbers")
         }
         points.append(try a.map { v in
