@@ -78,14 +78,16 @@ public enum TrialTraining {
     let dataJSON = datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
     let config = try TrainerConfig(json: trainerJSON, path: "\(spec.step).trainer")
     let data = try DatasetSection(json: dataJSON, path: "\(spec.step).dataset")
-    let train = try data.loader(.train)
-    let sampleShape = train.dataset.count > 0 ? train.dataset.item(at: 0).shape : try data.sampleShape()
+    // The sample shape for the quota without reading the data when the type is known
+    // (a rejected sample should cost no I/O); else from the training set, read below.
+    let quotaText = general["quota"]?.string ?? section["quota"]?.string
+    var sampleShape = quotaText == nil ? nil : try data.sampleShape()
 
     // A compression trial (PruneEA, QuantEA) starts from the trained model, made smaller.
     let compressed = try CompressionAlgorithms.compressed(section: section, hps: hps, step: spec.step)
 
     // Quota before training (VEGA's sample filter).
-    if let q = general["quota"]?.string ?? section["quota"]?.string {
+    if let q = quotaText {
       let quota = try Quota(q)
       let shape = [1] + (sampleShape ?? [1, 28, 28])
       let verdict = compressed.map { quota.check($0, inputShape: shape) } ?? quota.check(description: desc, inputShape: shape)
@@ -97,6 +99,9 @@ public enum TrialTraining {
         return Outcome(result: TrialResult([:], status: .pruned), record: record)
       }
     }
+
+    let train = try data.loader(.train)
+    if sampleShape == nil { sampleShape = train.dataset.count > 0 ? train.dataset.item(at: 0).shape : try data.sampleShape() }
 
     // The initial weights come from the trainer's seed alone, as in VEGA: a trial gives the
     // same result whether it runs first in a fresh process (after a resume) or after others.
