@@ -1,0 +1,113 @@
+import Foundation
+
+/// A size that could not be honoured: negative, overflowing, or more bytes than Lyra may allocate.
+///
+/// Thrown (never trapped) so that a hostile file or a careless Lua argument becomes an error
+/// message naming what was asked for, instead of a wrapped-around element count that later
+/// reads or writes outside its buffer.
+public struct SizeError: Error, CustomStringConvertible, Equatable {
+  public let description: String
+  public init(_ description: String) { self.description = description }
+}
+
+/// The one home of size arithmetic on untrusted numbers.
+///
+/// Every tensor whose shape comes from outside the process (a file header, a model
+/// description, an ONNX attribute, a Lua argument, a config value) is sized through these
+/// functions: they multiply with overflow checks and compare the byte size with the
+/// allocation cap before anything is allocated. Kernels may then trust the shapes they are
+/// handed, which is what allows their inner loops to run without bounds checks.
+public enum CheckedSize {
+  /// Bytes a single tensor (or one buffer read from a file) may take.
+  ///
+  /// `LYRA_MAX_TENSOR_BYTES` sets it (a byte count, or with a `K`/`M`/`G` suffix); the
+  /// default is half of the physical memory, capped at 16 GiB: well under the machine, so
+  /// a refused allocation leaves room for the process to report it and go on.
+  public static let maxTensorBytes: Int = {
+    if let text = ProcessInfo.processInfo.environment["LYRA_MAX_TENSOR_BYTES"], let n = parseByteCount(text), n > 0 {
+      return n
+    }
+    let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+    return Swift.min(physical / 2, 16 << 30)
+  }()
+
+  /// Reads `123`, `64K`, `512M`, `2G` (powers of 1024); nil when malformed or overflowing.
+  public static func parseByteCount(_ text: String) -> Int? {
+    let t = text.trimmingCharacters(in: .whitespaces).uppercased()
+    guard let last = t.last else { return nil }
+    let shifts: [Character: Int] = ["K": 10, "M": 20, "G": 30, "T": 40]
+    let (digits, shift) = shifts[last].map { (String(t.dropLast()), $0) } ?? (t, 0)
+    guard let n = Int(digits), n >= 0 else { return nil }
+    let (v, o) = n.multipliedReportingOverflow(by: 1 << shift)
+    return o ? nil : v
+  }
+
+  /// `a * b` for sizes; throws instead of wrapping.
+  @inline(__always)
+  public static func product(_ a: Int, _ b: Int, _ what: @autoclosure () -> String = "size") throws -> Int {
+    let (v, o) = a.multipliedReportingOverflow(by: b)
+    if o { throw SizeError("\(what()): \(a) × \(b) overflows") }
+    return v
+  }
+
+  /// Element count of `shape` (1 for a scalar shape): every size must be ≥ 0 and the
+  /// product must not overflow.
+  public static func count(_ shape: [Int], _ what: @autoclosure () -> String = "tensor") throws -> Int {
+    var n = 1
+    for s in shape {
+      if s < 0 { throw SizeError("\(what()): negative size \(s) in shape \(format(shape))") }
+      let (v, o) = n.multipliedReportingOverflow(by: s)
+      if o { throw SizeError("\(what()): shape \(format(shape)) has more elements than can be counted") }
+      n = v
+    }
+    return n
+  }
+
+  /// Checks that `count` elements of `elementSize` bytes may be allocated, and returns the
+  /// byte count. Throws when it overflows, exceeds `maxTensorBytes`, or exceeds the memory
+  /// the system reports available (checked only for large requests: reading the figure costs
+  /// a file read).
+  @discardableResult
+  public static func bytes(count: Int, elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor") throws -> Int {
+    if count < 0 { throw SizeError("\(what()): negative element count \(count)") }
+    let (b, o) = count.multipliedReportingOverflow(by: elementSize)
+    if o || b > maxTensorBytes {
+      throw SizeError("\(what()): \(o ? "more than \(Int.max)" : formatBytes(b)) requested, above the limit of "
+        + "\(formatBytes(maxTensorBytes)) (set LYRA_MAX_TENSOR_BYTES to change it)")
+    }
+    if b >= 256 << 20, let avail = availableMemory(), b > avail {
+      throw SizeError("\(what()): \(formatBytes(b)) requested, but only \(formatBytes(avail)) of memory is available")
+    }
+    return b
+  }
+
+  /// Element count of `shape`, checked for overflow and against the allocation cap.
+  @discardableResult
+  public static func allocation(_ shape: [Int], elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor") throws -> Int {
+    let name = what()
+    let n = try count(shape, name)
+    try bytes(count: n, elementSize: elementSize, "\(name) of shape \(format(shape))")
+    return n
+  }
+
+  /// `MemAvailable` from /proc/meminfo (Linux), nil where it cannot be read.
+  public static func availableMemory() -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+      let parts = line.split(separator: " ")
+      if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
+    }
+    return nil
+  }
+
+  /// `[2, 3, 4]`.
+  public static func format(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+
+  /// `1.5 GiB`, `512 B`.
+  public static func formatBytes(_ b: Int) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+    var v = Double(b), i = 0
+    while v >= 1024, i < units.count - 1 { v /= 1024; i += 1 }
+    return i == 0 ? "\(b) B" : String(format: "%.1f %@", v, units[i])
+  }
+}
