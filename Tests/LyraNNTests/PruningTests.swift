@@ -250,13 +250,22 @@ final class PruningTests: XCTestCase {
     XCTAssertLessThan(losses.last!, losses.first!)
   }
 
-  /// Measured, not asserted (timing in tests is noise): the half-pruned CNN's latency.
-  func testLatencyOfHalfPrunedCNNIsPrinted() throws {
+  /// Latency is measured in scripts/bench, not asserted (timing in tests is noise); what must
+  /// hold is that the measurement runs on both models, leaves their mode alone, and that the
+  /// half-pruned CNN really does less work (fewer MACs and parameters, same output shape).
+  func testHalfPrunedCNNDoesLessWorkAndIsMeasurable() throws {
     let model = ReferenceModels.cnn(generator: Generator(seed: 1))
     let pruned = try Pruning.apply(model, masks: try Pruning.l1Masks(model, keep: 0.5))
-    let shape = [32, 1, 28, 28]
-    let a = try Latency.measure(model, inputShape: shape, warmup: 1, repeats: 5)
-    let b = try Latency.measure(pruned, inputShape: shape, warmup: 1, repeats: 5)
-    print(String(format: "pruning latency (batch 32): original %.2f ms, 50%%-pruned %.2f ms (%.2fx)", a * 1e3, b * 1e3, a / b))
+    let shape = [4, 1, 28, 28]
+    let full = try Profile(model, inputShape: shape), half = try Profile(pruned, inputShape: shape)
+    XCTAssertLessThan(half.macs, full.macs * 6 / 10, "half the channels of each conv leave well under 60% of the MACs")
+    XCTAssertLessThan(half.parameters, full.parameters)
+    XCTAssertEqual(half.rows.last?.output, full.rows.last?.output)
+    model.train(true)
+    let a = try Latency.measure(model, inputShape: shape, warmup: 0, repeats: 1)
+    let b = try Latency.measure(pruned, inputShape: shape, warmup: 0, repeats: 1)
+    XCTAssertTrue(a.isFinite && a > 0 && b.isFinite && b > 0)
+    XCTAssertTrue(model.training, "Latency.measure restores training mode")
   }
+
 }

@@ -33,13 +33,20 @@ final class PreviewTests: XCTestCase {
 }
 
 extension PreviewTests {
-  /// LYRA_PLOT_PREVIEW=1 prints sample previews (a manual look at the terminal output).
-  func testPrintSamples() {
-    guard ProcessInfo.processInfo.environment["LYRA_PLOT_PREVIEW"] != nil else { return }
-    print(Plot.line(y: (0..<40).map { 2 * exp(-Double($0) / 8) + 0.1 }, label: "loss").title("loss curve").preview())
-    print(Plot.scatter(x: [1, 2, 3, 4, 5], y: [5, 3, 4, 1, 2], highlight: [0, 1, 3]).preview(width: 40, height: 8))
-    print(Plot.histogram((0..<500).map { sin(Double($0) * 0.37) * cos(Double($0) * 0.11) }, bins: 15).preview(width: 40, height: 6))
-    print(Plot.bar(["a", "b", "c"], [3, 1, 2]).preview(width: 30, height: 5))
-    print(Plot.images([PlotImage(width: 16, height: 16, pixels: (0..<256).map { Float(($0 % 16) * ($0 / 16)) / 225 })]).preview(width: 16, height: 8))
+  /// Every kind of plot previews at the size it was asked for (the REPL's braille picture):
+  /// the plot area has exactly `height` rows, none wider than the axis labels plus `width`.
+  func testPreviewSizesOfEveryKind() {
+    let plots: [(String, Plot)] = [
+      ("line", Plot.line(y: (0..<40).map { 2 * exp(-Double($0) / 8) + 0.1 }, label: "loss")),
+      ("scatter", Plot.scatter(x: [1, 2, 3, 4, 5], y: [5, 3, 4, 1, 2], highlight: [0, 1, 3])),
+      ("hist", Plot.histogram((0..<500).map { sin(Double($0) * 0.37) * cos(Double($0) * 0.11) }, bins: 15)),
+      ("bar", Plot.bar(["a", "b", "c"], [3, 1, 2])),
+    ]
+    for (kind, p) in plots {
+      let rows = p.preview(width: 40, height: 6).split(separator: "\n", omittingEmptySubsequences: false)
+      let area = rows.filter { $0.contains("┤") || $0.contains("│") }
+      XCTAssertEqual(area.count, 6, "\(kind): 6 rows of plot area")
+      for r in area { XCTAssertLessThanOrEqual(r.count, 40 + 12, "\(kind): row fits the width") }
+    }
   }
 }
