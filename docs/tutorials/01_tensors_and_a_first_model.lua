@@ -64,7 +64,9 @@ local loss = w:mul(w):sum()
 loss:backward()
 print('w      =', w:view(1, 3))
 print('w.grad =', w.grad:view(1, 3))
-print('largest |grad - 2w| =', (w.grad - w:detach() * 2):abs():max():item())
+local err = (w.grad - w:detach() * 2):abs():max():item()
+print('largest |grad - 2w| =', err)
+assert(err < 1e-5, 'the gradient of sum(w*w) is 2w')
 
 -- %% [markdown]
 -- The same machinery trains any model. Here is gradient descent by hand: fit a line
@@ -90,6 +92,7 @@ for step = 1, 100 do
       step, mse:item(), slope:item(), intercept:item()))
   end
 end
+assert(math.abs(slope:item() - 3) < 0.1 and math.abs(intercept:item() - 1) < 0.1, 'the fit finds y = 3x + 1')
 
 -- %% [markdown]
 -- The slope and intercept end close to 3 and 1. Nothing else is needed to train a
@@ -117,6 +120,7 @@ local train = first(full_train, 6000)
 local test = first(data.fashion_mnist{split = 'test'}, 1000)
 print(('%d training images, %d test images, %d classes'):format(#train, #test, #classes))
 print('classes: ' .. table.concat(classes, ', '))
+assert(#train == 6000 and #test == 1000 and #classes == 10)
 
 -- %% [markdown]
 -- A loader cuts a dataset into mini-batches: `x` is a float tensor `[N, 1, 28, 28]` and
@@ -192,6 +196,7 @@ for epoch = 1, epochs do
   print(('epoch %d: mean training loss %.4f, test accuracy %.4f'):format(epoch, sum / n, epoch_acc[epoch]))
 end
 print(('%d steps in %.1f s'):format(#step_losses, lyra.clock() - t0))
+assert(epoch_acc[epochs] > 0.75, 'the MLP learns: over 75% test accuracy after 8 epochs')
 
 -- %% [markdown]
 -- ## 6. Learning curves

@@ -172,6 +172,7 @@ end
 local best = alg:best()
 print(('best: trial %d after %g epochs, accuracy %.3f'):format(best.id, best.budget, best.metrics.accuracy))
 print(lyra.pretty(best.config))
+assert(best.budget == 9 and best.metrics.accuracy > 0.5, 'the best trial reached the top rung and learned')
 
 -- %% [markdown]
 -- ## 4. The trials in one picture
@@ -307,6 +308,7 @@ lyra.no_grad(function()
 end)
 print(('reloaded model %d: test accuracy %.3f (reported %.3f)'):format(id, correct / #test_ds,
   summary.best.fully_train.performance.accuracy))
+assert(correct / #test_ds > 0.7, 'the reloaded model is the trained one')
 
 -- %% [markdown]
 -- ## What you learned

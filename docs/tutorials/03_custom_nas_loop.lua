@@ -180,6 +180,12 @@ print(('%d architectures in %.1f s'):format(#history, lyra.clock() - t0))
 local fronts = search.nondominated(scores(history), {'max', 'min'})
 local front = fronts[1]
 table.sort(front, function(i, j) return history[i].score[2] < history[j].score[2] end)
+for _, i in ipairs(front) do                    -- a check: no member of the front beats another on both
+  for _, j in ipairs(front) do
+    local a, b = history[i].score, history[j].score
+    assert(not (a[1] >= b[1] and a[2] <= b[2] and (a[1] > b[1] or a[2] < b[2])), 'front members are non-dominated')
+  end
+end
 local rows = {}
 for _, i in ipairs(front) do
   local m = history[i]
