@@ -5,7 +5,7 @@ T.case('clock is monotonic and in seconds', function()
   local a = lyra.clock()
   lyra.sleep(0.02)
   local b = lyra.clock()
-  T.ok(b - a >= 0.015 and b - a < 1, 'elapsed ' .. (b - a))
+  T.ok(b - a >= 0.0199, 'elapsed ' .. (b - a)) -- sleep waits at least its time; no upper bound (a loaded machine may stall)
 end)
 
 T.case('errors from Swift name the function and the caller line', function()

@@ -13,7 +13,7 @@ T.case('Timer: monotonic, stop/resume/reset', function()
   local a = t:time().real
   lyra.sleep(0.02)
   local b = t:time().real
-  T.ok(b >= a + 0.015 and b < 1, 'elapsed ' .. (b - a))
+  T.ok(b >= a + 0.0199, 'elapsed ' .. (b - a)) -- at least the sleep; no upper bound (timing is not asserted)
   T.ok(type(t:time().user) == 'number')
   t:stop()
   local s1 = t:time().real
@@ -21,9 +21,11 @@ T.case('Timer: monotonic, stop/resume/reset', function()
   T.eq(t:time().real, s1, 'stopped')
   t:resume()
   lyra.sleep(0.01)
-  T.ok(t:time().real >= s1 + 0.005, 'resumed')
+  T.ok(t:time().real >= s1 + 0.0099, 'resumed')
+  local c0 = lyra.clock()
   t:reset()
-  T.ok(t:time().real < 0.01, 'reset')
+  local v = t:time().real
+  T.ok(v <= lyra.clock() - c0 + 1e-6, 'reset: no more than the time since the reset') -- not a wall-clock bound
   local last = -1
   for _ = 1, 100 do
     local v = t:time().real
