@@ -4,8 +4,14 @@
 // → LyraSpace/LyraNN → LyraTensor → C shims.
 import PackageDescription
 
-/// Release builds trade bounds checks in kernels for speed; debug builds keep them.
-let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+/// Where unchecked code is allowed: only LyraKernels, the inner loops (GEMM packing, im2col,
+/// convolution, pooling, batch norm, elementwise and reduction loops) whose every caller in
+/// LyraTensor checks shapes, strides and offsets before the call, and whose tensors were sized
+/// through LyraBase's CheckedSize. Release builds compile it with -Ounchecked (no bounds or
+/// overflow traps); every other target keeps Swift's checks (-O), so a size that slipped past
+/// validation traps instead of reading or writing outside its buffer. Debug builds check
+/// everything. The cost of the checks outside the kernels is measured in docs/robustness.md.
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 let package = Package(
   name: "Lyra",
@@ -36,15 +42,15 @@ let package = Package(
 
     // Swift layers.
     .target(name: "LyraBase", dependencies: []),
-    .target(name: "LyraKernels", dependencies: ["LyraBase", "CBLAS", "CRuntime"], swiftSettings: fast),
-    .target(name: "LyraTensor", dependencies: ["LyraBase", "LyraKernels", "CBLAS", "CRuntime"], swiftSettings: fast),
-    .target(name: "LyraNN", dependencies: ["LyraTensor", "LyraKernels", "LyraBase"], swiftSettings: fast),
-    .target(name: "LyraData", dependencies: ["LyraBase", "LyraKernels", "CZlib", "CRuntime"], swiftSettings: fast),
+    .target(name: "LyraKernels", dependencies: ["LyraBase", "CBLAS", "CRuntime"], swiftSettings: kernelFlags),
+    .target(name: "LyraTensor", dependencies: ["LyraBase", "LyraKernels", "CBLAS", "CRuntime"]),
+    .target(name: "LyraNN", dependencies: ["LyraTensor", "LyraKernels", "LyraBase"]),
+    .target(name: "LyraData", dependencies: ["LyraBase", "LyraKernels", "CZlib", "CRuntime"]),
     .target(name: "LyraPlot", dependencies: []),
     .target(name: "LyraSpace", dependencies: ["LyraBase", "LyraKernels"]),
     .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
     .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace", "LyraBase"]),
-    .target(name: "LyraONNX", dependencies: ["LyraBase", "LyraNN", "LyraTensor", "LyraKernels", "CONNX"], swiftSettings: fast),
+    .target(name: "LyraONNX", dependencies: ["LyraBase", "LyraNN", "LyraTensor", "LyraKernels", "CONNX"]),
     .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX", "CSQLite", "CRuntime", "LyraPlot",
                                                 .product(name: "Yams", package: "Yams")]),
     .target(name: "LyraLua", dependencies: ["CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot"]),
@@ -52,7 +58,7 @@ let package = Package(
       "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
-    .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraData"], swiftSettings: fast),
+    .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraData"]),
 
     // Tests.
     .target(name: "CPty", path: "Tests/CPty", linkerSettings: [.linkedLibrary("util")]),
