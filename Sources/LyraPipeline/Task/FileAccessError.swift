@@ -48,7 +48,7 @@ public struct FileAccessError: Error, CustomStringConvertible {
     case NSFileNoSuchFileError, NSFileReadNoSuchFileError: reason = "no such file or folder"
     case NSFileWriteOutOfSpaceError: reason = "no space left on the device"
     case NSFileWriteFileExistsError: reason = "a file is in the way"
-    default: reason = "error \(ns.code)"
+    default: reason = probe(target) ?? "error \(ns.code)"
     }
     return FileAccessError(path: target, action: action, reason: reason)
   }
@@ -56,6 +56,22 @@ public struct FileAccessError: Error, CustomStringConvertible {
   /// Runs `body`, converting its file errors.
   public static func guarding<T>(_ path: String, _ action: String, _ body: () throws -> T) throws -> T {
     do { return try body() } catch { throw wrap(error, path: path, action: action) }
+  }
+
+  /// Why `path` cannot be made or written, found by looking at its nearest existing
+  /// ancestor (Foundation often reports only "unknown write error").
+  static func probe(_ path: String) -> String? {
+    var dir = (path as NSString).deletingLastPathComponent
+    let fm = FileManager.default
+    while !dir.isEmpty && dir != "/" {
+      var isDir: ObjCBool = false
+      if fm.fileExists(atPath: dir, isDirectory: &isDir) {
+        if !isDir.boolValue { return "\(dir) is a file, not a folder" }
+        return access(dir, W_OK) == 0 ? nil : "permission denied"
+      }
+      dir = (dir as NSString).deletingLastPathComponent
+    }
+    return nil
   }
 
   static func text(_ code: Int32) -> String {

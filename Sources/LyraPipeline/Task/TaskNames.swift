@@ -9,7 +9,7 @@ public enum TaskNames {
   /// (No dots: `ref: hpo.dataset` splits at them.)
   public static func stepProblem(_ name: String) -> String? {
     check(name, first: { $0.isLetter || $0 == "_" }, rest: { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" },
-          what: "a step name", allowed: "a letter or '_' followed by letters, digits, '_' or '-'")
+          what: "step name", allowed: "a letter or '_' followed by letters, digits, '_' or '-'")
   }
 
   /// A task id (`1129.134748.991`, `my-run`): a letter, digit or `_`, then letters,
@@ -17,7 +17,7 @@ public enum TaskNames {
   public static func taskProblem(_ id: String) -> String? {
     check(id, first: { $0.isLetter || $0.isNumber || $0 == "_" },
           rest: { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." },
-          what: "a task id", allowed: "letters, digits, '.', '_' or '-', not starting with '.' or '-'")
+          what: "task id", allowed: "letters, digits, '.', '_' or '-', not starting with '.' or '-'")
   }
 
   private static func check(_ s: String, first: (Character) -> Bool, rest: (Character) -> Bool, what: String, allowed: String) -> String? {
