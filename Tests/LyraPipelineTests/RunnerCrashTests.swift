@@ -78,10 +78,12 @@ final class RunnerCrashTests: XCTestCase {
   }
 
   /// Parallel: the runner and its 3 `lyra worker` processes; the runner dies right after
-  /// telling the K-th result. Random search, whose configs depend only on the trial
+  /// telling the K-th result. The heartbeat timeout is out of reach, so no live worker's
+  /// trial is ever requeued because the machine was slow. Random search, whose configs depend only on the trial
   /// index, so the result is order-independent.
   func testSigkillFiveTimesParallelWorkers() throws {
-    try crashAndResume(seed: 77, extra: ["--algorithm", "random", "--workers", "3", "--sleep-ms", "20"], events: ["tell"],
+    try crashAndResume(seed: 77, extra: ["--algorithm", "random", "--workers", "3", "--sleep-ms", "20",
+                                                "--heartbeat-timeout", "100000"], events: ["tell"],
                        rerunsPerKill: 3)
   }
 }
