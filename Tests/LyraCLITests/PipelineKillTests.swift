@@ -16,6 +16,8 @@ final class PipelineKillTests: XCTestCase {
     XCTAssertEqual(resumed, reference, "kills at \(kills)")
   }
 
+  /// 3 ResNet trials of one epoch (2 batches each): a kill mid-epoch, then one right
+  /// after a trial was claimed.
   func testNASKilledMidEpochAndAtAClaim() throws {
     var dice = KillDice(seed: 1)
     try check("nas", """
@@ -33,7 +35,7 @@ final class PipelineKillTests: XCTestCase {
             - {key: network.backbone.doublechannel, type: CATEGORY, range: [1, 2]}
             - {key: network.backbone.downsample, type: CATEGORY, range: [1, 2]}
         model: {model_desc: {modules: [backbone], backbone: {type: ResNet, num_class: 10}}}
-        trainer: {type: Trainer, epochs: 2}
+        trainer: {type: Trainer, epochs: 1}
       """, kills: ["nas:batch:\(dice.roll(1...3))", "nas:claim:\(dice.roll(1...2))"])
   }
 
