@@ -39,16 +39,41 @@ final class FileAccessErrorTests: XCTestCase {
     }
   }
 
-  /// Without root, a read-only task folder is the real case.
-  func testReadOnlyTaskFolderWhenNotRoot() throws {
-    try XCTSkipIf(getuid() == 0, "root ignores file permissions")
+  /// The real case: `lyra run` by a user who may not write the tasks folder. As root
+  /// (where permissions deny nothing) the run is made as `nobody` through setpriv.
+  func testReadOnlyTasksFolderIsOneLineNamingThePath() throws {
+    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: storeTestLyraBinary()), "lyra binary not built")
+    let setpriv = "/usr/bin/setpriv"
+    try XCTSkipIf(getuid() == 0 && !FileManager.default.isExecutableFile(atPath: setpriv), "root without setpriv")
     let dir = try storeTestDir("file-errors-ro")
-    try FileManager.default.createDirectory(atPath: dir + "/tasks/t1/output", withIntermediateDirectories: true)
-    try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: dir + "/tasks/t1")
-    defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir + "/tasks/t1") }
-    let output = try TaskOutput(root: dir + "/tasks/t1")
-    XCTAssertThrowsError(try TaskLock(taskRoot: output.root)) { e in
-      XCTAssertTrue("\(e)".contains("permission denied") && "\(e)".contains(dir), "\(e)")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.createDirectory(atPath: dir + "/tasks", withIntermediateDirectories: true)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir)
+    try """
+      general: {task: {local_base_path: \(dir)/tasks}}
+      pipeline: [t]
+      t: {pipe_step: {type: TrainPipeStep}, model: {model_desc: {modules: [b], b: {type: MLP, hidden: [4]}}}, trainer: {epochs: 1}}
+      """.write(toFile: dir + "/c.yml", atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: dir + "/c.yml")
+    try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: dir + "/tasks")
+    let p = Process()
+    if getuid() == 0 {
+      p.executableURL = URL(fileURLWithPath: setpriv)
+      p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", storeTestLyraBinary(), "run", dir + "/c.yml"]
+    } else {
+      p.executableURL = URL(fileURLWithPath: storeTestLyraBinary())
+      p.arguments = ["run", dir + "/c.yml"]
     }
+    let err = Pipe()
+    p.standardError = err
+    p.standardOutput = FileHandle.nullDevice
+    try p.run()
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    XCTAssertEqual(p.terminationStatus, 1, text)
+    XCTAssertTrue(text.hasPrefix("lyra run: cannot create the folder \(dir)/tasks/"), text)
+    XCTAssertTrue(text.contains("permission denied"), text)
+    XCTAssertEqual(text.split(separator: "\n").count, 1, "one line: \(text)")
+    XCTAssertFalse(text.contains("Domain") || text.contains("UserInfo"), text)
   }
 }
