@@ -26,6 +26,10 @@ struct Worker: ParsableCommand {
   @Option(help: "Exit after this many seconds without a pending trial.")
   var idleExit: Double?
 
+  @Option(help: ArgumentHelp("A plug-in file this worker may run (repeat for several). The worker runs only these: "
+                              + "a plug-in path found in the store but not given here is refused.", valueName: "FILE"))
+  var plugin: [String] = []
+
   @Option(help: .hidden)
   var parentPid: Int32?
 
@@ -35,6 +39,7 @@ struct Worker: ParsableCommand {
     if let parentPid { TrialWorker.exitWithParent(parentPid) }
     do {
       PluginHost.install()
+      Plugins.restrict(to: plugin) // never code paths taken from the store
       try TrialWorker(storePath: store, id: id, step: step, heartbeatInterval: heartbeat, idleExit: idleExit, parent: parentPid).run()
     } catch {
       FileHandle.standardError.write(Data("lyra worker: \(error)\n".utf8))

@@ -138,6 +138,18 @@ final class PipelinePluginTests: XCTestCase {
     XCTAssertTrue(r.err.contains("general.plugins"), r.err)
   }
 
+  /// With parallel_search the plug-ins run in `lyra worker` processes, which run only
+  /// the files their command line names (issue 14): the runner must pass them along.
+  func testPluginsReachParallelWorkersThroughTheirCommandLine() throws {
+    _ = try write("plugins/blobs.lua", PipelinePluginTests.plugin)
+    let cfg = try write("cfg.yml", config(samples: 2).replacingOccurrences(of: "  seed: 0\n", with: "  seed: 0\n  parallel_search: true\n  workers: 2\n"))
+    let r = try runLyra(["run", cfg], environment: ["EPOCH_LOG": dir + "/e.log"])
+    XCTAssertEqual(r.status, 0, r.err)
+    XCTAssertFalse(r.err.contains("refusing"), r.err)
+    let epochs = (try? String(contentsOfFile: dir + "/e.log", encoding: .utf8))?.split(separator: "\n") ?? []
+    XCTAssertEqual(epochs.count, 4, "2 trials × 2 epochs, trained by workers that loaded the plug-in")
+  }
+
   func testUnknownTypeSuggestsARegisteredOne() throws {
     _ = try write("plugins/blobs.lua", PipelinePluginTests.plugin)
     let cfg = try write("cfg.yml", config(metric: "error_rat"))

@@ -179,7 +179,7 @@ final class ReportWriterTests: XCTestCase {
     let r = try ReportWriter(taskRoot: root).write()
     let md = try String(contentsOfFile: r.markdown, encoding: .utf8)
     let html = try String(contentsOfFile: r.html, encoding: .utf8)
-    XCTAssertTrue(md.contains("| a<b | running | 6 | 5 | 0 | acc = 2 (trial 2) |"), md)
+    XCTAssertTrue(md.contains("| a&lt;b | running | 6 | 5 | 0 | acc = 2 (trial 2) |"), "names are inert Markdown: \(md)")
     XCTAssertTrue(md.contains("| broken | error | 2 | 0 | 2 | – |"), md)
     XCTAssertTrue(md.contains("| later | unstarted | 0 | 0 | 0 | – |"), md)
     XCTAssertTrue(md.contains("No finished trials"))

@@ -4,9 +4,15 @@ import LyraSearch
 @testable import LyraPipeline
 
 /// Parallel search with `lyra worker` processes, including one SIGKILLed mid-trial.
+///
+/// No timing decides anything here: the worker dies at a fixed trial and attempt (the
+/// `crash` setting of test.branin), and the runner hands its trial out again because it
+/// saw the process exit, not because a heartbeat went stale — the heartbeat timeout is
+/// set far beyond any test's length, so a slow machine cannot requeue a live worker's
+/// trial. Which worker runs which trial is the scheduler's business and not asserted.
 final class RunnerWorkerTests: XCTestCase {
   func options() -> SearchRunner.Options {
-    .init(workers: 3, heartbeatInterval: 0.2, heartbeatTimeout: 1.0, maxAttempts: 3, pollInterval: 0.02,
+    .init(workers: 3, heartbeatInterval: 0.2, heartbeatTimeout: 1e6, maxAttempts: 3, pollInterval: 0.02,
           workerCommand: [storeTestLyraBinary(), "worker"])
   }
 
@@ -15,10 +21,9 @@ final class RunnerWorkerTests: XCTestCase {
     let dir = try storeTestDir("workers")
     let log = dir + "/exec.log"
     let store = try TrialStore(path: dir + "/trials.db")
-    let config: JSON = .object(["sleep_ms": JSON(150), "log": .string(log), "crash": .object(["trial": JSON(3), "attempt": JSON(1)])])
+    let config: JSON = .object(["sleep_ms": JSON(20), "log": .string(log), "crash": .object(["trial": JSON(3), "attempt": JSON(1)])])
     let runner = try SearchRunner(store: store, step: "s", kind: "test.branin", stepConfig: config,
                                   algorithm: try SyntheticSearch.algorithm("random", seed: 4, trials: 12), options: options())
-    let start = Date()
     XCTAssertEqual(try runner.run(), .finished)
     let trials = try store.trials(step: "s")
     XCTAssertEqual(trials.count, 12)
@@ -32,10 +37,8 @@ final class RunnerWorkerTests: XCTestCase {
     let runs = executionLog(log)
     XCTAssertEqual(runs.filter { $0.trial == 3 }.map(\.attempt), [1, 2])
     XCTAssertEqual(runs.count, 13, "every other trial ran exactly once")
-    XCTAssertEqual(Set(trials.compactMap(\.worker)).count > 1, true, "trials spread over workers")
     XCTAssertEqual(runner.algorithm.state()["trials"]?.array?.count, 12)
     XCTAssertTrue(runner.algorithm.isDone)
-    print("workers: 12 trials, one worker SIGKILLed mid-trial, \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
   }
 
   func testTrialThatAlwaysKillsItsWorkerFailsAfterMaxAttempts() throws {
@@ -45,7 +48,7 @@ final class RunnerWorkerTests: XCTestCase {
     var opts = options()
     opts.workers = 2
     opts.maxAttempts = 2
-    let config: JSON = .object(["sleep_ms": JSON(50), "crash": .object(["trial": JSON(1)])])
+    let config: JSON = .object(["sleep_ms": JSON(10), "crash": .object(["trial": JSON(1)])])
     let runner = try SearchRunner(store: store, step: "s", kind: "test.branin", stepConfig: config,
                                   algorithm: try SyntheticSearch.algorithm("random", seed: 4, trials: 5), options: opts)
     XCTAssertEqual(try runner.run(), .finished)

@@ -5,6 +5,11 @@ import LyraSearch
 
 /// Concurrent claims on separate connections (as separate processes would have) never
 /// hand one trial out twice and never lose one.
+///
+/// What is asserted is only what must hold whatever the scheduler does: exclusivity and
+/// completeness. How the claims spread over the threads is the scheduler's business (one
+/// thread may legitimately take all 300 before the others wake up), so it is not asserted;
+/// a start barrier makes every thread begin claiming with its connection already open.
 final class StoreClaimTests: XCTestCase {
   func testConcurrentClaimsAreExclusive() throws {
     let path = try storeTestDir("claim") + "/trials.db"
@@ -15,12 +20,19 @@ final class StoreClaimTests: XCTestCase {
     let threads = 4
     let box = ClaimBox()
     let group = DispatchGroup()
+    let ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0)
     for w in 0..<threads {
       group.enter()
       Thread {
         defer { group.leave() }
         do {
-          let mine = try TrialStore(path: path)
+          let mine: TrialStore
+          do { mine = try TrialStore(path: path) } catch {
+            ready.signal()
+            throw error
+          }
+          ready.signal()
+          go.wait()
           var got: [Int] = []
           while let r = try mine.claim(worker: "w\(w)") {
             got.append(r.trial.id)
@@ -32,13 +44,14 @@ final class StoreClaimTests: XCTestCase {
         }
       }.start()
     }
+    for _ in 0..<threads { ready.wait() }
+    for _ in 0..<threads { go.signal() }
     group.wait()
     let (claimed, errors) = box.snapshot()
     XCTAssertEqual(errors, [])
     let all = claimed.values.flatMap { $0 }
     XCTAssertEqual(all.count, n, "every trial claimed exactly once")
     XCTAssertEqual(Set(all).count, n, "no trial claimed twice")
-    XCTAssertGreaterThan(claimed.values.filter { !$0.isEmpty }.count, 1, "the claims really interleaved")
     XCTAssertEqual(try store.counts(step: "s")[.completed], n)
     XCTAssertTrue(try store.trials(step: "s").allSatisfy { $0.attempts == 1 })
   }

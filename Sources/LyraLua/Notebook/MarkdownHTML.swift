@@ -153,7 +153,7 @@ struct MarkdownHTML {
       out += emphasis(HTMLText.escape(String(before)))
       let text = String(rest[rest.index(after: open)..<close])
       let url = String(rest[rest.index(close, offsetBy: 2)..<end]).trimmingCharacters(in: .whitespaces)
-      out += isImage ? image(alt: text, url: url) : "<a href=\"\(HTMLText.escape(url))\">" + emphasis(HTMLText.escape(text)) + "</a>"
+      out += isImage ? image(alt: text, url: url) : link(url, emphasis(HTMLText.escape(text)))
       rest = rest[rest.index(after: end)...]
     }
     return out + emphasis(HTMLText.escape(String(rest)))
@@ -169,7 +169,13 @@ struct MarkdownHTML {
         return "<img alt=\"\(HTMLText.escape(alt))\" src=\"data:\(mime);base64,\(data.base64EncodedString())\">"
       }
     }
-    return "<a href=\"\(HTMLText.escape(url))\">" + HTMLText.escape(alt.isEmpty ? url : alt) + "</a>"
+    return link(url, HTMLText.escape(alt.isEmpty ? url : alt))
+  }
+
+  /// `<a href>` around `html` when LinkPolicy allows the target; else `html` alone.
+  func link(_ url: String, _ html: String) -> String {
+    guard let safe = LinkPolicy.safeHref(url) else { return html }
+    return "<a href=\"\(HTMLText.escape(safe))\">" + html + "</a>"
   }
 
   /// `**bold**` and `*italic*` / `_italic_` on already escaped text.

@@ -17,6 +17,28 @@ public enum Plugins {
   private static let lock = NSLock()
   nonisolated(unsafe) private static var currentLoader: Loader?
   nonisolated(unsafe) private static var loaded: Set<String> = []
+  nonisolated(unsafe) private static var allowed: Set<String>?
+
+  /// Restricts this process to the plug-in files in `files` (nil: no restriction).
+  ///
+  /// Why: a `lyra worker` reads the plug-in paths from the trial store, and running a
+  /// path taken from a database means whoever can write the database runs code on every
+  /// worker. A worker therefore calls this with the files ITS OWN command line names
+  /// (`--plugin FILE`, which the runner passes from the config it read); a store that
+  /// names any other file is refused. The pipeline process itself runs what its config
+  /// names and is not restricted.
+  public static func restrict(to files: [String]?) {
+    lock.lock(); defer { lock.unlock() }
+    allowed = files.map { Set($0.map(canonical)) }
+  }
+
+  /// An absolute, standardised path (symbolic links resolved), so `a/../b.lua` and
+  /// `b.lua` compare equal.
+  public static func canonical(_ path: String) -> String {
+    var p = path
+    if !(p as NSString).isAbsolutePath { p = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(p) }
+    return ((p as NSString).standardizingPath as NSString).resolvingSymlinksInPath
+  }
 
   /// Installs the loader; files already loaded by an earlier loader load again in the new one.
   public static func install(_ loader: Loader?) {
@@ -38,8 +60,13 @@ public enum Plugins {
     lock.lock()
     let loader = currentLoader
     let todo = files.filter { !loaded.contains($0) }
+    let allow = allowed
     lock.unlock()
     guard !todo.isEmpty else { return }
+    if let allow, let bad = todo.first(where: { !allow.contains(canonical($0)) }) {
+      throw PluginError("refusing to run plug-in \(bad): the trial store names it, but this worker's command line does not " +
+                        "(start the worker with --plugin \(bad) if you trust that file)")
+    }
     guard let loader else {
       throw PluginError("\(files.joined(separator: ", ")) need the Lua host; run the config with `lyra run` or lyra.pipeline.run")
     }

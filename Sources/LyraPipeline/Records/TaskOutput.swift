@@ -13,7 +13,10 @@ public final class TaskOutput {
   public init(root: String) throws {
     self.root = root
     for d in ["output", "workers", "logs"] {
-      try FileManager.default.createDirectory(atPath: root + "/" + d, withIntermediateDirectories: true)
+      let path = root + "/" + d
+      try FileAccessError.guarding(path, "create the folder") {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+      }
     }
   }
 
@@ -28,9 +31,13 @@ public final class TaskOutput {
   public func stepFolder(_ step: String) -> String { root + "/output/" + step }
   public func workerFolder(_ step: String, _ id: Int) -> String { root + "/workers/\(step)/\(id)" }
 
+  /// Writes atomically; a failure is one line naming the path (FileAccessError).
   static func write(_ text: String, to path: String) throws {
-    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    let dir = (path as NSString).deletingLastPathComponent
+    try FileAccessError.guarding(dir, "create the folder") {
+      try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+    try FileAccessError.guarding(path, "write") { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) }
   }
 
   /// Appends a time-stamped line to logs/pipeline.log.
@@ -60,7 +67,7 @@ public final class TaskOutput {
   /// output/<step>/: the chosen records' files (and weights, when a trial saved them) and output.csv.
   public func writeStepOutput(_ step: String, records: [TrialRecord]) throws {
     let dir = stepFolder(step)
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try FileAccessError.guarding(dir, "create the folder") { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
     var csv = ["worker_id,performance,desc"]
     for r in records {
       try TaskOutput.write(r.desc.description, to: "\(dir)/desc_\(r.workerID).json")
@@ -69,7 +76,7 @@ public final class TaskOutput {
       if let w = r.weightsFile, FileManager.default.fileExists(atPath: w) {
         let dst = "\(dir)/model_\(r.workerID).safetensors"
         try? FileManager.default.removeItem(atPath: dst)
-        try FileManager.default.copyItem(atPath: w, toPath: dst)
+        try FileAccessError.guarding(dst, "write") { try FileManager.default.copyItem(atPath: w, toPath: dst) }
       }
       csv.append("\(r.workerID),\(TaskOutput.csvField(r.json["performance"]!.text)),\(TaskOutput.csvField(r.desc.text))")
     }

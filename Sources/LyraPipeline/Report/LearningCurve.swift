@@ -60,8 +60,9 @@ public struct LearningCurve: Equatable {
 
   /// Writes the curve atomically (creating the folder).
   public func write(to path: String) throws {
-    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try Data(json.text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    let dir = (path as NSString).deletingLastPathComponent
+    try FileAccessError.guarding(dir, "create the folder") { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    try FileAccessError.guarding(path, "write") { try Data(json.text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) }
   }
 
   /// Parses the format above; entries without a numeric `epoch` are skipped.

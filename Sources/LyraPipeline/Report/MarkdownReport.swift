@@ -4,8 +4,30 @@ import LyraPlot
 /// `output/report.md`: GitHub-flavoured Markdown; plots are separate SVG files in
 /// `output/report_plots/` referenced by relative links (Markdown cannot inline SVG portably).
 enum MarkdownReport {
+  /// Text from the task (hyperparameters, messages) as inert Markdown: pipes escaped for
+  /// tables, and `[`, `]`, `<`, `>` escaped so a value like `[x](javascript:...)` or
+  /// `<a href=...>` never becomes a link or raw HTML where the report is rendered.
   static func cell(_ s: String) -> String {
-    s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+    var out = ""
+    for ch in s {
+      switch ch {
+      case "\\": out += "\\\\"
+      case "|": out += "\\|"
+      case "[": out += "\\["
+      case "]": out += "\\]"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\n", "\r", "\r\n": out += " "
+      default: out.append(ch)
+      }
+    }
+    return out
+  }
+
+  /// Text inside a code span: literal there (no links, no HTML), so only a backtick
+  /// (which would end the span) and line breaks change.
+  static func code(_ s: String) -> String {
+    s.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "\r\n", with: " ")
       .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
   }
 
@@ -15,7 +37,7 @@ enum MarkdownReport {
     out += t.rows.map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
     if !t.shared.isEmpty {
       out.append("")
-      out.append("Shared by all listed trials: " + t.shared.map { "`\($0.0)` = `\(cell($0.1))`" }.joined(separator: ", "))
+      out.append("Shared by all listed trials: " + t.shared.map { "`\(code($0.0))` = `\(code($0.1))`" }.joined(separator: ", "))
     }
     return out
   }

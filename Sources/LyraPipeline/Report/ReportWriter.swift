@@ -44,7 +44,7 @@ public struct ReportWriter {
     }
     let out = taskRoot + "/output"
     let plotDir = out + "/report_plots"
-    try FileManager.default.createDirectory(atPath: plotDir, withIntermediateDirectories: true)
+    try FileAccessError.guarding(plotDir, "create the folder") { try FileManager.default.createDirectory(atPath: plotDir, withIntermediateDirectories: true) }
     // Plots of an earlier report of this task (steps since renamed, fewer curves) would linger as dead files.
     for f in (try? FileManager.default.contentsOfDirectory(atPath: plotDir)) ?? [] where f.hasSuffix(".svg") {
       try? FileManager.default.removeItem(atPath: plotDir + "/" + f)
@@ -53,13 +53,17 @@ public struct ReportWriter {
     for s in sections {
       for c in s.charts {
         let p = "\(plotDir)/\(c.stem).svg"
-        try Data(c.svg.utf8).write(to: URL(fileURLWithPath: p), options: .atomic)
+        try FileAccessError.guarding(p, "write") { try Data(c.svg.utf8).write(to: URL(fileURLWithPath: p), options: .atomic) }
         plots.append(p)
       }
     }
     let md = out + "/report.md", html = out + "/report.html"
-    try Data(MarkdownReport.render(task: task, sections: sections).utf8).write(to: URL(fileURLWithPath: md), options: .atomic)
-    try Data(HTMLReport.render(task: task, sections: sections).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+    try FileAccessError.guarding(md, "write") {
+      try Data(MarkdownReport.render(task: task, sections: sections).utf8).write(to: URL(fileURLWithPath: md), options: .atomic)
+    }
+    try FileAccessError.guarding(html, "write") {
+      try Data(HTMLReport.render(task: task, sections: sections).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+    }
     return Output(markdown: md, html: html, plots: plots)
   }
 }

@@ -27,6 +27,9 @@ public final class SearchRunner {
     /// The worker command (executable and leading arguments); nil: this executable's
     /// `worker` subcommand (/proc/self/exe worker).
     public var workerCommand: [String]?
+    /// Extra arguments for every worker (`--plugin FILE` for each plug-in the config
+    /// names: workers run only the plug-ins their command line names).
+    public var workerArguments: [String] = []
 
     public init(workers: Int = 1, heartbeatInterval: Double = 2, heartbeatTimeout: Double = 15, maxAttempts: Int = 3,
                 pollInterval: Double = 0.05, workerCommand: [String]? = nil) {
@@ -135,8 +138,11 @@ public final class SearchRunner {
         return .interrupted
       }
       if let pool {
+        // A worker process that exited cannot finish its trial: hand it out again now
+        // (an event, not a timeout). The heartbeat timeout remains for workers this
+        // runner did not start (other machines, hung processes).
+        for dead in try pool.reap() { try store.requeueWorker(dead, maxAttempts: options.maxAttempts, step: step) }
         try store.requeueStale(olderThan: options.heartbeatTimeout, maxAttempts: options.maxAttempts, step: step)
-        try pool.reap()
       }
       for rec in try store.untold(step: step) {
         try tellStored(rec)
@@ -184,6 +190,7 @@ public final class SearchRunner {
       try store.markTold(step: step, trial: rec.trial.id)
       try store.saveState(step: step, algorithm.state())
     }
+    TestKillSwitch.point(step: step, .tell)
   }
 
   private var inProcessExecutor: TrialExecutor?
@@ -200,6 +207,7 @@ public final class SearchRunner {
   private func runOneInProcess() throws -> Outcome {
     let run = try executorForStep()
     guard let rec = try store.claim(worker: id, step: step) else { return .finished }
+    TestKillSwitch.point(step: step, .claim)
     let spec = try store.spec(for: rec)
     let beat = Heartbeat(storePath: store.path, step: step, trial: rec.trial.id, worker: id, interval: options.heartbeatInterval)
     var result: TrialResult
@@ -213,6 +221,7 @@ public final class SearchRunner {
       try store.requeue(step: step, trial: rec.trial.id, worker: id, reason: "interrupted")
       return .interrupted
     }
+    TestKillSwitch.point(step: step, .result)
     algorithm.tell(rec.trial.id, result)
     try store.transaction {
       guard try store.finish(step: step, trial: rec.trial.id, worker: id, result: result, error: message, told: true) else {
@@ -220,6 +229,7 @@ public final class SearchRunner {
       }
       try store.saveState(step: step, algorithm.state())
     }
+    TestKillSwitch.point(step: step, .trial)
     return .finished
   }
 
@@ -228,6 +238,7 @@ public final class SearchRunner {
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     let command = options.workerCommand ?? [exe, "worker"]
     let args = ["--store", store.path, "--step", step, "--heartbeat", String(options.heartbeatInterval), "--parent-pid", String(getpid())]
+      + options.workerArguments
     let pool = WorkerPool(command: command, arguments: args, count: options.workers, idPrefix: "\(id)")
     try pool.start()
     return pool

@@ -83,6 +83,7 @@ public struct TrialWorker {
 
   /// Runs one claimed trial; true when its result was written.
   func runOne(_ rec: StoredTrial, store: TrialStore, executor: TrialExecutor) throws -> Bool {
+    TestKillSwitch.point(step: rec.step, .claim)
     let spec = try store.spec(for: rec)
     let beat = Heartbeat(storePath: storePath, step: rec.step, trial: rec.trial.id, worker: id, interval: heartbeatInterval)
     var result: TrialResult
@@ -98,7 +99,10 @@ public struct TrialWorker {
       return false
     }
     if beat.lost { return false }
-    return try store.finish(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message)
+    TestKillSwitch.point(step: rec.step, .result)
+    let written = try store.finish(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message)
+    if written { TestKillSwitch.point(step: rec.step, .trial) }
+    return written
   }
 }
 

@@ -3,7 +3,8 @@ import Foundation
 /// The `lyra worker` processes of a parallel search step on this machine.
 ///
 /// Workers are started with the runner's pid (they exit when it dies), and one that
-/// exits is replaced, up to `maxSpawns` starts in all, so a worker that keeps dying
+/// exits is replaced (`reap` names the dead, so the runner hands their trials out again
+/// at once instead of waiting for a heartbeat timeout), up to `maxSpawns` starts in all, so a worker that keeps dying
 /// (a binary that cannot start) ends the search instead of looping.
 final class WorkerPool {
   let command: [String]
@@ -11,7 +12,7 @@ final class WorkerPool {
   let count: Int
   let maxSpawns: Int
   let idPrefix: String
-  private var processes: [Process] = []
+  private var processes: [(process: Process, id: String)] = []
   private(set) var spawned = 0
 
   /// `command`: the executable and its leading arguments (`[lyra, "worker"]`);
@@ -28,35 +29,36 @@ final class WorkerPool {
     while processes.count < count { processes.append(try spawn()) }
   }
 
-  private func spawn() throws -> Process {
+  private func spawn() throws -> (process: Process, id: String) {
     guard spawned < maxSpawns else {
       throw StoreError("worker processes keep exiting (\(spawned) started): \(command.joined(separator: " "))")
     }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: command[0])
-    p.arguments = Array(command.dropFirst()) + arguments + ["--id", "\(idPrefix)-w\(spawned)"]
+    let id = "\(idPrefix)-w\(spawned)"
+    p.arguments = Array(command.dropFirst()) + arguments + ["--id", id]
     try p.run()
     spawned += 1
-    return p
+    return (p, id)
   }
 
-  /// Replaces workers that exited (their running trial is requeued when its heartbeat
-  /// goes stale). Returns how many were replaced.
+  /// Replaces workers that exited. Returns the worker ids of those that exited: a
+  /// trial still `running` under one of them can never finish.
   @discardableResult
-  func reap() throws -> Int {
-    var replaced = 0
-    for i in processes.indices where !processes[i].isRunning {
+  func reap() throws -> [String] {
+    var dead: [String] = []
+    for i in processes.indices where !processes[i].process.isRunning {
+      dead.append(processes[i].id)
       processes[i] = try spawn()
-      replaced += 1
     }
-    return replaced
+    return dead
   }
 
   /// Terminates every worker (SIGTERM, then SIGKILL after `grace` seconds) and waits.
   func stop(grace: Double = 2) {
-    for p in processes where p.isRunning { p.terminate() }
+    for (p, _) in processes where p.isRunning { p.terminate() }
     let deadline = Date(timeIntervalSinceNow: grace)
-    for p in processes {
+    for (p, _) in processes {
       while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
       if p.isRunning { kill(p.processIdentifier, SIGKILL) }
       p.waitUntilExit()
@@ -64,5 +66,5 @@ final class WorkerPool {
     processes = []
   }
 
-  var pids: [pid_t] { processes.map(\.processIdentifier) }
+  var pids: [pid_t] { processes.map(\.process.processIdentifier) }
 }

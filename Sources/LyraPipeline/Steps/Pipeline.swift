@@ -12,6 +12,8 @@ public final class Pipeline {
   public let taskID: String
   public let output: TaskOutput
   public let store: TrialStore
+  /// This runner's hold on the task (released when the pipeline goes away).
+  let lock: TaskLock
   /// The console: plain progress lines, and a live status line on a terminal (§8).
   public var console = StatusLine()
   /// Progress lines (the CLI prints them through `console`; tests collect them). A
@@ -41,14 +43,24 @@ public final class Pipeline {
   public init(raw: JSON, file: String = "(lua)", lines: [String: Int] = [:], sourceText: String? = nil, resume: String? = nil) throws {
     let base = Pipeline.tasksFolder(of: raw)
     let id = resume ?? TaskOutput.newTaskID()
+    if let problem = TaskNames.taskProblem(id) {
+      throw ConfigError(file: file, line: nil, key: "--resume", message: problem)
+    }
     let root = (base as NSString).appendingPathComponent(id)
     if let resume, !FileManager.default.fileExists(atPath: root + "/trials.db") {
       throw ConfigError(file: file, line: nil, key: nil, message: "no task '\(resume)' to resume in \(base) (no \(root)/trials.db)")
     }
     config = try PipelineConfig(json: raw, file: file, lines: lines, taskFolder: root)
+    for step in config.steps {
+      if let problem = TaskNames.stepProblem(step.name) { throw config.error("pipeline", problem) }
+    }
     taskID = id
     output = try TaskOutput(root: root)
+    // One runner per task: a second `run --resume` of this task is refused here, before
+    // it touches the store; a lock left by a dead process is taken over.
+    lock = try TaskLock(taskRoot: root)
     store = try TrialStore(path: root + "/trials.db")
+    if let dead = lock.tookOverFrom { output.log("took over the task lock of process \(dead), which is no longer running") }
     TrialTraining.registerExecutor()
     NetworkRegistry.installModuleTypes() // checkpoints of ResNet/DNet/... reload by type name
     // Before any step: a plugin's error is a config error, and its names exist for validation.
@@ -59,7 +71,8 @@ public final class Pipeline {
       try store.setMeta("config", config.resolved)
       try store.setMeta("source_file", .string(file))
       if let sourceText {
-        try Data(sourceText.utf8).write(to: URL(fileURLWithPath: root + "/output/" + ((file as NSString).lastPathComponent)), options: .atomic)
+        let copy = root + "/output/" + ((file as NSString).lastPathComponent)
+        try FileAccessError.guarding(copy, "write") { try Data(sourceText.utf8).write(to: URL(fileURLWithPath: copy), options: .atomic) }
       }
     }
   }
@@ -97,9 +110,10 @@ public final class Pipeline {
     var previous: String?
     statuses = config.steps.map { TaskOutput.StepStatus(name: $0.name, status: "unstarted") }
     for (k, step) in config.steps.enumerated() {
-      if try store.step(step.name)?.status == "finished", let saved = try loadRecords(step.name) {
-        statuses[k].status = "finished"
-        records[step.name] = saved
+      if let done = try loadFinished(step) {
+        statuses[k] = done.status
+        records[step.name] = done.records
+        if let b = done.status.bestModels.first, let r = done.records.first(where: { $0.workerID == b }) { best[step.name] = r }
         log("[\(step.name)] already finished")
         previous = step.name
         continue
@@ -136,13 +150,7 @@ public final class Pipeline {
       }
       try output.writeStepOutput(step.name, records: result.chosen)
       statuses[k].status = "finished"
-      if result.storeStep { try store.setStepStatus(step.name, "finished") } else {
-        try store.transaction {
-          if try store.step(step.name) == nil { try store.addStep(step.name, kind: "done", config: step.section) }
-          try store.setStepStatus(step.name, "finished")
-        }
-      }
-      try saveRecords(step.name, result.records)
+      try saveFinished(step, status: statuses[k], records: result.records, storeStep: result.storeStep)
       try writeReports()
       if let b = result.chosen.first { best[step.name] = b }
       output.log("step \(step.name) finished: \(result.records.count) trials")
@@ -166,15 +174,6 @@ public final class Pipeline {
 
   func writeReports() throws { try output.writeReports(steps: statuses, records: records) }
 
-  /// Records of a finished step, kept in the store so a resumed task skips the step.
-  func saveRecords(_ step: String, _ list: [TrialRecord]) throws {
-    try store.setMeta("records." + step, .array(list.map(\.json)))
-  }
-
-  func loadRecords(_ step: String) throws -> [TrialRecord]? {
-    guard let list = try store.meta("records." + step)?.array else { return nil }
-    return list.compactMap(TrialRecord.init(json:))
-  }
 }
 
 /// What a step returns: all its trial records and the chosen ones (best or Pareto) that

@@ -30,8 +30,14 @@ struct HandedModel {
 
 /// TrainPipeStep: fully trains each model of `models_folder` (default: the previous
 /// step's output) — or the step's own `model.model_desc` — with this step's trainer,
-/// the model's searched hyperparameters merged over it. Models already trained (their
-/// performance file exists) are skipped on resume.
+/// the model's searched hyperparameters merged over it.
+///
+/// Resume: a model counts as trained only when its record is in the trial store
+/// (`trained.<step>.<id>`, written after its last epoch). Why not the performance file:
+/// PerformanceSaver writes it after EVERY epoch, so a kill after epoch 1 used to resume
+/// as "finished" with the epoch-1 model. A model without a record trains again from its
+/// own last checkpoint (`workers/<step>/<id>/checkpoint.safetensors`): the epochs left,
+/// with the same batches and seeds as an uninterrupted run.
 struct TrainStep {
   let pipeline: Pipeline
   let step: PipelineConfig.Step
@@ -56,9 +62,9 @@ struct TrainStep {
     var records: [TrialRecord] = []
     let handed = try models()
     for m in handed {
-      let perfFile = pipeline.output.workerFolder(step.name, m.id) + "/performance_\(m.id).json"
-      if FileManager.default.fileExists(atPath: perfFile), let old = try? recordFromFiles(m) {
+      if let old = try pipeline.store.meta(recordKey(m.id)).flatMap(TrialRecord.init(json:)) {
         records.append(old)
+        pipeline.log("[\(step.name)] model \(m.id) already trained")
         continue
       }
       // The searched hyperparameters, minus the search budget (this step's epochs rule).
@@ -92,21 +98,14 @@ struct TrainStep {
       r.hps = m.hps
       r.desc = m.desc
       try? pipeline.output.writeTrialFiles(r)
+      try pipeline.store.setMeta(recordKey(m.id), r.json)
+      TestKillSwitch.point(step: step.name, .trial)
       records.append(r)
       pipeline.log("[\(step.name)] model \(m.id): " + (out.result.status == .completed ? Pipeline.describe(r) : out.result.status.rawValue))
     }
     return StepResult(records: records, chosen: records.filter { $0.status == .finished })
   }
 
-  func recordFromFiles(_ m: HandedModel) throws -> TrialRecord {
-    let dir = pipeline.output.workerFolder(step.name, m.id)
-    let perf = try JSON.parse(FileManager.default.contents(atPath: dir + "/performance_\(m.id).json") ?? Data())
-    var values: [String: Double] = [:]
-    for (k, v) in perf.object ?? [:] { if let d = v.double { values[k] = d } }
-    var r = TrialRecord(step: step.name, workerID: m.id, desc: m.desc, hps: m.hps, performance: values,
-                        objectives: values.keys.sorted().map { Objective($0, SearchAlgorithmFactory.direction(of: $0)) })
-    let w = dir + "/model_\(m.id).safetensors"
-    if FileManager.default.fileExists(atPath: w) { r.weightsFile = w }
-    return r
-  }
+  /// The store key of a trained model's record.
+  func recordKey(_ id: Int) -> String { "trained.\(step.name).\(id)" }
 }

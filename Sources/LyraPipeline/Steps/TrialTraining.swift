@@ -115,6 +115,7 @@ public enum TrialTraining {
     let trainer = try Trainer(config: config, model: model, train: train, valid: valid, workDir: spec.checkpointDir,
                               trialID: String(spec.trial))
     if let log { trainer.log = log }
+    if TestKillSwitch.armed(step: spec.step) { trainer.add(TestKillCallback(step: spec.step)) }
     if let b = spec.budget { trainer.epochs = max(1, Int(b.rounded(.up))) }
     let own = trainer.checkpointPath.map { FileManager.default.fileExists(atPath: $0) } ?? false
     if own, let p = trainer.checkpointPath {

@@ -115,26 +115,45 @@ extension TrialStore {
         SELECT step, trial, worker, attempts FROM trials
         WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?) \(stepFilter) ORDER BY seq
         """, [.real(now - olderThan)] + (step.map { [.text($0)] } ?? []))
-      var changed: [StoredTrial] = []
-      for r in stale {
-        guard let s = r[0].string, let id = r[1].int else { continue }
-        let attempts = r[3].int ?? 0, who = r[2].string ?? "?"
-        if attempts >= maxAttempts {
-          try db.query("""
-            UPDATE trials SET status = 'failed', result = ?, error = ?, finished_at = ?, told = 0
-            WHERE step = ? AND trial = ? AND status = 'running'
-            """, [.text(StateCodec.result(.failed()).text),
-                  .text("worker \(who) stopped heartbeating on attempt \(attempts) of \(maxAttempts)"), .real(now), .text(s), SQLiteValue(id)])
-        } else {
-          try db.query("""
-            UPDATE trials SET status = 'pending', worker = NULL, heartbeat_at = NULL, error = ?
-            WHERE step = ? AND trial = ? AND status = 'running'
-            """, [.text("requeued: worker \(who) stopped heartbeating on attempt \(attempts)"), .text(s), SQLiteValue(id)])
-        }
-        if let rec = try trial(step: s, id: id) { changed.append(rec) }
-      }
-      return changed
+      return try handBack(stale, maxAttempts: maxAttempts, now: now, why: "stopped heartbeating")
     }
+  }
+
+  /// Hands out again (or fails, after `maxAttempts`) the running trials of `worker`, a
+  /// worker process known to have exited: the runner that started it saw it die.
+  @discardableResult
+  public func requeueWorker(_ worker: String, maxAttempts: Int = 3, step: String? = nil) throws -> [StoredTrial] {
+    let stepFilter = step == nil ? "" : "AND step = ?"
+    return try transaction {
+      let mine = try db.query("""
+        SELECT step, trial, worker, attempts FROM trials WHERE status = 'running' AND worker = ? \(stepFilter) ORDER BY seq
+        """, [.text(worker)] + (step.map { [.text($0)] } ?? []))
+      return try handBack(mine, maxAttempts: maxAttempts, now: TrialStore.now(), why: "exited")
+    }
+  }
+
+  /// Rows (step, trial, worker, attempts) of running trials whose worker is gone: back
+  /// to pending, or failed once claimed `maxAttempts` times. Call inside a transaction.
+  private func handBack(_ rows: [SQLiteRow], maxAttempts: Int, now: Double, why: String) throws -> [StoredTrial] {
+    var changed: [StoredTrial] = []
+    for r in rows {
+      guard let s = r[0].string, let id = r[1].int else { continue }
+      let attempts = r[3].int ?? 0, who = r[2].string ?? "?"
+      if attempts >= maxAttempts {
+        try db.query("""
+          UPDATE trials SET status = 'failed', result = ?, error = ?, finished_at = ?, told = 0
+          WHERE step = ? AND trial = ? AND status = 'running'
+          """, [.text(StateCodec.result(.failed()).text),
+                .text("worker \(who) \(why) on attempt \(attempts) of \(maxAttempts)"), .real(now), .text(s), SQLiteValue(id)])
+      } else {
+        try db.query("""
+          UPDATE trials SET status = 'pending', worker = NULL, heartbeat_at = NULL, error = ?
+          WHERE step = ? AND trial = ? AND status = 'running'
+          """, [.text("requeued: worker \(who) \(why) on attempt \(attempts)"), .text(s), SQLiteValue(id)])
+      }
+      if let rec = try trial(step: s, id: id) { changed.append(rec) }
+    }
+    return changed
   }
 
   // MARK: queries

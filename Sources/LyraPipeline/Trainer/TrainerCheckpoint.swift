@@ -36,7 +36,9 @@ public struct TrainerCheckpoint {
     if let bestEpoch { state["best_epoch"] = JSON(bestEpoch) }
     st.metadata["lyra.trainer"] = JSON.object(state).text
     st.metadata["format"] = "pt"
-    do { try st.write(to: path) } catch { throw TrainerError.checkpoint("\(path): cannot write checkpoint: \(error)") }
+    do { try st.write(to: path) } catch {
+      throw TrainerError.checkpoint("cannot write the checkpoint: \(FileAccessError.wrap(error, path: path, action: "write"))")
+    }
   }
 
   public static func read(from path: String) throws -> TrainerCheckpoint {

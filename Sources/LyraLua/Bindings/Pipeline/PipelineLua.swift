@@ -34,7 +34,9 @@ enum PipelineLua {
           try call.table(1)
           pipeline = try Pipeline(raw: LuaJSON.json(call.stack.value(1)), file: "(lua table)", resume: resume)
         }
-      } catch let e as ConfigError { throw LuaFailure("\(e)") }
+      } catch let e as LuaFailure { throw e } catch {
+        throw LuaFailure("\(error)") // config errors, a task locked by another runner, unwritable folders
+      }
       pipeline.workers = workers
       pipeline.seedOverride = seed.map { UInt64(max($0, 0)) }
       if quiet { pipeline.log = { _ in } }

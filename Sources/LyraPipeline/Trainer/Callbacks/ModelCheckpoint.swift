@@ -10,15 +10,18 @@ public final class ModelCheckpoint: TrainerCallback {
 
   public override func afterEpoch(_ epoch: Int) throws {
     guard let t = trainer, let dir = t.workDir else { return }
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    if t.config.saveCheckpoint, let path = t.checkpointPath, let ck = t.makeCheckpoint(epochsDone: epoch + 1) {
-      try ck.write(to: path)
-    }
+    try FileAccessError.guarding(dir, "create the folder") { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    // The best weights first, the checkpoint last: a kill between the two leaves the
+    // previous checkpoint, so the resumed run repeats this epoch and writes both again.
+    // (The other order could resume past a new best whose weights were never saved.)
     if t.logs.validated && t.logs.bestChanged, let m = t.model {
       let path = (dir as NSString).appendingPathComponent("model_\(t.trialID).safetensors")
       do { try Checkpoint.save(m, to: path, metadata: ["epoch": "\(epoch + 1)"]) } catch {
-        throw TrainerError.checkpoint("\(path): \(error)")
+        throw TrainerError.checkpoint("\(FileAccessError.wrap(error, path: path, action: "write"))")
       }
+    }
+    if t.config.saveCheckpoint, let path = t.checkpointPath, let ck = t.makeCheckpoint(epochsDone: epoch + 1) {
+      try ck.write(to: path)
     }
   }
 }

@@ -13,6 +13,6 @@ public final class PerformanceSaver: TrainerCallback {
     var o = t.logs.bestPerfs.merging(t.logs.statistics) { a, _ in a }.mapValues { JSON.number($0) }
     o["epoch"] = JSON(epoch + 1)
     let path = (dir as NSString).appendingPathComponent("performance_\(t.trialID).json")
-    try Data(JSON.object(o).description.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    try FileAccessError.guarding(path, "write") { try Data(JSON.object(o).description.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) }
   }
 }
