@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Lyra: a native AutoML pipeline in Swift, scripted in Lua 5.4.
-// Layers point down only (see DESIGN.md §1): lyra → LyraLua → LyraPipeline → LyraSearch/LyraNets/LyraONNX/LyraData
+// Layers point down only (see docs/architecture.md#layers): lyra → LyraLua → LyraPipeline → LyraSearch/LyraNets/LyraONNX/LyraData
 // → LyraSpace/LyraNN → LyraTensor → C shims.
 import PackageDescription
 
@@ -10,7 +10,7 @@ import PackageDescription
 /// through LyraBase's CheckedSize. Release builds compile it with -Ounchecked (no bounds or
 /// overflow traps); every other target keeps Swift's checks (-O), so a size that slipped past
 /// validation traps instead of reading or writing outside its buffer. Debug builds check
-/// everything. The cost of the checks outside the kernels is measured in docs/robustness.md.
+/// everything. Why the line is drawn here: docs/architecture.md#checked-sizes.
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 let package = Package(
@@ -34,7 +34,7 @@ let package = Package(
     .target(name: "CSQLite", path: "Sources/CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
     .target(name: "CReadline", dependencies: ["CRuntime"], path: "Sources/CReadline",
             linkerSettings: [.linkedLibrary("readline")]),
-    // C++ over Debian's libonnx 1.12 (DESIGN.md §9), behind a C API so no exception reaches Swift. The defines
+    // C++ over Debian's libonnx 1.12 (docs/onnx.md), behind a C API so no exception reaches Swift. The defines
     // are the ones Debian's ONNXTargets.cmake exports; libonnx holds the checker and shape inference.
     .target(name: "CONNX", path: "Sources/CONNX",
             cxxSettings: [.define("ONNX_NAMESPACE", to: "onnx"), .define("ONNX_ML", to: "1")],

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value: what model descriptions, checkpoint sidecars and reports are made of.
 ///
-/// Descriptions are data, never code (DESIGN.md §7): a worker can rebuild a model from
+/// Descriptions are data, never code (docs/architecture.md#descriptions-are-data): a worker can rebuild a model from
 /// one without trusting its sender, and the same value round-trips through Lua tables.
 public indirect enum JSON: Equatable, CustomStringConvertible {
   case null

@@ -1,6 +1,6 @@
 /// An error from reading or decoding data. It always says which file (or source) and,
-/// where it applies, which line and column, because DESIGN.md §10 requires bad input to be
-/// reported precisely rather than crash or be silently patched over.
+/// where it applies, which line and column, because bad input must be reported precisely
+/// rather than crash or be silently patched over (docs/architecture.md#bad-input).
 public struct DataError: Error, CustomStringConvertible, Equatable {
   /// The file (or a description of the source) the error is about.
   public var file: String

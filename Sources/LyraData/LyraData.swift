@@ -1,4 +1,4 @@
-/// The `LyraData` layer (DESIGN.md §1, §4): datasets, readers (IDX, CIFAR-10 binary, CSV),
+/// The `LyraData` layer (docs/architecture.md#models-and-data): datasets, readers (IDX, CIFAR-10 binary, CSV),
 /// a seeded prefetching `DataLoader` and the AutoAugment/PBA augmentation ops.
 ///
 /// Batches are plain Swift values (`Batch`) so this layer does not depend on the tensor

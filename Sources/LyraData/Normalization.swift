@@ -14,7 +14,7 @@ public struct Normalization: Equatable {
     self.std = std
   }
 
-  /// Fashion-MNIST training-set statistics (anchors/models.md: (pixel/255 − 0.2860)/0.3530).
+  /// Fashion-MNIST training-set statistics (docs/architecture.md#reference-models-and-benchmark-problems: (pixel/255 − 0.2860)/0.3530).
   public static let fashionMNIST = Normalization(mean: [0.2860], std: [0.3530])
   /// MNIST training-set statistics (the values PyTorch's examples use).
   public static let mnist = Normalization(mean: [0.1307], std: [0.3081])

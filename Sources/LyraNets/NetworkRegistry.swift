@@ -3,7 +3,7 @@ import LyraKernels
 import LyraNN
 import LyraSpace
 
-/// Networks from VEGA model descriptions (vega.md §10): `{modules: [backbone, head],
+/// Networks from VEGA model descriptions (docs/config.md#model): `{modules: [backbone, head],
 /// backbone: {type: ResNet, depth: 18}, head: {...}}` chains the named parts; a part
 /// with a `type` is built by the network registry (whole networks with their own
 /// parameters) or, failing that, by LyraNN's module registry (layers and containers).

@@ -4,7 +4,7 @@ import LyraNN
 /// A plain convolutional network: `blocks` stages of conv3×3-BN-ReLU-maxpool with the
 /// channel count doubling from `channels`, then a hidden linear layer and the classifier.
 /// With `blocks: 2, channels: 32, hidden: 128` it is the reference CNN of
-/// anchors/models.md, so `width` (a channel multiplier) is a natural search dimension.
+/// docs/architecture.md#reference-models-and-benchmark-problems, so `width` (a channel multiplier) is a natural search dimension.
 public enum SimpleCnn {
   static func build(_ r: DescriptionReader) throws -> Module {
     let inC = try r.int("in_channels", 1, min: 1), size = try r.int("image_size", 28, min: 4)
@@ -25,7 +25,7 @@ public enum SimpleCnn {
     return Sequential(layers)
   }
 
-  /// The reference CNN exactly (anchors/models.md), optionally widened.
+  /// The reference CNN exactly (docs/architecture.md#reference-models-and-benchmark-problems), optionally widened.
   static func buildReference(_ r: DescriptionReader) throws -> Module {
     let width = try r.double("width", 1, range: 0.0625...16)
     let classes = try r.int("num_class", 10, min: 1)

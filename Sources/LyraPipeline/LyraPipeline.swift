@@ -3,7 +3,7 @@ import LyraNets
 import LyraONNX
 import LyraSearch
 
-/// LyraPipeline: configs, steps, trainer, records, trial store (DESIGN.md §7). It sits
+/// LyraPipeline: configs, steps, trainer, records, trial store (docs/architecture.md#a-pipeline-run). It sits
 /// on every lower layer; this file only re-exports the names its callers need.
 
 /// Objectives the pipeline reports on.

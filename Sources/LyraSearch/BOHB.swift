@@ -6,7 +6,7 @@ import LyraSpace
 /// at Scale", ICML 2018), as HpBandSter 0.7.4 implements it: HpBandSter's Hyperband
 /// schedule, with rung-0 configs proposed by a TPE-like model instead of the prior.
 ///
-/// Model (HpBandSter's `BOHB` config generator, hpo-algorithms.md §2):
+/// Model (HpBandSter's `BOHB` config generator, docs/algorithms/bohb.md):
 /// - Results are stored per budget in the unit cube (log parameters already in log
 ///   space via `SearchSpace.encode`; categorical coordinates as the choice index). A
 ///   budget below the largest budget that has a model stops receiving data.

@@ -5,8 +5,8 @@ import LyraSpace
 
 /// BOSS: Bayesian optimisation with sub-sampling (Huang, Li, Ye, Li, Zhang, "An
 /// asymptotically optimal multi-armed bandit algorithm and hyperparameter optimization",
-/// arXiv 2007.05670), as VEGA's `BossHpo` runs it (`sha_base/boss.py`; vega.md §4,
-/// hpo-algorithms.md §2).
+/// arXiv 2007.05670), as VEGA's `BossHpo` runs it (`sha_base/boss.py`;
+/// docs/algorithms/boss.md).
 ///
 /// `numSamples` configs are split into `repeatTimes` equal groups, and each group into
 /// sub-brackets of sizes η^0, η^1, … (largest first, the remainder as the top one), which

@@ -4,7 +4,7 @@ import LyraSpace
 /// One sub-bracket of BOSS: the sub-sampling (SS) bandit of Huang, Li, Ye, Li, Zhang
 /// ("An asymptotically optimal multi-armed bandit algorithm and hyperparameter
 /// optimization", arXiv 2007.05670) laid out on successive-halving rungs the way VEGA's
-/// `sha_base/ssa.py` runs it (hpo-algorithms.md §2, BOSS).
+/// `sha_base/ssa.py` runs it (docs/algorithms/boss.md).
 ///
 /// Rungs hold K, ⌊K/η⌋, ⌊K/η²⌋, … configs (down to 1) at budgets b, bη, bη², … capped at
 /// the maximum, every budget at least b·η^(c−1) with c = ⌊√ln(Kη/(η−1))⌋ (larger

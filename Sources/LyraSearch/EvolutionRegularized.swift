@@ -3,7 +3,7 @@ import LyraKernels
 import LyraSpace
 
 /// Regularized (aging) evolution (Real, Aggarwal, Huang, Le, "Regularized Evolution for
-/// Image Classifier Architecture Search", AAAI 2019; hpo-algorithms.md §2).
+/// Image Classifier Architecture Search", AAAI 2019; docs/algorithms/evolution.md).
 ///
 /// Start with `population` random configs. Each later trial: draw `sampleSize` members
 /// uniformly *with replacement*, take the best as parent, and the child is

@@ -3,7 +3,7 @@ import LyraKernels
 import LyraSpace
 
 /// Population Based Training (Jaderberg et al., "Population Based Training of Neural
-/// Networks", 2017), with Ray Tune's exploit/explore rules (hpo-algorithms.md §2, PBT).
+/// Networks", 2017), with Ray Tune's exploit/explore rules (docs/algorithms/pbt.md).
 ///
 /// `population` lineages train in segments of `perturbationInterval` budget units. Each
 /// segment is one `Trial`: `budget` is the total to reach, `rung` the segment index,

@@ -3,7 +3,7 @@ import LyraKernels
 import LyraSpace
 
 /// PBT's explore step as Ray Tune does it (`PopulationBasedTraining._explore`;
-/// hpo-algorithms.md §2): per active hyperparameter, with `resampleProbability` draw a
+/// docs/algorithms/pbt.md): per active hyperparameter, with `resampleProbability` draw a
 /// fresh value from its prior; otherwise multiply a number by one of `perturbFactors`
 /// (clipped to its bounds, ints rounded) or move a category to an adjacent choice
 /// (clamped at the ends). Array-valued parameters are only ever resampled.

@@ -5,7 +5,7 @@ import LyraSpace
 ///
 /// Internally everything is a loss to minimise: maximised objectives are negated, and a
 /// failed trial, a missing metric, NaN or ±inf become +inf, so they rank worst and never
-/// become the best (hpo-algorithms.md §2, "pitfalls").
+/// become the best (docs/algorithms/README.md#failed-trials).
 public enum Ranking {
   /// The loss of one metric value under a direction (+inf when not finite).
   @inline(__always)

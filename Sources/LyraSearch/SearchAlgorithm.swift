@@ -51,7 +51,7 @@ public struct TrialResult: Equatable {
   public static func failed() -> TrialResult { TrialResult([:], status: .failed) }
 }
 
-/// The ask/tell protocol every search algorithm implements (DESIGN.md §6): the same
+/// The ask/tell protocol every search algorithm implements (docs/architecture.md#ask-and-tell): the same
 /// loop drives Lua scripts, the pipeline and parallel workers.
 public protocol SearchAlgorithm: AnyObject {
   var objectives: [Objective] { get }

@@ -4,7 +4,7 @@ import LyraSpace
 
 /// Tree-structured Parzen Estimator (Bergstra, Bardenet, Bengio, Kégl, "Algorithms for
 /// Hyper-Parameter Optimization", NeurIPS 2011) with Optuna v5's defaults
-/// (hpo-algorithms.md §2; anchors/hpo.md §1): 10 random start-up trials, γ(n) =
+/// (docs/algorithms/tpe.md; docs/hpo.md#algorithms-parameters-and-defaults): 10 random start-up trials, γ(n) =
 /// min(⌈0.1n⌉, 25), 24 EI candidates, prior weight 1, multivariate product kernel,
 /// magic clip, no endpoints, and the constant liar.
 ///

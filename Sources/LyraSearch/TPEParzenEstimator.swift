@@ -4,7 +4,7 @@ import LyraSpace
 
 /// The Parzen-window density of TPE (Bergstra et al., "Algorithms for Hyper-Parameter
 /// Optimization", NeurIPS 2011), built the way Optuna v5's `_ParzenEstimator` builds it
-/// (hpo-algorithms.md §2, TPE), over the encoded unit cube of a `SearchSpace`.
+/// (docs/algorithms/tpe.md), over the encoded unit cube of a `SearchSpace`.
 ///
 /// One kernel per observation plus a prior kernel (weight `priorWeight`, centred in the
 /// range with σ = the range) so the density never vanishes anywhere: that is what keeps

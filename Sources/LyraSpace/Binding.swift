@@ -1,6 +1,6 @@
 import LyraBase
 
-/// Dotted-key binding (DESIGN.md §5; VEGA's `vega/core/pipeline/generator.py`): a flat
+/// Dotted-key binding (docs/architecture.md#search-spaces-and-the-unit-cube; VEGA's `vega/core/pipeline/generator.py`): a flat
 /// sampled config becomes nested trees, `network.*` deep-merged into the model
 /// description and everything else (`trainer.*`, `dataset.*`, ...) the trial's hps.
 public enum Binding {

@@ -1,5 +1,5 @@
 /// What an algorithm needs to model one encoded coordinate (a TPE/BOHB kernel choice,
-/// a GP's input warping, an EA's mutation operator; hpo-algorithms.md §2).
+/// a GP's input warping, an EA's mutation operator; docs/architecture.md#search-spaces-and-the-unit-cube).
 public struct Dimension: Equatable, Sendable {
   /// The hyperparameter this coordinate belongs to.
   public let key: String

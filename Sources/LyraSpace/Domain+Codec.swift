@@ -1,6 +1,6 @@
 import Foundation
 
-/// Encoding to and from [0, 1] (DESIGN.md §5). Array types spend one coordinate per
+/// Encoding to and from [0, 1] (docs/architecture.md#search-spaces-and-the-unit-cube). Array types spend one coordinate per
 /// element; decoding picks the valid value nearest (in L2) to the coordinates.
 extension Domain {
   /// Numeric value → unit coordinate: linear, or linear in log10 for `*_EXP` (VEGA

@@ -3,7 +3,7 @@ import LyraKernels
 /// One searchable value: a key (dotted, `trainer.optimizer.params.lr`), a type and a range.
 ///
 /// Every hyperparameter encodes to `width` coordinates in [0, 1] and decodes back
-/// (DESIGN.md §5), so algorithms can work in the unit cube without knowing the types.
+/// (docs/architecture.md#search-spaces-and-the-unit-cube), so algorithms can work in the unit cube without knowing the types.
 public struct Hyperparameter: Sendable {
   public let key: String
   public let type: ParamType

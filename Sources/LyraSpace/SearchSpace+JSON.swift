@@ -1,7 +1,7 @@
 import Foundation
 import LyraBase
 
-/// Loading VEGA's search-space forms (vega.md §2–3): `{hyperparameters: [{key, type,
+/// Loading VEGA's search-space forms (docs/config.md#search_space): `{hyperparameters: [{key, type,
 /// range, slice?, sample_num?}], condition: [{key, child, parent, type, range}],
 /// forbidden: [{keyA: v, keyB: w}]}`, optionally wrapped in `{search_space: ...}`.
 extension SearchSpace {

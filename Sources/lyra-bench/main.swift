@@ -1,6 +1,6 @@
 // lyra-bench: Lyra's training and inference throughput, and full-training accuracy, on the
-// reference models (../shared/anchors/models.md), measured the way ../shared/bench/pytorch_ref.py
-// measures PyTorch, so the two can be compared side by side. Run through scripts/bench/train.
+// reference models (docs/architecture.md#reference-models-and-benchmark-problems), measured the way the optional PyTorch
+// script that scripts/bench/train runs beside it measures PyTorch, so Lyra's and PyTorch's figures can be compared side by side. Run through scripts/bench/train.
 //
 //   lyra-bench train-bench MODEL THREADS    forward + loss + backward + SGD step, batch 128
 //   lyra-bench infer-bench MODEL THREADS    eval mode, no grad, batch 256
@@ -111,7 +111,7 @@ func setThreads(_ n: Int) {
 
 // MARK: - Data
 
-/// A split of Fashion-MNIST as one float tensor [N, 1, 28, 28] normalised as the anchors
+/// A split of Fashion-MNIST as one float tensor [N, 1, 28, 28] normalised as for the reference models
 /// ((pixel/255 − 0.2860)/0.3530) and int32 labels [N].
 func loadSplit(_ split: Split) -> (x: Tensor, y: Tensor) {
   let ds: FashionMNIST
@@ -306,7 +306,8 @@ func modelFlops(_ name: String) -> Int {
 
 /// `lyra-bench table DIR HAVE_TORCH ANCHORS MODELS THREADS KINDS`: the side-by-side table
 /// of scripts/bench/train from the JSON lines it saved (lyra-KIND-MODEL-THREADS.json and
-/// torch-...), or, without PyTorch, against the anchors' figures (another run).
+/// torch-...), or, without PyTorch, against PyTorch figures recorded in an earlier run (the file
+/// scripts/bench/train passes as ANCHORS; only a guide, another run).
 func printTable(_ a: [String]) {
   let dir = a[0], haveTorch = a[1] == "1", anchors = a[2]
   let models = a[3].split(separator: " ").map(String.init), threads = a[4].split(separator: " ").map(String.init)

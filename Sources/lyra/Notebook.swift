@@ -3,7 +3,7 @@ import Foundation
 import LyraLua
 
 /// `lyra notebook FILE.lua`: runs a jupytext "percent" notebook and writes it with its
-/// outputs as Markdown, HTML and/or .ipynb (DESIGN.md §8).
+/// outputs as Markdown, HTML and/or .ipynb (docs/guide.md#notebooks).
 struct NotebookCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "notebook",

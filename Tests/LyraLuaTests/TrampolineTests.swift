@@ -10,7 +10,7 @@ final class Tracked {
   deinit { Tracked.alive -= 1 }
 }
 
-/// DESIGN.md §8: a Lua error never unwinds a Swift frame.
+/// docs/architecture.md#the-lua-error-rule: a Lua error never unwinds a Swift frame.
 final class TrampolineTests: XCTestCase {
   func testFailingSwiftFunctionLeaksNothing() throws {
     let state = try LuaState()

@@ -58,7 +58,7 @@ final class OptimSGDTests: XCTestCase {
     XCTAssertGreaterThan(zip(plain, damp).map { abs($0 - $1) }.max()!, 1e-3)
   }
 
-  /// The anchor's optimiser: momentum 0.9, v = 0.9·v + g; w −= lr·v (anchors/models.md).
+  /// The anchor's optimiser: momentum 0.9, v = 0.9·v + g; w −= lr·v (docs/architecture.md#reference-models-and-benchmark-problems).
   func testAnchorMomentumForm() {
     let w = Tensor([1]).requiresGrad_()
     let opt = SGD([w], lr: 0.05, momentum: 0.9)

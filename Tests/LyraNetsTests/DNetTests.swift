@@ -5,7 +5,7 @@ import XCTest
 @testable import LyraNets
 
 final class DNetTests: XCTestCase {
-  /// The example of vega.md §10: stem to 64, then 15 blocks whose widths follow the macro
+  /// VEGA's documented DNet example (encodings: docs/algorithms/pareto_ea.md#dnet-encodings): stem to 64, then 15 blocks whose widths follow the macro
   /// `12-1111-11211112-2`, so the classifier reads 1024 channels.
   func testReferenceEncodingWidthsPerBlock() throws {
     let plan = try DNetCode.parse("031-_64_12-1111-11211112-2").plan()

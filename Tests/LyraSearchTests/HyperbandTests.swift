@@ -17,7 +17,7 @@ final class HyperbandTests: XCTestCase {
   func testHpBandSterTable() {
     let plans = HyperbandSchedule.brackets(minBudget: 81.0 / 81, maxBudget: 81, eta: 3, variant: .hpbandster)
     XCTAssertEqual(plans.map(\.counts), [[81, 27, 9, 3, 1], [27, 9, 3, 1], [9, 3, 1], [6, 2], [5]])
-    // anchors/hpo.md: one cycle costs 21 full-fidelity equivalents.
+    // HpBandSter's schedule (docs/algorithms/hyperband.md): one cycle costs 21 full-fidelity equivalents.
     let ffe = plans.reduce(0.0) { acc, p in acc + zip(p.counts, p.budgets).reduce(0.0) { $0 + Double($1.0) * $1.1 / 81 } }
     XCTAssertEqual(ffe, 21, accuracy: 1e-9)
     // Budgets that are not a power of η: counts as HpBandSter, budgets max·η^(i−s).

@@ -13,7 +13,7 @@ final class NASCodecTests: XCTestCase {
   // MARK: DNet grammar
 
   func testDNetGrammarAcceptsVegaEncodings() throws {
-    // vega.md §10's example and strings of VEGA's model zoo form.
+    // VEGA's documented examples (docs/algorithms/pareto_ea.md#dnet-encodings) and strings of VEGA's model zoo form.
     for s in ["031-_64_12-1111-11211112-2", "031-a02_64_211-2111-211111-211", "0-_32_1", "0213141-c13a24_16_-1-21",
               "031-*1-a01*2_64_1-1-2", "6_8_12"] {
       let e = try DNetEncoding(parsing: s)

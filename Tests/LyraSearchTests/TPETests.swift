@@ -5,7 +5,7 @@ import LyraKernels
 import LyraSpace
 @testable import LyraSearch
 
-/// Shortcuts to the shared benchmark problems (anchors/hpo.md §2) for the TPE, BOSS and
+/// Shortcuts to the shared benchmark problems (docs/hpo.md) for the TPE, BOSS and
 /// evolution tests, and a sequential ask/tell loop with a closure loss.
 enum SearchToys {
   static let braninOptimum = BenchmarkProblem.branin.optimum

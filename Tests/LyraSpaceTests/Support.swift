@@ -20,7 +20,7 @@ func allTypesSpace() throws -> SearchSpace {
   ])
 }
 
-/// The ASHA example's space (vega.md §2 example A).
+/// The ASHA example's space (the VEGA paper's ASHA example, as in docs/examples/asha_hpo.yml).
 let ashaJSON = """
   {"hyperparameters": [
      {"key": "dataset.batch_size", "type": "CATEGORY", "range": [8, 16, 32, 64, 128, 256]},

@@ -1,6 +1,6 @@
 -- lyra.progress: progress for long loops, as xlua.progress. On a terminal, a bar redrawn
 -- in place with rate and ETA; otherwise (logs, pipes, notebooks) plain lines now and then,
--- e.g. "12/469 (2.6%) 153.2 it/s ETA 3s", so logs stay readable (DESIGN.md §8).
+-- e.g. "12/469 (2.6%) 153.2 it/s ETA 3s", so logs stay readable (docs/architecture.md#console-and-notebook-output).
 local lyra = lyra
 
 local progress = {

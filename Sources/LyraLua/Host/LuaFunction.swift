@@ -4,7 +4,7 @@ import LyraTensor
 /// The body of a Swift function callable from Lua: reads arguments from `call`,
 /// pushes results and returns how many. Throwing is the only way to raise a Lua
 /// error from Swift; the trampoline raises it after this frame has returned
-/// (DESIGN.md §8), so no Swift object is ever skipped by Lua's longjmp.
+/// (docs/architecture.md#the-lua-error-rule), so no Swift object is ever skipped by Lua's longjmp.
 public typealias LuaFunctionBody = (LuaCall) throws -> Int
 
 /// What a Swift closure pushed into Lua holds: the body, its full name and help text.

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// All calls from Swift into Lua go through `lyra_pcall` (with a traceback handler);
 /// all calls from Lua into Swift go through the C trampoline. So a Lua error never
-/// unwinds a Swift frame (DESIGN.md §8).
+/// unwinds a Swift frame (docs/architecture.md#the-lua-error-rule).
 public final class LuaState {
   /// The main thread.
   public let L: OpaquePointer

@@ -7,7 +7,7 @@ import Foundation
 /// The chunk calls back through two Swift functions in the `__nb` table: `cell(k)` when
 /// cell k starts and `emit(kind, bundle)` for a trailing value or a `display()`.
 /// Both only record; the chunk itself runs under `LuaState.call` (a protected call with
-/// a traceback handler), so a Lua error never crosses a Swift frame (DESIGN.md §8).
+/// a traceback handler), so a Lua error never crosses a Swift frame (docs/architecture.md#the-lua-error-rule).
 public final class NotebookRunner {
   public let host: LyraHost
   private var outcomes: [CellOutcome] = []

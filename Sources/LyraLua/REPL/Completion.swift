@@ -1,7 +1,7 @@
 import CReadline
 import Foundation
 
-/// Tab completion: readline asks, `stdlib/lyra/complete.lua` answers.
+/// Tab completion: readline asks, `lyra.repl.complete` in `stdlib/lyra/repl.lua` answers.
 ///
 /// The Lua side walks tables and `__index` *tables* with rawget only, so completing
 /// never runs user code (no `__index` function is called).

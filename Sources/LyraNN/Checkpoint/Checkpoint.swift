@@ -3,7 +3,7 @@ import LyraTensor
 
 /// A model on disk: weights in safetensors (`model.safetensors`) plus the JSON model
 /// description beside it (`model.json`), so description + weights rebuild the model
-/// without any code (DESIGN.md §4).
+/// without any code (docs/architecture.md#descriptions-are-data).
 public enum Checkpoint {
   /// The description file that goes with a weights file: `x.safetensors` → `x.json`.
   public static func descriptionPath(for weights: String) -> String {

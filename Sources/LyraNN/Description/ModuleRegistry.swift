@@ -11,7 +11,7 @@ import LyraTensor
 /// the inverse of `Module.describe()`. Other layers (networks, Lua) register more types.
 ///
 /// Strict on purpose: an unknown type or key is an error naming it and the closest
-/// known name, never a silent default (DESIGN.md §10).
+/// known name, never a silent default (docs/architecture.md#bad-input).
 public enum ModuleRegistry {
   public typealias Builder = (DescriptionReader) throws -> Module
 

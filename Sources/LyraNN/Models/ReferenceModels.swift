@@ -1,7 +1,7 @@
 import LyraKernels
 import LyraTensor
 
-/// The three reference models of `anchors/models.md`, built exactly as specified, so
+/// The three reference models described in docs/architecture.md#reference-models-and-benchmark-problems, built exactly as specified, so
 /// their speed and accuracy can be compared with PyTorch's on the same machine.
 public enum ReferenceModels {
   /// Flatten(784) → Linear(784, 256) + ReLU → Linear(256, 128) + ReLU → Linear(128, 10). 235,146 parameters.

@@ -10,7 +10,7 @@ import LyraTensor
 ///
 /// This is PyTorch's form of momentum (Sutskever et al. 2013 with lr outside the buffer),
 /// not the "v = μv − lr·g" form: a learning-rate change does not rescale the buffer, and
-/// the reference models (anchors/models.md) are trained with it.
+/// the reference models (docs/architecture.md#reference-models-and-benchmark-problems) are trained with it.
 public final class SGD: Optimizer {
   public let name = "SGD"
   public let params: [Tensor]

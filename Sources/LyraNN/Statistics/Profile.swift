@@ -18,7 +18,7 @@ extension Linear: CountsMACs {
   public func macs(input: [Int], output: [Int]) -> Int { output.reduce(1, *) * inFeatures }
 }
 
-/// Parameters, FLOPs and measured latency of a model (DESIGN.md §4), per module and in total.
+/// Parameters, FLOPs and measured latency of a model (docs/architecture.md#models-and-data), per module and in total.
 public struct Profile {
   public struct Row {
     public var name: String

@@ -1,8 +1,8 @@
 import LyraBase
 import LyraNN
 
-/// The keys VEGA's schema allows (vega.md §2), checked so a typo is an error naming the
-/// key, its line and the closest known name — never a silent default (DESIGN.md §10).
+/// The keys VEGA's schema allows (docs/config.md), checked so a typo is an error naming the
+/// key, its line and the closest known name — never a silent default (docs/architecture.md#bad-input).
 /// `nil` children mean "any content" (checked later by the part that reads it: the
 /// trainer, the search algorithm, the model registry).
 enum ConfigSchema {

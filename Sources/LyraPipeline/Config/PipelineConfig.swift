@@ -2,7 +2,7 @@ import Foundation
 import LyraBase
 import LyraNN
 
-/// A pipeline config in VEGA's schema (vega.md §2): `general`, `pipeline: [steps]`, one
+/// A pipeline config in VEGA's schema (docs/config.md): `general`, `pipeline: [steps]`, one
 /// section per step, resolved: `ref:` merged, `{local_base_path}` replaced, old step
 /// type names mapped, every key checked against the schema (errors name file, line, key).
 public struct PipelineConfig {

@@ -3,7 +3,7 @@ import LyraBase
 import Yams
 
 /// YAML text (VEGA's config format) as a JSON value tree, remembering the line of every
-/// key so errors can name the file, key and line (DESIGN.md §10).
+/// key so errors can name the file, key and line (docs/architecture.md#bad-input).
 public struct YAMLDocument {
   public let value: JSON
   /// Dotted key path (`hpo.search_algorithm.policy`) → 1-based line in the text.

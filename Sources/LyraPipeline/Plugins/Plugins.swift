@@ -3,7 +3,7 @@ import LyraBase
 
 /// Lua files a config loads before its steps run (`general.plugins: [my_data.lua]`):
 /// they register datasets, networks, metrics and callbacks that the YAML then names
-/// by `type` (VEGA's ClassFactory plug-in point, DESIGN.md §7).
+/// by `type` (VEGA's ClassFactory plug-in point, docs/architecture.md#descriptions-are-data).
 ///
 /// Why a loader hook instead of a Lua dependency: LyraPipeline sits below LyraLua, so
 /// the Lua host installs `loader` (the `lyra` command, `lyra worker` and

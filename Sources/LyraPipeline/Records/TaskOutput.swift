@@ -2,7 +2,7 @@ import Foundation
 import LyraBase
 import LyraSearch
 
-/// A task's folder in VEGA's layout (vega.md §7):
+/// A task's folder in VEGA's layout (docs/pipeline.md#resume-workers-outputs):
 ///   tasks/<id>/output/reports.json, output/<step>/{output.csv, desc_<id>.json, hps_<id>.json,
 ///   performance_<id>.json, model_<id>.safetensors}, workers/<step>/<id>/, logs/pipeline.log.
 /// Every file is written atomically, so a crash never leaves a half-written record.

@@ -2,7 +2,7 @@ import Foundation
 import LyraBase
 import LyraSearch
 
-/// One trial's record as VEGA keeps it (vega.md §6–7): description, hyperparameters,
+/// One trial's record as VEGA keeps it (docs/pipeline.md#resume-workers-outputs): description, hyperparameters,
 /// performance, objectives; what `reports.json`, `output.csv` and the per-trial JSON
 /// files are made of.
 public struct TrialRecord {

@@ -7,7 +7,7 @@ import LyraSearch
 import LyraSpace
 import LyraTensor
 
-/// Model compression as search steps (vega.md §4: PruneEA, QuantEA), on the trained
+/// Model compression as search steps (PruneEA, QuantEA: docs/algorithms/prune_ea.md, docs/algorithms/quant_ea.md), on the trained
 /// model of `model.models_folder` (the best one there by the first objective):
 ///
 /// - `PruneEA`: channel masks per prunable group (`prune.masks`), evolved by NSGA-II on

@@ -5,7 +5,7 @@ import LyraNets
 import LyraSearch
 import LyraSpace
 
-/// The sample-based NAS algorithms of a `search_algorithm` section (vega.md §4, §10):
+/// The sample-based NAS algorithms of a `search_algorithm` section (docs/algorithms/pareto_ea.md, docs/algorithms/sm_nas.md):
 ///
 /// | type | codec | keys of `search_space` |
 /// |---|---|---|

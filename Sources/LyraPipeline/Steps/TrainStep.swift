@@ -3,7 +3,7 @@ import LyraBase
 import LyraSearch
 
 /// The models a step hands to the next: `desc_<id>.json` / `hps_<id>.json` (and
-/// `model_<id>.safetensors`) in a models folder (vega.md §6 "Hand-off").
+/// `model_<id>.safetensors`) in a models folder (docs/architecture.md#a-pipeline-run, step 3).
 struct HandedModel {
   var id: Int
   var desc: JSON

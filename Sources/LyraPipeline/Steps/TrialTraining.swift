@@ -9,7 +9,7 @@ import LyraTensor
 /// Trains one trial of a step from data only (the step's config and the trial's sampled
 /// values), so the same code runs in the pipeline process and in `lyra worker`s.
 ///
-/// Binding (vega.md §3): `network.*` keys go into the model description, everything
+/// Binding (docs/config.md#search_space): `network.*` keys go into the model description, everything
 /// else (`trainer.*`, `dataset.*`) into the hyperparameters merged over the step's
 /// sections. The search budget is the number of epochs. A trial resumed from another
 /// (ASHA promotion, PBT exploit) starts from that trial's last checkpoint; a trial run

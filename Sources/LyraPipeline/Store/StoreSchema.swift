@@ -3,7 +3,7 @@
 /// of being written into.
 ///
 /// Why the columns look the way they do:
-/// - `config`, `result` and `value` are JSON text: trials are data (DESIGN.md §7), and
+/// - `config`, `result` and `value` are JSON text: trials are data (docs/architecture.md#descriptions-are-data), and
 ///   any tool (sqlite3, a PostgreSQL client) can read them. Configs and results use
 ///   LyraSearch's lossless `StateCodec` form (typed values, NaN/inf as strings) so a trial
 ///   resumed from the store gets bit-identical inputs.

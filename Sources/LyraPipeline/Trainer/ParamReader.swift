@@ -4,7 +4,7 @@ import LyraNN
 /// or the trainer section itself) and remembers which were read, so `finish()` can
 /// reject a key nobody asked for, naming it and the closest known key.
 ///
-/// Why strict: a misspelt `weight_decy` silently ignored costs a whole search (DESIGN.md §10).
+/// Why strict: a misspelt `weight_decy` silently ignored costs a whole search (docs/architecture.md#bad-input).
 public final class ParamReader {
   public let values: [String: JSON]
   /// Where the object sits in the config ("trainer.metric.params"), for messages.

@@ -1,7 +1,7 @@
 import LyraKernels
 import LyraSpace
 
-/// The variation operators of VEGA's compression EAs (PruneEA, QuantEA; vega.md §4) on a
+/// The variation operators of VEGA's compression EAs (docs/algorithms/prune_ea.md, docs/algorithms/quant_ea.md) on a
 /// flat integer genome.
 enum GenomeOps {
   /// Two-point crossover: `base` with the slice [i, j) taken from `other`, 0 ≤ i < j ≤ n

@@ -2,7 +2,7 @@ import LyraBase
 import LyraKernels
 import LyraSpace
 
-/// VEGA's PruneCodec / PruneEA genome (vega.md §4; Prune-EA of the VEGA paper): one 0/1
+/// VEGA's PruneCodec / PruneEA genome (docs/algorithms/prune_ea.md; Prune-EA of the VEGA paper): one 0/1
 /// mask per prunable group of output channels, the keep/remove choice of each channel,
 /// evolved on (accuracy, FLOPs) with the trained model's weights inherited.
 ///

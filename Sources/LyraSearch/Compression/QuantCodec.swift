@@ -2,7 +2,7 @@ import LyraBase
 import LyraKernels
 import LyraSpace
 
-/// VEGA's QuantEA genome (vega.md §4): the bit width of every quantisable layer, each
+/// VEGA's QuantEA genome (docs/algorithms/quant_ea.md): the bit width of every quantisable layer, each
 /// drawn from `bit_candidates`, evolved on (accuracy, model size); optionally the widths
 /// of each layer's input activations too.
 ///

@@ -2,7 +2,7 @@ import LyraBase
 import LyraKernels
 import LyraSpace
 
-/// VEGA's BackboneNas codec (vega.md §4; `vega/algorithms/nas/backbone_nas`): a ResNet
+/// VEGA's BackboneNas codec (docs/algorithms/pareto_ea.md#the-codecs; `vega/algorithms/nas/backbone_nas`): a ResNet
 /// backbone whose stage layout is searched. Each residual block carries two bits: does it
 /// double the channels (`doublechannel`), does it have stride 2 (`downsample`).
 ///

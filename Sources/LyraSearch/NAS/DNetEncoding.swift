@@ -1,5 +1,5 @@
 /// A parsed DNet encoding `"<block>_<C>_<macro>"` (VEGA's `vega/networks/dnet.py`,
-/// vega.md §10), e.g. `031-a02_64_211-2111-211111-211`.
+/// docs/algorithms/pareto_ea.md#dnet-encodings), e.g. `031-a02_64_211-2111-211111-211`.
 ///
 /// Why LyraSearch has its own grammar: the NAS codecs must only ever hand out strings the
 /// network builder accepts, and LyraSearch may not depend on LyraNets (the builder and its

@@ -2,7 +2,7 @@ import LyraBase
 import LyraKernels
 import LyraSpace
 
-/// VEGA's DblockNas codec (vega.md §10; `vega/algorithms/nas/dnet_nas/dblock_nas_codec.py`):
+/// VEGA's DblockNas codec (docs/algorithms/pareto_ea.md#the-codecs; `vega/algorithms/nas/dnet_nas/dblock_nas_codec.py`):
 /// random DNet *block* codes under a fixed macro, the first level of the D-Net search.
 ///
 /// The space gives `network.backbone.op_num` (layers per block, 1–9), `network.backbone.skip_num`

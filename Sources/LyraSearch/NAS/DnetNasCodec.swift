@@ -2,7 +2,7 @@ import LyraBase
 import LyraKernels
 import LyraSpace
 
-/// VEGA's DnetNas codec and mutation (vega.md §10; `vega/algorithms/nas/dnet_nas`): the
+/// VEGA's DnetNas codec and mutation (docs/algorithms/pareto_ea.md#the-codecs; `vega/algorithms/nas/dnet_nas`): the
 /// second level of the D-Net search, the *macro* (how many blocks, where they stride,
 /// where they widen) around a block code found earlier.
 ///

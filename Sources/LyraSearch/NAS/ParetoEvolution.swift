@@ -3,7 +3,7 @@ import LyraKernels
 import LyraSpace
 
 /// Multi-objective evolution with NSGA-II selection (Deb et al., IEEE TEC 2002) over a
-/// `Codec`: VEGA's Pareto EAs (BackboneNas, DnetNas, vega.md §4) on one ask/tell loop,
+/// `Codec`: VEGA's Pareto EAs (BackboneNas, DnetNas, docs/algorithms/pareto_ea.md) on one ask/tell loop,
 /// and, with `SpaceCodec`, an NSGA-II for plain HPO spaces.
 ///
 /// - The first `randomSamples` trials are `codec.sample` draws (VEGA's `min_sample`).

@@ -4,7 +4,7 @@ import LyraSpace
 
 /// SM-NAS-style two-level search (Yao, Xu, Li, Zhang, Li, "SM-NAS: Structural-to-Modular
 /// Neural Architecture Search for Object Detection", AAAI 2020), in the form VEGA ships
-/// for D-Nets (DblockNas then DnetNas, vega.md §10), as one ask/tell algorithm.
+/// for D-Nets (DblockNas then DnetNas, docs/algorithms/sm_nas.md), as one ask/tell algorithm.
 ///
 /// Stage 1 searches the *block* (`DblockNasCodec`, fixed macro) for `blockTrials`
 /// trials. When they are all told, the `keepBlocks` best block codes of stage 1's Pareto

@@ -2,7 +2,7 @@ import Foundation
 import LyraKernels
 import LyraSpace
 
-/// A test function with a known optimum, as /work/shared/anchors/hpo.md §2 defines the
+/// A test function with a known optimum, as the HPO benchmark (docs/hpo.md) defines the
 /// visible HPO benchmarks, so algorithms are checked against known answers and against
 /// the reference libraries' numbers.
 ///

@@ -8,7 +8,7 @@ import LyraTensor
 
 /// `lyra.pipeline.register_dataset / register_network / register_metric /
 /// register_callback`: Lua code adds types that a YAML config names (VEGA's
-/// ClassFactory, DESIGN.md §7). A config loads such code with `general.plugins`.
+/// ClassFactory, docs/architecture.md#descriptions-are-data). A config loads such code with `general.plugins`.
 ///
 /// Thread rule: every Lua function registered here runs on the thread that runs the
 /// trial, which is the Lua thread (in-process trials and `lyra worker` processes both

@@ -3,7 +3,7 @@ import Foundation
 import LyraPlot
 
 /// What a `lyra.plot.Plot` userdata holds. `Plot` is a value type whose modifiers return
-/// copies; Lua's methods configure in place and return self (DESIGN.md §11), so the
+/// copies; Lua's methods configure in place and return self (docs/architecture.md#lua-api-conventions), so the
 /// userdata owns one mutable plot.
 final class PlotBox {
   var plot: Plot

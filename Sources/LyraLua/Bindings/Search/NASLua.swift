@@ -17,8 +17,8 @@ final class CodecBox {
   }
 }
 
-/// The native pieces of sample-based NAS for Lua loops (DESIGN.md §6: "a custom NAS loop
-/// is twenty lines of Lua"): codecs that sample and mutate architectures, NSGA-II's
+/// The native pieces of sample-based NAS for Lua loops (a custom NAS loop is a few
+/// lines of Lua: docs/architecture.md#ask-and-tell): codecs that sample and mutate architectures, NSGA-II's
 /// non-dominated sort, and `lyra.search.pareto` (the whole evolution behind ask/tell).
 enum NASLua {
   static let className = "lyra.search.Codec"

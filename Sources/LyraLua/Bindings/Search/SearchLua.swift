@@ -4,7 +4,7 @@ import LyraBase
 import LyraSearch
 import LyraSpace
 
-/// `lyra.search.*`: every algorithm behind one ask/tell object (DESIGN.md §6).
+/// `lyra.search.*`: every algorithm behind one ask/tell object (docs/architecture.md#ask-and-tell).
 final class SearchBox {
   let algorithm: SearchAlgorithm
   let kind: String

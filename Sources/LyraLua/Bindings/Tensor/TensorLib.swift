@@ -1,7 +1,7 @@
 import CLua
 import LyraTensor
 
-/// `lyra.*` tensor functions and the `lyra.Tensor` class (DESIGN.md §11).
+/// `lyra.*` tensor functions and the `lyra.Tensor` class (docs/architecture.md#lua-api-conventions).
 enum TensorLib {
   static func open(_ state: LuaState) {
     let methods = TensorShapeMethods.all + TensorMathMethods.all + TensorReduceMethods.all + TensorInPlaceMethods.all
