@@ -1,6 +1,6 @@
--- Train the reference CNN (../shared/anchors/models.md) on Fashion-MNIST from Lua.
+-- Train the reference CNN (docs/architecture.md#reference-models-and-benchmark-problems) on Fashion-MNIST from Lua.
 --   scripts/lyra docs/examples/train_cnn.lua [epochs=3] [seed=0]
--- The anchors' schedule: batch 128, SGD momentum 0.9, lr_t = 0.025 (1 + cos(pi t / T)).
+-- The reference schedule: batch 128, SGD momentum 0.9, lr_t = 0.025 (1 + cos(pi t / T)).
 local nn, optim, data = lyra.nn, lyra.optim, lyra.data
 local epochs = tonumber(arg and arg[1]) or 3
 local seed = tonumber(arg and arg[2]) or 0
