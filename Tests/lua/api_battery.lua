@@ -26,7 +26,7 @@ B.skip = {
   ['lyra.search.minimize'] = true, ['lyra.data.download'] = true,
 }
 -- Methods that write files or block.
-B.skipMethod = { save = true, load_weights = true, write = true, show = false, export = true, onnx = true,
+B.skipMethod = { save = true, load_weights = true, write = true, show = true, export = true, onnx = true,
   run = true, fit = true, serve = true }
 
 --- The bad values, made fresh for each run (tensors are mutated by in-place methods).

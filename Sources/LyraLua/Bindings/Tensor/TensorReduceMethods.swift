@@ -131,6 +131,10 @@ enum TensorReduceMethods {
     let batch = Shape.broadcast(Array(a.shape.dropLast(a.rank >= 2 ? 2 : 1)), Array(b.shape.dropLast(b.rank >= 2 ? 2 : 1))) ?? []
     let out = batch + (a.rank >= 2 ? [a.shape[a.rank - 2]] : []) + (b.rank >= 2 ? [b.shape[b.rank - 1]] : [])
     do { try CheckedSize.allocation(out, "matrix product") } catch let e as SizeError { throw LuaFailure(e.description) }
+    // BLAS takes 32-bit sizes and leading dimensions.
+    if let big = (a.shape + b.shape).first(where: { $0 > Int(Int32.max) }) {
+      throw LuaFailure("a matrix size of \(big) exceeds BLAS's 32-bit limit")
+    }
   }
 
   /// A 1-based index tensor (or a Lua table of positions) checked against `size`, as 0-based int32.

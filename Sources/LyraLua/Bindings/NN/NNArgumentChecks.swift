@@ -1,0 +1,58 @@
+import LyraBase
+
+/// Size checks on `lyra.nn.*` constructor arguments, before the description registry builds
+/// the module.
+///
+/// Why here as well as in the registry: a Lua call must never reach a module initialiser's
+/// precondition or an allocation beyond `CheckedSize`'s cap (`nn.Linear(1e6, 1e6)` asks for
+/// 4 TB), and the error should name the Lua argument. Sizes must be positive integers,
+/// strides and dilations at least 1, padding at least 0, and every parameter tensor the
+/// module will allocate must pass `CheckedSize`.
+enum NNArgumentChecks {
+  /// Keys whose values are sizes, with the smallest value each accepts.
+  static let minimum: [String: Int] = [
+    "in_features": 1, "out_features": 1, "in_channels": 1, "out_channels": 1, "num_features": 1,
+    "num_embeddings": 1, "embedding_dim": 1, "kernel_size": 1, "output_size": 1, "stride": 1,
+    "dilation": 1, "groups": 1, "padding": 0,
+  ]
+
+  /// Throws a `LuaFailure` naming the first bad field of `fields` for module `type`.
+  static func check(_ type: String, _ fields: [String: JSON]) throws {
+    var ints: [String: [Int]] = [:]
+    for (key, least) in minimum {
+      guard let v = fields[key] else { continue }
+      let values = v.array ?? [v]
+      var out: [Int] = []
+      for x in values {
+        guard let d = x.double, d.isFinite, d == d.rounded(), abs(d) < 9.0e18 else {
+          throw LuaFailure("\(key) must be an integer (or a pair of integers), got \(x)")
+        }
+        let i = Int(d)
+        guard i >= least else { throw LuaFailure("\(key) must be at least \(least), got \(i)") }
+        out.append(i)
+      }
+      ints[key] = out
+    }
+    func first(_ k: String) -> Int? { ints[k]?.first }
+    func pair(_ k: String) -> [Int] { ints[k].map { $0.count == 2 ? $0 : [$0[0], $0[0]] } ?? [1, 1] }
+    var parameters: [[Int]] = []
+    switch type {
+    case "Linear":
+      if let i = first("in_features"), let o = first("out_features") { parameters = [[o, i], [o]] }
+    case "Conv2d":
+      if let i = first("in_channels"), let o = first("out_channels") {
+        let g = first("groups") ?? 1
+        guard i % g == 0, o % g == 0 else { throw LuaFailure("channels \(i) -> \(o) must divide by groups \(g)") }
+        parameters = [[o, i / g] + pair("kernel_size"), [o]]
+      }
+    case "BatchNorm1d", "BatchNorm2d":
+      if let n = first("num_features") { parameters = [[n], [n], [n], [n]] }
+    case "Embedding":
+      if let n = first("num_embeddings"), let d = first("embedding_dim") { parameters = [[n, d]] }
+    default: break
+    }
+    for shape in parameters {
+      do { try CheckedSize.allocation(shape, "\(type) parameter") } catch let e as SizeError { throw LuaFailure(e.description) }
+    }
+  }
+}
