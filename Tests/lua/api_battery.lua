@@ -29,6 +29,17 @@ B.skip = {
 B.skipMethod = { save = true, load_weights = true, write = true, show = true, export = true, onnx = true,
   run = true, fit = true, serve = true }
 
+--- Every search algorithm, each of which must construct from a small space.
+B.searches = {'random', 'tpe', 'asha', 'bohb', 'hyperband', 'evolution', 'pbt', 'boss', 'grid'}
+
+--- A search algorithm `name` over `space` with the options it needs (budgets for the
+--- bandit ones, a perturbation interval for PBT).
+function B.search(name, space)
+  local ok, alg = pcall(lyra.search[name], {space = space, max_budget = 9, perturbation_interval = 3})
+  if ok then return alg end
+  return lyra.search[name]({space = space})
+end
+
 --- The bad values, made fresh for each run (tensors are mutated by in-place methods).
 function B.values()
   local v = {
@@ -79,10 +90,20 @@ local function try(state, name, f, prefix, args)
     state.errors = state.errors + 1
     if type(err) ~= 'string' then
       state.problems[#state.problems + 1] = name .. describe(all) .. ' raised a ' .. type(err)
-    elseif state.native and not err:find(name, 1, true) then
+    elseif state.native and not B.names(state, name, f, err) then
       state.problems[#state.problems + 1] = name .. describe(all) .. ': ' .. err
     end
   end
+end
+
+--- Whether `err` names the function: by `name`, or by another name of the same function
+--- (`lyra.plot.histogram` is `lyra.plot.hist`; `lyra.exp(x)` is `x:exp()`).
+function B.names(state, name, f, err)
+  if err:find(name, 1, true) then return true end
+  for _, other in ipairs(state.aliases[f] or {}) do
+    if err:find(other, 1, true) then return true end
+  end
+  return false
 end
 
 --- Every function reachable from `root` (tables walked once), as {name, f}, sorted.
@@ -107,6 +128,11 @@ end
 --- Calls each function with each bad value, alone and after a few plausible prefixes.
 function B.callFunctions(state)
   local prefixes = {{n = 0}, {n = 1, 2}, {n = 1, lyra.zeros(2, 3)}}
+  for _, nf in ipairs(B.functions(lyra, 'lyra')) do
+    local name, f = nf[1], nf[2]
+    state.aliases[f] = state.aliases[f] or {}
+    table.insert(state.aliases[f], name)
+  end
   for _, nf in ipairs(B.functions(lyra, 'lyra')) do
     local name, f = nf[1], nf[2]
     state.native = isNative(f)
@@ -139,8 +165,24 @@ function B.objects()
   end
   add('plot', function() return lyra.plot.new() end)
   add('space', function() return lyra.space{x = {type = 'FLOAT', range = {0, 1}}} end)
-  add('dataset', function() return lyra.data.TensorDataset(lyra.randn(4, 3), lyra.tensor({1, 2, 1, 2}, 'int')) end)
-  add('loader', function() return lyra.data.DataLoader(lyra.data.TensorDataset(lyra.randn(4, 3)), {batch_size = 2}) end)
+  local csv = os.tmpname()
+  local f = assert(io.open(csv, 'w'))
+  f:write('a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n')
+  f:close()
+  add('csv dataset', function() return lyra.data.csv(csv, {label = 'label'}) end)
+  add('native loader', function() return lyra.data.native_loader(lyra.data.csv(csv, {label = 'label'}), {batch_size = 2}) end)
+  add('transform', function() return lyra.data.augment{{'Rotate', 0.5, 7}} end)
+  os.remove(csv)
+  for _, n in ipairs({'CrossEntropyLoss', 'MSELoss', 'L1Loss', 'BCEWithLogitsLoss'}) do
+    add(n, function() return lyra.nn[n]() end)
+  end
+  local opt = lyra.optim.SGD(lyra.nn.Linear(2, 2):parameters(), {lr = 0.1})
+  add('StepLR', function() return lyra.optim.lr_scheduler.StepLR(opt, {step_size = 2}) end)
+  add('CosineAnnealingLR', function() return lyra.optim.lr_scheduler.CosineAnnealingLR(opt, {T_max = 4}) end)
+  local space = lyra.space{x = {type = 'FLOAT', range = {0, 1}}, k = {type = 'CATEGORY', range = {'a', 'b'}}}
+  for _, n in ipairs(B.searches) do
+    add('search ' .. n, function() return B.search(n, space) end)
+  end
   return objs
 end
 
@@ -169,7 +211,7 @@ end
 
 --- Runs the battery; returns the state {calls, errors, functions, methods, problems}.
 function B.run()
-  local state = {calls = 0, errors = 0, functions = 0, methods = 0, problems = {}}
+  local state = {calls = 0, errors = 0, functions = 0, methods = 0, problems = {}, aliases = {}}
   B.callFunctions(state)
   B.callMethods(state, B.objects())
   return state

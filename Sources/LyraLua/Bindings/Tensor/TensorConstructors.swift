@@ -122,8 +122,7 @@ enum TensorConstructors {
         return 1
       },
       LuaMethod("manual_seed", help: "lyra.manual_seed(n)\nSeeds the default generator: the same seed gives the same numbers.") { call in
-        let n = try call.integer(1)
-        Tensor.manualSeed(UInt64(bitPattern: Int64(n)))
+        Tensor.manualSeed(try call.seed(1))
         return 0
       },
       LuaMethod("no_grad", help: "lyra.no_grad(fn, ...) -> results of fn\nRuns fn without recording operations for autograd (evaluation, manual updates).") { call in

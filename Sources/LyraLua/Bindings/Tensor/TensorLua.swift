@@ -97,6 +97,14 @@ extension LuaCall {
     }
   }
 
+  /// Argument `i` as a seed: a non-negative integer. Negative seeds are refused rather
+  /// than reinterpreted as bit patterns, so `-1` cannot silently mean 2^64 − 1.
+  func seed(_ i: Int) throws -> UInt64 {
+    let v = try integer(i)
+    guard v >= 0 else { throw LuaArgumentError(i, "seed must be a non-negative integer, got \(v)") }
+    return UInt64(v)
+  }
+
   /// The options table at `i` (or nil when absent): string keys read raw.
   func options(_ i: Int) throws -> LuaOptions? {
     if isNil(i) { return nil }
@@ -133,6 +141,12 @@ final class LuaOptions {
   func number(_ key: String) throws -> Double? { try get(key, { $0.type(-1) == .number ? $0.toNumber(-1) : nil }, "a number") }
   func bool(_ key: String) throws -> Bool? { try get(key, { $0.type(-1) == .boolean ? $0.toBool(-1) : nil }, "a boolean") }
   func string(_ key: String) throws -> String? { try get(key, { $0.toString(-1) }, "a string") }
+  /// A seed option: a non-negative integer (a negative seed is an error, not a bit pattern).
+  func seed(_ key: String) throws -> UInt64? {
+    guard let v = try int(key) else { return nil }
+    guard v >= 0 else { throw LuaArgumentError(Int(index), "option '\(key)' must be a non-negative integer seed, got \(v)") }
+    return UInt64(v)
+  }
   func tensor(_ key: String) throws -> Tensor? { try get(key, { $0.toObject(-1, as: Tensor.self) }, "a lyra.Tensor") }
 
   /// An integer or a pair `{h, w}`.
