@@ -53,6 +53,8 @@ extension Pool2dShape {
       guard o > 0 else { throw SizeError("pooling \(name): output would be empty") }
       return o
     }
+    // The average pool divides by the window's area.
+    _ = try CheckedSize.product(kernelH, kernelW, "pooling window \(kernelH)x\(kernelW)")
     let out = [batch, channels, try axis(height, kernelH, strideH, padH, dilationH, "height"),
                try axis(width, kernelW, strideW, padW, dilationW, "width")]
     try CheckedSize.allocation(out, "pooling output")

@@ -45,7 +45,10 @@ extension Tensor {
     let out = Tensor(uninitializedShape: reducedShape(d, keepdim: keepdim))
     sumAxis(c.data, outer, n, inner, out.data)
     let inShape = shape
-    return out.recorded("sum", [self]) { g in [(keepdim ? g : g.unsqueeze(d)).expand(inShape)] }
+    return out.recorded("sum", [self]) { g in
+      // A 0-d input's sum along its only "dimension" is the identity.
+      inShape.isEmpty ? [g.reshape([])] : [(keepdim ? g : g.unsqueeze(d)).expand(inShape)]
+    }
   }
 
   /// Sum along several dimensions.
