@@ -37,7 +37,7 @@ public enum Shape {
   /// softmax: the scalar is its own single line. Ops that need a real axis use `axis`.
   @inline(__always)
   public static func normalize(_ dim: Int, rank: Int, _ fn: @autoclosure () -> String = "dim") -> Int {
-    let d = dim < 0 ? dim + rank : dim
+    let d = dim < 0 ? dim + max(rank, 1) : dim
     precondition(d >= 0 && d < max(rank, 1), "\(fn()): dimension \(dim) out of range for rank \(rank)")
     return d
   }

@@ -190,7 +190,8 @@ public struct SafeTensors: Equatable {
       ranges.append((b, e, name))
       out.entries[name] = Entry(dtype: dtype, shape: shape, data: data.subdata(in: base + b ..< base + e))
     }
-    ranges.sort { $0.0 < $1.0 }
+    // Empty entries occupy no bytes and overlap nothing (a [0, 0] range next to [0, 4]).
+    ranges = ranges.filter { $0.0 < $0.1 }.sorted { $0.0 < $1.0 }
     for k in ranges.indices.dropFirst() where ranges[k].0 < ranges[k - 1].1 {
       throw bad("entries '\(ranges[k - 1].2)' and '\(ranges[k].2)' overlap")
     }
