@@ -25,10 +25,10 @@ enum NNArgumentChecks {
       var out: [Int] = []
       for x in values {
         guard let d = x.double, d.isFinite, d == d.rounded(), abs(d) < 9.0e18 else {
-          throw LuaFailure("\(key) must be an integer (or a pair of integers), got \(x)")
+          throw LuaFailure("\(key): expected an integer or a pair of integers, got \(x.text)")
         }
         let i = Int(d)
-        guard i >= least else { throw LuaFailure("\(key) must be at least \(least), got \(i)") }
+        guard i >= least else { throw LuaFailure("\(key): must be at least \(least), got \(i)") }
         out.append(i)
       }
       ints[key] = out
