@@ -95,6 +95,9 @@ enum TensorReduceMethods {
         let d = try call.dim(2, rank: x.rank)
         let idx = try zeroBasedIndices(call, 3, size: x.shape[d])
         guard idx.rank <= 1 else { throw LuaArgumentError(3, "index must be 1-D, got \(shapeText(idx.shape))") }
+        var out = x.shape
+        out[d] = idx.count
+        try call.checkedAllocation(out, "selection")
         TensorLua.push(x.indexSelect(d, idx), call.stack)
         return 1
       },
