@@ -27,11 +27,12 @@ public enum BufferCache {
   /// `count` was checked by the caller (`Tensor(uninitializedShape:)` traps on a size that
   /// `CheckedSize` refuses, and every user-facing path throws before that). If the system
   /// still has no memory, this traps with the byte count rather than letting
-  /// `malloc` abort without one or handing out a short buffer.
+  /// `malloc` abort without one or handing out a short buffer. `fatalError`, not
+  /// `precondition`: the trap must survive `-Ounchecked`, which drops preconditions.
   static func allocate(count: Int) -> (UnsafeMutableRawPointer, Int) {
     let shift = bucket(for: count)
     // 4 << shift must not wrap: a bucket at or past 2^61 elements cannot be a real buffer.
-    precondition(shift <= Int.bitWidth - 4, "BufferCache: \(count) elements cannot be allocated")
+    if shift > Int.bitWidth - 4 { fatalError("BufferCache: \(count) elements cannot be allocated") }
     lock.lock()
     // Pop in place: copying the bucket's array out and back (`if var list = free[shift]`)
     // would make every allocation O(bucket size) once a loop has parked many buffers.
@@ -43,7 +44,7 @@ public enum BufferCache {
     lock.unlock()
     var p: UnsafeMutableRawPointer?
     if posix_memalign(&p, 64, 4 << shift) != 0 || p == nil {
-      preconditionFailure("BufferCache: out of memory allocating \(4 << shift) bytes for \(count) elements")
+      fatalError("BufferCache: out of memory allocating \(4 << shift) bytes for \(count) elements")
     }
     return (p!, shift)
   }

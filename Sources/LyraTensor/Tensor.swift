@@ -40,7 +40,7 @@ public final class Tensor {
   /// and trapping with the byte count beats wrapping to a short buffer.
   init(uninitializedShape shape: [Int], dtype: DType = .float32) {
     let n: Int
-    do { n = try CheckedSize.allocation(shape, elementSize: dtype.size) } catch { preconditionFailure("Tensor: \(error)") }
+    do { n = try CheckedSize.allocation(shape, elementSize: dtype.size) } catch { fatalError("Tensor: \(error)") }
     self.storage = Storage(count: n)
     self.shape = shape
     self.strides = Shape.contiguousStrides(shape)

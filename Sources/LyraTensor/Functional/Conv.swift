@@ -16,9 +16,10 @@ public struct Window2d: Equatable {
 ///
 /// Callers that take sizes from users (modules, Lua bindings, readers) check the same
 /// shape first and throw; reaching the trap here means a caller skipped its check, and a
-/// trap is the last resort that keeps an unchecked kernel from writing out of bounds.
+/// trap is the last resort that keeps an unchecked kernel from writing out of bounds
+/// (`fatalError`, which `-Ounchecked` keeps, unlike `precondition`).
 func trustedShape(_ fn: String, _ check: () throws -> [Int]) -> [Int] {
-  do { return try check() } catch { preconditionFailure("\(fn): \(error)") }
+  do { return try check() } catch { fatalError("\(fn): \(error)") }
 }
 
 extension Tensor {
