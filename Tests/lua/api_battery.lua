@@ -40,6 +40,14 @@ function B.search(name, space)
   return lyra.search[name]({space = space})
 end
 
+--- Option keys that size something (arrays, batches, images, populations) or seed it.
+B.optionKeys = {'bins', 'size', 'width', 'height', 'columns', 'batch_size', 'prefetch', 'seed', 'population',
+  'max_trials', 'num_samples', 'slices', 'sample_size', 'T_max', 'step_size', 'warmup_steps', 'iterations',
+  'max_budget', 'min_budget', 'eta', 'padding', 'stride', 'kernel_size', 'dilation', 'groups', 'output_size',
+  'dim', 'threshold', 'edgeitems', 'linewidth', 'precision', 'repeat_times', 'n_startup_trials', 'n_ei_candidates',
+  'early_stopping_rate', 'top_n_percent', 'min_points_in_model', 'min_length', 'max_length', 'random_samples',
+  'mutations', 'perturbation_interval', 'label', 'start_dim', 'end_dim', 'num_embeddings', 'embedding_dim'}
+
 --- The bad values, made fresh for each run (tensors are mutated by in-place methods).
 function B.values()
   local v = {
@@ -57,6 +65,11 @@ function B.values()
     {n = 3, lyra.zeros(1, 1, 4, 4), lyra.zeros(2, 1, 3, 3), {padding = 2^40}},
     {n = 4, 1, 2, 3, {groups = 5}}, {n = 4, 1, 1, 2^31, 2^31},
   }
+  -- Options tables with one size-like key each, huge or negative: options are read before
+  -- unknown keys are refused, so each key gets its own table.
+  for _, key in ipairs(B.optionKeys) do
+    for _, x in ipairs({2^40, -1, 2^62}) do v[#v + 1] = {n = 1, {[key] = x}} end
+  end
   return v
 end
 
@@ -127,7 +140,7 @@ end
 
 --- Calls each function with each bad value, alone and after a few plausible prefixes.
 function B.callFunctions(state)
-  local prefixes = {{n = 0}, {n = 1, 2}, {n = 1, lyra.zeros(2, 3)}}
+  local prefixes = {{n = 0}, {n = 1, 2}, {n = 1, lyra.zeros(2, 3)}, {n = 1, {1, 2, 3}}}
   for _, nf in ipairs(B.functions(lyra, 'lyra')) do
     local name, f = nf[1], nf[2]
     state.aliases[f] = state.aliases[f] or {}

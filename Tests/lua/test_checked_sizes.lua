@@ -62,6 +62,11 @@ T.case('checked: negative seeds are errors', function()
   lyra.manual_seed(0)
 end)
 
+T.case('checked: search space array lengths are bounded', function()
+  refuses('lyra.space', {'at most 1048576'}, lyra.space, {x = {type = 'BINARY_CODE', range = {2^40}}})
+  T.eq(#lyra.space{x = {type = 'BINARY_CODE', range = {64}}}:sample().x, 64)
+end)
+
 T.case('checked: convolution and pooling geometry from options', function()
   local x = lyra.zeros(1, 1, 4, 4)
   refuses('lyra.nn.Module.__call', {'Conv2d', 'padding'}, function()
