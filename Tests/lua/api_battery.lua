@@ -24,6 +24,8 @@ B.skip = {
   ['lyra.run'] = true, ['lyra.pipeline'] = true, ['lyra.notebook'] = true, ['lyra.exit'] = true,
   ['lyra.worker'] = true, ['lyra.bench'] = true, ['lyra.display'] = true, ['lyra.mime'] = true,
   ['lyra.search.minimize'] = true, ['lyra.data.download'] = true,
+  -- Rewrites the help registry entry of whatever it is given.
+  ['lyra.setdoc'] = true,
 }
 -- Methods that write files or block.
 B.skipMethod = { save = true, load_weights = true, write = true, show = true, export = true, onnx = true,
@@ -222,11 +224,23 @@ function B.callMethods(state, objs)
   end
 end
 
+--- Puts back the global settings that the battery's calls may have changed (print
+--- options, print depth, plot folder, grad mode), so later tests see the defaults.
+function B.restore(plotDir)
+  lyra.setprintoptions{precision = 4, threshold = 1000, edgeitems = 3, linewidth = 80}
+  lyra.setprintlevel(3)
+  lyra.plot.dir(plotDir)
+  lyra.manual_seed(0)
+end
+
 --- Runs the battery; returns the state {calls, errors, functions, methods, problems}.
 function B.run()
   local state = {calls = 0, errors = 0, functions = 0, methods = 0, problems = {}, aliases = {}}
+  local plotDir = lyra.plot.dir()
   B.callFunctions(state)
+  B.restore(plotDir)
   B.callMethods(state, B.objects())
+  B.restore(plotDir)
   return state
 end
 
