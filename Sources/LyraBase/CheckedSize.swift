@@ -68,14 +68,18 @@ public enum CheckedSize {
   /// the system reports available (checked only for large requests: reading the figure costs
   /// a file read).
   @discardableResult
-  public static func bytes(count: Int, elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor") throws -> Int {
+  ///
+  /// `checkAvailable: false` skips the available-memory test: for last-resort checks at the
+  /// allocation itself, where memory may have been freed since and the cap is what matters.
+  public static func bytes(count: Int, elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor",
+                           checkAvailable: Bool = true) throws -> Int {
     if count < 0 { throw SizeError("\(what()): negative element count \(count)") }
     let (b, o) = count.multipliedReportingOverflow(by: elementSize)
     if o || b > maxTensorBytes {
       throw SizeError("\(what()): \(o ? "more than \(Int.max)" : formatBytes(b)) requested, above the limit of "
         + "\(formatBytes(maxTensorBytes)) (set LYRA_MAX_TENSOR_BYTES to change it)")
     }
-    if b >= 256 << 20, let avail = availableMemory(), b > avail {
+    if checkAvailable, b >= 256 << 20, let avail = availableMemory(), b > avail {
       throw SizeError("\(what()): \(formatBytes(b)) requested, but only \(formatBytes(avail)) of memory is available")
     }
     return b
@@ -83,10 +87,11 @@ public enum CheckedSize {
 
   /// Element count of `shape`, checked for overflow and against the allocation cap.
   @discardableResult
-  public static func allocation(_ shape: [Int], elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor") throws -> Int {
+  public static func allocation(_ shape: [Int], elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor",
+                                checkAvailable: Bool = true) throws -> Int {
     let name = what()
     let n = try count(shape, name)
-    try bytes(count: n, elementSize: elementSize, "\(name) of shape \(format(shape))")
+    try bytes(count: n, elementSize: elementSize, "\(name) of shape \(format(shape))", checkAvailable: checkAvailable)
     return n
   }
 

@@ -12,7 +12,8 @@ extension Conv2dShape {
   /// [batch, outChannels, outHeight, outWidth], after checking every invariant the kernels
   /// rely on: positive sizes, channels divisible by groups, the window inside the padded
   /// input, and output, weight and im2col buffers within the allocation cap.
-  public func checkedOutputShape() throws -> [Int] {
+  /// `checkAvailable: false` for last-resort checks at the kernel call (see `CheckedSize.bytes`).
+  public func checkedOutputShape(checkAvailable: Bool = true) throws -> [Int] {
     guard batch >= 0, inChannels > 0, outChannels > 0, height > 0, width > 0 else {
       throw SizeError("convolution: sizes must be positive (batch \(batch), channels \(inChannels) -> \(outChannels), input \(height)x\(width))")
     }
@@ -24,10 +25,10 @@ extension Conv2dShape {
     let ow = try CheckedSize.windowOutput(input: width, kernel: kernelW, stride: strideW, padding: padW, dilation: dilationW,
                                           "convolution width")
     let out = [batch, outChannels, oh, ow]
-    try CheckedSize.allocation(out, "convolution output")
+    try CheckedSize.allocation(out, "convolution output", checkAvailable: checkAvailable)
     let patch = try CheckedSize.count([inChannels / groups, kernelH, kernelW], "convolution patch")
-    try CheckedSize.allocation([outChannels, patch], "convolution weight")
-    try CheckedSize.allocation([patch, oh, ow], "convolution im2col buffer")
+    try CheckedSize.allocation([outChannels, patch], "convolution weight", checkAvailable: checkAvailable)
+    try CheckedSize.allocation([patch, oh, ow], "convolution im2col buffer", checkAvailable: checkAvailable)
     return out
   }
 }
@@ -36,7 +37,8 @@ extension Pool2dShape {
   /// [batch, channels, outHeight, outWidth], after checking what the pooling kernels rely
   /// on: positive kernel, stride and dilation, padding at most half the kernel (PyTorch's
   /// rule), the window inside the padded input, the output within the allocation cap.
-  public func checkedOutputShape() throws -> [Int] {
+  /// `checkAvailable: false` for last-resort checks at the kernel call (see `CheckedSize.bytes`).
+  public func checkedOutputShape(checkAvailable: Bool = true) throws -> [Int] {
     guard batch >= 0, channels >= 0, height > 0, width > 0 else {
       throw SizeError("pooling: input sizes must be positive, got \(batch)x\(channels)x\(height)x\(width)")
     }
@@ -57,7 +59,7 @@ extension Pool2dShape {
     _ = try CheckedSize.product(kernelH, kernelW, "pooling window \(kernelH)x\(kernelW)")
     let out = [batch, channels, try axis(height, kernelH, strideH, padH, dilationH, "height"),
                try axis(width, kernelW, strideW, padW, dilationW, "width")]
-    try CheckedSize.allocation(out, "pooling output")
+    try CheckedSize.allocation(out, "pooling output", checkAvailable: checkAvailable)
     return out
   }
 }

@@ -40,7 +40,9 @@ public final class Tensor {
   /// and trapping with the byte count beats wrapping to a short buffer.
   init(uninitializedShape shape: [Int], dtype: DType = .float32) {
     let n: Int
-    do { n = try CheckedSize.allocation(shape, elementSize: dtype.size) } catch { fatalError("Tensor: \(error)") }
+    // Overflow and the cap only: a moment of memory pressure must not turn an ordinary
+    // allocation inside training into a trap (user-facing paths check availability too).
+    do { n = try CheckedSize.allocation(shape, elementSize: dtype.size, checkAvailable: false) } catch { fatalError("Tensor: \(error)") }
     self.storage = Storage(count: n)
     self.shape = shape
     self.strides = Shape.contiguousStrides(shape)
