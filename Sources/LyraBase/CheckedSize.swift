@@ -68,11 +68,16 @@ public enum CheckedSize {
   /// the system reports available (checked only for large requests: reading the figure costs
   /// a file read).
   @discardableResult
-  ///
-  /// `checkAvailable: false` skips the available-memory test: for last-resort checks at the
-  /// allocation itself, where memory may have been freed since and the cap is what matters.
+  public static func bytes(count: Int, elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor") throws -> Int {
+    try bytes(count: count, elementSize: elementSize, what(), checkAvailable: true)
+  }
+
+  /// `bytes`, optionally without the available-memory test: `checkAvailable: false` is for
+  /// last-resort checks at the allocation itself, where memory may have been freed since
+  /// and the cap is what matters (a momentary shortage must not become a trap).
+  @discardableResult
   public static func bytes(count: Int, elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor",
-                           checkAvailable: Bool = true) throws -> Int {
+                           checkAvailable: Bool) throws -> Int {
     if count < 0 { throw SizeError("\(what()): negative element count \(count)") }
     let (b, o) = count.multipliedReportingOverflow(by: elementSize)
     if o || b > maxTensorBytes {
@@ -87,8 +92,14 @@ public enum CheckedSize {
 
   /// Element count of `shape`, checked for overflow and against the allocation cap.
   @discardableResult
+  public static func allocation(_ shape: [Int], elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor") throws -> Int {
+    try allocation(shape, elementSize: elementSize, what(), checkAvailable: true)
+  }
+
+  /// `allocation`, optionally without the available-memory test (see `bytes`).
+  @discardableResult
   public static func allocation(_ shape: [Int], elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor",
-                                checkAvailable: Bool = true) throws -> Int {
+                                checkAvailable: Bool) throws -> Int {
     let name = what()
     let n = try count(shape, name)
     try bytes(count: n, elementSize: elementSize, "\(name) of shape \(format(shape))", checkAvailable: checkAvailable)
