@@ -30,6 +30,21 @@ T.case('checked: huge allocations are errors stating the bytes asked', function(
   refuses('lyra.Tensor:expand', {'requested'}, function() return lyra.zeros(1, 1):expand(2^20, 2^20) end)
 end)
 
+T.case('checked: model descriptions are sized before a layer allocates', function()
+  refuses('lyra.nn.build', {'Linear parameter', 'GiB requested'}, lyra.nn.build,
+    {type = 'Sequential', modules = {{type = 'Linear', in_features = 2^32, out_features = 4}}})
+  refuses('lyra.nn.build', {'kernel_size'}, lyra.nn.build, {type = 'Conv2d', in_channels = 1, out_channels = 1, kernel_size = -3})
+  local base = os.tmpname()
+  local f = assert(io.open(base .. '.json', 'w'))
+  f:write('{"type": "Linear", "in_features": 4294967296, "out_features": 4}')
+  f:close()
+  local ok, err = pcall(lyra.nn.load, base .. '.safetensors')
+  os.remove(base .. '.json')
+  os.remove(base)
+  T.ok(not ok and tostring(err):find('requested', 1, true), tostring(err))
+  T.eq(lyra.nn.build({type = 'Linear', in_features = 3, out_features = 2}).weight:size(), {2, 3})
+end)
+
 T.case('checked: view and reshape sizes cannot wrap around', function()
   local x = lyra.zeros(2, 3)
   refuses('lyra.Tensor:view', {'[4611686018427387904, 4]'}, x.view, x, {2^62, 4})
