@@ -69,13 +69,22 @@ public enum CheckedSize {
   /// a file read).
   @discardableResult
   public static func bytes(count: Int, elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor") throws -> Int {
+    try bytes(count: count, elementSize: elementSize, what(), checkAvailable: true)
+  }
+
+  /// `bytes`, optionally without the available-memory test: `checkAvailable: false` is for
+  /// last-resort checks at the allocation itself, where memory may have been freed since
+  /// and the cap is what matters (a momentary shortage must not become a trap).
+  @discardableResult
+  public static func bytes(count: Int, elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor",
+                           checkAvailable: Bool) throws -> Int {
     if count < 0 { throw SizeError("\(what()): negative element count \(count)") }
     let (b, o) = count.multipliedReportingOverflow(by: elementSize)
     if o || b > maxTensorBytes {
       throw SizeError("\(what()): \(o ? "more than \(Int.max)" : formatBytes(b)) requested, above the limit of "
         + "\(formatBytes(maxTensorBytes)) (set LYRA_MAX_TENSOR_BYTES to change it)")
     }
-    if b >= 256 << 20, let avail = availableMemory(), b > avail {
+    if checkAvailable, b >= 256 << 20, let avail = availableMemory(), b > avail {
       throw SizeError("\(what()): \(formatBytes(b)) requested, but only \(formatBytes(avail)) of memory is available")
     }
     return b
@@ -84,9 +93,16 @@ public enum CheckedSize {
   /// Element count of `shape`, checked for overflow and against the allocation cap.
   @discardableResult
   public static func allocation(_ shape: [Int], elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor") throws -> Int {
+    try allocation(shape, elementSize: elementSize, what(), checkAvailable: true)
+  }
+
+  /// `allocation`, optionally without the available-memory test (see `bytes`).
+  @discardableResult
+  public static func allocation(_ shape: [Int], elementSize: Int = 4, _ what: @autoclosure () -> String = "tensor",
+                                checkAvailable: Bool) throws -> Int {
     let name = what()
     let n = try count(shape, name)
-    try bytes(count: n, elementSize: elementSize, "\(name) of shape \(format(shape))")
+    try bytes(count: n, elementSize: elementSize, "\(name) of shape \(format(shape))", checkAvailable: checkAvailable)
     return n
   }
 
@@ -109,5 +125,38 @@ public enum CheckedSize {
     var v = Double(b), i = 0
     while v >= 1024, i < units.count - 1 { v /= 1024; i += 1 }
     return i == 0 ? "\(b) B" : String(format: "%.1f %@", v, units[i])
+  }
+}
+
+extension CheckedSize {
+  /// `a + b` for sizes; throws instead of wrapping.
+  @inline(__always)
+  public static func sum(_ a: Int, _ b: Int, _ what: @autoclosure () -> String = "size") throws -> Int {
+    let (v, o) = a.addingReportingOverflow(b)
+    if o { throw SizeError("\(what()): \(a) + \(b) overflows") }
+    return v
+  }
+
+  /// Output length of a sliding window (convolution, pooling) along one axis, as PyTorch
+  /// defines it: ⌊(input + 2·padding − dilation·(kernel − 1) − 1) / stride⌋ + 1 (rounded up
+  /// with `ceil`). Every term is overflow-checked and must be in range — kernel, stride and
+  /// dilation positive, padding non-negative, the output at least 1 — so a padding or a
+  /// kernel of 2^62 from a description, an ONNX attribute or a Lua option is an error
+  /// instead of a wrapped size that a kernel then trusts.
+  public static func windowOutput(input: Int, kernel: Int, stride: Int = 1, padding: Int = 0, dilation: Int = 1,
+                                  ceil: Bool = false, _ what: @autoclosure () -> String = "window") throws -> Int {
+    let name = what()
+    guard input >= 0 else { throw SizeError("\(name): negative input size \(input)") }
+    guard kernel > 0 else { throw SizeError("\(name): kernel size \(kernel) must be positive") }
+    guard stride > 0 else { throw SizeError("\(name): stride \(stride) must be positive") }
+    guard dilation > 0 else { throw SizeError("\(name): dilation \(dilation) must be positive") }
+    guard padding >= 0 else { throw SizeError("\(name): padding \(padding) must not be negative") }
+    let padded = try sum(input, try product(padding, 2, name), name)
+    let span = try sum(try product(dilation, kernel - 1, name), 1, name)
+    guard padded >= span else {
+      throw SizeError("\(name): input size \(input) (padded to \(padded)) is smaller than the window of \(span)")
+    }
+    let room = padded - span
+    return room / stride + (ceil && room % stride != 0 ? 1 : 0) + 1
   }
 }

@@ -23,9 +23,13 @@ public final class Workspace {
       storage.map { free($0) }
       // Grow geometrically so a slowly increasing size does not reallocate each call.
       let newCap = max(need, capacity + capacity / 2)
+      // fatalError, not precondition: this target is built with -Ounchecked, which drops
+      // preconditions, and a wrapped byte count would hand out a short buffer.
+      let (bytes, overflow) = newCap.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+      if overflow { fatalError("Workspace: \(newCap) floats cannot be allocated") }
       var p: UnsafeMutableRawPointer?
-      posix_memalign(&p, 64, newCap * MemoryLayout<Float>.stride)
-      guard let q = p else { fatalError("Workspace: out of memory for \(newCap) floats") }
+      if posix_memalign(&p, 64, bytes) != 0 { p = nil }
+      guard let q = p else { fatalError("Workspace: out of memory for \(newCap) floats (\(bytes) bytes)") }
       storage = q
       capacity = newCap
     }

@@ -34,8 +34,11 @@ enum Domain: Sendable {
 
   static func make(key: String, type: ParamType, range: [ParamValue], sampleNum: Int?) throws -> Domain {
     func fail(_ why: String) -> SpaceError { SpaceError("\(key): \(why) (type \(type.rawValue), range \(ParamValue.list(range)))") }
+    // Array lengths size every sample: bounded so that a typo is an error, not an
+    // allocation of terabytes.
     func count(_ v: ParamValue, min lo: Int, what: String) throws -> Int {
       guard let n = v.wholeNumber, n >= lo else { throw fail("\(what) must be an integer ≥ \(lo)") }
+      guard n <= Domain.maxLength else { throw fail("\(what) must be at most \(Domain.maxLength), got \(n)") }
       return n
     }
     switch type {
@@ -115,9 +118,16 @@ enum Domain: Sendable {
         throw fail("range must be [[low, high], ...] or [n, low, high] integers")
       }
       if n < 1 { throw fail("length n must be ≥ 1") }
+      if n > Domain.maxLength { throw fail("length n must be at most \(Domain.maxLength), got \(n)") }
       if lo > hi { throw fail("inverted range: low \(lo) > high \(hi)") }
       out = Array(repeating: lo...hi, count: n)
     }
     return out
   }
+}
+
+extension Domain {
+  /// The longest array (BINARY_CODE, IntArray, ...) a space may declare: 2^20 elements,
+  /// far beyond any real architecture encoding, far below an allocation that would abort.
+  static let maxLength = 1 << 20
 }

@@ -23,8 +23,16 @@ public enum BufferCache {
   }
 
   /// A buffer with capacity for at least `count` elements, uninitialised; returns its bucket shift too.
+  ///
+  /// `count` was checked by the caller (`Tensor(uninitializedShape:)` traps on a size that
+  /// `CheckedSize` refuses, and every user-facing path throws before that). If the system
+  /// still has no memory, this traps with the byte count rather than letting
+  /// `malloc` abort without one or handing out a short buffer. `fatalError`, not
+  /// `precondition`: the trap must survive `-Ounchecked`, which drops preconditions.
   static func allocate(count: Int) -> (UnsafeMutableRawPointer, Int) {
     let shift = bucket(for: count)
+    // 4 << shift must not wrap: a bucket at or past 2^61 elements cannot be a real buffer.
+    if shift > Int.bitWidth - 4 { fatalError("BufferCache: \(count) elements cannot be allocated") }
     lock.lock()
     // Pop in place: copying the bucket's array out and back (`if var list = free[shift]`)
     // would make every allocation O(bucket size) once a loop has parked many buffers.
@@ -34,8 +42,11 @@ public enum BufferCache {
       return (p, shift)
     }
     lock.unlock()
-    let p = UnsafeMutableRawPointer.allocate(byteCount: 4 << shift, alignment: 64)
-    return (p, shift)
+    var p: UnsafeMutableRawPointer?
+    if posix_memalign(&p, 64, 4 << shift) != 0 || p == nil {
+      fatalError("BufferCache: out of memory allocating \(4 << shift) bytes for \(count) elements")
+    }
+    return (p!, shift)
   }
 
   /// Returns a buffer to its bucket (or to the system when the cache is full).
@@ -49,7 +60,7 @@ public enum BufferCache {
       return
     }
     lock.unlock()
-    p.deallocate()
+    Foundation.free(p)
   }
 
   /// Bytes currently parked in the cache.
@@ -65,6 +76,6 @@ public enum BufferCache {
     free = [:]
     cachedBytes = 0
     lock.unlock()
-    for (_, list) in all { for p in list { p.deallocate() } }
+    for (_, list) in all { for p in list { Foundation.free(p) } }
   }
 }

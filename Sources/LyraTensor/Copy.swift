@@ -59,10 +59,7 @@ extension Tensor {
       for i in 0..<n { d[i] = Float(s[i]) }
     } else {
       let s = c.data, d = out.intData
-      for i in 0..<n {
-        precondition(s[i].isFinite && Swift.abs(s[i]) < 2.2e9, "Tensor.to(int32): value \(s[i]) does not fit in int32")
-        d[i] = Int32(s[i])
-      }
+      for i in 0..<n { d[i] = int32Saturating(s[i]) }
     }
     return out
   }
@@ -71,4 +68,16 @@ extension Tensor {
   public func float() -> Tensor { to(.float32) }
   /// As int32 indices (`tensor:int()`, `tensor:long()`), truncating toward zero.
   public func int() -> Tensor { to(.int32) }
+}
+
+/// A float as int32, truncated toward zero; NaN becomes 0 and values beyond the range the
+/// nearest bound. Why total: `Int32(Float)` traps on those, and a value read from a file or
+/// computed by a user must not crash the process (PyTorch leaves them undefined; the Lua
+/// `x:int()` refuses them with an error before getting here).
+@inline(__always)
+public func int32Saturating(_ v: Float) -> Int32 {
+  if v.isNaN { return 0 }
+  if v >= 2_147_483_520 { return v >= 2_147_483_648 ? Int32.max : Int32(v) }
+  if v <= -2_147_483_648 { return Int32.min }
+  return Int32(v)
 }

@@ -18,7 +18,7 @@ extension Tensor {
   /// Every element `value`.
   public static func full(_ shape: [Int], _ value: Float, dtype: DType = .float32) -> Tensor {
     let t = Tensor(uninitializedShape: shape, dtype: dtype)
-    if dtype == .int32 { t.intData.update(repeating: Int32(value), count: t.count) } else { t.data.update(repeating: value, count: t.count) }
+    if dtype == .int32 { t.intData.update(repeating: int32Saturating(value), count: t.count) } else { t.data.update(repeating: value, count: t.count) }
     return t
   }
 
@@ -34,7 +34,7 @@ extension Tensor {
     let t = Tensor(uninitializedShape: [n], dtype: dtype)
     for i in 0..<n {
       let v = Double(start) + Double(i) * Double(step)
-      if dtype == .int32 { t.intData[i] = Int32(v) } else { t.data[i] = Float(v) }
+      if dtype == .int32 { t.intData[i] = int32Saturating(Float(v)) } else { t.data[i] = Float(v) }
     }
     return t
   }

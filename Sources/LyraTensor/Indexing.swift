@@ -5,7 +5,7 @@ extension Tensor {
   public func indexSelect(_ dim: Int, _ index: Tensor) -> Tensor {
     index.requireInt("Tensor.index_select")
     precondition(index.rank <= 1, "Tensor.index_select: index must be 1-D, got \(Shape.describe(index.shape))")
-    let d = Shape.normalize(dim, rank: rank, "Tensor.index_select")
+    let d = Shape.axis(dim, rank: rank, "Tensor.index_select")
     let (outer, n, inner) = axisSplit(d)
     let idx = index.contiguous()
     let m = idx.count
@@ -43,7 +43,7 @@ extension Tensor {
   public func gather(_ dim: Int, _ index: Tensor) -> Tensor {
     index.requireInt("Tensor.gather")
     precondition(index.rank == rank, "Tensor.gather: index rank \(index.rank) differs from input rank \(rank)")
-    let d = Shape.normalize(dim, rank: rank, "Tensor.gather")
+    let d = Shape.axis(dim, rank: rank, "Tensor.gather")
     for i in 0..<rank where i != d {
       precondition(index.shape[i] <= shape[i], "Tensor.gather: index size \(index.shape[i]) exceeds input size \(shape[i]) at dimension \(i)")
     }

@@ -4,7 +4,7 @@ extension Tensor {
   public static func cat(_ tensors: [Tensor], dim: Int = 0) -> Tensor {
     precondition(!tensors.isEmpty, "Tensor.cat: expects at least one tensor")
     let first = tensors[0]
-    let d = Shape.normalize(dim, rank: first.rank, "Tensor.cat")
+    let d = Shape.axis(dim, rank: first.rank, "Tensor.cat")
     var outShape = first.shape
     outShape[d] = 0
     for t in tensors {
@@ -40,13 +40,13 @@ extension Tensor {
   /// Views of `splitSize` elements along `dim` (the last may be shorter).
   public func split(_ splitSize: Int, dim: Int = 0) -> [Tensor] {
     precondition(splitSize > 0, "Tensor.split: split size must be positive, got \(splitSize)")
-    let d = Shape.normalize(dim, rank: rank, "Tensor.split")
+    let d = Shape.axis(dim, rank: rank, "Tensor.split")
     return stride(from: 0, to: shape[d], by: splitSize).map { narrow(d, $0, Swift.min(splitSize, shape[d] - $0)) }
   }
 
   /// Views with the given sizes along `dim` (they must add up to the dimension).
   public func split(sizes: [Int], dim: Int = 0) -> [Tensor] {
-    let d = Shape.normalize(dim, rank: rank, "Tensor.split")
+    let d = Shape.axis(dim, rank: rank, "Tensor.split")
     precondition(sizes.reduce(0, +) == shape[d] && sizes.allSatisfy { $0 >= 0 },
                  "Tensor.split: sizes \(sizes) do not add up to \(shape[d])")
     var off = 0
@@ -56,7 +56,7 @@ extension Tensor {
   /// `chunks` nearly equal views along `dim`.
   public func chunk(_ chunks: Int, dim: Int = 0) -> [Tensor] {
     precondition(chunks > 0, "Tensor.chunk: chunks must be positive, got \(chunks)")
-    let d = Shape.normalize(dim, rank: rank, "Tensor.chunk")
+    let d = Shape.axis(dim, rank: rank, "Tensor.chunk")
     return split(Swift.max(1, (shape[d] + chunks - 1) / chunks), dim: d)
   }
 }

@@ -4,12 +4,18 @@
 /// kernel serves every dimension: inner == 1 sums contiguous runs, inner > 1 adds whole
 /// rows (both vectorise).
 extension Tensor {
-  /// (outer, n, inner) sizes for reducing `d`.
+  /// (outer, n, inner) sizes for reducing `d`; a 0-d tensor is one line of one element.
   func axisSplit(_ d: Int) -> (Int, Int, Int) {
-    (shape[..<d].reduce(1, *), shape[d], shape[(d + 1)...].reduce(1, *))
+    if rank == 0 { return (1, 1, 1) }
+    return (shape[..<d].reduce(1, *), shape[d], shape[(d + 1)...].reduce(1, *))
   }
 
+  /// The size along `d` (1 for a 0-d tensor, whose dimension 0 is the scalar itself).
+  func sizeAlong(_ d: Int) -> Int { rank == 0 ? 1 : shape[d] }
+
+  /// The shape after reducing `d`; a 0-d tensor stays 0-d (PyTorch's rule).
   func reducedShape(_ d: Int, keepdim: Bool) -> [Int] {
+    if rank == 0 { return [] }
     var s = shape
     if keepdim { s[d] = 1 } else { s.remove(at: d) }
     return s
@@ -39,7 +45,10 @@ extension Tensor {
     let out = Tensor(uninitializedShape: reducedShape(d, keepdim: keepdim))
     sumAxis(c.data, outer, n, inner, out.data)
     let inShape = shape
-    return out.recorded("sum", [self]) { g in [(keepdim ? g : g.unsqueeze(d)).expand(inShape)] }
+    return out.recorded("sum", [self]) { g in
+      // A 0-d input's sum along its only "dimension" is the identity.
+      inShape.isEmpty ? [g.reshape([])] : [(keepdim ? g : g.unsqueeze(d)).expand(inShape)]
+    }
   }
 
   /// Sum along several dimensions.
@@ -53,21 +62,21 @@ extension Tensor {
   /// Mean along `dim`.
   public func mean(_ dim: Int, keepdim: Bool = false) -> Tensor {
     let d = Shape.normalize(dim, rank: rank, "Tensor.mean")
-    precondition(shape[d] > 0, "Tensor.mean: empty dimension \(dim)")
-    return sum(d, keepdim: keepdim).div(Float(shape[d]))
+    precondition(sizeAlong(d) > 0, "Tensor.mean: empty dimension \(dim)")
+    return sum(d, keepdim: keepdim).div(Float(sizeAlong(d)))
   }
 
   /// Mean along several dimensions.
   public func mean(_ dims: [Int], keepdim: Bool = false) -> Tensor {
     let ds = Set(dims.map { Shape.normalize($0, rank: rank, "Tensor.mean") })
-    let n = ds.reduce(1) { $0 * shape[$1] }
+    let n = ds.reduce(1) { $0 * sizeAlong($1) }
     return sum(Array(ds), keepdim: keepdim).div(Float(n))
   }
 
   /// Variance along `dim` (unbiased by default, as PyTorch).
   public func variance(_ dim: Int, unbiased: Bool = true, keepdim: Bool = false) -> Tensor {
     let d = Shape.normalize(dim, rank: rank, "Tensor.var")
-    let n = shape[d] - (unbiased ? 1 : 0)
+    let n = sizeAlong(d) - (unbiased ? 1 : 0)
     precondition(n > 0, "Tensor.var: not enough elements along dimension \(dim)")
     let centered = sub(mean(d, keepdim: true))
     return centered.mul(centered).sum(d, keepdim: keepdim).div(Float(n))

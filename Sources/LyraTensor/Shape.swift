@@ -1,6 +1,10 @@
 /// Shape arithmetic shared by views, broadcasting and reductions.
 public enum Shape {
   /// Number of elements of a shape (1 for a scalar shape `[]`).
+  ///
+  /// Trusted shapes only: every shape that came from outside was sized by
+  /// `CheckedSize` first, so this product cannot overflow. (Built with `-O` it would
+  /// trap rather than wrap; `-Ounchecked` would wrap, hence the rule.)
   @inline(__always)
   public static func count(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 
@@ -28,11 +32,22 @@ public enum Shape {
   }
 
   /// A possibly negative dimension index made absolute, checked against `rank`.
+  ///
+  /// A 0-d tensor accepts dimension 0 (or -1), as PyTorch does for reductions and
+  /// softmax: the scalar is its own single line. Ops that need a real axis use `axis`.
   @inline(__always)
   public static func normalize(_ dim: Int, rank: Int, _ fn: @autoclosure () -> String = "dim") -> Int {
-    let d = dim < 0 ? dim + rank : dim
+    let d = dim < 0 ? dim + max(rank, 1) : dim
     precondition(d >= 0 && d < max(rank, 1), "\(fn()): dimension \(dim) out of range for rank \(rank)")
     return d
+  }
+
+  /// Like `normalize`, for ops that need a real axis (size, select, narrow, gather,
+  /// cat, ...): a 0-d tensor has none.
+  @inline(__always)
+  public static func axis(_ dim: Int, rank: Int, _ fn: @autoclosure () -> String = "dim") -> Int {
+    precondition(rank > 0, "\(fn()): a 0-d tensor has no dimension \(dim)")
+    return normalize(dim, rank: rank, fn())
   }
 
   static func describe(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }

@@ -1,3 +1,5 @@
+import LyraBase
+
 /// An n-dimensional array of Float32 (or Int32 indices) with optional autograd.
 ///
 /// A reference type so that modules, optimisers and the tape all see the same parameter;
@@ -32,9 +34,16 @@ public final class Tensor {
   }
 
   /// A fresh contiguous tensor with uninitialised contents (every kernel output starts here).
+  ///
+  /// The shape is checked by `CheckedSize` (overflow, the allocation cap): every path from
+  /// user input throws on a bad size before it gets here, so a failure is a caller's bug,
+  /// and trapping with the byte count beats wrapping to a short buffer.
   init(uninitializedShape shape: [Int], dtype: DType = .float32) {
-    for s in shape { precondition(s >= 0, "Tensor: negative size in shape \(Shape.describe(shape))") }
-    self.storage = Storage(count: Shape.count(shape))
+    let n: Int
+    // Overflow and the cap only: a moment of memory pressure must not turn an ordinary
+    // allocation inside training into a trap (user-facing paths check availability too).
+    do { n = try CheckedSize.allocation(shape, elementSize: dtype.size, checkAvailable: false) } catch { fatalError("Tensor: \(error)") }
+    self.storage = Storage(count: n)
     self.shape = shape
     self.strides = Shape.contiguousStrides(shape)
     self.offset = 0
@@ -80,7 +89,7 @@ public final class Tensor {
   /// Number of dimensions.
   public var rank: Int { shape.count }
   /// Size of one dimension (negative counts from the end).
-  public func size(_ dim: Int) -> Int { shape[Shape.normalize(dim, rank: rank, "Tensor.size")] }
+  public func size(_ dim: Int) -> Int { shape[Shape.axis(dim, rank: rank, "Tensor.size")] }
   /// Bytes held by the underlying storage (shared with views), for memory reporting.
   public var byteCount: Int { storage.count * dtype.size }
   /// True for tensors not produced by a recorded op.

@@ -57,7 +57,7 @@ extension Tensor {
   /// Two dimensions swapped.
   public func transpose(_ d0: Int, _ d1: Int) -> Tensor {
     var p = Array(0..<rank)
-    p.swapAt(Shape.normalize(d0, rank: rank, "Tensor.transpose"), Shape.normalize(d1, rank: rank, "Tensor.transpose"))
+    p.swapAt(Shape.axis(d0, rank: rank, "Tensor.transpose"), Shape.axis(d1, rank: rank, "Tensor.transpose"))
     return permute(p)
   }
 
@@ -69,7 +69,7 @@ extension Tensor {
 
   /// Elements `start, start+step, ...` below `end` along `dim` (negative start/end count from the end).
   public func slice(_ dim: Int, _ start: Int = 0, _ end: Int? = nil, step: Int = 1) -> Tensor {
-    let d = Shape.normalize(dim, rank: rank, "Tensor.slice")
+    let d = Shape.axis(dim, rank: rank, "Tensor.slice")
     precondition(step > 0, "Tensor.slice: step must be positive, got \(step)")
     let n = shape[d]
     var s = start < 0 ? start + n : start
@@ -90,7 +90,7 @@ extension Tensor {
 
   /// `length` elements from `start` along `dim`.
   public func narrow(_ dim: Int, _ start: Int, _ length: Int) -> Tensor {
-    let d = Shape.normalize(dim, rank: rank, "Tensor.narrow")
+    let d = Shape.axis(dim, rank: rank, "Tensor.narrow")
     precondition(start >= 0 && length >= 0 && start + length <= shape[d],
                  "Tensor.narrow: range \(start)..<\(start + length) out of bounds for size \(shape[d])")
     return slice(d, start, start + length)
@@ -98,7 +98,7 @@ extension Tensor {
 
   /// The sub-tensor at `index` along `dim`, with that dimension removed.
   public func select(_ dim: Int, _ index: Int) -> Tensor {
-    let d = Shape.normalize(dim, rank: rank, "Tensor.select")
+    let d = Shape.axis(dim, rank: rank, "Tensor.select")
     let i = index < 0 ? index + shape[d] : index
     precondition(i >= 0 && i < shape[d], "Tensor.select: index \(index) out of range for size \(shape[d])")
     var sh = shape, st = strides
@@ -140,7 +140,7 @@ extension Tensor {
     var sh = shape, st = strides
     if let dim {
       let d = Shape.normalize(dim, rank: rank, "Tensor.squeeze")
-      if shape[d] != 1 { return self }
+      if rank == 0 || shape[d] != 1 { return self }
       sh.remove(at: d)
       st.remove(at: d)
     } else {

@@ -112,7 +112,7 @@ final class ModuleTests: XCTestCase {
     }
     expect(Linear(4, 2), Tensor.zeros([3, 5]), "Linear: expected input [..., 4], got [3, 5]")
     expect(Conv2d(3, 8, 3), Tensor.zeros([1, 1, 8, 8]), "Conv2d: expected input [N, 3, H, W], got [1, 1, 8, 8]")
-    expect(Conv2d(1, 8, 5), Tensor.zeros([1, 1, 3, 3]), "smaller than the 5x5 kernel window")
+    expect(Conv2d(1, 8, 5), Tensor.zeros([1, 1, 3, 3]), "is smaller than the window of 5")
     expect(MaxPool2d(2), Tensor.zeros([4, 4]), "MaxPool2d: expected input [N, C, H, W]")
     expect(BatchNorm2d(3), Tensor.zeros([1, 3, 1, 1]), "more than one value per channel")
     expect(Embedding(5, 2), Tensor(indices: [1, 7]), "index 7 is out of range")

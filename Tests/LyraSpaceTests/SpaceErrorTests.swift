@@ -23,6 +23,13 @@ final class SpaceErrorTests: XCTestCase {
     assertSpaceError(["c", "duplicate choice"]) { _ = try load(#"{"key": "c", "type": "CATEGORY", "range": [1, 1.0]}"#) }
   }
 
+  /// Array lengths size every sample: 2^40 used to abort in malloc at the first sample.
+  func testHugeArrayLengthsAreErrors() throws {
+    assertSpaceError(["code", "at most 1048576"]) { _ = try load(#"{"key": "code", "type": "BINARY_CODE", "range": [1099511627776]}"#) }
+    assertSpaceError(["a", "at most 1048576"]) { _ = try load(#"{"key": "a", "type": "IntArray", "range": [1099511627776, 0, 3]}"#) }
+    XCTAssertNoThrow(try load(#"{"key": "code", "type": "BINARY_CODE", "range": [1048576, 3]}"#))
+  }
+
   func testBadConditionsNameTheKey() {
     let two = #"{"key": "a", "type": "CATEGORY", "range": ["x", "y"]}, {"key": "b", "type": "CATEGORY", "range": ["p", "q"]}"#
     assertSpaceError(["zz", "parent"]) { _ = try load(two, condition: #"[{"child": "b", "parent": "zz", "type": "EQUAL", "range": ["x"]}]"#) }

@@ -31,7 +31,10 @@ public enum Checkpoint {
     let desc: JSON
     do { desc = try JSON.parse(d) } catch { throw DescriptionError("\(descPath): \(error)") }
     let model: Module
-    do { model = try ModuleRegistry.build(desc) } catch { throw DescriptionError("\(descPath): \(error)") }
+    do {
+      try ParameterSizeChecks.checkTree(desc)
+      model = try ModuleRegistry.build(desc)
+    } catch { throw DescriptionError("\(descPath): \(error)") }
     try loadWeights(into: model, from: path)
     return model
   }

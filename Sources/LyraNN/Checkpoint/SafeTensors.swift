@@ -1,4 +1,5 @@
 import Foundation
+import LyraBase
 
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a
 /// JSON header mapping each name to `{dtype, shape, data_offsets: [begin, end]}` (plus
@@ -31,6 +32,7 @@ public struct SafeTensors: Equatable {
       self.shape = shape
       self.data = data
     }
+    /// Element count; shapes of parsed entries were validated (no overflow) by `parse`.
     public var count: Int { shape.reduce(1, *) }
 
     public init(floats: [Float], shape: [Int]) {
@@ -119,6 +121,12 @@ public struct SafeTensors: Equatable {
   // MARK: - Reading
 
   public static func read(from path: String) throws -> SafeTensors {
+    // The whole file is read into memory, so its size passes the allocation cap first.
+    if let attrs = try? FileManager.default.attributesOfItem(atPath: path), let size = attrs[.size] as? Int {
+      do { try CheckedSize.bytes(count: size, elementSize: 1, "the file") } catch let e as SizeError {
+        throw FormatError(file: path, problem: e.description)
+      }
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw FormatError(file: path, problem: "cannot read the file")
     }
@@ -135,6 +143,7 @@ public struct SafeTensors: Equatable {
       return v
     }
     guard n <= UInt64(data.count - 8), n <= 100_000_000 else {
+      // Checked before any allocation: the claimed length must fit in the bytes present.
       throw bad("header length \(n) exceeds the file size \(data.count)")
     }
     let headerBytes = data.subdata(in: data.startIndex + 8 ..< data.startIndex + 8 + Int(n))
@@ -159,9 +168,15 @@ public struct SafeTensors: Equatable {
       guard let dtype = DType(rawValue: dts) else {
         throw bad("entry '\(name)' has unsupported dtype \(dts) (supported: \(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
       }
-      guard let shapeAny = info["shape"] as? [Any], let shape = intArray(shapeAny), shape.allSatisfy({ $0 >= 0 }) else {
-        throw bad("entry '\(name)' has no valid shape")
+      guard let shapeAny = info["shape"] as? [Any], let shape = intArray(shapeAny), shape.allSatisfy({ $0 >= 0 }), shape.count <= 64 else {
+        throw bad("entry '\(name)' has no valid shape (a list of at most 64 non-negative integers)")
       }
+      // Overflow-checked: a shape like [2^62, 4] must not wrap to 0 elements and pass
+      // the byte-count test below with no data behind it.
+      let expected: Int
+      do {
+        expected = try CheckedSize.product(try CheckedSize.count(shape, "entry '\(name)'"), dtype.size, "entry '\(name)' bytes")
+      } catch let e as SizeError { throw bad("\(e.description)") }
       guard let offAny = info["data_offsets"] as? [Any], let off = intArray(offAny), off.count == 2 else {
         throw bad("entry '\(name)' has no valid data_offsets")
       }
@@ -169,14 +184,14 @@ public struct SafeTensors: Equatable {
       guard b >= 0, b <= e, e <= dataCount else {
         throw bad("entry '\(name)' data_offsets [\(b), \(e)] lie outside the \(dataCount) data bytes (truncated file?)")
       }
-      let expected = shape.reduce(1, *) * dtype.size
       guard e - b == expected else {
         throw bad("entry '\(name)' holds \(e - b) bytes but shape \(shape) of \(dts) needs \(expected)")
       }
       ranges.append((b, e, name))
       out.entries[name] = Entry(dtype: dtype, shape: shape, data: data.subdata(in: base + b ..< base + e))
     }
-    ranges.sort { $0.0 < $1.0 }
+    // Empty entries occupy no bytes and overlap nothing (a [0, 0] range next to [0, 4]).
+    ranges = ranges.filter { $0.0 < $0.1 }.sorted { $0.0 < $1.0 }
     for k in ranges.indices.dropFirst() where ranges[k].0 < ranges[k - 1].1 {
       throw bad("entries '\(ranges[k - 1].2)' and '\(ranges[k].2)' overlap")
     }

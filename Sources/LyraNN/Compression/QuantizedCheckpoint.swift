@@ -40,7 +40,11 @@ public enum QuantizedCheckpoint {
       throw DescriptionError("\(descPath): cannot read the model description that goes with \(path)")
     }
     let model: Module
-    do { model = try ModuleRegistry.build(try JSON.parse(d)) } catch { throw DescriptionError("\(descPath): \(error)") }
+    do {
+      let desc = try JSON.parse(d)
+      try ParameterSizeChecks.checkTree(desc)
+      model = try ModuleRegistry.build(desc)
+    } catch { throw DescriptionError("\(descPath): \(error)") }
     try loadWeights(into: model, from: path)
     return model
   }

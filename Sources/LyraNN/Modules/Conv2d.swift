@@ -46,21 +46,26 @@ public final class Conv2d: Module {
 
   public override func forward(_ x: Tensor) throws -> Tensor {
     try ShapeError.check("Conv2d", x, rank: 4, dim: 1, size: inChannels, expected: "input [N, \(inChannels), H, W]")
-    let eh = dilation.h * (kernel.h - 1) + 1, ew = dilation.w * (kernel.w - 1) + 1
-    if x.shape[2] + 2 * padding.h < eh || x.shape[3] + 2 * padding.w < ew {
-      throw ShapeError("Conv2d: input \(dims(x.shape)) is smaller than the \(eh)x\(ew) kernel window (with padding \(padding.h))")
-    }
+    try checkGeometry(x)
     return Tensor.conv2d(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+  }
+
+  /// The output geometry, overflow-checked (padding and dilation come from descriptions
+  /// and Lua options; the kernels trust them), as a `ShapeError` naming the input.
+  func checkGeometry(_ x: Tensor) throws {
+    let s = Conv2dShape(batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                        outChannels: outChannels, kernelH: kernel.h, kernelW: kernel.w, strideH: stride.h, strideW: stride.w,
+                        padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w, groups: groups)
+    do { _ = try s.checkedOutputShape() } catch {
+      throw ShapeError("Conv2d: input \(dims(x.shape)) with kernel \(kernel.h)x\(kernel.w), padding \(padding.h)x\(padding.w), dilation \(dilation.h)x\(dilation.w): \(error)")
+    }
   }
 
   /// This convolution followed by eval-mode `bn` (and ReLU), with BN folded into the
   /// weights: what `Sequential` runs for conv → BN (→ ReLU) in inference.
   func forwardFolding(_ x: Tensor, _ bn: BatchNorm, relu: Bool) throws -> Tensor {
     try ShapeError.check("Conv2d", x, rank: 4, dim: 1, size: inChannels, expected: "input [N, \(inChannels), H, W]")
-    let eh = dilation.h * (kernel.h - 1) + 1, ew = dilation.w * (kernel.w - 1) + 1
-    if x.shape[2] + 2 * padding.h < eh || x.shape[3] + 2 * padding.w < ew {
-      throw ShapeError("Conv2d: input \(dims(x.shape)) is smaller than the \(eh)x\(ew) kernel window (with padding \(padding.h))")
-    }
+    try checkGeometry(x)
     return Tensor.conv2dBatchNormEval(x, weight, bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
                                       runningMean: bn.runningMean, runningVar: bn.runningVar, gamma: bn.weight,
                                       beta: bn.bias, eps: bn.eps, relu: relu)

@@ -1,3 +1,5 @@
+import LyraBase
+import LyraKernels
 import LyraTensor
 
 /// Max pooling (stride defaults to the kernel, as PyTorch).
@@ -11,7 +13,7 @@ public final class MaxPool2d: Module {
     super.init()
   }
   public override func forward(_ x: Tensor) throws -> Tensor {
-    try checkWindow("MaxPool2d", x, kernel: kernel, padding: padding)
+    try checkWindow("MaxPool2d", x, kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode)
     return x.maxPool2d(kernel, stride: stride, padding: padding, ceilMode: ceilMode)
   }
   public override var summary: String { "\(kernel.h)x\(kernel.w), stride \(stride.h)\(padding.h > 0 ? ", pad \(padding.h)" : "")" }
@@ -32,7 +34,7 @@ public final class AvgPool2d: Module {
     super.init()
   }
   public override func forward(_ x: Tensor) throws -> Tensor {
-    try checkWindow("AvgPool2d", x, kernel: kernel, padding: padding)
+    try checkWindow("AvgPool2d", x, kernel: kernel, stride: stride, padding: padding, ceilMode: ceilMode)
     return x.avgPool2d(kernel, stride: stride, padding: padding, ceilMode: ceilMode, countIncludePad: countIncludePad)
   }
   public override var summary: String { "\(kernel.h)x\(kernel.w), stride \(stride.h)\(padding.h > 0 ? ", pad \(padding.h)" : "")" }
@@ -53,6 +55,9 @@ public final class AdaptiveAvgPool2d: Module {
   }
   public override func forward(_ x: Tensor) throws -> Tensor {
     try ShapeError.check("AdaptiveAvgPool2d", x, rank: 4, expected: "input [N, C, H, W]")
+    do { try CheckedSize.allocation([x.shape[0], x.shape[1], outH, outW], "AdaptiveAvgPool2d output") } catch {
+      throw ShapeError("\(error)")
+    }
     return x.adaptiveAvgPool2d(outH, outW)
   }
   public override var summary: String { "\(outH)x\(outW)" }
@@ -60,13 +65,17 @@ public final class AdaptiveAvgPool2d: Module {
 }
 
 /// Pooling needs a 4-D input at least as large as its window (padding counted) and a
-/// padding of at most half the window, as PyTorch requires.
-func checkWindow(_ module: String, _ x: Tensor, kernel: Window2d, padding: Window2d) throws {
+/// padding of at most half the window, as PyTorch requires. Checked with overflow-safe
+/// arithmetic (`Pool2dShape.checkedOutputShape`): the kernels trust the geometry.
+func checkWindow(_ module: String, _ x: Tensor, kernel: Window2d, stride: Window2d, padding: Window2d, ceilMode: Bool) throws {
   try ShapeError.check(module, x, rank: 4, expected: "input [N, C, H, W]")
-  if padding.h * 2 > kernel.h || padding.w * 2 > kernel.w {
+  if padding.h > kernel.h / 2 || padding.w > kernel.w / 2 || padding.h < 0 || padding.w < 0 {
     throw ShapeError("\(module): padding \(padding.h) must be at most half the kernel \(kernel.h)")
   }
-  if x.shape[2] + 2 * padding.h < kernel.h || x.shape[3] + 2 * padding.w < kernel.w {
-    throw ShapeError("\(module): input \(dims(x.shape)) is smaller than the \(kernel.h)x\(kernel.w) window")
+  let s = Pool2dShape(batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                      kernelH: kernel.h, kernelW: kernel.w, strideH: stride.h, strideW: stride.w,
+                      padH: padding.h, padW: padding.w, ceilMode: ceilMode)
+  do { _ = try s.checkedOutputShape() } catch {
+    throw ShapeError("\(module): input \(dims(x.shape)) with the \(kernel.h)x\(kernel.w) window: \(error)")
   }
 }

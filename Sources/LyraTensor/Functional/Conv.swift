@@ -12,6 +12,16 @@ public struct Window2d: Equatable {
   public init(_ both: Int) { self.init(both, both) }
 }
 
+/// The output shape of a kernel call, which the kernels trust without bounds checks.
+///
+/// Callers that take sizes from users (modules, Lua bindings, readers) check the same
+/// shape first and throw; reaching the trap here means a caller skipped its check, and a
+/// trap is the last resort that keeps an unchecked kernel from writing out of bounds
+/// (`fatalError`, which `-Ounchecked` keeps, unlike `precondition`).
+func trustedShape(_ fn: String, _ check: () throws -> [Int]) -> [Int] {
+  do { return try check() } catch { fatalError("\(fn): \(error)") }
+}
+
 extension Tensor {
   /// 2-D convolution over NCHW input: weight [out, in/groups, kH, kW], optional bias [out].
   ///
@@ -30,7 +40,7 @@ extension Tensor {
                  "Tensor.conv2d: weight \(Shape.describe(weight.shape)) does not match \(x.shape[1]) input channels in \(groups) groups")
     if let b = bias { precondition(b.shape == [weight.shape[0]], "Tensor.conv2d: bias must have shape [\(weight.shape[0])]") }
     let xc = x.contiguous(), wc = weight.contiguous(), bc = bias?.contiguous()
-    let out = Tensor.empty([s.batch, s.outChannels, s.outHeight, s.outWidth])
+    let out = Tensor.empty(trustedShape("Tensor.conv2d") { try s.checkedOutputShape(checkAvailable: false) })
     conv2dForward(s, input: xc.data, weight: wc.data, bias: bc.map { UnsafePointer($0.data) }, output: out.data)
     var inputs = [x, weight]
     if let b = bias { inputs.append(b) }

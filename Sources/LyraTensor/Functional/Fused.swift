@@ -62,8 +62,10 @@ extension Tensor {
                         outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
                         strideH: stride.h, strideW: stride.w, padH: padding.h, padW: padding.w,
                         dilationH: dilation.h, dilationW: dilation.w, groups: groups)
+    precondition(groups > 0 && x.shape[1] % groups == 0 && weight.shape[1] == x.shape[1] / groups,
+                 "Tensor.conv2dBatchNormEval: weight \(Shape.describe(weight.shape)) does not match \(x.shape[1]) input channels in \(groups) groups")
     let xc = x.contiguous(), wc = weight.contiguous()
-    let out = Tensor.empty([s.batch, s.outChannels, s.outHeight, s.outWidth])
+    let out = Tensor.empty(trustedShape("Tensor.conv2dBatchNormEval") { try s.checkedOutputShape(checkAvailable: false) })
     let rm = runningMean.contiguous(), rv = runningVar.contiguous()
     let g = gamma?.contiguous(), b = beta?.contiguous(), bc = bias?.contiguous()
     conv2dBatchNormEvalForward(s, input: xc.data, weight: wc.data, bias: bc.map { UnsafePointer($0.data) },

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraKernels
 
 extension Tensor {
@@ -6,9 +7,11 @@ extension Tensor {
     precondition(rank == 4, "\(fn): expected a 4-D NCHW input, got \(Shape.describe(shape))")
     requireFloat(fn)
     let st = stride ?? kernel
-    return Pool2dShape(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
+    let s = Pool2dShape(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3],
                        kernelH: kernel.h, kernelW: kernel.w, strideH: st.h, strideW: st.w,
                        padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w, ceilMode: ceilMode)
+    _ = trustedShape(fn) { try s.checkedOutputShape(checkAvailable: false) }
+    return s
   }
 
   /// Max pooling; the backward pass routes each gradient to the arg-max of its window.
@@ -47,6 +50,7 @@ extension Tensor {
   public func adaptiveAvgPool2d(_ outH: Int, _ outW: Int) -> Tensor {
     precondition(rank == 4, "Tensor.adaptiveAvgPool2d: expected a 4-D NCHW input, got \(Shape.describe(shape))")
     precondition(outH > 0 && outW > 0, "Tensor.adaptiveAvgPool2d: output size must be positive")
+    _ = trustedShape("Tensor.adaptiveAvgPool2d") { let o = [shape[0], shape[1], outH, outW]; try CheckedSize.allocation(o, "adaptive pooling output", checkAvailable: false); return o }
     requireFloat("Tensor.adaptiveAvgPool2d")
     let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
     let out = Tensor.empty([n, c, outH, outW])

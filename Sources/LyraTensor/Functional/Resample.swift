@@ -1,3 +1,4 @@
+import LyraBase
 import LyraKernels
 
 extension Tensor {
@@ -6,6 +7,7 @@ extension Tensor {
   public func upsample(_ outH: Int, _ outW: Int, mode: UpsampleMode = .nearest, alignCorners: Bool = false) -> Tensor {
     precondition(rank == 4, "Tensor.upsample: expected a 4-D NCHW input, got \(Shape.describe(shape))")
     precondition(outH > 0 && outW > 0, "Tensor.upsample: output size must be positive")
+    _ = trustedShape("Tensor.upsample") { let o = [shape[0], shape[1], outH, outW]; try CheckedSize.allocation(o, "upsampled output", checkAvailable: false); return o }
     requireFloat("Tensor.upsample")
     let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
     let out = Tensor.empty([n, c, outH, outW])
@@ -34,7 +36,9 @@ extension Tensor {
 
   /// Rearranges [N, C·r², H, W] into [N, C, H·r, W·r] (sub-pixel convolution's last step).
   public func pixelShuffle(_ r: Int) -> Tensor {
-    precondition(rank == 4 && r > 0 && shape[1] % (r * r) == 0,
+    // r ≤ C keeps r·r from overflowing (C is bounded by an allocated tensor); the output
+    // is the same element count as the input, so h·r and w·r fit too.
+    precondition(rank == 4 && r > 0 && r <= shape[1] && r < 1 << 31 && shape[1] % (r * r) == 0,
                  "Tensor.pixelShuffle: channels \(rank == 4 ? shape[1] : 0) must divide by \(r)² in a 4-D input")
     requireFloat("Tensor.pixelShuffle")
     let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])

@@ -1,4 +1,5 @@
 import CLua
+import LyraBase
 import LyraData
 import LyraTensor
 
@@ -63,11 +64,15 @@ enum DataLoaderLua {
       let batchSize = try o?.int("batch_size") ?? 1
       let shuffle = try o?.bool("shuffle") ?? false
       let dropLast = try o?.bool("drop_last") ?? false
-      let seed = try o?.int("seed") ?? 0
+      let seed = try o?.seed("seed") ?? 0
       let prefetch = try o?.int("prefetch") ?? 2
       let transform = try o?.object("transform", TransformBox.self, what: DataTransforms.className)
       try o?.finish()
       guard batchSize > 0 else { throw LuaFailure("batch_size must be positive, got \(batchSize)") }
+      // A batch is one tensor of batch_size samples: its size passes CheckedSize here,
+      // before the loader's thread allocates it (capped at the dataset's size).
+      let sampleCount = try CheckedSize.count(ds.sampleShape, "sample")
+      try call.checkedAllocation([min(batchSize, max(ds.dataset.count, 1)), sampleCount], "batch of \(batchSize) samples")
       guard prefetch >= 0 && prefetch <= 1024 else { throw LuaFailure("prefetch must be in 0..1024, got \(prefetch)") }
       var dataset = ds.dataset
       var t = transform
@@ -84,7 +89,7 @@ enum DataLoaderLua {
         }
         try tr.accepts(ds.sampleShape)
       }
-      let l = DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, seed: UInt64(bitPattern: Int64(seed)),
+      let l = DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, seed: seed,
                          dropLast: dropLast, transform: t?.transform, prefetch: prefetch)
       call.push(object: LoaderBox(l, datasetBox: ds), className: loaderClass)
       return 1
@@ -94,10 +99,10 @@ enum DataLoaderLua {
       The shuffled order (1-based) of epoch `epoch` (0-based count) for n samples: the same
       permutation the native loader uses, so Lua-side loaders repeat it.
       """) { call in
-      let n = try call.integer(1), seed = try call.integer(2), epoch = try call.integer(3)
+      let n = try call.integer(1), seed = try call.seed(2), epoch = try call.integer(3)
       guard n >= 0 && n <= 1 << 28 else { throw LuaArgumentError(1, "n must be in 0..2^28, got \(n)") }
       guard epoch >= 0 else { throw LuaArgumentError(3, "epoch must be >= 0") }
-      let l = DataLoader(CountOnly(count: n), batchSize: 1, shuffle: true, seed: UInt64(bitPattern: Int64(seed)), prefetch: 0)
+      let l = DataLoader(CountOnly(count: n), batchSize: 1, shuffle: true, seed: seed, prefetch: 0)
       call.stack.push(.table(array: l.order(epoch: epoch).map { .integer($0 + 1) }, fields: [:]))
       return 1
     }

@@ -59,10 +59,10 @@ enum DataTransforms {
         """) { call in
         let t = try check(call, 1)
         let x = try TensorLua.check(call, 2)
-        let seed = try call.optInteger(3, 0)
+        let seed = call.isNil(3) ? 0 : try call.seed(3)
         try t.accepts(x.shape)
         var s = DataLua.sample(x)
-        t.transform.apply(&s, generator: Generator(seed: UInt64(bitPattern: Int64(seed))))
+        t.transform.apply(&s, generator: Generator(seed: seed))
         TensorLua.push(Tensor(s.features, shape: s.shape), call.stack)
         return 1
       },

@@ -72,6 +72,7 @@ enum NNConstructors {
         for k in ["start_dim", "end_dim"] { if let d = fields[k]?.int, d > 0 { fields[k] = JSON(d - 1) } }
         if fields["start_dim"] == nil { fields["start_dim"] = JSON(1) }
       }
+      do { try ParameterSizeChecks.check(spec.type, fields) } catch let e as DescriptionError { throw LuaFailure(e.message) }
       do {
         ModuleLua.push(try ModuleRegistry.build(.object(fields), label: "lyra.nn.\(spec.type)"), call.stack)
       } catch let e as DescriptionError {

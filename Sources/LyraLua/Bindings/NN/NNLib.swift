@@ -56,7 +56,11 @@ enum NNLib {
         guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else { throw LuaArgumentError(2, "input_shape must be a list of positive integers") }
         input = sizes
       }
-      do { ModuleLua.push(try NetworkRegistry.build(NNConstructors.json(call.stack.value(1)), path: "description", input: input), call.stack) } catch {
+      do {
+        let description = NNConstructors.json(call.stack.value(1))
+        try ParameterSizeChecks.checkTree(description)
+        ModuleLua.push(try NetworkRegistry.build(description, path: "description", input: input), call.stack)
+      } catch {
         throw LuaFailure("\(error)")
       }
       return 1

@@ -50,12 +50,20 @@ enum SearchFactory {
     }
   }
 
-  static func seed(_ o: LuaOptions) throws -> UInt64 { UInt64(bitPattern: Int64(try o.int("seed") ?? 0)) }
+  static func seed(_ o: LuaOptions) throws -> UInt64 { try o.seed("seed") ?? 0 }
 
+  /// A count option: at least `min`, and at most 2^24 — populations and sample counts
+  /// size arrays, and a count beyond that is a typo, not a search.
   static func positive(_ o: LuaOptions, _ key: String, _ d: Int?, min: Int = 1) throws -> Int {
     guard let v = try o.int(key) ?? d else { throw LuaFailure("option '\(key)' is required") }
     guard v >= min else { throw LuaFailure("option '\(key)' must be at least \(min), got \(v)") }
+    guard v <= 1 << 24 else { throw LuaFailure("option '\(key)' must be at most \(1 << 24), got \(v)") }
     return v
+  }
+
+  /// An optional count option (nil when absent), checked as `positive`.
+  static func optionalPositive(_ o: LuaOptions, _ key: String) throws -> Int? {
+    try o.int(key) == nil ? nil : try positive(o, key, nil)
   }
 
   static func budgets(_ o: LuaOptions, eta: Int) throws -> (Double, Double) {
@@ -82,7 +90,7 @@ enum SearchFactory {
       let v = try o.string("variant") ?? "li"
       guard let variant = HyperbandVariant(rawValue: v) else { throw LuaFailure("option 'variant' must be 'li' or 'hpbandster'") }
       return Hyperband(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o), minBudget: lo, maxBudget: hi,
-                       eta: eta, variant: variant, iterations: try o.int("iterations").map { max($0, 1) })
+                       eta: eta, variant: variant, iterations: try optionalPositive(o, "iterations"))
     }),
     ("asha", "lyra.search.asha{space =, min_budget = 1, max_budget = 81, eta = 3, max_trials = 100, type = 'promotion'|'stopping', early_stopping_rate = 0, rule = 'optuna'|'ray', seed =} -> search\nAsynchronous successive halving (Li et al. 2020). Stopping type: call alg:report(trial, budget, metrics) at each epoch.", { call, o in
       let eta = try positive(o, "eta", 3, min: 2)
@@ -103,7 +111,7 @@ enum SearchFactory {
       let top = try o.int("top_n_percent") ?? 15
       guard (1...99).contains(top) else { throw LuaFailure("option 'top_n_percent' must be in 1..99") }
       return BOHB(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o), minBudget: lo, maxBudget: hi, eta: eta,
-                  iterations: try o.int("iterations").map { max($0, 1) }, minPointsInModel: try o.int("min_points_in_model"), topNPercent: top,
+                  iterations: try optionalPositive(o, "iterations"), minPointsInModel: try optionalPositive(o, "min_points_in_model"), topNPercent: top,
                   numSamples: try positive(o, "num_samples", 64), randomFraction: rf,
                   bandwidthFactor: max(try o.number("bandwidth_factor") ?? 3, 1e-6), minBandwidth: max(try o.number("min_bandwidth") ?? 1e-3, 1e-12))
     }),
@@ -113,7 +121,7 @@ enum SearchFactory {
       return TPE(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o),
                  nStartupTrials: try positive(o, "n_startup_trials", 10, min: 0), nEICandidates: try positive(o, "n_ei_candidates", 24),
                  priorWeight: pw, multivariate: try o.bool("multivariate") ?? true, constantLiar: try o.bool("constant_liar") ?? true,
-                 maxTrials: try o.int("max_trials").map { max($0, 1) }, budget: try o.number("budget"))
+                 maxTrials: try optionalPositive(o, "max_trials"), budget: try o.number("budget"))
     }),
     ("boss", "lyra.search.boss{space =, num_samples = 40, repeat_times = 2, min_budget = 1, max_budget = 81, eta = 3, tuner = 'tpe'|'random', seed =} -> search\nBOSS (Huang et al. 2020): Bayesian optimisation with sub-sampling bandits, as VEGA runs it.", { call, o in
       let eta = try positive(o, "eta", 3, min: 2)

@@ -109,7 +109,7 @@ enum SpaceLua {
     [
       LuaMethod("sample", help: "s:sample([seed]) -> config\nA random configuration (conditions and forbidden clauses respected); with a seed, a reproducible one.") { call in
         let b = try check(call, 1)
-        let g = call.isNil(2) ? b.generator : Generator(seed: UInt64(bitPattern: Int64(try call.integer(2))))
+        let g = call.isNil(2) ? b.generator : Generator(seed: try call.seed(2))
         call.stack.push(LuaJSON.lua(b.space.sample(g)))
         return 1
       },
@@ -147,7 +147,7 @@ enum SpaceLua {
         let b = try check(call, 1)
         let c = try LuaJSON.config(call.stack.value(2))
         do { try b.space.validate(c) } catch { throw LuaFailure("\(error)") }
-        let g = call.isNil(3) ? b.generator : Generator(seed: UInt64(bitPattern: Int64(try call.integer(3))))
+        let g = call.isNil(3) ? b.generator : Generator(seed: try call.seed(3))
         call.stack.push(LuaJSON.lua(b.space.mutate(c, g)))
         return 1
       },

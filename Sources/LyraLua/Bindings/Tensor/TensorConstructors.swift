@@ -1,4 +1,5 @@
 import CLua
+import LyraBase
 import LyraTensor
 
 /// `lyra.zeros(3, 4)`, `lyra.tensor{{1, 2}, {3, 4}}`, `lyra.no_grad(f)` and friends.
@@ -32,6 +33,7 @@ enum TensorConstructors {
       LuaMethod("randperm", help: "lyra.randperm(n) -> tensor\nA random permutation of 1..n (an int tensor).") { call in
         let n = try call.integer(1)
         guard n >= 0, n < 1 << 30 else { throw LuaArgumentError(1, "n must be in 0..2^30") }
+        try call.checkedAllocation([n, 2], "permutation (with its working copy)")
         TensorLua.push(TensorReduceMethods.oneBased(Tensor.randperm(n)), call.stack)
         return 1
       },
@@ -45,6 +47,7 @@ enum TensorConstructors {
         guard step != 0, (stop - start) / step >= 0, (stop - start) / step < 1e9, abs(start) < 2e9, abs(stop) < 2e9 else {
           throw LuaFailure("invalid range \(start), \(stop), step \(step)")
         }
+        try call.checkedAllocation([Int(((stop - start) / step).rounded(.up))], "range")
         let allInt = [start, stop, step].allSatisfy { $0 == $0.rounded() } && call.stack.type(1) == .number
           && (1...3).allSatisfy { call.isNil($0) || lua_isinteger(call.L, Int32($0)) != 0 }
         TensorLua.push(Tensor.arange(Float(start), Float(stop), Float(step), dtype: allInt ? .int32 : .float32), call.stack)
@@ -53,12 +56,14 @@ enum TensorConstructors {
       LuaMethod("linspace", help: "lyra.linspace(start, stop, steps) -> tensor\nsteps evenly spaced values from start to stop inclusive.") { call in
         let n = try call.integer(3)
         guard n >= 1, n < 1 << 31 else { throw LuaArgumentError(3, "steps must be positive") }
+        try call.checkedAllocation([n], "linspace")
         TensorLua.push(Tensor.linspace(Float(try call.number(1)), Float(try call.number(2)), n), call.stack)
         return 1
       },
       LuaMethod("eye", help: "lyra.eye(n) -> tensor\nThe n×n identity matrix.") { call in
         let n = try call.integer(1)
         guard n >= 0, n < 1 << 16 else { throw LuaArgumentError(1, "n must be in 0..65535") }
+        try call.checkedAllocation([n, n], "identity matrix")
         TensorLua.push(Tensor.eye(n), call.stack)
         return 1
       },
@@ -97,6 +102,10 @@ enum TensorConstructors {
           b[d] = 0
           guard a == b else { throw LuaArgumentError(1, "tensor \(k + 1) of shape \(shapeText(t.shape)) cannot join \(shapeText(list[0].shape)) along dim \(d + 1)") }
         }
+        // The joined size: one tensor listed a million times is a large request.
+        var out = list[0].shape
+        out[d] = try list.reduce(0) { try CheckedSize.sum($0, $1.shape[d], "joined size") }
+        try call.checkedAllocation(out, "joined tensor")
         TensorLua.push(Tensor.cat(list, dim: d), call.stack)
         return 1
       },
@@ -106,14 +115,16 @@ enum TensorConstructors {
         for (k, t) in list.enumerated() where t.shape != list[0].shape {
           throw LuaArgumentError(1, "tensor \(k + 1) has shape \(shapeText(t.shape)), tensor 1 has \(shapeText(list[0].shape))")
         }
+        try call.checkedAllocation([list.count] + list[0].shape, "stacked tensor")
         TensorLua.push(Tensor.stack(list, dim: d), call.stack)
         return 1
       },
       LuaMethod("where", help: "lyra.where(condition, a, b) -> tensor\na where condition is non-zero, else b (broadcasting).") { call in
         let c = try TensorOps.floatTensor(call, 1), a = try TensorLua.tensorOrNumber(call, 2), b = try TensorLua.tensorOrNumber(call, 3)
-        guard let ab = Shape.broadcast(a.shape, b.shape), Shape.broadcast(ab, c.shape) != nil else {
+        guard let ab = Shape.broadcast(a.shape, b.shape), let out = Shape.broadcast(ab, c.shape) else {
           throw LuaFailure("shapes \(shapeText(c.shape)), \(shapeText(a.shape)) and \(shapeText(b.shape)) do not broadcast")
         }
+        try call.checkedAllocation(out, "result")
         TensorLua.push(Tensor.where(c, a.float(), b.float()), call.stack)
         return 1
       },
@@ -122,8 +133,7 @@ enum TensorConstructors {
         return 1
       },
       LuaMethod("manual_seed", help: "lyra.manual_seed(n)\nSeeds the default generator: the same seed gives the same numbers.") { call in
-        let n = try call.integer(1)
-        Tensor.manualSeed(UInt64(bitPattern: Int64(n)))
+        Tensor.manualSeed(try call.seed(1))
         return 0
       },
       LuaMethod("no_grad", help: "lyra.no_grad(fn, ...) -> results of fn\nRuns fn without recording operations for autograd (evaluation, manual updates).") { call in

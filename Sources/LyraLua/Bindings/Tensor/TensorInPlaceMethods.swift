@@ -12,6 +12,16 @@ enum TensorInPlaceMethods {
     return x
   }
 
+  /// Argument `i` as a value to store in `x`: an int tensor takes only integers in the
+  /// int32 range (converting 2^62 or NaN would trap).
+  static func storable(_ call: LuaCall, _ i: Int, into x: Tensor) throws -> Float {
+    let v = try call.number(i)
+    if x.dtype == .int32, !(v.isFinite && v == v.rounded() && abs(v) <= Double(Int32.max)) {
+      throw LuaArgumentError(i, "\(v) cannot be stored in an int tensor (integers in ±2^31 only)")
+    }
+    return Float(v)
+  }
+
   static func inPlace(_ name: String, _ help: String, tensor: @escaping (Tensor, Tensor) -> Void,
                       number: @escaping (Tensor, Float) -> Void) -> LuaMethod {
     LuaMethod(name, help: help) { call in
@@ -36,7 +46,8 @@ enum TensorInPlaceMethods {
       inPlace("mul_", "x:mul_(y) -> x\nx *= y in place.", tensor: { $0.mul_($1) }, number: { $0.mul_($1) }),
       inPlace("div_", "x:div_(y) -> x\nx /= y in place.", tensor: { $0.div_($1) }, number: { $0.div_($1) }),
       LuaMethod("fill", help: "x:fill(value) -> x\nSets every element (Torch7).") { call in
-        try mutable(call).fill_(Float(try call.number(2)))
+        let x = try mutable(call)
+        x.fill_(try storable(call, 2, into: x))
         call.stack.setTop(1)
         return 1
       },

@@ -101,7 +101,7 @@ enum TensorIndexing {
     }
     let v = try view(call, x, keyIndex: 2)
     if s.type(3) == .number {
-      v.fill_(Float(try call.number(3)))
+      v.fill_(try TensorInPlaceMethods.storable(call, 3, into: v))
     } else {
       let src = try TensorLua.check(call, 3)
       guard Shape.broadcast(v.shape, src.shape) == v.shape else {

@@ -1,4 +1,5 @@
 import CLua
+import LyraBase
 import LyraNN
 import LyraTensor
 
@@ -38,9 +39,18 @@ func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(s
 
 extension LuaCall {
   /// A 1-based Lua dimension (negative counts from the end) as a 0-based index.
-  func dim(_ i: Int, rank: Int, default d: Int? = nil) throws -> Int {
-    if isNil(i), let d { return d }
+  ///
+  /// A 0-d tensor has no dimension to name, except for ops that treat the scalar as a
+  /// line of one element (reductions, softmax, argmax: PyTorch accepts dim 1/-1 there);
+  /// those pass `scalar: true`. Every other op gets an error instead of indexing an
+  /// empty shape.
+  func dim(_ i: Int, rank: Int, default d: Int? = nil, scalar: Bool = false) throws -> Int {
+    if isNil(i), let d {
+      if rank == 0 && !scalar { throw LuaArgumentError(i, "a 0-d tensor has no dimensions") }
+      return d
+    }
     let v = try integer(i)
+    if rank == 0 && !scalar { throw LuaArgumentError(i, "dimension \(v) out of range: a 0-d tensor has no dimensions") }
     let r = Swift.max(rank, 1)
     if v >= 1 && v <= r { return v - 1 }
     if v < 0 && v >= -r { return r + v }
@@ -48,30 +58,51 @@ extension LuaCall {
   }
 
   /// Sizes given as numbers (`zeros(3, 4)`) or as one table (`zeros({3, 4})`), from `first`.
-  func sizes(from first: Int) throws -> [Int] {
+  ///
+  /// Every argument from `first` on must be a size (`zeros(2, 'x')` is an error, not a
+  /// 1-D tensor), no size may be negative, and the element count and its bytes are
+  /// checked by `CheckedSize` so a huge request is an error stating the bytes asked.
+  func sizes(from first: Int, elementSize: Int = 4) throws -> [Int] {
     var out: [Int] = []
     if stack.type(Int32(first)) == .table {
       let n = stack.rawLength(Int32(first))
+      guard n <= 64 else { throw LuaArgumentError(first, "\(n) sizes given; at most 64 dimensions") }
       for k in 1...Swift.max(n, 1) where n > 0 {
         stack.rawGet(Int32(first), index: k)
         defer { stack.pop() }
-        guard let v = stack.toInteger(-1), stack.type(-1) == .number else {
-          throw LuaArgumentError(first, "sizes must be integers, item \(k) is \(stack.typeName(-1))")
+        guard stack.type(-1) == .number, let v = stack.toInteger(-1) else {
+          throw LuaArgumentError(first, "sizes must be integers, item \(k) is \(stack.type(-1) == .number ? "not an integer" : stack.typeName(-1))")
         }
         out.append(v)
       }
     } else {
       var i = first
-      while i <= count, stack.type(Int32(i)) == .number {
+      while i <= count {
+        guard stack.type(Int32(i)) == .number else { throw expected(i, "size (an integer) or a table of sizes") }
         out.append(try integer(i))
         i += 1
       }
+      guard out.count <= 64 else { throw LuaArgumentError(first, "\(out.count) sizes given; at most 64 dimensions") }
     }
     if let bad = out.first(where: { $0 < 0 }) { throw LuaArgumentError(first, "size \(bad) is negative") }
-    if out.reduce(1, { $0.multipliedReportingOverflow(by: Swift.max($1, 1)).partialValue }) > 1 << 34 {
-      throw LuaArgumentError(first, "size \(sizeText(out)) is too large")
-    }
+    try checkedAllocation(out, elementSize: elementSize)
     return out
+  }
+
+  /// Throws (as this function's error) unless a tensor of `shape` may be allocated:
+  /// the message states the shape and the bytes asked (see `CheckedSize`).
+  func checkedAllocation(_ shape: [Int], elementSize: Int = 4, _ what: String = "tensor") throws {
+    do { try CheckedSize.allocation(shape, elementSize: elementSize, what) } catch let e as SizeError {
+      throw LuaFailure(e.description)
+    }
+  }
+
+  /// Argument `i` as a seed: a non-negative integer. Negative seeds are refused rather
+  /// than reinterpreted as bit patterns, so `-1` cannot silently mean 2^64 − 1.
+  func seed(_ i: Int) throws -> UInt64 {
+    let v = try integer(i)
+    guard v >= 0 else { throw LuaArgumentError(i, "seed must be a non-negative integer, got \(v)") }
+    return UInt64(v)
   }
 
   /// The options table at `i` (or nil when absent): string keys read raw.
@@ -110,6 +141,12 @@ final class LuaOptions {
   func number(_ key: String) throws -> Double? { try get(key, { $0.type(-1) == .number ? $0.toNumber(-1) : nil }, "a number") }
   func bool(_ key: String) throws -> Bool? { try get(key, { $0.type(-1) == .boolean ? $0.toBool(-1) : nil }, "a boolean") }
   func string(_ key: String) throws -> String? { try get(key, { $0.toString(-1) }, "a string") }
+  /// A seed option: a non-negative integer (a negative seed is an error, not a bit pattern).
+  func seed(_ key: String) throws -> UInt64? {
+    guard let v = try int(key) else { return nil }
+    guard v >= 0 else { throw LuaArgumentError(Int(index), "option '\(key)' must be a non-negative integer seed, got \(v)") }
+    return UInt64(v)
+  }
   func tensor(_ key: String) throws -> Tensor? { try get(key, { $0.toObject(-1, as: Tensor.self) }, "a lyra.Tensor") }
 
   /// An integer or a pair `{h, w}`.

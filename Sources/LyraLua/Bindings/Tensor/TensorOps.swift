@@ -28,9 +28,12 @@ enum TensorOps {
     return t.dtype == .float32 ? t : t.float()
   }
 
+  /// The shapes must broadcast, and the result (which can be far larger than either
+  /// operand: [n, 1] + [1, n]) must pass `CheckedSize`.
   static func checkBroadcast(_ call: LuaCall, _ a: Tensor, _ b: Tensor) throws {
-    if Shape.broadcast(a.shape, b.shape) == nil {
+    guard let out = Shape.broadcast(a.shape, b.shape) else {
       throw LuaFailure("shapes \(shapeText(a.shape)) and \(shapeText(b.shape)) do not broadcast")
     }
+    try call.checkedAllocation(out, "result")
   }
 }

@@ -1,4 +1,5 @@
 import CLua
+import LyraBase
 import LyraTensor
 
 /// Reductions, products, softmax and index-based ops. Index values crossing the
@@ -15,8 +16,8 @@ enum TensorReduceMethods {
         guard x.count >= minimum else { throw LuaFailure("needs at least \(minimum) element\(minimum == 1 ? "" : "s"), got \(x.count)") }
         TensorLua.push(all(x), call.stack)
       } else {
-        let d = try call.dim(2, rank: x.rank)
-        guard x.rank > 0, x.shape[d] >= minimum else {
+        let d = try call.dim(2, rank: x.rank, scalar: true)
+        guard (x.rank == 0 ? 1 : x.shape[d]) >= minimum else {
           throw LuaFailure("needs at least \(minimum) element\(minimum == 1 ? "" : "s") along dimension \(d + 1)")
         }
         TensorLua.push(along(x, d, try call.optBool(3, false)), call.stack)
@@ -34,8 +35,8 @@ enum TensorReduceMethods {
         TensorLua.push(isMax ? x.max() : x.min(), call.stack)
         return 1
       }
-      let d = try call.dim(2, rank: x.rank)
-      guard x.shape[d] > 0 else { throw LuaFailure("dimension \(d + 1) is empty") }
+      let d = try call.dim(2, rank: x.rank, scalar: true)
+      guard x.rank == 0 || x.shape[d] > 0 else { throw LuaFailure("dimension \(d + 1) is empty") }
       let r = isMax ? x.max(d, keepdim: try call.optBool(3, false)) : x.min(d, keepdim: try call.optBool(3, false))
       TensorLua.push(r.values, call.stack)
       TensorLua.push(oneBased(r.indices), call.stack)
@@ -53,7 +54,7 @@ enum TensorReduceMethods {
       LuaMethod("argmax", help: "x:argmax([dim [, keepdim]]) -> tensor\n1-based position of the largest value (over all elements, or along dim).") { call in
         let x = try TensorOps.floatTensor(call, 1)
         guard x.count > 0 else { throw LuaFailure("empty tensor") }
-        let r = call.isNil(2) ? x.argmax() : x.argmax(try call.dim(2, rank: x.rank), keepdim: try call.optBool(3, false))
+        let r = call.isNil(2) ? x.argmax() : x.argmax(try call.dim(2, rank: x.rank, scalar: true), keepdim: try call.optBool(3, false))
         TensorLua.push(oneBased(r), call.stack)
         return 1
       },
@@ -68,6 +69,7 @@ enum TensorReduceMethods {
         guard a.rank == 2, b.rank == 2, a.shape[1] == b.shape[0] else {
           throw LuaFailure("cannot multiply \(shapeText(a.shape)) by \(shapeText(b.shape))")
         }
+        try call.checkedAllocation([a.shape[0], b.shape[1]], "matrix product")
         TensorLua.push(a.mm(b), call.stack)
         return 1
       },
@@ -79,12 +81,12 @@ enum TensorReduceMethods {
       },
       LuaMethod("softmax", help: "x:softmax([dim = -1]) -> tensor") { call in
         let x = try TensorOps.floatTensor(call, 1)
-        TensorLua.push(x.softmax(try call.dim(2, rank: x.rank, default: max(x.rank - 1, 0))), call.stack)
+        TensorLua.push(x.softmax(try call.dim(2, rank: x.rank, default: max(x.rank - 1, 0), scalar: true)), call.stack)
         return 1
       },
       LuaMethod("log_softmax", help: "x:log_softmax([dim = -1]) -> tensor") { call in
         let x = try TensorOps.floatTensor(call, 1)
-        TensorLua.push(x.logSoftmax(try call.dim(2, rank: x.rank, default: max(x.rank - 1, 0))), call.stack)
+        TensorLua.push(x.logSoftmax(try call.dim(2, rank: x.rank, default: max(x.rank - 1, 0), scalar: true)), call.stack)
         return 1
       },
       LuaMethod("index_select", help: "x:index_select(dim, index) -> tensor\nRows (slices) at the 1-based positions in index along dim.") { call in
@@ -93,6 +95,9 @@ enum TensorReduceMethods {
         let d = try call.dim(2, rank: x.rank)
         let idx = try zeroBasedIndices(call, 3, size: x.shape[d])
         guard idx.rank <= 1 else { throw LuaArgumentError(3, "index must be 1-D, got \(shapeText(idx.shape))") }
+        var out = x.shape
+        out[d] = idx.count
+        try call.checkedAllocation(out, "selection")
         TensorLua.push(x.indexSelect(d, idx), call.stack)
         return 1
       },
@@ -114,6 +119,8 @@ enum TensorReduceMethods {
   /// 0-based int positions → 1-based, for Lua.
   static func oneBased(_ t: Tensor) -> Tensor { Tensor(indices: t.toIntArray().map { $0 + 1 }, shape: t.shape) }
 
+  /// Inner sizes must agree, batch dimensions broadcast, and the product's shape must
+  /// pass `CheckedSize` (a [1e5, 1] × [1, 1e5] product asks for 40 GB).
   static func checkMatmul(_ a: Tensor, _ b: Tensor) throws {
     guard a.rank >= 1, b.rank >= 1 else { throw LuaFailure("matmul needs tensors of at least one dimension") }
     let k1 = a.shape[a.rank - 1], k2 = b.rank == 1 ? b.shape[0] : b.shape[b.rank - 2]
@@ -123,6 +130,13 @@ enum TensorReduceMethods {
       if Shape.broadcast(ba, bb) == nil {
         throw LuaFailure("batch dimensions of \(shapeText(a.shape)) and \(shapeText(b.shape)) do not broadcast")
       }
+    }
+    let batch = Shape.broadcast(Array(a.shape.dropLast(a.rank >= 2 ? 2 : 1)), Array(b.shape.dropLast(b.rank >= 2 ? 2 : 1))) ?? []
+    let out = batch + (a.rank >= 2 ? [a.shape[a.rank - 2]] : []) + (b.rank >= 2 ? [b.shape[b.rank - 1]] : [])
+    do { try CheckedSize.allocation(out, "matrix product") } catch let e as SizeError { throw LuaFailure(e.description) }
+    // BLAS takes 32-bit sizes and leading dimensions.
+    if let big = (a.shape + b.shape).first(where: { $0 > Int(Int32.max) }) {
+      throw LuaFailure("a matrix size of \(big) exceeds BLAS's 32-bit limit")
     }
   }
 

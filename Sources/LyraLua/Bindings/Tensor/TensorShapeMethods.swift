@@ -1,4 +1,5 @@
 import CLua
+import LyraBase
 import LyraTensor
 
 /// Size, views and conversions. Dimensions and positions are 1-based, as in Torch7.
@@ -86,20 +87,26 @@ enum TensorShapeMethods {
       },
       LuaMethod("expand", help: "x:expand(sizes...) -> tensor\nRepeats size-1 dimensions without copying (-1 keeps a size).") { call in
         let x = try TensorLua.check(call, 1)
-        var sizes = try call.sizes(from: 2)
-        if sizes.isEmpty { sizes = try negOneSizes(call, 2) }
+        var sizes: [Int] = []
+        if call.stack.type(2) == .table { sizes = try negOneSizes(call, 2) } else {
+          for i in 2...max(call.count, 2) where i <= call.count { sizes.append(try call.integer(i)) }
+        }
         let lead = sizes.count - x.rank
         guard lead >= 0 else { throw LuaFailure("cannot expand \(shapeText(x.shape)) to fewer dimensions") }
+        guard sizes.count <= 64, sizes.allSatisfy({ $0 >= -1 }) else { throw LuaFailure("invalid sizes \(shapeText(sizes))") }
         for k in 0..<lead where sizes[k] < 0 { throw LuaFailure("size -1 is only allowed for existing dimensions") }
         for (k, s) in x.shape.enumerated() where s != 1 && sizes[lead + k] != s && sizes[lead + k] != -1 {
           throw LuaFailure("cannot expand \(shapeText(x.shape)) to \(shapeText(sizes)): size \(s) is not 1")
         }
-        TensorLua.push(x.expand(sizes.enumerated().map { $0.element == -1 ? x.shape[$0.offset - lead] : $0.element }), call.stack)
+        let shape = sizes.enumerated().map { $0.element == -1 ? x.shape[$0.offset - lead] : $0.element }
+        // A view allocates nothing, but every op on it allocates its element count.
+        try call.checkedAllocation(shape, "expanded view")
+        TensorLua.push(x.expand(shape), call.stack)
         return 1
       },
       LuaMethod("squeeze", help: "x:squeeze([dim]) -> tensor\nRemoves size-1 dimensions (or only dim).") { call in
         let x = try TensorLua.check(call, 1)
-        TensorLua.push(call.isNil(2) ? x.squeeze() : x.squeeze(try call.dim(2, rank: x.rank)), call.stack)
+        TensorLua.push(call.isNil(2) ? x.squeeze() : x.squeeze(try call.dim(2, rank: x.rank, scalar: true)), call.stack)
         return 1
       },
       LuaMethod("unsqueeze", help: "x:unsqueeze(dim) -> tensor\nInserts a size-1 dimension at dim (1..dim()+1).") { call in
@@ -109,7 +116,7 @@ enum TensorShapeMethods {
       },
       LuaMethod("flatten", help: "x:flatten([first [, last]]) -> tensor\nMerges dimensions first..last (default all).") { call in
         let x = try TensorLua.check(call, 1)
-        let a = try call.dim(2, rank: x.rank, default: 0), b = try call.dim(3, rank: x.rank, default: max(x.rank - 1, 0))
+        let a = try call.dim(2, rank: x.rank, default: 0, scalar: true), b = try call.dim(3, rank: x.rank, default: max(x.rank - 1, 0), scalar: true)
         guard a <= b else { throw LuaFailure("first dimension \(a + 1) comes after last \(b + 1)") }
         TensorLua.push(x.rank == 0 ? x.reshape([1]) : x.flatten(a, b), call.stack)
         return 1
@@ -155,14 +162,17 @@ enum TensorShapeMethods {
   }
 
   /// Sizes for view/reshape: numbers or a table, -1 allowed once, product must match.
+  /// The product is overflow-checked: `{2^62, 4}` must not wrap to a count that matches.
   static func reshapeSizes(_ call: LuaCall, _ x: Tensor) throws -> [Int] {
     var sizes: [Int] = []
     if call.stack.type(2) == .table { sizes = try negOneSizes(call, 2) } else {
       for i in 2...max(call.count, 2) where i <= call.count { sizes.append(try call.integer(i)) }
     }
     let unknown = sizes.filter { $0 == -1 }.count
-    guard unknown <= 1, sizes.allSatisfy({ $0 >= -1 }) else { throw LuaFailure("invalid sizes \(shapeText(sizes))") }
-    let known = sizes.filter { $0 != -1 }.reduce(1, *)
+    guard unknown <= 1, sizes.allSatisfy({ $0 >= -1 }), sizes.count <= 64 else { throw LuaFailure("invalid sizes \(shapeText(sizes))") }
+    guard let known = try? CheckedSize.count(sizes.filter { $0 != -1 }) else {
+      throw LuaFailure("shape \(shapeText(sizes)) has more elements than can be counted; the tensor has \(x.count)")
+    }
     if unknown == 1 ? (known == 0 || x.count % known != 0) : known != x.count {
       throw LuaFailure("shape \(shapeText(sizes)) is invalid for \(x.count) elements of \(shapeText(x.shape))")
     }
