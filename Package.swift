@@ -53,7 +53,7 @@ let package = Package(
     .target(name: "LyraONNX", dependencies: ["LyraBase", "LyraNN", "LyraTensor", "LyraKernels", "CONNX"]),
     .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX", "CSQLite", "CRuntime", "LyraPlot",
                                                 .product(name: "Yams", package: "Yams")]),
-    .target(name: "LyraLua", dependencies: ["CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot"]),
+    .target(name: "LyraLua", dependencies: ["LyraBase", "CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot"]),
     .executableTarget(name: "lyra", dependencies: [
       "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
