@@ -51,17 +51,18 @@ let package = Package(
     .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
     .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace", "LyraBase"]),
     .target(name: "LyraONNX", dependencies: ["LyraBase", "LyraNN", "LyraTensor", "LyraKernels", "CONNX"]),
-    .target(name: "LyraPipeline", dependencies: ["LyraSearch", "LyraNets", "LyraData", "LyraONNX", "CSQLite", "CRuntime", "LyraPlot",
+    .target(name: "LyraPipeline", dependencies: ["LyraBase", "LyraSearch", "LyraNets", "LyraData", "LyraONNX", "CSQLite", "CRuntime", "LyraPlot",
                                                 .product(name: "Yams", package: "Yams")]),
     .target(name: "LyraLua", dependencies: ["LyraBase", "CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot"]),
     .executableTarget(name: "lyra", dependencies: [
-      "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      "LyraBase", "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
     .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraData"]),
 
     // Tests.
     .target(name: "CPty", path: "Tests/CPty", linkerSettings: [.linkedLibrary("util")]),
+    .testTarget(name: "LyraBaseTests", dependencies: ["LyraBase"]),
     .testTarget(name: "LyraKernelsTests", dependencies: ["LyraKernels"]),
     .testTarget(name: "LyraTensorTests", dependencies: ["LyraTensor"]),
     .testTarget(name: "LyraDataTests", dependencies: ["LyraData"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LyraBase
 import LyraNets
 import LyraNN
 import LyraONNX
@@ -69,7 +70,7 @@ struct Export: ParsableCommand {
   /// The model and a line saying where its architecture and weights came from.
   func loadModel() throws -> (Module, String) {
     let fm = FileManager.default
-    let dir = (model as NSString).deletingLastPathComponent, file = (model as NSString).lastPathComponent
+    let dir = PathText.parent(model), file = (model as NSString).lastPathComponent
     func sibling(_ name: String) -> String { dir.isEmpty ? name : dir + "/" + name }
     let stem = (file as NSString).deletingPathExtension
     let id = stem.hasPrefix("model_") ? String(stem.dropFirst(6)) : stem.hasPrefix("desc_") ? String(stem.dropFirst(5)) : nil

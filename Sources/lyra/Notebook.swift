@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LyraBase
 import LyraLua
 
 /// `lyra notebook FILE.lua`: runs a jupytext "percent" notebook and writes it with its
@@ -67,7 +68,7 @@ struct NotebookCommand: ParsableCommand {
     let result: NotebookRun
     do { result = try NotebookRunner(host: host).run(notebook) } catch { throw fail("\(error)") }
     report(result)
-    let dir = output ?? (((file as NSString).deletingLastPathComponent).isEmpty ? "." : (file as NSString).deletingLastPathComponent)
+    let dir = output ?? PathText.folder(file)
     let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
     do {
       for f in formats { print("wrote " + (try write(result, format: f, dir: dir, stem: stem))) }

@@ -1,4 +1,5 @@
 import Foundation
+import LyraBase
 
 /// A run notebook as one self-contained HTML page: CSS inline, plots as inline SVG,
 /// pictures as `data:` URIs, no script and no external resource, so the file can be
@@ -10,7 +11,7 @@ public struct HTMLRenderer {
 
   public func render() -> String {
     let title = RenderSupport.title(run)
-    let md = MarkdownHTML(baseDirectory: (run.notebook.path as NSString).deletingLastPathComponent)
+    let md = MarkdownHTML(baseDirectory: PathText.parent(run.notebook.path))
     var body: [String] = []
     let source = (run.notebook.path as NSString).lastPathComponent
     let status = run.failed ? "failed" : "ok"

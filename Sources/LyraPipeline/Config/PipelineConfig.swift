@@ -57,7 +57,7 @@ public struct PipelineConfig {
     if let p = general["plugins"] {
       // Relative to the config file (so a config and its plugins move together); a Lua
       // table config has no file, so its plugins are relative to the working directory.
-      let folder = file.hasPrefix("(") ? FileManager.default.currentDirectoryPath : (file as NSString).deletingLastPathComponent
+      let folder = file.hasPrefix("(") ? FileManager.default.currentDirectoryPath : PathText.parent(file)
       var g = general.object ?? [:]
       g["plugins"] = try Plugins.resolve(p, relativeTo: folder.isEmpty ? "." : folder) { fail("general.plugins", $0) }
       general = .object(g)

@@ -33,7 +33,7 @@ public final class TaskOutput {
 
   /// Writes atomically; a failure is one line naming the path (FileAccessError).
   static func write(_ text: String, to path: String) throws {
-    let dir = (path as NSString).deletingLastPathComponent
+    let dir = PathText.parent(path)
     try FileAccessError.guarding(dir, "create the folder") {
       try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }

@@ -60,7 +60,7 @@ public struct LearningCurve: Equatable {
 
   /// Writes the curve atomically (creating the folder).
   public func write(to path: String) throws {
-    let dir = (path as NSString).deletingLastPathComponent
+    let dir = PathText.parent(path)
     try FileAccessError.guarding(dir, "create the folder") { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
     try FileAccessError.guarding(path, "write") { try Data(json.text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) }
   }

@@ -21,7 +21,7 @@ public final class TrialStore {
   let db: SQLiteDatabase
 
   /// The directory holding the store (checkpoint directories live under it).
-  public var directory: String { (path as NSString).deletingLastPathComponent }
+  public var directory: String { PathText.parent(path) }
 
   /// Opens the store at `path`, creating it (and its schema) when the file is new or
   /// empty. A file that is not SQLite, an SQLite file of another program, or a store

@@ -1,4 +1,5 @@
 import Foundation
+import LyraBase
 
 /// A file or folder the task needs could not be read or written: one line naming the
 /// path and the reason (`cannot write tasks/1/output/reports.json: permission denied`).
@@ -61,7 +62,7 @@ public struct FileAccessError: Error, CustomStringConvertible {
   /// Why `path` cannot be made or written, found by looking at its nearest existing
   /// ancestor (Foundation often reports only "unknown write error").
   static func probe(_ path: String) -> String? {
-    var dir = (path as NSString).deletingLastPathComponent
+    var dir = PathText.parent(path)
     let fm = FileManager.default
     while !dir.isEmpty && dir != "/" {
       var isDir: ObjCBool = false
@@ -69,7 +70,7 @@ public struct FileAccessError: Error, CustomStringConvertible {
         if !isDir.boolValue { return "\(dir) is a file, not a folder" }
         return access(dir, W_OK) == 0 ? nil : "permission denied"
       }
-      dir = (dir as NSString).deletingLastPathComponent
+      dir = PathText.parent(dir)
     }
     return nil
   }

@@ -1,3 +1,4 @@
+import LyraBase
 import CLua
 import Foundation
 import LyraPlot
@@ -141,20 +142,11 @@ enum PlotLua {
 
   /// Writes the plot to `path` (creating its folder), as SVG.
   static func save(_ p: Plot, to path: String) throws {
-    let dir = folder(of: path)
+    let dir = PathText.parent(path)
     if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
     do { try p.write(to: path) } catch {
       throw LuaFailure("cannot write \(path): \((error as NSError).localizedDescription)")
     }
-  }
-
-  /// The folder part of `path` ("" for a bare file name).
-  ///
-  /// Why not `NSString.deletingLastPathComponent`: swift-corelibs-foundation on this
-  /// toolchain traps on a one-character path (`p:show('x')` crashed the process).
-  static func folder(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "" }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
   }
 
   /// A fresh file name in the plot folder for the REPL and `p:show()`.
