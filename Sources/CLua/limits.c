@@ -58,6 +58,8 @@ static struct {
   volatile int expired;
 } tl = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
+const char *lyra_time_limit_message(void);
+
 static const int all_events = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
 
 /* Once expired the hook stays armed: a pcall that catches this error is stopped again at
@@ -65,7 +67,10 @@ static const int all_events = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MA
 static void limit_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   if (!tl.expired) return;
-  luaL_error(L, "time limit exceeded (--max-seconds %g)", tl.seconds);
+  luaL_where(L, 1);
+  lua_pushstring(L, lyra_time_limit_message());
+  lua_concat(L, 2);
+  lua_error(L);
 }
 
 static void *watchdog(void *arg) {

@@ -3,6 +3,7 @@
  * refuses to create, change or remove files outside the working folder and to execute
  * programs. The Lua-level checks (Host/Sandbox.swift) come first and give the clear
  * error messages; this is the guarantee behind them for writers they do not know of. */
+#define _GNU_SOURCE /* O_PATH */
 #include "CLua.h"
 #include <fcntl.h>
 #include <unistd.h>
@@ -21,7 +22,7 @@ static int add_rule(int ruleset, const char *path, unsigned long long access) {
   return rc;
 }
 
-int lyra_landlock_confine_writes(const char *root) {
+int lyra_landlock_confine_writes(const char *root, const char *scratch) {
   int abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
   if (abi < 1) return -1;
   unsigned long long make = LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
@@ -39,6 +40,7 @@ int lyra_landlock_confine_writes(const char *root) {
   int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
   if (ruleset < 0) return -2;
   int ok = add_rule(ruleset, root, write) == 0;
+  if (ok && scratch) ok = add_rule(ruleset, scratch, write) == 0;
   /* Terminals and /dev/null are opened for writing by readline and by redirections. */
   add_rule(ruleset, "/dev", LANDLOCK_ACCESS_FS_WRITE_FILE | truncate);
   if (ok) ok = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0;
@@ -47,5 +49,5 @@ int lyra_landlock_confine_writes(const char *root) {
   return ok ? abi : -3;
 }
 #else
-int lyra_landlock_confine_writes(const char *root) { (void)root; return -1; }
+int lyra_landlock_confine_writes(const char *root, const char *scratch) { (void)root; (void)scratch; return -1; }
 #endif

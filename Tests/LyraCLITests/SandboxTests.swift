@@ -148,6 +148,13 @@ final class SandboxTests: XCTestCase {
     let r = try sandboxed("local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(100) .. i end", flags: ["--max-memory", "64M"])
     XCTAssertEqual(r.status, 1)
     XCTAssertTrue(r.err.contains("not enough memory"), r.err)
+    let ok = try sandboxed("local t = {} for i = 1, 1e5 do t[i] = i end print(#t)", flags: ["--max-memory", "64M"])
+    XCTAssertEqual(ok.out, "100000\n", ok.err)
+  }
+
+  /// The single-tensor cap follows --max-memory (through LYRA_MAX_TENSOR_BYTES, which
+  /// CheckedSize reads): a tensor over it is an error naming the limit.
+  func testTensorCapFollowsMaxMemory() throws {
     let big = try sandboxed("lyra.zeros(1024, 1024, 64)", flags: ["--max-memory", "64M"]) // 256 MiB of floats
     XCTAssertEqual(big.status, 1)
     XCTAssertTrue(big.err.contains("above the limit of"), big.err)

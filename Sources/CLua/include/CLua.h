@@ -129,10 +129,10 @@ int lyra_time_limit_expired(void);
 /* "time limit exceeded (--max-seconds N)". */
 const char *lyra_time_limit_message(void);
 /* Kernel-enforced second fence (Linux Landlock): from now on this thread and the threads
- * it creates may create, write, rename or remove files only under root (and write to
+ * it creates may create, write, rename or remove files only under root (and scratch, when not NULL: the sandbox's private temporary folder) (and write to
  * existing files under /dev), and may not execute programs. Returns the Landlock ABI
  * version used, or a negative value when the kernel does not support it (then only the
  * Lua-level checks apply). */
-int lyra_landlock_confine_writes(const char *root);
+int lyra_landlock_confine_writes(const char *root, const char *scratch);
 
 #endif

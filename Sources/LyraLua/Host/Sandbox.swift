@@ -67,7 +67,28 @@ public enum Sandbox {
   static func finish(_ state: LuaState, _ options: SandboxOptions, _ paths: SandboxPaths) throws {
     if let m = options.maxMemory { lyra_set_memory_limit(state.L, m) }
     if let t = options.maxSeconds { state.timeLimit = t }
-    let abi = lyra_landlock_confine_writes(paths.root)
+    let scratch = makeScratch()
+    let abi = lyra_landlock_confine_writes(paths.root, scratch)
     kernelFence = abi > 0 ? abi : nil
+  }
+
+  /// The folder removed at exit (see `makeScratch`).
+  nonisolated(unsafe) static var scratchPath: String?
+
+  /// A private temporary folder that becomes TMPDIR: Lyra's own temporary files (the
+  /// notebook's output capture) still work under the kernel fence, while the system
+  /// temporary folder, shared with other users and programs, stays closed. Lua code cannot
+  /// name it for writing (the Lua fence allows the working folder only).
+  static func makeScratch() -> String? {
+    let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+    var template = Array((base + "/lyra-sandbox-XXXXXX").utf8CString)
+    guard let p = mkdtemp(&template) else { return nil }
+    let path = String(cString: p)
+    setenv("TMPDIR", path, 1)
+    scratchPath = path
+    atexit {
+      if let p = Sandbox.scratchPath { try? FileManager.default.removeItem(atPath: p) }
+    }
+    return path
   }
 }
