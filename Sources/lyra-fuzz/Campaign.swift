@@ -1,0 +1,168 @@
+import Foundation
+
+struct CampaignError: Error, CustomStringConvertible { let description: String }
+
+/// What `lyra-fuzz run` was asked for.
+struct CampaignOptions {
+  var target: String
+  var seconds: Double?
+  var runs: Int?
+  var seed: UInt64 = 1
+  /// Seconds one input may take before it counts as a hang.
+  var timeout: Double = 10
+  var corpus: String
+  var out: String
+
+  init(target: String, arguments: [String]) throws {
+    self.target = target
+    corpus = "Tests/fuzz/corpus/" + target
+    out = "Tests/fuzz/regressions/" + target
+    var rest = arguments[...]
+    while let flag = rest.popFirst() {
+      guard let value = rest.popFirst() else { throw CampaignError(description: "\(flag) needs a value") }
+      switch flag {
+      case "--seconds": seconds = Double(value)
+      case "--runs": runs = Int(value)
+      case "--seed": seed = UInt64(value) ?? 1
+      case "--timeout": timeout = Double(value) ?? 10
+      case "--corpus": corpus = value
+      case "--out": out = value
+      default: throw CampaignError(description: "unknown option \(flag) (--seconds, --runs, --seed, --timeout, --corpus, --out)")
+      }
+    }
+    if seconds == nil && runs == nil { seconds = 10 }
+  }
+}
+
+/// A mutation campaign: a child process runs the inputs (`ChildServer`); when it dies or
+/// stops answering, the input it was given is saved under `out` as crash-… or hang-… and
+/// a fresh child takes over. The campaign ends after `seconds` or `runs`, whichever first.
+final class Campaign {
+  let options: CampaignOptions
+  private(set) var findings: [String] = []
+  private var child: Process?
+  private var toChild: FileHandle?
+  private var fromChild: Int32 = -1
+  private var stderrLog: String
+
+  init(_ options: CampaignOptions) {
+    self.options = options
+    stderrLog = NSTemporaryDirectory() + "/lyra-fuzz-\(options.target)-\(getpid()).log"
+  }
+
+  struct Result { var executions: Int; var findings: [String]; var seconds: Double }
+
+  func seeds() -> [[UInt8]] {
+    let fm = FileManager.default
+    let names = ((try? fm.contentsOfDirectory(atPath: options.corpus)) ?? []).sorted()
+    let files = names.compactMap { fm.contents(atPath: options.corpus + "/" + $0) }.map { [UInt8]($0) }
+    return files.isEmpty ? [[]] : files
+  }
+
+  func run() -> Result {
+    signal(SIGPIPE, SIG_IGN)
+    let corpus = seeds()
+    var mutator = Mutator(seed: options.seed, dictionary: FuzzTargets.dictionary(options.target))
+    let start = Date()
+    var executions = 0
+    var lastReport = start
+    print("lyra-fuzz \(options.target): \(corpus.count) seeds, seed \(options.seed), "
+      + (options.runs.map { "\($0) runs" } ?? "") + (options.seconds.map { " \($0) s" } ?? ""))
+    while true {
+      if let r = options.runs, executions >= r { break }
+      if let s = options.seconds, Date().timeIntervalSince(start) >= s { break }
+      // Seeds first, unmutated: they must pass too.
+      let input: [UInt8] = executions < corpus.count
+        ? corpus[executions]
+        : mutator.mutate(corpus[mutator.below(corpus.count)], other: corpus[mutator.below(corpus.count)])
+      executions += 1
+      switch execute(input) {
+      case .ok: break
+      case .crashed(let why): record(input, kind: "crash", why: why)
+      case .hung: record(input, kind: "hang", why: "no answer within \(options.timeout) s")
+      }
+      if Date().timeIntervalSince(lastReport) >= 10 {
+        lastReport = Date()
+        print("  \(executions) executions, \(findings.count) findings, \(Int(Date().timeIntervalSince(start))) s")
+      }
+    }
+    stopChild()
+    let seconds = Date().timeIntervalSince(start)
+    print("lyra-fuzz \(options.target): \(executions) executions in \(String(format: "%.1f", seconds)) s, "
+      + "\(findings.count) crashes or hangs" + (findings.isEmpty ? "" : ":\n  " + findings.joined(separator: "\n  ")))
+    return Result(executions: executions, findings: findings, seconds: seconds)
+  }
+
+  enum Outcome { case ok, crashed(String), hung }
+
+  func execute(_ input: [UInt8]) -> Outcome {
+    if child == nil {
+      do { try startChild() } catch { return .crashed("cannot start the child: \(error)") }
+    }
+    var frame = withUnsafeBytes(of: UInt32(input.count).littleEndian) { Array($0) }
+    frame += input
+    do { try toChild!.write(contentsOf: Data(frame)) } catch { return finishCrashed() }
+    var pfd = pollfd(fd: fromChild, events: Int16(POLLIN), revents: 0)
+    let ready = poll(&pfd, 1, Int32(options.timeout * 1000))
+    if ready == 0 {
+      kill(child!.processIdentifier, SIGKILL)
+      stopChild()
+      return .hung
+    }
+    var byte: UInt8 = 0
+    if read(fromChild, &byte, 1) == 1 { return .ok }
+    return finishCrashed()
+  }
+
+  private func finishCrashed() -> Outcome {
+    guard let c = child else { return .crashed("no child") }
+    c.waitUntilExit()
+    let why = c.terminationReason == .uncaughtSignal ? "signal \(c.terminationStatus)" : "exit status \(c.terminationStatus)"
+    let log = (try? String(contentsOfFile: stderrLog, encoding: .utf8)) ?? ""
+    stopChild()
+    let tail = log.split(separator: "\n").suffix(3).joined(separator: " | ")
+    return .crashed(why + (tail.isEmpty ? "" : ": " + tail))
+  }
+
+  private func startChild() throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].hasPrefix("/")
+      ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0])
+    if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { p.executableURL = URL(fileURLWithPath: exe) }
+    p.arguments = ["child", options.target]
+    let inPipe = Pipe(), outPipe = Pipe()
+    FileManager.default.createFile(atPath: stderrLog, contents: nil)
+    p.standardInput = inPipe
+    p.standardOutput = outPipe
+    p.standardError = FileHandle(forWritingAtPath: stderrLog)
+    try p.run()
+    child = p
+    toChild = inPipe.fileHandleForWriting
+    fromChild = outPipe.fileHandleForReading.fileDescriptor
+    self.outPipe = outPipe
+  }
+  private var outPipe: Pipe?
+
+  private func stopChild() {
+    if let c = child {
+      try? toChild?.close()
+      if c.isRunning { kill(c.processIdentifier, SIGKILL) }
+      c.waitUntilExit()
+    }
+    child = nil
+    toChild = nil
+    outPipe = nil
+    fromChild = -1
+  }
+
+  /// Saves the input under `out` (named by a hash of its bytes, so the same input is kept once).
+  private func record(_ input: [UInt8], kind: String, why: String) {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in input { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    let path = options.out + "/\(kind)-" + String(format: "%016llx", h)
+    try? FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+    FileManager.default.createFile(atPath: path, contents: Data(input))
+    findings.append("\(path) (\(why))")
+    print("  FOUND \(kind): \(path) (\(why))")
+  }
+}

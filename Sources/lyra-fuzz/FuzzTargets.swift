@@ -1,0 +1,114 @@
+import CLua
+import Foundation
+import LyraLua
+import LyraONNX
+import LyraPipeline
+import LyraTensor
+
+/// The fuzz targets: one per reader, plus the Lua API. Each takes the input bytes and
+/// goes through the same entry point a user reaches (mostly the Lua functions), so a
+/// crash found here is a crash a hostile file or script causes. A Lua error or a thrown
+/// Swift error is a correct outcome; only a dead or stuck process is a finding.
+///
+/// The process works in a private scratch folder under the sandbox (so a fuzzed
+/// `lyra.save` cannot write into the checkout), and file readers read the input from there.
+final class FuzzTargets {
+  static let names = ["onnx", "safetensors", "desc", "yaml", "csv", "idx", "json", "lua-api"]
+
+  let target: String
+  let host: LyraHost
+  let scratch: String
+  private var loaded = false
+
+  init(target: String) {
+    self.target = target
+    scratch = NSTemporaryDirectory() + "/lyra-fuzz-\(target)-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    FileManager.default.changeCurrentDirectoryPath(scratch)
+    do {
+      host = try LyraHost()
+      try Sandbox.apply(host, SandboxOptions(root: scratch))
+    } catch {
+      FileHandle.standardError.write(Data("lyra-fuzz: cannot start Lyra: \(error)\n".utf8))
+      exit(3)
+    }
+  }
+
+  /// Runs one input; returns "ok" or "error: …" (the first line of the error).
+  func run(_ data: Data) -> String {
+    do {
+      switch target {
+      case "onnx": try onnx(data)
+      case "yaml": try yaml(data)
+      default: try lua(data)
+      }
+      return "ok"
+    } catch {
+      return "error: " + (String(describing: error).split(separator: "\n").first.map(String.init) ?? "")
+    }
+  }
+
+  /// lyra.onnx.load's path (ONNXModule(path:)), then a run on inputs of the declared
+  /// shapes: unknown dims become 1, and an input is skipped past 2^20 elements (the input
+  /// is ours, the file is not). Integer inputs (shapes, pads) get small positive values.
+  func onnx(_ data: Data) throws {
+    let path = scratch + "/input.onnx"
+    try data.write(to: URL(fileURLWithPath: path))
+    let m = try ONNXModule(path: path)
+    var feeds: [String: Tensor] = [:]
+    for input in m.model.inputs {
+      let shape = (input.shape ?? [1]).map { max($0 ?? 1, 0) }
+      var n = 1
+      for d in shape { n = n.multipliedReportingOverflow(by: d).overflow ? Int.max : n * d }
+      if n > 1 << 20 { return }
+      feeds[input.name] = Tensor.ones(shape, dtype: input.dataType == .float ? .float32 : .int32)
+    }
+    _ = try m.model.run(feeds)
+  }
+
+  /// The pipeline config reader and validator, without running anything.
+  func yaml(_ data: Data) throws {
+    let doc = try YAMLDocument(text: String(decoding: data, as: UTF8.self), file: "fuzz.yml")
+    _ = try PipelineConfig(document: doc, taskFolder: scratch + "/task")
+  }
+
+  /// The Lua-side targets (FuzzLuaTargets): the input is handed over as a string.
+  func lua(_ data: Data) throws {
+    let state = host.state
+    let L = state.L
+    let s = state.stack
+    let base = s.top
+    defer { s.setTop(base) }
+    if !loaded {
+      try state.load(FuzzLuaTargets.source, name: "=(fuzz targets)")
+      try state.call(nargs: 0, nresults: 1)
+      s.push(target)
+      lua_gettable(L, -2)
+      guard s.type(-1) == .function else { throw LuaFailure("no Lua target \(target)") }
+      lua_setglobal(L, "__lyra_fuzz_target")
+      loaded = true
+    }
+    lua_getglobal(L, "__lyra_fuzz_target")
+    let bytes = [CChar](unsafeUninitializedCapacity: max(data.count, 1)) { buf, n in
+      buf[0] = 0
+      _ = data.withUnsafeBytes { memcpy(buf.baseAddress!, $0.baseAddress ?? UnsafeRawPointer(buf.baseAddress!), data.count) }
+      n = max(data.count, 1)
+    }
+    _ = lua_pushlstring(L, bytes, data.count)
+    s.push(scratch)
+    try state.call(nargs: 2, nresults: 0)
+  }
+
+  /// Tokens of each format, inserted by the mutator.
+  static func dictionary(_ target: String) -> [String] {
+    switch target {
+    case "safetensors": return ["\"dtype\"", "\"shape\"", "\"data_offsets\"", "\"F32\"", "\"I32\"", "\"F16\"", "\"I64\"", "\"U8\"", "\"__metadata__\"", "[]", "[0]", "[4611686018427387904, 4]", "{", "}", ","]
+    case "desc": return ["\"type\"", "\"in_features\"", "\"out_features\"", "\"kernel_size\"", "\"in_channels\"", "\"out_channels\"", "\"stride\"", "\"padding\"", "\"modules\"", "\"Linear\"", "\"Conv2d\"", "\"BatchNorm2d\"", "\"Sequential\"", "\"ReLU\"", "\"MaxPool2d\"", "\"Flatten\"", "[", "]", "{", "}"]
+    case "yaml": return ["&a ", "*a", "<<: *a", "pipeline: [", "general:", "seed: ", "pipe_step:", "type: ", "SearchPipeStep", "TrainPipeStep", "search_algorithm:", "search_space:", "config_count: ", "epochs: ", "- ", "\n  ", "{", "}", "[", "]", "~", "!!str ", "quota:"]
+    case "csv": return [",", "\n", "\"", "\"\"", "label", "1e308", "nan", ";", "\r\n", ",,,,,,,,"]
+    case "json": return ["{", "}", "[", "]", "\"", "\\u0000", "\\ud800", "true", "false", "null", "1e400", "-0", ":", ","]
+    case "lua-api": return []
+    default: return []
+    }
+  }
+}
