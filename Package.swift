@@ -54,10 +54,9 @@ let package = Package(
 
     .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraData"], swiftSettings: fast),
 
-    // Fuzzing (scripts/fuzz, docs/robustness.md): a mutation loop of its own, or libFuzzer's
-    // driver when built with -sanitize=fuzzer (CFuzz finds it through a weak symbol).
-    .target(name: "CFuzz", path: "Sources/CFuzz"),
-    .executableTarget(name: "lyra-fuzz", dependencies: ["LyraLua", "CLua", "CFuzz"]),
+    // Fuzzing (scripts/fuzz, docs/robustness.md): a mutation loop of its own, or libFuzzer
+    // when built with --sanitize=fuzzer (then libFuzzer's main drives LLVMFuzzerTestOneInput).
+    .executableTarget(name: "lyra-fuzz", dependencies: ["LyraLua", "CLua"]),
 
     // Tests.
     .target(name: "CPty", path: "Tests/CPty", linkerSettings: [.linkedLibrary("util")]),

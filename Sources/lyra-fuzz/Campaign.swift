@@ -9,7 +9,7 @@ struct CampaignOptions {
   var runs: Int?
   var seed: UInt64 = 1
   /// Seconds one input may take before it counts as a hang.
-  var timeout: Double = 10
+  var timeout: Double = 30
   var corpus: String
   var out: String
 
@@ -40,6 +40,9 @@ struct CampaignOptions {
 final class Campaign {
   let options: CampaignOptions
   private(set) var findings: [String] = []
+  /// Findings per signature (the reason with addresses and numbers blanked): one bug found
+  /// ten thousand times is kept as its first two inputs, and counted.
+  private var signatures: [String: Int] = [:]
   private var child: Process?
   private var toChild: FileHandle?
   private var fromChild: Int32 = -1
@@ -66,6 +69,8 @@ final class Campaign {
     let start = Date()
     var executions = 0
     var lastReport = start
+    // A fingerprint of every input run, printed at the end: equal seeds give equal runs.
+    var inputsHash: UInt64 = 0xcbf2_9ce4_8422_2325
     print("lyra-fuzz \(options.target): \(corpus.count) seeds, seed \(options.seed), "
       + (options.runs.map { "\($0) runs" } ?? "") + (options.seconds.map { " \($0) s" } ?? ""))
     while true {
@@ -76,6 +81,8 @@ final class Campaign {
         ? corpus[executions]
         : mutator.mutate(corpus[mutator.below(corpus.count)], other: corpus[mutator.below(corpus.count)])
       executions += 1
+      for b in input { inputsHash = (inputsHash ^ UInt64(b)) &* 0x100_0000_01b3 }
+      inputsHash = (inputsHash ^ 0xFF) &* 0x100_0000_01b3
       switch execute(input) {
       case .ok: break
       case .crashed(let why): record(input, kind: "crash", why: why)
@@ -89,7 +96,8 @@ final class Campaign {
     stopChild()
     let seconds = Date().timeIntervalSince(start)
     print("lyra-fuzz \(options.target): \(executions) executions in \(String(format: "%.1f", seconds)) s, "
-      + "\(findings.count) crashes or hangs" + (findings.isEmpty ? "" : ":\n  " + findings.joined(separator: "\n  ")))
+      + "\(findings.count) crashes or hangs, \(signatures.count) distinct; inputs " + String(format: "%016llx", inputsHash))
+    for (sig, n) in signatures.sorted(by: { $0.value > $1.value }) { print("  \(n) × \(sig)") }
     return Result(executions: executions, findings: findings, seconds: seconds)
   }
 
@@ -157,6 +165,13 @@ final class Campaign {
 
   /// Saves the input under `out` (named by a hash of its bytes, so the same input is kept once).
   private func record(_ input: [UInt8], kind: String, why: String) {
+    let signature = kind + ":" + why.replacingOccurrences(of: "0x[0-9a-f]+", with: "_", options: .regularExpression)
+    signatures[signature, default: 0] += 1
+    if signatures[signature]! > 2 {
+      if signatures[signature]! == 3 { print("  (more inputs with this signature are counted, not kept: \(signature))") }
+      findings.append("(same as an earlier \(kind)) \(why)")
+      return
+    }
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for b in input { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
     let path = options.out + "/\(kind)-" + String(format: "%016llx", h)

@@ -14,6 +14,9 @@ import LyraTensor
 /// `lyra.save` cannot write into the checkout), and file readers read the input from there.
 final class FuzzTargets {
   static let names = ["onnx", "safetensors", "desc", "yaml", "csv", "idx", "json", "lua-api"]
+  /// A target for the harness's own tests: input "CRASH…" dies by SIGSEGV, "HANG…" never
+  /// answers, anything else is fine. Not part of `all`.
+  static let selfTest = "self-test"
 
   let target: String
   let host: LyraHost
@@ -38,6 +41,9 @@ final class FuzzTargets {
   func run(_ data: Data) -> String {
     do {
       switch target {
+      case FuzzTargets.selfTest:
+        if data.starts(with: Array("CRASH".utf8)) { raise(SIGSEGV) }
+        if data.starts(with: Array("HANG".utf8)) { while true { sleep(60) } }
       case "onnx": try onnx(data)
       case "yaml": try yaml(data)
       default: try lua(data)

@@ -1,4 +1,3 @@
-import CFuzz
 import Foundation
 
 /// `lyra-fuzz`: feeds mutated inputs through Lyra's own readers and its Lua API, and
@@ -7,8 +6,12 @@ import Foundation
 ///   lyra-fuzz run TARGET [--seconds N] [--runs N] [--seed S] [--timeout S] [--corpus DIR] [--out DIR]
 ///   lyra-fuzz replay TARGET FILE...      run inputs in this process; prints one line each
 ///   lyra-fuzz child TARGET               (internal) the process `run` feeds through a pipe
-///   lyra-fuzz libfuzzer TARGET [ARGS]    libFuzzer's driver (a -sanitize=fuzzer build only)
 ///   lyra-fuzz list                       the targets
+///
+/// Built with `--sanitize=fuzzer -Xswiftc -DLYRA_LIBFUZZER` (scripts/fuzz --libfuzzer), the
+/// program is libFuzzer's: its main calls `LLVMFuzzerTestOneInput` (LibFuzzerEntry.swift)
+/// with the target named by LYRA_FUZZ_TARGET, and none of the commands above exist.
+#if !LYRA_LIBFUZZER
 setvbuf(stdout, nil, _IOLBF, 0)
 var args = Array(CommandLine.arguments.dropFirst())
 
@@ -16,7 +19,6 @@ func usage() -> Never {
   FileHandle.standardError.write(Data("""
     usage: lyra-fuzz run TARGET [--seconds N] [--runs N] [--seed S] [--timeout S] [--corpus DIR] [--out DIR]
            lyra-fuzz replay TARGET FILE...
-           lyra-fuzz libfuzzer TARGET [libFuzzer options] [CORPUS_DIR...]
            lyra-fuzz list
     targets: \(FuzzTargets.names.joined(separator: ", "))
 
@@ -25,7 +27,7 @@ func usage() -> Never {
 }
 
 func target(_ name: String?) -> String {
-  guard let name, FuzzTargets.names.contains(name) else {
+  guard let name, FuzzTargets.names.contains(name) || name == FuzzTargets.selfTest else {
     FileHandle.standardError.write(Data("lyra-fuzz: unknown target '\(name ?? "")' (targets: \(FuzzTargets.names.joined(separator: ", ")))\n".utf8))
     exit(2)
   }
@@ -47,22 +49,9 @@ case "replay":
   var failed = false
   for (file, data) in files {
     guard let data else { print("\(file): cannot read"); failed = true; continue }
-    // A crash here kills the process: the crash writer keeps the input for the report.
-    data.withUnsafeBytes { lyra_fuzz_set_current($0.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count) }
     print("\(file): \(targets.run(data))")
   }
   exit(failed ? 1 : 0)
-case "libfuzzer":
-  let t = target(args.first)
-  guard lyra_fuzz_has_libfuzzer() != 0 else {
-    FileHandle.standardError.write(Data("lyra-fuzz: this build has no libFuzzer; build with scripts/fuzz --libfuzzer\n".utf8))
-    exit(2)
-  }
-  LibFuzzerBridge.targets = FuzzTargets(target: t)
-  let argv = [CommandLine.arguments[0]] + args.dropFirst()
-  var cargs = argv.map { strdup($0) }
-  let status = lyra_fuzz_run_libfuzzer(Int32(cargs.count), &cargs, LibFuzzerBridge.callback)
-  exit(status)
 case "run":
   let t = target(args.first)
   do {
@@ -77,12 +66,4 @@ default:
   usage()
 }
 
-/// libFuzzer calls a C function pointer, which cannot capture: the targets live here.
-enum LibFuzzerBridge {
-  nonisolated(unsafe) static var targets: FuzzTargets!
-  static let callback: lyra_fuzz_callback = { data, size in
-    let bytes = size == 0 ? Data() : Data(bytes: data!, count: size)
-    _ = LibFuzzerBridge.targets.run(bytes)
-    return 0
-  }
-}
+#endif
