@@ -8,8 +8,8 @@ struct CampaignOptions {
   var seconds: Double?
   var runs: Int?
   var seed: UInt64 = 1
-  /// Seconds one input may take before it counts as a hang.
-  var timeout: Double = 30
+  /// CPU seconds one input may take before it counts as a hang (see `execute`).
+  var timeout: Double = 10
   var corpus: String
   var out: String
 
@@ -86,7 +86,7 @@ final class Campaign {
       switch execute(input) {
       case .ok: break
       case .crashed(let why): record(input, kind: "crash", why: why)
-      case .hung: record(input, kind: "hang", why: "no answer within \(options.timeout) s")
+      case .hung: record(input, kind: "hang", why: "no answer within \(options.timeout) s of CPU time")
       }
       if Date().timeIntervalSince(lastReport) >= 10 {
         lastReport = Date()
@@ -110,16 +110,33 @@ final class Campaign {
     var frame = withUnsafeBytes(of: UInt32(input.count).littleEndian) { Array($0) }
     frame += input
     do { try toChild!.write(contentsOf: Data(frame)) } catch { return finishCrashed() }
+    // A hang is judged by the child's CPU time (not by the clock, which a loaded machine
+    // stretches): more than `timeout` CPU seconds on one input, or 10 × timeout of wall time
+    // without an answer (a child blocked without computing).
+    let pid = child!.processIdentifier
+    let cpu0 = Campaign.cpuSeconds(pid)
+    let wall0 = Date()
     var pfd = pollfd(fd: fromChild, events: Int16(POLLIN), revents: 0)
-    let ready = poll(&pfd, 1, Int32(options.timeout * 1000))
-    if ready == 0 {
-      kill(child!.processIdentifier, SIGKILL)
-      stopChild()
-      return .hung
+    while poll(&pfd, 1, Int32(min(options.timeout, 1) * 1000)) == 0 {
+      if Campaign.cpuSeconds(pid) - cpu0 > options.timeout || Date().timeIntervalSince(wall0) > 10 * options.timeout {
+        kill(pid, SIGKILL)
+        stopChild()
+        return .hung
+      }
     }
     var byte: UInt8 = 0
     if read(fromChild, &byte, 1) == 1 { return .ok }
     return finishCrashed()
+  }
+
+  /// User + system CPU seconds of a process, from /proc/PID/stat (0 where unreadable).
+  static func cpuSeconds(_ pid: Int32) -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = text.lastIndex(of: ")") else { return 0 }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    // After the command name: state is field 3, utime 14 and stime 15 (1-based).
+    guard fields.count > 13, let u = Double(fields[11]), let s = Double(fields[12]) else { return 0 }
+    return (u + s) / Double(sysconf(Int32(_SC_CLK_TCK)))
   }
 
   private func finishCrashed() -> Outcome {

@@ -76,7 +76,7 @@ final class FuzzRegressionTests: XCTestCase {
       FileManager.default.createFile(atPath: dir + "/corpus/" + name, contents: Data(text.utf8))
     }
     // Three runs: exactly the three seeds, unmutated.
-    let r = try fuzz(["run", "self-test", "--runs", "3", "--timeout", "2", "--corpus", dir + "/corpus", "--out", dir + "/out"])
+    let r = try fuzz(["run", "self-test", "--runs", "3", "--timeout", "0.5", "--corpus", dir + "/corpus", "--out", dir + "/out"])
     XCTAssertEqual(r.status, 1, r.out)
     let kept = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted()
     XCTAssertEqual(kept.count, 2, r.out)
