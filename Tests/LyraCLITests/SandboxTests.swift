@@ -66,6 +66,9 @@ final class SandboxTests: XCTestCase {
     try assertRefused("lyra.plot.line({1, 2}):save('out_dir/p.svg')", "p:save: the sandbox refuses")
     try assertRefused("lyra.plot.line({1, 2}):show('" + outside + "/p.svg')", "p:show: the sandbox refuses")
     try assertRefused("lyra.plot.dir('" + outside + "')", "lyra.plot.dir: the sandbox refuses")
+    try assertRefused("io.open('inside.txt\\0/../../outside/x', 'w')", "a path with a NUL byte")
+    try assertRefused("lyra.pipeline.run({general = {task = {local_base_path = '" + outside + "'}}, pipeline = {}})",
+                      "lyra.pipeline.run: the sandbox refuses")
   }
 
   /// The fence must not get in the way of ordinary work inside the folder.
@@ -135,6 +138,13 @@ final class SandboxTests: XCTestCase {
       XCTAssertEqual(r.status, 1, code)
       XCTAssertTrue(r.err.contains("time limit exceeded (--max-seconds 0.5)"), "\(code): \(r.err)")
     }
+  }
+
+  /// A C function runs no hook: past the limit and a grace period the process ends (124).
+  func testTimeLimitEndsCodeThatCannotBeInterrupted() throws {
+    let r = try sandboxed("string.rep('a', 30000):find('.-.-.-.-.-.-b')", flags: ["--max-seconds", "0.5"])
+    XCTAssertEqual(r.status, 124, r.err)
+    XCTAssertTrue(r.err.contains("time limit exceeded (--max-seconds) inside code that cannot be interrupted"), r.err)
   }
 
   /// In the REPL the limit is per entry: the next entry runs with a fresh deadline.

@@ -48,6 +48,9 @@ public struct SandboxPaths {
 
   /// Throws a one-line error naming the path, what it resolved to, and the folder allowed.
   public func checkWritable(_ path: String, by function: String) throws {
+    if path.contains("\0") {
+      throw LuaFailure("\(function): the sandbox refuses a path with a NUL byte ('\(path.replacingOccurrences(of: "\0", with: "\\0"))')")
+    }
     guard let r = resolve(path) else {
       throw LuaFailure("\(function): the sandbox refuses to write '\(path)': it cannot be resolved safely "
         + "(a dangling symbolic link, or '..' below a missing folder); write inside \(root)")

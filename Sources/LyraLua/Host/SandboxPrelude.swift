@@ -107,6 +107,10 @@ enum SandboxPrelude {
   if lyra.pipeline and lyra.pipeline.run then
     local run = lyra.pipeline.run
     lyra.pipeline.run = function(config, opts)
+      -- A config table's task folder is checked here; a YAML file's by the kernel fence.
+      local general = type(config) == 'table' and type(config.general) == 'table' and config.general
+      local task = general and type(general.task) == 'table' and general.task
+      check(task and task.local_base_path or './tasks', 'lyra.pipeline.run')
       local o = {}
       if type(opts) == 'table' then for k, v in pairs(opts) do o[k] = v end end
       o.workers = 1
