@@ -45,7 +45,17 @@ struct Mutator {
   mutating func mutateOnce(_ input: [UInt8], other: [UInt8]) -> [UInt8] {
     var b = input
     let pos = below(b.count + 1)
-    switch below(11) {
+    switch below(12) {
+    case 11: // a protobuf varint made as large as its length allows (ONNX dims, pads, strides)
+      if !b.isEmpty {
+        var e = below(b.count)
+        let s = e
+        while e < b.count - 1, b[e] & 0x80 != 0, e - s < 9 { e += 1 }
+        if b[e] & 0x80 == 0 {
+          for i in s..<e { b[i] = 0xFF }
+          b[e] = e - s == 9 ? 0x00 : 0x7F
+        }
+      }
     case 0: if !b.isEmpty { b[below(b.count)] ^= UInt8(1 << below(8)) }
     case 1: if !b.isEmpty { b[below(b.count)] = UInt8(truncatingIfNeeded: next()) }
     case 2: b.insert(contentsOf: (0..<1 + below(8)).map { _ in UInt8(truncatingIfNeeded: next()) }, at: pos)

@@ -13,10 +13,10 @@ struct Lyra: ParsableCommand {
       lyra FILE.lua [ARGS...]   run a script (ARGS in `arg` and `...`)
       lyra -e STMT | -l MOD | -i
       lyra run FILE.lua         run a pipeline script
-      lyra --sandbox [--max-memory BYTES] [--max-seconds N] [FILE.lua]
-                                confined, for classes and demos: no programs, no native
-                                code or bytecode, no debug library, writes only inside
-                                the working folder; caps on memory and time per run/entry
+      lyra --sandbox [--max-memory B] [--max-seconds N] [FILE]
+                                for classes: no programs, native code,
+                                bytecode or debug library; writes only
+                                in the working folder (docs/guide.md)
       """,
     version: LyraVersion.string,
     subcommands: [Exec.self, Run.self, Status.self, Worker.self, TestSearch.self, Export.self, NotebookCommand.self],
