@@ -165,6 +165,19 @@ enum FuzzLuaTargets {
       local ok, m = pcall(lyra.nn.Linear, 2, 2)
       return ok and m or 0
     end
+    -- LYRA_FUZZ_TRACE=1 (with replay) prints each call before it is made: the last line
+    -- before a crash names the function and its arguments.
+    local trace = os.getenv('LYRA_FUZZ_TRACE') == '1'
+    local function show(name, args, n)
+      if not trace then return end
+      local parts = {}
+      for i = 1, n do
+        local a = args[i]
+        parts[i] = type(a) == 'string' and string.format('%q', a:sub(1, 20)) or tostring(a):gsub('\n', ' '):sub(1, 40)
+      end
+      io.stderr:write('call ', name, '(', table.concat(parts, ', '), ')\n')
+      io.stderr:flush()
+    end
     local steps = 0
     while pos < #bytes and steps < 64 do
       steps = steps + 1
@@ -173,8 +186,9 @@ enum FuzzLuaTargets {
       for i = 1, n do args[i] = value(0) end
       local ok, r
       if byte() % 2 == 0 or #values == 0 then
-        local f = functions[names[(byte() << 8 | byte()) % #names + 1]]
-        ok, r = pcall(f, table.unpack(args, 1, n))
+        local name = names[(byte() << 8 | byte()) % #names + 1]
+        show(name, args, n)
+        ok, r = pcall(functions[name], table.unpack(args, 1, n))
       else
         local self = values[byte() % #values + 1]
         local mt = getmetatable(self)
@@ -184,8 +198,9 @@ enum FuzzLuaTargets {
           for k in pairs(methods) do if not skip[k] then list[#list + 1] = k end end
           table.sort(list)
           if #list > 0 then
-            local m = methods[list[(byte() << 8 | byte()) % #list + 1]]
-            ok, r = pcall(m, self, table.unpack(args, 1, n))
+            local name = list[(byte() << 8 | byte()) % #list + 1]
+            show(tostring(self):gsub('\n', ' '):sub(1, 30) .. ':' .. name, args, n)
+            ok, r = pcall(methods[name], self, table.unpack(args, 1, n))
           end
         end
       end
