@@ -23,14 +23,15 @@ final class FuzzTargets {
   let scratch: String
   private var loaded = false
 
-  init(target: String) {
+  /// `kernelFence: false` for libFuzzer, whose fork mode starts its jobs as programs.
+  init(target: String, kernelFence: Bool = true) {
     self.target = target
     scratch = NSTemporaryDirectory() + "/lyra-fuzz-\(target)-\(getpid())"
     try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     FileManager.default.changeCurrentDirectoryPath(scratch)
     do {
       host = try LyraHost()
-      try Sandbox.apply(host, SandboxOptions(root: scratch))
+      try Sandbox.apply(host, SandboxOptions(root: scratch, kernelFence: kernelFence))
     } catch {
       FileHandle.standardError.write(Data("lyra-fuzz: cannot start Lyra: \(error)\n".utf8))
       exit(3)

@@ -14,7 +14,7 @@ public func lyraFuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: Unsa
     FileHandle.standardError.write(Data("lyra-fuzz: set LYRA_FUZZ_TARGET to one of \(FuzzTargets.names.joined(separator: ", "))\n".utf8))
     exit(2)
   }
-  LibFuzzerEntry.targets = FuzzTargets(target: name)
+  LibFuzzerEntry.targets = FuzzTargets(target: name, kernelFence: false)
   return 0
 }
 

@@ -88,6 +88,8 @@ final class SandboxTests: XCTestCase {
     try assertRefused("assert(load(string.dump(function() return 1 end)))", "attempt to load a binary chunk")
     try assertRefused("assert(load(string.dump(function() return 1 end), 'x', 'b'))", "attempt to load a binary chunk")
     try assertRefused("assert(load(string.dump(function() return 1 end), 'x', 'bt', _ENV))", "attempt to load a binary chunk")
+    try assertRefused("local s = string.dump(function() return 1 end); local done = false; "
+      + "assert(load(function() if done then return nil end done = true return s end, 'x', 'b'))", "attempt to load a binary chunk")
     let writeChunk = "local f = io.open('evil.lua', 'wb'); f:write(string.dump(function() return 1 end)); f:close(); "
     try assertRefused(writeChunk + "assert(loadfile('evil.lua'))", "attempt to load a binary chunk")
     try assertRefused(writeChunk + "dofile('evil.lua')", "attempt to load a binary chunk")

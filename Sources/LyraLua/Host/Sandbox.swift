@@ -16,11 +16,16 @@ public struct SandboxOptions {
   public var maxMemory: Int?
   /// Seconds each top-level call (a script, a notebook, one REPL entry) may run (nil: no cap).
   public var maxSeconds: Double?
+  /// Whether to raise the kernel fence too. Off only for a process that must still start
+  /// programs itself (libFuzzer's fork mode runs its jobs as child processes).
+  public var kernelFence = true
 
-  public init(root: String = FileManager.default.currentDirectoryPath, maxMemory: Int? = nil, maxSeconds: Double? = nil) {
+  public init(root: String = FileManager.default.currentDirectoryPath, maxMemory: Int? = nil, maxSeconds: Double? = nil,
+              kernelFence: Bool = true) {
     self.root = root
     self.maxMemory = maxMemory
     self.maxSeconds = maxSeconds
+    self.kernelFence = kernelFence
   }
 
   /// Must run before any tensor is sized: the per-tensor cap is read once, from
@@ -67,6 +72,7 @@ public enum Sandbox {
   static func finish(_ state: LuaState, _ options: SandboxOptions, _ paths: SandboxPaths) throws {
     if let m = options.maxMemory { lyra_set_memory_limit(state.L, m) }
     if let t = options.maxSeconds { state.timeLimit = t }
+    guard options.kernelFence else { return }
     let scratch = makeScratch()
     let abi = lyra_landlock_confine_writes(paths.root, scratch)
     kernelFence = abi > 0 ? abi : nil
