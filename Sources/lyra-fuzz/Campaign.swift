@@ -94,6 +94,7 @@ final class Campaign {
       }
     }
     stopChild()
+    try? FileManager.default.removeItem(atPath: stderrLog)
     let seconds = Date().timeIntervalSince(start)
     print("lyra-fuzz \(options.target): \(executions) executions in \(String(format: "%.1f", seconds)) s, "
       + "\(findings.count) crashes or hangs, \(signatures.count) distinct; inputs " + String(format: "%016llx", inputsHash))
@@ -173,6 +174,7 @@ final class Campaign {
       try? toChild?.close()
       if c.isRunning { kill(c.processIdentifier, SIGKILL) }
       c.waitUntilExit()
+      try? FileManager.default.removeItem(atPath: FuzzTargets.scratchFolder(target: options.target, pid: c.processIdentifier))
     }
     child = nil
     toChild = nil

@@ -26,9 +26,12 @@ final class FuzzTargets {
   /// `kernelFence: false` for libFuzzer, whose fork mode starts its jobs as programs.
   init(target: String, kernelFence: Bool = true) {
     self.target = target
-    scratch = NSTemporaryDirectory() + "/lyra-fuzz-\(target)-\(getpid())"
+    scratch = FuzzTargets.scratchFolder(target: target, pid: getpid())
     try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     FileManager.default.changeCurrentDirectoryPath(scratch)
+    setenv("TMPDIR", scratch, 1) // the sandbox's private temporary folder goes inside: one folder to remove
+    FuzzTargets.scratchToRemove = scratch
+    atexit { if let s = FuzzTargets.scratchToRemove { try? FileManager.default.removeItem(atPath: s) } }
     do {
       host = try LyraHost()
       try Sandbox.apply(host, SandboxOptions(root: scratch, kernelFence: kernelFence))
@@ -36,6 +39,14 @@ final class FuzzTargets {
       FileHandle.standardError.write(Data("lyra-fuzz: cannot start Lyra: \(error)\n".utf8))
       exit(3)
     }
+  }
+
+  /// Removed at a normal exit (replay, libFuzzer jobs); a campaign removes a dead child's.
+  nonisolated(unsafe) static var scratchToRemove: String?
+
+  /// Where the process `pid` works (the campaign removes it when that child ends).
+  static func scratchFolder(target: String, pid: Int32) -> String {
+    (NSTemporaryDirectory() as NSString).appendingPathComponent("lyra-fuzz-\(target)-\(pid)")
   }
 
   /// Runs one input; returns "ok" or "error: …" (the first line of the error).
