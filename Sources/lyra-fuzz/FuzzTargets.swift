@@ -31,7 +31,11 @@ final class FuzzTargets {
     FileManager.default.changeCurrentDirectoryPath(scratch)
     setenv("TMPDIR", scratch, 1) // the sandbox's private temporary folder goes inside: one folder to remove
     FuzzTargets.scratchToRemove = scratch
-    atexit { if let s = FuzzTargets.scratchToRemove { try? FileManager.default.removeItem(atPath: s) } }
+    atexit {
+      guard let s = FuzzTargets.scratchToRemove else { return }
+      for f in (try? FileManager.default.contentsOfDirectory(atPath: s)) ?? [] { try? FileManager.default.removeItem(atPath: s + "/" + f) }
+      try? FileManager.default.removeItem(atPath: s)
+    }
     do {
       host = try LyraHost()
       try Sandbox.apply(host, SandboxOptions(root: scratch, kernelFence: kernelFence))
@@ -41,7 +45,9 @@ final class FuzzTargets {
     }
   }
 
-  /// Removed at a normal exit (replay, libFuzzer jobs); a campaign removes a dead child's.
+  /// Emptied at a normal exit (replay, libFuzzer jobs). The folder itself stays: under the
+  /// kernel fence this process may not remove entries of its parent; a campaign (or the test
+  /// that ran a replay) removes it.
   nonisolated(unsafe) static var scratchToRemove: String?
 
   /// Where the process `pid` works (the campaign removes it when that child ends).

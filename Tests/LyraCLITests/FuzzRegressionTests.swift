@@ -32,6 +32,11 @@ final class FuzzRegressionTests: XCTestCase {
     let hung = done.wait(timeout: .now() + limit) == .timedOut
     if hung { p.terminate(); kill(p.processIdentifier, SIGKILL); done.wait() }
     read.wait()
+    // The process's scratch folder (FuzzTargets.scratchFolder), which it cannot remove itself.
+    let tmp = NSTemporaryDirectory()
+    for f in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] where f.hasPrefix("lyra-fuzz-") && f.hasSuffix("-\(p.processIdentifier)") {
+      try? FileManager.default.removeItem(atPath: (tmp as NSString).appendingPathComponent(f))
+    }
     return (p.terminationStatus, String(decoding: data, as: UTF8.self), hung)
   }
 
