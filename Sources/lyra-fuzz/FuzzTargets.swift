@@ -23,8 +23,10 @@ final class FuzzTargets {
   let scratch: String
   private var loaded = false
 
-  /// `kernelFence: false` for libFuzzer, whose fork mode starts its jobs as programs.
+  /// `kernelFence: false` for libFuzzer, whose fork mode starts its jobs as programs (and
+  /// bounds memory itself with -rss_limit_mb).
   init(target: String, kernelFence: Bool = true) {
+    if kernelFence { FuzzTargets.limitAddressSpace() }
     self.target = target
     scratch = FuzzTargets.scratchFolder(target: target, pid: getpid())
     try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
@@ -43,6 +45,15 @@ final class FuzzTargets {
       FileHandle.standardError.write(Data("lyra-fuzz: cannot start Lyra: \(error)\n".utf8))
       exit(3)
     }
+  }
+
+  /// Caps this process's address space (LYRA_FUZZ_MAX_AS bytes, default 8 GiB): an input that
+  /// makes Lyra allocate without a check then fails at once, as the allocation abort it is,
+  /// instead of driving a shared machine into swap or the OOM killer.
+  static func limitAddressSpace() {
+    let bytes = ProcessInfo.processInfo.environment["LYRA_FUZZ_MAX_AS"].flatMap { UInt64($0) } ?? (8 << 30)
+    var lim = rlimit(rlim_cur: rlim_t(bytes), rlim_max: rlim_t(bytes))
+    _ = withUnsafePointer(to: &lim) { setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), $0) }
   }
 
   /// Emptied at a normal exit (replay, libFuzzer jobs). The folder itself stays: under the
