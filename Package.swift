@@ -60,6 +60,10 @@ let package = Package(
 
     .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraData"]),
 
+    // Fuzzing (scripts/fuzz, docs/robustness.md): a mutation loop of its own, or libFuzzer
+    // when built with --sanitize=fuzzer (then libFuzzer's main drives LLVMFuzzerTestOneInput).
+    .executableTarget(name: "lyra-fuzz", dependencies: ["LyraLua", "CLua"]),
+
     // Tests.
     .target(name: "CPty", path: "Tests/CPty", linkerSettings: [.linkedLibrary("util")]),
     .testTarget(name: "LyraBaseTests", dependencies: ["LyraBase"]),

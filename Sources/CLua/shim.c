@@ -118,6 +118,11 @@ static int indexer(lua_State *L) {
 static int trampoline(lua_State *L) {
   void **p = (void **)lua_touserdata(L, lua_upvalueindex(1));
   int n = swift_dispatch(L, p ? *p : NULL);
+  if (n < 0 && lyra_time_limit_expired()) {
+    /* A native operation stopped by the deadline reports "interrupted!"; say why. */
+    lua_pop(L, 1);
+    lua_pushstring(L, lyra_time_limit_message());
+  }
   if (n == LYRA_LUA_ERROR) {
     if (lua_type(L, -1) == LUA_TSTRING) {
       /* Position of the nearest Lua caller: skips C frames such as the __index
@@ -227,4 +232,7 @@ void lyra_set_interrupt_target(lua_State *L) {
   lyra_interrupt_set_callback(L ? on_interrupt : NULL);
 }
 
-void lyra_disarm_interrupt(lua_State *L) { lua_sethook(L, NULL, 0, 0); }
+/* Keeps the sandbox time-limit hook (limits.c) of a running call. */
+void lyra_disarm_interrupt(lua_State *L) {
+  if (!lyra_time_limit_rearm(L)) lua_sethook(L, NULL, 0, 0);
+}

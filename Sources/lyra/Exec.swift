@@ -16,6 +16,8 @@ struct Exec: ParsableCommand {
   @Flag(name: .customShort("i"), help: "Enter the REPL after running the script or statements.")
   var interactive = false
 
+  @OptionGroup var sandbox: SandboxFlags
+
   @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("A Lua script ('-' for standard input) and its arguments.", valueName: "script args"))
   var scriptAndArguments: [String] = []
 
@@ -23,7 +25,7 @@ struct Exec: ParsableCommand {
     let script = scriptAndArguments.first
     let arguments = Array(scriptAndArguments.dropFirst())
     let code = Session.run(statements: statements, modules: modules, script: script, arguments: arguments,
-                           interactive: interactive)
+                           interactive: interactive, sandbox: sandbox.options())
     throw ExitCode(code)
   }
 }

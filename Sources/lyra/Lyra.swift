@@ -13,6 +13,10 @@ struct Lyra: ParsableCommand {
       lyra FILE.lua [ARGS...]   run a script (ARGS in `arg` and `...`)
       lyra -e STMT | -l MOD | -i
       lyra run FILE.lua         run a pipeline script
+      lyra --sandbox [--max-memory B] [--max-seconds N] [FILE]
+                                for classes: no programs, native code,
+                                bytecode or debug library; writes only
+                                in the working folder (docs/guide.md)
       """,
     version: LyraVersion.string,
     subcommands: [Exec.self, Run.self, Status.self, Worker.self, TestSearch.self, Export.self, NotebookCommand.self],

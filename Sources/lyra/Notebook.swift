@@ -37,6 +37,8 @@ struct NotebookCommand: ParsableCommand {
   @Flag(help: "Exit with status 1 when a cell fails (for CI).")
   var check = false
 
+  @OptionGroup var sandbox: SandboxFlags
+
   enum Format: String, CaseIterable { case md, html, ipynb }
 
   func validate() throws {
@@ -63,13 +65,21 @@ struct NotebookCommand: ParsableCommand {
     let notebook: LyraLua.Notebook
     do { notebook = try NotebookParser.parse(String(decoding: data, as: UTF8.self), path: file) } catch { throw fail("\(error)") }
     let host: LyraHost
-    do { host = try LyraHost() } catch { throw fail("\(error)") }
+    let sandboxOptions = sandbox.options()
+    do {
+      host = try LyraHost()
+      if let o = sandboxOptions { try Sandbox.apply(host, o) }
+    } catch { throw fail("\(error)") }
     host.setScriptArguments(interpreter: [CommandLine.arguments.first ?? "lyra", "notebook"], script: file, arguments: [])
     let result: NotebookRun
     do { result = try NotebookRunner(host: host).run(notebook) } catch { throw fail("\(error)") }
     report(result)
     let dir = output ?? PathText.folder(file)
     let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+    if let o = sandboxOptions, !formats.isEmpty {
+      // The outputs are written by Swift, after the run: the same check as every Lua-side writer.
+      do { try SandboxPaths(root: o.root).checkWritable(dir + "/" + stem + ".md", by: "lyra notebook -o") } catch { throw fail("\(error)") }
+    }
     do {
       for f in formats { print("wrote " + (try write(result, format: f, dir: dir, stem: stem))) }
     } catch {

@@ -9,9 +9,13 @@ enum Session {
     return 1
   }
 
-  static func run(statements: [String], modules: [String], script: String?, arguments: [String], interactive: Bool) -> Int32 {
+  static func run(statements: [String], modules: [String], script: String?, arguments: [String], interactive: Bool,
+                  sandbox: SandboxOptions? = nil) -> Int32 {
     let host: LyraHost
-    do { host = try LyraHost() } catch { return fail("\(error)") }
+    do {
+      host = try LyraHost()
+      if let sandbox { try Sandbox.apply(host, sandbox) }
+    } catch { return fail("\(error)") }
     var interpreter = [CommandLine.arguments.first ?? "lyra"]
     for m in modules { interpreter += ["-l", m] }
     for e in statements { interpreter += ["-e", e] }
@@ -38,7 +42,7 @@ enum Session {
     let colour = tty && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
     _ = try? host.state.execute("if lyra.pretty_options then lyra.pretty_options.color = ... end", args: [.boolean(colour)])
     let editor: LineEditor = tty
-      ? ReadlineEditor(historyPath: ReadlineEditor.defaultHistoryPath(), completer: Completion.readlineCompleter)
+      ? ReadlineEditor(historyPath: sandbox == nil ? ReadlineEditor.defaultHistoryPath() : nil, completer: Completion.readlineCompleter)
       : PlainEditor()
     let repl = Repl(host: host, editor: editor, interactive: tty)
     repl.run()

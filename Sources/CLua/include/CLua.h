@@ -109,4 +109,30 @@ void lyra_set_interrupt_target(lua_State *L);
 /* Removes an armed stop hook. [-0,+0,-] */
 void lyra_disarm_interrupt(lua_State *L);
 
+/* ---- Sandbox caps (limits.c, sandbox.c). ---- */
+/* Caps the bytes Lua's allocator may hold (counting what it holds now); growth past it
+ * fails as a Lua "not enough memory" error. */
+void lyra_set_memory_limit(lua_State *L, size_t bytes);
+/* Bytes Lua holds under the capped allocator (0 before lyra_set_memory_limit). */
+size_t lyra_memory_used(void);
+/* Seconds each top-level call may run (0: no limit). */
+void lyra_time_limit_configure(double seconds);
+/* Starts the deadline of a top-level call on L: 1 if armed, 0 if no limit is set, -1 if the
+ * watchdog thread could not start. */
+int lyra_time_limit_start(lua_State *L);
+/* Ends it (removes the hook; clears the interrupt flag it raised). */
+void lyra_time_limit_stop(lua_State *L);
+/* Re-installs the limit hook on L if a limited call is running there: 1 if so. */
+int lyra_time_limit_rearm(lua_State *L);
+/* Whether the running call passed its deadline. */
+int lyra_time_limit_expired(void);
+/* "time limit exceeded (--max-seconds N)". */
+const char *lyra_time_limit_message(void);
+/* Kernel-enforced second fence (Linux Landlock): from now on this thread and the threads
+ * it creates may create, write, rename or remove files only under root (and scratch, when not NULL: the sandbox's private temporary folder) (and write to
+ * existing files under /dev), and may not execute programs. Returns the Landlock ABI
+ * version used, or a negative value when the kernel does not support it (then only the
+ * Lua-level checks apply). */
+int lyra_landlock_confine_writes(const char *root, const char *scratch);
+
 #endif

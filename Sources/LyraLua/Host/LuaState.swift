@@ -104,11 +104,22 @@ public final class LuaState {
     try load(text, name: "@" + path)
   }
 
+  /// Seconds a top-level call may run (the sandbox's --max-seconds; 0: no limit). Nested
+  /// calls (Swift calling back into Lua) run under the deadline of the outermost one.
+  public var timeLimit: Double = 0 { didSet { lyra_time_limit_configure(timeLimit) } }
+  private var callDepth = 0
+
   /// Calls the function below `nargs` arguments under protection, running with Ctrl-C
   /// armed. Leaves `nresults` results (all of them for `LUA_MULTRET`) and returns how many.
   @discardableResult
   public func call(nargs: Int32, nresults: Int32 = LUA_MULTRET) throws -> Int32 {
     let base = stack.top - nargs - 1
+    callDepth += 1
+    let limited = callDepth == 1 && timeLimit > 0 && lyra_time_limit_start(L) == 1
+    defer {
+      callDepth -= 1
+      if limited { lyra_time_limit_stop(L) }
+    }
     lyra_set_interrupt_target(L)
     let status = lyra_pcall(L, nargs, nresults)
     lyra_set_interrupt_target(nil)
