@@ -97,6 +97,9 @@ public final class Tensor {
 
   /// Whether elements are laid out row-major without gaps.
   public var isContiguous: Bool {
+    // An empty tensor has no gaps to speak of; its strides (made with max(size, 1)) would
+    // otherwise read as a gap after the zero-sized dimension, and view() would refuse it.
+    if shape.contains(0) { return true }
     var expected = 1
     for i in stride(from: rank - 1, through: 0, by: -1) where shape[i] != 1 {
       if strides[i] != expected { return false }

@@ -73,3 +73,11 @@ T.case('scalar: methods that need a dimension raise errors naming themselves', f
     T.ok(tostring(err):find(c[1], 1, true), 'error does not name ' .. c[1] .. ': ' .. tostring(err))
   end
 end)
+
+T.case('empty tensors are contiguous: view, flatten and profile of a zero-sized input', function()
+  local e = lyra.zeros(0, 0, 0)
+  T.ok(e:is_contiguous())
+  T.eq(e:view(0, 0):size(), {0, 0})
+  local p = lyra.nn.Flatten():profile(0, 0, 0) -- crashed in Tensor.view (found by scripts/fuzz lua-api)
+  T.eq(p.parameters, 0)
+end)
