@@ -97,15 +97,23 @@ public struct Plot {
   /// A histogram of the finite values in `bins` equal bins from their min to their max.
   public func histogram(_ values: [Double], bins: Int = 20, label: String? = nil, color: String? = nil) -> Plot {
     let v = values.filter(\.isFinite)
-    let n = max(1, bins)
+    let n = min(max(1, bins), 10_000) // more bins than pixels draws nothing more
     guard var lo = v.min(), var hi = v.max() else {
       return adding(Series(mark: .histogram, x: [], y: [], label: label, color: color))
     }
-    if lo == hi { (lo, hi) = (lo - 0.5, hi + 0.5) }
-    let w = (hi - lo) / Double(n)
+    if lo == hi {
+      // ±0.5 vanishes next to 4e20; widen relative to the value so the bin has a width.
+      let half = Swift.max(0.5, abs(lo) * 1e-9)
+      (lo, hi) = (lo - half, hi + half)
+    }
+    // Halves keep every difference finite even for values near ±Double.greatestFiniteMagnitude.
+    let span = hi / 2 - lo / 2
     var counts = [Double](repeating: 0, count: n)
-    for x in v { counts[min(n - 1, max(0, Int((x - lo) / w)))] += 1 }
-    let edges = (0...n).map { $0 == n ? hi : lo + Double($0) * w }
+    for x in v {
+      let f = (x / 2 - lo / 2) / span * Double(n)
+      counts[f.isFinite ? Int(Swift.min(Double(n - 1), Swift.max(0, f))) : 0] += 1
+    }
+    let edges = (0...n).map { $0 == n ? hi : lo + 2 * (span * Double($0) / Double(n)) }
     return adding(Series(mark: .histogram, x: edges, y: counts, label: label, color: color))
   }
 

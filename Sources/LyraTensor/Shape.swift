@@ -14,7 +14,10 @@ public enum Shape {
     var s = 1
     for i in stride(from: shape.count - 1, through: 0, by: -1) {
       strides[i] = s
-      s *= max(shape[i], 1)
+      // Saturating: only an empty tensor (a zero elsewhere in the shape) can get here with a
+      // product past Int.max (its strides are never used to reach memory); e.g. [0, 2^62, 2^32].
+      let (v, o) = s.multipliedReportingOverflow(by: max(shape[i], 1))
+      s = o ? Int.max : v
     }
     return strides
   }

@@ -80,6 +80,7 @@ enum CriterionLua {
       LuaMethod("backward", help: "crit:backward(input, target) -> gradient\nd loss / d input (Torch7's form; with autograd, loss:backward() is simpler).") { call in
         let c = try call.object(1, Criterion.self, what: className)
         let x = try TensorLua.check(call, 2), y = try TensorLua.check(call, 3)
+        guard x.dtype == .float32 else { throw LuaArgumentError(2, "input must be a float tensor") }
         let leaf = x.detach().clone().requiresGrad_()
         try c.compute(leaf, y).backward()
         TensorLua.push(leaf.grad ?? Tensor.zerosLike(x), call.stack)

@@ -34,6 +34,26 @@ enum ModuleLua {
   }
 }
 
+extension ModuleLua {
+  /// Whether `target` is `root` or sits anywhere below it.
+  static func subtree(of root: Module, contains target: Module) -> Bool {
+    root === target || root.children.contains { subtree(of: $0.module, contains: target) }
+  }
+
+  /// Whether a module may be called on an int tensor: an Embedding (indices are its input),
+  /// a chain that starts with one, a Lua module (it decides), or one that only moves or
+  /// passes values on. Every other module computes in float, and its kernels require it.
+  static func acceptsIndices(_ m: Module) -> Bool {
+    switch m {
+    case is Embedding, is LuaModule, is Identity, is Flatten: return true
+    case let s as Sequential:
+      for c in s.children where !(c.module is Identity || c.module is Flatten) { return acceptsIndices(c.module) }
+      return true
+    default: return false
+    }
+  }
+}
+
 /// A module written in Lua: a table with `forward(self, x)` (and optionally
 /// `parameters(self)`), usable inside Sequential/Add/Concat with autograd through it.
 final class LuaModule: Module {

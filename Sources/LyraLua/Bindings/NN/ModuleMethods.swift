@@ -9,6 +9,9 @@ enum ModuleMethods {
   static func forward(_ call: LuaCall) throws -> Int {
     let m = try ModuleLua.check(call, 1)
     let x = try TensorLua.check(call, 2)
+    if x.dtype == .int32 && !ModuleLua.acceptsIndices(m) {
+      throw LuaArgumentError(2, "\(m.typeName) expects a float tensor, got an int tensor (convert with x:float())")
+    }
     ModuleLua.lastInput[ObjectIdentifier(m)] = x.shape
     TensorLua.push(try m(x), call.stack)
     return 1
@@ -55,6 +58,10 @@ enum ModuleMethods {
       LuaMethod("add", help: "m:add(module [, name]) -> m\nAppends a module (or a Lua table with forward) to a Sequential.") { call in
         guard let seq = try ModuleLua.check(call, 1) as? Sequential else { throw LuaFailure("add is for nn.Sequential") }
         let child = try ModuleLua.moduleOrTable(call, 2)
+        // A module inside itself makes every walk of the tree (parameters, printing, forward) endless.
+        guard !ModuleLua.subtree(of: child, contains: seq) else {
+          throw LuaArgumentError(2, "cannot add a module to itself or to one of its own children")
+        }
         if call.isNil(3) { seq.add(child) } else {
           let name = try call.string(3)
           guard !name.isEmpty, !name.contains("."), !seq.children.contains(where: { $0.name == name }) else {

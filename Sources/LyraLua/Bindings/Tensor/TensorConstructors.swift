@@ -26,7 +26,8 @@ enum TensorConstructors {
       LuaMethod("randint", help: "lyra.randint(low, high, sizes) -> tensor\nIntegers uniform in [low, high) (an int tensor).") { call in
         let lo = try call.integer(1), hi = try call.integer(2)
         guard hi > lo else { throw LuaArgumentError(2, "high \(hi) must exceed low \(lo)") }
-        guard abs(lo) < 1 << 31, abs(hi) < 1 << 31 else { throw LuaArgumentError(2, "bounds must fit in int32") }
+        let int32 = Int(Int32.min)...Int(Int32.max) // not abs(): abs(Int.min) overflows
+        guard int32.contains(lo), int32.contains(hi) else { throw LuaArgumentError(2, "bounds must fit in int32") }
         TensorLua.push(Tensor.randint(lo, hi, try call.sizes(from: 3)), call.stack)
         return 1
       },
