@@ -76,6 +76,7 @@ public final class ONNXModel {
       guard let kernel = Operators.table[node.opType] else {
         throw ONNXError.unsupported("\(node.label): operator '\(node.opType)' is not supported by Lyra's ONNX importer")
       }
+      try AttributeLimits.check(node)
       for name in node.inputs where !name.isEmpty && !known.contains(name) {
         throw ONNXError.invalid("\(node.label): input '\(name)' is not produced by any earlier node, input or initialiser")
       }
