@@ -18,12 +18,20 @@ enum PadOps {
     // sums below cannot overflow; the padded size is checked before anything is built.
     let limit = AttributeLimits.maxSize
     if let bad = pads.first(where: { Swift.abs($0) > limit }) { throw ONNXError.invalid("pad \(bad) is outside ±\(limit)") }
+    let mode = try call.string("mode", "constant")
+    guard ["constant", "reflect", "edge"].contains(mode) else { throw ONNXError.unsupported("mode '\(mode)'") }
+    // ONNX (and ONNX Runtime) require reflect pads smaller than the (cropped) dimension:
+    // one reflection. A huge reflect pad used to spin for minutes folding indices back.
+    for d in 0..<r where mode == "reflect" {
+      let n = x.shape[d] - Swift.max(0, -pads[d]) - Swift.max(0, -pads[r + d])
+      if Swift.max(pads[d], pads[r + d]) >= n && Swift.max(pads[d], pads[r + d]) > 0 {
+        throw ONNXError.invalid("reflect pads \(pads) must be smaller than dimension \(d)'s size \(n)")
+      }
+    }
     let padded = (0..<r).map { Swift.max(0, x.shape[$0] + pads[$0] + pads[r + $0]) }
     try SizeMath.allocation(padded, "the padded output")
     let value = modern ? try call.scalar(2) ?? 0 : try call.float("value", 0)
     if x.dtype == .int32 && !(value.isFinite && Swift.abs(value) < 2e9) { throw ONNXError.invalid("pad value \(value) is not an int32") }
-    let mode = try call.string("mode", "constant")
-    guard ["constant", "reflect", "edge"].contains(mode) else { throw ONNXError.unsupported("mode '\(mode)'") }
     // Negative pads crop first.
     var t = x
     for d in 0..<r {
@@ -40,11 +48,7 @@ enum PadOps {
     for d in 0..<r where before[d] > 0 || after[d] > 0 {
       let n = t.shape[d]
       guard n > 0, mode == "edge" || n > 1 else { throw ONNXError.invalid("cannot \(mode)-pad dimension \(d) of size \(n)") }
-      // ONNX (and ONNX Runtime) require reflect pads smaller than the dimension: one
-      // reflection. A huge reflect pad used to spin for minutes folding indices back.
-      if mode == "reflect" && Swift.max(before[d], after[d]) >= n {
-        throw ONNXError.invalid("reflect pads \(pads) must be smaller than dimension \(d)'s size \(n)")
-      }
+
       let source = (-before[d]..<(n + after[d])).map { i -> Int in
         if mode == "edge" { return Swift.min(Swift.max(i, 0), n - 1) }
         return i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i
