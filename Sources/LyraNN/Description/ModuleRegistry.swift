@@ -5,6 +5,7 @@ public struct DescriptionError: Error, CustomStringConvertible {
   public var description: String { message }
 }
 
+import LyraBase
 import LyraTensor
 
 /// Builds modules from JSON descriptions (`{"type": "Conv2d", "in_channels": 1, ...}`),
@@ -54,12 +55,17 @@ public enum ModuleRegistry {
   static func defaults() -> [String: Builder] {
     func win(_ r: DescriptionReader, _ key: String, _ d: Int) throws -> Window2d {
       guard let v = r.raw(key) else { return Window2d(d) }
-      if let i = v.int { return Window2d(i) }
-      if let a = v.array, a.count == 2, let h = a[0].int, let w = a[1].int { return Window2d(h, w) }
-      throw DescriptionError("\(r.path).\(key): expected an integer or a pair of integers, got \(v.text)")
+      let bound = DescriptionReader.maxInteger
+      if let i = v.int, Swift.abs(i) <= bound { return Window2d(i) }
+      if let a = v.array, a.count == 2, let h = a[0].int, let w = a[1].int, Swift.abs(h) <= bound, Swift.abs(w) <= bound { return Window2d(h, w) }
+      throw DescriptionError("\(r.path).\(key): expected an integer or a pair of integers of at most \(bound), got \(v.text)")
     }
     let base: [String: Builder] = [
-      "Linear": { r in Linear(try r.int("in_features", min: 1), try r.int("out_features", min: 1), bias: try r.bool("bias", true)) },
+      "Linear": { r in
+        let i = try r.int("in_features", min: 1), o = try r.int("out_features", min: 1)
+        try r.checkParameters([o, i], "weight [out_features, in_features]")
+        return Linear(i, o, bias: try r.bool("bias", true))
+      },
       "Conv2d": { r in
         let cin = try r.int("in_channels", min: 1), cout = try r.int("out_channels", min: 1)
         let k = try win(r, "kernel_size", 3), s = try win(r, "stride", 1), p = try win(r, "padding", 0), d = try win(r, "dilation", 1)
@@ -71,6 +77,7 @@ public enum ModuleRegistry {
           throw DescriptionError("\(r.path): kernel_size, stride and dilation must be positive")
         }
         guard p.h >= 0, p.w >= 0 else { throw DescriptionError("\(r.path): padding must be non-negative") }
+        try r.checkParameters([cout, cin / g, k.h, k.w], "weight [out_channels, in_channels / groups, kernel_size]")
         return Conv2d(cin, cout, kernel: k, stride: s, padding: p, dilation: d, groups: g, bias: try r.bool("bias", true))
       },
       "BatchNorm2d": { r in BatchNorm2d(try r.int("num_features", min: 1), eps: Float(try r.double("eps", 1e-5)),
@@ -91,7 +98,11 @@ public enum ModuleRegistry {
       "Flatten": { r in Flatten(start: try r.int("start_dim", 1), end: try r.int("end_dim", -1)) },
       "Zero": { r in Zero(stride: try r.int("stride", 1, min: 1)) },
       "Dropout": { r in Dropout(Float(try r.double("p", 0.5, range: 0...1))) },
-      "Embedding": { r in Embedding(try r.int("num_embeddings", min: 1), try r.int("embedding_dim", min: 1)) },
+      "Embedding": { r in
+        let n = try r.int("num_embeddings", min: 1), d = try r.int("embedding_dim", min: 1)
+        try r.checkParameters([n, d], "weight [num_embeddings, embedding_dim]")
+        return Embedding(n, d)
+      },
       "Sequential": { r in
         let s = Sequential()
         for (n, m) in try children(r) { if Int(n) != nil { s.add(m) } else { s.add(n, m) } }
@@ -132,7 +143,13 @@ public final class DescriptionReader {
   /// so the model rebuilds without the data at hand).
   public var inheritedUsed: [String: JSON] { inherited.filter { used.contains($0.key) && object[$0.key] == nil } }
 
-  public func int(_ key: String, _ d: Int? = nil, min: Int? = nil) throws -> Int {
+  /// The largest magnitude an integer in a description may have (2^24): beyond any layer
+  /// width, kernel or count a real model uses, and small enough that products of two or
+  /// three such values cannot overflow before `checkParameters` sees them (issue 14:
+  /// `in_features = 2^32` and `kernel_size = 1e12` aborted allocating).
+  public static let maxInteger = 1 << 24
+
+  public func int(_ key: String, _ d: Int? = nil, min: Int? = nil, max: Int = DescriptionReader.maxInteger) throws -> Int {
     guard let v = raw(key) else {
       if let d { return d }
       missing.append(key)
@@ -140,13 +157,31 @@ public final class DescriptionReader {
     }
     guard let i = v.int else { throw DescriptionError("\(path).\(key): expected an integer, got \(v.text)") }
     if let min, i < min { throw DescriptionError("\(path).\(key): must be at least \(min), got \(i)") }
+    try bounded(i, key, max: max)
     return i
   }
 
   public func optionalInt(_ key: String) throws -> Int? {
     guard let v = raw(key), v != .null else { return nil }
     guard let i = v.int else { throw DescriptionError("\(path).\(key): expected an integer, got \(v.text)") }
+    try bounded(i, key, max: DescriptionReader.maxInteger)
     return i
+  }
+
+  /// `|i| ≤ max`, or an error naming the key.
+  func bounded(_ i: Int, _ key: String, max: Int) throws {
+    if i > max || i < -DescriptionReader.maxInteger {
+      throw DescriptionError("\(path).\(key): must be at most \(max) in magnitude, got \(i)")
+    }
+  }
+
+  /// Checks that a parameter tensor of `shape` may be allocated (overflow-checked count,
+  /// the `LYRA_MAX_TENSOR_BYTES` cap, available memory) before the layer is built; the
+  /// error names this description's path and `what` (which keys made the shape).
+  public func checkParameters(_ shape: [Int], _ what: String) throws {
+    do { try CheckedSize.allocation(shape, elementSize: 4, "\(path): \(what)") } catch let e as SizeError {
+      throw DescriptionError(e.description)
+    }
   }
 
   /// A pooling stride: absent or null means "the kernel size"; otherwise at least 1.
