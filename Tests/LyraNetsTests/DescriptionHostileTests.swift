@@ -55,6 +55,17 @@ final class DescriptionHostileTests: XCTestCase {
     assertDescriptionError(#"{"type": "SimpleCnn", "image_size": 16777216, "blocks": 1, "channels": 64}"#, ["SimpleCnn", "hidden layer weight", "above the limit"])
   }
 
+  /// Descriptions that reached a layer's precondition (a trap): empty `Add`/`Concat`,
+  /// a child name that is empty or dotted, an adaptive pool to 0×0.
+  func testValuesThatLayerPreconditionsRejectAreErrors() {
+    assertDescriptionError(#"{"type": "Concat", "modules": []}"#, ["Concat).modules", "at least one module"])
+    assertDescriptionError(#"{"type": "Add", "modules": []}"#, ["Add).modules", "at least one module"])
+    assertDescriptionError(#"{"type": "Sequential", "modules": [{"type": "ReLU"}], "names": ["a.b"]}"#, ["names[1]", "without dots"])
+    assertDescriptionError(#"{"type": "Sequential", "modules": [{"type": "ReLU"}], "names": [""]}"#, ["names[1]", "non-empty"])
+    assertDescriptionError(#"{"type": "Sequential", "modules": [{"type": "ReLU"}, {"type": "Tanh"}], "names": ["a", "a"]}"#, ["names[2]", "used twice"])
+    assertDescriptionError(#"{"type": "AdaptiveAvgPool2d", "output_size": [0, 3]}"#, ["AdaptiveAvgPool2d).output_size", "positive"])
+  }
+
   /// Sane descriptions still build.
   func testSaneDescriptionsBuild() throws {
     let m = try NetworkRegistry.build(try JSON.parse(Data(#"{"type": "MLP", "in_features": 16, "hidden": [8], "num_class": 3}"#.utf8)))

@@ -37,6 +37,13 @@ final class ConfigHostileTests: XCTestCase {
     XCTAssertEqual(d.value["other"]?["epochs"], JSON(2))
   }
 
+  /// 100,000 nested flow lists: libyaml's nesting limit (1000) makes it an error, before
+  /// the recursive conversion could exhaust the stack.
+  func testDeepNestingIsAnError() {
+    let text = "k: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+    assertConfigError(try YAMLDocument(text: text, file: "deep.yml"), ["deep.yml:1:", "nesting level"])
+  }
+
   func testDocumentLargerThanTheCapIsRefusedBeforeParsing() {
     let text = "k: " + String(repeating: "x", count: YAMLDocument.maxBytes)
     assertConfigError(try YAMLDocument(text: text, file: "big.yml"), ["big.yml", "at most 16777216 bytes"])

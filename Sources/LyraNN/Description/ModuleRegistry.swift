@@ -46,10 +46,25 @@ public enum ModuleRegistry {
     let list = try r.array("modules")
     let names = try r.optionalArray("names")?.map { $0.string ?? "" }
     if let names, names.count != list.count { throw DescriptionError("\(r.path): 'names' has \(names.count) entries for \(list.count) modules") }
+    // Sequential.add traps on an empty or dotted name: refuse it here, naming the entry.
+    for (i, n) in (names ?? []).enumerated() where n.isEmpty || n.contains(".") {
+      throw DescriptionError("\(r.path).names[\(i + 1)]: a child name must be a non-empty string without dots, got '\(n)'")
+    }
+    if let dup = names.flatMap({ ns in ns.enumerated().first { i, n in ns[..<i].contains(n) } }) {
+      throw DescriptionError("\(r.path).names[\(dup.offset + 1)]: the name '\(dup.element)' is used twice")
+    }
     return try list.enumerated().map { i, d in
       let n = names?[i] ?? String(i)
       return (n, try build(d, path: "\(r.path).modules[\(i + 1)]"))
     }
+  }
+
+  /// The children of `Add` and `Concat`, which need at least one (their initialisers trap
+  /// on none).
+  static func branches(_ r: DescriptionReader) throws -> [Module] {
+    let list = try children(r).map(\.1)
+    guard !list.isEmpty else { throw DescriptionError("\(r.path).modules: needs at least one module") }
+    return list
   }
 
   static func defaults() -> [String: Builder] {
@@ -93,6 +108,7 @@ public enum ModuleRegistry {
                                     ceilMode: try r.bool("ceil_mode", false), countIncludePad: try r.bool("count_include_pad", true)) },
       "AdaptiveAvgPool2d": { r in
         let s = try win(r, "output_size", 1)
+        guard s.h > 0, s.w > 0 else { throw DescriptionError("\(r.path).output_size: must be positive, got \(s.h)x\(s.w)") }
         return AdaptiveAvgPool2d(s.h, s.w)
       },
       "Flatten": { r in Flatten(start: try r.int("start_dim", 1), end: try r.int("end_dim", -1)) },
@@ -108,8 +124,8 @@ public enum ModuleRegistry {
         for (n, m) in try children(r) { if Int(n) != nil { s.add(m) } else { s.add(n, m) } }
         return s
       },
-      "Add": { r in Add(try children(r).map(\.1)) },
-      "Concat": { r in Concat(try children(r).map(\.1), dim: try r.int("dim", 1)) },
+      "Add": { r in Add(try branches(r)) },
+      "Concat": { r in Concat(try branches(r), dim: try r.int("dim", 1)) },
     ]
     // Quantised layers (Compression/QuantizedLayer.swift) reuse the float layers' builders.
     return base.merging(quantizedBuilders(conv: base["Conv2d"]!, linear: base["Linear"]!)) { a, _ in a }
