@@ -18,4 +18,14 @@ final class CSVHostileTests: XCTestCase {
     XCTAssertEqual(outcome, .exited(1), "the parser must throw (exit 1), not die under the address-space cap")
     assertDataError(try CSVTable(parsing: bytes, file: "wide.csv"), contains: ["wide.csv:2:", "expected 100000 fields", "got 1"])
   }
+
+  /// Integer labels are class indices: -1 or 2^31 - 1 would index or size the classifier
+  /// output far beyond the data, so they are errors naming the line.
+  func testIntegerLabelsOutsideTheClassRangeAreErrors() throws {
+    let negative = try CSVTable(parsing: "x,y\n1,0\n2,-1\n", file: "neg.csv")
+    assertDataError(try TabularDataset(table: negative, label: "y"), contains: ["neg.csv:3:2", "label -1", "not a class index"])
+    let huge = try CSVTable(parsing: "x,y\n1,2147483647\n", file: "huge.csv")
+    assertDataError(try TabularDataset(table: huge, label: "y"), contains: ["huge.csv:2:2", "0..<1048576"])
+    XCTAssertEqual(try TabularDataset(table: try CSVTable(parsing: "x,y\n1,0\n2,3\n", file: "ok.csv"), label: "y").labels, [0, 3])
+  }
 }
