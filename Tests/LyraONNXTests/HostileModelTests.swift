@@ -160,4 +160,19 @@ final class HostileModelTests: XCTestCase {
     })
     assertInvalid(try r(x), ["Reshape node 'r'", "cannot reshape"])
   }
+
+  /// Where the weight is an initialiser, kernel_shape and group are checked against it
+  /// at load, before any input is seen.
+  func testConvolutionAttributesAreCheckedAgainstTheWeightAtLoad() throws {
+    let k = try model { m in
+      try m.addInitializer(name: "w", Tensor.ones([2, 1, 3, 3]))
+      try m.addNode("Conv", name: "c4", inputs: ["x", "w"], outputs: ["y"], attributes: [("kernel_shape", .ints([5, 5]))])
+    }
+    assertInvalid(try load(k), ["Conv node 'c4'", "attribute 'kernel_shape' [5, 5]", "[3, 3]"])
+    let g = try model { m in
+      try m.addInitializer(name: "w", Tensor.ones([3, 1, 3, 3]))
+      try m.addNode("Conv", name: "c5", inputs: ["x", "w"], outputs: ["y"], attributes: [("group", .int(2))])
+    }
+    assertInvalid(try load(g), ["Conv node 'c5'", "attribute 'group' 2", "3 output channels"])
+  }
 }
