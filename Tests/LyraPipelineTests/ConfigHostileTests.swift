@@ -80,6 +80,8 @@ final class ConfigHostileTests: XCTestCase {
   func testNonStringQuotaIsAnError() {
     assertConfigError(try load("general:\n  quota: 100\n" + minimal), ["cfg.yml:2:", "general.quota", "expected a string"])
     assertConfigError(try load(minimal + "  quota: {flops: 10}\n"), ["hpo.quota", "expected a string"])
+    assertConfigError(try load("pipeline: [hpo]\nhpo:\n  pipe_step: {type: 3}\n"), ["cfg.yml:3:", "hpo.pipe_step.type", "expected a string, got 3"])
+    assertConfigError(try load(minimal + "  trainer: {type: [Trainer]}\n"), ["hpo.trainer.type", "expected a string"])
   }
 
   /// Sane values pass the checks unchanged.

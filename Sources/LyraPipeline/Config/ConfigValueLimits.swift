@@ -49,20 +49,25 @@ enum ConfigValueLimits {
   /// have their own readers and keys that may share these names).
   static let checkedSections: Set<String> = ["trainer", "dataset", "evaluator", "search_algorithm"]
 
-  /// Keys whose value must be a string (`quota: "flops < 10"`): a number or a mapping
-  /// there was silently ignored before.
-  static let strings: Set<String> = ["quota"]
+  /// Keys whose value must be a string (`quota: "flops < 10"`), as dotted paths below
+  /// `general` and below a step: a number or a mapping there was silently ignored (the
+  /// reader's `?.string` fell back to the default: no quota, a SearchPipeStep).
+  static let generalStrings: Set<String> = ["quota", "backend", "device_category", "task.local_base_path",
+                                            "task.backup_base_path", "task.task_id", "logger.level"]
+  static let stepStrings: Set<String> = ["quota", "pipe_step.type", "pipe_step.models_folder", "search_algorithm.type",
+                                         "dataset.type", "trainer.type", "evaluator.type", "model.model_desc_file",
+                                         "model.models_folder", "model.pretrained_model_file"]
 
   /// Checks `general` and every step section of a resolved config.
   static func check(general section: JSON, steps: [(name: String, section: JSON)], fail: (String?, String) -> ConfigError) throws {
     for (k, v) in (section.object ?? [:]).sorted(by: { $0.key < $1.key }) {
       if let limit = ConfigValueLimits.general[k] { try checkInt(v, limit, key: "general.\(k)", fail: fail) }
-      if strings.contains(k) { try checkString(v, key: "general.\(k)", fail: fail) }
     }
+    for path in generalStrings.sorted() { try checkString(section, path: path, prefix: "general", fail: fail) }
     for (name, stepSection) in steps {
-      for (k, v) in (stepSection.object ?? [:]).sorted(by: { $0.key < $1.key }) {
-        if strings.contains(k) { try checkString(v, key: "\(name).\(k)", fail: fail) }
-        if checkedSections.contains(k) { try walk(v, path: "\(name).\(k)", fail: fail) }
+      for path in stepStrings.sorted() { try checkString(stepSection, path: path, prefix: name, fail: fail) }
+      for (k, v) in (stepSection.object ?? [:]).sorted(by: { $0.key < $1.key }) where checkedSections.contains(k) {
+        try walk(v, path: "\(name).\(k)", fail: fail)
       }
     }
   }
@@ -92,10 +97,15 @@ enum ConfigValueLimits {
     }
   }
 
-  static func checkString(_ v: JSON, key: String, fail: (String?, String) -> ConfigError) throws {
-    if v == .null { return }
-    guard v.string != nil else {
-      throw fail(key, "expected a string (e.g. quota: \"flops < 10 and params < 100\"), got \(v.text)")
+  /// The value at dotted `path` below `root`, when present, must be a string.
+  static func checkString(_ root: JSON, path: String, prefix: String, fail: (String?, String) -> ConfigError) throws {
+    var v = root
+    for part in path.split(separator: ".") {
+      guard let next = v.object?[String(part)] else { return }
+      v = next
     }
+    if v == .null || v.string != nil { return }
+    let example = path.hasSuffix("quota") ? " (e.g. quota: \"flops < 10 and params < 100\")" : ""
+    throw fail("\(prefix).\(path)", "expected a string\(example), got \(v.text)")
   }
 }
