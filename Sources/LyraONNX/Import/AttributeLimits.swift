@@ -1,5 +1,3 @@
-import LyraBase
-
 /// Load-time range checks of the integer attributes that become sizes (issue 14).
 ///
 /// Why at load: a hostile model's `pads` or `dilations` of 2^62 overflowed the geometry
@@ -36,30 +34,6 @@ enum AttributeLimits {
         throw ONNXError.invalid("\(node.label): attribute '\(name)' has value \(bad), outside \(r.lowerBound)…\(r.upperBound)"
           + (r.lowerBound >= 1 ? " (it must be positive)" : r.lowerBound == 0 ? " (it must not be negative)" : ""))
       }
-    }
-  }
-}
-
-/// Overflow-checked size arithmetic for the kernels' shape computations: a result that
-/// would wrap is an `ONNXError` naming what was computed, never a trap.
-enum SizeMath {
-  static func mul(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws -> Int {
-    let (v, o) = a.multipliedReportingOverflow(by: b)
-    if o { throw ONNXError.invalid("\(what()) overflows (\(a) × \(b))") }
-    return v
-  }
-
-  static func add(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws -> Int {
-    let (v, o) = a.addingReportingOverflow(b)
-    if o { throw ONNXError.invalid("\(what()) overflows (\(a) + \(b))") }
-    return v
-  }
-
-  /// Checks that a float32 (or int32) tensor of `shape` may be allocated; returns its count.
-  @discardableResult
-  static func allocation(_ shape: [Int], _ what: @autoclosure () -> String) throws -> Int {
-    do { return try CheckedSize.allocation(shape, elementSize: 4, what()) } catch let e as SizeError {
-      throw ONNXError.invalid(e.description)
     }
   }
 }
