@@ -25,10 +25,21 @@ final class DescriptionHostileTests: XCTestCase {
                            ["Linear).in_features", "at most 16777216", "4294967296"])
   }
 
+  /// Found by a mutation run over descriptions: a convolution padded by 2^24 (or 65536)
+  /// and a pooling padded beyond its window made the forward pass allocate 2^54 bytes.
+  func testWindowSizesAreBounded() {
+    assertDescriptionError(#"{"type": "Conv2d", "in_channels": 1, "out_channels": 2, "kernel_size": 3, "padding": 16777216}"#,
+                           ["Conv2d).padding", "at most 4096"])
+    assertDescriptionError(#"{"type": "Conv2d", "in_channels": 1, "out_channels": 2, "kernel_size": 3, "padding": 2048}"#,
+                           ["Conv2d).padding", "at most the dilated kernel size 3x3"])
+    assertDescriptionError(#"{"type": "MaxPool2d", "kernel_size": 2, "padding": 65536}"#, ["MaxPool2d).padding", "at most half"])
+    assertDescriptionError(#"{"type": "AvgPool2d", "kernel_size": 2, "stride": 1000000}"#, ["AvgPool2d).stride", "1…4096"])
+  }
+
   /// `kernel_size = 1e12` (a float that is an integer) for a convolution and a pooling.
   func testHugeKernelSizeIsRefused() {
     assertDescriptionError(#"{"type": "Conv2d", "in_channels": 1, "out_channels": 1, "kernel_size": 1e12}"#,
-                           ["Conv2d).kernel_size", "at most 16777216"])
+                           ["Conv2d).kernel_size", "at most 4096"])
     assertDescriptionError(#"{"type": "Conv2d", "in_channels": 1, "out_channels": 1, "kernel_size": [3, 1e12]}"#,
                            ["Conv2d).kernel_size"])
     assertDescriptionError(#"{"type": "MaxPool2d", "kernel_size": 1000000000000}"#, ["MaxPool2d).kernel_size", "at most"])
@@ -56,14 +67,16 @@ final class DescriptionHostileTests: XCTestCase {
   }
 
   /// Descriptions that reached a layer's precondition (a trap): empty `Add`/`Concat`,
-  /// a child name that is empty or dotted, an adaptive pool to 0×0.
+  /// a child name that is empty or dotted, an adaptive pool to 0×0 (or to 2^24 × 2^24).
   func testValuesThatLayerPreconditionsRejectAreErrors() {
     assertDescriptionError(#"{"type": "Concat", "modules": []}"#, ["Concat).modules", "at least one module"])
     assertDescriptionError(#"{"type": "Add", "modules": []}"#, ["Add).modules", "at least one module"])
     assertDescriptionError(#"{"type": "Sequential", "modules": [{"type": "ReLU"}], "names": ["a.b"]}"#, ["names[1]", "without dots"])
     assertDescriptionError(#"{"type": "Sequential", "modules": [{"type": "ReLU"}], "names": [""]}"#, ["names[1]", "non-empty"])
     assertDescriptionError(#"{"type": "Sequential", "modules": [{"type": "ReLU"}, {"type": "Tanh"}], "names": ["a", "a"]}"#, ["names[2]", "used twice"])
-    assertDescriptionError(#"{"type": "AdaptiveAvgPool2d", "output_size": [0, 3]}"#, ["AdaptiveAvgPool2d).output_size", "positive"])
+    assertDescriptionError(#"{"type": "AdaptiveAvgPool2d", "output_size": [0, 3]}"#, ["AdaptiveAvgPool2d).output_size", "1…4096"])
+    // Found by a mutation run: a 2^24 × 2^24 output per plane (2^50 bytes at forward).
+    assertDescriptionError(#"{"type": "AdaptiveAvgPool2d", "output_size": 16777216}"#, ["AdaptiveAvgPool2d).output_size", "at most 4096"])
   }
 
   /// Sane descriptions still build.

@@ -70,7 +70,7 @@ public enum ModuleRegistry {
   static func defaults() -> [String: Builder] {
     func win(_ r: DescriptionReader, _ key: String, _ d: Int) throws -> Window2d {
       guard let v = r.raw(key) else { return Window2d(d) }
-      let bound = DescriptionReader.maxInteger
+      let bound = DescriptionReader.maxWindow
       if let i = v.int, Swift.abs(i) <= bound { return Window2d(i) }
       if let a = v.array, a.count == 2, let h = a[0].int, let w = a[1].int, Swift.abs(h) <= bound, Swift.abs(w) <= bound { return Window2d(h, w) }
       throw DescriptionError("\(r.path).\(key): expected an integer or a pair of integers of at most \(bound), got \(v.text)")
@@ -92,6 +92,12 @@ public enum ModuleRegistry {
           throw DescriptionError("\(r.path): kernel_size, stride and dilation must be positive")
         }
         guard p.h >= 0, p.w >= 0 else { throw DescriptionError("\(r.path): padding must be non-negative") }
+        // Padding beyond the dilated window only adds outputs that see nothing but zeros,
+        // and its size multiplies the forward's allocation (padding 2^24 asked for 2^54 bytes).
+        let extent = ((k.h - 1) * d.h + 1, (k.w - 1) * d.w + 1)
+        guard p.h <= extent.0, p.w <= extent.1 else {
+          throw DescriptionError("\(r.path).padding: must be at most the dilated kernel size \(extent.0)x\(extent.1), got \(p.h)x\(p.w)")
+        }
         try r.checkParameters([cout, cin / g, k.h, k.w], "weight [out_channels, in_channels / groups, kernel_size]")
         return Conv2d(cin, cout, kernel: k, stride: s, padding: p, dilation: d, groups: g, bias: try r.bool("bias", true))
       },
@@ -102,13 +108,19 @@ public enum ModuleRegistry {
       "ReLU": { _ in ReLU() }, "ReLU6": { _ in ReLU6() }, "GELU": { _ in GELU() }, "Sigmoid": { _ in Sigmoid() },
       "Tanh": { _ in Tanh() }, "SiLU": { _ in SiLU() }, "Hardswish": { _ in Hardswish() }, "Identity": { _ in Identity() },
       "LeakyReLU": { r in LeakyReLU(Float(try r.double("negative_slope", 0.01))) },
-      "MaxPool2d": { r in MaxPool2d(try r.int("kernel_size", min: 1), stride: try r.optionalStride(), padding: try r.int("padding", 0, min: 0),
+      "MaxPool2d": { r in MaxPool2d(try r.int("kernel_size", min: 1, max: DescriptionReader.maxWindow), stride: try r.optionalStride(),
+                                    padding: try r.poolPadding(),
                                     ceilMode: try r.bool("ceil_mode", false)) },
-      "AvgPool2d": { r in AvgPool2d(try r.int("kernel_size", min: 1), stride: try r.optionalStride(), padding: try r.int("padding", 0, min: 0),
+      "AvgPool2d": { r in AvgPool2d(try r.int("kernel_size", min: 1, max: DescriptionReader.maxWindow), stride: try r.optionalStride(),
+                                    padding: try r.poolPadding(),
                                     ceilMode: try r.bool("ceil_mode", false), countIncludePad: try r.bool("count_include_pad", true)) },
       "AdaptiveAvgPool2d": { r in
         let s = try win(r, "output_size", 1)
-        guard s.h > 0, s.w > 0 else { throw DescriptionError("\(r.path).output_size: must be positive, got \(s.h)x\(s.w)") }
+        // The output size multiplies every input plane at forward time (2^24 × 2^24 asked
+        // for 2^50 bytes): 4096 per side is far beyond any pooled feature map.
+        guard (1...4096).contains(s.h), (1...4096).contains(s.w) else {
+          throw DescriptionError("\(r.path).output_size: must be in 1…4096 per side, got \(s.h)x\(s.w)")
+        }
         return AdaptiveAvgPool2d(s.h, s.w)
       },
       "Flatten": { r in Flatten(start: try r.int("start_dim", 1), end: try r.int("end_dim", -1)) },
@@ -165,6 +177,11 @@ public final class DescriptionReader {
   /// `in_features = 2^32` and `kernel_size = 1e12` aborted allocating).
   public static let maxInteger = 1 << 24
 
+  /// The largest kernel, stride, dilation, padding or pooled output size per side (4096):
+  /// these multiply the forward pass's allocations rather than the parameters', so they
+  /// are bounded on their own.
+  public static let maxWindow = 1 << 12
+
   public func int(_ key: String, _ d: Int? = nil, min: Int? = nil, max: Int = DescriptionReader.maxInteger) throws -> Int {
     guard let v = raw(key) else {
       if let d { return d }
@@ -200,11 +217,21 @@ public final class DescriptionReader {
     }
   }
 
-  /// A pooling stride: absent or null means "the kernel size"; otherwise at least 1.
+  /// A pooling stride: absent or null means "the kernel size"; otherwise 1…`maxWindow`.
   public func optionalStride() throws -> Int? {
     guard let s = try optionalInt("stride") else { return nil }
-    if s < 1 { throw DescriptionError("\(path).stride: must be at least 1, got \(s)") }
+    if s < 1 || s > DescriptionReader.maxWindow {
+      throw DescriptionError("\(path).stride: must be in 1…\(DescriptionReader.maxWindow), got \(s)")
+    }
     return s
+  }
+
+  /// A pooling padding: at most half the kernel (PyTorch's rule; a larger pad makes
+  /// windows of padding only, and multiplies the forward's output).
+  func poolPadding() throws -> Int {
+    let p = try int("padding", 0, min: 0), k = try int("kernel_size", min: 1, max: DescriptionReader.maxWindow)
+    if p > k / 2 { throw DescriptionError("\(path).padding: must be at most half the kernel_size (\(k / 2)), got \(p)") }
+    return p
   }
 
   public func double(_ key: String, _ d: Double, range: ClosedRange<Double>? = nil) throws -> Double {
