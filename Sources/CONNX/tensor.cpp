@@ -69,9 +69,13 @@ bool is_floating(int32_t type) {
   return type == CONNX_FLOAT || type == CONNX_DOUBLE || type == CONNX_FLOAT16 || type == CONNX_BFLOAT16;
 }
 
+/// The element count, or -1 when a dimension is negative or the product overflows
+/// (a hostile file's dims of ~5e18 must not wrap to a small count).
 int64_t element_count(const onnx::TensorProto &t) {
   int64_t n = 1;
-  for (auto d : t.dims()) n *= d;
+  for (auto d : t.dims()) {
+    if (d < 0 || __builtin_mul_overflow(n, d, &n)) return -1;
+  }
   return n;
 }
 
@@ -85,10 +89,11 @@ void check_decodable(const onnx::TensorProto &t, size_t count) {
     throw Error(label + " has element type " + std::to_string(type) + ", which is not numeric");
   for (auto d : t.dims())
     if (d < 0) throw Error(label + " has a negative dimension");
-  if (static_cast<size_t>(element_count(t)) != count)
+  if (element_count(t) < 0 || static_cast<size_t>(element_count(t)) != count)
     throw Error(label + " has " + std::to_string(element_count(t)) + " elements, not " + std::to_string(count));
   if (t.has_raw_data()) {
-    if (t.raw_data().size() != count * connx::element_size(type))
+    size_t want = 0;
+    if (__builtin_mul_overflow(count, static_cast<size_t>(connx::element_size(type)), &want) || t.raw_data().size() != want)
       throw Error(label + ": raw_data holds " + std::to_string(t.raw_data().size()) + " bytes for " +
                   std::to_string(count) + " elements");
     return;
@@ -166,6 +171,13 @@ int32_t connx_tensor_elem_type(const connx_tensor *t) { return t->proto.data_typ
 size_t connx_tensor_rank(const connx_tensor *t) { return t->proto.dims_size(); }
 const int64_t *connx_tensor_dims(const connx_tensor *t) { return t->proto.dims().data(); }
 int64_t connx_tensor_element_count(const connx_tensor *t) { return element_count(t->proto); }
+
+int connx_tensor_check(const connx_tensor *t, size_t count, char **err) {
+  return fenced<int>(err, -1, [&] {
+    check_decodable(t->proto, count);
+    return 0;
+  });
+}
 
 int connx_tensor_read_floats(const connx_tensor *t, float *out, size_t count, char **err) {
   return fenced<int>(err, -1, [&] {

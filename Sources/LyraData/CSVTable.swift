@@ -65,10 +65,18 @@ public struct CSVTable {
       fields.append(String(decoding: field, as: UTF8.self))
       field.removeAll(keepingCapacity: true)
     }
-    func endRecord() {
+    // A fresh array per record, never `removeAll(keepingCapacity:)`: the appended record
+    // shares the buffer, so keeping capacity would copy the widest row's capacity into
+    // every later record (a 0.78 MB file reserved ~851 GiB that way).
+    func endRecord() throws {
       endField()
+      // Stop at the first record whose width differs from the header's: the rows
+      // after it are never held, whatever the file claims.
+      if let width = out.first?.fields.count, fields.count != width {
+        throw DataError(file: file, line: recordLine, "CSV: expected \(width) fields as in the header, got \(fields.count)")
+      }
       out.append((fields, recordLine))
-      fields.removeAll(keepingCapacity: true)
+      fields = []
       atRecordStart = true
     }
 
@@ -111,12 +119,12 @@ public struct CSVTable {
         endField()
         i += 1
       case lf:
-        endRecord()
+        try endRecord()
         line += 1
         i += 1
         lineStart = i
       case cr where i + 1 < b.count && b[i + 1] == lf:
-        endRecord()
+        try endRecord()
         line += 1
         i += 2
         lineStart = i
@@ -128,7 +136,7 @@ public struct CSVTable {
         i += 1
       }
     }
-    if !atRecordStart { endRecord() }
+    if !atRecordStart { try endRecord() }
     return out
   }
 }

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import LyraBase
 
 /// Reads whole data files into memory, inflating gzip transparently.
 ///
@@ -26,10 +27,12 @@ public enum FileBytes {
     return bytes
   }
 
-  /// The contents of `path`, gunzipped if the file starts with the gzip magic.
-  public static func read(_ path: String) throws -> [UInt8] {
+  /// The contents of `path`, gunzipped if the file starts with the gzip magic. Inflating
+  /// stops with an error past `maxBytes` (the tensor byte cap by default), so a gzip bomb
+  /// costs at most that much memory.
+  public static func read(_ path: String, maxBytes: Int = CheckedSize.maxTensorBytes) throws -> [UInt8] {
     let raw = try readRaw(path)
-    return isGzip(raw) ? try gunzip(raw, file: path) : raw
+    return isGzip(raw) ? try gunzip(raw, file: path, maxBytes: maxBytes) : raw
   }
 
   /// True if `bytes` starts with the gzip magic (1f 8b).
@@ -39,8 +42,21 @@ public enum FileBytes {
 
   /// Inflates a gzip stream (one or more concatenated members, as `gzip -c a b` writes).
   /// `file` only names the source in errors.
-  public static func gunzip(_ input: [UInt8], file: String) throws -> [UInt8] {
-    var output = [UInt8](repeating: 0, count: max(1 << 16, input.count * 4))
+  ///
+  /// At most `maxBytes` are produced: one more byte is an error ("inflates to more than
+  /// ..."), checked while inflating, so the output buffer never grows past the cap. With
+  /// `prefixOnly`, inflating stops silently once `maxBytes` are there (to read a header
+  /// before deciding how much the whole file may hold); the result may then be shorter
+  /// only when the stream itself is.
+  public static func gunzip(_ input: [UInt8], file: String, maxBytes: Int = CheckedSize.maxTensorBytes,
+                            prefixOnly: Bool = false) throws -> [UInt8] {
+    guard input.count <= Int(UInt32.max) else {
+      throw DataError(file: file, "gzip: the compressed file is \(input.count) bytes; Lyra inflates files up to 4 GiB")
+    }
+    let cap = max(0, maxBytes)
+    // One byte beyond the cap, so an over-long stream is detected rather than cut.
+    let limit = cap == Int.max ? cap : cap + 1
+    var output = [UInt8](repeating: 0, count: min(limit, max(1 << 16, min(input.count, 1 << 28) * 4)))
     var produced = 0
     var stream = z_stream()
     // 16 + MAX_WBITS: expect a gzip header and trailer (CRC-32 and length are checked by zlib).
@@ -52,7 +68,11 @@ public enum FileBytes {
       stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
       stream.avail_in = uInt(inBuf.count)
       while true {
-        if produced == output.count { output += [UInt8](repeating: 0, count: output.count) }
+        if produced >= cap {
+          if prefixOnly { return }
+          if produced > cap { throw DataError(file: file, "gzip: the data inflates to more than \(cap) bytes\(cap == CheckedSize.maxTensorBytes ? " (the limit; set LYRA_MAX_TENSOR_BYTES to raise it)" : "")") }
+        }
+        if produced == output.count { output += [UInt8](repeating: 0, count: min(output.count, limit - output.count)) }
         status = output.withUnsafeMutableBufferPointer { outBuf -> Int32 in
           stream.next_out = outBuf.baseAddress! + produced
           stream.avail_out = uInt(outBuf.count - produced)
@@ -64,6 +84,7 @@ public enum FileBytes {
         case Z_OK:
           continue
         case Z_STREAM_END:
+          if produced > cap && !prefixOnly { continue }  // reported at the top of the loop
           // Another member may follow; anything else after the trailer is garbage.
           if stream.avail_in == 0 { return }
           let rest = inBuf.count - Int(stream.avail_in)
@@ -73,6 +94,7 @@ public enum FileBytes {
           inflateReset(&stream)
         case Z_BUF_ERROR:
           // Output space is always available, so no progress means the input ran out.
+          if prefixOnly { return }
           throw DataError(file: file, "gzip: truncated: the compressed stream ends early (after \(produced) bytes of output)")
         default:
           let detail = stream.msg.map { String(cString: $0) } ?? "code \(status)"
@@ -80,7 +102,7 @@ public enum FileBytes {
         }
       }
     }
-    output.removeSubrange(produced...)
+    output.removeSubrange(min(produced, prefixOnly ? cap : produced)...)
     return output
   }
 }

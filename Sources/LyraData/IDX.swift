@@ -1,3 +1,5 @@
+import LyraBase
+
 /// An array from an IDX file, the format of MNIST and Fashion-MNIST
 /// (http://yann.lecun.com/exdb/mnist/): a big-endian header `00 00 TYPE NDIM`, NDIM
 /// big-endian UInt32 dimensions, then the values in row-major order.
@@ -14,8 +16,45 @@ public struct IDXArray {
   public var magic: UInt32 { 0x0800 | UInt32(shape.count) }
 
   /// Reads `path`, gzip-compressed or raw.
+  ///
+  /// A compressed file's header is inflated first: the size it claims is checked against
+  /// the allocation cap before anything else is inflated, and inflating stops with an
+  /// error as soon as more bytes arrive than the header claims (a gzip bomb behind a small
+  /// header costs no more than the header's size).
   public init(contentsOf path: String) throws {
-    try self.init(decoding: FileBytes.read(path), file: path)
+    let raw = try FileBytes.readRaw(path)
+    guard FileBytes.isGzip(raw) else {
+      try self.init(decoding: raw, file: path)
+      return
+    }
+    let head = try FileBytes.gunzip(raw, file: path, maxBytes: IDXArray.maxHeaderSize, prefixOnly: true)
+    let expected = try IDXArray.claimedSize(head, file: path)
+    do { try CheckedSize.bytes(count: expected, elementSize: 1, "IDX data") } catch let e as SizeError {
+      throw DataError(file: path, "IDX: the header claims \(expected) bytes: \(e.description)")
+    }
+    try self.init(decoding: FileBytes.gunzip(raw, file: path, maxBytes: expected), file: path)
+  }
+
+  /// The largest IDX header: magic plus 255 four-byte dimensions.
+  static let maxHeaderSize = 4 + 4 * 255
+
+  /// The file size (header and data) an IDX header claims, or the error a short or
+  /// malformed header deserves (the same checks as `init(decoding:)`).
+  static func claimedSize(_ data: [UInt8], file: String) throws -> Int {
+    guard data.count >= 4, data[0] == 0, data[1] == 0, data[2] == 0x08, data[3] >= 1, data.count >= 4 + 4 * Int(data[3]) else {
+      _ = try IDXArray(decoding: data, file: file)  // throws the precise header error
+      return data.count
+    }
+    let ndim = Int(data[3])
+    var total = 1
+    for d in 0 ..< ndim {
+      let (product, overflow) = total.multipliedReportingOverflow(by: Int(IDXArray.bigEndian(data, 4 + 4 * d)))
+      guard !overflow else { throw DataError(file: file, "IDX: the dimensions in the header overflow") }
+      total = product
+    }
+    let (size, overflow) = total.addingReportingOverflow(4 + 4 * ndim)
+    guard !overflow else { throw DataError(file: file, "IDX: the dimensions in the header overflow") }
+    return size
   }
 
   /// Decodes an in-memory IDX file; `file` names the source in errors.

@@ -69,6 +69,12 @@ public struct TabularDataset: Dataset {
 
     let labelTexts = table.rows.map { $0[labelIndex].trimmingSpaces }
     if labelTexts.allSatisfy({ Int32($0) != nil }) {
+      // Integer labels are class indices: a negative one or one of 2^31 would index (or
+      // size) the classifier's output far outside anything the file backs.
+      if let r = labelTexts.firstIndex(where: { !(0..<TabularDataset.maxClasses).contains(Int($0)!) }) {
+        throw DataError(file: file, line: table.lines[r], column: labelIndex + 1,
+                        "CSV: label \(labelTexts[r]) in column '\(label)' is not a class index in 0..<\(TabularDataset.maxClasses)")
+      }
       classes = []
       labels = labelTexts.map { Int32($0)! }
     } else {
@@ -86,6 +92,9 @@ public struct TabularDataset: Dataset {
   }
 
   /// Features per sample.
+  /// The most classes integer labels may index (2^20).
+  public static let maxClasses = 1 << 20
+
   public var featureCount: Int { numericColumns.count + categoricalColumns.count }
   /// Number of numeric features (they come first).
   public var numericCount: Int { numericColumns.count }

@@ -21,6 +21,7 @@ public enum DNet {
       throw DescriptionError("\(r.path).encoding: \(e.message)")
     }
     try NetworkRegistry.checkSize(plan.convWeights, path: r.path)
+    try r.checkParameters([classes, plan.outChannels], "head weight [num_class, last width]")
     let w = plan.stemWidths
     var parts: [(String, Module)] = [("stem", Cell([
       ("conv1", Operator(inChannels, w[0], kernel: 3, stride: small ? 1 : 2, activation: .relu)),

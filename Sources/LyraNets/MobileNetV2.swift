@@ -50,6 +50,7 @@ public enum MobileNetV2 {
     }
     parts += [("conv_last", Operator(width, last, kernel: 1, activation: .relu6)), ("pool", AdaptiveAvgPool2d(1)), ("flatten", Flatten())]
     if dropout > 0 { parts.append(("dropout", Dropout(Float(dropout)))) }
+    try r.checkParameters([classes, last], "head weight [num_class, last width]")
     parts.append(("head", Linear(last, classes)))
     return Network(type: "MobileNetV2", desc: .object(r.object), parts: parts)
   }

@@ -19,16 +19,21 @@ public enum NetworkRegistry {
     "FashionCnn": SimpleCnn.buildReference,
     "MLP": { r in
       let hidden = try r.optionalArray("hidden")?.map { v -> Int in
-        guard let i = v.int, i > 0 else { throw DescriptionError("\(r.path).hidden: sizes must be positive integers") }
+        guard let i = v.int, i > 0, i <= DescriptionReader.maxInteger else {
+          throw DescriptionError("\(r.path).hidden: sizes must be integers in 1…\(DescriptionReader.maxInteger), got \(v.text)")
+        }
         return i
       } ?? [256, 128]
       var layers: [Module] = [Flatten()]
       var width = try r.int("in_features", 784, min: 1)
-      for h in hidden {
+      for (k, h) in hidden.enumerated() {
+        try r.checkParameters([h, width], k == 0 ? "weight [hidden[1], in_features]" : "weight [hidden[\(k + 1)], hidden[\(k)]]")
         layers += [Linear(width, h), ReLU()]
         width = h
       }
-      layers.append(Linear(width, try r.int("num_class", 10, min: 1)))
+      let classes = try r.int("num_class", 10, min: 1)
+      try r.checkParameters([classes, width], "weight [num_class, last hidden size]")
+      layers.append(Linear(width, classes))
       return Sequential(layers)
     },
     "ResNet": ResNet.build,

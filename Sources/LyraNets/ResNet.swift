@@ -27,6 +27,7 @@ public enum ResNet {
   static func build(_ r: DescriptionReader) throws -> Module {
     let classes = try r.classCount()
     let (options, plan) = try read(r)
+    try r.checkParameters([classes, plan.outWidth], "head weight [num_class, last width]")
     var inner = r.object
     inner["type"] = .string("ResNetGeneral")
     inner.removeValue(forKey: "num_class")

@@ -17,10 +17,13 @@ public enum SimpleCnn {
     for b in 0..<blocks {
       let out = max(1, Int((Double(base << b) * width).rounded()))
       guard s >= 2 else { throw DescriptionError("\(r.path).blocks: \(blocks) pooling stages do not fit a \(size)x\(size) image") }
+      try r.checkParameters([out, c, 3, 3], "block \(b + 1)'s convolution weight (channels × width)")
       layers += [Conv2d(c, out, 3, padding: 1, bias: false), BatchNorm2d(out), ReLU(), MaxPool2d(2)]
       c = out
       s /= 2
     }
+    try r.checkParameters([hidden, c, s, s], "hidden layer weight [hidden, channels × (image_size / 2^blocks)²]")
+    try r.checkParameters([classes, hidden], "classifier weight [num_class, hidden]")
     layers += [Flatten(), Linear(c * s * s, hidden), ReLU(), Linear(hidden, classes)]
     return Sequential(layers)
   }

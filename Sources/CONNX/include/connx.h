@@ -151,8 +151,13 @@ const char *connx_tensor_name(const connx_tensor *t);
 int32_t connx_tensor_elem_type(const connx_tensor *t);
 size_t connx_tensor_rank(const connx_tensor *t);
 const int64_t *connx_tensor_dims(const connx_tensor *t);
-/* The number of elements (the product of the dims). */
+/* The number of elements (the product of the dims); -1 when a dim is negative or the
+ * product overflows. */
 int64_t connx_tensor_element_count(const connx_tensor *t);
+/* Checks, without reading, that the tensor stores exactly `count` elements (raw_data of
+ * count × element size bytes, or that many typed values): called before the output is
+ * allocated, so dims a file claims never allocate memory the file does not back. */
+int connx_tensor_check(const connx_tensor *t, size_t count, char **err);
 /* Converts the elements of a numeric or bool tensor (raw_data or the typed fields) to
  * float32 / int64 into `out`, which holds `count` elements (the element count). Floats
  * read as int64 are rejected rather than truncated. */

@@ -63,6 +63,7 @@ public final class ONNXModel {
       throw ONNXError.unsupported("graph value '\(v.name)' has element type \(v.dataType); Lyra runs float32, int32 and int64 values")
     }
     var constants: [String: Tensor] = [:]
+    let initializers = Dictionary(program.initializers.map { ($0.name, $0) }) { a, _ in a }
     let read = Set(program.nodes.flatMap(\.inputs)).union(program.outputs.map(\.name))
     for t in program.initializers where read.contains(t.name) { constants[t.name] = t.tensor() }
     self.constants = constants
@@ -76,6 +77,8 @@ public final class ONNXModel {
       guard let kernel = Operators.table[node.opType] else {
         throw ONNXError.unsupported("\(node.label): operator '\(node.opType)' is not supported by Lyra's ONNX importer")
       }
+      try AttributeLimits.check(node)
+      try WeightShapeChecks.check(node, initializers: initializers)
       for name in node.inputs where !name.isEmpty && !known.contains(name) {
         throw ONNXError.invalid("\(node.label): input '\(name)' is not produced by any earlier node, input or initialiser")
       }

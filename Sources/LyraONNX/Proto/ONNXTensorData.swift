@@ -1,5 +1,6 @@
 import CONNX
 import Foundation
+import LyraBase
 import LyraTensor
 
 /// A tensor decoded from a `TensorProto` (an initialiser, a Constant's value, a backend
@@ -26,15 +27,24 @@ public struct ONNXTensorData {
   }
 
   /// Decodes a CONNX tensor handle (which the caller still owns).
+  ///
+  /// The dims are untrusted: their product is computed with overflow checks and against
+  /// the allocation cap (`CheckedSize`), and the stored data must hold exactly that many
+  /// elements, all before the values are allocated (dims of ~5e18 aborted the process).
   init(handle: OpaquePointer) throws {
     name = String(cString: connx_tensor_name(handle))
     dataType = ONNXDataType(code: connx_tensor_elem_type(handle))
     let rank = connx_tensor_rank(handle)
     let d = connx_tensor_dims(handle)
     dims = (0..<rank).map { Int(d![$0]) }
-    let count = Int(connx_tensor_element_count(handle))
     let label = name.isEmpty ? "tensor" : "tensor '\(name)'"
-    guard count >= 0 else { throw ONNXError.invalid("\(label) has a negative dimension") }
+    let count: Int
+    do { count = try CheckedSize.allocation(dims, elementSize: dataType.isInteger ? 8 : 4, label) } catch let e as SizeError {
+      throw ONNXError.invalid(e.description)
+    }
+    if dataType.isInteger || [.float, .double, .float16, .bfloat16].contains(dataType) {
+      try connxStatus(.invalid, label) { connx_tensor_check(handle, count, $0) }
+    }
     if dataType.isInteger {
       var out = [Int64](repeating: 0, count: count)
       try connxStatus(.invalid, label) { connx_tensor_read_int64s(handle, &out, count, $0) }
@@ -65,7 +75,8 @@ public struct ONNXTensorData {
     try self.init(handle: h!)
   }
 
-  public var count: Int { dims.reduce(1, *) }
+  /// The element count (checked when the tensor was decoded).
+  public var count: Int { dims.reduce(1, &*) }
 
   /// Integer values as `Int` (for shapes, axes, indices); nil for floating tensors.
   public var intValues: [Int]? {

@@ -84,6 +84,7 @@ public struct PipelineConfig {
       }
       steps.append(Step(name: n, type: type, section: section))
     }
+    try ConfigValueLimits.check(general: general, steps: steps.map { ($0.name, $0.section) }, fail: fail)
     self.general = general
     self.steps = steps
     self.resolved = resolved

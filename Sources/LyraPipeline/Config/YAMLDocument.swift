@@ -12,26 +12,51 @@ public struct YAMLDocument {
   /// The source text (saved with the task).
   public let text: String
 
+  /// The largest config file read (16 MiB): configs are a few KiB; anything near this is
+  /// not a config, and Yams would hold several copies of it.
+  public static let maxBytes = 16 << 20
+
+  /// The most values a document may expand to, aliases included (one million). YAML
+  /// aliases share nodes, so a 504-byte "billion laughs" document expands to gigabytes
+  /// when converted; counting while converting stops it at this many values.
+  public static let maxNodes = 1_000_000
+
   public init(text: String, file: String = "<text>") throws {
     self.file = file
     self.text = text
+    guard text.utf8.count <= YAMLDocument.maxBytes else {
+      throw ConfigError(file: file, line: nil, key: nil,
+                        message: "the file is \(text.utf8.count) bytes; a config may have at most \(YAMLDocument.maxBytes) bytes (16 MiB)")
+    }
     let node: Node?
     do { node = try Yams.compose(yaml: text) } catch let e as YamlError {
       throw ConfigError(file: file, line: YAMLDocument.line(of: e), key: nil, message: YAMLDocument.describe(e))
     }
     var lines: [String: Int] = [:]
-    value = try node.map { try YAMLDocument.convert($0, path: "", file: file, lines: &lines) } ?? .null
+    var budget = YAMLDocument.maxNodes
+    value = try node.map { try YAMLDocument.convert($0, path: "", file: file, lines: &lines, budget: &budget) } ?? .null
     self.lines = lines
   }
 
   public init(contentsOf path: String) throws {
+    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > YAMLDocument.maxBytes {
+      throw ConfigError(file: path, line: nil, key: nil,
+                        message: "the file is \(size) bytes; a config may have at most \(YAMLDocument.maxBytes) bytes (16 MiB)")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ConfigError(file: path, line: nil, key: nil, message: "cannot read the file")
     }
     try self.init(text: String(decoding: data, as: UTF8.self), file: path)
   }
 
-  static func convert(_ node: Node, path: String, file: String, lines: inout [String: Int]) throws -> JSON {
+  /// `budget` counts down one per value produced; aliases are expanded, so an alias bomb
+  /// runs it out and becomes an error naming the file and the key where it happened.
+  static func convert(_ node: Node, path: String, file: String, lines: inout [String: Int], budget: inout Int) throws -> JSON {
+    budget -= 1
+    if budget < 0 {
+      throw ConfigError(file: file, line: node.mark?.line, key: path,
+                        message: "the document expands to more than \(maxNodes) values (aliases of aliases?); a config is far smaller")
+    }
     switch node {
     case .scalar(let s):
       if s.style != .plain { return .string(s.string) }
@@ -42,7 +67,7 @@ public struct YAMLDocument {
       return .string(s.string)
     case .sequence(let seq):
       return .array(try seq.enumerated().map { k, n in
-        try convert(n, path: path + "[\(k + 1)]", file: file, lines: &lines)
+        try convert(n, path: path + "[\(k + 1)]", file: file, lines: &lines, budget: &budget)
       })
     case .mapping(let map):
       var o: [String: JSON] = [:]
@@ -53,7 +78,7 @@ public struct YAMLDocument {
         let p = path.isEmpty ? key : path + "." + key
         if o[key] != nil { throw ConfigError(file: file, line: k.mark.map { $0.line }, key: p, message: "duplicate key") }
         if let m = k.mark { lines[p] = m.line }
-        o[key] = try convert(v, path: p, file: file, lines: &lines)
+        o[key] = try convert(v, path: p, file: file, lines: &lines, budget: &budget)
       }
       return .object(o)
     case .alias:

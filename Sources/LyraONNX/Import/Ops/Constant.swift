@@ -22,6 +22,7 @@ enum ConstantOps {
   static func constantOfShape(_ call: OpCall) throws -> [Tensor] {
     try call.expectAttributes(["value"])
     guard let shape = try call.intValues(0), shape.allSatisfy({ $0 >= 0 }) else { throw ONNXError.invalid("invalid shape input") }
+    try SizeMath.allocation(shape, "the output")
     switch call.node.attributes["value"] {
     case nil: return [Tensor.zeros(shape)]
     case .tensor(let t)?:

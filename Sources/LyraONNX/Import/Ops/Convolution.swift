@@ -22,6 +22,10 @@ enum ConvOps {
       throw ONNXError.invalid("kernel_shape \(ks) differs from the weight's \(kernel)")
     }
     var g = try SpatialGeometry.resolve(call, input: Array(x.shape[2...]), kernel: kernel)
+    try SizeMath.allocation([x.shape[0], m] + g.output, "the convolution's output")
+    // The unfolded input (im2col) the kernel multiplies: [C/group × kernel, output positions].
+    try SizeMath.allocation([c / group] + kernel + g.output, "the convolution's unfolded input")
+    if !g.isSymmetric { try SizeMath.allocation([x.shape[0], c] + (0..<n).map { x.shape[2 + $0] + g.padBegin[$0] + g.padEnd[$0] }, "the padded input") }
     let bias = call.optionalInput(2)
     if let bias, bias.shape != [m] || bias.dtype != .float32 { throw ONNXError.invalid("bias must be a float [\(m)], got \(bias.shape)") }
     if n == 1 {
@@ -65,14 +69,21 @@ enum ConvOps {
     let strides = try list("strides", 1, n), dilations = try list("dilations", 1, n)
     let outputPadding = try list("output_padding", 0, n)
     guard strides.allSatisfy({ $0 > 0 }), dilations.allSatisfy({ $0 > 0 }), outputPadding.allSatisfy({ $0 >= 0 }) else {
-      throw ONNXError.invalid("strides and dilations must be positive, output_padding non-negative")
+      throw ONNXError.invalid("attributes 'strides' and 'dilations' must be positive, 'output_padding' non-negative")
+    }
+    // ONNX: output_padding adds at most one stride (or dilation) less one.
+    for i in 0..<n where outputPadding[i] >= Swift.max(strides[i], dilations[i]) {
+      throw ONNXError.invalid("attribute 'output_padding' \(outputPadding) must be smaller than the stride or the dilation")
     }
     let input = Array(x.shape[2...])
     guard input.allSatisfy({ $0 > 0 }) else { throw ONNXError.invalid("empty spatial input \(input)") }
-    let full: [Int] = (0..<n).map { i -> Int in
-      let span: Int = (kernel[i] - 1) * dilations[i] + 1
-      return (input[i] - 1) * strides[i] + span
+    // Checked: strides and dilations of 2^62 wrapped these sizes (heap corruption).
+    let full: [Int] = try (0..<n).map { i -> Int in
+      let span = try SizeMath.add(try SizeMath.mul(kernel[i] - 1, dilations[i], "the dilated kernel (attribute 'dilations')"), 1, "the dilated kernel")
+      return try SizeMath.add(try SizeMath.mul(input[i] - 1, strides[i], "the output size (attribute 'strides')"), span, "the output size")
     }
+    try SizeMath.allocation([x.shape[0], m] + full, "the transposed convolution's output")
+    try SizeMath.allocation([m] + kernel + input, "the transposed convolution's columns")
     let autoPad = try call.string("auto_pad", "NOTSET")
     var begin = [Int](repeating: 0, count: n), size = [Int](repeating: 0, count: n)
     var wanted = try call.ints("output_shape")
@@ -80,6 +91,7 @@ enum ConvOps {
     if wanted == nil && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") { wanted = input.enumerated().map { $0.element * strides[$0.offset] } }
     if let wanted {
       guard wanted.count == n, wanted.allSatisfy({ $0 > 0 }) else { throw ONNXError.invalid("output_shape \(wanted) does not fit \(n) dimensions") }
+      try SizeMath.allocation([x.shape[0], m] + wanted, "the output (attribute 'output_shape')")
       // The total padding is never negative (a larger output gets zeros at the end, as ONNX
       // Runtime does); the odd pixel goes to the end except for SAME_LOWER (ONNX 1.12 tests).
       for i in 0..<n {
@@ -90,12 +102,12 @@ enum ConvOps {
     } else {
       guard autoPad == "NOTSET" || autoPad == "VALID" || autoPad.isEmpty else { throw ONNXError.invalid("unknown auto_pad '\(autoPad)'") }
       let pads = autoPad == "VALID" ? [Int](repeating: 0, count: 2 * n) : try list("pads", 0, 2 * n)
-      guard pads.allSatisfy({ $0 >= 0 }) else { throw ONNXError.invalid("negative pads \(pads)") }
+      guard pads.allSatisfy({ $0 >= 0 }) else { throw ONNXError.invalid("attribute 'pads' \(pads) has negative values") }
       for i in 0..<n {
         begin[i] = pads[i]
         size[i] = full[i] + outputPadding[i] - pads[i] - pads[n + i]
       }
-      guard size.allSatisfy({ $0 > 0 }) else { throw ONNXError.invalid("pads \(pads) leave an empty output") }
+      guard size.allSatisfy({ $0 > 0 }) else { throw ONNXError.invalid("attribute 'pads' \(pads) leaves an empty output") }
     }
     if n == 1 {
       x = x.unsqueeze(2)

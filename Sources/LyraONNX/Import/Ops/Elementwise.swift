@@ -27,9 +27,10 @@ enum ElementwiseOps {
     try call.expectAttributes([])
     let a = try call.input(0), b = try call.input(1)
     guard a.dtype == b.dtype else { throw ONNXError.invalid("inputs have different element types (\(a.dtype), \(b.dtype))") }
-    guard Shape.broadcast(a.shape, b.shape) != nil else {
+    guard let out = Shape.broadcast(a.shape, b.shape) else {
       throw ONNXError.invalid("shapes \(a.shape) and \(b.shape) do not broadcast")
     }
+    try SizeMath.allocation(out, "the broadcast result")
     if a.dtype == .float32 { return [f(a, b)] }
     return [f(a.float(), b.float()).toInt32Clamped()]
   }

@@ -31,7 +31,7 @@ enum JoinOps {
     let n = x.shape[axis]
     let sizes: [Int]
     if let given = call.opset >= 13 ? try call.intValues(1) : try call.ints("split") {
-      guard given.count == parts, given.allSatisfy({ $0 >= 0 }), given.reduce(0, +) == n else {
+      guard given.count == parts, given.allSatisfy({ $0 >= 0 && $0 <= n }), given.reduce(0, &+) == n else {
         throw ONNXError.invalid("split sizes \(given) do not divide \(n) into \(parts) outputs")
       }
       sizes = given
@@ -51,6 +51,7 @@ enum JoinOps {
     guard data.rank >= 1 else { throw ONNXError.invalid("data must have at least one dimension") }
     let axis = try Axes.normalize(try call.int("axis", 0), rank: data.rank)
     let n = data.shape[axis]
+    try SizeMath.allocation(Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...]), "the gathered output")
     let flat = try indices.toIntArray().map { i -> Int in
       let j = i < 0 ? i + n : i
       guard j >= 0 && j < n else { throw ONNXError.invalid("index \(i) is out of range for size \(n)") }

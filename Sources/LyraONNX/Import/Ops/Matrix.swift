@@ -14,6 +14,7 @@ enum MatrixOps {
     if try call.int("transA", 0) != 0 { a = a.t() }
     if try call.int("transB", 0) != 0 { b = b.t() }
     guard a.shape[1] == b.shape[0] else { throw ONNXError.invalid("cannot multiply \(a.shape) by \(b.shape)") }
+    try SizeMath.allocation([a.shape[0], b.shape[1]], "the product")
     let alpha = try call.float("alpha", 1), beta = try call.float("beta", 1)
     var y = a.matmul(b)
     if alpha != 1 { y = y.mul(alpha) }
@@ -36,7 +37,10 @@ enum MatrixOps {
     guard k1 == k2 else { throw ONNXError.invalid("cannot multiply \(a.shape) by \(b.shape)") }
     if a.rank > 2 || b.rank > 2 {
       let ba = a.rank > 2 ? Array(a.shape[..<(a.rank - 2)]) : [], bb = b.rank > 2 ? Array(b.shape[..<(b.rank - 2)]) : []
-      guard Shape.broadcast(ba, bb) != nil else { throw ONNXError.invalid("batch shapes of \(a.shape) and \(b.shape) do not broadcast") }
+      guard let batch = Shape.broadcast(ba, bb) else { throw ONNXError.invalid("batch shapes of \(a.shape) and \(b.shape) do not broadcast") }
+      try SizeMath.allocation(batch + [a.rank == 1 ? 1 : a.shape[a.rank - 2], b.rank == 1 ? 1 : b.shape[b.rank - 1]], "the product")
+    } else {
+      try SizeMath.allocation([a.rank == 1 ? 1 : a.shape[0], b.rank == 1 ? 1 : b.shape[b.rank - 1]], "the product")
     }
     return [a.matmul(b)]
   }

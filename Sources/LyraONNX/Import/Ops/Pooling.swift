@@ -21,7 +21,9 @@ enum PoolingOps {
     guard x.rank >= 3 else { throw ONNXError.invalid("input must be [N, C, spatial...], got \(x.shape)") }
     guard let kernel = try call.ints("kernel_shape") else { throw ONNXError.invalid("missing attribute 'kernel_shape'") }
     let ceil = try call.int("ceil_mode", 0) != 0
-    let g = try SpatialGeometry.resolve(call, input: Array(x.shape[2...]), kernel: kernel, ceil: ceil, allowDilations: max)
+    let g = try SpatialGeometry.resolve(call, input: Array(x.shape[2...]), kernel: kernel, ceil: ceil, allowDilations: max,
+                                        kernelFromWeights: false)
+    try SizeMath.allocation(Array(x.shape[..<2]) + g.output, "the pooled output")
     let countPads = try call.int("count_include_pad", 0) != 0
     if let y = fast(x, g, max: max, ceil: ceil, countPads: countPads) { return [y] }
     return [ReferencePool.run(x, g, max: max, countPads: countPads)]

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// Operators that only move or relabel elements: views over LyraTensor storage (copied
@@ -37,6 +38,9 @@ enum ShapeOps {
     }
     let unknown = shape.indices.filter { shape[$0] == -1 }
     guard unknown.count <= 1, shape.allSatisfy({ $0 >= -1 }) else { throw ONNXError.invalid("invalid target shape \(requested)") }
+    guard (try? CheckedSize.count(shape.map { Swift.max($0, 0) })) != nil else {
+      throw ONNXError.invalid("cannot reshape \(x.shape) to \(requested): too many elements")
+    }
     if let u = unknown.first {
       let known = shape.enumerated().filter { $0.offset != u }.reduce(1) { $0 * $1.element }
       guard known > 0, x.count % known == 0 else { throw ONNXError.invalid("cannot reshape \(x.shape) to \(requested)") }
