@@ -1,4 +1,5 @@
 import Foundation
+import LyraBase
 
 /// Which part of a dataset with a fixed train/test split to read.
 public enum Split: String, CaseIterable {
@@ -13,6 +14,11 @@ public enum IDXImages {
     let x = try IDXArray(contentsOf: images)
     guard x.shape.count == 3 else {
       throw DataError(file: images, "IDX: expected 3-d images (magic 0x00000803), found \(x.shape.count)-d (magic 0x\(String(x.magic, radix: 16)))")
+    }
+    // One image's size must be countable even when the file holds no images: a header with
+    // N = 0 and rows × cols past Int.max trapped later, where the image shape is multiplied.
+    do { try CheckedSize.allocation([1, x.shape[1], x.shape[2]], "one image") } catch {
+      throw DataError(file: images, "IDX: images of \(x.shape[1])×\(x.shape[2]) pixels: \(error)")
     }
     let y = try IDXArray(contentsOf: labels)
     guard y.shape.count == 1 else {

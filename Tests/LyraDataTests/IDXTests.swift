@@ -71,6 +71,15 @@ final class IDXTests: XCTestCase {
     assertDataError(try IDXImages.load(images: i, labels: l, classes: ["a", "b"]), contains: ["label 7 at index 0", "0..<2"])
   }
 
+  /// Found by `scripts/fuzz idx --libfuzzer`: no images, but rows × cols past Int.max
+  /// trapped where the image shape is multiplied (the element count of [0, H, W] is 0).
+  func testZeroImagesOfUncountableSizeAreAnError() {
+    let dir = TempDir()
+    let header: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 0, 0xf8, 0xff, 0xfd, 0xfe, 0xff, 0xff, 0x08, 0xfb]
+    let i = dir.write("huge", header), l = dir.write("l0", [0, 0, 8, 1, 0, 0, 0, 0])
+    assertDataError(try IDXImages.load(images: i, labels: l), contains: ["huge", "one image"])
+  }
+
   func testMissingFile() {
     assertDataError(try IDXArray(contentsOf: "/nonexistent/x.idx"), contains: ["/nonexistent/x.idx", "cannot open"])
   }
