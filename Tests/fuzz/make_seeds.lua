@@ -32,7 +32,7 @@ for name, m in pairs(descs) do
   local sizes = name == 'mlp' and {1, 4} or {1, 1, 8, 8}
   m:to_onnx(dir .. 'onnx/' .. name .. '.onnx', sizes)
 end
-put('desc', 'resnet.json', '{"type": "ResNet", "depth": 18, "base_channel": 4, "in_channels": 1, "num_classes": 2}')
+put('desc', 'resnet.json', '{"type": "ResNet", "depth": 18, "base_channel": 4, "in_channels": 1, "num_class": 2}')
 put('desc', 'vega.json', '{"modules": ["backbone", "head"], "backbone": {"type": "SimpleCnn"}, "head": {"type": "Linear", "in_features": 8, "out_features": 2}}')
 
 -- CSV: numeric and categorical columns, a text label.

@@ -82,20 +82,27 @@ T.case('checked: search space array lengths are bounded', function()
   T.eq(#lyra.space{x = {type = 'BINARY_CODE', range = {64}}}:sample().x, 64)
 end)
 
+-- A layer with absurd geometry is refused when it is built (the constructor names the
+-- option) or, for geometry that only the input decides, when it is called.
+local function refuses_layer(ctor, option, parts, build, x)
+  local ok, m = pcall(build)
+  if not ok then
+    m = tostring(m)
+    T.ok(m:find(ctor, 1, true), 'error does not name ' .. ctor .. ': ' .. m)
+    T.ok(m:find(option, 1, true), 'error lacks "' .. option .. '": ' .. m)
+  else
+    refuses('lyra.nn.Module.__call', parts, m, x)
+  end
+end
+
 T.case('checked: convolution and pooling geometry from options', function()
   local x = lyra.zeros(1, 1, 4, 4)
-  refuses('lyra.nn.Module.__call', {'Conv2d', 'padding'}, function()
-    return lyra.nn.Conv2d(1, 1, 1, {padding = 2^40})(x)
-  end)
-  refuses('lyra.nn.Module.__call', {'Conv2d', 'dilation'}, function()
-    return lyra.nn.Conv2d(1, 1, 3, {dilation = 2^40})(x)
-  end)
+  refuses_layer('lyra.nn.Conv2d', 'padding', {'Conv2d', 'padding'}, function() return lyra.nn.Conv2d(1, 1, 1, {padding = 2^40}) end, x)
+  refuses_layer('lyra.nn.Conv2d', 'dilation', {'Conv2d', 'dilation'}, function() return lyra.nn.Conv2d(1, 1, 3, {dilation = 2^40}) end, x)
   refuses('lyra.nn.Conv2d', {'Conv2d parameter', 'more elements'}, lyra.nn.Conv2d, 1, 1, 2^62)
-  refuses('lyra.nn.Module.__call', {'MaxPool2d', 'window'}, function() return lyra.nn.MaxPool2d(2^40)(x) end)
-  refuses('lyra.nn.Module.__call', {'AvgPool2d', 'overflows'}, function() return lyra.nn.AvgPool2d(2^40, {padding = 2^39})(x) end)
-  refuses('lyra.nn.Module.__call', {'AdaptiveAvgPool2d', 'requested'}, function()
-    return lyra.nn.AdaptiveAvgPool2d(2^31)(x)
-  end)
+  refuses_layer('lyra.nn.MaxPool2d', 'kernel_size', {'MaxPool2d', 'window'}, function() return lyra.nn.MaxPool2d(2^40) end, x)
+  refuses_layer('lyra.nn.AvgPool2d', 'kernel_size', {'AvgPool2d', 'overflows'}, function() return lyra.nn.AvgPool2d(2^40, {padding = 2^39}) end, x)
+  refuses_layer('lyra.nn.AdaptiveAvgPool2d', 'output_size', {'AdaptiveAvgPool2d', 'requested'}, function() return lyra.nn.AdaptiveAvgPool2d(2^31) end, x)
   refuses('lyra.nn.AdaptiveAvgPool2d', {'at least 1'}, lyra.nn.AdaptiveAvgPool2d, -1)
   -- Ordinary geometry still works, with PyTorch's sizes.
   T.eq(lyra.nn.Conv2d(1, 2, 3, {padding = 1, stride = 2})(x):size(), {1, 2, 2, 2})

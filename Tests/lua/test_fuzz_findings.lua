@@ -22,6 +22,9 @@ T.case('fuzz: criterion backward refuses an int input', function()
   for _, c in ipairs { nn.L1Loss(), nn.BCEWithLogitsLoss(), nn.MSELoss() } do
     local x = lyra.zeros(2, 3):int()
     T.raises('input must be a float tensor', c.backward, c, x, x)
+    local e = lyra.zeros(0)
+    T.raises('input has no elements', c.backward, c, e, e)
+    T.raises('input has no elements', c.forward, c, e, e)
   end
 end)
 

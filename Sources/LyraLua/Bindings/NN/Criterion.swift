@@ -66,10 +66,17 @@ enum CriterionLua {
     ]
   }
 
+  /// Every loss is a mean over the input: it needs float values, and at least one of them
+  /// (the mean of nothing trapped in the tensor core).
+  static func checkInput(_ x: Tensor) throws {
+    guard x.dtype == .float32 else { throw LuaArgumentError(2, "input must be a float tensor") }
+    guard x.count > 0 else { throw LuaArgumentError(2, "input has no elements") }
+  }
+
   static func forward(_ call: LuaCall) throws -> Int {
     let c = try call.object(1, Criterion.self, what: className)
     let x = try TensorLua.check(call, 2), y = try TensorLua.check(call, 3)
-    guard x.dtype == .float32 else { throw LuaArgumentError(2, "input must be a float tensor") }
+    try checkInput(x)
     TensorLua.push(try c.compute(x, y), call.stack)
     return 1
   }
@@ -80,7 +87,7 @@ enum CriterionLua {
       LuaMethod("backward", help: "crit:backward(input, target) -> gradient\nd loss / d input (Torch7's form; with autograd, loss:backward() is simpler).") { call in
         let c = try call.object(1, Criterion.self, what: className)
         let x = try TensorLua.check(call, 2), y = try TensorLua.check(call, 3)
-        guard x.dtype == .float32 else { throw LuaArgumentError(2, "input must be a float tensor") }
+        try checkInput(x)
         let leaf = x.detach().clone().requiresGrad_()
         try c.compute(leaf, y).backward()
         TensorLua.push(leaf.grad ?? Tensor.zerosLike(x), call.stack)
