@@ -64,12 +64,7 @@ final class FileAccessErrorTests: XCTestCase {
       p.executableURL = URL(fileURLWithPath: storeTestLyraBinary())
       p.arguments = ["run", dir + "/c.yml"]
     }
-    let err = Pipe()
-    p.standardError = err
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
+    let text = try runCapturingStderr(p)
     XCTAssertEqual(p.terminationStatus, 1, text)
     XCTAssertTrue(text.hasPrefix("lyra run: cannot create the folder \(dir)/tasks/"), text)
     XCTAssertTrue(text.contains("permission denied"), text)

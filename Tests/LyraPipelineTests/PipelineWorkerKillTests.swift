@@ -35,12 +35,7 @@ final class PipelineWorkerKillTests: XCTestCase {
     env["LYRA_TEST_KILL_AT"] = "hpo:epoch:1"
     env["LYRA_TEST_KILL_COUNTER"] = counter
     p.environment = env
-    let err = Pipe()
-    p.standardError = err
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
+    let log = try runCapturingStderr(p)
     XCTAssertEqual(p.terminationStatus, 0, log)
     XCTAssertEqual(p.terminationReason, .exit, "the runner itself trains nothing and survives")
 

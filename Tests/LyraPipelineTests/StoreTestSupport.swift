@@ -39,3 +39,15 @@ func finishedTrials(_ store: TrialStore, step: String) throws -> [String] {
     "\(r.trial.id) \(StateCodec.config(r.trial.config).text) \(r.status.rawValue) \(r.result.map { StateCodec.result($0).text } ?? "-")"
   }
 }
+
+/// Runs `p` to its end with standard output discarded, and returns what it wrote to
+/// standard error (read before waiting, so a chatty child cannot fill the pipe and stall).
+func runCapturingStderr(_ p: Process) throws -> String {
+  let err = Pipe()
+  p.standardError = err
+  p.standardOutput = FileHandle.nullDevice
+  try p.run()
+  let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  p.waitUntilExit()
+  return text
+}

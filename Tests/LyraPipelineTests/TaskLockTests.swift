@@ -41,12 +41,7 @@ final class TaskLockTests: XCTestCase {
     e.removeValue(forKey: "LYRA_TEST_KILL_AT")
     for (k, v) in env { e[k] = v }
     p.environment = e
-    let err = Pipe()
-    p.standardError = err
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
+    let text = try runCapturingStderr(p)
     return (p, text)
   }
 

@@ -12,12 +12,7 @@ final class WorkerPluginTests: XCTestCase {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: storeTestLyraBinary())
     p.arguments = ["worker", "--store", store, "--idle-exit", "0"] + extra
-    let err = Pipe()
-    p.standardError = err
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
+    let text = try runCapturingStderr(p)
     return (p.terminationStatus, text)
   }
 
