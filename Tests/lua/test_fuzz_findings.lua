@@ -56,3 +56,9 @@ T.case('fuzz: empty tensors with huge other sizes', function()
   T.eq(e:numel(), 0)
   T.eq(e:dim(), 3)
 end)
+
+T.case('review (not a fuzz finding): pipeline.run refuses a negative seed and a worker count below 1 (it clamped them)', function()
+  local cfg = {general = {}, pipeline = {}}
+  T.raises('seed must be in 0', lyra.pipeline.run, cfg, {seed = -1})
+  T.raises('workers must be in 1', lyra.pipeline.run, cfg, {workers = 0})
+end)

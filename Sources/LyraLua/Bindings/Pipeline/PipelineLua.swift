@@ -18,6 +18,10 @@ enum PipelineLua {
         resume = try o.string("resume")
         workers = try o.int("workers")
         seed = try o.int("seed")
+        if let s = seed, s < 0 || s > Int(UInt32.max) {
+          throw LuaArgumentError(2, "seed must be in 0...\(UInt32.max), got \(s)")
+        }
+        if let w = workers, w < 1 || w > 4096 { throw LuaArgumentError(2, "workers must be in 1...4096, got \(w)") }
         quiet = try o.bool("quiet") ?? false
         try o.finish()
       }
@@ -38,7 +42,7 @@ enum PipelineLua {
         throw LuaFailure("\(error)") // config errors, a task locked by another runner, unwritable folders
       }
       pipeline.workers = workers
-      pipeline.seedOverride = seed.map { UInt64(max($0, 0)) }
+      pipeline.seedOverride = seed.map { UInt64($0) }
       if quiet { pipeline.log = { _ in } }
       let summary: Pipeline.Summary
       do { summary = try pipeline.run() } catch let e as LuaFailure { throw e } catch { throw LuaFailure("\(error)") }
