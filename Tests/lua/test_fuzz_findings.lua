@@ -62,3 +62,9 @@ T.case('review (not a fuzz finding): pipeline.run refuses a negative seed and a 
   T.raises('seed must be in 0', lyra.pipeline.run, cfg, {seed = -1})
   T.raises('workers must be in 1', lyra.pipeline.run, cfg, {workers = 0})
 end)
+
+T.case('fuzz: totable of an empty tensor with a huge leading size', function()
+  local e = lyra.empty(2^62, 0, 2^31)
+  T.raises('needs too many Lua tables', e.totable, e)
+  T.eq(lyra.zeros(2, 0):totable(), {{}, {}})
+end)

@@ -149,6 +149,18 @@ enum TensorShapeMethods {
       },
       LuaMethod("totable", help: "x:totable() -> table\nNested Lua tables of the values (a number for a 0-d tensor).") { call in
         let x = try TensorLua.check(call, 1)
+        // Count the Lua values first: an empty tensor of size 2^63-1 × 0 has no elements but
+        // would still need 2^63-1 empty tables (found by scripts/fuzz lua-api).
+        var tables = 0, level = 1
+        for s in x.shape {
+          let (t, o1) = tables.addingReportingOverflow(level)
+          let (l, o2) = level.multipliedReportingOverflow(by: s)
+          guard !o1, !o2, t <= 1 << 27 else {
+            throw LuaFailure("a tensor of size \(x.shape.map(String.init).joined(separator: "x")) needs too many Lua tables (limit 2^27)")
+          }
+          (tables, level) = (t, l)
+        }
+        guard x.count <= 1 << 27 else { throw LuaFailure("\(x.count) elements are too many for a Lua table (limit 2^27)") }
         let values = x.toArray()
         func build(_ d: Int, _ offset: Int, _ stride: Int) -> LuaValue {
           if d == x.rank { return x.dtype == .int32 ? .integer(Int(values[offset])) : .number(Double(values[offset])) }
