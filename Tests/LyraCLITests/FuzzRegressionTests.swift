@@ -15,7 +15,7 @@ final class FuzzRegressionTests: XCTestCase {
 
   /// Runs lyra-fuzz; a run still going after `limit` seconds is killed and reported as a hang
   /// (a liveness guard for a stuck input, not a timing assertion: the inputs take milliseconds).
-  func fuzz(_ args: [String], limit: Double = 60) throws -> (status: Int32, out: String, hung: Bool) {
+  func fuzz(_ args: [String], limit: Double = 600) throws -> (status: Int32, out: String, hung: Bool) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: FuzzRegressionTests.fuzzBinary())
     p.arguments = args
