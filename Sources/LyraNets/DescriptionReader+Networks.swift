@@ -34,7 +34,7 @@ extension DescriptionReader {
     guard let v = raw(key), v != .null else { return nil }
     guard let o = v.object else { throw DescriptionError("\(path).\(key): expected {inchannels: [...]}, got \(v.text)") }
     for k in o.keys.sorted() where k != "inchannels" {
-      let hint = Suggest.closest(k, in: ["inchannels"]).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(k, in: ["inchannels"])
       throw DescriptionError("\(path).\(key): unknown key '\(k)'\(hint)")
     }
     guard let list = o["inchannels"] else { throw DescriptionError("\(path).\(key): missing 'inchannels'") }

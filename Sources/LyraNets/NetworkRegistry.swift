@@ -128,7 +128,7 @@ public enum NetworkRegistry {
       return (m, full)
     }
     do { return (try ModuleRegistry.build(desc, path: path), desc) } catch let e as DescriptionError where e.message.contains("unknown module type") {
-      let hint = Suggest.closest(type, in: types).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(type, in: types)
       throw DescriptionError("\(path): unknown network type '\(type)'\(hint)")
     }
   }

@@ -1,3 +1,5 @@
+import LyraBase
+
 /// The hyperparameter types a space may declare: VEGA 1.8's `param_types.py` plus the
 /// array types of the VEGA paper (§4.2) that no VEGA tag ships.
 public enum ParamType: String, CaseIterable, Sendable {
@@ -21,8 +23,7 @@ public enum ParamType: String, CaseIterable, Sendable {
     if let hit = all.first(where: { $0.lowercased() == name.lowercased() }) {
       return ParamType(rawValue: hit) ?? aliases[hit]!
     }
-    let best = closest(to: name, in: all)
-    throw SpaceError("\(key): unknown type '\(name)'" + (best.map { " (did you mean '\($0)'?)" } ?? ""))
+    throw SpaceError("\(key): unknown type '\(name)'" + Suggest.hint(name, in: all))
   }
 
   /// True for types whose value is a list and whose width can exceed one.
@@ -33,28 +34,4 @@ public enum ParamType: String, CaseIterable, Sendable {
     default: return false
     }
   }
-}
-
-/// The candidate with the smallest case-insensitive edit distance, if it is close enough
-/// (at most half the name's length) to be a plausible typo.
-func closest(to name: String, in candidates: [String]) -> String? {
-  let scored = candidates.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
-  guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-  return best.1 <= max(2, name.count / 2) ? best.0 : nil
-}
-
-/// Levenshtein distance.
-func editDistance(_ a: String, _ b: String) -> Int {
-  let a = Array(a), b = Array(b)
-  if a.isEmpty { return b.count }
-  if b.isEmpty { return a.count }
-  var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
-  for i in 1...a.count {
-    cur[0] = i
-    for j in 1...b.count {
-      cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-    }
-    swap(&prev, &cur)
-  }
-  return prev[b.count]
 }

@@ -47,7 +47,7 @@ extension SearchSpace {
 
   static func rejectUnknown(_ obj: [String: JSON], allowed: [String], at place: String) throws {
     for k in obj.keys.sorted() where !allowed.contains(k) {
-      throw SpaceError("\(place): unknown field '\(k)'" + (closest(to: k, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""))
+      throw SpaceError("\(place): unknown field '\(k)'" + Suggest.hint(k, in: allowed))
     }
   }
 
@@ -104,7 +104,7 @@ extension SearchSpace {
       }
     default:
       throw SpaceError("\(child): unknown condition type '\(typeName)'"
-        + (closest(to: typeName, in: ["EQUAL", "NOT_EQUAL", "IN"]).map { " (did you mean '\($0)'?)" } ?? ""))
+        + Suggest.hint(typeName, in: ["EQUAL", "NOT_EQUAL", "IN"]))
     }
     return Condition(child: child, parent: parent, rule: rule)
   }

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraKernels
 
 extension SearchSpace {
@@ -54,7 +55,7 @@ extension SearchSpace {
   /// inactive key present, a value out of range, or a forbidden combination.
   public func validate(_ c: Config) throws {
     for k in c.keys.sorted() where index[k] == nil {
-      throw SpaceError("\(k): not a hyperparameter of the space" + (closest(to: k, in: keys).map { " (did you mean '\($0)'?)" } ?? ""))
+      throw SpaceError("\(k): not a hyperparameter of the space" + Suggest.hint(k, in: keys))
     }
     for i in order {
       let p = parameters[i]

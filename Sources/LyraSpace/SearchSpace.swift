@@ -1,3 +1,5 @@
+import LyraBase
+
 /// A validated search space: hyperparameters, conditions (a DAG) and forbidden clauses,
 /// with sampling, a [0, 1] codec, a grid and mutation for the search algorithms.
 public struct SearchSpace: Sendable {
@@ -28,7 +30,7 @@ public struct SearchSpace: Sendable {
     }
     let known = parameters.map(\.key)
     func unknown(_ k: String, _ role: String) -> SpaceError {
-      SpaceError("\(k): \(role) is not a hyperparameter of the space" + (closest(to: k, in: known).map { " (did you mean '\($0)'?)" } ?? ""))
+      SpaceError("\(k): \(role) is not a hyperparameter of the space" + Suggest.hint(k, in: known))
     }
     var conditionsOf: [String: [Condition]] = [:]
     for c in conditions {

@@ -30,7 +30,7 @@ public enum ModuleRegistry {
     guard let o = desc.object else { throw DescriptionError("\(path): expected an object with a 'type', got \(desc.text)") }
     guard let type = o["type"]?.string else { throw DescriptionError("\(path): missing 'type'") }
     guard let b = builders[type] else {
-      throw DescriptionError("\(path): unknown module type '\(type)'\(Suggest.closest(type, in: types).map { " (did you mean '\($0)'?)" } ?? "")")
+      throw DescriptionError("\(path): unknown module type '\(type)'\(Suggest.hint(type, in: types))")
     }
     let r = DescriptionReader(o, path: label ?? "\(path)(\(type))")
     let m: Module
@@ -282,35 +282,8 @@ public final class DescriptionReader {
   /// Fails on any key that no reader asked for, suggesting the closest used one.
   public func finish() throws {
     for k in object.keys.sorted() where !used.contains(k) {
-      let hint = Suggest.closest(k, in: Array(used)).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(k, in: Array(used))
       throw DescriptionError("\(path): unknown key '\(k)'\(hint)")
     }
-  }
-}
-
-/// "Did you mean" by edit distance.
-public enum Suggest {
-  public static func closest(_ word: String, in candidates: [String]) -> String? {
-    var best: (String, Int)?
-    for c in candidates {
-      let d = distance(word.lowercased(), c.lowercased())
-      if d <= max(2, word.count / 3), best == nil || d < best!.1 { best = (c, d) }
-    }
-    return best?.0
-  }
-
-  public static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
-    for i in 1...a.count {
-      var cur = [i] + [Int](repeating: 0, count: b.count)
-      for j in 1...b.count {
-        cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      prev = cur
-    }
-    return prev[b.count]
   }
 }

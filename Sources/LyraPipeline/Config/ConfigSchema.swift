@@ -30,7 +30,7 @@ enum ConfigSchema {
     guard let o = value.object else { throw fail(path, "must be a mapping") }
     for k in o.keys.sorted() {
       guard let sub = known[k] else {
-        let hint = Suggest.closest(k, in: Array(known.keys)).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = Suggest.hint(k, in: Array(known.keys))
         throw fail("\(path).\(k)", "unknown key '\(k)'\(hint)")
       }
       if let sub { try check(o[k]!, schema: sub, path: "\(path).\(k)", fail: fail) }

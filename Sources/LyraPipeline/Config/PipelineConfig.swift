@@ -48,7 +48,7 @@ public struct PipelineConfig {
     }
     for (i, n) in names.enumerated() where names[..<i].contains(n) { throw fail("pipeline", "step '\(n)' is listed twice") }
     for k in top.keys.sorted() where k != "general" && k != "pipeline" && !names.contains(k) {
-      let hint = Suggest.closest(k, in: ["general", "pipeline"] + names).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(k, in: ["general", "pipeline"] + names)
       throw fail(k, "unknown top-level key '\(k)'\(hint); sections must be named in 'pipeline'")
     }
     var general = top["general"] ?? .object([:])
@@ -79,7 +79,7 @@ public struct PipelineConfig {
       try ConfigSchema.check(section, schema: ConfigSchema.step, path: n, fail: fail)
       let declared = section["pipe_step"]?["type"]?.string ?? "SearchPipeStep"
       guard let type = PipelineConfig.stepAliases[declared] else {
-        let hint = Suggest.closest(declared, in: Array(PipelineConfig.stepAliases.keys)).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = Suggest.hint(declared, in: Array(PipelineConfig.stepAliases.keys))
         throw fail("\(n).pipe_step.type", "unknown pipe step type '\(declared)'\(hint)")
       }
       steps.append(Step(name: n, type: type, section: section))

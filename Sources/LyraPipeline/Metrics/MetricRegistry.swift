@@ -1,3 +1,4 @@
+import LyraBase
 import LyraNN
 import LyraSearch
 
@@ -21,7 +22,7 @@ public enum MetricRegistry {
   public static func make(_ spec: ComponentSpec, path: String = "trainer.metric") throws -> Metric {
     let key = factories[spec.type] != nil ? spec.type : names.first { $0.lowercased() == spec.type.lowercased() }
     guard let key, let f = factories[key] else {
-      let hint = Suggest.closest(spec.type, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(spec.type, in: names)
       throw TrainerError.config("\(path): unknown metric '\(spec.type)'\(hint)")
     }
     let r = ParamReader(spec.params, path: path + ".params")

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraNN
 
 /// Recursive descent over `clause (and clause)*`, where a clause is
@@ -66,7 +67,7 @@ struct QuotaParser {
       } else if w == "device_latency" || w == "affinity" {
         throw fail(t, "'\(w)' needs an evaluator Lyra does not have; use latency (host, ms)")
       } else {
-        let hint = Suggest.closest(w, in: QuotaParser.words).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = Suggest.hint(w, in: QuotaParser.words)
         throw fail(t, "unknown quantity '\(w)'\(hint)")
       }
       let sep = next()

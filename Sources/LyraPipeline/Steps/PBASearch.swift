@@ -45,7 +45,7 @@ enum PBASearch {
         throw config.error(key("ops"), "expected a non-empty list of op names, got \(v.text)")
       }
       for name in list where !AugmentRegistry.names.contains(name) {
-        let hint = Suggest.closest(name, in: AugmentRegistry.names).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = Suggest.hint(name, in: AugmentRegistry.names)
         throw config.error(key("ops"), "unknown augmentation op '\(name)'\(hint)")
       }
       ops = list

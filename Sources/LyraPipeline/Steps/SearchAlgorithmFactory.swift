@@ -56,7 +56,7 @@ public enum SearchAlgorithmFactory {
     let declared = alg["type"]?.string ?? "RandomSearch"
     let type = aliases[declared] ?? declared
     guard let knownPolicy = policies[type] else {
-      let hint = Suggest.closest(declared, in: knownTypes).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(declared, in: knownTypes)
       throw config.error("\(step).search_algorithm.type", "unknown search algorithm '\(declared)'\(hint)")
     }
     for k in (alg.object ?? [:]).keys.sorted() where !["type", "policy", "objective_keys", "codec", "range"].contains(k) {
@@ -64,7 +64,7 @@ public enum SearchAlgorithmFactory {
     }
     let policy = alg["policy"]?.object ?? [:]
     for k in policy.keys.sorted() where !knownPolicy.contains(k) {
-      let hint = Suggest.closest(k, in: knownPolicy).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(k, in: knownPolicy)
       throw config.error("\(step).search_algorithm.policy.\(k)", "unknown policy key '\(k)' for \(type)\(hint); known: \(knownPolicy.sorted().joined(separator: ", "))")
     }
     func int(_ k: String, _ d: Int, min: Int = 1) throws -> Int {

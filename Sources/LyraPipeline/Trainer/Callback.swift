@@ -1,3 +1,4 @@
+import LyraBase
 import LyraNN
 
 /// A trainer callback with VEGA's hooks (vega/trainer/callbacks/callback.py), called in
@@ -41,7 +42,7 @@ public enum CallbackRegistry {
 
   public static func make(_ name: String) throws -> TrainerCallback {
     guard let f = factories[name] else {
-      let hint = Suggest.closest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(name, in: names)
       throw TrainerError.config("trainer.callbacks: unknown callback '\(name)'\(hint)")
     }
     return try f()

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraNN
 import LyraTensor
 
@@ -50,7 +51,7 @@ public enum SchedulerFactory {
     case "ConstantLR":
       s = ConstantLR()
     default:
-      let hint = Suggest.closest(spec.type, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(spec.type, in: names)
       throw TrainerError.config("\(path): unknown lr_scheduler '\(spec.type)'\(hint)")
     }
     try r.finish()
@@ -74,7 +75,7 @@ public enum LossRegistry {
 
   public static func make(_ spec: ComponentSpec, path: String = "trainer.loss") throws -> Loss {
     guard let f = factories[spec.type] else {
-      let hint = Suggest.closest(spec.type, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(spec.type, in: names)
       throw TrainerError.config("\(path): unknown loss '\(spec.type)'\(hint)")
     }
     let r = ParamReader(spec.params, path: path + ".params")

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraNN
 
 /// Reads the typed keys of one config object (`params` of a metric, loss or scheduler,
@@ -92,7 +93,7 @@ public final class ParamReader {
   /// Throws on the first key (in sorted order) that was neither read nor accepted.
   public func finish() throws {
     for k in values.keys.sorted() where !known.contains(k) {
-      let hint = Suggest.closest(k, in: known.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(k, in: known.sorted())
       throw TrainerError.config("\(path): unknown key '\(k)'\(hint)")
     }
   }

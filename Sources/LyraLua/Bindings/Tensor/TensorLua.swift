@@ -175,7 +175,7 @@ final class LuaOptions {
       let key = s.toString(-1) ?? s.describe(-1)
       if !used.contains(key) {
         s.pop()
-        let hint = Suggest.closest(key, in: Array(used)).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = Suggest.hint(key, in: Array(used))
         let known = used.sorted().joined(separator: ", ")
         throw LuaArgumentError(Int(index), "unknown option '\(key)'\(hint); known options: \(known)")
       }

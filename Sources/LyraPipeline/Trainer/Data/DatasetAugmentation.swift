@@ -41,7 +41,7 @@ indirect enum DatasetAugmentation {
     for name in ops.keys.sorted() {
       let p = "\(path).\(name)"
       guard AugmentRegistry.names.contains(name) else {
-        let hint = Suggest.closest(name, in: AugmentRegistry.names).map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = Suggest.hint(name, in: AugmentRegistry.names)
         throw TrainerError.config("\(p): unknown augmentation op '\(name)'\(hint)")
       }
       guard let fields = ops[name]!.object else { throw TrainerError.config("\(p): expected {prob1, magnitude1, ...}, got \(ops[name]!.text)") }

@@ -1,3 +1,4 @@
+import LyraBase
 import Foundation
 import LyraData
 import LyraNN
@@ -23,7 +24,7 @@ public enum DatasetRegistry {
 
   static func factory(_ name: String, path: String) throws -> Factory {
     guard let f = factories[name] else {
-      let hint = Suggest.closest(name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(name, in: names)
       throw TrainerError.config("\(path).type: unknown dataset '\(name)'\(hint)")
     }
     return f

@@ -67,7 +67,7 @@ enum DatasetTransforms {
     default: name = type
     }
     guard AugmentRegistry.names.contains(name) else {
-      let hint = Suggest.closest(name, in: AugmentRegistry.names).map { " (did you mean '\($0)'?)" } ?? ""
+      let hint = Suggest.hint(name, in: AugmentRegistry.names)
       throw TrainerError.config("\(path).type: unknown transform '\(type)'\(hint)")
     }
     guard (0...1).contains(prob) else { throw TrainerError.config("\(path).prob: must be in [0, 1], got \(prob)") }
