@@ -68,16 +68,13 @@ public typealias Loss = (_ output: Tensor, _ target: Tensor) throws -> Tensor
 /// as the output for the regression and binary losses. Lua adds more with `register`.
 public enum LossRegistry {
   public typealias Factory = (ParamReader) throws -> Loss
-  nonisolated(unsafe) static var factories: [String: Factory] = defaults()
+  static let factories = Registry<Factory>(kind: "loss", defaults())
 
-  public static func register(_ name: String, _ factory: @escaping Factory) { factories[name] = factory }
-  public static var names: [String] { factories.keys.sorted() }
+  public static func register(_ name: String, _ factory: @escaping Factory) { factories.register(name, factory) }
+  public static var names: [String] { factories.names }
 
   public static func make(_ spec: ComponentSpec, path: String = "trainer.loss") throws -> Loss {
-    guard let f = factories[spec.type] else {
-      let hint = Suggest.hint(spec.type, in: names)
-      throw TrainerError.config("\(path): unknown loss '\(spec.type)'\(hint)")
-    }
+    let f = try factories.lookup(spec.type) { TrainerError.config("\(path): \($0)") }
     let r = ParamReader(spec.params, path: path + ".params")
     let l = try f(r)
     try r.finish()
