@@ -7,9 +7,13 @@ import LyraSpace
 
 /// VEGA's `search_algorithm: {type, policy, objective_keys}` section → a Lyra search.
 ///
-/// VEGA names map to Lyra algorithms (AshaHpo → ASHA, BohbHpo → BOHB, ...). Budgets are
-/// epochs. Where VEGA derives a setting from `total_epochs`, the derivation is written
-/// next to its case so a user can predict the number of trials.
+/// VEGA names map to Lyra algorithms (AshaHpo → ASHA, BohbHpo → BOHB, ...), one `table`
+/// entry each. Budgets are epochs.
+///
+/// Why a table rather than a switch: an algorithm's names, the policy keys it accepts and
+/// its constructor used to live in three places (two dictionaries and a case), so a new
+/// algorithm could be accepted by one and unknown to another. An entry holds all of them,
+/// and the "did you mean" candidates are the table's names in its own order.
 public enum SearchAlgorithmFactory {
   public struct Made {
     public var algorithm: SearchAlgorithm
