@@ -1,6 +1,5 @@
 import CLua
 import Foundation
-import LyraNets
 import LyraPipeline
 
 /// A Lua state with all of Lyra loaded: the native bindings, then `stdlib/lyra`.
@@ -12,7 +11,7 @@ public final class LyraHost {
   /// tests of the host itself).
   public init(loadStdlib: Bool = true) throws {
     state = try LuaState()
-    NetworkRegistry.installModuleTypes() // lyra.nn.load of a ResNet/DNet checkpoint needs the types
+    LyraLua.bootstrap() // e.g. lyra.nn.load of a ResNet/DNet checkpoint needs the network types
     CoreLib.open(state)
     TensorLib.open(state)
     OptimLib.open(state)

@@ -14,10 +14,10 @@ import LyraSpace
 public enum NetworkRegistry {
   public typealias Builder = (DescriptionReader) throws -> Module
 
-  nonisolated(unsafe) static var builders: [String: Builder] = [
-    "SimpleCnn": SimpleCnn.build,
-    "FashionCnn": SimpleCnn.buildReference,
-    "MLP": { r in
+  static let builders = Registry<Builder>(kind: "network type", [
+    ("SimpleCnn", SimpleCnn.build),
+    ("FashionCnn", SimpleCnn.buildReference),
+    ("MLP", { r in
       let hidden = try r.optionalArray("hidden")?.map { v -> Int in
         guard let i = v.int, i > 0, i <= DescriptionReader.maxInteger else {
           throw DescriptionError("\(r.path).hidden: sizes must be integers in 1…\(DescriptionReader.maxInteger), got \(v.text)")
@@ -35,33 +35,30 @@ public enum NetworkRegistry {
       try r.checkParameters([classes, width], "weight [num_class, last hidden size]")
       layers.append(Linear(width, classes))
       return Sequential(layers)
-    },
-    "ResNet": ResNet.build,
-    "ResNetGeneral": ResNet.buildGeneral,
-    "DNet": DNet.build,
-    "MobileNetV2": MobileNetV2.build,
-    "Network": { r in
+    }),
+    ("ResNet", ResNet.build),
+    ("ResNetGeneral", ResNet.buildGeneral),
+    ("DNet", DNet.build),
+    ("MobileNetV2", MobileNetV2.build),
+    ("Network", { r in
       var o = r.object
       o.removeValue(forKey: "type")
       for k in o.keys { _ = r.raw(k) }
       guard o["modules"] != nil else { throw DescriptionError("\(r.path): missing 'modules'") }
       return try composite(o, desc: .object(r.object), path: r.path).module
-    },
-  ]
+    }),
+  ])
 
   /// The types whose built `Network` describes itself by its network type, so LyraNN's
   /// `ModuleRegistry` (checkpoints, the trainer's model builder) must know them too.
   static let selfDescribing: Set<String> = ["ResNet", "ResNetGeneral", "DNet", "MobileNetV2", "Network"]
 
-  private static let installed: Void = {
+  /// Registers the network types whose `describe()` names them (ResNet, DNet, ...) with
+  /// `ModuleRegistry`, so `Checkpoint.load` and `ModuleRegistry.build` rebuild them. Runs
+  /// once, from `LyraNets.bootstrap()`.
+  static let installedModuleTypes: Void = {
     for t in selfDescribing { if let b = builders[t] { ModuleRegistry.register(t, b) } }
   }()
-
-  /// Registers the network types whose `describe()` names them (ResNet, DNet, ...) with
-  /// `ModuleRegistry`, so `Checkpoint.load` and `ModuleRegistry.build` rebuild them.
-  /// Idempotent; `build` and `register` call it, and a host that loads checkpoints before
-  /// building any network should call it at start-up.
-  public static func installModuleTypes() { _ = installed }
 
   /// A description may not ask for more parameters than this (a sampled width that
   /// doubles at every block would otherwise exhaust memory instead of failing clearly).
@@ -76,12 +73,12 @@ public enum NetworkRegistry {
   /// Adds a network type (Lua registers its own through the binding). Replacing one of the
   /// self-describing types replaces it in `ModuleRegistry` too, so checkpoints follow.
   public static func register(_ type: String, _ builder: @escaping Builder) {
-    installModuleTypes()
-    builders[type] = builder
+    bootstrap()
+    builders.register(type, builder)
     if selfDescribing.contains(type) { ModuleRegistry.register(type, builder) }
   }
 
-  public static var types: [String] { Set(Array(builders.keys) + ModuleRegistry.types).sorted() }
+  public static var types: [String] { Set(builders.names + ModuleRegistry.types).sorted() }
 
   /// The description that rebuilds `module`: a `Network`'s own description (VEGA's
   /// `to_desc()`), otherwise LyraNN's `describe()` (which `build` also accepts).
@@ -112,7 +109,7 @@ public enum NetworkRegistry {
   /// `build`, and the description completed with the input keys taken from the data, so
   /// that it rebuilds the same model later without the data (records, checkpoints).
   public static func buildDescribed(_ desc: JSON, path: String = "model_desc", input: [Int]? = nil) throws -> (module: Module, desc: JSON) {
-    installModuleTypes()
+    bootstrap()
     guard let o = desc.object else { throw DescriptionError("\(path): expected a mapping, got \(desc.text)") }
     if o["modules"] != nil, o["type"] == nil { return try composite(o, desc: desc, path: path, input: input) }
     guard let type = o["type"]?.string else { throw DescriptionError("\(path): missing 'type' (or 'modules')") }
@@ -128,8 +125,7 @@ public enum NetworkRegistry {
       return (m, full)
     }
     do { return (try ModuleRegistry.build(desc, path: path), desc) } catch let e as DescriptionError where e.message.contains("unknown module type") {
-      let hint = Suggest.hint(type, in: types)
-      throw DescriptionError("\(path): unknown network type '\(type)'\(hint)")
+      throw DescriptionError("\(path): \(UnknownName(kind: builders.kind, name: type, candidates: types))")
     }
   }
 

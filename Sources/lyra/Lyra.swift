@@ -22,6 +22,13 @@ struct Lyra: ParsableCommand {
     subcommands: [Exec.self, Run.self, Status.self, Worker.self, TestSearch.self, Export.self, NotebookCommand.self],
     defaultSubcommand: Exec.self
   )
+
+  /// Every layer's registrations before any subcommand runs (a worker builds its trial
+  /// executor from the store alone, so the executor kinds must be known first).
+  static func main() {
+    LyraLua.bootstrap()
+    main(nil)
+  }
 }
 
 enum LyraVersion {

@@ -35,7 +35,6 @@ struct Worker: ParsableCommand {
 
   func run() throws {
     lyra_sigint_install()
-    TrialTraining.registerExecutor() // the pipeline's trainer, for steps of kind lyra.trainer
     if let parentPid { TrialWorker.exitWithParent(parentPid) }
     do {
       PluginHost.install()

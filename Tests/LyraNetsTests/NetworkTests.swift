@@ -62,7 +62,7 @@ final class NetworkTests: XCTestCase {
   /// `describe()` of a network is its description (a composite is tagged `type: Network`),
   /// and once installed LyraNN's registry builds it, so checkpoints reload networks.
   func testCheckpointsOfNetworksReload() throws {
-    NetworkRegistry.installModuleTypes()
+    LyraNets.bootstrap()
     let m = try NetTest.build(Self.descriptions[4])
     XCTAssertEqual(m.describe()["type"], .string("Network"))
     XCTAssertEqual(NetTest.fingerprint(try ModuleRegistry.build(m.describe())), NetTest.fingerprint(m))

@@ -16,12 +16,12 @@ import LyraTensor
 public enum ModuleRegistry {
   public typealias Builder = (DescriptionReader) throws -> Module
 
-  nonisolated(unsafe) static var builders: [String: Builder] = defaults()
+  static let builders = Registry<Builder>(kind: "module type", defaults())
 
   /// Adds (or replaces) a builder for `type`.
-  public static func register(_ type: String, _ builder: @escaping Builder) { builders[type] = builder }
+  public static func register(_ type: String, _ builder: @escaping Builder) { builders.register(type, builder) }
 
-  public static var types: [String] { builders.keys.sorted() }
+  public static var types: [String] { builders.names }
 
   /// Builds a module (recursively for containers). `path` names the place in an
   /// enclosing description for error messages.
@@ -29,9 +29,7 @@ public enum ModuleRegistry {
   public static func build(_ desc: JSON, path: String = "model", label: String? = nil) throws -> Module {
     guard let o = desc.object else { throw DescriptionError("\(path): expected an object with a 'type', got \(desc.text)") }
     guard let type = o["type"]?.string else { throw DescriptionError("\(path): missing 'type'") }
-    guard let b = builders[type] else {
-      throw DescriptionError("\(path): unknown module type '\(type)'\(Suggest.hint(type, in: types))")
-    }
+    let b = try builders.lookup(type) { DescriptionError("\(path): \($0)") }
     let r = DescriptionReader(o, path: label ?? "\(path)(\(type))")
     let m: Module
     do { m = try b(r) } catch {

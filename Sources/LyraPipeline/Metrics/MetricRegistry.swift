@@ -6,12 +6,12 @@ import LyraSearch
 /// looked up exactly first, then case-insensitively (so `psnr` and `f1_score` work).
 /// Lua and other layers add metrics with `register`.
 public enum MetricRegistry {
-  nonisolated(unsafe) static var factories: [String: MetricFactory] = defaults()
+  static let factories = Registry<MetricFactory>(kind: "metric", defaults())
 
   /// Adds or replaces the metric `name`.
-  public static func register(_ name: String, _ factory: @escaping MetricFactory) { factories[name] = factory }
+  public static func register(_ name: String, _ factory: @escaping MetricFactory) { factories.register(name, factory) }
 
-  public static var names: [String] { factories.keys.sorted() }
+  public static var names: [String] { factories.names }
 
   /// Builds one metric from a `{type, params}` section or a bare name.
   public static func make(_ json: JSON, path: String = "trainer.metric") throws -> Metric {
@@ -20,11 +20,7 @@ public enum MetricRegistry {
   }
 
   public static func make(_ spec: ComponentSpec, path: String = "trainer.metric") throws -> Metric {
-    let key = factories[spec.type] != nil ? spec.type : names.first { $0.lowercased() == spec.type.lowercased() }
-    guard let key, let f = factories[key] else {
-      let hint = Suggest.hint(spec.type, in: names)
-      throw TrainerError.config("\(path): unknown metric '\(spec.type)'\(hint)")
-    }
+    let f = try factories.lookup(spec.type, ignoringCase: true) { TrainerError.config("\(path): \($0)") }
     let r = ParamReader(spec.params, path: path + ".params")
     let m = try f(r)
     try r.finish()

@@ -16,26 +16,16 @@ public typealias TrialExecutorFactory = (JSON) throws -> TrialExecutor
 /// processes (later, other machines); the only thing they share with the runner is the
 /// store, which holds data (the step's kind and config), never code.
 public enum TrialExecutors {
-  private static let lock = NSLock()
-  nonisolated(unsafe) private static var factories: [String: TrialExecutorFactory] = ["test.branin": BraninExecutor.make]
+  private static let factories = Registry<TrialExecutorFactory>(kind: "trial executor", [("test.branin", BraninExecutor.make)])
 
   /// Registers (or replaces) the factory for `kind`.
-  public static func register(kind: String, make: @escaping TrialExecutorFactory) {
-    lock.lock(); defer { lock.unlock() }
-    factories[kind] = make
-  }
+  public static func register(kind: String, make: @escaping TrialExecutorFactory) { factories.register(kind, make) }
 
-  public static var kinds: [String] {
-    lock.lock(); defer { lock.unlock() }
-    return factories.keys.sorted()
-  }
+  public static var kinds: [String] { factories.names }
 
   /// The executor for a step of `kind` with `config`.
   public static func make(kind: String, config: JSON) throws -> TrialExecutor {
-    lock.lock()
-    let f = factories[kind]
-    lock.unlock()
-    guard let f else { throw StoreError("no trial executor registered for kind \(kind) (known: \(kinds.joined(separator: ", ")))") }
+    guard let f = factories[kind] else { throw StoreError("no trial executor registered for kind \(kind) (known: \(kinds.joined(separator: ", ")))") }
     return try f(config)
   }
 }

@@ -23,7 +23,6 @@ import LyraTensor
 /// `flip_rate` (0.05), `bit_candidates` ([4, 8]), `activations` (QuantEA: also search
 /// activation bits, false).
 enum CompressionAlgorithms {
-  static let types = ["PruneEA", "QuantEA"]
   static let policy = ["num_individual", "num_generation", "random_samples", "min_keep", "flip_rate", "bit_candidates",
                        "activations", "length"]
 

@@ -25,7 +25,6 @@ import LyraSpace
 /// `model.models_folder` (the block search's output): the `keep_blocks` (default 1)
 /// best by the first objective, as VEGA's dnet_nas.yml chains block_nas → net_nas.
 enum NASAlgorithms {
-  static let types = ["BackboneNas", "DblockNas", "DnetNas", "SMNas", "ParetoEA"]
   static let policy = ["num_mutate", "random_ratio", "num_individual", "crossover_rate", "block_codes", "keep_blocks",
                        "min_length", "max_length", "block_trials", "macro_trials", "macro"]
 

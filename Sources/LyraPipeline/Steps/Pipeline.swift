@@ -61,8 +61,7 @@ public final class Pipeline {
     lock = try TaskLock(taskRoot: root)
     store = try TrialStore(path: root + "/trials.db")
     if let dead = lock.tookOverFrom { output.log("took over the task lock of process \(dead), which is no longer running") }
-    TrialTraining.registerExecutor()
-    NetworkRegistry.installModuleTypes() // checkpoints of ResNet/DNet/... reload by type name
+    LyraPipeline.bootstrap() // the lyra.trainer executor; checkpoints of ResNet/DNet/... reload by type name
     // Before any step: a plugin's error is a config error, and its names exist for validation.
     do { try Plugins.load(config.general) } catch {
       throw ConfigError(file: file, line: lines["general.plugins"], key: "general.plugins", message: "\(error)")

@@ -7,9 +7,13 @@ import LyraSpace
 
 /// VEGA's `search_algorithm: {type, policy, objective_keys}` section → a Lyra search.
 ///
-/// VEGA names map to Lyra algorithms (AshaHpo → ASHA, BohbHpo → BOHB, ...). Budgets are
-/// epochs. Where VEGA derives a setting from `total_epochs`, the derivation is written
-/// next to its case so a user can predict the number of trials.
+/// VEGA names map to Lyra algorithms (AshaHpo → ASHA, BohbHpo → BOHB, ...), one `table`
+/// entry each. Budgets are epochs.
+///
+/// Why a table rather than a switch: an algorithm's names, the policy keys it accepts and
+/// its constructor used to live in three places (two dictionaries and a case), so a new
+/// algorithm could be accepted by one and unknown to another. An entry holds all of them,
+/// and the "did you mean" candidates are the table's names in its own order.
 public enum SearchAlgorithmFactory {
   public struct Made {
     public var algorithm: SearchAlgorithm
@@ -29,48 +33,162 @@ public enum SearchAlgorithmFactory {
     return maximised.contains(where: { m == $0 || m.hasPrefix($0) }) ? .maximize : .minimize
   }
 
-  static let policies: [String: [String]] = [
-    "RandomSearch": ["num_sample", "num_samples"],
-    "GridSearch": ["slices"],
-    "AshaHpo": ["total_epochs", "max_epochs", "min_epochs", "num_samples", "eta", "type"],
-    "HyperbandHpo": ["max_epochs", "min_epochs", "eta", "iterations", "variant"],
-    "BohbHpo": ["total_epochs", "max_epochs", "min_epochs", "repeat_times", "eta", "num_samples", "random_fraction"],
-    "BossHpo": ["num_samples", "repeat_times", "max_epochs", "min_epochs", "eta"],
-    "PBTHpo": ["config_count", "each_epochs", "total_rungs"],
-    "PBAHpo": PBASearch.policyKeys,
-    "TpeHpo": ["num_samples", "warmup_count", "multivariate", "constant_liar"],
-    "EvolutionAlgorithm": ["num_individual", "num_generation", "sample_size", "random_samples"],
-    "BackboneNas": NASAlgorithms.policy, "DblockNas": NASAlgorithms.policy, "DnetNas": NASAlgorithms.policy,
-    "SMNas": NASAlgorithms.policy, "ParetoEA": NASAlgorithms.policy,
-    "PruneEA": CompressionAlgorithms.policy, "QuantEA": CompressionAlgorithms.policy,
-  ]
-  static let aliases = ["RandomHpo": "RandomSearch", "ASHA": "AshaHpo", "Hyperband": "HyperbandHpo", "BOHB": "BohbHpo",
-                        "BOSS": "BossHpo", "PBT": "PBTHpo", "TPE": "TpeHpo", "BayesSearch": "TpeHpo",
-                        "RegularizedEvolution": "EvolutionAlgorithm", "ParetoEvolution": "ParetoEA", "SMNasS": "SMNas",
-                        "SMNasM": "SMNas"]
+  /// One algorithm a config can name: its VEGA name, the other names it answers to, the
+  /// `policy` keys it reads (any other key is an error naming the closest) and how it is
+  /// built from the checked section.
+  struct Entry {
+    var name: String
+    var aliases: [String] = []
+    var policyKeys: [String]
+    var make: (Request) throws -> Made
+  }
 
-  public static var knownTypes: [String] { Array(policies.keys) + Array(aliases.keys) }
+  /// The checked `search_algorithm` section, the space and the objectives, with the readers
+  /// the entries share.
+  struct Request {
+    var type: String, step: String, section: JSON, policy: [String: JSON]
+    var space: SearchSpace, objectives: [Objective], seed: UInt64, config: PipelineConfig
+    /// `trainer.epochs`: the default budget, and the largest one where a policy is silent.
+    var epochs: Int?
 
-  public static func make(step: String, section: JSON, seed: UInt64, config: PipelineConfig) throws -> Made {
-    let alg = section["search_algorithm"] ?? .object([:])
-    let declared = alg["type"]?.string ?? "RandomSearch"
-    let type = aliases[declared] ?? declared
-    guard let knownPolicy = policies[type] else {
-      let hint = Suggest.hint(declared, in: knownTypes)
-      throw config.error("\(step).search_algorithm.type", "unknown search algorithm '\(declared)'\(hint)")
-    }
-    for k in (alg.object ?? [:]).keys.sorted() where !["type", "policy", "objective_keys", "codec", "range"].contains(k) {
-      throw config.error("\(step).search_algorithm.\(k)", "unknown key '\(k)'")
-    }
-    let policy = alg["policy"]?.object ?? [:]
-    for k in policy.keys.sorted() where !knownPolicy.contains(k) {
-      let hint = Suggest.hint(k, in: knownPolicy)
-      throw config.error("\(step).search_algorithm.policy.\(k)", "unknown policy key '\(k)' for \(type)\(hint); known: \(knownPolicy.sorted().joined(separator: ", "))")
-    }
+    /// `policy.<k>`: an integer of at least `min`, or `d` when absent.
     func int(_ k: String, _ d: Int, min: Int = 1) throws -> Int {
       guard let v = policy[k] else { return d }
       guard let i = v.int, i >= min else { throw config.error("\(step).search_algorithm.policy.\(k)", "must be an integer of at least \(min), got \(v.text)") }
       return i
+    }
+
+    /// (min_epochs, max_epochs, eta) of the multi-fidelity algorithms: max_epochs defaults
+    /// to VEGA's total_epochs, then trainer.epochs, then `maxDefault`.
+    func budgets(maxDefault: Int) throws -> (Double, Double, Int) {
+      let eta = try int("eta", 3, min: 2)
+      let lo = try int("min_epochs", 1)
+      let hi = try int("max_epochs", policy["total_epochs"]?.int ?? epochs ?? maxDefault)
+      guard hi >= lo else { throw config.error("\(step).search_algorithm.policy", "max_epochs \(hi) is below min_epochs \(lo)") }
+      return (Double(lo), Double(hi), eta)
+    }
+
+    func made(_ algorithm: SearchAlgorithm, planned: Int? = nil) -> Made {
+      Made(algorithm: algorithm, objectives: objectives, defaultEpochs: epochs, plannedTrials: planned)
+    }
+
+    /// A NAS or compression search (`NASAlgorithms`, `CompressionAlgorithms`).
+    func made(_ m: NASAlgorithms.Made) -> Made {
+      Made(algorithm: m.algorithm, objectives: objectives, defaultEpochs: epochs, plannedTrials: m.planned, sample: m.sample)
+    }
+  }
+
+  /// Every algorithm, one entry each. Where VEGA derives a setting from `total_epochs`,
+  /// the derivation is written in the entry, so a user can predict the number of trials.
+  static let table: [Entry] = [
+    Entry(name: "RandomSearch", aliases: ["RandomHpo"], policyKeys: ["num_sample", "num_samples"]) { q in
+      let n = try q.int("num_sample", try q.int("num_samples", 10))
+      return q.made(RandomSearch(space: q.space, objectives: q.objectives, seed: q.seed, maxTrials: n), planned: n)
+    },
+    Entry(name: "GridSearch", policyKeys: ["slices"]) { q in
+      q.made(GridSearch(space: q.space, slices: try q.int("slices", 3), objectives: q.objectives))
+    },
+    Entry(name: "AshaHpo", aliases: ["ASHA"], policyKeys: ["total_epochs", "max_epochs", "min_epochs", "num_samples", "eta", "type"]) { q in
+      // VEGA's AshaHpo takes total_epochs; Lyra reads it as the largest budget unless
+      // max_epochs is given, and starts num_samples configs (default: enough for every
+      // rung to promote η times, i.e. η^(rungs)).
+      let (lo, hi, eta) = try q.budgets(maxDefault: 27)
+      let rungs = HyperbandSchedule.sMax(minBudget: lo, maxBudget: hi, eta: eta)
+      let n = try q.int("num_samples", Int(pow(Double(eta), Double(rungs))))
+      // Only promotion: the stopping variant needs per-epoch reports from the trainer,
+      // which pipeline trials do not send yet (lyra.search.asha has it for Lua loops).
+      let kindName = q.policy["type"]?.string ?? "promotion"
+      guard kindName == "promotion" else {
+        throw q.config.error("\(q.step).search_algorithm.policy.type",
+                             kindName == "stopping" ? "the stopping variant of ASHA is not available in pipelines (only in lyra.search.asha); use promotion"
+                                                    : "expected promotion, got '\(kindName)'")
+      }
+      let asha = ASHA(space: q.space, objectives: q.objectives, seed: q.seed, minBudget: lo, maxBudget: hi, eta: eta, type: .promotion, maxTrials: n)
+      // n configs at the bottom rung, about n/η^k promoted to rung k.
+      return q.made(asha, planned: (0...rungs).reduce(0) { $0 + Int((Double(n) / pow(Double(eta), Double($1))).rounded(.down)) })
+    },
+    Entry(name: "HyperbandHpo", aliases: ["Hyperband"], policyKeys: ["max_epochs", "min_epochs", "eta", "iterations", "variant"]) { q in
+      let (lo, hi, eta) = try q.budgets(maxDefault: 27)
+      let variantName = q.policy["variant"]?.string ?? "li"
+      guard let variant = HyperbandVariant(rawValue: variantName) else {
+        throw q.config.error("\(q.step).search_algorithm.policy.variant", "expected li or hpbandster, got '\(variantName)'")
+      }
+      return q.made(Hyperband(space: q.space, objectives: q.objectives, seed: q.seed, minBudget: lo, maxBudget: hi, eta: eta, variant: variant,
+                              iterations: try q.policy["iterations"].map { _ in try q.int("iterations", 1) }))
+    },
+    Entry(name: "BohbHpo", aliases: ["BOHB"],
+          policyKeys: ["total_epochs", "max_epochs", "min_epochs", "repeat_times", "eta", "num_samples", "random_fraction"]) { q in
+      let (lo, hi, eta) = try q.budgets(maxDefault: 27)
+      let s = HyperbandSchedule.sMax(minBudget: lo, maxBudget: hi, eta: eta) + 1
+      return q.made(BOHB(space: q.space, objectives: q.objectives, seed: q.seed, minBudget: lo, maxBudget: hi, eta: eta,
+                         iterations: try q.int("repeat_times", 1) * s, numSamples: try q.int("num_samples", 64),
+                         randomFraction: q.policy["random_fraction"]?.double ?? 1.0 / 3))
+    },
+    Entry(name: "BossHpo", aliases: ["BOSS"], policyKeys: ["num_samples", "repeat_times", "max_epochs", "min_epochs", "eta"]) { q in
+      let (lo, hi, eta) = try q.budgets(maxDefault: 27)
+      return q.made(BOSS(space: q.space, objectives: q.objectives, seed: q.seed, numSamples: try q.int("num_samples", 40),
+                         repeatTimes: try q.int("repeat_times", 2), minBudget: lo, maxBudget: hi, eta: eta))
+    },
+    Entry(name: "PBTHpo", aliases: ["PBT"], policyKeys: ["config_count", "each_epochs", "total_rungs"]) { q in
+      let each = try q.int("each_epochs", 3), rungs = try q.int("total_rungs", 5)
+      return q.made(PBT(space: q.space, objectives: q.objectives, seed: q.seed, population: try q.int("config_count", 16, min: 2),
+                        perturbationInterval: Double(each), maxBudget: Double(each * rungs)))
+    },
+    // Population Based Augmentation over the augmentation policy (PBASearch).
+    Entry(name: "PBAHpo", policyKeys: PBASearch.policyKeys) { q in
+      try PBASearch.make(step: q.step, section: q.section, space: q.space, objectives: q.objectives, seed: q.seed, config: q.config)
+    },
+    Entry(name: "TpeHpo", aliases: ["TPE", "BayesSearch"], policyKeys: ["num_samples", "warmup_count", "multivariate", "constant_liar"]) { q in
+      let n = try q.int("num_samples", 30)
+      return q.made(TPE(space: q.space, objectives: q.objectives, seed: q.seed, nStartupTrials: try q.int("warmup_count", 10, min: 0),
+                        multivariate: q.policy["multivariate"]?.bool ?? true, constantLiar: q.policy["constant_liar"]?.bool ?? true,
+                        maxTrials: n), planned: n)
+    },
+    Entry(name: "EvolutionAlgorithm", aliases: ["RegularizedEvolution"],
+          policyKeys: ["num_individual", "num_generation", "sample_size", "random_samples"]) { q in
+      let pop = try q.int("num_individual", 10)
+      let generations = try q.int("num_generation", 5)
+      return q.made(RegularizedEvolution(space: q.space, objectives: q.objectives, seed: q.seed, population: pop,
+                                         sampleSize: try q.int("sample_size", min(3, pop)), maxTrials: pop * generations),
+                    planned: pop * generations)
+    },
+    nas("BackboneNas"), nas("DblockNas"), nas("DnetNas"), nas("SMNas", aliases: ["SMNasS", "SMNasM"]),
+    nas("ParetoEA", aliases: ["ParetoEvolution"]),
+    compression("PruneEA"), compression("QuantEA"),
+  ]
+
+  static func nas(_ name: String, aliases: [String] = []) -> Entry {
+    Entry(name: name, aliases: aliases, policyKeys: NASAlgorithms.policy) { q in
+      q.made(try NASAlgorithms.make(type: q.type, step: q.step, section: q.section, space: q.space, objectives: q.objectives,
+                                    seed: q.seed, config: q.config))
+    }
+  }
+
+  static func compression(_ name: String) -> Entry {
+    Entry(name: name, policyKeys: CompressionAlgorithms.policy) { q in
+      q.made(try CompressionAlgorithms.make(type: q.type, step: q.step, section: q.section, space: q.space, objectives: q.objectives,
+                                            seed: q.seed, config: q.config))
+    }
+  }
+
+  /// The table by name and by alias.
+  static let entries = Registry<Entry>(kind: "search algorithm", table.flatMap { e in ([e.name] + e.aliases).map { ($0, e) } })
+
+  /// Every name a config may give, the algorithms' own names first (the "did you mean" candidates).
+  public static var knownTypes: [String] { table.map(\.name) + table.flatMap(\.aliases) }
+
+  public static func make(step: String, section: JSON, seed: UInt64, config: PipelineConfig) throws -> Made {
+    let alg = section["search_algorithm"] ?? .object([:])
+    let declared = alg["type"]?.string ?? "RandomSearch"
+    let entry = try entries.lookup(declared, candidates: knownTypes) { config.error("\(step).search_algorithm.type", $0) }
+    let type = entry.name
+    for k in (alg.object ?? [:]).keys.sorted() where !["type", "policy", "objective_keys", "codec", "range"].contains(k) {
+      throw config.error("\(step).search_algorithm.\(k)", "unknown key '\(k)'")
+    }
+    let policy = alg["policy"]?.object ?? [:]
+    for k in policy.keys.sorted() where !entry.policyKeys.contains(k) {
+      let hint = Suggest.hint(k, in: entry.policyKeys)
+      throw config.error("\(step).search_algorithm.policy.\(k)", "unknown policy key '\(k)' for \(type)\(hint); known: \(entry.policyKeys.sorted().joined(separator: ", "))")
     }
     var keys: [String] = ["accuracy"]
     if let ok = alg["objective_keys"] {
@@ -85,88 +203,7 @@ public enum SearchAlgorithmFactory {
     do { space = section["search_space"] == nil ? try SearchSpace(parameters: []) : try SearchSpace(json: spaceJSON) } catch {
       throw config.error("\(step).search_space", "\(error)")
     }
-    let epochs = section["trainer"]?["epochs"]?.int
-    func budgets(maxDefault: Int) throws -> (Double, Double, Int) {
-      let eta = try int("eta", 3, min: 2)
-      let lo = try int("min_epochs", 1)
-      let hi = try int("max_epochs", policy["total_epochs"]?.int ?? epochs ?? maxDefault)
-      guard hi >= lo else { throw config.error("\(step).search_algorithm.policy", "max_epochs \(hi) is below min_epochs \(lo)") }
-      return (Double(lo), Double(hi), eta)
-    }
-    if CompressionAlgorithms.types.contains(type) {
-      let c = try CompressionAlgorithms.make(type: type, step: step, section: section, space: space, objectives: objectives, seed: seed, config: config)
-      return Made(algorithm: c.algorithm, objectives: objectives, defaultEpochs: epochs, plannedTrials: c.planned, sample: c.sample)
-    }
-    if NASAlgorithms.types.contains(type) {
-      let nas = try NASAlgorithms.make(type: type, step: step, section: section, space: space, objectives: objectives, seed: seed, config: config)
-      return Made(algorithm: nas.algorithm, objectives: objectives, defaultEpochs: epochs, plannedTrials: nas.planned, sample: nas.sample)
-    }
-    let made: SearchAlgorithm
-    var planned: Int?
-    switch type {
-    case "RandomSearch":
-      let n = try int("num_sample", try int("num_samples", 10))
-      made = RandomSearch(space: space, objectives: objectives, seed: seed, maxTrials: n)
-      planned = n
-    case "GridSearch":
-      made = GridSearch(space: space, slices: try int("slices", 3), objectives: objectives)
-    case "AshaHpo":
-      // VEGA's AshaHpo takes total_epochs; Lyra reads it as the largest budget unless
-      // max_epochs is given, and starts num_samples configs (default: enough for every
-      // rung to promote η times, i.e. η^(rungs)).
-      let (lo, hi, eta) = try budgets(maxDefault: 27)
-      let rungs = HyperbandSchedule.sMax(minBudget: lo, maxBudget: hi, eta: eta)
-      let n = try int("num_samples", Int(pow(Double(eta), Double(rungs))))
-      // Only promotion: the stopping variant needs per-epoch reports from the trainer,
-      // which pipeline trials do not send yet (lyra.search.asha has it for Lua loops).
-      let kindName = policy["type"]?.string ?? "promotion"
-      guard kindName == "promotion" else {
-        throw config.error("\(step).search_algorithm.policy.type",
-                           kindName == "stopping" ? "the stopping variant of ASHA is not available in pipelines (only in lyra.search.asha); use promotion"
-                                                  : "expected promotion, got '\(kindName)'")
-      }
-      let kind = ASHA.Kind.promotion
-      made = ASHA(space: space, objectives: objectives, seed: seed, minBudget: lo, maxBudget: hi, eta: eta, type: kind, maxTrials: n)
-      // n configs at the bottom rung, about n/η^k promoted to rung k.
-      planned = (0...rungs).reduce(0) { $0 + Int((Double(n) / pow(Double(eta), Double($1))).rounded(.down)) }
-    case "HyperbandHpo":
-      let (lo, hi, eta) = try budgets(maxDefault: 27)
-      let variantName = policy["variant"]?.string ?? "li"
-      guard let variant = HyperbandVariant(rawValue: variantName) else {
-        throw config.error("\(step).search_algorithm.policy.variant", "expected li or hpbandster, got '\(variantName)'")
-      }
-      made = Hyperband(space: space, objectives: objectives, seed: seed, minBudget: lo, maxBudget: hi, eta: eta, variant: variant,
-                       iterations: try policy["iterations"].map { _ in try int("iterations", 1) })
-    case "BohbHpo":
-      let (lo, hi, eta) = try budgets(maxDefault: 27)
-      let s = HyperbandSchedule.sMax(minBudget: lo, maxBudget: hi, eta: eta) + 1
-      made = BOHB(space: space, objectives: objectives, seed: seed, minBudget: lo, maxBudget: hi, eta: eta,
-                  iterations: try int("repeat_times", 1) * s, numSamples: try int("num_samples", 64),
-                  randomFraction: policy["random_fraction"]?.double ?? 1.0 / 3)
-    case "BossHpo":
-      let (lo, hi, eta) = try budgets(maxDefault: 27)
-      made = BOSS(space: space, objectives: objectives, seed: seed, numSamples: try int("num_samples", 40),
-                  repeatTimes: try int("repeat_times", 2), minBudget: lo, maxBudget: hi, eta: eta)
-    case "PBTHpo":
-      let each = try int("each_epochs", 3), rungs = try int("total_rungs", 5)
-      made = PBT(space: space, objectives: objectives, seed: seed, population: try int("config_count", 16, min: 2),
-                 perturbationInterval: Double(each), maxBudget: Double(each * rungs))
-    case "PBAHpo":
-      // Population Based Augmentation over the augmentation policy (PBASearch).
-      return try PBASearch.make(step: step, section: section, space: space, objectives: objectives, seed: seed, config: config)
-    case "TpeHpo":
-      let n = try int("num_samples", 30)
-      made = TPE(space: space, objectives: objectives, seed: seed, nStartupTrials: try int("warmup_count", 10, min: 0),
-                 multivariate: policy["multivariate"]?.bool ?? true, constantLiar: policy["constant_liar"]?.bool ?? true,
-                 maxTrials: n)
-      planned = n
-    default: // EvolutionAlgorithm
-      let pop = try int("num_individual", 10)
-      let generations = try int("num_generation", 5)
-      made = RegularizedEvolution(space: space, objectives: objectives, seed: seed, population: pop,
-                                  sampleSize: try int("sample_size", min(3, pop)), maxTrials: pop * generations)
-      planned = pop * generations
-    }
-    return Made(algorithm: made, objectives: objectives, defaultEpochs: epochs, plannedTrials: planned)
+    return try entry.make(Request(type: type, step: step, section: section, policy: policy, space: space, objectives: objectives,
+                                  seed: seed, config: config, epochs: section["trainer"]?["epochs"]?.int))
   }
 }

@@ -34,17 +34,13 @@ open class TrainerCallback {
 /// ClassFactory for `ClassType.CALLBACK`: Lua registers a factory, a config names it.
 public enum CallbackRegistry {
   public typealias Factory = () throws -> TrainerCallback
-  nonisolated(unsafe) static var factories: [String: Factory] = [:]
+  static let factories = Registry<Factory>(kind: "callback")
 
-  public static func register(_ name: String, _ factory: @escaping Factory) { factories[name] = factory }
-  public static func unregister(_ name: String) { factories[name] = nil }
-  public static var names: [String] { factories.keys.sorted() }
+  public static func register(_ name: String, _ factory: @escaping Factory) { factories.register(name, factory) }
+  public static func unregister(_ name: String) { factories.unregister(name) }
+  public static var names: [String] { factories.names }
 
   public static func make(_ name: String) throws -> TrainerCallback {
-    guard let f = factories[name] else {
-      let hint = Suggest.hint(name, in: names)
-      throw TrainerError.config("trainer.callbacks: unknown callback '\(name)'\(hint)")
-    }
-    return try f()
+    try factories.lookup(name) { TrainerError.config("trainer.callbacks: \($0)") }()
   }
 }

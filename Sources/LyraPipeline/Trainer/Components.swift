@@ -27,35 +27,37 @@ public enum OptimizerFactory {
 /// CosineAnnealingLR {T_max, eta_min 0}, WarmupScheduler/WarmupLR {warmup_iters 5,
 /// warmup_ratio 0.1, after_scheduler_config {type, params}} (VEGA's), ConstantLR.
 public enum SchedulerFactory {
-  public static let names = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "WarmupScheduler", "WarmupLR", "ConstantLR"]
+  /// (params reader, the section's path) → schedule.
+  typealias Factory = (ParamReader, String) throws -> LRScheduler
+
+  static let factories = Registry<Factory>(kind: "lr_scheduler", [
+    ("StepLR", { r, _ in StepLR(stepSize: try r.int("step_size", 1, min: 1), gamma: try r.double("gamma", 0.1)) }),
+    ("MultiStepLR", { r, _ in MultiStepLR(milestones: try r.ints("milestones", []), gamma: try r.double("gamma", 0.1)) }),
+    ("ExponentialLR", { r, _ in ExponentialLR(gamma: try r.double("gamma", 0.1)) }),
+    ("CosineAnnealingLR", { r, _ in CosineAnnealingLR(tMax: try r.int("T_max", 1, min: 1), etaMin: try r.double("eta_min", 0)) }),
+    ("WarmupScheduler", warmup), ("WarmupLR", warmup),
+    ("ConstantLR", { _, _ in ConstantLR() }),
+  ])
+
+  /// The schedule names, in the order above (the "did you mean" candidates).
+  public static var names: [String] { factories.namesInOrder }
 
   public static func make(_ spec: ComponentSpec, path: String = "trainer.lr_scheduler") throws -> LRScheduler {
+    let f = try factories.lookup(spec.type, candidates: names) { TrainerError.config("\(path): \($0)") }
     let r = ParamReader(spec.params, path: path + ".params")
-    let s: LRScheduler
-    switch spec.type {
-    case "StepLR":
-      s = StepLR(stepSize: try r.int("step_size", 1, min: 1), gamma: try r.double("gamma", 0.1))
-    case "MultiStepLR":
-      s = MultiStepLR(milestones: try r.ints("milestones", []), gamma: try r.double("gamma", 0.1))
-    case "ExponentialLR":
-      s = ExponentialLR(gamma: try r.double("gamma", 0.1))
-    case "CosineAnnealingLR":
-      s = CosineAnnealingLR(tMax: try r.int("T_max", 1, min: 1), etaMin: try r.double("eta_min", 0))
-    case "WarmupScheduler", "WarmupLR":
-      r.accept(["warmup_type", "by_epoch"])
-      if let t = r.values["warmup_type"]?.string, t != "linear" {
-        throw TrainerError.config("\(path).params.warmup_type: only 'linear' is supported, got '\(t)'")
-      }
-      let after = try r.raw("after_scheduler_config").map { try make(ComponentSpec($0, path: path + ".params.after_scheduler_config")) }
-      s = WarmupLR(warmupSteps: try r.int("warmup_iters", 5, min: 0), startFactor: try r.double("warmup_ratio", 0.1), after: after)
-    case "ConstantLR":
-      s = ConstantLR()
-    default:
-      let hint = Suggest.hint(spec.type, in: names)
-      throw TrainerError.config("\(path): unknown lr_scheduler '\(spec.type)'\(hint)")
-    }
+    let s = try f(r, path)
     try r.finish()
     return s
+  }
+
+  /// VEGA's WarmupScheduler: linear warm-up, then `after_scheduler_config` (a section of its own).
+  static func warmup(_ r: ParamReader, _ path: String) throws -> LRScheduler {
+    r.accept(["warmup_type", "by_epoch"])
+    if let t = r.values["warmup_type"]?.string, t != "linear" {
+      throw TrainerError.config("\(path).params.warmup_type: only 'linear' is supported, got '\(t)'")
+    }
+    let after = try r.raw("after_scheduler_config").map { try make(ComponentSpec($0, path: path + ".params.after_scheduler_config")) }
+    return WarmupLR(warmupSteps: try r.int("warmup_iters", 5, min: 0), startFactor: try r.double("warmup_ratio", 0.1), after: after)
   }
 }
 
@@ -68,16 +70,13 @@ public typealias Loss = (_ output: Tensor, _ target: Tensor) throws -> Tensor
 /// as the output for the regression and binary losses. Lua adds more with `register`.
 public enum LossRegistry {
   public typealias Factory = (ParamReader) throws -> Loss
-  nonisolated(unsafe) static var factories: [String: Factory] = defaults()
+  static let factories = Registry<Factory>(kind: "loss", defaults())
 
-  public static func register(_ name: String, _ factory: @escaping Factory) { factories[name] = factory }
-  public static var names: [String] { factories.keys.sorted() }
+  public static func register(_ name: String, _ factory: @escaping Factory) { factories.register(name, factory) }
+  public static var names: [String] { factories.names }
 
   public static func make(_ spec: ComponentSpec, path: String = "trainer.loss") throws -> Loss {
-    guard let f = factories[spec.type] else {
-      let hint = Suggest.hint(spec.type, in: names)
-      throw TrainerError.config("\(path): unknown loss '\(spec.type)'\(hint)")
-    }
+    let f = try factories.lookup(spec.type) { TrainerError.config("\(path): \($0)") }
     let r = ParamReader(spec.params, path: path + ".params")
     let l = try f(r)
     try r.finish()

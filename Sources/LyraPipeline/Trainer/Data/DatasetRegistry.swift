@@ -17,17 +17,13 @@ public enum DatasetRegistry {
 
   /// (params reader, split to read) → dataset. The reader rejects keys nobody read.
   public typealias Factory = (ParamReader, Split) throws -> any Dataset
-  nonisolated(unsafe) static var factories: [String: Factory] = defaults()
+  static let factories = Registry<Factory>(kind: "dataset", defaults())
 
-  public static func register(_ name: String, _ factory: @escaping Factory) { factories[name] = factory }
-  public static var names: [String] { factories.keys.sorted() }
+  public static func register(_ name: String, _ factory: @escaping Factory) { factories.register(name, factory) }
+  public static var names: [String] { factories.names }
 
   static func factory(_ name: String, path: String) throws -> Factory {
-    guard let f = factories[name] else {
-      let hint = Suggest.hint(name, in: names)
-      throw TrainerError.config("\(path).type: unknown dataset '\(name)'\(hint)")
-    }
-    return f
+    try factories.lookup(name) { TrainerError.config("\(path).type: \($0)") }
   }
 
   static func wrap<T>(_ path: String, _ body: () throws -> T) throws -> T {
