@@ -69,7 +69,7 @@ public enum NetworkRegistry {
 
   static func checkSize(_ weights: Int, path: String) throws {
     guard weights <= maxParameters else {
-      throw DescriptionError("\(path): the architecture has about \(weights) weights, more than NetworkRegistry.maxParameters (\(maxParameters))")
+      throw DescriptionError(KeyedError(path, "the architecture has about \(weights) weights, more than NetworkRegistry.maxParameters (\(maxParameters))"))
     }
   }
 
@@ -113,9 +113,9 @@ public enum NetworkRegistry {
   /// that it rebuilds the same model later without the data (records, checkpoints).
   public static func buildDescribed(_ desc: JSON, path: String = "model_desc", input: [Int]? = nil) throws -> (module: Module, desc: JSON) {
     installModuleTypes()
-    guard let o = desc.object else { throw DescriptionError("\(path): expected a mapping, got \(desc.text)") }
+    guard let o = desc.object else { throw DescriptionError(KeyedError(path, "expected a mapping, got \(desc.text)")) }
     if o["modules"] != nil, o["type"] == nil { return try composite(o, desc: desc, path: path, input: input) }
-    guard let type = o["type"]?.string else { throw DescriptionError("\(path): missing 'type' (or 'modules')") }
+    guard let type = o["type"]?.string else { throw DescriptionError(KeyedError(path, "missing 'type' (or 'modules')")) }
     if let b = builders[type] {
       let r = DescriptionReader(o, path: "\(path)(\(type))")
       r.inherited = inputHints(input)
@@ -129,7 +129,7 @@ public enum NetworkRegistry {
     }
     do { return (try ModuleRegistry.build(desc, path: path), desc) } catch let e as DescriptionError where e.message.contains("unknown module type") {
       let hint = Suggest.hint(type, in: types)
-      throw DescriptionError("\(path): unknown network type '\(type)'\(hint)")
+      throw DescriptionError(KeyedError(path, "unknown network type '\(type)'\(hint)"))
     }
   }
 

@@ -25,13 +25,13 @@ public enum DatasetRegistry {
   static func factory(_ name: String, path: String) throws -> Factory {
     guard let f = factories[name] else {
       let hint = Suggest.hint(name, in: names)
-      throw TrainerError.config("\(path).type: unknown dataset '\(name)'\(hint)")
+      throw TrainerError.config(key: "\(path).type", "unknown dataset '\(name)'\(hint)")
     }
     return f
   }
 
   static func wrap<T>(_ path: String, _ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as TrainerError { throw e } catch { throw TrainerError.config("\(path): \(error)") }
+    do { return try body() } catch let e as TrainerError { throw e } catch { throw TrainerError.config(key: path, "\(error)") }
   }
 
   static func defaults() -> [String: Factory] {

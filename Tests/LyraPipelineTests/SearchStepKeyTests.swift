@@ -1,0 +1,39 @@
+import LyraBase
+import LyraNets
+import XCTest
+@testable import LyraPipeline
+
+/// The key a search step's check points at comes from the error as a value, never from
+/// cutting its text at the first ':' (which gave the file path of a data error, or the
+/// module name of a shape error, as the "key").
+final class SearchStepKeyTests: XCTestCase {
+  func testTrainerValueErrorsCarryTheirKey() {
+    XCTAssertThrowsError(try TrainerConfig(json: .object(["epochs": .string("ten")]), path: "hpo.trainer")) { e in
+      let k = SearchStep.keyed(e)
+      XCTAssertEqual(k?.key, "hpo.trainer.epochs")
+      XCTAssertEqual("\(e)", "hpo.trainer.epochs: " + (k?.message ?? "-"), "the text users see is unchanged")
+    }
+    XCTAssertThrowsError(try TrainerConfig(json: .object(["epoch": .number(2)]), path: "hpo.trainer")) { e in
+      XCTAssertEqual(SearchStep.keyed(e)?.key, "hpo.trainer")
+      XCTAssertTrue("\(e)".hasPrefix("hpo.trainer: unknown key 'epoch'"), "\(e)")
+    }
+  }
+
+  func testDatasetAndModelErrorsCarryTheirKey() {
+    XCTAssertThrowsError(try DatasetSection(json: .object(["type": .string("FashonMnist")]), path: "hpo.dataset")) { e in
+      XCTAssertEqual(SearchStep.keyed(e)?.key, "hpo.dataset.type")
+      XCTAssertTrue("\(e)".hasPrefix("hpo.dataset.type: unknown dataset 'FashonMnist'"), "\(e)")
+    }
+    XCTAssertThrowsError(try NetworkRegistry.build(.object([:]), path: "hpo.model.model_desc", input: [1, 28, 28])) { e in
+      XCTAssertEqual(SearchStep.keyed(e), KeyedError("hpo.model.model_desc", "missing 'type' (or 'modules')"))
+      XCTAssertEqual("\(e)", "hpo.model.model_desc: missing 'type' (or 'modules')")
+    }
+  }
+
+  /// Text with colons but no key given apart: no key is made up from it.
+  func testErrorsWithoutAKeyGiveNone() {
+    XCTAssertNil(SearchStep.keyed(TrainerError.config("hpo.trainer.x: text only")))
+    XCTAssertNil(SearchStep.keyed(DescriptionError("Conv2d: input [1, 2] is too small")))
+    XCTAssertEqual(SearchStep.keyed(KeyedError("a.b", "c: d")), KeyedError("a.b", "c: d"))
+  }
+}
