@@ -1,4 +1,5 @@
 import LyraBase
+import LyraNN
 import LyraNets
 import XCTest
 @testable import LyraPipeline

@@ -1,5 +1,6 @@
 import Foundation
 import LyraBase
+import LyraNN
 import LyraSearch
 import LyraNets
 import LyraSpace
