@@ -1,6 +1,6 @@
 import Foundation
-import LyraData
 import LyraBase
+import LyraData
 import LyraNN
 @testable import LyraPipeline
 

@@ -1,6 +1,6 @@
 import Foundation
-import LyraData
 import LyraBase
+import LyraData
 import LyraNN
 import LyraTensor
 import XCTest

@@ -1,6 +1,6 @@
 import CLua
-import LyraData
 import LyraBase
+import LyraData
 import LyraTensor
 
 /// What a `lyra.data.Transform` userdata holds: a LyraData transform plus what the

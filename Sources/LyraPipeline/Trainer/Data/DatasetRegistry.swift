@@ -41,19 +41,19 @@ public enum DatasetRegistry {
         return try wrap(r.path) { try FashionMNIST(split: split, root: root) }
       },
       "Mnist": { r, split in
-        guard let root = try r.optionalString("data_path") else { throw TrainerError.config("\(r.path): missing 'data_path'") }
+        guard let root = try r.optionalString("data_path") else { throw TrainerError.config(key: r.path, "missing 'data_path'") }
         return try wrap(r.path) { try MNIST(split: split, root: root) }
       },
       "Cifar10": { r, split in
-        guard let root = try r.optionalString("data_path") else { throw TrainerError.config("\(r.path): missing 'data_path'") }
+        guard let root = try r.optionalString("data_path") else { throw TrainerError.config(key: r.path, "missing 'data_path'") }
         return try wrap(r.path) { try CIFAR10(split: split, root: root) }
       },
       "Csv": { r, _ in
-        guard let file = try r.optionalString("data_path") else { throw TrainerError.config("\(r.path): missing 'data_path'") }
+        guard let file = try r.optionalString("data_path") else { throw TrainerError.config(key: r.path, "missing 'data_path'") }
         let label = try r.string("label", "label")
         let cat = try r.raw("categorical").map { v -> [String] in
           guard let a = v.array?.compactMap(\.string), a.count == v.array?.count else {
-            throw TrainerError.config("\(r.path).categorical: expected a list of column names, got \(v.text)")
+            throw TrainerError.config(key: "\(r.path).categorical", "expected a list of column names, got \(v.text)")
           }
           return a
         }
