@@ -1,3 +1,4 @@
+import Foundation
 import LyraBase
 import LyraNN
 import LyraNets
@@ -36,5 +37,38 @@ final class SearchStepKeyTests: XCTestCase {
     XCTAssertNil(SearchStep.keyed(TrainerError.config("hpo.trainer.x: text only")))
     XCTAssertNil(SearchStep.keyed(DescriptionError("Conv2d: input [1, 2] is too small")))
     XCTAssertEqual(SearchStep.keyed(KeyedError("a.b", "c: d")), KeyedError("a.b", "c: d"))
+  }
+
+  func testTransformErrorsCarryTheirKey() {
+    XCTAssertThrowsError(try DatasetTransforms.parse(.object(["num_ops": .string("two")]), path: "hpo.dataset.train.transforms")) { e in
+      XCTAssertEqual(SearchStep.keyed(e)?.key, "hpo.dataset.train.transforms.num_ops")
+      XCTAssertTrue("\(e)".hasPrefix("hpo.dataset.train.transforms.num_ops: expected an integer"), "\(e)")
+    }
+  }
+
+  /// End to end: a search step whose model description is broken stops before any trial
+  /// with an error at the description's line, found from the key the error carries.
+  func testASearchStepsModelErrorPointsAtItsLine() throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-keyed-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let yaml = """
+      general: {task: {local_base_path: \(base)}}
+      pipeline: [hpo]
+      hpo:
+        pipe_step: {type: SearchPipeStep}
+        dataset: {type: FashionMnist}
+        search_algorithm: {type: RandomSearch, policy: {num_sample: 1}}
+        search_space:
+          hyperparameters:
+            - {key: trainer.optimizer.params.lr, type: FLOAT_EXP, range: [0.001, 0.1]}
+        model:
+          model_desc: {type: SimpleCn}
+        trainer: {epochs: 1}
+      """
+    let p = try Pipeline(document: try YAMLDocument(text: yaml, file: "keyed.yml"))
+    p.log = { _ in }
+    XCTAssertThrowsError(try p.run()) { e in
+      XCTAssertTrue("\(e)".hasPrefix("keyed.yml:11: hpo.model.model_desc: unknown network type 'SimpleCn'"), "\(e)")
+    }
   }
 }
