@@ -137,20 +137,20 @@ public enum NetworkRegistry {
   /// built; several become a `Network` named by their parts (`backbone.…`, `head.…`).
   static func composite(_ o: [String: JSON], desc: JSON, path: String, input: [Int]? = nil) throws -> (module: Module, desc: JSON) {
     guard let names = o["modules"], let list = names.array?.compactMap(\.string), list.count == names.array?.count, !list.isEmpty else {
-      throw DescriptionError("\(path).modules: must be a list of part names")
+      throw DescriptionError(KeyedError("\(path).modules", "must be a list of part names"))
     }
     for k in o.keys.sorted() where k != "modules" && k != "type" && !list.contains(k) {
-      throw DescriptionError("\(path).\(k): not listed in modules \(list)")
+      throw DescriptionError(KeyedError("\(path).\(k)", "not listed in modules \(list)"))
     }
     if let dup = list.first(where: { n in list.filter { $0 == n }.count > 1 }) {
-      throw DescriptionError("\(path).modules: part '\(dup)' is listed twice")
+      throw DescriptionError(KeyedError("\(path).modules", "part '\(dup)' is listed twice"))
     }
     if let bad = list.first(where: { $0.isEmpty || $0.contains(".") }) {
-      throw DescriptionError("\(path).modules: part name '\(bad)' must be non-empty and without dots")
+      throw DescriptionError(KeyedError("\(path).modules", "part name '\(bad)' must be non-empty and without dots"))
     }
     var full = o
     let parts = try list.enumerated().map { i, name -> (String, Module) in
-      guard let sub = o[name] else { throw DescriptionError("\(path): part '\(name)' listed in modules has no description") }
+      guard let sub = o[name] else { throw DescriptionError(KeyedError(path, "part '\(name)' listed in modules has no description")) }
       let built = try buildDescribed(sub, path: "\(path).\(name)", input: i == 0 ? input : nil)
       full[name] = built.desc
       return (name, built.module)

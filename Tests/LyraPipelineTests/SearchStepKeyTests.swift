@@ -30,6 +30,9 @@ final class SearchStepKeyTests: XCTestCase {
       XCTAssertEqual(SearchStep.keyed(e), KeyedError("hpo.model.model_desc", "missing 'type' (or 'modules')"))
       XCTAssertEqual("\(e)", "hpo.model.model_desc: missing 'type' (or 'modules')")
     }
+    XCTAssertThrowsError(try NetworkRegistry.build(.object(["modules": .array([.number(1)])]), path: "hpo.model.model_desc")) { e in
+      XCTAssertEqual(SearchStep.keyed(e), KeyedError("hpo.model.model_desc.modules", "must be a list of part names"))
+    }
   }
 
   /// Text with colons but no key given apart: no key is made up from it.
