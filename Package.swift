@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // Lyra: a native AutoML pipeline in Swift, scripted in Lua 5.4.
-// Layers point down only (see docs/architecture.md#layers): lyra → LyraLua → LyraPipeline → LyraSearch/LyraNets/LyraONNX/LyraData
-// → LyraSpace/LyraNN → LyraTensor → C shims.
+// Layers point down only (see docs/architecture.md#layers), rows top to bottom: lyra → LyraLua → LyraPipeline
+// → LyraSearch/LyraNets/LyraONNX → LyraSpace/LyraNN/LyraData → LyraTensor → LyraKernels → LyraBase/LyraPlot → C shims.
+// Each target lists every module it imports (none reached only through another target).
 import PackageDescription
 
 /// Where unchecked code is allowed: only LyraKernels, the inner loops (GEMM packing, im2col,
@@ -41,44 +42,47 @@ let package = Package(
             linkerSettings: [.linkedLibrary("onnx"), .linkedLibrary("onnx_proto"), .linkedLibrary("protobuf")]),
 
     // Swift layers.
-    .target(name: "LyraBase", dependencies: []),
-    .target(name: "LyraKernels", dependencies: ["LyraBase", "CBLAS", "CRuntime"], swiftSettings: kernelFlags),
-    .target(name: "LyraTensor", dependencies: ["LyraBase", "LyraKernels", "CBLAS", "CRuntime"]),
+    .target(name: "LyraBase", dependencies: ["CRuntime"]),
+    .target(name: "LyraKernels", dependencies: ["LyraBase", "CBLAS"], swiftSettings: kernelFlags),
+    .target(name: "LyraTensor", dependencies: ["LyraBase", "LyraKernels", "CBLAS"]),
     .target(name: "LyraNN", dependencies: ["LyraTensor", "LyraKernels", "LyraBase"]),
-    .target(name: "LyraData", dependencies: ["LyraBase", "LyraKernels", "CZlib", "CRuntime"]),
+    .target(name: "LyraData", dependencies: ["LyraBase", "CZlib"]),
     .target(name: "LyraPlot", dependencies: []),
-    .target(name: "LyraSpace", dependencies: ["LyraBase", "LyraKernels"]),
-    .target(name: "LyraSearch", dependencies: ["LyraSpace"]),
-    .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace", "LyraBase"]),
+    .target(name: "LyraSpace", dependencies: ["LyraBase"]),
+    .target(name: "LyraSearch", dependencies: ["LyraSpace", "LyraBase"]),
+    .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace", "LyraBase", "LyraTensor", "LyraKernels"]),
     .target(name: "LyraONNX", dependencies: ["LyraBase", "LyraNN", "LyraTensor", "LyraKernels", "CONNX"]),
-    .target(name: "LyraPipeline", dependencies: ["LyraBase", "LyraSearch", "LyraNets", "LyraData", "LyraONNX", "CSQLite", "CRuntime", "LyraPlot",
-                                                .product(name: "Yams", package: "Yams")]),
-    .target(name: "LyraLua", dependencies: ["LyraBase", "CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot"]),
+    .target(name: "LyraPipeline", dependencies: ["LyraBase", "LyraSearch", "LyraSpace", "LyraNets", "LyraNN", "LyraTensor", "LyraKernels",
+                                                "LyraData", "CSQLite", "CRuntime", "LyraPlot", .product(name: "Yams", package: "Yams")]),
+    .target(name: "LyraLua", dependencies: ["LyraBase", "CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot", "LyraSearch",
+                                           "LyraSpace", "LyraNets", "LyraONNX", "LyraNN", "LyraTensor", "LyraData"]),
     .executableTarget(name: "lyra", dependencies: [
-      "LyraBase", "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      "LyraBase", "LyraLua", "LyraPipeline", "LyraONNX", "LyraNets", "LyraNN", "LyraTensor", "CRuntime",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
-    .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraData"]),
+    .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraTensor", "LyraKernels", "LyraData"]),
 
     // Fuzzing (scripts/fuzz, docs/robustness.md): a mutation loop of its own, or libFuzzer
     // when built with --sanitize=fuzzer (then libFuzzer's main drives LLVMFuzzerTestOneInput).
-    .executableTarget(name: "lyra-fuzz", dependencies: ["LyraLua", "CLua"]),
+    .executableTarget(name: "lyra-fuzz", dependencies: ["LyraLua", "LyraPipeline", "LyraONNX", "LyraTensor", "CLua"]),
 
     // Tests.
     .target(name: "CPty", path: "Tests/CPty", linkerSettings: [.linkedLibrary("util")]),
     .testTarget(name: "LyraBaseTests", dependencies: ["LyraBase"]),
-    .testTarget(name: "LyraKernelsTests", dependencies: ["LyraKernels"]),
-    .testTarget(name: "LyraTensorTests", dependencies: ["LyraTensor"]),
-    .testTarget(name: "LyraDataTests", dependencies: ["LyraData"]),
-    .testTarget(name: "LyraNNTests", dependencies: ["LyraNN", "LyraKernels"]),
-    .testTarget(name: "LyraSpaceTests", dependencies: ["LyraSpace"]),
-    .testTarget(name: "LyraSearchTests", dependencies: ["LyraSearch"]),
-    .testTarget(name: "LyraPipelineTests", dependencies: ["LyraPipeline"]),
-    .testTarget(name: "LyraNetsTests", dependencies: ["LyraNets"]),
-    .testTarget(name: "LyraONNXTests", dependencies: ["LyraONNX", "LyraNN", "LyraNets", "LyraTensor", "LyraKernels", "CONNX"]),
+    .testTarget(name: "LyraKernelsTests", dependencies: ["LyraKernels", "LyraBase", "CBLAS"]),
+    .testTarget(name: "LyraTensorTests", dependencies: ["LyraTensor", "LyraKernels", "LyraBase"]),
+    .testTarget(name: "LyraDataTests", dependencies: ["LyraData", "LyraBase", "CZlib"]),
+    .testTarget(name: "LyraNNTests", dependencies: ["LyraNN", "LyraTensor", "LyraBase"]),
+    .testTarget(name: "LyraSpaceTests", dependencies: ["LyraSpace", "LyraBase"]),
+    .testTarget(name: "LyraSearchTests", dependencies: ["LyraSearch", "LyraSpace", "LyraBase"]),
+    .testTarget(name: "LyraPipelineTests", dependencies: ["LyraPipeline", "LyraSearch", "LyraSpace", "LyraNets", "LyraNN", "LyraTensor",
+                                                        "LyraData", "LyraBase", "CRuntime"]),
+    .testTarget(name: "LyraNetsTests", dependencies: ["LyraNets", "LyraNN", "LyraSpace", "LyraTensor", "LyraBase"]),
+    .testTarget(name: "LyraONNXTests", dependencies: ["LyraONNX", "LyraNN", "LyraNets", "LyraTensor", "LyraBase", "CONNX"]),
     .testTarget(name: "LyraPlotTests", dependencies: ["LyraPlot"]),
     .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua", "CRuntime"]),
-    .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),
+    .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra", "LyraBase"]),
   ],
   swiftLanguageModes: [.v5],
   cxxLanguageStandard: .cxx17

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// One augmentation operation of the AutoAugment/PBA set (Cubuk et al. 2019; Ho et al.
 /// 2019), applied to an `Image` (Float CHW, values in [0, 255], 1 or 3 channels).

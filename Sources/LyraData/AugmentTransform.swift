@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// A PBA/AutoAugment sub-policy as a loader transform: each (op, probability, magnitude)
 /// in turn is applied with its probability to CHW image samples with values in [0, 255].

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// PIL's `ImageEnhance` family: blend the image with a "degenerate" version,
 /// out = degenerate + factor·(image − degenerate), clamped to [0, 255]. The factor is

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// Cutout (DeVries & Taylor 2017): a square of side 20·magnitude/10 pixels for a
 /// 32-pixel image (scaled to the image's shorter side) set to `fill`, centred on a random

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// Batches from a dataset for training loops, like PyTorch's `DataLoader`: fixed batch
 /// size, optional shuffle, optional `dropLast`, an optional per-sample transform, and
@@ -73,8 +73,8 @@ public final class DataLoader: Sequence {
     return Iterator(maker: maker, count: batchCount, prefetch: prefetch)
   }
 
-  private func epochGenerator(_ epoch: Int) -> LyraKernels.Generator {
-    LyraKernels.Generator(seed: seed).split(stream: UInt64(epoch))
+  private func epochGenerator(_ epoch: Int) -> LyraBase.Generator {
+    LyraBase.Generator(seed: seed).split(stream: UInt64(epoch))
   }
 
   /// Yields one epoch's batches; dropping it before the end stops the prefetch thread.

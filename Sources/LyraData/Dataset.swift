@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// Anything indexable that yields samples (PyTorch's map-style dataset): the loader only
 /// needs the count and random access, so readers, subsets and in-memory arrays all fit.

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// A transform that depends on the training epoch, such as an augmentation schedule (Ho
 /// et al. 2019, PBA: the policy changes as training goes on).

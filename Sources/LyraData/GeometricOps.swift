@@ -1,5 +1,5 @@
 import Foundation
-import LyraKernels
+import LyraBase
 
 /// Resampling shared by the geometric ops: PIL's `Image.transform(AFFINE)` with NEAREST,
 /// which AutoAugment/PBA use. Output pixel (x, y) samples the input at

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// The augmentation policy of Population Based Augmentation (Ho, Liang, Stoica, Abbeel,
 /// Chen, "Population Based Augmentation: Efficient Learning of Augmentation Policy

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// Ops defined on 8-bit values (PIL's `ImageOps`): values are rounded to integers in
 /// [0, 255] and mapped through a 256-entry table, per channel.

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// A per-sample transform run by the `DataLoader` (augmentation, normalisation).
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import LyraKernels
+import LyraBase
 
 /// Weight initialisers as PyTorch defines them, producing plain arrays so that any
 /// module (and the Lua API) can use them.

@@ -66,7 +66,7 @@ public enum NetworkRegistry {
 
   static func checkSize(_ weights: Int, path: String) throws {
     guard weights <= maxParameters else {
-      throw DescriptionError("\(path): the architecture has about \(weights) weights, more than NetworkRegistry.maxParameters (\(maxParameters))")
+      throw DescriptionError(KeyedError(path, "the architecture has about \(weights) weights, more than NetworkRegistry.maxParameters (\(maxParameters))"))
     }
   }
 
@@ -110,9 +110,9 @@ public enum NetworkRegistry {
   /// that it rebuilds the same model later without the data (records, checkpoints).
   public static func buildDescribed(_ desc: JSON, path: String = "model_desc", input: [Int]? = nil) throws -> (module: Module, desc: JSON) {
     bootstrap()
-    guard let o = desc.object else { throw DescriptionError("\(path): expected a mapping, got \(desc.text)") }
+    guard let o = desc.object else { throw DescriptionError(KeyedError(path, "expected a mapping, got \(desc.text)")) }
     if o["modules"] != nil, o["type"] == nil { return try composite(o, desc: desc, path: path, input: input) }
-    guard let type = o["type"]?.string else { throw DescriptionError("\(path): missing 'type' (or 'modules')") }
+    guard let type = o["type"]?.string else { throw DescriptionError(KeyedError(path, "missing 'type' (or 'modules')")) }
     if let b = builders[type] {
       let r = DescriptionReader(o, path: "\(path)(\(type))")
       r.inherited = inputHints(input)
@@ -125,7 +125,7 @@ public enum NetworkRegistry {
       return (m, full)
     }
     do { return (try ModuleRegistry.build(desc, path: path), desc) } catch let e as DescriptionError where e.message.contains("unknown module type") {
-      throw DescriptionError("\(path): \(UnknownName(kind: builders.kind, name: type, candidates: types))")
+      throw DescriptionError(KeyedError(path, "\(UnknownName(kind: builders.kind, name: type, candidates: types))"))
     }
   }
 
@@ -133,20 +133,20 @@ public enum NetworkRegistry {
   /// built; several become a `Network` named by their parts (`backbone.…`, `head.…`).
   static func composite(_ o: [String: JSON], desc: JSON, path: String, input: [Int]? = nil) throws -> (module: Module, desc: JSON) {
     guard let names = o["modules"], let list = names.array?.compactMap(\.string), list.count == names.array?.count, !list.isEmpty else {
-      throw DescriptionError("\(path).modules: must be a list of part names")
+      throw DescriptionError(KeyedError("\(path).modules", "must be a list of part names"))
     }
     for k in o.keys.sorted() where k != "modules" && k != "type" && !list.contains(k) {
-      throw DescriptionError("\(path).\(k): not listed in modules \(list)")
+      throw DescriptionError(KeyedError("\(path).\(k)", "not listed in modules \(list)"))
     }
     if let dup = list.first(where: { n in list.filter { $0 == n }.count > 1 }) {
-      throw DescriptionError("\(path).modules: part '\(dup)' is listed twice")
+      throw DescriptionError(KeyedError("\(path).modules", "part '\(dup)' is listed twice"))
     }
     if let bad = list.first(where: { $0.isEmpty || $0.contains(".") }) {
-      throw DescriptionError("\(path).modules: part name '\(bad)' must be non-empty and without dots")
+      throw DescriptionError(KeyedError("\(path).modules", "part name '\(bad)' must be non-empty and without dots"))
     }
     var full = o
     let parts = try list.enumerated().map { i, name -> (String, Module) in
-      guard let sub = o[name] else { throw DescriptionError("\(path): part '\(name)' listed in modules has no description") }
+      guard let sub = o[name] else { throw DescriptionError(KeyedError(path, "part '\(name)' listed in modules has no description")) }
       let built = try buildDescribed(sub, path: "\(path).\(name)", input: i == 0 ? input : nil)
       full[name] = built.desc
       return (name, built.module)

@@ -1,6 +1,5 @@
 import LyraData
 import LyraNets
-import LyraONNX
 import LyraSearch
 
 /// LyraPipeline: configs, steps, trainer, records, trial store (docs/architecture.md#a-pipeline-run). It sits

@@ -1,6 +1,5 @@
 import Foundation
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// BOSS: Bayesian optimisation with sub-sampling (Huang, Li, Ye, Li, Zhang, "An

@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// Regularized (aging) evolution (Real, Aggarwal, Huang, Le, "Regularized Evolution for

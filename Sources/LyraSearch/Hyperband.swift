@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// Hyperband (Li et al., JMLR 2018): brackets of synchronous successive halving

@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// Population Based Augmentation (Ho, Liang, Stoica, Abbeel, Chen, ICML 2019): population

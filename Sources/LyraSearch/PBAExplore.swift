@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// Population Based Augmentation's explore step (Ho et al. 2019, §3.2; the `explore`

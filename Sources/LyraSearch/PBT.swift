@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// Population Based Training (Jaderberg et al., "Population Based Training of Neural

@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// PBT's explore step as Ray Tune does it (`PopulationBasedTraining._explore`;

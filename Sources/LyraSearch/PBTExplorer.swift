@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// The part of population based training that varies between its uses: what a member

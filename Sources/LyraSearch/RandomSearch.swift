@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// Random search (Bergstra & Bengio, "Random Search for Hyper-Parameter Optimization",

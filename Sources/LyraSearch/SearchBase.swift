@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// Shared machinery for search algorithms: the history table, trial ids, best/Pareto,

@@ -1,5 +1,5 @@
 import Foundation
-import LyraKernels
+import LyraBase
 import LyraSpace
 
 /// The Parzen-window density of TPE (Bergstra et al., "Algorithms for Hyper-Parameter

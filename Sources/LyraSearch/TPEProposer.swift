@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 import LyraSpace
 
 /// TPE's acquisition step on its own (Bergstra et al., NeurIPS 2011; Optuna v5's

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// Priors, following VEGA's samplers (`hyper_parameter.py`, `ext_hyper_parameter.py`).
 extension Domain {

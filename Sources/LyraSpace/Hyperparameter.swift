@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// One searchable value: a key (dotted, `trainer.optimizer.params.lr`), a type and a range.
 ///

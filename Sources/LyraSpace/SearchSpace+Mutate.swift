@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 extension SearchSpace {
   /// Changes exactly one active hyperparameter to a different valid value (the

@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 
 extension SearchSpace {
   /// A random configuration: parents first, children only when their conditions hold,

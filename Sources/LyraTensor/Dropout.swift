@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 extension Tensor {
   /// Inverted dropout: in training, zeroes each element with probability `p` and scales

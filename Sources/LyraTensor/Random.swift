@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// Random tensors. Every function takes an optional `Generator`; without one the process
 /// default (`Tensor.defaultGenerator`, reseeded by `manualSeed`) is used, so a seeded run

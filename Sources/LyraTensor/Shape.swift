@@ -1,3 +1,5 @@
+import LyraBase
+
 /// Shape arithmetic shared by views, broadcasting and reductions.
 public enum Shape {
   /// Number of elements of a shape (1 for a scalar shape `[]`).
@@ -53,5 +55,7 @@ public enum Shape {
     return normalize(dim, rank: rank, fn())
   }
 
-  static func describe(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
+  /// `[2, 3, 4]`: LyraTensor's short name for `ShapeText.format`, used by some forty
+  /// precondition messages (the spelling itself lives in LyraBase).
+  static func describe(_ s: [Int]) -> String { ShapeText.format(s) }
 }

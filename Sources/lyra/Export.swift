@@ -4,7 +4,6 @@ import LyraBase
 import LyraNets
 import LyraNN
 import LyraONNX
-import LyraKernels
 import LyraTensor
 
 /// `lyra export MODEL -o model.onnx`: writes a model as ONNX that passes onnx::checker,

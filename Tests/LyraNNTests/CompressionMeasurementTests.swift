@@ -1,5 +1,5 @@
 import Foundation
-import LyraKernels
+import LyraBase
 import LyraTensor
 import XCTest
 import LyraNN

@@ -1,5 +1,5 @@
 @testable import LyraONNX
-import LyraKernels
+import LyraBase
 import LyraNN
 import LyraTensor
 import XCTest

@@ -1,5 +1,5 @@
 import Foundation
-import LyraKernels
+import LyraBase
 import LyraNets
 import LyraNN
 import LyraONNX

@@ -1,5 +1,5 @@
 import Foundation
-import LyraKernels
+import LyraBase
 import LyraNN
 import LyraTensor
 import XCTest
@@ -52,7 +52,7 @@ final class MetricTests: XCTestCase {
 
   /// AUC from the rank formula equals the pairwise definition P(s+ > s-) + ½ P(tie).
   func testAUCMatchesPairwiseFormula() throws {
-    let g = LyraKernels.Generator(seed: 7)
+    let g = LyraBase.Generator(seed: 7)
     var scores: [Float] = [], ys: [Int] = []
     for _ in 0..<200 {
       let y = g.nextFloat() < 0.4 ? 1 : 0
@@ -127,7 +127,7 @@ final class MetricTests: XCTestCase {
   }
 
   func testSSIM() throws {
-    let g = LyraKernels.Generator(seed: 3)
+    let g = LyraBase.Generator(seed: 3)
     let x = Tensor((0..<(2 * 1 * 16 * 16)).map { _ in g.nextFloat() }, shape: [2, 1, 16, 16])
     let same = SSIM(maxRGB: 1, scale: 0, toY: false)
     try same.update(output: x, target: x)

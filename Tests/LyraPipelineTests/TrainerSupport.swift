@@ -1,6 +1,6 @@
 import Foundation
+import LyraBase
 import LyraData
-import LyraKernels
 import LyraNN
 @testable import LyraPipeline
 
@@ -18,7 +18,7 @@ final class TrainerTempDir {
 /// projections plus noise, so a tiny MLP learns it within a few epochs.
 enum Synthetic {
   static func dataset(count: Int, seed: UInt64) -> InMemoryDataset {
-    let g = LyraKernels.Generator(seed: seed)
+    let g = LyraBase.Generator(seed: seed)
     var x: [Float] = [], y: [Int32] = []
     for _ in 0..<count {
       let f = (0..<8).map { _ in g.nextFloat() * 2 - 1 }
@@ -30,7 +30,7 @@ enum Synthetic {
   }
 
   static func model(seed: UInt64, dropout: Bool = false) -> Sequential {
-    let g = LyraKernels.Generator(seed: seed)
+    let g = LyraBase.Generator(seed: seed)
     var layers: [Module] = [Linear(8, 16, generator: g), ReLU()]
     if dropout { layers.append(Dropout(0.2)) }
     layers.append(Linear(16, 3, generator: g))

@@ -1,6 +1,6 @@
 import Foundation
+import LyraBase
 import LyraData
-import LyraKernels
 import LyraNN
 import LyraTensor
 import XCTest
@@ -32,7 +32,7 @@ final class TrainerTests: XCTestCase {
       {"type": "Trainer", "epochs": 3, "optimizer": {"type": "SGD", "params": {"lr": 0.05, "momentum": 0.9}},
        "lr_scheduler": {"type": "StepLR", "params": {"step_size": 2, "gamma": 0.5}},
        "metric": {"type": "accuracy", "params": {"topk": [1, 5]}}, "report_freq": 50}
-      """, model: ReferenceModels.mlp(generator: LyraKernels.Generator(seed: 0)), train: train, valid: valid)
+      """, model: ReferenceModels.mlp(generator: LyraBase.Generator(seed: 0)), train: train, valid: valid)
     var reports: [TrainerReport] = []
     t.reporter = { reports.append($0) }
     let start = Date()

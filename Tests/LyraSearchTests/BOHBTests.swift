@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 import LyraSpace
 import XCTest
 

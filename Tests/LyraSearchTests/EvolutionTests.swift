@@ -1,6 +1,5 @@
 import XCTest
 import LyraBase
-import LyraKernels
 import LyraSpace
 @testable import LyraSearch
 

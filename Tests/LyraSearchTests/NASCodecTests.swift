@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 import XCTest
 

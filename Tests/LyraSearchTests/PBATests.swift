@@ -1,7 +1,6 @@
 import Foundation
 import XCTest
 import LyraBase
-import LyraKernels
 import LyraSpace
 @testable import LyraSearch
 

@@ -1,5 +1,5 @@
 import XCTest
-import LyraKernels
+import LyraBase
 @testable import LyraSpace
 
 /// The VEGA paper's §4.1 example, reconstructed from its description: one space that

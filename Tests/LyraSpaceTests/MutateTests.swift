@@ -1,5 +1,5 @@
 import XCTest
-import LyraKernels
+import LyraBase
 @testable import LyraSpace
 
 final class MutateTests: XCTestCase {

@@ -1,6 +1,5 @@
 import XCTest
 import LyraBase
-import LyraKernels
 @testable import LyraSpace
 
 func hp(_ key: String, _ type: ParamType, _ range: [ParamValue], slice: Int? = nil, sampleNum: Int? = nil) -> Hyperparameter {

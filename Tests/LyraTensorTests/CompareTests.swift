@@ -1,5 +1,5 @@
 import XCTest
-import LyraKernels
+import LyraBase
 @testable import LyraTensor
 
 final class CompareTests: XCTestCase {

@@ -1,5 +1,5 @@
 import XCTest
-import LyraKernels
+import LyraBase
 @testable import LyraTensor
 
 /// Test helpers: a finite-difference gradient check and naive N-d references.

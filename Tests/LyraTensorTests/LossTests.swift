@@ -97,5 +97,5 @@ final class LossTests: XCTestCase {
   }
 }
 
-import LyraKernels
+import LyraBase
 enum LyraKernelsGen { static func make(_ s: UInt64) -> Generator { Generator(seed: s) } }

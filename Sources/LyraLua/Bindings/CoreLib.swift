@@ -1,6 +1,6 @@
 import CLua
 import Foundation
-import LyraTensor
+import LyraBase
 
 /// The core of the `lyra` namespace that every later binding builds on:
 /// version, clocks, help records and interrupt polling.

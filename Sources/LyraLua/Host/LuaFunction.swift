@@ -1,5 +1,5 @@
 import CLua
-import LyraTensor
+import LyraBase
 
 /// The body of a Swift function callable from Lua: reads arguments from `call`,
 /// pushes results and returns how many. Throwing is the only way to raise a Lua

@@ -1,5 +1,5 @@
 import LyraTensor
-import LyraKernels
+import LyraBase
 
 /// Builds a new module tree from an old one, layer by layer: what pruning and
 /// quantisation need, since both must return a genuinely different network (new shapes,

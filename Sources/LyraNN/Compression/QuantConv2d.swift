@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// A convolution that computes with `bits`-bit weights (symmetric, one scale per output
@@ -45,7 +46,7 @@ public final class QuantConv2d: Module, QuantizedLayer {
     try ShapeError.check("QuantConv2d", x, rank: 4, dim: 1, size: inChannels, expected: "input [N, \(inChannels), H, W]")
     let eh = dilation.h * (kernel.h - 1) + 1, ew = dilation.w * (kernel.w - 1) + 1
     if x.shape[2] + 2 * padding.h < eh || x.shape[3] + 2 * padding.w < ew {
-      throw ShapeError("QuantConv2d: input \(dims(x.shape)) is smaller than the \(eh)x\(ew) kernel window (with padding \(padding.h))")
+      throw ShapeError("QuantConv2d: input \(ShapeText.format(x.shape)) is smaller than the \(eh)x\(ew) kernel window (with padding \(padding.h))")
     }
     let xq = activationBits.map { FakeQuant.activation(x, range: activationRange!, bits: $0, training: training) } ?? x
     return Tensor.conv2d(xq, FakeQuant.weight(weight, bits: bits), bias, stride: stride, padding: padding,

@@ -1,7 +1,14 @@
 /// A model description that cannot be built: names the key and what is wrong.
 public struct DescriptionError: Error, CustomStringConvertible {
   public var message: String
+  /// The key and what is wrong with it, where the thrower knows the key (a description's
+  /// own path), so a pipeline can point at the key's line without reading the text.
+  public var keyed: KeyedError?
   public init(_ message: String) { self.message = message }
+  public init(_ keyed: KeyedError) {
+    self.message = keyed.description
+    self.keyed = keyed
+  }
   public var description: String { message }
 }
 
@@ -27,9 +34,9 @@ public enum ModuleRegistry {
   /// enclosing description for error messages.
   /// `label` replaces "path(Type)" in messages (the Lua constructors pass "lyra.nn.Conv2d").
   public static func build(_ desc: JSON, path: String = "model", label: String? = nil) throws -> Module {
-    guard let o = desc.object else { throw DescriptionError("\(path): expected an object with a 'type', got \(desc.text)") }
-    guard let type = o["type"]?.string else { throw DescriptionError("\(path): missing 'type'") }
-    let b = try builders.lookup(type) { DescriptionError("\(path): \($0)") }
+    guard let o = desc.object else { throw DescriptionError(KeyedError(path, "expected an object with a 'type', got \(desc.text)")) }
+    guard let type = o["type"]?.string else { throw DescriptionError(KeyedError(path, "missing 'type'")) }
+    let b = try builders.lookup(type) { DescriptionError(KeyedError(path, $0)) }
     let r = DescriptionReader(o, path: label ?? "\(path)(\(type))")
     let m: Module
     do { m = try b(r) } catch {

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 import LyraTensor
 
 /// The three reference models described in docs/architecture.md#reference-models-and-benchmark-problems, built exactly as specified, so

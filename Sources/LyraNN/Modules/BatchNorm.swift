@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// Batch normalisation over channels (dim 1) of N×C (`BatchNorm1d`) or N×C×H×W
@@ -36,7 +37,7 @@ public class BatchNorm: Module {
     try ShapeError.check(typeName, x, rank: spatial ? 4 : 2, dim: 1, size: features,
                          expected: "input [N, \(features)\(spatial ? ", H, W" : "")]")
     if training && x.count / features < 2 {
-      throw ShapeError("\(typeName): training needs more than one value per channel, got input \(dims(x.shape))")
+      throw ShapeError("\(typeName): training needs more than one value per channel, got input \(ShapeText.format(x.shape))")
     }
     return Tensor.batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
                             training: training, momentum: momentum, eps: eps, relu: relu)

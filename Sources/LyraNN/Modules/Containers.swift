@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// Modules applied in order (`Sequential():add(a):add(b)` in Torch7).
@@ -83,7 +84,7 @@ public final class Add: Module, ContainerModule {
     for (k, c) in children.enumerated().dropFirst() {
       let b = try c.module(x)
       guard b.shape == y.shape else {
-        throw ShapeError("Add: branch \(c.name) gives \(dims(b.shape)), branch 0 gives \(dims(y.shape))")
+        throw ShapeError("Add: branch \(c.name) gives \(ShapeText.format(b.shape)), branch 0 gives \(ShapeText.format(y.shape))")
       }
       y = relu && k == last ? Tensor.addRelu(y, b) : y + b
     }
@@ -107,12 +108,12 @@ public final class Concat: Module, ContainerModule {
     for (i, o) in outs.enumerated() {
       var a = o.shape, b = outs[0].shape
       guard a.count == b.count, d >= 0, d < a.count else {
-        throw ShapeError("Concat: branch \(i) gives \(dims(o.shape)), which cannot join \(dims(outs[0].shape)) on dim \(dim)")
+        throw ShapeError("Concat: branch \(i) gives \(ShapeText.format(o.shape)), which cannot join \(ShapeText.format(outs[0].shape)) on dim \(dim)")
       }
       a[d] = 0
       b[d] = 0
       guard a == b else {
-        throw ShapeError("Concat: branch \(i) gives \(dims(o.shape)), which cannot join \(dims(outs[0].shape)) on dim \(dim)")
+        throw ShapeError("Concat: branch \(i) gives \(ShapeText.format(o.shape)), which cannot join \(ShapeText.format(outs[0].shape)) on dim \(dim)")
       }
     }
     return Tensor.cat(outs, dim: d)

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraKernels
 import LyraTensor
 
@@ -57,7 +58,7 @@ public final class Conv2d: Module {
                         outChannels: outChannels, kernelH: kernel.h, kernelW: kernel.w, strideH: stride.h, strideW: stride.w,
                         padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w, groups: groups)
     do { _ = try s.checkedOutputShape() } catch {
-      throw ShapeError("Conv2d: input \(dims(x.shape)) with kernel \(kernel.h)x\(kernel.w), padding \(padding.h)x\(padding.w), dilation \(dilation.h)x\(dilation.w): \(error)")
+      throw ShapeError("Conv2d: input \(ShapeText.format(x.shape)) with kernel \(kernel.h)x\(kernel.w), padding \(padding.h)x\(padding.w), dilation \(dilation.h)x\(dilation.w): \(error)")
     }
   }
 

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 import LyraTensor
 
 /// y = x Wᵀ + b over the last dimension; weight [out, in], bias [out].

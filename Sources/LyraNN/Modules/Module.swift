@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// The base of every layer and network, in Torch7's and PyTorch's shape: `forward`,
@@ -175,7 +176,7 @@ public struct ShapeError: Error, CustomStringConvertible {
       if d < 0 || d >= x.rank || x.shape[d] != size { ok = false }
     }
     if !ok {
-      throw ShapeError("\(module): expected \(expected()), got \(x.dtype == .float32 ? "" : "\(x.dtype) ")\(dims(x.shape))")
+      throw ShapeError("\(module): expected \(expected()), got \(x.dtype == .float32 ? "" : "\(x.dtype) ")\(ShapeText.format(x.shape))")
     }
   }
 }
@@ -199,5 +200,3 @@ extension Module: CustomStringConvertible {
   }
 }
 
-/// A shape as error messages show it: `[2, 3, 28, 28]`.
-func dims(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }

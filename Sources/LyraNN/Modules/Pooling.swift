@@ -76,6 +76,6 @@ func checkWindow(_ module: String, _ x: Tensor, kernel: Window2d, stride: Window
                       kernelH: kernel.h, kernelW: kernel.w, strideH: stride.h, strideW: stride.w,
                       padH: padding.h, padW: padding.w, ceilMode: ceilMode)
   do { _ = try s.checkedOutputShape() } catch {
-    throw ShapeError("\(module): input \(dims(x.shape)) with the \(kernel.h)x\(kernel.w) window: \(error)")
+    throw ShapeError("\(module): input \(ShapeText.format(x.shape)) with the \(kernel.h)x\(kernel.w) window: \(error)")
   }
 }

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 import LyraTensor
 
 /// Flattens dimensions `start...end` into one (default: all but the batch).
@@ -12,7 +12,7 @@ public final class Flatten: Module {
   public override func forward(_ x: Tensor) throws -> Tensor {
     let s = start < 0 ? x.rank + start : start, e = end < 0 ? x.rank + end : end
     if s < 0 || e >= x.rank || s > e {
-      throw ShapeError("Flatten: dimensions \(start)...\(end) do not exist in input \(dims(x.shape))")
+      throw ShapeError("Flatten: dimensions \(start)...\(end) do not exist in input \(ShapeText.format(x.shape))")
     }
     return x.flatten(start, end)
   }

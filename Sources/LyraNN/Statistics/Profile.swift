@@ -1,4 +1,5 @@
 import Foundation
+import LyraBase
 import LyraTensor
 
 /// Multiply-adds of one module call, from its own parameters and the traced shapes
@@ -57,7 +58,7 @@ public struct Profile {
   public var table: String {
     var lines = [String(format: "%-28@ %-18@ %-18@ %12@ %14@", "module", "type", "output", "params", "MACs")]
     for r in rows {
-      lines.append(String(format: "%-28@ %-18@ %-18@ %12d %14d", r.name, r.type, r.output.map(String.init).joined(separator: "x"),
+      lines.append(String(format: "%-28@ %-18@ %-18@ %12d %14d", r.name, r.type, ShapeText.format(r.output, .size),
                           r.parameters, r.macs))
     }
     lines.append(String(format: "total: %d parameters, %.3f M MACs per sample", parameters, Double(macsPerSample) / 1e6))

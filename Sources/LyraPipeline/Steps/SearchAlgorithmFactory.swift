@@ -1,6 +1,5 @@
 import Foundation
 import LyraBase
-import LyraKernels
 import LyraNN
 import LyraSearch
 import LyraSpace

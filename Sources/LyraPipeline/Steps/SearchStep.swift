@@ -1,7 +1,7 @@
 import Foundation
 import LyraBase
+import LyraNN
 import LyraSearch
-import LyraKernels
 import LyraNets
 import LyraSpace
 
@@ -30,9 +30,21 @@ struct SearchStep {
         _ = try NetworkRegistry.build(desc, path: "\(step.name).model.model_desc", input: try data.sampleShape())
       }
     } catch {
-      let text = "\(error)"
-      let key = text.split(separator: ":").first.map(String.init) ?? step.name
-      throw pipeline.config.error(key, text.hasPrefix(key + ": ") ? String(text.dropFirst(key.count + 2)) : text)
+      guard let k = SearchStep.keyed(error) else {
+        // No key to point at: the text as it is, under the config file's name.
+        throw ConfigError(file: pipeline.config.file, line: nil, key: nil, message: "\(error)")
+      }
+      throw pipeline.config.error(k.key, k.message)
+    }
+  }
+
+  /// The key an error is about, where its thrower kept it apart from the text.
+  static func keyed(_ error: Error) -> KeyedError? {
+    switch error {
+    case TrainerError.keyed(let k): return k
+    case let e as DescriptionError: return e.keyed
+    case let k as KeyedError: return k
+    default: return nil
     }
   }
 

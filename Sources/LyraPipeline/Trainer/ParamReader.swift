@@ -22,7 +22,7 @@ public final class ParamReader {
     switch json {
     case nil, .null?: self.init([:], path: path)
     case .object(let o)?: self.init(o, path: path)
-    case let v?: throw TrainerError.config("\(path): expected an object, got \(v.text)")
+    case let v?: throw TrainerError.config(key: path, "expected an object, got \(v.text)")
     }
   }
 
@@ -41,7 +41,7 @@ public final class ParamReader {
 
   public func double(_ key: String, _ fallback: Double) throws -> Double {
     guard let v = raw(key) else { return fallback }
-    guard let d = v.double else { throw TrainerError.config("\(path).\(key): expected a number, got \(v.text)") }
+    guard let d = v.double else { throw TrainerError.config(key: "\(path).\(key)", "expected a number, got \(v.text)") }
     return d
   }
 
@@ -52,8 +52,8 @@ public final class ParamReader {
 
   public func int(_ key: String, _ fallback: Int, min: Int? = nil) throws -> Int {
     guard let v = raw(key) else { return fallback }
-    guard let i = v.int else { throw TrainerError.config("\(path).\(key): expected an integer, got \(v.text)") }
-    if let min, i < min { throw TrainerError.config("\(path).\(key): must be at least \(min), got \(i)") }
+    guard let i = v.int else { throw TrainerError.config(key: "\(path).\(key)", "expected an integer, got \(v.text)") }
+    if let min, i < min { throw TrainerError.config(key: "\(path).\(key)", "must be at least \(min), got \(i)") }
     return i
   }
 
@@ -64,13 +64,13 @@ public final class ParamReader {
 
   public func bool(_ key: String, _ fallback: Bool) throws -> Bool {
     guard let v = raw(key) else { return fallback }
-    guard let b = v.bool else { throw TrainerError.config("\(path).\(key): expected true or false, got \(v.text)") }
+    guard let b = v.bool else { throw TrainerError.config(key: "\(path).\(key)", "expected true or false, got \(v.text)") }
     return b
   }
 
   public func string(_ key: String, _ fallback: String) throws -> String {
     guard let v = raw(key) else { return fallback }
-    guard let s = v.string else { throw TrainerError.config("\(path).\(key): expected a string, got \(v.text)") }
+    guard let s = v.string else { throw TrainerError.config(key: "\(path).\(key)", "expected a string, got \(v.text)") }
     return s
   }
 
@@ -85,7 +85,7 @@ public final class ParamReader {
     if let i = v.int { return [i] }
     let out = v.array?.compactMap(\.int) ?? []
     guard let a = v.array, out.count == a.count else {
-      throw TrainerError.config("\(path).\(key): expected a list of integers, got \(v.text)")
+      throw TrainerError.config(key: "\(path).\(key)", "expected a list of integers, got \(v.text)")
     }
     return out
   }
@@ -94,7 +94,7 @@ public final class ParamReader {
   public func finish() throws {
     for k in values.keys.sorted() where !known.contains(k) {
       let hint = Suggest.hint(k, in: known.sorted())
-      throw TrainerError.config("\(path): unknown key '\(k)'\(hint)")
+      throw TrainerError.config(key: path, "unknown key '\(k)'\(hint)")
     }
   }
 }
@@ -117,7 +117,7 @@ public struct ComponentSpec: Equatable {
       return
     }
     let r = try ParamReader(json, path: path)
-    guard let t = try r.optionalString("type") else { throw TrainerError.config("\(path): missing 'type'") }
+    guard let t = try r.optionalString("type") else { throw TrainerError.config(key: path, "missing 'type'") }
     let p = try ParamReader(r.raw("params"), path: path + ".params")
     r.accept(extraKeys)
     try r.finish()

@@ -1,6 +1,6 @@
 import Foundation
+import LyraBase
 import LyraData
-import LyraKernels
 import LyraNN
 import LyraSearch
 import LyraTensor
@@ -142,7 +142,7 @@ public final class Trainer {
       for e in startEpoch..<epochs {
         epoch = e
         logs.validated = false
-        Tensor.defaultGenerator.restore(seed: LyraKernels.Generator(seed: config.seed).split(stream: UInt64(e)).seed, counter: 0)
+        Tensor.defaultGenerator.restore(seed: LyraBase.Generator(seed: config.seed).split(stream: UInt64(e)).seed, counter: 0)
         try each { try $0.beforeEpoch(e) }
         if config.withTrain, let trainLoader { try trainEpoch(e, trainLoader, model) }
         if config.withValid, validLoader != nil, (e + 1) % config.validInterval == 0 || e == epochs - 1 { try validate() }

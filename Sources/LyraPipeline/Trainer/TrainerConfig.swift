@@ -63,7 +63,7 @@ public struct TrainerConfig: Equatable {
     let r = try ParamReader(json, path: path)
     r.accept(TrainerConfig.ignored)
     type = try r.string("type", type)
-    guard type == "Trainer" else { throw TrainerError.config("\(path).type: only 'Trainer' is supported here, got '\(type)'") }
+    guard type == "Trainer" else { throw TrainerError.config(key: "\(path).type", "only 'Trainer' is supported here, got '\(type)'") }
     epochs = try r.int("epochs", epochs, min: 0)
     if var o = r.raw("optimizer") {
       // VEGA merges a partial optimizer section over the default one: `{params: {lr: ...}}`
@@ -80,7 +80,7 @@ public struct TrainerConfig: Equatable {
       if let s = r.raw("lr_scheduler") {
         lrScheduler = try ComponentSpec(s, path: path + ".lr_scheduler", extraKeys: ["by_epoch"])
         if let b = s["by_epoch"] {
-          guard let v = b.bool else { throw TrainerError.config("\(path).lr_scheduler.by_epoch: expected true or false, got \(b.text)") }
+          guard let v = b.bool else { throw TrainerError.config(key: "\(path).lr_scheduler.by_epoch", "expected true or false, got \(b.text)") }
           schedulerByEpoch = v
         }
       } else {
@@ -92,11 +92,11 @@ public struct TrainerConfig: Equatable {
     validInterval = try r.int("valid_interval", validInterval, min: 1)
     seed = UInt64(try r.int("seed", 0, min: 0))
     gradClip = try r.optionalDouble("grad_clip")
-    if let g = gradClip, !(g > 0) { throw TrainerError.config("\(path).grad_clip: must be positive, got \(g)") }
+    if let g = gradClip, !(g > 0) { throw TrainerError.config(key: "\(path).grad_clip", "must be positive, got \(g)") }
     if let c = r.raw("callbacks") {
       if let s = c.string { callbacks = [s] } else if let a = c.array, a.allSatisfy({ $0.string != nil }) {
         callbacks = a.compactMap(\.string)
-      } else { throw TrainerError.config("\(path).callbacks: expected a name or a list of names, got \(c.text)") }
+      } else { throw TrainerError.config(key: "\(path).callbacks", "expected a name or a list of names, got \(c.text)") }
     }
     reportFreq = try r.int("report_freq", reportFreq, min: 1)
     withValid = try r.bool("with_valid", withValid)
@@ -112,7 +112,7 @@ public struct TrainerConfig: Equatable {
     perfsCmpKey = try r.optionalString("perfs_cmp_key")
     perfsCmpMode = try r.optionalString("perfs_cmp_mode")
     if let m = perfsCmpMode, m != "max", m != "min" {
-      throw TrainerError.config("\(path).perfs_cmp_mode: expected max or min, got '\(m)'")
+      throw TrainerError.config(key: "\(path).perfs_cmp_mode", "expected max or min, got '\(m)'")
     }
     try r.finish()
   }

@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 import LyraSpace
 
 /// The variation operators of VEGA's compression EAs (docs/algorithms/prune_ea.md, docs/algorithms/quant_ea.md) on a

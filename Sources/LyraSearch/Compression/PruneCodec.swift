@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// VEGA's PruneCodec / PruneEA genome (docs/algorithms/prune_ea.md; Prune-EA of the VEGA paper): one 0/1

@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// VEGA's QuantEA genome (docs/algorithms/quant_ea.md): the bit width of every quantisable layer, each

@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// VEGA's BackboneNas codec (docs/algorithms/pareto_ea.md#the-codecs; `vega/algorithms/nas/backbone_nas`): a ResNet

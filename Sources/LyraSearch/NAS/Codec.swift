@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// How a sample-based search makes individuals: a fresh random one, a mutated copy of a

@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// A codec whose individuals must also pass a check the codec cannot make itself (a

@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// VEGA's DnetNas codec and mutation (docs/algorithms/pareto_ea.md#the-codecs; `vega/algorithms/nas/dnet_nas`): the

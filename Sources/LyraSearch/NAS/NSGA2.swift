@@ -1,4 +1,4 @@
-import LyraKernels
+import LyraBase
 
 /// NSGA-II's selection machinery (Deb, Pratap, Agarwal, Meyarivan, "A Fast and Elitist
 /// Multiobjective Genetic Algorithm: NSGA-II", IEEE Trans. Evolutionary Computation 6(2),

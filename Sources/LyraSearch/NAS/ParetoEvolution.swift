@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// Multi-objective evolution with NSGA-II selection (Deb et al., IEEE TEC 2002) over a

@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// SM-NAS-style two-level search (Yao, Xu, Li, Zhang, Li, "SM-NAS: Structural-to-Modular

@@ -1,5 +1,4 @@
 import LyraBase
-import LyraKernels
 import LyraSpace
 
 /// The codec of a plain search space: sample is `space.sample`, mutation is

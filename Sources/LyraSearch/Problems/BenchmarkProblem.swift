@@ -1,5 +1,5 @@
 import Foundation
-import LyraKernels
+import LyraBase
 import LyraSpace
 
 /// A test function with a known optimum, as the HPO benchmark (docs/hpo.md) defines the

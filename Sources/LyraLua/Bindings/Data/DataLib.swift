@@ -1,4 +1,5 @@
 import CLua
+import LyraBase
 import LyraData
 import LyraTensor
 
@@ -15,7 +16,7 @@ enum DataLib {
       },
       LuaMethod("__tostring", help: "tostring(ds)") { call in
         let b = try DataLua.dataset(call, 1)
-        call.push("lyra.data.Dataset \(b.name) (\(b.dataset.count) samples of \(sizeText(b.sampleShape)), \(b.classes.count) classes)")
+        call.push("lyra.data.Dataset \(b.name) (\(b.dataset.count) samples of \(ShapeText.format(b.sampleShape, .size)), \(b.classes.count) classes)")
         return 1
       },
     ])

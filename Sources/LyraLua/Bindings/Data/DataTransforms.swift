@@ -1,6 +1,6 @@
 import CLua
+import LyraBase
 import LyraData
-import LyraKernels
 import LyraTensor
 
 /// What a `lyra.data.Transform` userdata holds: a LyraData transform plus what the
@@ -86,7 +86,7 @@ enum DataTransforms {
       let box = TransformBox(Normalize(mean: mean, std: std), text: "normalize(\(mean), \(std))", augments: false, normalizes: true) { shape in
         let c = channels(shape)
         guard mean.count == 1 || mean.count == c else {
-          throw LuaFailure("normalize has \(mean.count) channel statistics, samples of \(shapeText(shape)) have \(c) channels")
+          throw LuaFailure("normalize has \(mean.count) channel statistics, samples of \(ShapeText.format(shape)) have \(c) channels")
         }
       }
       call.push(object: box, className: className)
@@ -122,7 +122,7 @@ enum DataTransforms {
       let text = "augment{" + steps.map { "{'\($0.name)', \($0.probability), \($0.magnitude)}" }.joined(separator: ", ") + "}"
       let box = TransformBox(aug, text: text, augments: true, normalizes: false) { shape in
         guard shape.count == 3, [1, 3].contains(shape[0]) else {
-          throw LuaFailure("augmentation takes images [C, H, W] with 1 or 3 channels, got \(shapeText(shape))")
+          throw LuaFailure("augmentation takes images [C, H, W] with 1 or 3 channels, got \(ShapeText.format(shape))")
         }
       }
       call.push(object: box, className: className)

@@ -16,9 +16,9 @@ enum CriterionLua {
   static let className = "lyra.nn.Criterion"
 
   static func classTargets(_ logits: Tensor, _ y: Tensor) throws -> Tensor {
-    guard logits.rank == 2 else { throw LuaFailure("expected logits [N, C], got \(shapeText(logits.shape))") }
+    guard logits.rank == 2 else { throw LuaFailure("expected logits [N, C], got \(ShapeText.format(logits.shape))") }
     guard y.rank == 1, y.shape[0] == logits.shape[0] else {
-      throw LuaFailure("expected \(logits.shape[0]) class labels, got a tensor of shape \(shapeText(y.shape))")
+      throw LuaFailure("expected \(logits.shape[0]) class labels, got a tensor of shape \(ShapeText.format(y.shape))")
     }
     let c = logits.shape[1]
     let labels = y.toIntArray()
@@ -29,7 +29,7 @@ enum CriterionLua {
   }
 
   static func sameShape(_ a: Tensor, _ b: Tensor) throws {
-    guard a.shape == b.shape else { throw LuaFailure("input \(shapeText(a.shape)) and target \(shapeText(b.shape)) differ in shape") }
+    guard a.shape == b.shape else { throw LuaFailure("input \(ShapeText.format(a.shape)) and target \(ShapeText.format(b.shape)) differ in shape") }
   }
 
   static func make(_ name: String, _ help: String, options: [String] = [],

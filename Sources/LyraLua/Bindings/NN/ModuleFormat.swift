@@ -17,7 +17,7 @@ enum ModuleFormat {
       var s = "nn." + m.typeName + (m.summary.isEmpty ? "" : "(\(m.summary))")
       let own = m.ownParameters.reduce(0) { $0 + $1.tensor.count }
       var notes: [String] = []
-      if let out = shapes[ObjectIdentifier(m)], m.children.isEmpty { notes.append("-> " + sizeText(out)) }
+      if let out = shapes[ObjectIdentifier(m)], m.children.isEmpty { notes.append("-> " + ShapeText.format(out, .size)) }
       if own > 0 { notes.append("\(grouped(own)) params") }
       if !notes.isEmpty { s += "   " + notes.joined(separator: ", ") }
       return s
@@ -35,7 +35,7 @@ enum ModuleFormat {
       lines.append(indent + "}")
     }
     walk(m, "", "")
-    lines.append("\(grouped(m.parameterCount)) parameters" + (shapes.isEmpty ? "" : ", output \(sizeText(shapes[ObjectIdentifier(m)] ?? []))"))
+    lines.append("\(grouped(m.parameterCount)) parameters" + (shapes.isEmpty ? "" : ", output \(ShapeText.format(shapes[ObjectIdentifier(m)] ?? [], .size))"))
     return lines.joined(separator: "\n")
   }
 

@@ -54,7 +54,7 @@ enum OptimLua {
     for (k, p) in ps.enumerated() {
       guard let g = p.grad else { continue }
       guard g.dtype == .float32, g.shape == p.shape else {
-        throw LuaFailure("gradient of parameter \(k + 1) is \(g.dtype) \(shapeText(g.shape)), parameter is \(shapeText(p.shape))")
+        throw LuaFailure("gradient of parameter \(k + 1) is \(g.dtype) \(ShapeText.format(g.shape)), parameter is \(ShapeText.format(p.shape))")
       }
     }
   }

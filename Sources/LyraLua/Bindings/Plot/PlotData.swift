@@ -1,4 +1,5 @@
 import CLua
+import LyraBase
 import LyraPlot
 import LyraTensor
 
@@ -71,7 +72,7 @@ enum PlotData {
   static func images(_ t: Tensor, argument i: Int) throws -> [PlotImage] {
     let shape = t.shape
     func bad() -> LuaArgumentError {
-      LuaArgumentError(i, "expected an image tensor [H,W], [C,H,W] or [N,C,H,W] with C = 1 or 3, got \(shapeText(shape))"
+      LuaArgumentError(i, "expected an image tensor [H,W], [C,H,W] or [N,C,H,W] with C = 1 or 3, got \(ShapeText.format(shape))"
         + (shape.count == 3 ? " (a batch of grey images [N,H,W]: use t:unsqueeze(2))" : ""))
     }
     let v = t.toArray()

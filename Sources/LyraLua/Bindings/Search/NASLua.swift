@@ -1,6 +1,5 @@
 import CLua
 import LyraBase
-import LyraKernels
 import LyraPipeline
 import LyraSearch
 import LyraSpace

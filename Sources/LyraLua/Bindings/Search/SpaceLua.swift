@@ -1,7 +1,6 @@
 import CLua
 import Foundation
 import LyraBase
-import LyraKernels
 import LyraPipeline
 import LyraSpace
 import LyraTensor

@@ -101,7 +101,7 @@ enum TensorConstructors {
           guard a.count == b.count else { throw LuaArgumentError(1, "tensor \(k + 1) has \(a.count) dimensions, tensor 1 has \(b.count)") }
           a[d] = 0
           b[d] = 0
-          guard a == b else { throw LuaArgumentError(1, "tensor \(k + 1) of shape \(shapeText(t.shape)) cannot join \(shapeText(list[0].shape)) along dim \(d + 1)") }
+          guard a == b else { throw LuaArgumentError(1, "tensor \(k + 1) of shape \(ShapeText.format(t.shape)) cannot join \(ShapeText.format(list[0].shape)) along dim \(d + 1)") }
         }
         // The joined size: one tensor listed a million times is a large request.
         var out = list[0].shape
@@ -114,7 +114,7 @@ enum TensorConstructors {
         let list = try tensors(call, 1)
         let d = try call.dim(2, rank: list[0].rank + 1, default: 0)
         for (k, t) in list.enumerated() where t.shape != list[0].shape {
-          throw LuaArgumentError(1, "tensor \(k + 1) has shape \(shapeText(t.shape)), tensor 1 has \(shapeText(list[0].shape))")
+          throw LuaArgumentError(1, "tensor \(k + 1) has shape \(ShapeText.format(t.shape)), tensor 1 has \(ShapeText.format(list[0].shape))")
         }
         try call.checkedAllocation([list.count] + list[0].shape, "stacked tensor")
         TensorLua.push(Tensor.stack(list, dim: d), call.stack)
@@ -123,7 +123,7 @@ enum TensorConstructors {
       LuaMethod("where", help: "lyra.where(condition, a, b) -> tensor\na where condition is non-zero, else b (broadcasting).") { call in
         let c = try TensorOps.floatTensor(call, 1), a = try TensorLua.tensorOrNumber(call, 2), b = try TensorLua.tensorOrNumber(call, 3)
         guard let ab = Shape.broadcast(a.shape, b.shape), let out = Shape.broadcast(ab, c.shape) else {
-          throw LuaFailure("shapes \(shapeText(c.shape)), \(shapeText(a.shape)) and \(shapeText(b.shape)) do not broadcast")
+          throw LuaFailure("shapes \(ShapeText.format(c.shape)), \(ShapeText.format(a.shape)) and \(ShapeText.format(b.shape)) do not broadcast")
         }
         try call.checkedAllocation(out, "result")
         TensorLua.push(Tensor.where(c, a.float(), b.float()), call.stack)

@@ -1,4 +1,5 @@
 import Foundation
+import LyraBase
 import LyraTensor
 
 /// Torch7-style printing: a 1-D tensor as a column, 2-D as a matrix, higher ranks as
@@ -17,10 +18,10 @@ enum TensorFormat {
   static func typeName(_ t: Tensor) -> String { t.dtype == .int32 ? "lyra.IntTensor" : "lyra.FloatTensor" }
 
   /// One line, for tables and the REPL's nested printing: `lyra.FloatTensor - size: 3x4`.
-  static func short(_ t: Tensor) -> String { "\(typeName(t)) - size: \(sizeText(t.shape))" }
+  static func short(_ t: Tensor) -> String { "\(typeName(t)) - size: \(ShapeText.format(t.shape, .size))" }
 
   static func footer(_ t: Tensor) -> String {
-    var s = "[\(typeName(t)) of size \(sizeText(t.shape))"
+    var s = "[\(typeName(t)) of size \(ShapeText.format(t.shape, .size))"
     if t.requiresGrad { s += ", requires grad" }
     return s + "]"
   }
@@ -34,7 +35,7 @@ enum TensorFormat {
 
   static func render(_ t: Tensor) -> String {
     if t.rank == 0 { return "\(number(t.item(), fmt: formatter(for: [t.item()], int: t.dtype == .int32)))\n" + footer(t) }
-    if t.count == 0 { return "[\(typeName(t)) with no elements of size \(sizeText(t.shape))]" }
+    if t.count == 0 { return "[\(typeName(t)) with no elements of size \(ShapeText.format(t.shape, .size))]" }
     let c = t.contiguous()
     let values = c.toArray()
     let summarise = t.count > options.threshold

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// In-place updates (`x:add_(y)`, Torch7's `fill`, `zero`, `copy`) and autograd.
@@ -30,7 +31,7 @@ enum TensorInPlaceMethods {
       if call.stack.type(2) == .number { number(x, Float(try call.number(2))) } else {
         let y = try TensorOps.floatTensor(call, 2)
         guard Shape.broadcast(x.shape, y.shape) == x.shape else {
-          throw LuaFailure("shape \(shapeText(y.shape)) does not broadcast to \(shapeText(x.shape))")
+          throw LuaFailure("shape \(ShapeText.format(y.shape)) does not broadcast to \(ShapeText.format(x.shape))")
         }
         tensor(x, y)
       }
@@ -59,7 +60,7 @@ enum TensorInPlaceMethods {
       LuaMethod("copy", help: "x:copy(src) -> x\nCopies src's values into x (src broadcasts to x's shape).") { call in
         let x = try mutable(call), src = try TensorLua.check(call, 2)
         guard Shape.broadcast(x.shape, src.shape) == x.shape else {
-          throw LuaFailure("shape \(shapeText(src.shape)) does not broadcast to \(shapeText(x.shape))")
+          throw LuaFailure("shape \(ShapeText.format(src.shape)) does not broadcast to \(ShapeText.format(x.shape))")
         }
         _ = x.copy_(src.dtype == x.dtype ? src : src.to(x.dtype))
         call.stack.setTop(1)
@@ -77,10 +78,10 @@ enum TensorInPlaceMethods {
         let x = try TensorLua.check(call, 1)
         guard x.requiresGrad else { throw LuaFailure("tensor does not require grad (no parameter contributed to it)") }
         if let g = try TensorLua.opt(call, 2) {
-          guard g.shape == x.shape else { throw LuaArgumentError(2, "gradient shape \(shapeText(g.shape)) differs from \(shapeText(x.shape))") }
+          guard g.shape == x.shape else { throw LuaArgumentError(2, "gradient shape \(ShapeText.format(g.shape)) differs from \(ShapeText.format(x.shape))") }
           x.backward(g)
         } else {
-          guard x.count == 1 else { throw LuaFailure("a gradient is needed for a non-scalar output of shape \(shapeText(x.shape))") }
+          guard x.count == 1 else { throw LuaFailure("a gradient is needed for a non-scalar output of shape \(ShapeText.format(x.shape))") }
           x.backward()
         }
         return 0

@@ -1,4 +1,5 @@
 import CLua
+import LyraBase
 import LyraTensor
 
 /// `x[i]`, `x[{ {}, 2 }]`, `x[{ {1, 3}, {} }]`, their assignments, and the properties
@@ -91,7 +92,7 @@ enum TensorIndexing {
       guard s.toString(2) == "grad" else { throw LuaFailure("cannot set field '\(s.toString(2) ?? "")' of a tensor") }
       if s.isNil(3) { x.grad = nil } else {
         let g = try TensorLua.check(call, 3)
-        guard g.shape == x.shape else { throw LuaArgumentError(3, "grad shape \(shapeText(g.shape)) differs from \(shapeText(x.shape))") }
+        guard g.shape == x.shape else { throw LuaArgumentError(3, "grad shape \(ShapeText.format(g.shape)) differs from \(ShapeText.format(x.shape))") }
         x.grad = g
       }
       return 0
@@ -105,7 +106,7 @@ enum TensorIndexing {
     } else {
       let src = try TensorLua.check(call, 3)
       guard Shape.broadcast(v.shape, src.shape) == v.shape else {
-        throw LuaFailure("cannot assign a \(shapeText(src.shape)) tensor to a \(shapeText(v.shape)) slice")
+        throw LuaFailure("cannot assign a \(ShapeText.format(src.shape)) tensor to a \(ShapeText.format(v.shape)) slice")
       }
       _ = v.copy_(src.dtype == v.dtype ? src : src.to(v.dtype))
     }

@@ -31,12 +31,6 @@ extension Tensor: LuaNativeSized {
   public var nativeByteCount: Int { byteCount }
 }
 
-/// `[2, 3, 4]` → "2x3x4", Torch7's way of writing sizes.
-func sizeText(_ shape: [Int]) -> String { shape.isEmpty ? "()" : shape.map(String.init).joined(separator: "x") }
-
-/// `[2, 3]` → "[2, 3]" for error messages.
-func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
-
 extension LuaCall {
   /// A 1-based Lua dimension (negative counts from the end) as a 0-based index.
   ///

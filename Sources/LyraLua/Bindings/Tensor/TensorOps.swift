@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// Small builders for tensor methods: each op is one line in the tables that follow,
@@ -32,7 +33,7 @@ enum TensorOps {
   /// operand: [n, 1] + [1, n]) must pass `CheckedSize`.
   static func checkBroadcast(_ call: LuaCall, _ a: Tensor, _ b: Tensor) throws {
     guard let out = Shape.broadcast(a.shape, b.shape) else {
-      throw LuaFailure("shapes \(shapeText(a.shape)) and \(shapeText(b.shape)) do not broadcast")
+      throw LuaFailure("shapes \(ShapeText.format(a.shape)) and \(ShapeText.format(b.shape)) do not broadcast")
     }
     try call.checkedAllocation(out, "result")
   }

@@ -67,7 +67,7 @@ enum TensorReduceMethods {
       LuaMethod("mm", help: "x:mm(y) -> tensor\n2-D matrix product.") { call in
         let a = try TensorOps.floatTensor(call, 1), b = try TensorOps.floatTensor(call, 2)
         guard a.rank == 2, b.rank == 2, a.shape[1] == b.shape[0] else {
-          throw LuaFailure("cannot multiply \(shapeText(a.shape)) by \(shapeText(b.shape))")
+          throw LuaFailure("cannot multiply \(ShapeText.format(a.shape)) by \(ShapeText.format(b.shape))")
         }
         try call.checkedAllocation([a.shape[0], b.shape[1]], "matrix product")
         TensorLua.push(a.mm(b), call.stack)
@@ -94,7 +94,7 @@ enum TensorReduceMethods {
         guard x.rank > 0 else { throw LuaFailure("cannot index a 0-d tensor") }
         let d = try call.dim(2, rank: x.rank)
         let idx = try zeroBasedIndices(call, 3, size: x.shape[d])
-        guard idx.rank <= 1 else { throw LuaArgumentError(3, "index must be 1-D, got \(shapeText(idx.shape))") }
+        guard idx.rank <= 1 else { throw LuaArgumentError(3, "index must be 1-D, got \(ShapeText.format(idx.shape))") }
         var out = x.shape
         out[d] = idx.count
         try call.checkedAllocation(out, "selection")
@@ -124,11 +124,11 @@ enum TensorReduceMethods {
   static func checkMatmul(_ a: Tensor, _ b: Tensor) throws {
     guard a.rank >= 1, b.rank >= 1 else { throw LuaFailure("matmul needs tensors of at least one dimension") }
     let k1 = a.shape[a.rank - 1], k2 = b.rank == 1 ? b.shape[0] : b.shape[b.rank - 2]
-    guard k1 == k2 else { throw LuaFailure("cannot multiply \(shapeText(a.shape)) by \(shapeText(b.shape)): inner sizes \(k1) and \(k2) differ") }
+    guard k1 == k2 else { throw LuaFailure("cannot multiply \(ShapeText.format(a.shape)) by \(ShapeText.format(b.shape)): inner sizes \(k1) and \(k2) differ") }
     if a.rank > 2 || b.rank > 2 {
       let ba = Array(a.shape.dropLast(a.rank >= 2 ? 2 : 1)), bb = Array(b.shape.dropLast(b.rank >= 2 ? 2 : 1))
       if Shape.broadcast(ba, bb) == nil {
-        throw LuaFailure("batch dimensions of \(shapeText(a.shape)) and \(shapeText(b.shape)) do not broadcast")
+        throw LuaFailure("batch dimensions of \(ShapeText.format(a.shape)) and \(ShapeText.format(b.shape)) do not broadcast")
       }
     }
     let batch = Shape.broadcast(Array(a.shape.dropLast(a.rank >= 2 ? 2 : 1)), Array(b.shape.dropLast(b.rank >= 2 ? 2 : 1))) ?? []

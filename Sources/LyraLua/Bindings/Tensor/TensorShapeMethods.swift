@@ -92,11 +92,11 @@ enum TensorShapeMethods {
           for i in 2...max(call.count, 2) where i <= call.count { sizes.append(try call.integer(i)) }
         }
         let lead = sizes.count - x.rank
-        guard lead >= 0 else { throw LuaFailure("cannot expand \(shapeText(x.shape)) to fewer dimensions") }
-        guard sizes.count <= 64, sizes.allSatisfy({ $0 >= -1 }) else { throw LuaFailure("invalid sizes \(shapeText(sizes))") }
+        guard lead >= 0 else { throw LuaFailure("cannot expand \(ShapeText.format(x.shape)) to fewer dimensions") }
+        guard sizes.count <= 64, sizes.allSatisfy({ $0 >= -1 }) else { throw LuaFailure("invalid sizes \(ShapeText.format(sizes))") }
         for k in 0..<lead where sizes[k] < 0 { throw LuaFailure("size -1 is only allowed for existing dimensions") }
         for (k, s) in x.shape.enumerated() where s != 1 && sizes[lead + k] != s && sizes[lead + k] != -1 {
-          throw LuaFailure("cannot expand \(shapeText(x.shape)) to \(shapeText(sizes)): size \(s) is not 1")
+          throw LuaFailure("cannot expand \(ShapeText.format(x.shape)) to \(ShapeText.format(sizes)): size \(s) is not 1")
         }
         let shape = sizes.enumerated().map { $0.element == -1 ? x.shape[$0.offset - lead] : $0.element }
         // A view allocates nothing, but every op on it allocates its element count.
@@ -156,7 +156,7 @@ enum TensorShapeMethods {
           let (t, o1) = tables.addingReportingOverflow(level)
           let (l, o2) = level.multipliedReportingOverflow(by: s)
           guard !o1, !o2, t <= 1 << 27 else {
-            throw LuaFailure("a tensor of size \(x.shape.map(String.init).joined(separator: "x")) needs too many Lua tables (limit 2^27)")
+            throw LuaFailure("a tensor of size \(ShapeText.format(x.shape, .size)) needs too many Lua tables (limit 2^27)")
           }
           (tables, level) = (t, l)
         }
@@ -181,12 +181,12 @@ enum TensorShapeMethods {
       for i in 2...max(call.count, 2) where i <= call.count { sizes.append(try call.integer(i)) }
     }
     let unknown = sizes.filter { $0 == -1 }.count
-    guard unknown <= 1, sizes.allSatisfy({ $0 >= -1 }), sizes.count <= 64 else { throw LuaFailure("invalid sizes \(shapeText(sizes))") }
+    guard unknown <= 1, sizes.allSatisfy({ $0 >= -1 }), sizes.count <= 64 else { throw LuaFailure("invalid sizes \(ShapeText.format(sizes))") }
     guard let known = try? CheckedSize.count(sizes.filter { $0 != -1 }) else {
-      throw LuaFailure("shape \(shapeText(sizes)) has more elements than can be counted; the tensor has \(x.count)")
+      throw LuaFailure("shape \(ShapeText.format(sizes)) has more elements than can be counted; the tensor has \(x.count)")
     }
     if unknown == 1 ? (known == 0 || x.count % known != 0) : known != x.count {
-      throw LuaFailure("shape \(shapeText(sizes)) is invalid for \(x.count) elements of \(shapeText(x.shape))")
+      throw LuaFailure("shape \(ShapeText.format(sizes)) is invalid for \(x.count) elements of \(ShapeText.format(x.shape))")
     }
     return sizes
   }

@@ -23,11 +23,11 @@ public enum DatasetRegistry {
   public static var names: [String] { factories.names }
 
   static func factory(_ name: String, path: String) throws -> Factory {
-    try factories.lookup(name) { TrainerError.config("\(path).type: \($0)") }
+    try factories.lookup(name) { TrainerError.config(key: "\(path).type", $0) }
   }
 
   static func wrap<T>(_ path: String, _ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as TrainerError { throw e } catch { throw TrainerError.config("\(path): \(error)") }
+    do { return try body() } catch let e as TrainerError { throw e } catch { throw TrainerError.config(key: path, "\(error)") }
   }
 
   static func defaults() -> [String: Factory] {
@@ -37,19 +37,19 @@ public enum DatasetRegistry {
         return try wrap(r.path) { try FashionMNIST(split: split, root: root) }
       },
       "Mnist": { r, split in
-        guard let root = try r.optionalString("data_path") else { throw TrainerError.config("\(r.path): missing 'data_path'") }
+        guard let root = try r.optionalString("data_path") else { throw TrainerError.config(key: r.path, "missing 'data_path'") }
         return try wrap(r.path) { try MNIST(split: split, root: root) }
       },
       "Cifar10": { r, split in
-        guard let root = try r.optionalString("data_path") else { throw TrainerError.config("\(r.path): missing 'data_path'") }
+        guard let root = try r.optionalString("data_path") else { throw TrainerError.config(key: r.path, "missing 'data_path'") }
         return try wrap(r.path) { try CIFAR10(split: split, root: root) }
       },
       "Csv": { r, _ in
-        guard let file = try r.optionalString("data_path") else { throw TrainerError.config("\(r.path): missing 'data_path'") }
+        guard let file = try r.optionalString("data_path") else { throw TrainerError.config(key: r.path, "missing 'data_path'") }
         let label = try r.string("label", "label")
         let cat = try r.raw("categorical").map { v -> [String] in
           guard let a = v.array?.compactMap(\.string), a.count == v.array?.count else {
-            throw TrainerError.config("\(r.path).categorical: expected a list of column names, got \(v.text)")
+            throw TrainerError.config(key: "\(r.path).categorical", "expected a list of column names, got \(v.text)")
           }
           return a
         }

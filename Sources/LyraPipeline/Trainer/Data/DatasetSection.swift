@@ -21,7 +21,7 @@ public struct DatasetSection {
 
   public init(json: JSON, path: String = "dataset") throws {
     let r = try ParamReader(json, path: path)
-    guard let t = try r.optionalString("type") else { throw TrainerError.config("\(path): missing 'type'") }
+    guard let t = try r.optionalString("type") else { throw TrainerError.config(key: path, "missing 'type'") }
     type = t
     self.path = path
     _ = try DatasetRegistry.factory(t, path: path)
@@ -53,7 +53,7 @@ public struct DatasetSection {
     let dropLast = try r.bool("drop_last", false)
     let seed = UInt64(try r.int("seed", 0, min: 0))
     let portion = try r.double("train_portion", 1)
-    guard portion > 0 && portion <= 1 else { throw TrainerError.config("\(p).train_portion: must be in (0, 1], got \(portion)") }
+    guard portion > 0 && portion <= 1 else { throw TrainerError.config(key: "\(p).train_portion", "must be in (0, 1], got \(portion)") }
     let maxSamples = try r.optionalInt("max_samples", min: 1)
     r.accept(["num_workers", "pin_memory", "download", "imgs_per_gpu"])
     let split: Split = mode == .train || (mode == .val && portion < 1) ? .train : .test

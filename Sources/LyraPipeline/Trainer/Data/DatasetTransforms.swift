@@ -29,20 +29,20 @@ enum DatasetTransforms {
       return try list.enumerated().compactMap { i, v in try step(v, path: "\(path)[\(i)]") }
     }
     guard let o = value.object else {
-      throw TrainerError.config("\(path): expected a list of transforms or a policy {num_ops, op1, ...}, got \(value.text)")
+      throw TrainerError.config(key: path, "expected a list of transforms or a policy {num_ops, op1, ...}, got \(value.text)")
     }
     let slots = o.keys.filter { $0.hasPrefix("op") && Int($0.dropFirst(2)) != nil }.sorted { Int($0.dropFirst(2))! < Int($1.dropFirst(2))! }
     for k in o.keys where k != "num_ops" && k != "flip" && !slots.contains(k) {
-      throw TrainerError.config("\(path).\(k): unknown key (a policy has num_ops, op1, op2, ... and flip)")
+      throw TrainerError.config(key: "\(path).\(k)", "unknown key (a policy has num_ops, op1, op2, ... and flip)")
     }
     var n = slots.count
     if let v = o["num_ops"] {
-      guard let i = v.int, i >= 0 else { throw TrainerError.config("\(path).num_ops: expected an integer ≥ 0, got \(v.text)") }
+      guard let i = v.int, i >= 0 else { throw TrainerError.config(key: "\(path).num_ops", "expected an integer ≥ 0, got \(v.text)") }
       n = min(i, slots.count)
     }
     var steps = try slots.prefix(n).compactMap { try step(o[$0]!, path: "\(path).\($0)") }
     if let f = o["flip"] {
-      guard let b = f.bool else { throw TrainerError.config("\(path).flip: expected true or false, got \(f.text)") }
+      guard let b = f.bool else { throw TrainerError.config(key: "\(path).flip", "expected true or false, got \(f.text)") }
       if b { steps.append(("Flip", 0.5, 5)) }
     }
     return steps
@@ -52,7 +52,7 @@ enum DatasetTransforms {
   static func step(_ v: JSON, path: String) throws -> Step? {
     let r: ParamReader
     if let name = v.string { r = ParamReader(["type": .string(name)], path: path) } else { r = try ParamReader(v, path: path) }
-    guard let type = try r.optionalString("type") else { throw TrainerError.config("\(path): missing 'type'") }
+    guard let type = try r.optionalString("type") else { throw TrainerError.config(key: path, "missing 'type'") }
     var prob = try r.double("prob", 1)
     let magnitude = try r.double("magnitude", 5)
     r.accept(["size", "padding", "mean", "std"])
@@ -68,10 +68,10 @@ enum DatasetTransforms {
     }
     guard AugmentRegistry.names.contains(name) else {
       let hint = Suggest.hint(name, in: AugmentRegistry.names)
-      throw TrainerError.config("\(path).type: unknown transform '\(type)'\(hint)")
+      throw TrainerError.config(key: "\(path).type", "unknown transform '\(type)'\(hint)")
     }
-    guard (0...1).contains(prob) else { throw TrainerError.config("\(path).prob: must be in [0, 1], got \(prob)") }
-    guard (0...10).contains(magnitude) else { throw TrainerError.config("\(path).magnitude: must be in [0, 10], got \(magnitude)") }
+    guard (0...1).contains(prob) else { throw TrainerError.config(key: "\(path).prob", "must be in [0, 1], got \(prob)") }
+    guard (0...10).contains(magnitude) else { throw TrainerError.config(key: "\(path).magnitude", "must be in [0, 10], got \(magnitude)") }
     return (name, prob, magnitude)
   }
 

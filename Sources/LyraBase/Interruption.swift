@@ -10,6 +10,9 @@ public struct Interrupted: Error, CustomStringConvertible {
 }
 
 /// The process-wide Ctrl-C flag, set by the SIGINT handler and cleared by the REPL.
+///
+/// In LyraBase so that every layer with a long loop (the trainer, a search, the Lua host)
+/// reads the same flag without importing the tensor layer for it.
 public enum Interruption {
   /// True when Ctrl-C was pressed and the REPL has not yet cleared it.
   public static var isRequested: Bool { lyra_interrupt_requested() != 0 }

@@ -5,6 +5,9 @@
 /// Why counter-based: the stream is a pure function of (seed, counter), so a generator
 /// can be split for worker threads or saved and restored exactly as two integers, and
 /// the same seed on the same machine always gives the same numbers.
+///
+/// Why in LyraBase: search spaces, search algorithms, data loaders and tensors all draw
+/// from it, and none of the first three needs LyraKernels for anything else.
 public final class Generator {
   /// The key (from the seed); never changes after seeding.
   public private(set) var seed: UInt64

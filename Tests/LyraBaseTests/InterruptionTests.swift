@@ -1,5 +1,5 @@
 import XCTest
-@testable import LyraTensor
+import LyraBase
 
 /// The Ctrl-C flag that native loops poll.
 final class InterruptionTests: XCTestCase {
