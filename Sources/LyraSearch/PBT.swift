@@ -24,7 +24,7 @@ import LyraSpace
 /// a final training run (or PBA) can replay it.
 ///
 /// What a member starts with and how an exploit changes the copied configuration are
-/// `initialConfig` and `explore`: Ray's rule (`PBTExplore`) here; the `PBA` subclass
+/// `initialConfig` and `explored`: Ray's rule (`PBTExplore`) here; the `PBA` subclass
 /// overrides both with PBA's (`PBAExplore`), which applies Ray's rule to the other keys.
 public class PBT: SearchBase {
   public let space: SearchSpace
