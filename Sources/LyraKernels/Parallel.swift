@@ -11,7 +11,9 @@ import CBLAS
 /// single-threaded or the two pools fight over the same two cores.
 public enum KernelParallel {
   /// Threads kernels may use. Defaults to the active core count, capped at 2 (the
-  /// machines Lyra is tuned for); set to 1 for fully serial kernels.
+  /// machines Lyra is tuned for); set to 1 for fully serial kernels. LyraTensor's
+  /// element-wise ops read this value too (`Parallel.maxThreads`); `setThreads` is the
+  /// one setting that also sets OpenBLAS's own count.
   nonisolated(unsafe) public static var maxThreads: Int = max(1, min(2, ProcessInfo.processInfo.activeProcessorCount))
 
   /// Use the persistent spinning pool (`KernelThreadPool`) rather than GCD for parallel regions.
@@ -46,11 +48,15 @@ public enum KernelParallel {
     DispatchQueue.concurrentPerform(iterations: parts, execute: body)
   }
 
-  /// Sets the threads Lyra's kernels use. Lyra splits its GEMMs across its own threads
-  /// (each calling single-threaded OpenBLAS), so OpenBLAS's own pool stays idle.
+  /// The one thread setting: the threads Lyra's kernels and LyraTensor's element-wise ops
+  /// use (`maxThreads`, which `Parallel.maxThreads` reads) and OpenBLAS's own count, for the
+  /// GEMMs called outside Lyra's split. Why one call: setting only one of the counts left
+  /// the other pool sized for a different machine, and the two fought over the cores.
+  /// Counts below 1 mean 1.
   public static func setThreads(_ n: Int) {
-    precondition(n >= 1, "KernelParallel.setThreads: need at least one thread")
+    let n = max(1, n)
     maxThreads = n
+    openblas_set_num_threads(Int32(n))
   }
 
   /// Below this many "work units" (roughly multiply-adds or touched floats) a kernel

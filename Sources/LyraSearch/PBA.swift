@@ -50,8 +50,12 @@ public final class PBA: PBT {
     policyExplore = explore
     super.init(space: try SearchSpace(parameters: params, conditions: others.conditions, forbidden: others.forbidden),
                objectives: objectives, seed: seed, population: population, perturbationInterval: perturbationInterval,
-               maxBudget: maxBudget, quantile: quantile, synchronous: synchronous, explorer: explore)
+               maxBudget: maxBudget, quantile: quantile, synchronous: synchronous, explore: explore.others)
   }
+
+  override func initialConfig(member: Int, _ g: Generator) -> Config { policyExplore.initial(member: member, g) }
+  override func explored(_ c: Config, _ g: Generator) -> Config { policyExplore.perturb(c, g) }
+  override var exploreSettings: [String: JSON] { policyExplore.settings }
 
   /// The policy keys of a config (without the jointly searched hyperparameters).
   public func policy(of c: Config) -> Config { policyExplore.policy(of: c) }

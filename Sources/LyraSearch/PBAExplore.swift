@@ -14,8 +14,8 @@ import LyraSpace
 /// Config keys, `prefix` = `dataset.transforms.pba` by default:
 /// `<prefix>.<Op>.prob<i>` (a Double, a multiple of 0.1) and `<prefix>.<Op>.magnitude<i>`
 /// (an Int), for i = 1...`pairsPerOp`. Other keys of the config (a joint search's
-/// hyperparameters) follow `others`, PBT's rule.
-public struct PBAExplore: PBTExplorer {
+/// hyperparameters) follow `others`, PBT's rule. `PBA` uses it in place of PBT's rule.
+public struct PBAExplore {
   /// How a member's first policy is chosen.
   public enum Start: String, Sendable {
     /// Member 0 at the zero policy, every other one explore step away from it. Why the
@@ -76,6 +76,7 @@ public struct PBAExplore: PBTExplorer {
     return Int((isProbability ? x * Double(probabilityLevels) : x).rounded())
   }
 
+  /// The first configuration of population member `member` (0-based).
   public func initial(member: Int, _ g: Generator) -> Config {
     var c = others.initial(member: member, g)
     for (key, levels, isProb) in policyKeys {
@@ -85,6 +86,7 @@ public struct PBAExplore: PBTExplorer {
     return c
   }
 
+  /// The explored copy of a donor's configuration.
   public func perturb(_ c: Config, _ g: Generator) -> Config {
     // The other hyperparameters go through PBT's rule on their own (its codec round trip
     // for conditions only knows their keys).

@@ -10,7 +10,7 @@ import LyraSpace
 /// (the lineage's previous segment, or the donor's after an exploit). After a segment,
 /// members in the bottom `quantile` (by the first objective, among the members that have
 /// reached that budget) *exploit* a random top-`quantile` member — copy its checkpoint and
-/// hyperparameters — and *explore* them (`PBTExplore`).
+/// hyperparameters — and *explore* them (`PBTExplore`, Ray Tune's rule).
 ///
 /// Why compare at equal budgets and, by default, synchronously (VEGA's PBT; Ray's
 /// `synch=True`): a loss after 6 epochs is not comparable with one after 3, and deciding
@@ -22,8 +22,9 @@ import LyraSpace
 /// follows the checkpoint chain back and lists the hyperparameters used per segment, so
 /// a final training run (or PBA) can replay it.
 ///
-/// What a member starts with and how an exploit changes the copied configuration is a
-/// `PBTExplorer`: Ray's rule (`PBTExplore`) here, PBA's in the `PBA` subclass.
+/// What a member starts with and how an exploit changes the copied configuration are
+/// `initialConfig` and `explored`: Ray's rule (`PBTExplore`) here; the `PBA` subclass
+/// overrides both with PBA's (`PBAExplore`), which applies Ray's rule to the other keys.
 public class PBT: SearchBase {
   public let space: SearchSpace
   public let seed: UInt64
@@ -31,7 +32,8 @@ public class PBT: SearchBase {
   public let perturbationInterval: Double
   public let maxBudget: Double
   public let quantile: Double
-  public let explorer: any PBTExplorer
+  /// Ray's explore rule over `space` (for PBA: over the hyperparameters searched with the policy).
+  public let explore: PBTExplore
   public let synchronous: Bool
 
   /// Per slot: the latest told trial of its lineage.
@@ -49,12 +51,13 @@ public class PBT: SearchBase {
                           synchronous: Bool = true) {
     self.init(space: space, objectives: objectives, seed: seed, population: population, perturbationInterval: perturbationInterval,
               maxBudget: maxBudget, quantile: quantile, synchronous: synchronous,
-              explorer: PBTExplore(space: space, resampleProbability: resampleProbability, perturbFactors: perturbFactors))
+              explore: PBTExplore(space: space, resampleProbability: resampleProbability, perturbFactors: perturbFactors))
   }
 
-  /// A population whose first configurations and explore step come from `explorer`.
+  /// A population whose first configurations and explore step come from `explore`
+  /// (unless a subclass overrides `initialConfig` and `explored`).
   public init(space: SearchSpace, objectives: [Objective], seed: UInt64, population: Int, perturbationInterval: Double,
-              maxBudget: Double, quantile: Double, synchronous: Bool, explorer: any PBTExplorer) {
+              maxBudget: Double, quantile: Double, synchronous: Bool, explore: PBTExplore) {
     precondition(population >= 2, "PBT needs a population of at least 2")
     precondition(perturbationInterval > 0 && maxBudget >= perturbationInterval, "PBT needs 0 < interval ≤ max budget")
     precondition(quantile > 0 && quantile <= 0.5, "PBT's quantile must be in (0, 0.5]")
@@ -64,12 +67,19 @@ public class PBT: SearchBase {
     self.perturbationInterval = perturbationInterval
     self.maxBudget = maxBudget
     self.quantile = quantile
-    self.explorer = explorer
+    self.explore = explore
     self.synchronous = synchronous
     self.latest = Array(repeating: nil, count: population)
     self.streams = RandomStreams(seed: seed)
     super.init(objectives: objectives)
   }
+
+  /// The first configuration of population member `member` (0-based).
+  func initialConfig(member: Int, _ g: Generator) -> Config { explore.initial(member: member, g) }
+  /// The explored copy of a donor's configuration.
+  func explored(_ c: Config, _ g: Generator) -> Config { explore.perturb(c, g) }
+  /// The explore rule's settings, part of the algorithm's (a restored search must match them).
+  var exploreSettings: [String: JSON] { explore.settings }
 
   func endBudget(ofSegment k: Int) -> Double { min(Double(k + 1) * perturbationInterval, maxBudget) }
 
@@ -77,7 +87,7 @@ public class PBT: SearchBase {
     if started < population {
       let slot = started
       started += 1
-      return newTrial(explorer.initial(member: slot, streams.next()), budget: endBudget(ofSegment: 0), rung: 0, bracket: slot)
+      return newTrial(initialConfig(member: slot, streams.next()), budget: endBudget(ofSegment: 0), rung: 0, bracket: slot)
     }
     guard !queue.isEmpty else { return nil }
     let t = queue.removeFirst()
@@ -121,7 +131,7 @@ public class PBT: SearchBase {
     var config = trial.config, from = trial.id
     if bottom.contains(trial.id), !top.isEmpty {
       let donor = history.trial(top[g.int(below: top.count)])!
-      config = explorer.perturb(donor.config, g)
+      config = explored(donor.config, g)
       from = donor.id
     }
     queue.append(Trial(id: -1, config: config, budget: endBudget(ofSegment: k + 1), rung: k + 1, bracket: trial.bracket, resumeFrom: from))
@@ -147,7 +157,7 @@ public class PBT: SearchBase {
     var o: [String: JSON] = ["algorithm": .string("pbt"), "seed": StateCodec.uint64(seed), "population": JSON(population),
                              "interval": .number(perturbationInterval), "max_budget": .number(maxBudget), "quantile": .number(quantile),
                              "synchronous": .bool(synchronous), "dimension": JSON(space.dimension)]
-    for (k, v) in explorer.settings { o[k] = v }
+    for (k, v) in exploreSettings { o[k] = v }
     return .object(o)
   }
 }

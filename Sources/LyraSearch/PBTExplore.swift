@@ -9,7 +9,13 @@ import LyraSpace
 ///
 /// Why multiplicative: learning rates and weight decays live on log scales, so ×1.2/×0.8
 /// is the same relative step anywhere in the range.
-public struct PBTExplore: PBTExplorer {
+///
+/// The part of population based training that varies between its uses is what a member
+/// starts with and how an exploiting member changes the configuration it copied
+/// (Jaderberg et al. 2017, "explore"): this rule for `PBT`; `PBA` overrides PBT's
+/// `initialConfig`/`explored` with `PBAExplore`, which applies this rule to the keys
+/// other than the policy.
+public struct PBTExplore {
   public let space: SearchSpace
   public let resampleProbability: Double
   public let perturbFactors: (Double, Double)
@@ -20,9 +26,10 @@ public struct PBTExplore: PBTExplorer {
     self.perturbFactors = perturbFactors
   }
 
-  /// A draw from the prior.
+  /// The first configuration of a member: a draw from the prior.
   public func initial(member: Int, _ g: Generator) -> Config { space.sample(g) }
 
+  /// The rule's settings, part of the algorithm's (a restored search must match them).
   public var settings: [String: JSON] {
     ["resample_probability": .number(resampleProbability),
      "perturb_factors": .array([.number(perturbFactors.0), .number(perturbFactors.1)])]

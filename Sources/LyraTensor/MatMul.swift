@@ -129,6 +129,4 @@ extension Tensor {
     return out.reshape(lead + [outF])
   }
 
-  /// Sets OpenBLAS's thread count.
-  public static func setBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 }

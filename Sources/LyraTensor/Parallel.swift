@@ -6,8 +6,10 @@ import LyraKernels
 /// Why a threshold: below ~64K elements the dispatch overhead beats the gain, so small
 /// ops stay on the calling thread.
 public enum Parallel {
-  /// Most threads one op uses (OpenBLAS has its own setting).
-  nonisolated(unsafe) public static var maxThreads = 2
+  /// Most threads one op uses: the kernels' count, so one setting
+  /// (`KernelParallel.setThreads`) sizes both, and OpenBLAS with them.
+  @inline(__always)
+  public static var maxThreads: Int { KernelParallel.maxThreads }
   /// Elements per thread below which an op is not split.
   nonisolated(unsafe) public static var grain = 32_768
 

@@ -104,9 +104,7 @@ func setThreads(_ n: Int) {
   if let c = env["LYRA_CONV_MINCOLS"].flatMap({ Int($0) }) { Conv2dTuning.minColumns = c }
   if env["LYRA_CONV_NO_SMALL_GEMM"] != nil { Conv2dTuning.smallGemmChunks = false }
   if env["LYRA_CONV_NO_TRANSPOSED_DW"] != nil { Conv2dTuning.transposedWeightGradient = false }
-  KernelParallel.maxThreads = n
-  LyraTensor.Parallel.maxThreads = n
-  Tensor.setBLASThreads(n)
+  KernelParallel.setThreads(n) // kernels, element-wise ops and OpenBLAS
 }
 
 // MARK: - Data

@@ -4,6 +4,7 @@ import LyraBase
 import LyraNets
 import LyraNN
 import LyraONNX
+import LyraPipeline
 import LyraTensor
 
 /// `lyra export MODEL -o model.onnx`: writes a model as ONNX that passes onnx::checker,
@@ -66,40 +67,12 @@ struct Export: ParsableCommand {
     "[" + ([fixedBatch ? "\(s[0])" : "batch"] + s.dropFirst().map(String.init)).joined(separator: ", ") + "]"
   }
 
-  /// The model and a line saying where its architecture and weights came from.
+  /// The model and a line saying where its architecture and weights came from: a saved
+  /// model (SavedModel, LyraPipeline) or a reference model by name.
   func loadModel() throws -> (Module, String) {
-    let fm = FileManager.default
-    let dir = PathText.parent(model), file = (model as NSString).lastPathComponent
-    func sibling(_ name: String) -> String { dir.isEmpty ? name : dir + "/" + name }
-    let stem = (file as NSString).deletingPathExtension
-    let id = stem.hasPrefix("model_") ? String(stem.dropFirst(6)) : stem.hasPrefix("desc_") ? String(stem.dropFirst(5)) : nil
-    if model.hasSuffix(".safetensors") {
-      let own = sibling(stem + ".json"), pipeline = id.map { sibling("desc_\($0).json") }
-      guard let desc = [own, pipeline].compactMap({ $0 }).first(where: fm.fileExists) else {
-        throw DescriptionError("\(model): no model description beside it (\(own)\(pipeline.map { " or \($0)" } ?? ""))")
-      }
-      let m = try build(desc)
-      try Checkpoint.loadWeights(into: m, from: model)
-      return (m, "model: \(desc) with weights \(model)")
-    }
-    if model.hasSuffix(".json") {
-      let m = try build(model)
-      let weights = [sibling(stem + ".safetensors"), id.map { sibling("model_\($0).safetensors") }].compactMap { $0 }
-      if let w = weights.first(where: fm.fileExists) {
-        try Checkpoint.loadWeights(into: m, from: w)
-        return (m, "model: \(model) with weights \(w)")
-      }
-      return (m, "model: \(model) (no weights beside it: freshly initialised)")
-    }
+    if let saved = try SavedModel.load(model) { return saved }
     if let m = ReferenceModels.named(model) { return (m, "model: reference \(model) (freshly initialised)") }
     throw DescriptionError("\(model): not a .safetensors checkpoint, a .json description or a reference model (mlp, cnn, resnet_mini)")
-  }
-
-  func build(_ path: String) throws -> Module {
-    guard let data = FileManager.default.contents(atPath: path) else { throw DescriptionError("\(path): cannot read the file") }
-    let desc: JSON
-    do { desc = try JSON.parse(data) } catch { throw DescriptionError("\(path): \(error)") }
-    do { return try NetworkRegistry.build(desc) } catch { throw DescriptionError("\(path): \(error)") }
   }
 
   func parseShape(_ s: String) throws -> [Int] {

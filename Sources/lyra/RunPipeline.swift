@@ -19,8 +19,9 @@ enum RunPipeline {
         print("interrupted; resume with: lyra run \(file) --resume \(summary.taskID)" + sets.map { " --set \($0)" }.joined())
         return 130
       }
-      let report = summary.root + "/output/report.html"
-      print("task \(summary.taskID) finished: \(summary.root)/output/reports.json")
+      let layout = TaskLayout(root: summary.root)
+      let report = layout.reportHTML
+      print("task \(summary.taskID) finished: \(layout.reports)")
       if FileManager.default.fileExists(atPath: report) { print("report: \(report)") }
       return 0
     } catch {

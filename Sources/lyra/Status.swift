@@ -14,7 +14,7 @@ struct Status: ParsableCommand {
   var tasks: String = "./tasks"
 
   func run() throws {
-    let root = FileManager.default.fileExists(atPath: task + "/output") ? task : tasks + "/" + task
+    let root = FileManager.default.fileExists(atPath: TaskLayout(root: task).outputFolder) ? task : tasks + "/" + task
     do {
       print(try TaskStatus.summary(root: root))
     } catch {

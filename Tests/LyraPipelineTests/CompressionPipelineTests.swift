@@ -74,7 +74,7 @@ final class CompressionPipelineTests: XCTestCase {
       XCTAssertTrue(bits.allSatisfy { $0 == 2 || $0 == 8 })
       let size = try XCTUnwrap(r.performance["model_size"])
       XCTAssertGreaterThan(size, 0)
-      let dir = p.output.workerFolder("quant", r.workerID)
+      let dir = p.output.layout.workerFolder("quant", r.workerID)
       _ = dir
       let ints = p.store.checkpointDir(step: "quant", trial: r.workerID) + "/model_\(r.workerID).int.safetensors"
       XCTAssertTrue(FileManager.default.fileExists(atPath: ints), ints)

@@ -95,7 +95,7 @@ final class PBAPipelineTests: XCTestCase {
     let resumed = try TrialTraining.run(section: scheduled, general: .object([:]), taskRoot: root,
                                         spec: TrialSpec(step: "s", trial: 1, config: config, budget: 3, attempt: 2, checkpointDir: root + "/b"))
     XCTAssertEqual(resumed.result.metrics["accuracy"], full.result.metrics["accuracy"])
-    func weights(_ d: String) -> Data? { FileManager.default.contents(atPath: d + "/" + TrainerCheckpoint.fileName) }
+    func weights(_ d: String) -> Data? { FileManager.default.contents(atPath: d + "/" + TrialFile.trainerCheckpoint.name("")) }
     XCTAssertNotNil(weights(root + "/a"))
     XCTAssertEqual(weights(root + "/b"), weights(root + "/a"), "bit-identical weights and optimiser state")
     // And the augmentation did something.
@@ -180,7 +180,7 @@ final class PBAPipelineTests: XCTestCase {
     XCTAssertEqual(schedule.first?["from_epoch"]?.int, 0)
     XCTAssertTrue(schedule.contains { !($0["policy"]?["pba"]?.object?.isEmpty ?? true) }, "a random start augments")
     // The hand-off files carry the schedule.
-    let handed = try HandedModel.load(folder: pipeline.output.stepFolder("pba"))
+    let handed = try HandedModel.load(folder: pipeline.output.layout.stepFolder("pba"))
     XCTAssertEqual(handed.count, 1)
     XCTAssertEqual(handed[0].hps["dataset"]?["transforms"]?["schedule"]?.array, schedule)
     // The full training replays it: the same result as training with the schedule by hand.
@@ -192,9 +192,9 @@ final class PBAPipelineTests: XCTestCase {
     let byHand = try TrialTraining.run(section: .object(section), general: .object([:]), taskRoot: base + "/byhand",
                                        spec: TrialSpec(step: "x", trial: 0, config: [:], checkpointDir: base + "/byhand/ck"))
     XCTAssertEqual(trained.performance["accuracy"], byHand.result.metrics["accuracy"])
-    let ck = TrainerCheckpoint.fileName
+    let ck = TrialFile.trainerCheckpoint.name("")
     XCTAssertNotNil(FileManager.default.contents(atPath: base + "/byhand/ck/" + ck))
-    XCTAssertEqual(FileManager.default.contents(atPath: pipeline.output.workerFolder("fully_train", handed[0].id) + "/" + ck),
+    XCTAssertEqual(FileManager.default.contents(atPath: pipeline.output.layout.workerFolder("fully_train", handed[0].id) + "/" + ck),
                    FileManager.default.contents(atPath: base + "/byhand/ck/" + ck))
   }
 

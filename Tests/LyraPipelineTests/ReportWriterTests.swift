@@ -171,7 +171,7 @@ final class ReportWriterTests: XCTestCase {
     let failed = (0..<2).map { i in
       TrialRecord(step: "broken", workerID: i, desc: .null, hps: .null, objectives: [Objective("loss")], status: .failed)
     }
-    try FileManager.default.createDirectory(atPath: out.workerFolder("a<b", 4), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: out.layout.workerFolder("a<b", 4), withIntermediateDirectories: true)
     try Data("not json".utf8).write(to: URL(fileURLWithPath: LearningCurve.path(taskRoot: root, step: "a<b", workerID: 4)))
     try out.writeReports(steps: [.init(name: "a<b", status: "running"), .init(name: "broken", status: "error", message: "all trials failed"),
                                  .init(name: "later", status: "unstarted")],

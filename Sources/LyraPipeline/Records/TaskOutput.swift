@@ -2,17 +2,16 @@ import Foundation
 import LyraBase
 import LyraSearch
 
-/// A task's folder in VEGA's layout (docs/pipeline.md#resume-workers-outputs):
-///   tasks/<id>/output/reports.json, output/<step>/{output.csv, desc_<id>.json, hps_<id>.json,
-///   performance_<id>.json, model_<id>.safetensors}, workers/<step>/<id>/, logs/pipeline.log.
+/// Writes a task's records into its folder; where each file goes is `TaskLayout`'s.
 /// Every file is written atomically, so a crash never leaves a half-written record.
 public final class TaskOutput {
-  public let root: String
+  public let layout: TaskLayout
+  public var root: String { layout.root }
   let lock = NSLock()
 
   public init(root: String) throws {
-    self.root = root
-    for d in ["output", "workers", "logs"] {
+    layout = TaskLayout(root: root)
+    for d in TaskLayout.createdFolders {
       let path = root + "/" + d
       try FileAccessError.guarding(path, "create the folder") {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -28,9 +27,6 @@ public final class TaskOutput {
     return f.string(from: now)
   }
 
-  public func stepFolder(_ step: String) -> String { root + "/output/" + step }
-  public func workerFolder(_ step: String, _ id: Int) -> String { root + "/workers/\(step)/\(id)" }
-
   /// Writes atomically; a failure is one line naming the path (FileAccessError).
   static func write(_ text: String, to path: String) throws {
     let dir = PathText.parent(path)
@@ -45,7 +41,7 @@ public final class TaskOutput {
     lock.lock()
     defer { lock.unlock() }
     let stamp = ISO8601DateFormatter().string(from: Date())
-    let path = root + "/logs/pipeline.log"
+    let path = layout.log
     let text = "\(stamp) \(line)\n"
     if let h = FileHandle(forWritingAtPath: path) {
       h.seekToEndOfFile()
@@ -58,29 +54,31 @@ public final class TaskOutput {
 
   /// desc_/hps_/performance_<id>.json in the trial's worker folder.
   public func writeTrialFiles(_ r: TrialRecord) throws {
-    let dir = workerFolder(r.step, r.workerID)
-    try TaskOutput.write(r.desc.description, to: "\(dir)/desc_\(r.workerID).json")
-    try TaskOutput.write(r.hps.description, to: "\(dir)/hps_\(r.workerID).json")
-    try TaskOutput.write(r.json["performance"]!.description, to: "\(dir)/performance_\(r.workerID).json")
+    try writeRecordFiles(r, in: layout.workerFolder(r.step, r.workerID))
+  }
+
+  /// A record's description, hyperparameters and performance as TrialFiles in `dir`.
+  func writeRecordFiles(_ r: TrialRecord, in dir: String) throws {
+    try TaskOutput.write(r.desc.description, to: TrialFile.description.path(r.workerID, in: dir))
+    try TaskOutput.write(r.hps.description, to: TrialFile.hyperparameters.path(r.workerID, in: dir))
+    try TaskOutput.write(r.json["performance"]!.description, to: TrialFile.performance.path(r.workerID, in: dir))
   }
 
   /// output/<step>/: the chosen records' files (and weights, when a trial saved them) and output.csv.
   public func writeStepOutput(_ step: String, records: [TrialRecord]) throws {
-    let dir = stepFolder(step)
+    let dir = layout.stepFolder(step)
     try FileAccessError.guarding(dir, "create the folder") { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
     var csv = ["worker_id,performance,desc"]
     for r in records {
-      try TaskOutput.write(r.desc.description, to: "\(dir)/desc_\(r.workerID).json")
-      try TaskOutput.write(r.hps.description, to: "\(dir)/hps_\(r.workerID).json")
-      try TaskOutput.write(r.json["performance"]!.description, to: "\(dir)/performance_\(r.workerID).json")
+      try writeRecordFiles(r, in: dir)
       if let w = r.weightsFile, FileManager.default.fileExists(atPath: w) {
-        let dst = "\(dir)/model_\(r.workerID).safetensors"
+        let dst = TrialFile.weights.path(r.workerID, in: dir)
         try? FileManager.default.removeItem(atPath: dst)
         try FileAccessError.guarding(dst, "write") { try FileManager.default.copyItem(atPath: w, toPath: dst) }
       }
       csv.append("\(r.workerID),\(TaskOutput.csvField(r.json["performance"]!.text)),\(TaskOutput.csvField(r.desc.text))")
     }
-    try TaskOutput.write(csv.joined(separator: "\n") + "\n", to: "\(dir)/output.csv")
+    try TaskOutput.write(csv.joined(separator: "\n") + "\n", to: layout.stepTable(step))
   }
 
   static func csvField(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
@@ -117,6 +115,6 @@ public final class TaskOutput {
       return .object(e)
     })
     for (step, list) in records { o[step] = .array(list.sorted { $0.workerID < $1.workerID }.map(\.json)) }
-    try TaskOutput.write(JSON.object(o).description, to: root + "/output/reports.json")
+    try TaskOutput.write(JSON.object(o).description, to: layout.reports)
   }
 }

@@ -32,11 +32,9 @@ public struct LearningCurve: Equatable {
 
   public init(points: [Point] = []) { self.points = points }
 
-  public static let fileName = "curve.json"
-
   /// Where a trial's curve lives in a task folder (next to desc_/hps_/performance_).
   public static func path(taskRoot: String, step: String, workerID: Int) -> String {
-    "\(taskRoot)/workers/\(step)/\(workerID)/\(fileName)"
+    TaskLayout(root: taskRoot).curve(step, workerID)
   }
 
   public mutating func append(epoch: Double, _ values: [String: Double]) {

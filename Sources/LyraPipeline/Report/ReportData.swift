@@ -79,7 +79,7 @@ public struct TaskReport {
 
   /// Reads `<root>/output/reports.json`; steps in `_steps_` order, then any other record lists by name.
   public static func load(taskRoot root: String) throws -> TaskReport {
-    let path = root + "/output/reports.json"
+    let path = TaskLayout(root: root).reports
     guard let data = FileManager.default.contents(atPath: path) else { throw ReportError("no \(path)") }
     let j: JSON
     do { j = try JSON.parse(data) } catch { throw ReportError("\(path): \(error)") }

@@ -42,8 +42,8 @@ public struct ReportWriter {
       let charts = ReportCharts.charts(a, taskRoot: taskRoot, curveTrials: curveTrials).map { ($0.stem, $0.caption, $0.plot.svg()) }
       return ReportSection(analysis: a, best: ReportTable.best(a, top: topTrials), failures: ReportTable.failures(a), charts: charts)
     }
-    let out = taskRoot + "/output"
-    let plotDir = out + "/report_plots"
+    let layout = TaskLayout(root: taskRoot)
+    let plotDir = layout.reportPlots
     try FileAccessError.guarding(plotDir, "create the folder") { try FileManager.default.createDirectory(atPath: plotDir, withIntermediateDirectories: true) }
     // Plots of an earlier report of this task (steps since renamed, fewer curves) would linger as dead files.
     for f in (try? FileManager.default.contentsOfDirectory(atPath: plotDir)) ?? [] where f.hasSuffix(".svg") {
@@ -52,12 +52,12 @@ public struct ReportWriter {
     var plots: [String] = []
     for s in sections {
       for c in s.charts {
-        let p = "\(plotDir)/\(c.stem).svg"
+        let p = layout.reportPlot(c.stem)
         try FileAccessError.guarding(p, "write") { try Data(c.svg.utf8).write(to: URL(fileURLWithPath: p), options: .atomic) }
         plots.append(p)
       }
     }
-    let md = out + "/report.md", html = out + "/report.html"
+    let md = layout.reportMarkdown, html = layout.reportHTML
     try FileAccessError.guarding(md, "write") {
       try Data(MarkdownReport.render(task: task, sections: sections).utf8).write(to: URL(fileURLWithPath: md), options: .atomic)
     }

@@ -36,9 +36,10 @@ public struct TrialSpec: Equatable {
 }
 
 extension TrialStore {
-  /// The checkpoint directory a new trial gets: `<store dir>/checkpoints/<step>/<trial>`.
+  /// The checkpoint directory a new trial gets: `<store dir>/checkpoints/<step>/<trial>`
+  /// (the store lives in the task folder: TaskLayout.checkpointFolder).
   public func checkpointDir(step: String, trial: Int) -> String {
-    "\(directory.isEmpty ? "." : directory)/checkpoints/\(step)/\(trial)"
+    TaskLayout(root: directory).checkpointFolder(step, trial)
   }
 
   /// The executor's view of a claimed trial.

@@ -12,7 +12,7 @@ struct BenchmarkStep {
   let previous: String?
 
   func run() throws -> StepResult {
-    guard let folder = step.section["pipe_step"]?["models_folder"]?.string ?? previous.map({ pipeline.output.stepFolder($0) }) else {
+    guard let folder = step.section["pipe_step"]?["models_folder"]?.string ?? previous.map({ pipeline.output.layout.stepFolder($0) }) else {
       throw pipeline.config.error("\(step.name).pipe_step", "BenchmarkPipeStep needs a models_folder or an earlier step")
     }
     let data = try DatasetSection(json: step.section["dataset"] ?? .object(["type": .string("FashionMnist")]), path: "\(step.name).dataset")

@@ -77,7 +77,7 @@ enum CompressionAlgorithms {
     }
     let models = try HandedModel.load(folder: folder)
     let ranked = models.map { m -> (HandedModel, Double) in
-      let perf = FileManager.default.contents(atPath: "\(folder)/performance_\(m.id).json").flatMap { try? JSON.parse($0) }
+      let perf = FileManager.default.contents(atPath: TrialFile.performance.path(m.id, in: folder)).flatMap { try? JSON.parse($0) }
       return (m, -(perf?["accuracy"]?.double ?? -.infinity))
     }.sorted { $0.1 < $1.1 }
     guard let best = ranked.first?.0 else { throw TrainerError.config("\(step).model.models_folder: no models (desc_<id>.json) in \(folder)") }

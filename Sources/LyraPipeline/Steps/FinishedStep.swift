@@ -37,10 +37,8 @@ extension Pipeline {
       status.startTime = s["start_time"]?.double.map { Date(timeIntervalSince1970: $0) }
       status.endTime = s["end_time"]?.double.map { Date(timeIntervalSince1970: $0) }
     } else {
-      let files = (try? FileManager.default.contentsOfDirectory(atPath: output.stepFolder(step.name))) ?? []
-      status.bestModels = files.compactMap { f in
-        f.hasPrefix("desc_") && f.hasSuffix(".json") ? Int(f.dropFirst(5).dropLast(5)) : nil
-      }.sorted()
+      let files = (try? FileManager.default.contentsOfDirectory(atPath: output.layout.stepFolder(step.name))) ?? []
+      status.bestModels = files.compactMap { TrialFile.description.id(in: $0).flatMap { Int($0) } }.sorted()
     }
     return (records, status)
   }

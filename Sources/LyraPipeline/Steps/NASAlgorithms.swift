@@ -140,7 +140,7 @@ enum NASAlgorithms {
     let keep = policy?["keep_blocks"]?.int ?? 1
     let key = objectives.first?.name ?? "accuracy", sign = objectives.first?.direction == .minimize ? 1.0 : -1.0
     let ranked = models.map { m -> (String?, Double) in
-      let perf = (FileManager.default.contents(atPath: "\(folder)/performance_\(m.id).json")).flatMap { try? JSON.parse($0) }
+      let perf = (FileManager.default.contents(atPath: TrialFile.performance.path(m.id, in: folder))).flatMap { try? JSON.parse($0) }
       return (encoding(in: m.desc).map { String($0.split(separator: "_", omittingEmptySubsequences: false)[0]) },
               sign * (perf?[key]?.double ?? .infinity))
     }.filter { $0.0 != nil }.sorted { $0.1 < $1.1 }

@@ -46,9 +46,10 @@ public final class Pipeline {
     if let problem = TaskNames.taskProblem(id) {
       throw ConfigError(file: file, line: nil, key: "--resume", message: problem)
     }
-    let root = (base as NSString).appendingPathComponent(id)
-    if let resume, !FileManager.default.fileExists(atPath: root + "/trials.db") {
-      throw ConfigError(file: file, line: nil, key: nil, message: "no task '\(resume)' to resume in \(base) (no \(root)/trials.db)")
+    let layout = TaskLayout(tasksFolder: base, taskID: id)
+    let root = layout.root
+    if let resume, !FileManager.default.fileExists(atPath: layout.store) {
+      throw ConfigError(file: file, line: nil, key: nil, message: "no task '\(resume)' to resume in \(base) (no \(layout.store))")
     }
     config = try PipelineConfig(json: raw, file: file, lines: lines, taskFolder: root)
     for step in config.steps {
@@ -59,7 +60,7 @@ public final class Pipeline {
     // One runner per task: a second `run --resume` of this task is refused here, before
     // it touches the store; a lock left by a dead process is taken over.
     lock = try TaskLock(taskRoot: root)
-    store = try TrialStore(path: root + "/trials.db")
+    store = try TrialStore(path: layout.store)
     if let dead = lock.tookOverFrom { output.log("took over the task lock of process \(dead), which is no longer running") }
     LyraPipeline.bootstrap() // the lyra.trainer executor; checkpoints of ResNet/DNet/... reload by type name
     // Before any step: a plugin's error is a config error, and its names exist for validation.
@@ -70,7 +71,7 @@ public final class Pipeline {
       try store.setMeta("config", config.resolved)
       try store.setMeta("source_file", .string(file))
       if let sourceText {
-        let copy = root + "/output/" + ((file as NSString).lastPathComponent)
+        let copy = layout.configCopy(of: file)
         try FileAccessError.guarding(copy, "write") { try Data(sourceText.utf8).write(to: URL(fileURLWithPath: copy), options: .atomic) }
       }
     }

@@ -108,7 +108,7 @@ struct SearchStep {
       var (desc, hps) = Binding.apply(t.trial.config, modelDescription: base)
       // The trainer wrote the description completed with what it took from the data
       // (in_channels, ...): hand that one on, so the model rebuilds without the data.
-      let written = pipeline.output.workerFolder(step.name, t.trial.id) + "/desc_\(t.trial.id).json"
+      let written = TrialFile.description.path(t.trial.id, in: pipeline.output.layout.workerFolder(step.name, t.trial.id))
       if let d = FileManager.default.contents(atPath: written), let full = try? JSON.parse(d), full.object != nil { desc = full }
       var r = TrialRecord(step: step.name, workerID: t.trial.id, desc: desc, hps: hps, performance: result.metrics,
                           objectives: made.objectives, status: result.status == .completed ? .finished : (result.status == .pruned ? .pruned : .failed),
@@ -117,7 +117,7 @@ struct SearchStep {
       r.endTime = t.finishedAt.map { Date(timeIntervalSince1970: $0) }
       r.message = t.error
       let dir = t.checkpoint ?? pipeline.store.checkpointDir(step: step.name, trial: t.trial.id)
-      let w = (dir as NSString).appendingPathComponent("model_\(t.trial.id).safetensors")
+      let w = TrialFile.weights.path(t.trial.id, in: dir)
       if FileManager.default.fileExists(atPath: w) { r.weightsFile = w }
       return r
     }

@@ -4,12 +4,13 @@ import LyraBase
 /// The text `lyra status` prints: each step's state, trial counts and best result.
 public enum TaskStatus {
   public static func summary(root: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: root + "/output/reports.json") else {
+    let layout = TaskLayout(root: root)
+    guard let data = FileManager.default.contents(atPath: layout.reports) else {
       throw ConfigError(file: root, line: nil, key: nil, message: "not a task folder (no output/reports.json)")
     }
     let reports = try JSON.parse(data)
     var lines = ["task \((root as NSString).lastPathComponent) (\(root))"]
-    let store = try? TrialStore(path: root + "/trials.db", create: false)
+    let store = try? TrialStore(path: layout.store, create: false)
     for s in reports["_steps_"]?.array ?? [] {
       let name = s["step_name"]?.string ?? "?"
       var line = "  \(name): \(s["status"]?.string ?? "?")"

@@ -16,11 +16,11 @@ struct HandedModel {
       throw ConfigError(file: folder, line: nil, key: "models_folder", message: "cannot read the models folder")
     }
     var out: [HandedModel] = []
-    for f in files.sorted() where f.hasPrefix("desc_") && f.hasSuffix(".json") {
-      guard let id = Int(f.dropFirst(5).dropLast(5)) else { continue }
+    for f in files.sorted() {
+      guard let id = TrialFile.description.id(in: f).flatMap({ Int($0) }) else { continue }
       let desc = try JSON.parse(fm.contents(atPath: folder + "/" + f) ?? Data())
-      let hps = (fm.contents(atPath: folder + "/hps_\(id).json")).flatMap { try? JSON.parse($0) } ?? .object([:])
-      let w = folder + "/model_\(id).safetensors"
+      let hps = (fm.contents(atPath: TrialFile.hyperparameters.path(id, in: folder))).flatMap { try? JSON.parse($0) } ?? .object([:])
+      let w = TrialFile.weights.path(id, in: folder)
       out.append(HandedModel(id: id, desc: desc, hps: hps, weights: fm.fileExists(atPath: w) ? w : nil))
     }
     out.sort { $0.id < $1.id }
@@ -36,7 +36,7 @@ struct HandedModel {
 /// (`trained.<step>.<id>`, written after its last epoch). Why not the performance file:
 /// PerformanceSaver writes it after EVERY epoch, so a kill after epoch 1 used to resume
 /// as "finished" with the epoch-1 model. A model without a record trains again from its
-/// own last checkpoint (`workers/<step>/<id>/checkpoint.safetensors`): the epochs left,
+/// own last checkpoint (`workers/<step>/<id>/checkpoint.safetensors`, TaskLayout): the epochs left,
 /// with the same batches and seeds as an uninterrupted run.
 struct TrainStep {
   let pipeline: Pipeline
@@ -46,7 +46,7 @@ struct TrainStep {
   func models() throws -> [HandedModel] {
     let folder = step.section["pipe_step"]?["models_folder"]?.string
       ?? step.section["model"]?["models_folder"]?.string
-      ?? (step.section["model"]?["model_desc"] == nil ? previous.map { pipeline.output.stepFolder($0) } : nil)
+      ?? (step.section["model"]?["model_desc"] == nil ? previous.map { pipeline.output.layout.stepFolder($0) } : nil)
     if let folder {
       let list = try HandedModel.load(folder: folder)
       guard !list.isEmpty else { throw pipeline.config.error("\(step.name).pipe_step.models_folder", "no models (desc_<id>.json) in \(folder)") }
@@ -84,7 +84,7 @@ struct TrainStep {
         section["trainer"] = .object(t)
       }
       section["dataset"] = TrialTraining.datasetSection(section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
-      let spec = TrialSpec(step: step.name, trial: m.id, config: [:], checkpointDir: pipeline.output.workerFolder(step.name, m.id))
+      let spec = TrialSpec(step: step.name, trial: m.id, config: [:], checkpointDir: pipeline.output.layout.workerFolder(step.name, m.id))
       pipeline.log("[\(step.name)] training model \(m.id)")
       let log = pipeline.log
       let name = step.name

@@ -16,7 +16,7 @@ public final class TaskLock {
   public private(set) var tookOverFrom: String?
 
   public init(taskRoot: String) throws {
-    path = (taskRoot as NSString).appendingPathComponent("lock")
+    path = TaskLayout(root: taskRoot).lock
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw FileAccessError(path: path, action: "open the task lock", errno: errno) }
     let previous = TaskLock.contents(fd)

@@ -103,7 +103,7 @@ public final class Trainer {
   public func resume(from path: String) { resumePath = path }
 
   /// `workDir/checkpoint.safetensors`.
-  public var checkpointPath: String? { workDir.map { ($0 as NSString).appendingPathComponent(TrainerCheckpoint.fileName) } }
+  public var checkpointPath: String? { workDir.map { TrialFile.trainerCheckpoint.path("", in: $0) } }
 
   /// Objectives of every reported key: the metrics', and min for flops/params/latency.
   public var objectives: [String: Direction] {

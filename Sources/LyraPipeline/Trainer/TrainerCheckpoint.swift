@@ -2,7 +2,7 @@ import Foundation
 import LyraNN
 import LyraTensor
 
-/// A resumable training checkpoint in one safetensors file (`checkpoint.safetensors`,
+/// A resumable training checkpoint in one safetensors file (`checkpoint.safetensors`, TrialFile.trainerCheckpoint,
 /// VEGA's `checkpoint.pth`): model parameters and buffers as `model.<name>`, optimiser
 /// buffers and step counts as `optimizer.<key>`, and in the metadata the trainer state
 /// (epochs completed, global step, scheduler step, best values) as JSON.
@@ -19,8 +19,6 @@ public struct TrainerCheckpoint {
   public var bestPerfs: [String: Double]
   public var bestEpoch: Int?
   public var currentPerfs: [String: Double]
-
-  public static let fileName = "checkpoint.safetensors"
 
   public func write(to path: String) throws {
     var st = SafeTensors()

@@ -15,7 +15,7 @@ public final class ModelCheckpoint: TrainerCallback {
     // previous checkpoint, so the resumed run repeats this epoch and writes both again.
     // (The other order could resume past a new best whose weights were never saved.)
     if t.logs.validated && t.logs.bestChanged, let m = t.model {
-      let path = (dir as NSString).appendingPathComponent("model_\(t.trialID).safetensors")
+      let path = TrialFile.weights.path(t.trialID, in: dir)
       do { try Checkpoint.save(m, to: path, metadata: ["epoch": "\(epoch + 1)"]) } catch {
         throw TrainerError.checkpoint("\(FileAccessError.wrap(error, path: path, action: "write"))")
       }

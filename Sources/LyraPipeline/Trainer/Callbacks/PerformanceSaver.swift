@@ -12,7 +12,7 @@ public final class PerformanceSaver: TrainerCallback {
     guard let t = trainer, let dir = t.workDir, t.logs.validated else { return }
     var o = t.logs.bestPerfs.merging(t.logs.statistics) { a, _ in a }.mapValues { JSON.number($0) }
     o["epoch"] = JSON(epoch + 1)
-    let path = (dir as NSString).appendingPathComponent("performance_\(t.trialID).json")
+    let path = TrialFile.performance.path(t.trialID, in: dir)
     try FileAccessError.guarding(path, "write") { try Data(JSON.object(o).description.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) }
   }
 }
