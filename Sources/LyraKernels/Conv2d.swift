@@ -98,9 +98,7 @@ public func conv2dForward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight:
   _ = convBatchParts(s) { _, range in
     Workspace.withScratch { ws in
       let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count, forward: true)
-      let colCount = s.isPointwise ? 0 : K * nbMax * OHW
-      let buf = ws.floats(colCount + (nbMax > 1 ? coutG * nbMax * OHW : 0))
-      let col = buf, tmp = buf + colCount
+      let (col, tmp, _) = gemmScratch(s, ws, images: nbMax)
       let chunk = nbMax == 1 ? Conv2dTuning.smallGemmColumns(m: coutG, k: K, n: OHW) : nil
       var b0 = range.lowerBound
       while b0 < range.upperBound {
@@ -140,6 +138,21 @@ public func conv2dForward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight:
       }
     }
   }
+}
+
+/// The scratch each GEMM pass over a batch part starts with, one layout for the forward
+/// and both backward passes: the im2col block of `images` images (none for a pointwise
+/// convolution, whose input planes already are the matrix), then, when several images
+/// share one GEMM, the [outChannels/groups, images·OH·OW] block their outputs are staged
+/// or their gradients gathered in, then `extra` floats for the caller (`rest`).
+@inline(__always)
+func gemmScratch(_ s: Conv2dShape, _ ws: Workspace, images: Int, extra: Int = 0)
+  -> (col: UnsafeMutablePointer<Float>, staging: UnsafeMutablePointer<Float>, rest: UnsafeMutablePointer<Float>) {
+  let block = images * s.outHeight * s.outWidth
+  let colCount = s.isPointwise ? 0 : s.patchSize * block
+  let stagingCount = images > 1 ? s.outChannelsPerGroup * block : 0
+  let buf = ws.floats(colCount + stagingCount + extra)
+  return (buf, buf + colCount, buf + colCount + stagingCount)
 }
 
 /// Adds the per-channel bias and applies ReLU, in one sweep.
@@ -228,9 +241,7 @@ public func conv2dBackwardInput(_ s: Conv2dShape, gradOutput: UnsafePointer<Floa
   _ = convBatchParts(s) { _, range in
     Workspace.withScratch { ws in
       let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
-      let colCount = s.isPointwise ? 0 : K * nbMax * OHW
-      let buf = ws.floats(colCount + (nbMax > 1 ? coutG * nbMax * OHW : 0))
-      let dcol = buf, gathered = buf + colCount
+      let (dcol, gathered, _) = gemmScratch(s, ws, images: nbMax)
       var b0 = range.lowerBound
       while b0 < range.upperBound {
         let nb = min(nbMax, range.upperBound - b0), ld = nb * OHW
@@ -288,14 +299,12 @@ public func conv2dBackwardWeight(_ s: Conv2dShape, input: UnsafePointer<Float>, 
       let beta0: Float = (part == 0 && accumulate) ? 1 : 0
       Workspace.withScratch { ws in
         let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
-        let colCount = s.isPointwise ? 0 : K * nbMax * OHW
-        let gatherCount = nbMax > 1 ? coutG * nbMax * OHW : 0
         // Per image with small-matrix GEMMs: dW += dyᵀᵀ·colᵀ over chunks of positions, from a
         // transposed copy of the image's dy (a few KB); see `smallGemmColumns`.
         let chunk = nbMax == 1 && !s.isPointwise ? Conv2dTuning.smallGemmColumns(m: coutG, k: K, n: OHW) : nil
         let transposed = chunk == nil && Conv2dTuning.transposedWeightGradient && !s.isPointwise
-        let buf = ws.floats(colCount + gatherCount + (transposed ? wc : 0) + (chunk != nil ? coutG * OHW : 0))
-        let col = buf, gathered = buf + colCount, dwT = buf + colCount + gatherCount
+        let (col, gathered, dwT) = gemmScratch(s, ws, images: nbMax,
+                                               extra: (transposed ? wc : 0) + (chunk != nil ? coutG * OHW : 0))
         let dyT = dwT + (transposed ? wc : 0)
         var b0 = range.lowerBound
         var first = true

@@ -17,25 +17,20 @@ enum Depthwise {
         let y = output + p * OH * OW
         y.update(repeating: 0, count: OH * OW)
         let w = weight + oc * kH * kW
-        for i in 0..<kH {
-          let offH = i * s.dilationH - s.padH
-          let (oyLo, oyHi) = Im2col.validRange(offset: offH, stride: sH, size: H, outSize: OH)
-          for j in 0..<kW {
-            let offW = j * s.dilationW - s.padW
-            let (lo, hi) = Im2col.validRange(offset: offW, stride: sW, size: W, outSize: OW)
-            let wv = w[i * kW + j]
-            var oy = oyLo
-            while oy < oyHi {
-              let src = x + (oy * sH + offH) * W + offW
-              let dst = y + oy * OW
-              var ox = lo
-              if sW == 1 {
-                while ox < hi { dst[ox] += wv * src[ox]; ox += 1 }
-              } else {
-                while ox < hi { dst[ox] += wv * src[ox * sW]; ox += 1 }
-              }
-              oy += 1
+        Im2col.forEachTap(s) { t in
+          let lo = t.colLo, hi = t.colHi
+          let wv = w[t.index]
+          var oy = t.rowLo
+          while oy < t.rowHi {
+            let src = x + (oy * sH + t.offH) * W + t.offW
+            let dst = y + oy * OW
+            var ox = lo
+            if sW == 1 {
+              while ox < hi { dst[ox] += wv * src[ox]; ox += 1 }
+            } else {
+              while ox < hi { dst[ox] += wv * src[ox * sW]; ox += 1 }
             }
+            oy += 1
           }
         }
       }
@@ -58,25 +53,20 @@ enum Depthwise {
         for oc in (ic * mult)..<((ic + 1) * mult) {
           let dy = gradOutput + (b * s.outChannels + oc) * OH * OW
           let w = weight + oc * kH * kW
-          for i in 0..<kH {
-            let offH = i * s.dilationH - s.padH
-            let (oyLo, oyHi) = Im2col.validRange(offset: offH, stride: sH, size: H, outSize: OH)
-            for j in 0..<kW {
-              let offW = j * s.dilationW - s.padW
-              let (lo, hi) = Im2col.validRange(offset: offW, stride: sW, size: W, outSize: OW)
-              let wv = w[i * kW + j]
-              var oy = oyLo
-              while oy < oyHi {
-                let dst = dx + (oy * sH + offH) * W + offW
-                let src = dy + oy * OW
-                var ox = lo
-                if sW == 1 {
-                  while ox < hi { dst[ox] += wv * src[ox]; ox += 1 }
-                } else {
-                  while ox < hi { dst[ox * sW] += wv * src[ox]; ox += 1 }
-                }
-                oy += 1
+          Im2col.forEachTap(s) { t in
+            let lo = t.colLo, hi = t.colHi
+            let wv = w[t.index]
+            var oy = t.rowLo
+            while oy < t.rowHi {
+              let dst = dx + (oy * sH + t.offH) * W + t.offW
+              let src = dy + oy * OW
+              var ox = lo
+              if sW == 1 {
+                while ox < hi { dst[ox] += wv * src[ox]; ox += 1 }
+              } else {
+                while ox < hi { dst[ox * sW] += wv * src[ox]; ox += 1 }
               }
+              oy += 1
             }
           }
         }
@@ -95,33 +85,28 @@ enum Depthwise {
       for oc in range {
         let ic = oc / mult
         let w = gradWeight + oc * kH * kW
-        for i in 0..<kH {
-          let offH = i * s.dilationH - s.padH
-          let (oyLo, oyHi) = Im2col.validRange(offset: offH, stride: sH, size: H, outSize: OH)
-          for j in 0..<kW {
-            let offW = j * s.dilationW - s.padW
-            let (lo, hi) = Im2col.validRange(offset: offW, stride: sW, size: W, outSize: OW)
-            var acc: Float = 0
-            for b in 0..<s.batch {
-              let x = input + (b * s.inChannels + ic) * H * W
-              let dy = gradOutput + (b * s.outChannels + oc) * OH * OW
-              var oy = oyLo
-              while oy < oyHi {
-                let src = x + (oy * sH + offH) * W + offW
-                let g = dy + oy * OW
-                var ox = lo
-                var rowAcc: Float = 0
-                if sW == 1 {
-                  while ox < hi { rowAcc += g[ox] * src[ox]; ox += 1 }
-                } else {
-                  while ox < hi { rowAcc += g[ox] * src[ox * sW]; ox += 1 }
-                }
-                acc += rowAcc
-                oy += 1
+        Im2col.forEachTap(s) { t in
+          let lo = t.colLo, hi = t.colHi
+          var acc: Float = 0
+          for b in 0..<s.batch {
+            let x = input + (b * s.inChannels + ic) * H * W
+            let dy = gradOutput + (b * s.outChannels + oc) * OH * OW
+            var oy = t.rowLo
+            while oy < t.rowHi {
+              let src = x + (oy * sH + t.offH) * W + t.offW
+              let g = dy + oy * OW
+              var ox = lo
+              var rowAcc: Float = 0
+              if sW == 1 {
+                while ox < hi { rowAcc += g[ox] * src[ox]; ox += 1 }
+              } else {
+                while ox < hi { rowAcc += g[ox] * src[ox * sW]; ox += 1 }
               }
+              acc += rowAcc
+              oy += 1
             }
-            w[i * kW + j] = accumulate ? w[i * kW + j] + acc : acc
           }
+          w[t.index] = accumulate ? w[t.index] + acc : acc
         }
       }
     }
