@@ -7,7 +7,7 @@ enum Depthwise {
   static func forward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                       output: UnsafeMutablePointer<Float>) {
     let H = s.height, W = s.width, OH = s.outHeight, OW = s.outWidth
-    let kH = s.kernelH, kW = s.kernelW, sH = s.strideH, sW = s.strideW
+    let kH = s.kernelH, kW = s.kernelW
     let mult = s.outChannels / s.inChannels
     let planes = s.batch * s.outChannels
     KernelParallel.forRanges(count: planes, work: s.macs) { _, range in
@@ -18,22 +18,34 @@ enum Depthwise {
         y.update(repeating: 0, count: OH * OW)
         let w = weight + oc * kH * kW
         Im2col.forEachTap(s) { t in
-          let lo = t.colLo, hi = t.colHi
-          let wv = w[t.index]
-          var oy = t.rowLo
-          while oy < t.rowHi {
-            let src = x + (oy * sH + t.offH) * W + t.offW
-            let dst = y + oy * OW
-            var ox = lo
-            if sW == 1 {
-              while ox < hi { dst[ox] += wv * src[ox]; ox += 1 }
-            } else {
-              while ox < hi { dst[ox] += wv * src[ox * sW]; ox += 1 }
-            }
-            oy += 1
-          }
+          tapRows(s, t, weight: w[t.index], image: UnsafeMutablePointer(mutating: x), plane: y, scatter: false)
         }
       }
+    }
+  }
+
+  /// One tap over its valid output rows: plane[oy, ox] += w · image[oy·sH + offH, ox·sW + offW]
+  /// (the forward's gather), or with `scatter` image[…] += w · plane[oy, ox] (its adjoint,
+  /// the input gradient). `scatter` is a literal at both call sites, so each inlined copy
+  /// keeps only its own loops; the stride-1 loops stay separate (contiguous, vectorised).
+  /// Nothing is written through the side that is only read.
+  @inline(__always)
+  static func tapRows(_ s: Conv2dShape, _ t: Im2col.Tap, weight wv: Float, image: UnsafeMutablePointer<Float>,
+                      plane: UnsafeMutablePointer<Float>, scatter: Bool) {
+    let W = s.width, OW = s.outWidth, sH = s.strideH, sW = s.strideW
+    let lo = t.colLo, hi = t.colHi
+    var oy = t.rowLo
+    while oy < t.rowHi {
+      let img = image + (oy * sH + t.offH) * W + t.offW
+      let out = plane + oy * OW
+      var ox = lo
+      switch (scatter, sW == 1) {
+      case (false, true): while ox < hi { out[ox] += wv * img[ox]; ox += 1 }
+      case (false, false): while ox < hi { out[ox] += wv * img[ox * sW]; ox += 1 }
+      case (true, true): while ox < hi { img[ox] += wv * out[ox]; ox += 1 }
+      case (true, false): while ox < hi { img[ox * sW] += wv * out[ox]; ox += 1 }
+      }
+      oy += 1
     }
   }
 
@@ -42,7 +54,7 @@ enum Depthwise {
   static func backwardInput(_ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                             gradInput: UnsafeMutablePointer<Float>) {
     let H = s.height, W = s.width, OH = s.outHeight, OW = s.outWidth
-    let kH = s.kernelH, kW = s.kernelW, sH = s.strideH, sW = s.strideW
+    let kH = s.kernelH, kW = s.kernelW
     let mult = s.outChannels / s.inChannels
     let planes = s.batch * s.inChannels
     KernelParallel.forRanges(count: planes, work: s.macs) { _, range in
@@ -54,20 +66,7 @@ enum Depthwise {
           let dy = gradOutput + (b * s.outChannels + oc) * OH * OW
           let w = weight + oc * kH * kW
           Im2col.forEachTap(s) { t in
-            let lo = t.colLo, hi = t.colHi
-            let wv = w[t.index]
-            var oy = t.rowLo
-            while oy < t.rowHi {
-              let dst = dx + (oy * sH + t.offH) * W + t.offW
-              let src = dy + oy * OW
-              var ox = lo
-              if sW == 1 {
-                while ox < hi { dst[ox] += wv * src[ox]; ox += 1 }
-              } else {
-                while ox < hi { dst[ox * sW] += wv * src[ox]; ox += 1 }
-              }
-              oy += 1
-            }
+            tapRows(s, t, weight: w[t.index], image: dx, plane: UnsafeMutablePointer(mutating: dy), scatter: true)
           }
         }
       }
