@@ -93,48 +93,69 @@ public func conv2dForward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight:
     convEpilogue(output, batch: s.batch, channels: s.outChannels, plane: OHW, bias: bias, relu: relu)
     return
   }
-  let G = s.groups, cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
+  let cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
   let HW = s.height * s.width, Cin = s.inChannels, Cout = s.outChannels
+  convGroupBlocks(s, forward: true) { block, g in
+    let (b0, nb, ld, col, tmp) = (block.first, block.count, block.count * OHW, block.col, block.staging)
+    let wg = weight + g * coutG * K
+    if s.isPointwise {
+      for b in b0..<(b0 + nb) {
+        sgemm(m: coutG, n: HW, k: cinG, a: wg, lda: K, b: input + (b * Cin + g * cinG) * HW, ldb: HW,
+              beta: 0, c: output + (b * Cout + g * coutG) * OHW, ldc: OHW)
+      }
+      return
+    }
+    for t in 0..<nb {
+      Im2col.lower(s, image: input + ((b0 + t) * Cin + g * cinG) * HW, channels: cinG, col: col + t * OHW, ldCol: ld)
+    }
+    if nb == 1 {
+      let out = output + (b0 * Cout + g * coutG) * OHW
+      let chunk = block.maxCount == 1 ? Conv2dTuning.smallGemmColumns(m: coutG, k: K, n: OHW) : nil
+      let step = chunk ?? OHW
+      var n0 = 0
+      while n0 < OHW {
+        let w = min(step, OHW - n0)
+        sgemm(m: coutG, n: w, k: K, a: wg, lda: K, b: col + n0, ldb: OHW, beta: 0, c: out + n0, ldc: OHW)
+        n0 += w
+      }
+    } else {
+      sgemm(m: coutG, n: ld, k: K, a: wg, lda: K, b: col, ldb: ld, beta: 0, c: tmp, ldc: ld)
+      for t in 0..<nb {
+        for m in 0..<coutG {
+          (output + ((b0 + t) * Cout + g * coutG + m) * OHW).update(from: tmp + m * ld + t * OHW, count: OHW)
+        }
+      }
+    }
+  } blockDone: { b0, nb in
+    convEpilogue(output + b0 * Cout * OHW, batch: nb, channels: Cout, plane: OHW, bias: bias, relu: relu)
+  }
+}
+
+/// A block of images one GEMM pass covers: images first..<first + count of a batch part
+/// whose blocks hold at most `maxCount`, and the part's scratch (`gemmScratch`).
+struct ConvImageBlock {
+  var first: Int, count: Int, maxCount: Int
+  var col: UnsafeMutablePointer<Float>, staging: UnsafeMutablePointer<Float>
+}
+
+/// The walk the forward and the input-gradient passes share: batch parts in parallel
+/// (`convBatchParts`), each with its scratch, blocks of up to `imagesPerGemm` images, and
+/// `body` for every group of a block; `blockDone(first, count)` after a block's groups
+/// (the forward's epilogue). Per block and group, not per element: the GEMMs and copies
+/// inside `body` are the work.
+@inline(__always)
+func convGroupBlocks(_ s: Conv2dShape, forward: Bool, _ body: (ConvImageBlock, _ group: Int) -> Void,
+                     blockDone: (_ first: Int, _ count: Int) -> Void = { _, _ in }) {
   _ = convBatchParts(s) { _, range in
     Workspace.withScratch { ws in
-      let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count, forward: true)
-      let (col, tmp, _) = gemmScratch(s, ws, images: nbMax)
-      let chunk = nbMax == 1 ? Conv2dTuning.smallGemmColumns(m: coutG, k: K, n: OHW) : nil
+      let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count, forward: forward)
+      let (col, staging, _) = gemmScratch(s, ws, images: nbMax)
       var b0 = range.lowerBound
       while b0 < range.upperBound {
-        let nb = min(nbMax, range.upperBound - b0), ld = nb * OHW
-        for g in 0..<G {
-          let wg = weight + g * coutG * K
-          if s.isPointwise {
-            for b in b0..<(b0 + nb) {
-              sgemm(m: coutG, n: HW, k: cinG, a: wg, lda: K, b: input + (b * Cin + g * cinG) * HW, ldb: HW,
-                    beta: 0, c: output + (b * Cout + g * coutG) * OHW, ldc: OHW)
-            }
-            continue
-          }
-          for t in 0..<nb {
-            Im2col.lower(s, image: input + ((b0 + t) * Cin + g * cinG) * HW, channels: cinG, col: col + t * OHW, ldCol: ld)
-          }
-          if nb == 1 {
-            let out = output + (b0 * Cout + g * coutG) * OHW
-            let step = chunk ?? OHW
-            var n0 = 0
-            while n0 < OHW {
-              let w = min(step, OHW - n0)
-              sgemm(m: coutG, n: w, k: K, a: wg, lda: K, b: col + n0, ldb: OHW, beta: 0, c: out + n0, ldc: OHW)
-              n0 += w
-            }
-          } else {
-            sgemm(m: coutG, n: ld, k: K, a: wg, lda: K, b: col, ldb: ld, beta: 0, c: tmp, ldc: ld)
-            for t in 0..<nb {
-              for m in 0..<coutG {
-                (output + ((b0 + t) * Cout + g * coutG + m) * OHW).update(from: tmp + m * ld + t * OHW, count: OHW)
-              }
-            }
-          }
-        }
-        convEpilogue(output + b0 * Cout * OHW, batch: nb, channels: Cout, plane: OHW, bias: bias, relu: relu)
-        b0 += nb
+        let block = ConvImageBlock(first: b0, count: min(nbMax, range.upperBound - b0), maxCount: nbMax, col: col, staging: staging)
+        for g in 0..<s.groups { body(block, g) }
+        blockDone(b0, block.count)
+        b0 += block.count
       }
     }
   }
@@ -236,41 +257,31 @@ public func conv2dBackwardInput(_ s: Conv2dShape, gradOutput: UnsafePointer<Floa
     }
     return
   }
-  let G = s.groups, cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
+  let cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
   let HW = s.height * s.width, OHW = s.outHeight * s.outWidth, Cin = s.inChannels, Cout = s.outChannels
-  _ = convBatchParts(s) { _, range in
-    Workspace.withScratch { ws in
-      let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
-      let (dcol, gathered, _) = gemmScratch(s, ws, images: nbMax)
-      var b0 = range.lowerBound
-      while b0 < range.upperBound {
-        let nb = min(nbMax, range.upperBound - b0), ld = nb * OHW
-        for g in 0..<G {
-          let wg = weight + g * coutG * K
-          if s.isPointwise {
-            for b in b0..<(b0 + nb) {
-              sgemm(transA: true, m: cinG, n: HW, k: coutG, a: wg, lda: K,
-                    b: gradOutput + (b * Cout + g * coutG) * OHW, ldb: OHW,
-                    beta: 0, c: gradInput + (b * Cin + g * cinG) * HW, ldc: HW)
-            }
-            continue
-          }
-          let dyg: UnsafePointer<Float>
-          if nb == 1 {
-            dyg = gradOutput + (b0 * Cout + g * coutG) * OHW
-          } else {
-            gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: gathered)
-            dyg = UnsafePointer(gathered)
-          }
-          sgemm(transA: true, m: K, n: ld, k: coutG, a: wg, lda: K, b: dyg, ldb: ld, beta: 0, c: dcol, ldc: ld)
-          for t in 0..<nb {
-            let dx = gradInput + ((b0 + t) * Cin + g * cinG) * HW
-            dx.update(repeating: 0, count: cinG * HW)
-            Im2col.raise(s, col: dcol + t * OHW, ldCol: ld, channels: cinG, image: dx)
-          }
-        }
-        b0 += nb
+  convGroupBlocks(s, forward: false) { block, g in
+    let (b0, nb, ld, dcol, gathered) = (block.first, block.count, block.count * OHW, block.col, block.staging)
+    let wg = weight + g * coutG * K
+    if s.isPointwise {
+      for b in b0..<(b0 + nb) {
+        sgemm(transA: true, m: cinG, n: HW, k: coutG, a: wg, lda: K,
+              b: gradOutput + (b * Cout + g * coutG) * OHW, ldb: OHW,
+              beta: 0, c: gradInput + (b * Cin + g * cinG) * HW, ldc: HW)
       }
+      return
+    }
+    let dyg: UnsafePointer<Float>
+    if nb == 1 {
+      dyg = gradOutput + (b0 * Cout + g * coutG) * OHW
+    } else {
+      gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: gathered)
+      dyg = UnsafePointer(gathered)
+    }
+    sgemm(transA: true, m: K, n: ld, k: coutG, a: wg, lda: K, b: dyg, ldb: ld, beta: 0, c: dcol, ldc: ld)
+    for t in 0..<nb {
+      let dx = gradInput + ((b0 + t) * Cin + g * cinG) * HW
+      dx.update(repeating: 0, count: cinG * HW)
+      Im2col.raise(s, col: dcol + t * OHW, ldCol: ld, channels: cinG, image: dx)
     }
   }
 }

@@ -23,17 +23,22 @@ func trustedShape(_ fn: String, _ check: () throws -> [Int]) -> [Int] {
   do { return try check() } catch { fatalError("\(fn): \(error)") }
 }
 
-/// An output plane size given by the caller (resampling, adaptive pooling): [N, C, outH, outW]
-/// of a 4-D input, trusted as `trustedShape` is (callers checked it first).
-func trustedResizedShape(_ fn: String, _ input: [Int], _ outH: Int, _ outW: Int, _ what: String) -> [Int] {
-  trustedShape(fn) {
-    let o = [input[0], input[1], outH, outW]
-    try CheckedSize.allocation(o, what, checkAvailable: false)
-    return o
-  }
-}
-
 extension Tensor {
+  /// What resampling and adaptive pooling check first: a 4-D float input and a positive
+  /// output plane whose [N, C, outH, outW] is trusted as `trustedShape` is (callers checked
+  /// it). Returns the input's sizes and the output tensor (unfilled); traps naming `fn`.
+  func resizedOutput(_ fn: String, _ outH: Int, _ outW: Int, _ what: String) -> (n: Int, c: Int, h: Int, w: Int, out: Tensor) {
+    precondition(rank == 4, "\(fn): expected a 4-D NCHW input, got \(Shape.describe(shape))")
+    precondition(outH > 0 && outW > 0, "\(fn): output size must be positive")
+    _ = trustedShape(fn) {
+      let o = [shape[0], shape[1], outH, outW]
+      try CheckedSize.allocation(o, what, checkAvailable: false)
+      return o
+    }
+    requireFloat(fn)
+    return (shape[0], shape[1], shape[2], shape[3], Tensor.empty([shape[0], shape[1], outH, outW]))
+  }
+
   /// The geometry of `x` convolved with `weight`, and the output tensor (unfilled): what
   /// `conv2d` and `conv2dBatchNormEval` share. Traps (`fn` named) when the weight does not
   /// match the input's channels and groups, or the output shape fails its check.
