@@ -52,10 +52,16 @@ struct ModuleGradCheck {
     let refInput = referenceInput ?? input
     // Buffers (running statistics, activation ranges) are restored before every forward,
     // so training-mode updates do not shift the function being differentiated.
+    // Both modules' buffers are left as they were found, so checks in a row start alike.
     let buffers = ref.namedBuffers().map { ($0.tensor, $0.tensor.toArray()) }
+    let ownBuffers = ref === module ? [] : module.namedBuffers().map { ($0.tensor, $0.tensor.toArray()) }
     func restore() {
       for (t, v) in buffers { for i in v.indices { t.data[i] = v[i] } }
       reset()
+    }
+    defer {
+      restore()
+      for (t, v) in ownBuffers { for i in v.indices { t.data[i] = v[i] } }
     }
 
     // The tape's gradients.

@@ -44,18 +44,23 @@ extension ModuleGradCases {
       try c.check(q, x, reference: twin) // weight: the straight-through estimator
       return
     }
-    // A calibrated input range narrower than the data, so some inputs are clipped.
+    // A calibrated input range narrower than the data, so some inputs are clipped; in
+    // training the range first moves towards the batch's (Jacob et al.'s moving average).
     let range = q.namedBuffers().first { $0.name == "activation_range" }!.tensor
-    range.data[0] = -0.6
-    range.data[1] = 0.7
-    let (s, z) = QuantScheme.affineParameters(lo: -0.6, hi: 0.7, bits: bits)
-    let lo = -z * s, hi = (Float((1 << bits) - 1) - z) * s
-    let xs = x.toArray()
-    let mask = xs.map { $0 >= lo && $0 <= hi ? Float(1) : 0 }
-    XCTAssertTrue(mask.contains(0) && mask.contains(1), "some inputs clipped, some not")
-    let xq = Tensor.noGrad { FakeQuant.activation(x, range: range.clone(), bits: bits, training: false) }
-    XCTAssertNotEqual(xq.toArray(), xs, "the input is quantised")
-    if q.bias != nil { try c.check(q, x, skip: ["weight", "input"]) } // bias: exact
-    try c.check(q, x, reference: twin, referenceInput: xq, inputMask: mask)
+    for training in [false, true] {
+      q.train(training)
+      range.data[0] = -0.6
+      range.data[1] = 0.7
+      let used = range.clone() // the range the forward pass quantises with, once it is updated
+      let xq = Tensor.noGrad { FakeQuant.activation(x, range: used, bits: bits, training: training) }
+      let (s, z) = QuantScheme.affineParameters(lo: used.data[0], hi: used.data[1], bits: bits)
+      let lo = -z * s, hi = (Float((1 << bits) - 1) - z) * s
+      let xs = x.toArray()
+      let mask = xs.map { $0 >= lo && $0 <= hi ? Float(1) : 0 }
+      XCTAssertTrue(mask.contains(0) && mask.contains(1), "some inputs clipped, some not")
+      XCTAssertNotEqual(xq.toArray(), xs, "the input is quantised")
+      if q.bias != nil { try c.check(q, x, skip: ["weight", "input"]) } // bias: exact
+      try c.check(q, x, reference: twin, referenceInput: xq, inputMask: mask)
+    }
   }
 }
