@@ -195,6 +195,17 @@ func convEpilogue(_ y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, p
   }
 }
 
+/// Group g's output gradient for the block of images b0..<b0 + nb as one
+/// [outChannels/groups, nb·OH·OW] matrix: in place for one image, gathered into `staging`
+/// for several (both backward passes multiply by it).
+@inline(__always)
+func groupGradOutput(_ s: Conv2dShape, _ gradOutput: UnsafePointer<Float>, b0: Int, nb: Int, g: Int,
+                     staging: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+  if nb == 1 { return gradOutput + (b0 * s.outChannels + g * s.outChannelsPerGroup) * s.outHeight * s.outWidth }
+  gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: staging)
+  return UnsafePointer(staging)
+}
+
 /// Copies group g's output-gradient planes of images b0..<b0+nb side by side into a
 /// [coutG, nb·OHW] matrix (so one GEMM covers several images).
 @inline(__always)
@@ -270,13 +281,7 @@ public func conv2dBackwardInput(_ s: Conv2dShape, gradOutput: UnsafePointer<Floa
       }
       return
     }
-    let dyg: UnsafePointer<Float>
-    if nb == 1 {
-      dyg = gradOutput + (b0 * Cout + g * coutG) * OHW
-    } else {
-      gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: gathered)
-      dyg = UnsafePointer(gathered)
-    }
+    let dyg = groupGradOutput(s, gradOutput, b0: b0, nb: nb, g: g, staging: gathered)
     sgemm(transA: true, m: K, n: ld, k: coutG, a: wg, lda: K, b: dyg, ldb: ld, beta: 0, c: dcol, ldc: ld)
     for t in 0..<nb {
       let dx = gradInput + ((b0 + t) * Cin + g * cinG) * HW
@@ -336,13 +341,7 @@ public func conv2dBackwardWeight(_ s: Conv2dShape, input: UnsafePointer<Float>, 
             for t in 0..<nb {
               Im2col.lower(s, image: input + ((b0 + t) * Cin + g * cinG) * HW, channels: cinG, col: col + t * OHW, ldCol: ld)
             }
-            let dyg: UnsafePointer<Float>
-            if nb == 1 {
-              dyg = gradOutput + (b0 * Cout + g * coutG) * OHW
-            } else {
-              gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: gathered)
-              dyg = UnsafePointer(gathered)
-            }
+            let dyg = groupGradOutput(s, gradOutput, b0: b0, nb: nb, g: g, staging: gathered)
             if let chunk {
               let dy = gradOutput + (b0 * Cout + g * coutG) * OHW
               for p in 0..<OHW {
