@@ -93,53 +93,87 @@ public func conv2dForward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight:
     convEpilogue(output, batch: s.batch, channels: s.outChannels, plane: OHW, bias: bias, relu: relu)
     return
   }
-  let G = s.groups, cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
+  let cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
   let HW = s.height * s.width, Cin = s.inChannels, Cout = s.outChannels
+  convGroupBlocks(s, forward: true) { block, g in
+    let (b0, nb, ld, col, tmp) = (block.first, block.count, block.count * OHW, block.col, block.staging)
+    let wg = weight + g * coutG * K
+    if s.isPointwise {
+      for b in b0..<(b0 + nb) {
+        sgemm(m: coutG, n: HW, k: cinG, a: wg, lda: K, b: input + (b * Cin + g * cinG) * HW, ldb: HW,
+              beta: 0, c: output + (b * Cout + g * coutG) * OHW, ldc: OHW)
+      }
+      return
+    }
+    for t in 0..<nb {
+      Im2col.lower(s, image: input + ((b0 + t) * Cin + g * cinG) * HW, channels: cinG, col: col + t * OHW, ldCol: ld)
+    }
+    if nb == 1 {
+      let out = output + (b0 * Cout + g * coutG) * OHW
+      let chunk = block.maxCount == 1 ? Conv2dTuning.smallGemmColumns(m: coutG, k: K, n: OHW) : nil
+      let step = chunk ?? OHW
+      var n0 = 0
+      while n0 < OHW {
+        let w = min(step, OHW - n0)
+        sgemm(m: coutG, n: w, k: K, a: wg, lda: K, b: col + n0, ldb: OHW, beta: 0, c: out + n0, ldc: OHW)
+        n0 += w
+      }
+    } else {
+      sgemm(m: coutG, n: ld, k: K, a: wg, lda: K, b: col, ldb: ld, beta: 0, c: tmp, ldc: ld)
+      for t in 0..<nb {
+        for m in 0..<coutG {
+          (output + ((b0 + t) * Cout + g * coutG + m) * OHW).update(from: tmp + m * ld + t * OHW, count: OHW)
+        }
+      }
+    }
+  } blockDone: { b0, nb in
+    convEpilogue(output + b0 * Cout * OHW, batch: nb, channels: Cout, plane: OHW, bias: bias, relu: relu)
+  }
+}
+
+/// A block of images one GEMM pass covers: images first..<first + count of a batch part
+/// whose blocks hold at most `maxCount`, and the part's scratch (`gemmScratch`).
+struct ConvImageBlock {
+  var first: Int, count: Int, maxCount: Int
+  var col: UnsafeMutablePointer<Float>, staging: UnsafeMutablePointer<Float>
+}
+
+/// The walk the forward and the input-gradient passes share: batch parts in parallel
+/// (`convBatchParts`), each with its scratch, blocks of up to `imagesPerGemm` images, and
+/// `body` for every group of a block; `blockDone(first, count)` after a block's groups
+/// (the forward's epilogue). Per block and group, not per element: the GEMMs and copies
+/// inside `body` are the work.
+@inline(__always)
+func convGroupBlocks(_ s: Conv2dShape, forward: Bool, _ body: (ConvImageBlock, _ group: Int) -> Void,
+                     blockDone: (_ first: Int, _ count: Int) -> Void = { _, _ in }) {
   _ = convBatchParts(s) { _, range in
     Workspace.withScratch { ws in
-      let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count, forward: true)
-      let colCount = s.isPointwise ? 0 : K * nbMax * OHW
-      let buf = ws.floats(colCount + (nbMax > 1 ? coutG * nbMax * OHW : 0))
-      let col = buf, tmp = buf + colCount
-      let chunk = nbMax == 1 ? Conv2dTuning.smallGemmColumns(m: coutG, k: K, n: OHW) : nil
+      let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count, forward: forward)
+      let (col, staging, _) = gemmScratch(s, ws, images: nbMax)
       var b0 = range.lowerBound
       while b0 < range.upperBound {
-        let nb = min(nbMax, range.upperBound - b0), ld = nb * OHW
-        for g in 0..<G {
-          let wg = weight + g * coutG * K
-          if s.isPointwise {
-            for b in b0..<(b0 + nb) {
-              sgemm(m: coutG, n: HW, k: cinG, a: wg, lda: K, b: input + (b * Cin + g * cinG) * HW, ldb: HW,
-                    beta: 0, c: output + (b * Cout + g * coutG) * OHW, ldc: OHW)
-            }
-            continue
-          }
-          for t in 0..<nb {
-            Im2col.lower(s, image: input + ((b0 + t) * Cin + g * cinG) * HW, channels: cinG, col: col + t * OHW, ldCol: ld)
-          }
-          if nb == 1 {
-            let out = output + (b0 * Cout + g * coutG) * OHW
-            let step = chunk ?? OHW
-            var n0 = 0
-            while n0 < OHW {
-              let w = min(step, OHW - n0)
-              sgemm(m: coutG, n: w, k: K, a: wg, lda: K, b: col + n0, ldb: OHW, beta: 0, c: out + n0, ldc: OHW)
-              n0 += w
-            }
-          } else {
-            sgemm(m: coutG, n: ld, k: K, a: wg, lda: K, b: col, ldb: ld, beta: 0, c: tmp, ldc: ld)
-            for t in 0..<nb {
-              for m in 0..<coutG {
-                (output + ((b0 + t) * Cout + g * coutG + m) * OHW).update(from: tmp + m * ld + t * OHW, count: OHW)
-              }
-            }
-          }
-        }
-        convEpilogue(output + b0 * Cout * OHW, batch: nb, channels: Cout, plane: OHW, bias: bias, relu: relu)
-        b0 += nb
+        let block = ConvImageBlock(first: b0, count: min(nbMax, range.upperBound - b0), maxCount: nbMax, col: col, staging: staging)
+        for g in 0..<s.groups { body(block, g) }
+        blockDone(b0, block.count)
+        b0 += block.count
       }
     }
   }
+}
+
+/// The scratch each GEMM pass over a batch part starts with, one layout for the forward
+/// and both backward passes: the im2col block of `images` images (none for a pointwise
+/// convolution, whose input planes already are the matrix), then, when several images
+/// share one GEMM, the [outChannels/groups, images·OH·OW] block their outputs are staged
+/// or their gradients gathered in, then `extra` floats for the caller (`rest`).
+@inline(__always)
+func gemmScratch(_ s: Conv2dShape, _ ws: Workspace, images: Int, extra: Int = 0)
+  -> (col: UnsafeMutablePointer<Float>, staging: UnsafeMutablePointer<Float>, rest: UnsafeMutablePointer<Float>) {
+  let block = images * s.outHeight * s.outWidth
+  let colCount = s.isPointwise ? 0 : s.patchSize * block
+  let stagingCount = images > 1 ? s.outChannelsPerGroup * block : 0
+  let buf = ws.floats(colCount + stagingCount + extra)
+  return (buf, buf + colCount, buf + colCount + stagingCount)
 }
 
 /// Adds the per-channel bias and applies ReLU, in one sweep.
@@ -159,6 +193,17 @@ func convEpilogue(_ y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, p
       }
     }
   }
+}
+
+/// Group g's output gradient for the block of images b0..<b0 + nb as one
+/// [outChannels/groups, nb·OH·OW] matrix: in place for one image, gathered into `staging`
+/// for several (both backward passes multiply by it).
+@inline(__always)
+func groupGradOutput(_ s: Conv2dShape, _ gradOutput: UnsafePointer<Float>, b0: Int, nb: Int, g: Int,
+                     staging: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+  if nb == 1 { return gradOutput + (b0 * s.outChannels + g * s.outChannelsPerGroup) * s.outHeight * s.outWidth }
+  gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: staging)
+  return UnsafePointer(staging)
 }
 
 /// Copies group g's output-gradient planes of images b0..<b0+nb side by side into a
@@ -223,43 +268,25 @@ public func conv2dBackwardInput(_ s: Conv2dShape, gradOutput: UnsafePointer<Floa
     }
     return
   }
-  let G = s.groups, cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
+  let cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
   let HW = s.height * s.width, OHW = s.outHeight * s.outWidth, Cin = s.inChannels, Cout = s.outChannels
-  _ = convBatchParts(s) { _, range in
-    Workspace.withScratch { ws in
-      let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
-      let colCount = s.isPointwise ? 0 : K * nbMax * OHW
-      let buf = ws.floats(colCount + (nbMax > 1 ? coutG * nbMax * OHW : 0))
-      let dcol = buf, gathered = buf + colCount
-      var b0 = range.lowerBound
-      while b0 < range.upperBound {
-        let nb = min(nbMax, range.upperBound - b0), ld = nb * OHW
-        for g in 0..<G {
-          let wg = weight + g * coutG * K
-          if s.isPointwise {
-            for b in b0..<(b0 + nb) {
-              sgemm(transA: true, m: cinG, n: HW, k: coutG, a: wg, lda: K,
-                    b: gradOutput + (b * Cout + g * coutG) * OHW, ldb: OHW,
-                    beta: 0, c: gradInput + (b * Cin + g * cinG) * HW, ldc: HW)
-            }
-            continue
-          }
-          let dyg: UnsafePointer<Float>
-          if nb == 1 {
-            dyg = gradOutput + (b0 * Cout + g * coutG) * OHW
-          } else {
-            gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: gathered)
-            dyg = UnsafePointer(gathered)
-          }
-          sgemm(transA: true, m: K, n: ld, k: coutG, a: wg, lda: K, b: dyg, ldb: ld, beta: 0, c: dcol, ldc: ld)
-          for t in 0..<nb {
-            let dx = gradInput + ((b0 + t) * Cin + g * cinG) * HW
-            dx.update(repeating: 0, count: cinG * HW)
-            Im2col.raise(s, col: dcol + t * OHW, ldCol: ld, channels: cinG, image: dx)
-          }
-        }
-        b0 += nb
+  convGroupBlocks(s, forward: false) { block, g in
+    let (b0, nb, ld, dcol, gathered) = (block.first, block.count, block.count * OHW, block.col, block.staging)
+    let wg = weight + g * coutG * K
+    if s.isPointwise {
+      for b in b0..<(b0 + nb) {
+        sgemm(transA: true, m: cinG, n: HW, k: coutG, a: wg, lda: K,
+              b: gradOutput + (b * Cout + g * coutG) * OHW, ldb: OHW,
+              beta: 0, c: gradInput + (b * Cin + g * cinG) * HW, ldc: HW)
       }
+      return
+    }
+    let dyg = groupGradOutput(s, gradOutput, b0: b0, nb: nb, g: g, staging: gathered)
+    sgemm(transA: true, m: K, n: ld, k: coutG, a: wg, lda: K, b: dyg, ldb: ld, beta: 0, c: dcol, ldc: ld)
+    for t in 0..<nb {
+      let dx = gradInput + ((b0 + t) * Cin + g * cinG) * HW
+      dx.update(repeating: 0, count: cinG * HW)
+      Im2col.raise(s, col: dcol + t * OHW, ldCol: ld, channels: cinG, image: dx)
     }
   }
 }
@@ -288,14 +315,12 @@ public func conv2dBackwardWeight(_ s: Conv2dShape, input: UnsafePointer<Float>, 
       let beta0: Float = (part == 0 && accumulate) ? 1 : 0
       Workspace.withScratch { ws in
         let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
-        let colCount = s.isPointwise ? 0 : K * nbMax * OHW
-        let gatherCount = nbMax > 1 ? coutG * nbMax * OHW : 0
         // Per image with small-matrix GEMMs: dW += dyᵀᵀ·colᵀ over chunks of positions, from a
         // transposed copy of the image's dy (a few KB); see `smallGemmColumns`.
         let chunk = nbMax == 1 && !s.isPointwise ? Conv2dTuning.smallGemmColumns(m: coutG, k: K, n: OHW) : nil
         let transposed = chunk == nil && Conv2dTuning.transposedWeightGradient && !s.isPointwise
-        let buf = ws.floats(colCount + gatherCount + (transposed ? wc : 0) + (chunk != nil ? coutG * OHW : 0))
-        let col = buf, gathered = buf + colCount, dwT = buf + colCount + gatherCount
+        let (col, gathered, dwT) = gemmScratch(s, ws, images: nbMax,
+                                               extra: (transposed ? wc : 0) + (chunk != nil ? coutG * OHW : 0))
         let dyT = dwT + (transposed ? wc : 0)
         var b0 = range.lowerBound
         var first = true
@@ -316,13 +341,7 @@ public func conv2dBackwardWeight(_ s: Conv2dShape, input: UnsafePointer<Float>, 
             for t in 0..<nb {
               Im2col.lower(s, image: input + ((b0 + t) * Cin + g * cinG) * HW, channels: cinG, col: col + t * OHW, ldCol: ld)
             }
-            let dyg: UnsafePointer<Float>
-            if nb == 1 {
-              dyg = gradOutput + (b0 * Cout + g * coutG) * OHW
-            } else {
-              gatherGroup(s, gradOutput, b0: b0, nb: nb, g: g, into: gathered)
-              dyg = UnsafePointer(gathered)
-            }
+            let dyg = groupGradOutput(s, gradOutput, b0: b0, nb: nb, g: g, staging: gathered)
             if let chunk {
               let dy = gradOutput + (b0 * Cout + g * coutG) * OHW
               for p in 0..<OHW {

@@ -38,9 +38,13 @@ public struct Conv2dShape: Equatable, Sendable {
               padH: padding, padW: padding, dilationH: dilation, dilationW: dilation, groups: groups)
   }
 
-  /// floor((H + 2·pad − dilation·(k − 1) − 1) / stride) + 1, as PyTorch.
-  @inlinable public var outHeight: Int { (height + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1 }
-  @inlinable public var outWidth: Int { (width + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1 }
+  /// floor((H + 2·pad − dilation·(k − 1) − 1) / stride) + 1, as PyTorch (`SlidingWindow`).
+  @inlinable public var outHeight: Int {
+    SlidingWindow.outputSize(height, kernel: kernelH, stride: strideH, padding: padH, dilation: dilationH)
+  }
+  @inlinable public var outWidth: Int {
+    SlidingWindow.outputSize(width, kernel: kernelW, stride: strideW, padding: padW, dilation: dilationW)
+  }
 
   @inlinable public var inChannelsPerGroup: Int { inChannels / groups }
   @inlinable public var outChannelsPerGroup: Int { outChannels / groups }

@@ -7,7 +7,7 @@ enum Depthwise {
   static func forward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                       output: UnsafeMutablePointer<Float>) {
     let H = s.height, W = s.width, OH = s.outHeight, OW = s.outWidth
-    let kH = s.kernelH, kW = s.kernelW, sH = s.strideH, sW = s.strideW
+    let kH = s.kernelH, kW = s.kernelW
     let mult = s.outChannels / s.inChannels
     let planes = s.batch * s.outChannels
     KernelParallel.forRanges(count: planes, work: s.macs) { _, range in
@@ -17,28 +17,35 @@ enum Depthwise {
         let y = output + p * OH * OW
         y.update(repeating: 0, count: OH * OW)
         let w = weight + oc * kH * kW
-        for i in 0..<kH {
-          let offH = i * s.dilationH - s.padH
-          let (oyLo, oyHi) = Im2col.validRange(offset: offH, stride: sH, size: H, outSize: OH)
-          for j in 0..<kW {
-            let offW = j * s.dilationW - s.padW
-            let (lo, hi) = Im2col.validRange(offset: offW, stride: sW, size: W, outSize: OW)
-            let wv = w[i * kW + j]
-            var oy = oyLo
-            while oy < oyHi {
-              let src = x + (oy * sH + offH) * W + offW
-              let dst = y + oy * OW
-              var ox = lo
-              if sW == 1 {
-                while ox < hi { dst[ox] += wv * src[ox]; ox += 1 }
-              } else {
-                while ox < hi { dst[ox] += wv * src[ox * sW]; ox += 1 }
-              }
-              oy += 1
-            }
-          }
+        Im2col.forEachTap(s) { t in
+          tapRows(s, t, weight: w[t.index], image: UnsafeMutablePointer(mutating: x), plane: y, scatter: false)
         }
       }
+    }
+  }
+
+  /// One tap over its valid output rows: plane[oy, ox] += w · image[oy·sH + offH, ox·sW + offW]
+  /// (the forward's gather), or with `scatter` image[…] += w · plane[oy, ox] (its adjoint,
+  /// the input gradient). `scatter` is a literal at both call sites, so each inlined copy
+  /// keeps only its own loops; the stride-1 loops stay separate (contiguous, vectorised).
+  /// Nothing is written through the side that is only read.
+  @inline(__always)
+  static func tapRows(_ s: Conv2dShape, _ t: Im2col.Tap, weight wv: Float, image: UnsafeMutablePointer<Float>,
+                      plane: UnsafeMutablePointer<Float>, scatter: Bool) {
+    let W = s.width, OW = s.outWidth, sH = s.strideH, sW = s.strideW
+    let lo = t.colLo, hi = t.colHi
+    var oy = t.rowLo
+    while oy < t.rowHi {
+      let img = image + (oy * sH + t.offH) * W + t.offW
+      let out = plane + oy * OW
+      var ox = lo
+      switch (scatter, sW == 1) {
+      case (false, true): while ox < hi { out[ox] += wv * img[ox]; ox += 1 }
+      case (false, false): while ox < hi { out[ox] += wv * img[ox * sW]; ox += 1 }
+      case (true, true): while ox < hi { img[ox] += wv * out[ox]; ox += 1 }
+      case (true, false): while ox < hi { img[ox * sW] += wv * out[ox]; ox += 1 }
+      }
+      oy += 1
     }
   }
 
@@ -47,7 +54,7 @@ enum Depthwise {
   static func backwardInput(_ s: Conv2dShape, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                             gradInput: UnsafeMutablePointer<Float>) {
     let H = s.height, W = s.width, OH = s.outHeight, OW = s.outWidth
-    let kH = s.kernelH, kW = s.kernelW, sH = s.strideH, sW = s.strideW
+    let kH = s.kernelH, kW = s.kernelW
     let mult = s.outChannels / s.inChannels
     let planes = s.batch * s.inChannels
     KernelParallel.forRanges(count: planes, work: s.macs) { _, range in
@@ -58,26 +65,8 @@ enum Depthwise {
         for oc in (ic * mult)..<((ic + 1) * mult) {
           let dy = gradOutput + (b * s.outChannels + oc) * OH * OW
           let w = weight + oc * kH * kW
-          for i in 0..<kH {
-            let offH = i * s.dilationH - s.padH
-            let (oyLo, oyHi) = Im2col.validRange(offset: offH, stride: sH, size: H, outSize: OH)
-            for j in 0..<kW {
-              let offW = j * s.dilationW - s.padW
-              let (lo, hi) = Im2col.validRange(offset: offW, stride: sW, size: W, outSize: OW)
-              let wv = w[i * kW + j]
-              var oy = oyLo
-              while oy < oyHi {
-                let dst = dx + (oy * sH + offH) * W + offW
-                let src = dy + oy * OW
-                var ox = lo
-                if sW == 1 {
-                  while ox < hi { dst[ox] += wv * src[ox]; ox += 1 }
-                } else {
-                  while ox < hi { dst[ox * sW] += wv * src[ox]; ox += 1 }
-                }
-                oy += 1
-              }
-            }
+          Im2col.forEachTap(s) { t in
+            tapRows(s, t, weight: w[t.index], image: dx, plane: UnsafeMutablePointer(mutating: dy), scatter: true)
           }
         }
       }
@@ -95,33 +84,28 @@ enum Depthwise {
       for oc in range {
         let ic = oc / mult
         let w = gradWeight + oc * kH * kW
-        for i in 0..<kH {
-          let offH = i * s.dilationH - s.padH
-          let (oyLo, oyHi) = Im2col.validRange(offset: offH, stride: sH, size: H, outSize: OH)
-          for j in 0..<kW {
-            let offW = j * s.dilationW - s.padW
-            let (lo, hi) = Im2col.validRange(offset: offW, stride: sW, size: W, outSize: OW)
-            var acc: Float = 0
-            for b in 0..<s.batch {
-              let x = input + (b * s.inChannels + ic) * H * W
-              let dy = gradOutput + (b * s.outChannels + oc) * OH * OW
-              var oy = oyLo
-              while oy < oyHi {
-                let src = x + (oy * sH + offH) * W + offW
-                let g = dy + oy * OW
-                var ox = lo
-                var rowAcc: Float = 0
-                if sW == 1 {
-                  while ox < hi { rowAcc += g[ox] * src[ox]; ox += 1 }
-                } else {
-                  while ox < hi { rowAcc += g[ox] * src[ox * sW]; ox += 1 }
-                }
-                acc += rowAcc
-                oy += 1
+        Im2col.forEachTap(s) { t in
+          let lo = t.colLo, hi = t.colHi
+          var acc: Float = 0
+          for b in 0..<s.batch {
+            let x = input + (b * s.inChannels + ic) * H * W
+            let dy = gradOutput + (b * s.outChannels + oc) * OH * OW
+            var oy = t.rowLo
+            while oy < t.rowHi {
+              let src = x + (oy * sH + t.offH) * W + t.offW
+              let g = dy + oy * OW
+              var ox = lo
+              var rowAcc: Float = 0
+              if sW == 1 {
+                while ox < hi { rowAcc += g[ox] * src[ox]; ox += 1 }
+              } else {
+                while ox < hi { rowAcc += g[ox] * src[ox * sW]; ox += 1 }
               }
+              acc += rowAcc
+              oy += 1
             }
-            w[i * kW + j] = accumulate ? w[i * kW + j] + acc : acc
           }
+          w[t.index] = accumulate ? w[t.index] + acc : acc
         }
       }
     }

@@ -66,6 +66,31 @@ enum Im2col {
     return (min(lo, hi), hi)
   }
 
+  /// One kernel tap (i, j) of a convolution: its index i·kW + j in a weight row, where it
+  /// reads relative to an output position (input row oy·strideH + offH, column
+  /// ox·strideW + offW), and the outputs whose reads fall inside the input (rows
+  /// rowLo..<rowHi, columns colLo..<colHi).
+  struct Tap {
+    var index: Int, offH: Int, offW: Int, rowLo: Int, rowHi: Int, colLo: Int, colHi: Int
+  }
+
+  /// Calls `body` for every tap in row-major order: the one tap walk of the depthwise
+  /// kernels and of `raise`. Per tap, not per element, so the loops inside `body` stay
+  /// specialised (the closure is inlined at each call site).
+  @inline(__always)
+  static func forEachTap(_ s: Conv2dShape, _ body: (Tap) -> Void) {
+    let H = s.height, W = s.width, OH = s.outHeight, OW = s.outWidth
+    for i in 0..<s.kernelH {
+      let offH = i * s.dilationH - s.padH
+      let (rowLo, rowHi) = validRange(offset: offH, stride: s.strideH, size: H, outSize: OH)
+      for j in 0..<s.kernelW {
+        let offW = j * s.dilationW - s.padW
+        let (colLo, colHi) = validRange(offset: offW, stride: s.strideW, size: W, outSize: OW)
+        body(Tap(index: i * s.kernelW + j, offH: offH, offW: offW, rowLo: rowLo, rowHi: rowHi, colLo: colLo, colHi: colHi))
+      }
+    }
+  }
+
   /// Zeroes dst[0..<n] for the few-float edges of a padded row: plain stores, not a
   /// `memset` call (which LLVM makes of a zeroing loop, and which costs more than 1–4 stores).
   @inline(__always)
@@ -162,30 +187,25 @@ enum Im2col {
   @inline(__always)
   static func raise(_ s: Conv2dShape, col: UnsafePointer<Float>, ldCol: Int, channels: Int,
                     image dx: UnsafeMutablePointer<Float>) {
-    let H = s.height, W = s.width, OH = s.outHeight, OW = s.outWidth
-    let kH = s.kernelH, kW = s.kernelW, sH = s.strideH, sW = s.strideW
+    let H = s.height, W = s.width, OW = s.outWidth
+    let taps = s.kernelH * s.kernelW, sH = s.strideH, sW = s.strideW
     for c in 0..<channels {
       let plane = dx + c * H * W
-      for i in 0..<kH {
-        let offH = i * s.dilationH - s.padH
-        let (oyLo, oyHi) = validRange(offset: offH, stride: sH, size: H, outSize: OH)
-        for j in 0..<kW {
-          let row = col + ((c * kH + i) * kW + j) * ldCol
-          let offW = j * s.dilationW - s.padW
-          let (lo, hi) = validRange(offset: offW, stride: sW, size: W, outSize: OW)
-          if lo >= hi { continue }
-          var oy = oyLo
-          while oy < oyHi {
-            let src = row + oy * OW
-            let dst = plane + (oy * sH + offH) * W + offW
-            if sW == 1 {
-              addFloats(dst + lo, src + lo, hi - lo)
-            } else {
-              var ox = lo
-              while ox < hi { dst[ox * sW] += src[ox]; ox += 1 }
-            }
-            oy += 1
+      forEachTap(s) { t in
+        let row = col + (c * taps + t.index) * ldCol
+        let lo = t.colLo, hi = t.colHi
+        if lo >= hi { return }
+        var oy = t.rowLo
+        while oy < t.rowHi {
+          let src = row + oy * OW
+          let dst = plane + (oy * sH + t.offH) * W + t.offW
+          if sW == 1 {
+            addFloats(dst + lo, src + lo, hi - lo)
+          } else {
+            var ox = lo
+            while ox < hi { dst[ox * sW] += src[ox]; ox += 1 }
           }
+          oy += 1
         }
       }
     }

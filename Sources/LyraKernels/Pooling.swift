@@ -37,15 +37,13 @@ public struct Pool2dShape: Equatable, Sendable {
               dilationH: dilation, dilationW: dilation, ceilMode: ceilMode)
   }
 
-  /// PyTorch's `pooling_output_shape`: with ceil mode, the last window must start inside
-  /// the input or left padding.
-  static func outSize(_ size: Int, _ k: Int, _ s: Int, _ p: Int, _ d: Int, _ ceil: Bool) -> Int {
-    var o = (size + 2 * p - d * (k - 1) - 1 + (ceil ? s - 1 : 0)) / s + 1
-    if ceil && (o - 1) * s >= size + p { o -= 1 }
-    return o
+  /// PyTorch's `pooling_output_shape` (`SlidingWindow`).
+  public var outHeight: Int {
+    SlidingWindow.outputSize(height, kernel: kernelH, stride: strideH, padding: padH, dilation: dilationH, ceil: ceilMode)
   }
-  public var outHeight: Int { Pool2dShape.outSize(height, kernelH, strideH, padH, dilationH, ceilMode) }
-  public var outWidth: Int { Pool2dShape.outSize(width, kernelW, strideW, padW, dilationW, ceilMode) }
+  public var outWidth: Int {
+    SlidingWindow.outputSize(width, kernel: kernelW, stride: strideW, padding: padW, dilation: dilationW, ceil: ceilMode)
+  }
   public var inputCount: Int { batch * channels * height * width }
   public var outputCount: Int { batch * channels * outHeight * outWidth }
 

@@ -47,11 +47,7 @@ extension Pool2dShape {
     }
     func axis(_ size: Int, _ k: Int, _ s: Int, _ p: Int, _ d: Int, _ name: String) throws -> Int {
       var o = try CheckedSize.windowOutput(input: size, kernel: k, stride: s, padding: p, dilation: d, ceil: ceilMode, "pooling \(name)")
-      // PyTorch: in ceil mode the last window must start inside the input or left padding.
-      if ceilMode {
-        let (start, overflow) = (o - 1).multipliedReportingOverflow(by: s)
-        if overflow || start >= size + p { o -= 1 }
-      }
+      if ceilMode && SlidingWindow.lastWindowStartsPastInput(o, stride: s, size: size, padding: p) { o -= 1 }
       guard o > 0 else { throw SizeError("pooling \(name): output would be empty") }
       return o
     }

@@ -24,19 +24,23 @@ public enum Checkpoint {
 
   /// Rebuilds a model from its description and loads its weights.
   public static func load(_ path: String) throws -> Module {
+    let model = try buildDescribed(path)
+    try loadWeights(into: model, from: path)
+    return model
+  }
+
+  /// The model the description beside the weights file `path` describes, untrained (what
+  /// `load` and `QuantizedCheckpoint.load` start from); errors name the description file.
+  static func buildDescribed(_ path: String) throws -> Module {
     let descPath = descriptionPath(for: path)
     guard let d = FileManager.default.contents(atPath: descPath) else {
       throw DescriptionError("\(descPath): cannot read the model description that goes with \(path)")
     }
-    let desc: JSON
-    do { desc = try JSON.parse(d) } catch { throw DescriptionError("\(descPath): \(error)") }
-    let model: Module
     do {
+      let desc = try JSON.parse(d)
       try ParameterSizeChecks.checkTree(desc)
-      model = try ModuleRegistry.build(desc)
+      return try ModuleRegistry.build(desc)
     } catch { throw DescriptionError("\(descPath): \(error)") }
-    try loadWeights(into: model, from: path)
-    return model
   }
 
   /// Loads weights into an existing model (names and shapes must match exactly).

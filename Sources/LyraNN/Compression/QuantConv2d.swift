@@ -8,7 +8,7 @@ import LyraTensor
 /// It keeps float "shadow" weights under the same names as `Conv2d` (`weight`, `bias`), so
 /// a float checkpoint loads into it and the optimiser updates it as usual; the integers and
 /// scales are derived from them (`QuantizedCheckpoint` stores those instead).
-public final class QuantConv2d: Module, QuantizedLayer {
+public final class QuantConv2d: Module, QuantizedLayer, Conv2dGeometry {
   public let inChannels: Int
   public let outChannels: Int
   public let kernel: Window2d
@@ -62,24 +62,8 @@ public final class QuantConv2d: Module, QuantizedLayer {
     return c
   }
 
-  public override var summary: String {
-    var s = "\(inChannels) -> \(outChannels), \(kernel.h)x\(kernel.w)"
-    if stride != Window2d(1) { s += ", stride \(stride.h)" }
-    if padding != Window2d(0) { s += ", pad \(padding.h)" }
-    if dilation != Window2d(1) { s += ", dilation \(dilation.h)" }
-    if groups != 1 { s += ", groups \(groups)" }
-    if bias == nil { s += ", no bias" }
-    return s + ", \(bits)-bit" + (activationBits.map { ", \($0)-bit inputs" } ?? "")
-  }
+  public override var summary: String { geometrySummary + bitsSummary }
 
   /// `Conv2d`'s arguments plus `bits` and `activation_bits`, so the registry rebuilds it.
-  public override var arguments: [String: JSON] {
-    func pair(_ w: Window2d) -> JSON { w.h == w.w ? JSON(w.h) : .array([JSON(w.h), JSON(w.w)]) }
-    var a: [String: JSON] = ["in_channels": JSON(inChannels), "out_channels": JSON(outChannels), "kernel_size": pair(kernel),
-                             "stride": pair(stride), "padding": pair(padding), "dilation": pair(dilation), "groups": JSON(groups),
-                             "bias": .bool(bias != nil)]
-    a["bits"] = JSON(bits)
-    if let ab = activationBits { a["activation_bits"] = JSON(ab) }
-    return a
-  }
+  public override var arguments: [String: JSON] { geometryArguments.merging(bitsArguments) { _, b in b } }
 }

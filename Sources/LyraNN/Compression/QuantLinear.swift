@@ -2,7 +2,7 @@ import LyraTensor
 
 /// A linear layer that computes with `bits`-bit weights (symmetric, one scale per output
 /// feature) and, optionally, `activationBits`-bit inputs; see `QuantConv2d`.
-public final class QuantLinear: Module, QuantizedLayer {
+public final class QuantLinear: Module, QuantizedLayer, LinearFeatures {
   public let inFeatures: Int
   public let outFeatures: Int
   public let bits: Int
@@ -39,14 +39,6 @@ public final class QuantLinear: Module, QuantizedLayer {
     return l
   }
 
-  public override var summary: String {
-    "\(inFeatures) -> \(outFeatures)\(bias == nil ? ", no bias" : ""), \(bits)-bit" + (activationBits.map { ", \($0)-bit inputs" } ?? "")
-  }
-
-  public override var arguments: [String: JSON] {
-    var a: [String: JSON] = ["in_features": JSON(inFeatures), "out_features": JSON(outFeatures), "bias": .bool(bias != nil),
-                             "bits": JSON(bits)]
-    if let ab = activationBits { a["activation_bits"] = JSON(ab) }
-    return a
-  }
+  public override var summary: String { featuresSummary + bitsSummary }
+  public override var arguments: [String: JSON] { featuresArguments.merging(bitsArguments) { _, b in b } }
 }

@@ -35,16 +35,7 @@ public enum QuantizedCheckpoint {
 
   /// Rebuilds the model from its description and loads the integer weights.
   public static func load(_ path: String) throws -> Module {
-    let descPath = Checkpoint.descriptionPath(for: path)
-    guard let d = FileManager.default.contents(atPath: descPath) else {
-      throw DescriptionError("\(descPath): cannot read the model description that goes with \(path)")
-    }
-    let model: Module
-    do {
-      let desc = try JSON.parse(d)
-      try ParameterSizeChecks.checkTree(desc)
-      model = try ModuleRegistry.build(desc)
-    } catch { throw DescriptionError("\(descPath): \(error)") }
+    let model = try Checkpoint.buildDescribed(path)
     try loadWeights(into: model, from: path)
     return model
   }

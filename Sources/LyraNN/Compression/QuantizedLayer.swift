@@ -16,6 +16,16 @@ extension QuantizedLayer {
     QuantScheme.quantize(weight.contiguous().toArray(), rows: weight.shape[0], bits: bits)
   }
 
+  /// ", 4-bit" or ", 4-bit, 8-bit inputs": what a quantised layer's printout adds.
+  var bitsSummary: String { ", \(bits)-bit" + (activationBits.map { ", \($0)-bit inputs" } ?? "") }
+
+  /// `bits` and, when inputs are quantised, `activation_bits`: what its description adds.
+  var bitsArguments: [String: JSON] {
+    var a: [String: JSON] = ["bits": JSON(bits)]
+    if let ab = activationBits { a["activation_bits"] = JSON(ab) }
+    return a
+  }
+
   /// The weight exactly as the layer computes with it (integers times scales).
   public func effectiveWeight() -> Tensor {
     let (q, s) = quantizedWeight()

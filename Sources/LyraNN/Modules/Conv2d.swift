@@ -4,7 +4,7 @@ import LyraTensor
 
 /// 2-D convolution over NCHW input, as PyTorch's `nn.Conv2d` (stride, padding,
 /// dilation, groups incl. depthwise). Weight [out, in/groups, kH, kW].
-public final class Conv2d: Module {
+public final class Conv2d: Module, Conv2dGeometry {
   public let inChannels: Int
   public let outChannels: Int
   public let kernel: Window2d
@@ -72,7 +72,26 @@ public final class Conv2d: Module {
                                       beta: bn.bias, eps: bn.eps, relu: relu)
   }
 
-  public override var summary: String {
+  public override var summary: String { geometrySummary }
+  public override var arguments: [String: JSON] { geometryArguments }
+}
+
+/// What a convolution layer's printout and description say about its geometry, shared by
+/// `Conv2d` and `QuantConv2d` (which adds its bit widths).
+protocol Conv2dGeometry {
+  var inChannels: Int { get }
+  var outChannels: Int { get }
+  var kernel: Window2d { get }
+  var stride: Window2d { get }
+  var padding: Window2d { get }
+  var dilation: Window2d { get }
+  var groups: Int { get }
+  var bias: Tensor? { get }
+}
+
+extension Conv2dGeometry {
+  /// "3 -> 8, 3x3, stride 2, pad 1, groups 1, no bias" (options at their defaults left out).
+  var geometrySummary: String {
     var s = "\(inChannels) -> \(outChannels), \(kernel.h)x\(kernel.w)"
     if stride != Window2d(1) { s += ", stride \(stride.h == stride.w ? "\(stride.h)" : "\(stride.h)x\(stride.w)")" }
     if padding != Window2d(0) { s += ", pad \(padding.h == padding.w ? "\(padding.h)" : "\(padding.h)x\(padding.w)")" }
@@ -82,7 +101,8 @@ public final class Conv2d: Module {
     return s
   }
 
-  public override var arguments: [String: JSON] {
+  /// The description's keys (`ModuleRegistry`'s "Conv2d" builder reads them back).
+  var geometryArguments: [String: JSON] {
     func pair(_ w: Window2d) -> JSON { w.h == w.w ? JSON(w.h) : .array([JSON(w.h), JSON(w.w)]) }
     return ["in_channels": JSON(inChannels), "out_channels": JSON(outChannels), "kernel_size": pair(kernel),
             "stride": pair(stride), "padding": pair(padding), "dilation": pair(dilation), "groups": JSON(groups),

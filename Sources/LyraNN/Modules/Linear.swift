@@ -3,7 +3,7 @@ import LyraTensor
 
 /// y = x Wᵀ + b over the last dimension; weight [out, in], bias [out].
 /// Initialised as PyTorch's `nn.Linear` (Kaiming-uniform a = √5, bias U(±1/√in)).
-public final class Linear: Module {
+public final class Linear: Module, LinearFeatures {
   public let inFeatures: Int
   public let outFeatures: Int
   public var weight: Tensor { ownParameters[0].tensor }
@@ -24,8 +24,23 @@ public final class Linear: Module {
     try ShapeError.check("Linear", x, dim: -1, size: inFeatures, expected: "input [..., \(inFeatures)]")
     return Tensor.linear(x, weight, bias)
   }
-  public override var summary: String { "\(inFeatures) -> \(outFeatures)\(bias == nil ? ", no bias" : "")" }
-  public override var arguments: [String: JSON] {
+  public override var summary: String { featuresSummary }
+  public override var arguments: [String: JSON] { featuresArguments }
+}
+
+/// What a linear layer's printout and description say, shared by `Linear` and
+/// `QuantLinear` (which adds its bit widths).
+protocol LinearFeatures {
+  var inFeatures: Int { get }
+  var outFeatures: Int { get }
+  var bias: Tensor? { get }
+}
+
+extension LinearFeatures {
+  /// "5 -> 3" or "5 -> 3, no bias".
+  var featuresSummary: String { "\(inFeatures) -> \(outFeatures)\(bias == nil ? ", no bias" : "")" }
+  /// The description's keys (`ModuleRegistry`'s "Linear" builder reads them back).
+  var featuresArguments: [String: JSON] {
     ["in_features": JSON(inFeatures), "out_features": JSON(outFeatures), "bias": .bool(bias != nil)]
   }
 }

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraKernels
 
 /// Geometry options of a 2-D convolution or pooling (height, width pairs), as PyTorch's
@@ -23,6 +24,35 @@ func trustedShape(_ fn: String, _ check: () throws -> [Int]) -> [Int] {
 }
 
 extension Tensor {
+  /// What resampling and adaptive pooling check first: a 4-D float input and a positive
+  /// output plane whose [N, C, outH, outW] is trusted as `trustedShape` is (callers checked
+  /// it). Returns the input's sizes and the output tensor (unfilled); traps naming `fn`.
+  func resizedOutput(_ fn: String, _ outH: Int, _ outW: Int, _ what: String) -> (n: Int, c: Int, h: Int, w: Int, out: Tensor) {
+    precondition(rank == 4, "\(fn): expected a 4-D NCHW input, got \(Shape.describe(shape))")
+    precondition(outH > 0 && outW > 0, "\(fn): output size must be positive")
+    _ = trustedShape(fn) {
+      let o = [shape[0], shape[1], outH, outW]
+      try CheckedSize.allocation(o, what, checkAvailable: false)
+      return o
+    }
+    requireFloat(fn)
+    return (shape[0], shape[1], shape[2], shape[3], Tensor.empty([shape[0], shape[1], outH, outW]))
+  }
+
+  /// The geometry of `x` convolved with `weight`, and the output tensor (unfilled): what
+  /// `conv2d` and `conv2dBatchNormEval` share. Traps (`fn` named) when the weight does not
+  /// match the input's channels and groups, or the output shape fails its check.
+  static func conv2dGeometry(_ fn: String, _ x: Tensor, _ weight: Tensor, stride: Window2d, padding: Window2d,
+                             dilation: Window2d, groups: Int) -> (Conv2dShape, Tensor) {
+    let s = Conv2dShape(batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                        outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
+                        strideH: stride.h, strideW: stride.w, padH: padding.h, padW: padding.w,
+                        dilationH: dilation.h, dilationW: dilation.w, groups: groups)
+    precondition(groups > 0 && x.shape[1] % groups == 0 && weight.shape[1] == x.shape[1] / groups,
+                 "\(fn): weight \(Shape.describe(weight.shape)) does not match \(x.shape[1]) input channels in \(groups) groups")
+    return (s, Tensor.empty(trustedShape(fn) { try s.checkedOutputShape(checkAvailable: false) }))
+  }
+
   /// 2-D convolution over NCHW input: weight [out, in/groups, kH, kW], optional bias [out].
   ///
   /// Forward and both backward passes run LyraKernels' im2col/GEMM (direct kernels for
@@ -32,15 +62,9 @@ extension Tensor {
                             dilation: Window2d = Window2d(1), groups: Int = 1) -> Tensor {
     precondition(x.rank == 4 && weight.rank == 4, "Tensor.conv2d: expected 4-D input and weight, got \(Shape.describe(x.shape)) and \(Shape.describe(weight.shape))")
     x.requireFloat("Tensor.conv2d")
-    let s = Conv2dShape(batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
-                        outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
-                        strideH: stride.h, strideW: stride.w, padH: padding.h, padW: padding.w,
-                        dilationH: dilation.h, dilationW: dilation.w, groups: groups)
-    precondition(groups > 0 && x.shape[1] % groups == 0 && weight.shape[1] == x.shape[1] / groups,
-                 "Tensor.conv2d: weight \(Shape.describe(weight.shape)) does not match \(x.shape[1]) input channels in \(groups) groups")
+    let (s, out) = conv2dGeometry("Tensor.conv2d", x, weight, stride: stride, padding: padding, dilation: dilation, groups: groups)
     if let b = bias { precondition(b.shape == [weight.shape[0]], "Tensor.conv2d: bias must have shape [\(weight.shape[0])]") }
     let xc = x.contiguous(), wc = weight.contiguous(), bc = bias?.contiguous()
-    let out = Tensor.empty(trustedShape("Tensor.conv2d") { try s.checkedOutputShape(checkAvailable: false) })
     conv2dForward(s, input: xc.data, weight: wc.data, bias: bc.map { UnsafePointer($0.data) }, output: out.data)
     var inputs = [x, weight]
     if let b = bias { inputs.append(b) }

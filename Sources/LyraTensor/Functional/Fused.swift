@@ -58,14 +58,9 @@ extension Tensor {
       return batchNorm(y, runningMean: runningMean, runningVar: runningVar, weight: gamma, bias: beta,
                        training: false, eps: eps, relu: relu)
     }
-    let s = Conv2dShape(batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
-                        outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
-                        strideH: stride.h, strideW: stride.w, padH: padding.h, padW: padding.w,
-                        dilationH: dilation.h, dilationW: dilation.w, groups: groups)
-    precondition(groups > 0 && x.shape[1] % groups == 0 && weight.shape[1] == x.shape[1] / groups,
-                 "Tensor.conv2dBatchNormEval: weight \(Shape.describe(weight.shape)) does not match \(x.shape[1]) input channels in \(groups) groups")
+    let (s, out) = conv2dGeometry("Tensor.conv2dBatchNormEval", x, weight, stride: stride, padding: padding,
+                                  dilation: dilation, groups: groups)
     let xc = x.contiguous(), wc = weight.contiguous()
-    let out = Tensor.empty(trustedShape("Tensor.conv2dBatchNormEval") { try s.checkedOutputShape(checkAvailable: false) })
     let rm = runningMean.contiguous(), rv = runningVar.contiguous()
     let g = gamma?.contiguous(), b = beta?.contiguous(), bc = bias?.contiguous()
     conv2dBatchNormEvalForward(s, input: xc.data, weight: wc.data, bias: bc.map { UnsafePointer($0.data) },

@@ -48,12 +48,7 @@ extension Tensor {
 
   /// Adaptive average pooling to `outH`×`outW` (PyTorch's start/end windows).
   public func adaptiveAvgPool2d(_ outH: Int, _ outW: Int) -> Tensor {
-    precondition(rank == 4, "Tensor.adaptiveAvgPool2d: expected a 4-D NCHW input, got \(Shape.describe(shape))")
-    precondition(outH > 0 && outW > 0, "Tensor.adaptiveAvgPool2d: output size must be positive")
-    _ = trustedShape("Tensor.adaptiveAvgPool2d") { let o = [shape[0], shape[1], outH, outW]; try CheckedSize.allocation(o, "adaptive pooling output", checkAvailable: false); return o }
-    requireFloat("Tensor.adaptiveAvgPool2d")
-    let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
-    let out = Tensor.empty([n, c, outH, outW])
+    let (n, c, h, w, out) = resizedOutput("Tensor.adaptiveAvgPool2d", outH, outW, "adaptive pooling output")
     if outH == 1 && outW == 1 {
       globalAvgPoolForward(input: contiguous().data, output: out.data, batch: n, channels: c, plane: h * w)
     } else {

@@ -5,12 +5,7 @@ extension Tensor {
   /// Nearest or bilinear (align_corners false unless asked) resize of NCHW input to
   /// `outH`×`outW`, as `torch.nn.functional.interpolate`.
   public func upsample(_ outH: Int, _ outW: Int, mode: UpsampleMode = .nearest, alignCorners: Bool = false) -> Tensor {
-    precondition(rank == 4, "Tensor.upsample: expected a 4-D NCHW input, got \(Shape.describe(shape))")
-    precondition(outH > 0 && outW > 0, "Tensor.upsample: output size must be positive")
-    _ = trustedShape("Tensor.upsample") { let o = [shape[0], shape[1], outH, outW]; try CheckedSize.allocation(o, "upsampled output", checkAvailable: false); return o }
-    requireFloat("Tensor.upsample")
-    let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
-    let out = Tensor.empty([n, c, outH, outW])
+    let (n, c, h, w, out) = resizedOutput("Tensor.upsample", outH, outW, "upsampled output")
     let xc = contiguous()
     switch mode {
     case .nearest:
