@@ -25,7 +25,7 @@ public struct IpynbRenderer {
           ("source", .string((run.notebook.path as NSString).lastPathComponent)),
           ("seconds", .number(IpynbRenderer.round(run.seconds))),
           ("failed", .bool(run.failed)),
-          ("version", .string(CoreLib.version)),
+          ("version", .string(run.version)),
         ])),
       ])),
       ("nbformat", .number(4)),

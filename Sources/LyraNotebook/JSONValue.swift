@@ -1,4 +1,5 @@
 import Foundation
+import LyraBase
 
 /// A JSON value with object keys kept in the order written: cell-marker metadata is
 /// read into it and `.ipynb` files are written from it, byte-for-byte reproducibly
@@ -85,20 +86,6 @@ public indirect enum JSONValue: Equatable {
     }
   }
 
-  /// A JSON string literal: quotes, backslashes and control characters escaped.
-  public static func quote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-      }
-    }
-    return out + "\""
-  }
+  /// A JSON string literal (LyraBase's one JSON string escaper).
+  public static func quote(_ s: String) -> String { TextEscaping.jsonString(s) }
 }

@@ -1,5 +1,5 @@
 import XCTest
-@testable import LyraLua
+@testable import LyraNotebook
 
 /// jupytext percent cells: markers, types, tags and metadata, and malformed input.
 final class NotebookParserTests: XCTestCase {
