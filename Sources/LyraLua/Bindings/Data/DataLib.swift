@@ -146,14 +146,7 @@ enum DataLib {
         var idx: [Int] = []
         if let t = call.stack.toObject(2, as: Tensor.self) { idx = t.toIntArray() } else {
           try call.table(2)
-          for k in 0..<call.stack.rawLength(2) {
-            call.stack.rawGet(2, index: k + 1)
-            defer { call.stack.pop() }
-            guard call.stack.type(-1) == .number, let v = call.stack.toInteger(-1) else {
-              throw LuaArgumentError(2, "index \(k + 1) is not an integer")
-            }
-            idx.append(v)
-          }
+          idx = try call.stack.list(2, LuaItem.integer) { k in LuaArgumentError(2, "index \(k) is not an integer") }
         }
         if let bad = idx.first(where: { $0 < 1 || $0 > b.dataset.count }) {
           throw LuaArgumentError(2, "index \(bad) out of range 1..\(b.dataset.count)")

@@ -36,15 +36,7 @@ enum DataTransforms {
   static func numbers(_ call: LuaCall, _ i: Int) throws -> [Float] {
     if call.stack.type(Int32(i)) == .number { return [Float(try call.number(i))] }
     guard call.stack.type(Int32(i)) == .table else { throw call.expected(i, "number or list of numbers") }
-    var out: [Float] = []
-    for k in 0..<call.stack.rawLength(Int32(i)) {
-      call.stack.rawGet(Int32(i), index: k + 1)
-      defer { call.stack.pop() }
-      guard call.stack.type(-1) == .number, let v = call.stack.toNumber(-1) else {
-        throw LuaArgumentError(i, "item \(k + 1) is not a number")
-      }
-      out.append(Float(v))
-    }
+    let out = try call.stack.list(Int32(i), LuaItem.number) { k in LuaArgumentError(i, "item \(k) is not a number") }.map { Float($0) }
     guard !out.isEmpty else { throw LuaArgumentError(i, "empty list") }
     return out
   }
@@ -134,14 +126,8 @@ enum DataTransforms {
       Applies the transforms in order. Example: lyra.data.compose{lyra.data.augment{...}, lyra.data.normalize(0.5, 0.25)}
       """) { call in
       try call.table(1)
-      var parts: [TransformBox] = []
-      for k in 0..<call.stack.rawLength(1) {
-        call.stack.rawGet(1, index: k + 1)
-        defer { call.stack.pop() }
-        guard let t = call.stack.toObject(-1, as: TransformBox.self) else {
-          throw LuaArgumentError(1, "item \(k + 1) is not a lyra.data.Transform")
-        }
-        parts.append(t)
+      let parts = try call.stack.list(1, LuaItem.object(TransformBox.self, what: className)) { k in
+        LuaArgumentError(1, "item \(k) is not a lyra.data.Transform")
       }
       call.push(object: compose(parts), className: className)
       return 1

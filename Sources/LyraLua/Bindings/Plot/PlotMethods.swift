@@ -23,7 +23,7 @@ enum PlotMethods {
     let o = try call.options(first + 2)
     let so = try SeriesOptions(o, step: true)
     if step { return (p.step(x: x, y: y, label: so.label, mode: so.step, markers: so.markers, color: so.color), o) }
-    if let o, let front = try PlotOptions.integers(o, "front") {
+    if let o, let front = try o.ints("front") {
       // All points muted, the chosen ones (1-based) joined by a step line: a Pareto front.
       let label = try o.string("front_label") ?? "Pareto front"
       return (p.scatter(x: x, y: y, label: so.label, highlight: front.map { $0 - 1 }, highlightLabel: label, step: so.step), o)
