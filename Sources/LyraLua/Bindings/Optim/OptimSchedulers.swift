@@ -98,14 +98,8 @@ enum OptimSchedulers {
         call.stack.setTop(1)
         return 1
       },
-      LuaMethod("get_lr", help: "s:get_lr() -> number\nThe optimiser's current rate (PyTorch's get_last_lr()[1]).") { call in
-        call.push(try check(call, 1).schedule.lastLR)
-        return 1
-      },
-      LuaMethod("last_epoch", help: "s:last_epoch() -> integer\nSteps taken so far.") { call in
-        call.push(try check(call, 1).schedule.stepCount)
-        return 1
-      },
+      LuaMethod.returning("get_lr", help: "s:get_lr() -> number\nThe optimiser's current rate (PyTorch's get_last_lr()[1]).") { try check($0, 1).schedule.lastLR },
+      LuaMethod.returning("last_epoch", help: "s:last_epoch() -> integer\nSteps taken so far.") { try check($0, 1).schedule.stepCount },
       LuaMethod("state_dict", help: "s:state_dict() -> {last_epoch = n, base_lr = r}") { call in
         let b = try check(call, 1)
         call.stack.push(.table(array: [], fields: ["last_epoch": .integer(b.schedule.stepCount), "base_lr": .number(b.schedule.baseLR)]))

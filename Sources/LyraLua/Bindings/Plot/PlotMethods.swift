@@ -114,10 +114,7 @@ enum PlotMethods {
     setter("size", help: "p:size(width, height) -> p\nSets the size in pixels (default 640x400).") { p, c in
       try PlotOptions.size(p, try c.integer(2), try c.integer(3), argument: 2)
     },
-    LuaMethod("svg", help: "p:svg() -> string\nThe plot as an SVG document.") { call in
-      call.push(try PlotLua.check(call, 1).plot.svg())
-      return 1
-    },
+    LuaMethod.returning("svg", help: "p:svg() -> string\nThe plot as an SVG document.") { try PlotLua.check($0, 1).plot.svg() },
     LuaMethod("save", help: """
       p:save(path) -> path
       Writes the plot as an SVG file (atomically; the folder is created if missing).

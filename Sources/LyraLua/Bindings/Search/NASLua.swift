@@ -40,11 +40,7 @@ enum NASLua {
       case "dnet_block":
         return (NASCodecs.buildableDNet(try DblockNasCodec(space: space, macro: try o.string("macro") ?? DblockNasCodec.defaultMacro)), kind)
       case "dnet_macro":
-        o.used.insert("block_codes")
-        let s = call.stack
-        s.rawGet(o.index, "block_codes")
-        let v = s.value(-1)
-        s.pop()
+        let v = o.value("block_codes")
         guard case .table(let a, _) = v, !a.isEmpty else { throw LuaFailure("kind 'dnet_macro' needs block_codes = {'031-', ...}") }
         let codes = try a.map { x -> String in
           guard case .string(let c) = x else { throw LuaFailure("block_codes must be strings") }
