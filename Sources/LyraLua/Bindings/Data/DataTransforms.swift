@@ -93,21 +93,20 @@ enum DataTransforms {
       Example: lyra.data.augment{{'Rotate', 0.5, 7}, {'Cutout', 1.0, 5}}
       """) { call in
       try call.table(1)
-      var steps: [(name: String, probability: Double, magnitude: Double)] = []
       let s = call.stack
-      for k in 0..<s.rawLength(1) {
-        s.rawGet(1, index: k + 1)
-        defer { s.pop() }
-        guard s.type(-1) == .table else { throw LuaArgumentError(1, "step \(k + 1) must be a table {op, probability, magnitude}") }
+      let step = LuaItemReader<(name: String, probability: Double, magnitude: Double)>(what: "a step", plural: "steps") { s in
+        guard s.type(-1) == .table else { return nil }
         s.rawGet(-1, index: 1)
         s.rawGet(-2, index: 2)
         s.rawGet(-3, index: 3)
         defer { s.pop(3) }
         guard let name = s.toString(-3), s.type(-2) == .number, s.type(-1) == .number,
-              let p = s.toNumber(-2), let m = s.toNumber(-1) else {
-          throw LuaArgumentError(1, "step \(k + 1) must be {op name, probability, magnitude}")
-        }
-        steps.append((name, p, m))
+              let p = s.toNumber(-2), let m = s.toNumber(-1) else { return nil }
+        return (name, p, m)
+      }
+      let steps = try s.list(1, step) { k in
+        s.type(-1) == .table ? LuaArgumentError(1, "step \(k) must be {op name, probability, magnitude}")
+          : LuaArgumentError(1, "step \(k) must be a table {op, probability, magnitude}")
       }
       let aug: AugmentTransform
       do { aug = try AugmentTransform(named: steps) } catch let e as DataError { throw LuaFailure(e.message) }

@@ -119,18 +119,14 @@ enum NASLua {
       """) { call in
       try call.table(1)
       let s = call.stack
-      var points: [[Double]] = []
-      for i in stride(from: 1, through: s.rawLength(1), by: 1) {
-        s.rawGet(1, index: i)
-        let point = s.value(-1)
-        s.pop()
-        guard case .table(let a, _) = point, !a.isEmpty else {
-          throw LuaArgumentError(1, "point \(i) must be a list of numbers")
-        }
-        points.append(try a.map { v in
-          guard let d = v.number else { throw LuaArgumentError(1, "point \(i) must hold numbers") }
-          return d
-        })
+      let point = LuaItemReader<[Double]>(what: "a list of numbers", plural: "points") { s in
+        guard case .table(let a, _) = s.value(-1), !a.isEmpty else { return nil }
+        let d = a.compactMap(\.number)
+        return d.count == a.count ? d : nil
+      }
+      let points = try s.list(1, point) { i in
+        if case .table(let a, _) = s.value(-1), !a.isEmpty { return LuaArgumentError(1, "point \(i) must hold numbers") }
+        return LuaArgumentError(1, "point \(i) must be a list of numbers")
       }
       guard Set(points.map(\.count)).count <= 1 else { throw LuaArgumentError(1, "every point needs the same number of objectives") }
       var signs = [Double](repeating: 1, count: points.first?.count ?? 0)
