@@ -1,3 +1,5 @@
+import CLua
+
 /// List readers of the Lua host's auxiliary library (Lua's `lauxlib` plays this part in
 /// C): the items `t[1] ... t[#t]` of a table as a Swift array, each read by one item
 /// reader, and the item readers every binding shares.
@@ -23,6 +25,23 @@ extension LuaStack {
       out.append(v)
     }
     return out
+  }
+}
+
+extension LuaStack {
+  /// Calls `body` for every key/value pair of the table at `index` (key at -2, value at
+  /// -1, in `lua_next`'s order), raw. `body` must leave the stack as it found it; whether
+  /// it returns or throws, the pair is popped, so the stack is left as it was.
+  func forEachField(_ index: Int32, _ body: () throws -> Void) throws {
+    let t = absIndex(index)
+    pushNil()
+    while lua_next(L, t) != 0 {
+      do { try body() } catch {
+        pop(2)
+        throw error
+      }
+      pop()
+    }
   }
 }
 

@@ -104,12 +104,9 @@ final class LuaOptions {
   /// Fails on an unknown key, naming the closest known one.
   func finish() throws {
     let s = call.stack
-    s.pushNil()
-    while lua_next(call.L, index) != 0 {
-      s.pop()
-      let key = s.toString(-1) ?? s.describe(-1)
+    try s.forEachField(index) {
+      let key = s.toString(-2) ?? s.describe(-2)
       if !used.contains(key) {
-        s.pop()
         let hint = Suggest.hint(key, in: Array(used))
         let known = used.sorted().joined(separator: ", ")
         throw LuaArgumentError(Int(index), "unknown option '\(key)'\(hint); known options: \(known)")

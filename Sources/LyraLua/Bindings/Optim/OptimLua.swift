@@ -58,9 +58,7 @@ enum OptimLua {
     try call.table(i)
     let s = call.stack
     var out: [String: OptimizerOption] = [:]
-    s.pushNil()
-    while lua_next(call.L, Int32(i)) != 0 {
-      defer { s.pop() }
+    try s.forEachField(Int32(i)) {
       guard s.type(-2) == .string, let key = s.toString(-2) else {
         throw LuaArgumentError(i, "option keys must be strings, got \(s.typeName(-2))")
       }
