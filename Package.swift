@@ -57,7 +57,7 @@ let package = Package(
                                                 .product(name: "Yams", package: "Yams")]),
     .target(name: "LyraLua", dependencies: ["LyraBase", "CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot", "LyraNotebook"]),
     .executableTarget(name: "lyra", dependencies: [
-      "LyraBase", "LyraLua", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      "LyraBase", "LyraLua", "LyraNotebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
     .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraData"]),
@@ -78,9 +78,9 @@ let package = Package(
     .testTarget(name: "LyraPipelineTests", dependencies: ["LyraPipeline"]),
     .testTarget(name: "LyraNetsTests", dependencies: ["LyraNets"]),
     .testTarget(name: "LyraONNXTests", dependencies: ["LyraONNX", "LyraNN", "LyraNets", "LyraTensor", "LyraKernels", "CONNX"]),
-    .testTarget(name: "LyraPlotTests", dependencies: ["LyraPlot"]),
-    .testTarget(name: "LyraNotebookTests", dependencies: ["LyraNotebook"]),
-    .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "CLua", "CRuntime"]),
+    .testTarget(name: "LyraPlotTests", dependencies: ["LyraPlot", "LyraBase"]),
+    .testTarget(name: "LyraNotebookTests", dependencies: ["LyraNotebook", "LyraBase"]),
+    .testTarget(name: "LyraLuaTests", dependencies: ["LyraLua", "LyraNotebook", "LyraBase", "CLua", "CRuntime"]),
     .testTarget(name: "LyraCLITests", dependencies: ["CPty", "lyra"]),
   ],
   swiftLanguageModes: [.v5],
