@@ -11,6 +11,26 @@ public indirect enum JSON: Equatable, CustomStringConvertible {
   case string(String)
   case array([JSON])
   case object([String: JSON])
+  /// An object whose members keep the order written (and may repeat a key), for
+  /// documents whose layout is part of the format: the notebook's `.ipynb` files, which
+  /// `formatted(indent:)` writes byte-for-byte reproducibly. Reading it (`object`,
+  /// subscript) sees a dictionary in which the last of a repeated key wins; `text`,
+  /// `description` and `Codable` write it with sorted keys like `.object`. Parsing never
+  /// makes one.
+  case orderedObject([(String, JSON)])
+
+  public static func == (a: JSON, b: JSON) -> Bool {
+    switch (a, b) {
+    case (.null, .null): return true
+    case let (.bool(x), .bool(y)): return x == y
+    case let (.number(x), .number(y)): return x == y
+    case let (.string(x), .string(y)): return x == y
+    case let (.array(x), .array(y)): return x == y
+    case let (.object(x), .object(y)): return x == y
+    case let (.orderedObject(x), .orderedObject(y)): return x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
+    default: return false
+    }
+  }
 
   public init(_ i: Int) { self = .number(Double(i)) }
 
@@ -22,7 +42,13 @@ public indirect enum JSON: Equatable, CustomStringConvertible {
   public var string: String? { if case .string(let s) = self { return s } else { return nil } }
   public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
   public var array: [JSON]? { if case .array(let a) = self { return a } else { return nil } }
-  public var object: [String: JSON]? { if case .object(let o) = self { return o } else { return nil } }
+  public var object: [String: JSON]? {
+    switch self {
+    case .object(let o): return o
+    case .orderedObject(let m): return Dictionary(m, uniquingKeysWith: { _, last in last })
+    default: return nil
+    }
+  }
   public subscript(key: String) -> JSON? { object?[key] }
 
   /// Compact text with sorted keys (stable files, stable diffs).
@@ -64,6 +90,52 @@ extension JSON: Codable {
     case .string(let s): try c.encode(s)
     case .array(let a): try c.encode(a)
     case .object(let o): try c.encode(o)
+    case .orderedObject: try c.encode(object ?? [:])
+    }
+  }
+}
+
+extension JSON {
+  /// JSON text indented by `indent` spaces a level (nbformat's own files use 1): `.object`
+  /// keys sorted, `.orderedObject` members in their order, integral numbers below 1e15 as
+  /// integers, other finite numbers as Swift writes them, non-finite ones as null; strings
+  /// by `TextEscaping.jsonString` (no escaped `/`, unlike JSONSerialization). The same
+  /// value always gives the same bytes, which `text` (JSONEncoder) does not promise.
+  public func formatted(indent: Int = 1) -> String {
+    var out = ""
+    write(&out, level: 0, indent: indent)
+    return out
+  }
+
+  private func write(_ out: inout String, level: Int, indent: Int) {
+    let pad = String(repeating: " ", count: (level + 1) * indent), end = String(repeating: " ", count: level * indent)
+    func members(_ m: [(String, JSON)]) {
+      if m.isEmpty { out += "{}"; return }
+      out += "{\n"
+      for (i, (k, v)) in m.enumerated() {
+        out += pad + TextEscaping.jsonString(k) + ": "
+        v.write(&out, level: level + 1, indent: indent)
+        out += i + 1 < m.count ? ",\n" : "\n"
+      }
+      out += end + "}"
+    }
+    switch self {
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .number(let d):
+      if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) } else if d.isFinite { out += "\(d)" } else { out += "null" }
+    case .string(let s): out += TextEscaping.jsonString(s)
+    case .array(let a):
+      if a.isEmpty { out += "[]"; return }
+      out += "[\n"
+      for (i, v) in a.enumerated() {
+        out += pad
+        v.write(&out, level: level + 1, indent: indent)
+        out += i + 1 < a.count ? ",\n" : "\n"
+      }
+      out += end + "]"
+    case .object(let o): members(o.keys.sorted().map { ($0, o[$0]!) })
+    case .orderedObject(let m): members(m)
     }
   }
 }

@@ -1,3 +1,5 @@
+import LyraBase
+
 /// Accumulates SVG elements as text, escaping every attribute value and text node.
 ///
 /// Attributes are written in the order given (never from a dictionary), which is what
@@ -15,14 +17,14 @@ struct SVGBuilder {
 
   mutating func element(_ name: String, _ attrs: [(String, String)], text: String? = nil) {
     var s = "<" + name
-    for (k, v) in attrs { s += " \(k)=\"\(XML.escape(v))\"" }
-    if let text { s += ">" + XML.escape(text) + "</\(name)>" } else { s += "/>" }
+    for (k, v) in attrs { s += " \(k)=\"\(TextEscaping.xml(v))\"" }
+    if let text { s += ">" + TextEscaping.xml(text) + "</\(name)>" } else { s += "/>" }
     parts.append(s)
   }
 
   mutating func open(_ name: String, _ attrs: [(String, String)]) {
     var s = "<" + name
-    for (k, v) in attrs { s += " \(k)=\"\(XML.escape(v))\"" }
+    for (k, v) in attrs { s += " \(k)=\"\(TextEscaping.xml(v))\"" }
     parts.append(s + ">")
   }
 
@@ -34,7 +36,7 @@ struct SVGBuilder {
     head += " width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\""
     head += " font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">"
     var lines = [head]
-    if let title { lines.append("<title>\(XML.escape(title))</title>") }
+    if let title { lines.append("<title>\(TextEscaping.xml(title))</title>") }
     lines += parts
     lines.append("</svg>")
     return lines.joined(separator: "\n") + "\n"

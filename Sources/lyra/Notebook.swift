@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LyraBase
 import LyraLua
+import LyraNotebook
 
 /// `lyra notebook FILE.lua`: runs a jupytext "percent" notebook and writes it with its
 /// outputs as Markdown, HTML and/or .ipynb (docs/guide.md#notebooks).
@@ -62,7 +63,7 @@ struct NotebookCommand: ParsableCommand {
   func run() throws {
     let formats = try parsedFormats()
     guard let data = FileManager.default.contents(atPath: file) else { throw fail("cannot read \(file)") }
-    let notebook: LyraLua.Notebook
+    let notebook: LyraNotebook.Notebook
     do { notebook = try NotebookParser.parse(String(decoding: data, as: UTF8.self), path: file) } catch { throw fail("\(error)") }
     let host: LyraHost
     let sandboxOptions = sandbox.options()

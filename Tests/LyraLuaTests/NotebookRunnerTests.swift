@@ -1,5 +1,6 @@
 import XCTest
 @testable import LyraLua
+@testable import LyraNotebook
 
 /// Running notebooks: locals across cells, trailing values, captured output in order,
 /// errors stopping the run, skip/hide, and cells that only fail together.

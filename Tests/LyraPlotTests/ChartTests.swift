@@ -1,4 +1,5 @@
 import XCTest
+import LyraBase
 @testable import LyraPlot
 
 final class ChartTests: XCTestCase {
@@ -49,7 +50,7 @@ final class ChartTests: XCTestCase {
     let doc = try parse(svg)
     XCTAssertEqual(doc.all("text").first { $0.attrs["class"] == "title" }?.text, evil)
     XCTAssertEqual(doc.all("text").first { $0.attrs["class"] == "ylabel" }?.text, "<y>")
-    XCTAssertEqual(XML.escape("x\u{1}y"), "xy", "control characters are not allowed in XML")
+    XCTAssertEqual(TextEscaping.xml("x\u{1}y"), "xy", "control characters are not allowed in XML")
   }
 
   func testDeterministic() {

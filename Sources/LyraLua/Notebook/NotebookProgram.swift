@@ -1,3 +1,5 @@
+import LyraNotebook
+
 /// The whole notebook compiled as **one Lua chunk**, so that `local`s of one cell are
 /// seen by the next exactly as in a plain script.
 ///

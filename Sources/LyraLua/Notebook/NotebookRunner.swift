@@ -1,5 +1,6 @@
 import CLua
 import Foundation
+import LyraNotebook
 
 /// Runs a notebook in a `LyraHost`: compiles it as one chunk (NotebookProgram), captures
 /// what each cell prints, shows, displays and raises, and times it.
@@ -59,7 +60,7 @@ public final class NotebookRunner {
       outcomes[k].outputs.append(NotebookRunner.errorOutput(LuaError(.syntax, message)))
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-    return NotebookRun(notebook: nb, outcomes: outcomes, seconds: seconds)
+    return NotebookRun(notebook: nb, outcomes: outcomes, seconds: seconds, version: CoreLib.version)
   }
 
   /// The cell a standalone compile rejected, if any.

@@ -1,5 +1,6 @@
 import CLua
 import CRuntime
+import LyraBase
 import Foundation
 
 /// The interactive loop: read (with `<eof>` continuation), compile (`return` first),
@@ -183,18 +184,16 @@ public final class Repl {
   }
 }
 
-/// A Lua string literal for `s`.
+/// A Lua string literal for `s` (the scalar loop is LyraBase's `TextEscaping`).
 func luaQuote(_ s: String) -> String {
-  var out = "\""
-  for u in s.unicodeScalars {
+  "\"" + TextEscaping.replacingScalars(s) { u in
     switch u {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\r": out += "\\r"
-    case "\0": out += "\\0"
-    default: out.unicodeScalars.append(u)
+    case "\"": return "\\\""
+    case "\\": return "\\\\"
+    case "\n": return "\\n"
+    case "\r": return "\\r"
+    case "\0": return "\\0"
+    default: return nil
     }
-  }
-  return out + "\""
+  } + "\""
 }

@@ -1,10 +1,11 @@
 import Foundation
+import LyraBase
 import LyraPlot
 
 /// `output/report.html`: one self-contained page — inline CSS, inline SVG, no scripts and
 /// no external URLs — so it can be mailed, archived or opened offline.
 enum HTMLReport {
-  static func esc(_ s: String) -> String { XML.escape(s) }
+  static func esc(_ s: String) -> String { TextEscaping.xml(s) }
 
   static let css = """
     body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:24px auto;max-width:1320px;padding:0 16px;color:#222;background:#fff}

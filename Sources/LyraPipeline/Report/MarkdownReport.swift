@@ -1,4 +1,5 @@
 import Foundation
+import LyraBase
 import LyraPlot
 
 /// `output/report.md`: GitHub-flavoured Markdown; plots are separate SVG files in
@@ -7,21 +8,21 @@ enum MarkdownReport {
   /// Text from the task (hyperparameters, messages) as inert Markdown: pipes escaped for
   /// tables, and `[`, `]`, `<`, `>` escaped so a value like `[x](javascript:...)` or
   /// `<a href=...>` never becomes a link or raw HTML where the report is rendered.
+  /// Works on scalars (LyraBase's `TextEscaping` loop), so a `[` or `<` followed by a
+  /// combining mark is escaped too; `\r\n` first becomes one line break.
   static func cell(_ s: String) -> String {
-    var out = ""
-    for ch in s {
-      switch ch {
-      case "\\": out += "\\\\"
-      case "|": out += "\\|"
-      case "[": out += "\\["
-      case "]": out += "\\]"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\n", "\r", "\r\n": out += " "
-      default: out.append(ch)
+    TextEscaping.replacingScalars(s.replacingOccurrences(of: "\r\n", with: "\n")) { u in
+      switch u {
+      case "\\": return "\\\\"
+      case "|": return "\\|"
+      case "[": return "\\["
+      case "]": return "\\]"
+      case "<": return "&lt;"
+      case ">": return "&gt;"
+      case "\n", "\r": return " "
+      default: return nil
       }
     }
-    return out
   }
 
   /// Text inside a code span: literal there (no links, no HTML), so only a backtick

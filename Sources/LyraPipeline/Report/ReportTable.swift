@@ -22,7 +22,8 @@ struct ReportTable {
   /// Leaves of a JSON tree as dotted paths, in key order.
   static func flatten(_ j: JSON, prefix: String = "") -> [(String, String)] {
     switch j {
-    case .object(let o):
+    case .object, .orderedObject:
+      let o = j.object ?? [:]
       return o.keys.sorted().flatMap { flatten(o[$0]!, prefix: prefix.isEmpty ? $0 : prefix + "." + $0) }
     case .null: return prefix.isEmpty ? [] : [(prefix, "null")]
     case .number(let d): return [(prefix, PlotFormat.number(d))]

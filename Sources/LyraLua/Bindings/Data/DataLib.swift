@@ -10,10 +10,7 @@ import LyraTensor
 enum DataLib {
   static func open(_ state: LuaState) {
     state.defineClass(DataLua.datasetClass, methods: datasetMethods, metamethods: [
-      LuaMethod("__len", help: "#ds: number of samples") { call in
-        call.push(try DataLua.dataset(call, 1).dataset.count)
-        return 1
-      },
+      LuaMethod.returning("__len", help: "#ds: number of samples") { try DataLua.dataset($0, 1).dataset.count },
       LuaMethod("__tostring", help: "tostring(ds)") { call in
         let b = try DataLua.dataset(call, 1)
         call.push("lyra.data.Dataset \(b.name) (\(b.dataset.count) samples of \(ShapeText.format(b.sampleShape, .size)), \(b.classes.count) classes)")
@@ -37,28 +34,14 @@ enum DataLib {
       (pixel/255 - 0.2860)/0.3530 (normalize = false gives raw 0..255 pixels).
       Example: local ds = lyra.data.fashion_mnist{split = 'test'}; local x, y = ds:get(1)
       """) { call in
-      let o = try call.options(1)
-      let split = try DataLua.split(o)
-      let root = try o?.string("root") ?? FashionMNIST.defaultRoot
-      let norm = try o?.bool("normalize") ?? true
-      try o?.finish()
-      let ds = try FashionMNIST(split: split, root: root, normalized: norm)
-      DataLua.push(DatasetBox(images: ds.data, name: "fashion_mnist/\(split.rawValue)"), call)
-      return 1
+      try idx(call, "fashion_mnist", root: FashionMNIST.defaultRoot) { try FashionMNIST(split: $0, root: $1, normalized: $2).data }
     }
     state.register("lyra.data.mnist", help: """
       lyra.data.mnist{split = 'train', root = DIR [, normalize = true]} -> dataset
       MNIST from the IDX files under root ({train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]),
       normalised as (pixel/255 - 0.1307)/0.3081 unless normalize = false.
       """) { call in
-      let o = try call.options(1)
-      let split = try DataLua.split(o)
-      let root = try o?.string("root") ?? "/usr/share/datasets/mnist"
-      let norm = try o?.bool("normalize") ?? true
-      try o?.finish()
-      let ds = try MNIST(split: split, root: root, normalized: norm)
-      DataLua.push(DatasetBox(images: ds.data, name: "mnist/\(split.rawValue)"), call)
-      return 1
+      try idx(call, "mnist", root: "/usr/share/datasets/mnist") { try MNIST(split: $0, root: $1, normalized: $2).data }
     }
     state.register("lyra.data.cifar10", help: """
       lyra.data.cifar10{files = {...}} | {split = 'train', root = DIR} [normalize = true] -> dataset
@@ -112,12 +95,22 @@ enum DataLib {
     DataLoaderLua.open(state)
   }
 
+  /// An IDX image dataset (MNIST, Fashion-MNIST) from the options both take,
+  /// `{split = 'train', root = DIR, normalize = true}`, pushed as `name/split`.
+  static func idx(_ call: LuaCall, _ name: String, root defaultRoot: String,
+                  _ make: (Split, String, Bool) throws -> ImageDataset) throws -> Int {
+    let o = try call.options(1)
+    let split = try DataLua.split(o)
+    let root = try o?.string("root") ?? defaultRoot
+    let norm = try o?.bool("normalize") ?? true
+    try o?.finish()
+    DataLua.push(DatasetBox(images: try make(split, root, norm), name: "\(name)/\(split.rawValue)"), call)
+    return 1
+  }
+
   static var datasetMethods: [LuaMethod] {
     [
-      LuaMethod("size", help: "ds:size() -> integer\nNumber of samples (also #ds).") { call in
-        call.push(try DataLua.dataset(call, 1).dataset.count)
-        return 1
-      },
+      LuaMethod.returning("size", help: "ds:size() -> integer\nNumber of samples (also #ds).") { try DataLua.dataset($0, 1).dataset.count },
       LuaMethod("get", help: """
         ds:get(i) -> x, y
         Sample i (1-based): x a float tensor (images [C, H, W], rows [F]), y the label in 1..C.
@@ -130,10 +123,7 @@ enum DataLib {
         DataLua.push(b.dataset.item(at: i - 1), call)
         return 2
       },
-      LuaMethod("classes", help: "ds:classes() -> {name, ...}\nClass names; label k is classes[k].") { call in
-        call.push(try DataLua.dataset(call, 1).classes)
-        return 1
-      },
+      LuaMethod.returning("classes", help: "ds:classes() -> {name, ...}\nClass names; label k is classes[k].") { try DataLua.dataset($0, 1).classes },
       LuaMethod("sample_shape", help: "ds:sample_shape() -> {sizes}\nShape of one sample x.") { call in
         call.stack.push(.table(array: try DataLua.dataset(call, 1).sampleShape.map { .integer($0) }, fields: [:]))
         return 1
@@ -147,14 +137,7 @@ enum DataLib {
         var idx: [Int] = []
         if let t = call.stack.toObject(2, as: Tensor.self) { idx = t.toIntArray() } else {
           try call.table(2)
-          for k in 0..<call.stack.rawLength(2) {
-            call.stack.rawGet(2, index: k + 1)
-            defer { call.stack.pop() }
-            guard call.stack.type(-1) == .number, let v = call.stack.toInteger(-1) else {
-              throw LuaArgumentError(2, "index \(k + 1) is not an integer")
-            }
-            idx.append(v)
-          }
+          idx = try call.stack.list(2, LuaItem.integer) { k in LuaArgumentError(2, "index \(k) is not an integer") }
         }
         if let bad = idx.first(where: { $0 < 1 || $0 > b.dataset.count }) {
           throw LuaArgumentError(2, "index \(bad) out of range 1..\(b.dataset.count)")

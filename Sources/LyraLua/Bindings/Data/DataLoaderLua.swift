@@ -44,10 +44,7 @@ enum DataLoaderLua {
       },
     ])
     state.defineClass(loaderClass, methods: methods, metamethods: [
-      LuaMethod("__len", help: "#loader: batches per epoch") { call in
-        call.push(try loader(call, 1).loader.batchCount)
-        return 1
-      },
+      LuaMethod.returning("__len", help: "#loader: batches per epoch") { try loader($0, 1).loader.batchCount },
       LuaMethod("__tostring", help: "tostring(loader)") { call in
         let l = try loader(call, 1)
         call.push("lyra.data.Loader (\(l.datasetBox.name), \(l.loader.batchCount) batches of \(l.loader.batchSize)\(l.loader.shuffle ? ", shuffled" : ""))")
@@ -135,14 +132,8 @@ enum DataLoaderLua {
         s.pushValue(-2)
         return 4
       },
-      LuaMethod("size", help: "loader:size() -> integer\nBatches per epoch (also #loader).") { call in
-        call.push(try loader(call, 1).loader.batchCount)
-        return 1
-      },
-      LuaMethod("epoch", help: "loader:epoch() -> integer\nEpochs started so far (the next iter() runs epoch + 1).") { call in
-        call.push(try loader(call, 1).loader.epoch)
-        return 1
-      },
+      LuaMethod.returning("size", help: "loader:size() -> integer\nBatches per epoch (also #loader).") { try loader($0, 1).loader.batchCount },
+      LuaMethod.returning("epoch", help: "loader:epoch() -> integer\nEpochs started so far (the next iter() runs epoch + 1).") { try loader($0, 1).loader.epoch },
       LuaMethod("set_epoch", help: "loader:set_epoch(n) -> loader\nSets the epochs-started counter (resuming); the order of an epoch depends only on seed and n.") { call in
         let l = try loader(call, 1)
         let n = try call.integer(2)

@@ -36,15 +36,7 @@ enum DataTransforms {
   static func numbers(_ call: LuaCall, _ i: Int) throws -> [Float] {
     if call.stack.type(Int32(i)) == .number { return [Float(try call.number(i))] }
     guard call.stack.type(Int32(i)) == .table else { throw call.expected(i, "number or list of numbers") }
-    var out: [Float] = []
-    for k in 0..<call.stack.rawLength(Int32(i)) {
-      call.stack.rawGet(Int32(i), index: k + 1)
-      defer { call.stack.pop() }
-      guard call.stack.type(-1) == .number, let v = call.stack.toNumber(-1) else {
-        throw LuaArgumentError(i, "item \(k + 1) is not a number")
-      }
-      out.append(Float(v))
-    }
+    let out = try call.stack.list(Int32(i), LuaItem.number) { k in LuaArgumentError(i, "item \(k) is not a number") }.map { Float($0) }
     guard !out.isEmpty else { throw LuaArgumentError(i, "empty list") }
     return out
   }
@@ -101,21 +93,20 @@ enum DataTransforms {
       Example: lyra.data.augment{{'Rotate', 0.5, 7}, {'Cutout', 1.0, 5}}
       """) { call in
       try call.table(1)
-      var steps: [(name: String, probability: Double, magnitude: Double)] = []
       let s = call.stack
-      for k in 0..<s.rawLength(1) {
-        s.rawGet(1, index: k + 1)
-        defer { s.pop() }
-        guard s.type(-1) == .table else { throw LuaArgumentError(1, "step \(k + 1) must be a table {op, probability, magnitude}") }
+      let step = LuaItemReader<(name: String, probability: Double, magnitude: Double)>(what: "a step", plural: "steps") { s in
+        guard s.type(-1) == .table else { return nil }
         s.rawGet(-1, index: 1)
         s.rawGet(-2, index: 2)
         s.rawGet(-3, index: 3)
         defer { s.pop(3) }
         guard let name = s.toString(-3), s.type(-2) == .number, s.type(-1) == .number,
-              let p = s.toNumber(-2), let m = s.toNumber(-1) else {
-          throw LuaArgumentError(1, "step \(k + 1) must be {op name, probability, magnitude}")
-        }
-        steps.append((name, p, m))
+              let p = s.toNumber(-2), let m = s.toNumber(-1) else { return nil }
+        return (name, p, m)
+      }
+      let steps = try s.list(1, step) { k in
+        s.type(-1) == .table ? LuaArgumentError(1, "step \(k) must be {op name, probability, magnitude}")
+          : LuaArgumentError(1, "step \(k) must be a table {op, probability, magnitude}")
       }
       let aug: AugmentTransform
       do { aug = try AugmentTransform(named: steps) } catch let e as DataError { throw LuaFailure(e.message) }
@@ -134,14 +125,8 @@ enum DataTransforms {
       Applies the transforms in order. Example: lyra.data.compose{lyra.data.augment{...}, lyra.data.normalize(0.5, 0.25)}
       """) { call in
       try call.table(1)
-      var parts: [TransformBox] = []
-      for k in 0..<call.stack.rawLength(1) {
-        call.stack.rawGet(1, index: k + 1)
-        defer { call.stack.pop() }
-        guard let t = call.stack.toObject(-1, as: TransformBox.self) else {
-          throw LuaArgumentError(1, "item \(k + 1) is not a lyra.data.Transform")
-        }
-        parts.append(t)
+      let parts = try call.stack.list(1, LuaItem.object(TransformBox.self, what: className)) { k in
+        LuaArgumentError(1, "item \(k) is not a lyra.data.Transform")
       }
       call.push(object: compose(parts), className: className)
       return 1

@@ -23,15 +23,8 @@ enum OptimLua {
   static func params(_ call: LuaCall, _ i: Int) throws -> [Tensor] {
     if let t = call.stack.toObject(Int32(i), as: Tensor.self) { return try checked([t], call, i) }
     guard call.stack.type(Int32(i)) == .table else { throw call.expected(i, "table of lyra.Tensor") }
-    var out: [Tensor] = []
-    let n = call.stack.rawLength(Int32(i))
-    for k in 0..<n {
-      call.stack.rawGet(Int32(i), index: k + 1)
-      defer { call.stack.pop() }
-      guard let t = call.stack.toObject(-1, as: Tensor.self) else {
-        throw LuaArgumentError(i, "parameter \(k + 1) is a \(call.stack.typeName(-1)), expected lyra.Tensor")
-      }
-      out.append(t)
+    let out = try call.stack.list(Int32(i), LuaItem.object(Tensor.self, what: TensorLua.className)) { k in
+      LuaArgumentError(i, "parameter \(k) is a \(call.stack.typeName(-1)), expected lyra.Tensor")
     }
     return try checked(out, call, i)
   }
@@ -65,9 +58,7 @@ enum OptimLua {
     try call.table(i)
     let s = call.stack
     var out: [String: OptimizerOption] = [:]
-    s.pushNil()
-    while lua_next(call.L, Int32(i)) != 0 {
-      defer { s.pop() }
+    try s.forEachField(Int32(i)) {
       guard s.type(-2) == .string, let key = s.toString(-2) else {
         throw LuaArgumentError(i, "option keys must be strings, got \(s.typeName(-2))")
       }
@@ -75,16 +66,7 @@ enum OptimLua {
       case .number: out[key] = .number(s.toNumber(-1)!)
       case .boolean: out[key] = .flag(s.toBool(-1))
       case .table:
-        var a: [Double] = []
-        for k in 0..<s.rawLength(-1) {
-          s.rawGet(-1, index: k + 1)
-          defer { s.pop() }
-          guard s.type(-1) == .number, let v = s.toNumber(-1) else {
-            throw LuaArgumentError(i, "option '\(key)' must be a list of numbers")
-          }
-          a.append(v)
-        }
-        out[key] = .numbers(a)
+        out[key] = .numbers(try s.list(-1, LuaItem.number) { _ in LuaArgumentError(i, "option '\(key)' must be a list of numbers") })
       default:
         throw LuaArgumentError(i, "option '\(key)' must be a number, boolean or list of numbers, got \(s.typeName(-1))")
       }

@@ -98,14 +98,8 @@ enum OptimSchedulers {
         call.stack.setTop(1)
         return 1
       },
-      LuaMethod("get_lr", help: "s:get_lr() -> number\nThe optimiser's current rate (PyTorch's get_last_lr()[1]).") { call in
-        call.push(try check(call, 1).schedule.lastLR)
-        return 1
-      },
-      LuaMethod("last_epoch", help: "s:last_epoch() -> integer\nSteps taken so far.") { call in
-        call.push(try check(call, 1).schedule.stepCount)
-        return 1
-      },
+      LuaMethod.returning("get_lr", help: "s:get_lr() -> number\nThe optimiser's current rate (PyTorch's get_last_lr()[1]).") { try check($0, 1).schedule.lastLR },
+      LuaMethod.returning("last_epoch", help: "s:last_epoch() -> integer\nSteps taken so far.") { try check($0, 1).schedule.stepCount },
       LuaMethod("state_dict", help: "s:state_dict() -> {last_epoch = n, base_lr = r}") { call in
         let b = try check(call, 1)
         call.stack.push(.table(array: [], fields: ["last_epoch": .integer(b.schedule.stepCount), "base_lr": .number(b.schedule.baseLR)]))
@@ -124,77 +118,5 @@ enum OptimSchedulers {
         return 1
       },
     ]
-  }
-}
-
-extension LuaOptions {
-  /// A list of integers.
-  func ints(_ key: String) throws -> [Int]? {
-    used.insert(key)
-    let s = call.stack
-    let t = s.rawGet(index, key)
-    defer { s.pop() }
-    if t == .nil { return nil }
-    guard t == .table else { throw LuaArgumentError(Int(index), "option '\(key)' must be a list of integers") }
-    var out: [Int] = []
-    for k in 0..<s.rawLength(-1) {
-      s.rawGet(-1, index: k + 1)
-      defer { s.pop() }
-      guard s.type(-1) == .number, let v = s.toInteger(-1) else {
-        throw LuaArgumentError(Int(index), "option '\(key)' item \(k + 1) must be an integer")
-      }
-      out.append(v)
-    }
-    return out
-  }
-
-  /// A list of numbers, or one number (as a one-item list).
-  func numbers(_ key: String) throws -> [Double]? {
-    used.insert(key)
-    let s = call.stack
-    let t = s.rawGet(index, key)
-    defer { s.pop() }
-    if t == .nil { return nil }
-    if t == .number { return [s.toNumber(-1)!] }
-    guard t == .table else { throw LuaArgumentError(Int(index), "option '\(key)' must be a number or a list of numbers") }
-    var out: [Double] = []
-    for k in 0..<s.rawLength(-1) {
-      s.rawGet(-1, index: k + 1)
-      defer { s.pop() }
-      guard s.type(-1) == .number, let v = s.toNumber(-1) else {
-        throw LuaArgumentError(Int(index), "option '\(key)' item \(k + 1) must be a number")
-      }
-      out.append(v)
-    }
-    return out
-  }
-
-  /// A list of strings.
-  func strings(_ key: String) throws -> [String]? {
-    used.insert(key)
-    let s = call.stack
-    let t = s.rawGet(index, key)
-    defer { s.pop() }
-    if t == .nil { return nil }
-    guard t == .table else { throw LuaArgumentError(Int(index), "option '\(key)' must be a list of strings") }
-    var out: [String] = []
-    for k in 0..<s.rawLength(-1) {
-      s.rawGet(-1, index: k + 1)
-      defer { s.pop() }
-      guard let v = s.toString(-1) else { throw LuaArgumentError(Int(index), "option '\(key)' item \(k + 1) must be a string") }
-      out.append(v)
-    }
-    return out
-  }
-
-  /// A Swift object of class `T` (a userdata made by Lyra).
-  func object<T: AnyObject>(_ key: String, _ type: T.Type, what: String) throws -> T? {
-    used.insert(key)
-    let s = call.stack
-    let t = s.rawGet(index, key)
-    defer { s.pop() }
-    if t == .nil { return nil }
-    guard let o = s.toObject(-1, as: T.self) else { throw LuaArgumentError(Int(index), "option '\(key)' must be a \(what)") }
-    return o
   }
 }

@@ -56,17 +56,11 @@ enum OptimStateLua {
     }
     defer { s.pop() }
     if s.type(-1) == .nil { return st }
-    let stateIndex = s.absIndex(-1)
-    s.pushNil()
-    while lua_next(call.L, stateIndex) != 0 {
-      defer { s.pop() }
+    try s.forEachField(-1) {
       guard s.type(-2) == .number, let k = s.toInteger(-2), k >= 1, s.type(-1) == .table else {
         throw LuaArgumentError(i, "state entries must be tables keyed by parameter index (1-based)")
       }
-      let entry = s.absIndex(-1)
-      s.pushNil()
-      while lua_next(call.L, entry) != 0 {
-        defer { s.pop() }
+      try s.forEachField(-1) {
         guard let field = s.toString(-2) else { throw LuaArgumentError(i, "state[\(k)] has a non-string key") }
         if field == "step" {
           guard s.type(-1) == .number, let n = s.toInteger(-1), n >= 0 else {

@@ -12,18 +12,7 @@ enum PlotData {
     let s = call.stack
     if let t = s.toObject(Int32(i), as: Tensor.self) { return t.toArray().map(Double.init) }
     guard s.type(Int32(i)) == .table else { throw call.expected(i, "\(what) (table of numbers or lyra.Tensor)") }
-    let n = s.rawLength(Int32(i))
-    var out: [Double] = []
-    out.reserveCapacity(n)
-    for k in 1...max(n, 1) where n > 0 {
-      s.rawGet(Int32(i), index: k)
-      defer { s.pop() }
-      guard s.type(-1) == .number, let v = s.toNumber(-1) else {
-        throw LuaArgumentError(i, "\(what): item \(k) is a \(s.typeName(-1)), expected a number")
-      }
-      out.append(v)
-    }
-    return out
+    return try s.list(Int32(i), LuaItem.number) { k in LuaArgumentError(i, "\(what): item \(k) is a \(s.typeName(-1)), expected a number") }
   }
 
   /// True when argument `i` holds data (a tensor or a non-empty array) rather than options.
@@ -37,18 +26,7 @@ enum PlotData {
   static func strings(_ call: LuaCall, _ i: Int, what: String) throws -> [String] {
     let s = call.stack
     guard s.type(Int32(i)) == .table else { throw call.expected(i, "\(what) (table of strings)") }
-    let n = s.rawLength(Int32(i))
-    var out: [String] = []
-    for k in 1...max(n, 1) where n > 0 {
-      s.rawGet(Int32(i), index: k)
-      defer { s.pop() }
-      switch s.type(-1) {
-      case .string: out.append(s.toString(-1) ?? "")
-      case .number: out.append(s.describe(-1))
-      default: throw LuaArgumentError(i, "\(what): item \(k) is a \(s.typeName(-1)), expected a string")
-      }
-    }
-    return out
+    return try s.list(Int32(i), LuaItem.text) { k in LuaArgumentError(i, "\(what): item \(k) is a \(s.typeName(-1)), expected a string") }
   }
 
   /// Argument `i` as pictures: a tensor [H,W], [C,H,W] or [N,C,H,W] (C = 1 or 3), or a Lua
@@ -57,16 +35,10 @@ enum PlotData {
     let s = call.stack
     if let t = s.toObject(Int32(i), as: Tensor.self) { return try images(t, argument: i) }
     guard s.type(Int32(i)) == .table else { throw call.expected(i, "lyra.Tensor or table of tensors") }
-    var out: [PlotImage] = []
-    for k in 0..<s.rawLength(Int32(i)) {
-      s.rawGet(Int32(i), index: k + 1)
-      defer { s.pop() }
-      guard let t = s.toObject(-1, as: Tensor.self) else {
-        throw LuaArgumentError(i, "item \(k + 1) is a \(s.typeName(-1)), expected lyra.Tensor")
-      }
-      out += try images(t, argument: i)
+    let tensors = try s.list(Int32(i), LuaItem.object(Tensor.self, what: TensorLua.className)) { k in
+      LuaArgumentError(i, "item \(k) is a \(s.typeName(-1)), expected lyra.Tensor")
     }
-    return out
+    return try tensors.flatMap { try images($0, argument: i) }
   }
 
   static func images(_ t: Tensor, argument i: Int) throws -> [PlotImage] {

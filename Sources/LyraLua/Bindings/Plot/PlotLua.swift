@@ -131,7 +131,7 @@ enum PlotLua {
       size = try o.int("size")
       if let z = size, !(8...2048).contains(z) { throw LuaArgumentError(2, "option 'size' must be in 8...2048 pixels, got \(z)") }
       norm = try PlotData.normalization(try o.string("normalize"), argument: 2)
-      if let caps = try PlotOptions.strings(o, "captions") {
+      if let caps = try o.list("captions", LuaItem.text) {
         for (k, c) in caps.prefix(list.count).enumerated() { list[k].caption = c }
       }
     }

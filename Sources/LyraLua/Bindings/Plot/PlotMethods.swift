@@ -23,7 +23,7 @@ enum PlotMethods {
     let o = try call.options(first + 2)
     let so = try SeriesOptions(o, step: true)
     if step { return (p.step(x: x, y: y, label: so.label, mode: so.step, markers: so.markers, color: so.color), o) }
-    if let o, let front = try PlotOptions.integers(o, "front") {
+    if let o, let front = try o.ints("front") {
       // All points muted, the chosen ones (1-based) joined by a step line: a Pareto front.
       let label = try o.string("front_label") ?? "Pareto front"
       return (p.scatter(x: x, y: y, label: so.label, highlight: front.map { $0 - 1 }, highlightLabel: label, step: so.step), o)
@@ -114,10 +114,7 @@ enum PlotMethods {
     setter("size", help: "p:size(width, height) -> p\nSets the size in pixels (default 640x400).") { p, c in
       try PlotOptions.size(p, try c.integer(2), try c.integer(3), argument: 2)
     },
-    LuaMethod("svg", help: "p:svg() -> string\nThe plot as an SVG document.") { call in
-      call.push(try PlotLua.check(call, 1).plot.svg())
-      return 1
-    },
+    LuaMethod.returning("svg", help: "p:svg() -> string\nThe plot as an SVG document.") { try PlotLua.check($0, 1).plot.svg() },
     LuaMethod("save", help: """
       p:save(path) -> path
       Writes the plot as an SVG file (atomically; the folder is created if missing).

@@ -54,61 +54,8 @@ enum PlotOptions {
     return p.size(width: w, height: h)
   }
 
-  /// A `{lo, hi}` pair of numbers.
+  /// A `{lo, hi}` pair of different finite numbers.
   static func pair(_ o: LuaOptions, _ key: String) throws -> (Double, Double)? {
-    o.used.insert(key)
-    let s = o.call.stack
-    let t = s.rawGet(o.index, key)
-    defer { s.pop() }
-    if t == .nil { return nil }
-    if t == .table, s.rawLength(-1) == 2 {
-      s.rawGet(-1, index: 1)
-      s.rawGet(-2, index: 2)
-      defer { s.pop(2) }
-      if s.type(-2) == .number, s.type(-1) == .number, let a = s.toNumber(-2), let b = s.toNumber(-1), a.isFinite, b.isFinite, a != b {
-        return (a, b)
-      }
-    }
-    throw LuaArgumentError(Int(o.index), "option '\(key)' must be a pair of different finite numbers {lo, hi}")
-  }
-
-  /// A list of integers under `key` (indices of a Pareto front).
-  static func integers(_ o: LuaOptions, _ key: String) throws -> [Int]? {
-    o.used.insert(key)
-    let s = o.call.stack
-    let t = s.rawGet(o.index, key)
-    defer { s.pop() }
-    if t == .nil { return nil }
-    guard t == .table else { throw LuaArgumentError(Int(o.index), "option '\(key)' must be a table of integers") }
-    var out: [Int] = []
-    for k in 0..<s.rawLength(-1) {
-      s.rawGet(-1, index: k + 1)
-      defer { s.pop() }
-      guard s.type(-1) == .number, let v = s.toInteger(-1) else {
-        throw LuaArgumentError(Int(o.index), "option '\(key)': item \(k + 1) is not an integer")
-      }
-      out.append(v)
-    }
-    return out
-  }
-
-  /// A list of strings under `key` (image captions).
-  static func strings(_ o: LuaOptions, _ key: String) throws -> [String]? {
-    o.used.insert(key)
-    let s = o.call.stack
-    let t = s.rawGet(o.index, key)
-    defer { s.pop() }
-    if t == .nil { return nil }
-    guard t == .table else { throw LuaArgumentError(Int(o.index), "option '\(key)' must be a table of strings") }
-    var out: [String] = []
-    for k in 0..<s.rawLength(-1) {
-      s.rawGet(-1, index: k + 1)
-      defer { s.pop() }
-      guard s.type(-1) == .string || s.type(-1) == .number else {
-        throw LuaArgumentError(Int(o.index), "option '\(key)': item \(k + 1) is a \(s.typeName(-1)), expected a string")
-      }
-      out.append(s.toString(-1) ?? s.describe(-1))
-    }
-    return out
+    try o.pair(key, LuaItem.number, "a pair of different finite numbers {lo, hi}") { a, b in a.isFinite && b.isFinite && a != b }
   }
 }

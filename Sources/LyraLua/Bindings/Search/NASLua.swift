@@ -39,11 +39,7 @@ enum NASLua {
       case "dnet_block":
         return (NASCodecs.buildableDNet(try DblockNasCodec(space: space, macro: try o.string("macro") ?? DblockNasCodec.defaultMacro)), kind)
       case "dnet_macro":
-        o.used.insert("block_codes")
-        let s = call.stack
-        s.rawGet(o.index, "block_codes")
-        let v = s.value(-1)
-        s.pop()
+        let v = o.value("block_codes")
         guard case .table(let a, _) = v, !a.isEmpty else { throw LuaFailure("kind 'dnet_macro' needs block_codes = {'031-', ...}") }
         let codes = try a.map { x -> String in
           guard case .string(let c) = x else { throw LuaFailure("block_codes must be strings") }
@@ -122,18 +118,14 @@ enum NASLua {
       """) { call in
       try call.table(1)
       let s = call.stack
-      var points: [[Double]] = []
-      for i in stride(from: 1, through: s.rawLength(1), by: 1) {
-        s.rawGet(1, index: i)
-        let point = s.value(-1)
-        s.pop()
-        guard case .table(let a, _) = point, !a.isEmpty else {
-          throw LuaArgumentError(1, "point \(i) must be a list of numbers")
-        }
-        points.append(try a.map { v in
-          guard let d = v.number else { throw LuaArgumentError(1, "point \(i) must hold numbers") }
-          return d
-        })
+      let point = LuaItemReader<[Double]>(what: "a list of numbers", plural: "points") { s in
+        guard case .table(let a, _) = s.value(-1), !a.isEmpty else { return nil }
+        let d = a.compactMap(\.number)
+        return d.count == a.count ? d : nil
+      }
+      let points = try s.list(1, point) { i in
+        if case .table(let a, _) = s.value(-1), !a.isEmpty { return LuaArgumentError(1, "point \(i) must hold numbers") }
+        return LuaArgumentError(1, "point \(i) must be a list of numbers")
       }
       guard Set(points.map(\.count)).count <= 1 else { throw LuaArgumentError(1, "every point needs the same number of objectives") }
       var signs = [Double](repeating: 1, count: points.first?.count ?? 0)

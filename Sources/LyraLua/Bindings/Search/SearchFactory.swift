@@ -7,21 +7,16 @@ enum SearchFactory {
   typealias Build = (LuaCall, LuaOptions) throws -> SearchAlgorithm
 
   static func space(_ call: LuaCall, _ o: LuaOptions) throws -> SearchSpace {
-    o.used.insert("space")
-    let s = call.stack
-    s.rawGet(o.index, "space")
-    defer { s.pop() }
-    guard let box = s.toObject(-1, as: SpaceBox.self) else { throw LuaFailure("option 'space' must be a lyra.space (see ? lyra.space)") }
-    return box.space
+    try o.withValue("space") { s in
+      guard let box = s.toObject(-1, as: SpaceBox.self) else { throw LuaFailure("option 'space' must be a lyra.space (see ? lyra.space)") }
+      return box.space
+    }
   }
 
   /// `objectives = {'loss'}`, `{accuracy = 'max'}` or `{{'accuracy', 'max'}, {'flops', 'min'}}`; default loss, minimised.
   static func objectives(_ call: LuaCall, _ o: LuaOptions) throws -> [Objective] {
-    o.used.insert("objectives")
-    let s = call.stack
-    s.rawGet(o.index, "objectives")
-    defer { s.pop() }
-    if s.type(-1) == .nil { return [Objective("loss")] }
+    let value = o.value("objectives")
+    if case .nil = value { return [Objective("loss")] }
     func direction(_ v: LuaValue) throws -> Direction {
       guard case .string(let d) = v else { throw LuaFailure("an objective's direction must be 'min' or 'max'") }
       switch d.lowercased() {
@@ -30,7 +25,7 @@ enum SearchFactory {
       default: throw LuaFailure("an objective's direction must be 'min' or 'max', got '\(d)'")
       }
     }
-    switch s.value(-1) {
+    switch value {
     case .string(let n): return [Objective(n)]
     case .table(let a, let f):
       var out: [Objective] = []

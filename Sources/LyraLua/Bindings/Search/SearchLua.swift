@@ -119,10 +119,7 @@ enum SearchLua {
         call.push(asha.report(id, budget: budget, r.metrics).rawValue)
         return 1
       },
-      LuaMethod("done", help: "alg:done() -> boolean\nTrue when no more trials will be handed out and all were told.") { call in
-        call.push(try check(call, 1).algorithm.isDone)
-        return 1
-      },
+      LuaMethod.returning("done", help: "alg:done() -> boolean\nTrue when no more trials will be handed out and all were told.") { try check($0, 1).algorithm.isDone },
       LuaMethod("best", help: "alg:best() -> {id, config, metrics, budget, ...} | nil\nThe best told trial by the first objective (failures and NaN never best).") { call in
         let b = try check(call, 1)
         if let (t, r) = b.algorithm.best() { call.stack.push(resultValue(t, r)) } else { call.pushNil() }
@@ -133,10 +130,7 @@ enum SearchLua {
         call.stack.push(.table(array: b.algorithm.paretoFront().map { resultValue($0.trial, $0.result) }, fields: [:]))
         return 1
       },
-      LuaMethod("state", help: "alg:state() -> string\nThe whole search state as JSON text; alg:restore(text) on a new search with the same settings resumes it exactly.") { call in
-        call.push(try check(call, 1).algorithm.state().text)
-        return 1
-      },
+      LuaMethod.returning("state", help: "alg:state() -> string\nThe whole search state as JSON text; alg:restore(text) on a new search with the same settings resumes it exactly.") { try check($0, 1).algorithm.state().text },
       LuaMethod("restore", help: "alg:restore(text) -> alg\nResumes from alg:state() text (same algorithm and settings, fresh object).") { call in
         let b = try check(call, 1)
         do {

@@ -150,14 +150,8 @@ enum SpaceLua {
         call.stack.push(LuaJSON.lua(b.space.mutate(c, g)))
         return 1
       },
-      LuaMethod("keys", help: "s:keys() -> {keys}\nHyperparameter keys in declaration order.") { call in
-        call.push(try check(call, 1).space.keys)
-        return 1
-      },
-      LuaMethod("dimension", help: "s:dimension() -> number\nLength of the encoded vector.") { call in
-        call.push(try check(call, 1).space.dimension)
-        return 1
-      },
+      LuaMethod.returning("keys", help: "s:keys() -> {keys}\nHyperparameter keys in declaration order.") { try check($0, 1).space.keys },
+      LuaMethod.returning("dimension", help: "s:dimension() -> number\nLength of the encoded vector.") { try check($0, 1).space.dimension },
       LuaMethod("is_active", help: "s:is_active(key, config) -> boolean\nWhether key's conditions hold in config.") { call in
         let b = try check(call, 1)
         call.push(b.space.isActive(try call.string(2), in: try LuaJSON.config(call.stack.value(3))))

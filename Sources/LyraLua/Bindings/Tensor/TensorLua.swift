@@ -90,90 +90,19 @@ extension LuaCall {
       throw LuaFailure(e.description)
     }
   }
-
-  /// Argument `i` as a seed: a non-negative integer. Negative seeds are refused rather
-  /// than reinterpreted as bit patterns, so `-1` cannot silently mean 2^64 − 1.
-  func seed(_ i: Int) throws -> UInt64 {
-    let v = try integer(i)
-    guard v >= 0 else { throw LuaArgumentError(i, "seed must be a non-negative integer, got \(v)") }
-    return UInt64(v)
-  }
-
-  /// The options table at `i` (or nil when absent): string keys read raw.
-  func options(_ i: Int) throws -> LuaOptions? {
-    if isNil(i) { return nil }
-    try table(i)
-    return LuaOptions(call: self, index: Int32(i))
-  }
 }
 
-/// Reads a trailing options table (`{padding = 1, bias = false}`); `finish()` rejects
-/// keys nobody asked for, so a typo is an error and not a silent default.
-final class LuaOptions {
-  let call: LuaCall
-  let index: Int32
-  var used: Set<String> = []
-
-  init(call: LuaCall, index: Int32) {
-    self.call = call
-    self.index = index
-  }
-
-  private func get<T>(_ key: String, _ read: (LuaStack) -> T?, _ what: String) throws -> T? {
-    used.insert(key)
-    let s = call.stack
-    let t = s.rawGet(index, key)
-    defer { s.pop() }
-    if t == .nil { return nil }
-    guard let v = read(s) else {
-      throw LuaArgumentError(Int(index), "option '\(key)' must be \(what), got \(s.typeName(-1))")
-    }
-    return v
-  }
-
-  func int(_ key: String) throws -> Int? { try get(key, { $0.type(-1) == .number ? $0.toInteger(-1) : nil }, "an integer") }
-  func number(_ key: String) throws -> Double? { try get(key, { $0.type(-1) == .number ? $0.toNumber(-1) : nil }, "a number") }
-  func bool(_ key: String) throws -> Bool? { try get(key, { $0.type(-1) == .boolean ? $0.toBool(-1) : nil }, "a boolean") }
-  func string(_ key: String) throws -> String? { try get(key, { $0.toString(-1) }, "a string") }
-  /// A seed option: a non-negative integer (a negative seed is an error, not a bit pattern).
-  func seed(_ key: String) throws -> UInt64? {
-    guard let v = try int(key) else { return nil }
-    guard v >= 0 else { throw LuaArgumentError(Int(index), "option '\(key)' must be a non-negative integer seed, got \(v)") }
-    return UInt64(v)
-  }
-  func tensor(_ key: String) throws -> Tensor? { try get(key, { $0.toObject(-1, as: Tensor.self) }, "a lyra.Tensor") }
+/// The tensor-shaped options (the rest of `LuaOptions` is the host's, Host/LuaAuxOptions.swift).
+extension LuaOptions {
+  func tensor(_ key: String) throws -> Tensor? { try get(key, LuaItem.object(Tensor.self, what: TensorLua.className)) }
 
   /// An integer or a pair `{h, w}`.
   func window(_ key: String) throws -> Window2d? {
-    used.insert(key)
-    let s = call.stack
-    let t = s.rawGet(index, key)
-    defer { s.pop() }
-    if t == .nil { return nil }
-    if t == .number, let v = s.toInteger(-1) { return Window2d(v) }
-    if t == .table, s.rawLength(-1) == 2 {
-      s.rawGet(-1, index: 1)
-      s.rawGet(-2, index: 2)
-      defer { s.pop(2) }
-      if let h = s.toInteger(-2), let w = s.toInteger(-1) { return Window2d(h, w) }
-    }
-    throw LuaArgumentError(Int(index), "option '\(key)' must be an integer or a pair {h, w}")
-  }
-
-  /// Fails on an unknown key, naming the closest known one.
-  func finish() throws {
-    let s = call.stack
-    s.pushNil()
-    while lua_next(call.L, index) != 0 {
-      s.pop()
-      let key = s.toString(-1) ?? s.describe(-1)
-      if !used.contains(key) {
-        s.pop()
-        let hint = Suggest.hint(key, in: Array(used))
-        let known = used.sorted().joined(separator: ", ")
-        throw LuaArgumentError(Int(index), "unknown option '\(key)'\(hint); known options: \(known)")
-      }
-    }
+    if let v = try withValue(key, { $0.type(-1) == .number ? $0.toInteger(-1) : nil }) { return Window2d(v) }
+    // Items as lua_tointegerx reads them (a numeric string counts), as this option always did.
+    let item = LuaItemReader<Int>(what: "an integer", plural: "integers") { $0.toInteger(-1) }
+    guard let (h, w) = try pair(key, item, "an integer or a pair {h, w}") else { return nil }
+    return Window2d(h, w)
   }
 }
 

@@ -1,3 +1,5 @@
+import LyraBase
+
 /// One cell of a jupytext "percent" notebook (`-- %%` markers in a `.lua` file).
 ///
 /// Kept as source lines with their position in the file, so errors, tracebacks and
@@ -20,10 +22,10 @@ public struct NotebookCell: Equatable {
   /// From `tags=[...]`: `hide` (run, code not shown), `skip` (not run), any others kept.
   public var tags: [String]
   /// Other `key=value` pairs of the marker, in the order written.
-  public var metadata: [(key: String, value: JSONValue)]
+  public var metadata: [(key: String, value: JSON)]
 
   public init(kind: Kind, lines: [String], firstLine: Int, markerLine: Int? = nil, title: String? = nil,
-              tags: [String] = [], metadata: [(key: String, value: JSONValue)] = []) {
+              tags: [String] = [], metadata: [(key: String, value: JSON)] = []) {
     self.kind = kind
     self.lines = lines
     self.firstLine = firstLine

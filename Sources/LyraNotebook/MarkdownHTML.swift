@@ -1,4 +1,5 @@
 import Foundation
+import LyraBase
 
 /// Markdown cells as HTML for the notebook page, without a Markdown library: ATX
 /// headings, paragraphs, `-`/`*`/`1.` lists, `>` quotes, fenced code, `---` rules, pipe
@@ -32,7 +33,7 @@ struct MarkdownHTML {
           lines = lines.dropFirst()
         }
         lines = lines.dropFirst()
-        out.append("<pre><code>" + HTMLText.escape(code.joined(separator: "\n")) + "</code></pre>")
+        out.append("<pre><code>" + TextEscaping.html(code.joined(separator: "\n")) + "</code></pre>")
       } else if let level = heading(t) {
         flush()
         let body = t.dropFirst(level).trimmingCharacters(in: .whitespaces)
@@ -134,7 +135,7 @@ struct MarkdownHTML {
         out += spans(String(rest[tick...]))
         return out
       }
-      out += "<code>" + HTMLText.escape(String(after[..<close])) + "</code>"
+      out += "<code>" + TextEscaping.html(String(after[..<close])) + "</code>"
       rest = after[after.index(after: close)...]
     }
     return out + spans(String(rest))
@@ -150,13 +151,13 @@ struct MarkdownHTML {
           let end = rest[close...].firstIndex(of: ")") {
       let isImage = open > rest.startIndex && rest[rest.index(before: open)] == "!"
       let before = rest[..<(isImage ? rest.index(before: open) : open)]
-      out += emphasis(HTMLText.escape(String(before)))
+      out += emphasis(TextEscaping.html(String(before)))
       let text = String(rest[rest.index(after: open)..<close])
       let url = String(rest[rest.index(close, offsetBy: 2)..<end]).trimmingCharacters(in: .whitespaces)
-      out += isImage ? image(alt: text, url: url) : link(url, emphasis(HTMLText.escape(text)))
+      out += isImage ? image(alt: text, url: url) : link(url, emphasis(TextEscaping.html(text)))
       rest = rest[rest.index(after: end)...]
     }
-    return out + emphasis(HTMLText.escape(String(rest)))
+    return out + emphasis(TextEscaping.html(String(rest)))
   }
 
   /// A local picture embedded as a data URI; anything else a link to it.
@@ -166,16 +167,16 @@ struct MarkdownHTML {
     if !url.contains("://"), let mime = types[ext] {
       let path = url.hasPrefix("/") ? url : (baseDirectory as NSString).appendingPathComponent(url)
       if let data = FileManager.default.contents(atPath: path) {
-        return "<img alt=\"\(HTMLText.escape(alt))\" src=\"data:\(mime);base64,\(data.base64EncodedString())\">"
+        return "<img alt=\"\(TextEscaping.html(alt))\" src=\"data:\(mime);base64,\(data.base64EncodedString())\">"
       }
     }
-    return link(url, HTMLText.escape(alt.isEmpty ? url : alt))
+    return link(url, TextEscaping.html(alt.isEmpty ? url : alt))
   }
 
   /// `<a href>` around `html` when LinkPolicy allows the target; else `html` alone.
   func link(_ url: String, _ html: String) -> String {
     guard let safe = LinkPolicy.safeHref(url) else { return html }
-    return "<a href=\"\(HTMLText.escape(safe))\">" + html + "</a>"
+    return "<a href=\"\(TextEscaping.html(safe))\">" + html + "</a>"
   }
 
   /// `**bold**` and `*italic*` / `_italic_` on already escaped text.
@@ -202,23 +203,5 @@ struct MarkdownHTML {
       rest = after[b.upperBound...]
     }
     return out + rest
-  }
-}
-
-/// HTML escaping of text and attribute values.
-enum HTMLText {
-  static func escape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for ch in s.unicodeScalars {
-      switch ch {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.unicodeScalars.append(ch)
-      }
-    }
-    return out
   }
 }

@@ -1,35 +1,8 @@
-import LyraBase
 import LyraSpace
 
-/// Lua values ⇄ JSON ⇄ hyperparameter values: how configs, spaces and descriptions
-/// cross the boundary as plain data.
-enum LuaJSON {
-  static func json(_ v: LuaValue) -> JSON {
-    switch v {
-    case .nil, .opaque: return .null
-    case .boolean(let b): return .bool(b)
-    case .integer(let i): return JSON(i)
-    case .number(let d): return .number(d)
-    case .string(let s): return .string(s)
-    case .table(let a, let f):
-      if f.isEmpty { return .array(a.map(json)) }
-      var o = f.mapValues(json)
-      for (k, x) in a.enumerated() { o[String(k + 1)] = json(x) }
-      return .object(o)
-    }
-  }
-
-  static func lua(_ j: JSON) -> LuaValue {
-    switch j {
-    case .null: return .nil
-    case .bool(let b): return .boolean(b)
-    case .number(let d): return d == d.rounded() && abs(d) < 9e15 ? .integer(Int(d)) : .number(d)
-    case .string(let s): return .string(s)
-    case .array(let a): return .table(array: a.map(lua), fields: [:])
-    case .object(let o): return .table(array: [], fields: o.mapValues(lua))
-    }
-  }
-
+/// Lua values ⇄ hyperparameter values and configs (the JSON half of `LuaJSON` is the
+/// host's, Host/LuaAuxJSON.swift).
+extension LuaJSON {
   static func lua(_ v: ParamValue) -> LuaValue {
     switch v {
     case .int(let i): return .integer(i)

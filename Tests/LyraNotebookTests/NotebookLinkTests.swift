@@ -1,5 +1,6 @@
+import LyraBase
 import XCTest
-@testable import LyraLua
+@testable import LyraNotebook
 
 /// Notebook HTML puts only http(s), mailto and relative targets into `href` (issue 14):
 /// a markdown cell's `[x](javascript:...)` must not become a script link in the page a
@@ -10,7 +11,7 @@ final class NotebookLinkTests: XCTestCase {
   func testSafeTargetsStayLinks() {
     for url in ["https://example.org/a?b=c#d", "http://x.y", "mailto:me@example.org", "HTTPS://EXAMPLE.ORG",
                 "page.html", "../docs/page.html", "#section", "/abs/path", "dir/a:b.html", "?q=1:2"] {
-      XCTAssertEqual(m.render("[t](\(url))"), "<p><a href=\"\(HTMLText.escape(url))\">t</a></p>", url)
+      XCTAssertEqual(m.render("[t](\(url))"), "<p><a href=\"\(TextEscaping.html(url))\">t</a></p>", url)
     }
   }
 

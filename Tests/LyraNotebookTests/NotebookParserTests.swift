@@ -1,5 +1,6 @@
+import LyraBase
 import XCTest
-@testable import LyraLua
+@testable import LyraNotebook
 
 /// jupytext percent cells: markers, types, tags and metadata, and malformed input.
 final class NotebookParserTests: XCTestCase {
@@ -50,7 +51,7 @@ final class NotebookParserTests: XCTestCase {
     XCTAssertEqual(nb.cells[1].kind, .markdown)
     XCTAssertEqual(nb.cells[1].tags, ["skip", "x"])
     XCTAssertEqual(nb.cells[1].metadata.map(\.key), ["slide", "n"])
-    XCTAssertEqual(nb.cells[1].metadata[0].value, .object([("type", .string("sub"))]))
+    XCTAssertEqual(nb.cells[1].metadata[0].value, .object(["type": .string("sub")]))
     XCTAssertEqual(nb.cells[1].metadata[1].value, .number(3))
     XCTAssertTrue(nb.cells[2].isSkipped, "extra % signs are allowed, as in jupytext")
   }

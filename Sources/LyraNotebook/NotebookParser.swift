@@ -1,4 +1,5 @@
 import Foundation
+import LyraBase
 
 /// A notebook file that cannot be split into cells: names the file and line.
 public struct NotebookParseError: Error, CustomStringConvertible, Equatable {
@@ -101,7 +102,7 @@ public enum NotebookParser {
         sawType = true
         s = s[s.index(after: close)...]
       } else if let (key, valueText, after) = keyValue(s) {
-        guard let value = JSONValue.parse(valueText) else {
+        guard let value = try? JSON.parse(Data(valueText.utf8)) else {
           throw fail("metadata '\(key)' is not valid JSON: \(valueText)")
         }
         if key == "tags" {

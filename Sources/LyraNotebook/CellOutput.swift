@@ -60,6 +60,15 @@ public struct NotebookRun {
   public var outcomes: [CellOutcome]
   /// Wall time of the whole run.
   public var seconds: Double
+  /// The Lyra version that ran it (the HTML footer, the ipynb's `metadata.lyra.version`).
+  public var version: String
+
+  public init(notebook: Notebook, outcomes: [CellOutcome], seconds: Double, version: String) {
+    self.notebook = notebook
+    self.outcomes = outcomes
+    self.seconds = seconds
+    self.version = version
+  }
 
   /// True when a cell failed (what `--check` tests).
   public var failed: Bool { outcomes.contains { $0.status == .failed } }

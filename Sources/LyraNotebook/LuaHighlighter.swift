@@ -1,3 +1,5 @@
+import LyraBase
+
 /// Lua source as escaped HTML with `<span>`s for comments, strings, numbers and
 /// keywords: enough colour to read code on the notebook page, with no script or
 /// external highlighter (the page must be self-contained).
@@ -12,7 +14,7 @@ enum LuaHighlighter {
     var out = ""
     var i = 0
     func span(_ cls: String, _ from: Int, _ to: Int) {
-      out += "<span class=\"\(cls)\">" + HTMLText.escape(String(String.UnicodeScalarView(s[from..<to]))) + "</span>"
+      out += "<span class=\"\(cls)\">" + TextEscaping.html(String(String.UnicodeScalarView(s[from..<to]))) + "</span>"
     }
     /// End of a long bracket `[==[ ... ]==]` opening at `j`, or nil when `j` does not open one.
     func longBracket(_ j: Int) -> Int? {
@@ -44,7 +46,7 @@ enum LuaHighlighter {
         var j = i
         while j < s.count, s[j].properties.isAlphabetic || s[j] == "_" || ("0"..."9").contains(s[j]) { j += 1 }
         let word = String(String.UnicodeScalarView(s[i..<j]))
-        if keywords.contains(word) { span("k", i, j) } else { out += HTMLText.escape(word) }
+        if keywords.contains(word) { span("k", i, j) } else { out += TextEscaping.html(word) }
         i = j
       } else if ("0"..."9").contains(c) {
         var j = i
@@ -52,7 +54,7 @@ enum LuaHighlighter {
         span("n", i, j)
         i = j
       } else {
-        out += HTMLText.escape(String(c))
+        out += TextEscaping.html(String(c))
         i += 1
       }
     }
