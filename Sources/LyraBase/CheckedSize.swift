@@ -117,7 +117,7 @@ public enum CheckedSize {
   }
 
   /// `[2, 3, 4]`.
-  public static func format(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
+  public static func format(_ shape: [Int]) -> String { ShapeText.format(shape) }
 
   /// `1.5 GiB`, `512 B`.
   public static func formatBytes(_ b: Int) -> String {

@@ -124,9 +124,12 @@ public enum NetworkRegistry {
       if let n = m as? Network { n.desc = full }
       return (m, full)
     }
-    do { return (try ModuleRegistry.build(desc, path: path), desc) } catch let e as DescriptionError where e.message.contains("unknown module type") {
+    // Neither a network nor a module: the error names networks and modules alike. Asked
+    // before building, so an unknown type nested deeper keeps its own path in its message.
+    guard ModuleRegistry.types.contains(type) else {
       throw DescriptionError(KeyedError(path, "\(UnknownName(kind: builders.kind, name: type, candidates: types))"))
     }
+    return (try ModuleRegistry.build(desc, path: path), desc)
   }
 
   /// `{modules: [names], name: desc, ...}`: the parts in order. One part is returned as

@@ -25,7 +25,9 @@ enum ModuleGradCases {
 
 final class ModuleGradCheckTests: XCTestCase {
   func testEveryRegisteredModuleTypeHasAGradientCheck() {
-    let registered = Set(ModuleRegistry.types)
+    // LyraNN's own types: other layers' (the networks LyraNets registers when its bootstrap
+    // ran earlier in the same test process) are checked in their own targets.
+    let registered = Set(ModuleRegistry.builtInTypes)
     XCTAssertFalse(registered.isEmpty)
     let missing = registered.subtracting(ModuleGradCases.all.keys).sorted()
     XCTAssertEqual(missing, [], "module types without a gradient check: add them to ModuleGradCases (Tests/LyraNNTests/ModuleGradCheck*.swift)")

@@ -30,6 +30,10 @@ public enum ModuleRegistry {
 
   public static var types: [String] { builders.names }
 
+  /// The types LyraNN itself defines (before other layers register theirs), sorted: what
+  /// the module-level gradient checks must cover, whatever else a process registered.
+  public static let builtInTypes: [String] = defaults().keys.sorted()
+
   /// Builds a module (recursively for containers). `path` names the place in an
   /// enclosing description for error messages.
   /// `label` replaces "path(Type)" in messages (the Lua constructors pass "lyra.nn.Conv2d").

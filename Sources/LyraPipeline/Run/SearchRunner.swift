@@ -59,14 +59,9 @@ public final class SearchRunner {
   /// executor from) and the algorithm's initial state. Throws if the step already has
   /// a saved state (use `resume`). `executor` runs in-process trials; nil: the one
   /// `TrialExecutors` makes for `kind`.
-  public init(store: TrialStore, step: String, kind: String, stepConfig: JSON, algorithm: SearchAlgorithm,
-              executor: TrialExecutor? = nil, options: Options = Options()) throws {
-    self.store = store
-    self.step = step
-    self.algorithm = algorithm
-    self.options = options
-    self.executor = executor
-    self.id = "runner:\(ProcessInfo.processInfo.hostName):\(getpid())"
+  public convenience init(store: TrialStore, step: String, kind: String, stepConfig: JSON, algorithm: SearchAlgorithm,
+                          executor: TrialExecutor? = nil, options: Options = Options()) throws {
+    self.init(resuming: store, step: step, algorithm: algorithm, executor: executor, options: options)
     try store.transaction {
       if try store.state(step: step) != nil {
         throw StoreError("\(store.path): step \(step) has already started; resume it instead")
