@@ -70,21 +70,22 @@ function repl.complete(line, word)
   local sources
   local prefix = ''
   if path then
-    local v = _G
+    local v, first = _G, true
     for part in path:gmatch('[^%.:]+') do
       local found = nil
-      for _, t in ipairs(field_sources(v)) do
+      -- the first name may be a REPL local (lyra.repl.env) before a global
+      for _, t in ipairs(first and { rawget(repl, 'env') or {}, _G } or field_sources(v)) do
         local x = rawget(t, part)
         if x ~= nil then found = x break end
       end
-      v = found
+      v, first = found, false
       if v == nil then return {} end
     end
     sources = field_sources(v)
     prefix = path .. sep
   else
     partial = word
-    sources = { _G }
+    sources = { rawget(repl, 'env') or {}, _G }
   end
   local seen, out = {}, {}
   for _, t in ipairs(sources) do
@@ -113,5 +114,7 @@ lyra.setdoc(repl.complete, 'lyra.repl.complete', [[
 lyra.repl.complete(line, word) -> {candidates} | nil
 Tab completion: globals, fields and methods reachable through tables and __index
 tables (never calls an __index function). nil inside a string (file names).]])
+
+require 'lyra.repl_input' -- lyra.repl.compile / hoist / env: how an entry is compiled
 
 return repl
