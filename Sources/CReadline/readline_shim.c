@@ -56,6 +56,10 @@ static char **attempted_completion(const char *text, int start, int end) {
 
 void lyra_rl_init(const char *name, lyra_rl_completer completer) {
   rl_readline_name = name;
+  /* A pasted block arrives as one line (newlines kept) and runs as one chunk, instead of
+   * line by line (locals lost, ":add(" lines syntax errors). Set before ~/.inputrc is
+   * read, so "set enable-bracketed-paste off" there still wins. */
+  rl_variable_bind("enable-bracketed-paste", "on");
   swift_completer = completer;
   rl_attempted_completion_function = attempted_completion;
   /* Keep '.' and ':' inside words so "x:si<TAB>" completes methods. */

@@ -11,6 +11,11 @@ import Foundation
 /// shows help and `?` alone a cheat-sheet; a statement spanning lines is one history
 /// entry; a real syntax error is reported at once; Ctrl-C clears the line at the
 /// prompt and stops running code; Ctrl-D exits.
+///
+/// Input (see `stdlib/lyra/repl_input.lua`): a bracketed paste is one entry, compiled once;
+/// top-level `local`s live on in `lyra.repl.env`; a line starting with `:`, `.`, an
+/// operator, `and` or `or` that cannot stand alone continues the previous
+/// `[local] name = E` or shown expression when E is a name, field, index or call.
 public final class Repl {
   public let host: LyraHost
   let editor: LineEditor
@@ -114,22 +119,44 @@ public final class Repl {
 
   /// `? lyra.zeros` looks the value up; a bare word that is not an expression is a topic name.
   func quoteOrExpression(_ s: String) -> String {
-    "(function() local ok, v = pcall(load('return ' .. \(luaQuote(s)))); if ok and v ~= nil then return v end return \(luaQuote(s)) end)()"
+    "(function() local ok, v = pcall(load('return ' .. \(luaQuote(s)), '=?', 't', _ENV)); if ok and v ~= nil then return v end return \(luaQuote(s)) end)()"
+  }
+
+  /// Leaves the entry's function on the stack. `lyra.repl.compile` (stdlib/lyra/repl_input.lua)
+  /// keeps top-level locals and joins continuation lines; without it (no stdlib) the entry
+  /// is loaded as `return code`, else as `code`, as lua.c does.
+  func compile(_ code: String) throws {
+    let s = state.stack
+    let base = s.top
+    s.pushGlobals()
+    if s.rawGet(-1, "lyra") == .table, s.rawGet(-1, "repl") == .table, s.rawGet(-1, "compile") == .function {
+      lyra_remove(state.L, -2)
+      lyra_remove(state.L, -2)
+      lyra_remove(state.L, -2)
+      s.push(code)
+      try state.call(nargs: 1, nresults: 2)
+      if s.isNil(-2) {
+        let message = s.toString(-1) ?? "stdin: cannot compile the entry"
+        s.setTop(base)
+        throw LuaError(.syntax, message)
+      }
+      s.pop()
+      return
+    }
+    s.setTop(base)
+    do {
+      try state.load("return " + code + (code.hasSuffix(";") ? "" : ";"), name: "=stdin")
+    } catch {
+      try state.load(code, name: "=stdin")
+    }
   }
 
   func runShow(code: String, silent: Bool) {
     let s = state.stack
     let base = s.top
     defer { s.setTop(base) }
-    var fn: Bool
     do {
-      try state.load("return " + code + (code.hasSuffix(";") ? "" : ";"), name: "=stdin")
-      fn = true
-    } catch {
-      fn = false
-    }
-    do {
-      if !fn { try state.load(code, name: "=stdin") }
+      try compile(code)
       let t0 = DispatchTime.now().uptimeNanoseconds
       let n = try state.call(nargs: 0)
       let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
@@ -140,6 +167,9 @@ public final class Repl {
         s.pop()
       }
       if !silent && n > 0 { show(first: base + 1, count: n) }
+      // Tells the compiler the entry ran, so that a continuation line may extend it.
+      _ = try? state.execute("local r = lyra and lyra.repl; if r and r.ran then r.ran(...) end",
+                             name: "=(repl)", args: [.integer(Int(n))])
       if let timing = try? state.execute("return lyra.repl and lyra.repl.timing"), timing.first == .boolean(true) {
         print(String(format: "[%.4fs]", dt))
       }
