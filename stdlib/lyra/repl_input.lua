@@ -15,6 +15,9 @@
 -- without running E again.
 local lyra = lyra
 local repl = lyra.repl
+-- Captured once: an entry that reassigns a global such as `load` must not break the REPL.
+local G, load, rawset, select, setmetatable, ipairs = _G, load, rawset, select, setmetatable, ipairs
+local concat, min = table.concat, math.min
 
 local keywords = {}
 for w in ([[and break do else elseif end false for function goto if in local nil not or
@@ -45,7 +48,7 @@ local function tokens(code)
         local d = code:sub(j, j)
         if d == '\\' then j = j + 2 elseif d == c or d == '\n' then break else j = j + 1 end
       end
-      j = math.min(j, n)
+      j = min(j, n)
       add('str', i, j)
       i = j + 1
     elseif c == '[' and long_bracket(code, i) then
@@ -83,7 +86,7 @@ local function declare(...)
     local k = select(i, ...)
     if not declared[k] then
       declared[k] = true
-      rawset(repl.env, k, _G[k]) -- `local print = print` still reads the old value
+      rawset(repl.env, k, G[k]) -- `local print = print` still reads the old value
     end
   end
 end
@@ -92,10 +95,10 @@ repl.env = setmetatable({}, {
   __index = function(_, k)
     if k == '__lyra_local' then return declare end
     if declared[k] then return nil end
-    return _G[k]
+    return G[k]
   end,
   __newindex = function(t, k, v)
-    if declared[k] then rawset(t, k, v) else _G[k] = v end
+    if declared[k] then rawset(t, k, v) else G[k] = v end
   end,
 })
 
@@ -123,7 +126,7 @@ function repl.hoist(code)
           local after = toks[j]
           -- `<const>` / `<close>` locals stay real locals of the entry (they need the compiler).
           if not (after and after.text == '<') then
-            edits[#edits + 1] = { t.s, t.e, ';__lyra_local(' .. table.concat(names, ',') .. ');' }
+            edits[#edits + 1] = { t.s, t.e, ';__lyra_local(' .. concat(names, ',') .. ');' }
             if not (after and after.text == '=') then
               edits[#edits + 1] = { toks[j - 1].e + 1, toks[j - 1].e, ' = nil' }
             end
