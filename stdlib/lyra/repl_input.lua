@@ -102,37 +102,37 @@ repl.env = setmetatable({}, {
   end,
 })
 
+--- Adds to `edits` the rewrite of the `local` statement whose keyword is toks[k].
+local function hoist_local(toks, k, edits)
+  local t, nxt = toks[k], toks[k + 1]
+  if nxt and nxt.text == 'function' and toks[k + 2] and toks[k + 2].kind == 'name' then
+    edits[#edits + 1] = { t.s, t.e, ';__lyra_local("' .. toks[k + 2].text .. '");' }
+    return
+  end
+  local names, j = {}, k + 1
+  while toks[j] and toks[j].kind == 'name' do
+    names[#names + 1] = '"' .. toks[j].text .. '"'
+    if toks[j + 1] and toks[j + 1].text == ',' then j = j + 2 else j = j + 1 break end
+  end
+  local after = toks[j]
+  -- `<const>` / `<close>` locals stay real locals of the entry (they need the compiler).
+  if #names == 0 or (after and after.text == '<') then return end
+  edits[#edits + 1] = { t.s, t.e, ';__lyra_local(' .. concat(names, ',') .. ');' }
+  if not (after and after.text == '=') then
+    edits[#edits + 1] = { toks[j - 1].e + 1, toks[j - 1].e, ' = nil' } -- `local a` means nil
+  end
+end
+
+local opens = { ['function'] = 1, ['do'] = 1, ['if'] = 1, ['repeat'] = 1, ['end'] = -1, ['until'] = -1 }
+
 --- `code` with its top-level `local` statements turned into assignments to `repl.env`.
 function repl.hoist(code)
   local toks = tokens(code)
   local depth, edits = 0, {}
   for k, t in ipairs(toks) do
     if t.kind == 'kw' then
-      local w = t.text
-      if w == 'function' or w == 'do' or w == 'if' or w == 'repeat' then
-        depth = depth + 1
-      elseif w == 'end' or w == 'until' then
-        depth = depth - 1
-      elseif w == 'local' and depth == 0 then
-        local nxt = toks[k + 1]
-        if nxt and nxt.text == 'function' and toks[k + 2] and toks[k + 2].kind == 'name' then
-          edits[#edits + 1] = { t.s, t.e, ';__lyra_local("' .. toks[k + 2].text .. '");' }
-        elseif nxt and nxt.kind == 'name' then
-          local names, j = {}, k + 1
-          while toks[j] and toks[j].kind == 'name' do
-            names[#names + 1] = '"' .. toks[j].text .. '"'
-            if toks[j + 1] and toks[j + 1].text == ',' then j = j + 2 else j = j + 1 break end
-          end
-          local after = toks[j]
-          -- `<const>` / `<close>` locals stay real locals of the entry (they need the compiler).
-          if not (after and after.text == '<') then
-            edits[#edits + 1] = { t.s, t.e, ';__lyra_local(' .. concat(names, ',') .. ');' }
-            if not (after and after.text == '=') then
-              edits[#edits + 1] = { toks[j - 1].e + 1, toks[j - 1].e, ' = nil' }
-            end
-          end
-        end
-      end
+      depth = depth + (opens[t.text] or 0)
+      if t.text == 'local' and depth == 0 then hoist_local(toks, k, edits) end
     end
   end
   for i = #edits, 1, -1 do
