@@ -31,6 +31,7 @@ T.case('repl: a top-level local lives on in later entries and shadows a global',
   enter('local __ri_a = 5')
   T.eq(enter('__ri_a')[1], 5)
   T.eq(_G.__ri_a, 'global') -- the global is untouched
+  T.eq(rawget(repl.env(), '__ri_a'), 5) -- the local is an entry of the REPL's environment
   enter('local __ri_a = __ri_a + 1') -- the old value is visible on the right
   T.eq(enter('__ri_a')[1], 6)
   enter('__ri_a = 10') -- plain assignment updates the local

@@ -73,8 +73,8 @@ function repl.complete(line, word)
     local v, first = _G, true
     for part in path:gmatch('[^%.:]+') do
       local found = nil
-      -- the first name may be a REPL local (lyra.repl.env) before a global
-      for _, t in ipairs(first and { rawget(repl, 'env') or {}, _G } or field_sources(v)) do
+      -- the first name may be a REPL local (lyra.repl.env()) before a global
+      for _, t in ipairs(first and { repl.env and repl.env() or {}, _G } or field_sources(v)) do
         local x = rawget(t, part)
         if x ~= nil then found = x break end
       end
@@ -85,7 +85,7 @@ function repl.complete(line, word)
     prefix = path .. sep
   else
     partial = word
-    sources = { rawget(repl, 'env') or {}, _G }
+    sources = { repl.env and repl.env() or {}, _G }
   end
   local seen, out = {}, {}
   for _, t in ipairs(sources) do

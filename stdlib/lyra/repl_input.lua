@@ -4,7 +4,7 @@
 -- at the end of its entry (trepl#28). Notebooks avoid that by compiling the whole notebook
 -- as one chunk and running it again from the top; a REPL cannot re-run what was typed
 -- before (its side effects already happened). So here a top-level `local` statement is
--- rewritten into an assignment to an entry of the REPL's environment `repl.env`, the
+-- rewritten into an assignment to an entry of the REPL's environment `lyra.repl.env()`, the
 -- `_ENV` of every entry: declared names resolve there, every other name is a global.
 --
 -- Continuation lines: a typed line that cannot stand alone and starts with `:`, `.`, a
@@ -80,18 +80,18 @@ local function tokens(code)
 end
 
 --- Names declared as top-level locals in the REPL, and the environment entries run in.
-local declared = {}
+local declared, env = {}, nil
 local function declare(...)
   for i = 1, select('#', ...) do
     local k = select(i, ...)
     if not declared[k] then
       declared[k] = true
-      rawset(repl.env, k, G[k]) -- `local print = print` still reads the old value
+      rawset(env, k, G[k]) -- `local print = print` still reads the old value
     end
   end
 end
 
-repl.env = setmetatable({}, {
+env = setmetatable({}, {
   __index = function(_, k)
     if k == '__lyra_local' then return declare end
     if declared[k] then return nil end
@@ -101,6 +101,11 @@ repl.env = setmetatable({}, {
     if declared[k] then rawset(t, k, v) else G[k] = v end
   end,
 })
+function repl.env() return env end
+lyra.setdoc(repl.env, 'lyra.repl.env', [[
+lyra.repl.env() -> table
+The REPL's environment (the _ENV of every entry): its raw fields are the top-level
+locals declared so far; any other name reads and writes the global.]])
 
 --- Adds to `edits` the rewrite of the `local` statement whose keyword is toks[k].
 local function hoist_local(toks, k, edits)
@@ -125,7 +130,7 @@ end
 
 local opens = { ['function'] = 1, ['do'] = 1, ['if'] = 1, ['repeat'] = 1, ['end'] = -1, ['until'] = -1 }
 
---- `code` with its top-level `local` statements turned into assignments to `repl.env`.
+--- `code` with its top-level `local` statements turned into assignments to `env`.
 function repl.hoist(code)
   local toks = tokens(code)
   local depth, edits = 0, {}
@@ -144,10 +149,10 @@ end
 lyra.setdoc(repl.hoist, 'lyra.repl.hoist', [[
 lyra.repl.hoist(code) -> code
 The REPL's rewrite of an entry: each top-level `local a, b = ...` / `local function f`
-becomes an assignment to the REPL's environment (lyra.repl.env), so the names live on in
+becomes an assignment to the REPL's environment (lyra.repl.env()), so the names live on in
 later entries. Line numbers are kept; `<const>` and `<close>` locals are left alone.]])
 
-local function compiles(code) return load(code, '=stdin', 't', repl.env) ~= nil end
+local function compiles(code) return load(code, '=stdin', 't', env) ~= nil end
 
 --- True when `e` is one prefix expression (name, field, index, call): `e <more>` then
 --- means `(value of e) <more>`.
@@ -188,20 +193,20 @@ function repl.compile(code)
   local target = pending and pending.target
   pending, candidate = nil, nil
   if joined then
-    local f, err = load(joined, '=stdin', 't', repl.env)
+    local f, err = load(joined, '=stdin', 't', env)
     if not f then return nil, err end
     candidate = keeps and { target = target, any = target ~= '_LAST' } or nil
     return f, target == '_LAST' and 'expr' or 'stmt'
   end
-  local f = load('return ' .. code .. (code:sub(-1) == ';' and '' or ';'), '=stdin', 't', repl.env)
+  local f = load('return ' .. code .. (code:sub(-1) == ';' and '' or ';'), '=stdin', 't', env)
   if f then
     local t = target_of(code, 'expr')
     candidate = t and { target = t } or nil
     return f, 'expr'
   end
-  local g = load(repl.hoist(code), '=stdin', 't', repl.env)
+  local g = load(repl.hoist(code), '=stdin', 't', env)
   if not g then
-    local _, err = load(code, '=stdin', 't', repl.env) -- the message names the user's text
+    local _, err = load(code, '=stdin', 't', env) -- the message names the user's text
     return nil, err
   end
   local t = target_of(code, 'stmt')
@@ -210,7 +215,7 @@ function repl.compile(code)
 end
 lyra.setdoc(repl.compile, 'lyra.repl.compile', [[
 lyra.repl.compile(code) -> function, 'expr'|'stmt' | nil, message
-Compiles one REPL entry in lyra.repl.env: as `return code` when it is an expression, else
+Compiles one REPL entry in lyra.repl.env(): as `return code` when it is an expression, else
 as statements with top-level locals kept (lyra.repl.hoist); a line starting with `:`, `.`,
 an operator, `and` or `or` that cannot stand alone continues the previous
 `[local] name = E` or shown expression E (E a name, field, index or call).]])

@@ -13,7 +13,7 @@ import Foundation
 /// prompt and stops running code; Ctrl-D exits.
 ///
 /// Input (see `stdlib/lyra/repl_input.lua`): a bracketed paste is one entry, compiled once;
-/// top-level `local`s live on in `lyra.repl.env`; a line starting with `:`, `.`, an
+/// top-level `local`s live on in `lyra.repl.env()`; a line starting with `:`, `.`, an
 /// operator, `and` or `or` that cannot stand alone continues the previous
 /// `[local] name = E` or shown expression when E is a name, field, index or call.
 public final class Repl {
