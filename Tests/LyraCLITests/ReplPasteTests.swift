@@ -70,6 +70,14 @@ final class ReplPasteTests: XCTestCase {
     XCTAssertFalse(PtySession.plain(s.raw).contains("42"))
   }
 
+  func testPasteEndingInAnExpressionShowsIt() throws {
+    let s = try start()
+    s.send("\u{1B}[200~local base = 40\nlocal inc = 2\nbase + inc\u{1B}[201~\r")
+    s.expect("42")
+    s.send("base - inc\r") // the block's locals live on
+    s.expect("38")
+  }
+
   func testLocalsPersistAndShadow() throws {
     let s = try start()
     s.send("local a = 5\r")

@@ -21,6 +21,7 @@ T.case('repl.hoist rewrites only top-level locals and keeps line numbers', funct
   T.ok(h:find('__lyra_local("d"); d = nil', 1, true), h)
   T.ok(h:find('local k <const> = 4', 1, true), h)
   T.ok(h:find('do local e = i end', 1, true), h)
+  T.eq(repl.hoist('local _ENV = {}'), 'local _ENV = {}')
   -- `local` inside strings and comments is not code
   local s = 'x = "local y = 1" -- local z = 2\n--[[ local w ]] y = [==[local q]==]'
   T.eq(repl.hoist(s), s)
@@ -90,4 +91,17 @@ T.case('completion sees REPL locals', function()
   enter('local __ri_tbl = {alpha = 1}')
   T.eq(repl.complete('__ri_tb', '__ri_tb'), { '__ri_tbl.' })
   T.eq(repl.complete('__ri_tbl.al', '__ri_tbl.al'), { '__ri_tbl.alpha' })
+end)
+
+T.case('repl: a multi-line entry ending in an expression shows its value', function()
+  local r, kind = enter('local __ri_p = 20\n__ri_q = 1\n__ri_p +\n  __ri_q * 2')
+  T.eq(kind, 'expr')
+  T.eq(r[1], 22)
+  T.eq(_G.__ri_q, 1)
+  T.eq(rawget(repl.env(), '__ri_p'), 20) -- the head's locals are kept too
+  -- a real syntax error is still reported, at its line
+  local f, err = repl.compile('__ri_q = 1\n__ri_q = = 2\n__ri_q')
+  T.eq(f, nil)
+  T.ok(err:find('^stdin:2:'), err)
+  _G.__ri_q = nil
 end)

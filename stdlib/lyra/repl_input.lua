@@ -17,7 +17,7 @@ local lyra = lyra
 local repl = lyra.repl
 -- Captured once: an entry that reassigns a global such as `load` must not break the REPL.
 local G, load, rawset, select, setmetatable, ipairs = _G, load, rawset, select, setmetatable, ipairs
-local concat, min = table.concat, math.min
+local concat, min, max = table.concat, math.min, math.max
 
 local keywords = {}
 for w in ([[and break do else elseif end false for function goto if in local nil not or
@@ -120,8 +120,9 @@ local function hoist_local(toks, k, edits)
     if toks[j + 1] and toks[j + 1].text == ',' then j = j + 2 else j = j + 1 break end
   end
   local after = toks[j]
-  -- `<const>` / `<close>` locals stay real locals of the entry (they need the compiler).
-  if #names == 0 or (after and after.text == '<') then return end
+  -- `<const>` / `<close>` locals stay real locals of the entry (they need the compiler), and
+  -- so does `local _ENV` (a name the compiler resolves itself).
+  if #names == 0 or (after and after.text == '<') or concat(names):find('"_ENV"', 1, true) then return end
   edits[#edits + 1] = { t.s, t.e, ';__lyra_local(' .. concat(names, ',') .. ');' }
   if not (after and after.text == '=') then
     edits[#edits + 1] = { toks[j - 1].e + 1, toks[j - 1].e, ' = nil' } -- `local a` means nil
@@ -187,6 +188,20 @@ local function target_of(code, kind)
   return is_prefix(code:sub(toks[k + 2].s)) and toks[k].text or nil
 end
 
+--- A multi-line entry ending in an expression (a pasted block's last lines) as statements
+--- followed by `return <expression>`, so its value is shown; nil when it does not end in one.
+--- Lines keep their numbers; only the last 20 lines are tried as the expression.
+local function with_trailing_value(code)
+  local lines = {}
+  for l in (code .. '\n'):gmatch('([^\n]*)\n') do lines[#lines + 1] = l end
+  for i = #lines, max(2, #lines - 19), -1 do
+    local head = concat(lines, '\n', 1, i - 1)
+    local f = load(repl.hoist(head) .. '\nreturn ' .. concat(lines, '\n', i), '=stdin', 't', env)
+    if f then return f end
+  end
+  return nil
+end
+
 --- Compiles one entry: the function and 'expr' or 'stmt', or nil and Lua's message.
 function repl.compile(code)
   local joined, keeps = continuation(code)
@@ -206,6 +221,8 @@ function repl.compile(code)
   end
   local g = load(repl.hoist(code), '=stdin', 't', env)
   if not g then
+    local h = with_trailing_value(code)
+    if h then return h, 'expr' end
     local _, err = load(code, '=stdin', 't', env) -- the message names the user's text
     return nil, err
   end
@@ -216,7 +233,8 @@ end
 lyra.setdoc(repl.compile, 'lyra.repl.compile', [[
 lyra.repl.compile(code) -> function, 'expr'|'stmt' | nil, message
 Compiles one REPL entry in lyra.repl.env(): as `return code` when it is an expression, else
-as statements with top-level locals kept (lyra.repl.hoist); a line starting with `:`, `.`,
+as statements with top-level locals kept (lyra.repl.hoist), showing the value of a
+multi-line entry's trailing expression; a line starting with `:`, `.`,
 an operator, `and` or `or` that cannot stand alone continues the previous
 `[local] name = E` or shown expression E (E a name, field, index or call).]])
 

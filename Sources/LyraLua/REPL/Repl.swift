@@ -12,7 +12,8 @@ import Foundation
 /// entry; a real syntax error is reported at once; Ctrl-C clears the line at the
 /// prompt and stops running code; Ctrl-D exits.
 ///
-/// Input (see `stdlib/lyra/repl_input.lua`): a bracketed paste is one entry, compiled once;
+/// Input (see `stdlib/lyra/repl_input.lua`): a bracketed paste is one entry, compiled once
+/// (a trailing expression is shown);
 /// top-level `local`s live on in `lyra.repl.env()`; a line starting with `:`, `.`, an
 /// operator, `and` or `or` that cannot stand alone continues the previous
 /// `[local] name = E` or shown expression when E is a name, field, index or call.
