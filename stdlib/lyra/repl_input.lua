@@ -13,6 +13,9 @@
 -- index or call: no operator outside parentheses). Then `E <line>` is the same as
 -- `value-of-E <line>`, so the line runs as `name = name <line>` (or `_LAST <line>`)
 -- without running E again.
+--
+-- A multi-line entry (a bracketed paste) is one chunk; when it ends in an expression, its
+-- last lines run as `return <expression>` so the value is shown.
 local lyra = lyra
 local repl = lyra.repl
 -- Captured once: an entry that reassigns a global such as `load` must not break the REPL.
