@@ -8,7 +8,7 @@ enum TensorShapeMethods {
     [
       LuaMethod("size", help: "x:size([dim]) -> {sizes} | number\nThe sizes as a table, or the size of one dimension (1-based; negative from the end).") { call in
         let x = try TensorLua.check(call, 1)
-        if call.isNil(2) { call.stack.push(.table(array: x.shape.map { .integer($0) }, fields: [:])) } else {
+        if call.isNil(2) { SizeTable.push(x.shape, call.stack) } else {
           call.push(x.shape[try call.dim(2, rank: x.rank)])
         }
         return 1
