@@ -82,4 +82,29 @@ final class ReplDisplayTests: XCTestCase {
     XCTAssertTrue(screen(s, "help(lyra.clock)", marker: "MARKK").contains("lyra.clock() -> seconds"))
     XCTAssertTrue(screen(s, "help()", marker: "MARKL").contains("Ctrl-D            quits"))
   }
+
+  /// The README's "A REPL session", entry by entry, shows what the README says it shows.
+  func testReadmeSessionBehavesAsShown() throws {
+    let s = try start()
+    XCTAssertTrue(screen(s, "1 + 1", marker: "MARKM").contains("\n2\n"))
+    s.send("function sq(x)\r")
+    s.expect(">> ")
+    s.send("  return x * x\r")
+    s.expect(">> ")
+    s.send("end\r")
+    s.expect("> ")
+    let hidden = screen(s, "sq(12);", marker: "MARKN")
+    XCTAssertFalse(hidden.contains("144"), hidden)
+    XCTAssertTrue(screen(s, "_LAST              -- the trailing ; above hid the value; _LAST holds it", marker: "MARKO")
+      .contains("\n144\n"))
+    XCTAssertTrue(screen(s, "{a = 1, list = {1, 2, 3}}", marker: "MARKP").contains("\n{a = 1, list = {1, 2, 3}}\n"))
+    let help = screen(s, "? lyra.clock", marker: "MARKQ")
+    XCTAssertTrue(help.contains("lyra.clock() -> seconds\nMonotonic wall-clock time in seconds"), help)
+    s.send("lyra.cl\t\t") // ambiguous: the second Tab lists every candidate
+    s.expect("lyra.clamp(")
+    s.expect("lyra.clock(")
+    s.expect("lyra.clone(")
+    s.send("\u{03}")
+    s.expect("> ")
+  }
 }
