@@ -2,26 +2,25 @@ import Foundation
 import XCTest
 
 /// What the REPL puts on the screen for a value and for `? name`, through a real pseudo-terminal.
-/// Each check ends with a marker printed by a later entry (`'EN'..'D1'`, so the echoed
+/// Each check ends with a marker printed by a later entry (`'MAR'..'KA'`, so the echoed
 /// keystrokes never contain it) and looks only at the screen text before it.
 final class ReplDisplayTests: XCTestCase {
-  var history: String!
-
-  override func setUp() {
-    history = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-hist-disp-\(getpid())-\(name.hashValue)").path
-    try? FileManager.default.removeItem(atPath: history)
-  }
-
-  override func tearDown() { try? FileManager.default.removeItem(atPath: history) }
-
-  func start() throws -> PtySession {
-    let s = try PtySession(environment: ["LYRA_HISTORY": history])
+  /// A REPL with its own throw-away history file.
+  func repl() throws -> PtySession {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-disp-\(getpid())-\(UUID().uuidString)").path
+    addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+    let s = try PtySession(environment: ["LYRA_HISTORY": path])
     s.expect("> ")
     return s
   }
 
-  /// Sends `entry`, then an entry printing a marker; returns the screen text in between.
-  func screen(_ s: PtySession, _ entry: String, marker: String) -> String {
+  /// Sends each entry of `setup` (waiting for the prompt), then `entry`, then an entry
+  /// printing `marker`; returns the screen text between `entry` and the marker.
+  func screen(_ s: PtySession, _ entry: String, marker: String, after setup: [String] = []) -> String {
+    for line in setup {
+      s.send(line + "\r")
+      s.expect("> ")
+    }
     let before = PtySession.plain(s.raw).count
     s.send(entry + "\r")
     let half = marker.count / 2
@@ -32,74 +31,56 @@ final class ReplDisplayTests: XCTestCase {
     return String(text[..<end.lowerBound])
   }
 
+  /// Asserts the screen after `entry` holds every text of `has` and none of `lacks`.
+  func check(_ s: PtySession, _ entry: String, marker: String, after setup: [String] = [], has: [String], lacks: [String] = [],
+             line: UInt = #line) {
+    let shown = screen(s, entry, marker: marker, after: setup)
+    for t in has { XCTAssertTrue(shown.contains(t), "\(entry): missing \(t.debugDescription) in\n\(shown)", line: line) }
+    for t in lacks { XCTAssertFalse(shown.contains(t), "\(entry): unexpected \(t.debugDescription) in\n\(shown)", line: line) }
+  }
+
   func testTensorValuesZeroDAndNestedSummary() throws {
-    let s = try start()
-    s.send("x = lyra.tensor{{1,2},{3,4}}\r")
-    s.expect("> ")
-    let shown = screen(s, "x", marker: "MARKA")
-    XCTAssertTrue(shown.contains(" 1 2\n 3 4\n[lyra.FloatTensor of size 2x2]"), shown)
-    XCTAssertFalse(shown.contains("- size:"), shown)
-    let sum = screen(s, "x:sum()", marker: "MARKB")
-    XCTAssertTrue(sum.contains("10\n[lyra.FloatTensor of size ()]"), sum)
-    let nested = screen(s, "{t = x}", marker: "MARKC")
-    XCTAssertTrue(nested.contains("{t = lyra.FloatTensor - size: 2x2}"), nested)
-    let size = screen(s, "print(x:size(), x:size()[2], #x:size())", marker: "MARKD")
-    XCTAssertTrue(size.contains("2x2\t2\t2"), size)
+    let s = try repl()
+    check(s, "x", marker: "MARKA", after: ["x = lyra.tensor{{1,2},{3,4}}"],
+          has: [" 1 2\n 3 4\n[lyra.FloatTensor of size 2x2]"], lacks: ["- size:"])
+    check(s, "x:sum()", marker: "MARKB", has: ["10\n[lyra.FloatTensor of size ()]"])
+    check(s, "{t = x}", marker: "MARKC", has: ["{t = lyra.FloatTensor - size: 2x2}"])
+    check(s, "print(x:size(), x:size()[2], #x:size())", marker: "MARKD", has: ["2x2\t2\t2"])
   }
 
-  func testBigTensorIsSummarised() throws {
-    let s = try start()
-    let shown = screen(s, "lyra.ones(40, 40) * 7", marker: "MARKE")
-    XCTAssertTrue(shown.contains(" 7 7 7 ... 7 7 7\n"), shown)
-    XCTAssertTrue(shown.contains("\n ...\n"), shown)
-    XCTAssertTrue(shown.contains("[lyra.FloatTensor of size 40x40]"), shown)
-    XCTAssertFalse(shown.contains("7 7 7 7"), shown)
-  }
-
-  func testModuleShowsItsTree() throws {
-    let s = try start()
-    s.send("m = lyra.nn.Sequential(lyra.nn.Linear(2, 3), lyra.nn.ReLU())\r")
-    s.expect("> ")
-    let shown = screen(s, "m", marker: "MARKF")
-    XCTAssertTrue(shown.contains("nn.Sequential {"), shown)
-    XCTAssertTrue(shown.contains("(1): nn.Linear(2 -> 3)"), shown)
-    XCTAssertFalse(shown.contains("nn.Sequential - "), shown)
+  func testBigTensorIsSummarisedAndAModuleShowsItsTree() throws {
+    let s = try repl()
+    check(s, "lyra.ones(40, 40) * 7", marker: "MARKE",
+          has: [" 7 7 7 ... 7 7 7\n", "\n ...\n", "[lyra.FloatTensor of size 40x40]"], lacks: ["7 7 7 7"])
+    check(s, "m", marker: "MARKF", after: ["m = lyra.nn.Sequential(lyra.nn.Linear(2, 3), lyra.nn.ReLU())"],
+          has: ["nn.Sequential {", "(1): nn.Linear(2 -> 3)"], lacks: ["nn.Sequential - "])
   }
 
   func testHelpFindsWhatUsersType() throws {
-    let s = try start()
-    s.send("x = lyra.zeros(2)\r")
-    s.expect("> ")
-    XCTAssertTrue(screen(s, "? x:sum", marker: "MARKG").contains("x:sum([dim [, keepdim]]) -> tensor"))
-    XCTAssertTrue(screen(s, "? lyra.Tensor:sum", marker: "MARKH").contains("x:sum([dim [, keepdim]]) -> tensor"))
-    s.send("m = lyra.nn.Linear(2, 3)\r")
-    s.expect("> ")
-    let module = screen(s, "? m", marker: "MARKI")
-    XCTAssertTrue(module.contains("nn.Linear("), module)
-    XCTAssertTrue(module.contains("forward"), module)
-    let missing = screen(s, "? lyra.sin", marker: "MARKJ")
-    XCTAssertTrue(missing.contains("lyra.sin does not exist (did you mean 'lyra.min'?)"), missing)
-    XCTAssertTrue(screen(s, "help(lyra.clock)", marker: "MARKK").contains("lyra.clock() -> seconds"))
-    XCTAssertTrue(screen(s, "help()", marker: "MARKL").contains("Ctrl-D            quits"))
+    let s = try repl()
+    let sum = "x:sum([dim [, keepdim]]) -> tensor"
+    check(s, "? x:sum", marker: "MARKG", after: ["x = lyra.zeros(2)"], has: [sum])
+    check(s, "? lyra.Tensor:sum", marker: "MARKH", has: [sum])
+    check(s, "? m", marker: "MARKI", after: ["m = lyra.nn.Linear(2, 3)"], has: ["nn.Linear(", "forward"])
+    check(s, "? lyra.sin", marker: "MARKJ", has: ["lyra.sin does not exist (did you mean 'lyra.min'?)"])
+    check(s, "help(lyra.clock)", marker: "MARKK", has: ["lyra.clock() -> seconds"])
+    check(s, "help()", marker: "MARKL", has: ["Ctrl-D            quits"])
   }
 
   /// The README's "A REPL session", entry by entry, shows what the README says it shows.
   func testReadmeSessionBehavesAsShown() throws {
-    let s = try start()
-    XCTAssertTrue(screen(s, "1 + 1", marker: "MARKM").contains("\n2\n"))
+    let s = try repl()
+    check(s, "1 + 1", marker: "MARKM", has: ["\n2\n"])
     s.send("function sq(x)\r")
     s.expect(">> ")
     s.send("  return x * x\r")
     s.expect(">> ")
-    s.send("end\r")
-    s.expect("> ")
-    let hidden = screen(s, "sq(12);", marker: "MARKN")
-    XCTAssertFalse(hidden.contains("144"), hidden)
-    XCTAssertTrue(screen(s, "_LAST              -- the trailing ; above hid the value; _LAST holds it", marker: "MARKO")
-      .contains("\n144\n"))
-    XCTAssertTrue(screen(s, "{a = 1, list = {1, 2, 3}}", marker: "MARKP").contains("\n{a = 1, list = {1, 2, 3}}\n"))
-    let help = screen(s, "? lyra.clock", marker: "MARKQ")
-    XCTAssertTrue(help.contains("lyra.clock() -> seconds\nMonotonic wall-clock time in seconds"), help)
+    check(s, "end", marker: "MARKN", has: [])
+    check(s, "sq(12);", marker: "MARKO", has: [], lacks: ["144"])
+    check(s, "_LAST              -- the trailing ; above hid the value; _LAST holds it", marker: "MARKP", has: ["\n144\n"])
+    check(s, "{a = 1, list = {1, 2, 3}}", marker: "MARKQ", has: ["\n{a = 1, list = {1, 2, 3}}\n"])
+    check(s, "? lyra.clock", marker: "MARKR",
+          has: ["lyra.clock() -> seconds\nMonotonic wall-clock time in seconds"])
     s.send("lyra.cl\t\t") // ambiguous: the second Tab lists every candidate
     s.expect("lyra.clamp(")
     s.expect("lyra.clock(")

@@ -77,16 +77,12 @@ end
 
 --- The help of a class written the way the docs name it (`lyra.Tensor`): its methods.
 local function class_listing(name, names)
-  local out = {}
+  local methods = {}
   for full, v in pairs(names) do
     local method = full:sub(#name + 2)
-    if full:sub(1, #name + 1) == name .. ':' and method:match('^[%w_]+$') then
-      local first = (lookup(v) or ''):match('^[^\n]*')
-      out[#out + 1] = string.format('  %-28s %s', method, first)
-    end
+    if full:sub(1, #name + 1) == name .. ':' and method:match('^[%w_]+$') then methods[method] = v end
   end
-  table.sort(out)
-  return out
+  return documented(methods)
 end
 
 --- `name` was not found: says so and offers the nearest name (LyraBase.Suggest's cut-off).
