@@ -13,6 +13,7 @@ public final class LyraHost {
     state = try LuaState()
     LyraLua.bootstrap() // e.g. lyra.nn.load of a ResNet/DNet checkpoint needs the network types
     CoreLib.open(state)
+    HelpIndexLib.open(state)
     TensorLib.open(state)
     OptimLib.open(state)
     DataLib.open(state)

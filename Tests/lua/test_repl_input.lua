@@ -105,3 +105,14 @@ T.case('repl: a multi-line entry ending in an expression shows its value', funct
   T.ok(err:find('^stdin:2:'), err)
   _G.__ri_q = nil
 end)
+
+T.case('repl.silent: a trailing ; hides the values, comments and strings do not count', function()
+  T.eq(repl.silent('sq(12);'), true)
+  T.eq(repl.silent('sq(12);   -- comment'), true)
+  T.eq(repl.silent('sq(12);  --[[ long\ncomment ]]'), true)
+  T.eq(repl.silent('sq(12)'), false)
+  T.eq(repl.silent('sq(12)  -- ends with ;'), false)
+  T.eq(repl.silent("print(';')"), false)
+  T.eq(repl.silent("x = ';'"), false)
+  T.eq(repl.silent(''), false)
+end)

@@ -53,10 +53,25 @@ local function sorted_keys(t)
   return keys, n
 end
 
-local function render(v, depth, seen, indent)
-  if type(v) ~= 'table' then return scalar(v) end
+--- An object's own text (its __tostring) when it has one: a tensor's values, a module's
+--- tree, a size's `2x3`; nil otherwise. Shown as is, not quoted: it is not a string.
+local function own_text(v)
   local mt = getmetatable(v)
-  if type(mt) == 'table' and rawget(mt, '__tostring') then return scalar(tostring(v)) end
+  if type(mt) ~= 'table' or not rawget(mt, '__tostring') then return nil end
+  local ok, s = pcall(tostring, v)
+  return ok and s or nil
+end
+
+local function render(v, depth, seen, indent, top)
+  if type(v) ~= 'table' then
+    -- At the top level an object shows itself in full (as print does, like Torch7's trepl);
+    -- inside a table it keeps its one-line summary so the table stays readable.
+    local full = top and type(v) == 'userdata' and own_text(v)
+    if full then return full end
+    return scalar(v)
+  end
+  local own = own_text(v)
+  if own then return top and own or paint('userdata', own) end
   if seen[v] then return '<cycle>' end
   if depth <= 0 then return '{...}' end
   seen[v] = true
@@ -86,12 +101,14 @@ end
 
 --- lyra.pretty(value [, depth]) -> string
 function lyra.pretty(v, depth)
-  return render(v, depth or pretty.depth, {}, '')
+  return render(v, depth or pretty.depth, {}, '', true)
 end
 lyra.setdoc(lyra.pretty, 'lyra.pretty', [[
 lyra.pretty(value [, depth]) -> string
-The REPL's rendering of a value: nested tables up to `depth` levels (default 3),
-keys sorted, cycles shown as <cycle>.]])
+The REPL's rendering of a value: an object (a tensor, a module) in full as print shows
+it, tensors past 1000 elements summarised with ...; nested tables up to `depth` levels
+(default 3), keys sorted, cycles shown as <cycle>, objects inside tables on one line
+(lyra.FloatTensor - size: 2x3).]])
 
 --- lyra.setprintlevel(n): how deep the REPL prints nested tables.
 function lyra.setprintlevel(n)

@@ -242,6 +242,18 @@ an operator, `and` or `or` that cannot stand alone continues the previous
 `[local] name = E` or shown expression E (E a name, field, index or call).]])
 
 --- Called by the REPL after an entry ran without error and gave `n` values.
+--- True when an entry's last token is `;` (comments and blanks ignored): the REPL then
+--- does not show its values. `sq(12);   -- note` is silent too, as in the README.
+function repl.silent(code)
+  local t = tokens(code)
+  local last = t[#t]
+  return last ~= nil and last.kind == 'op' and last.text == ';'
+end
+lyra.setdoc(repl.silent, 'lyra.repl.silent', [[
+lyra.repl.silent(code) -> boolean
+True when the entry ends in `;` (a trailing comment does not count): the REPL runs it
+without showing its values, which stay in _LAST.]])
+
 function repl.ran(n)
   if candidate and (candidate.any or (n or 0) > 0) then pending = candidate end
   candidate = nil

@@ -105,6 +105,17 @@ public final class Repl {
     } catch { return false }
   }
 
+  /// A trailing `;` hides the entry's values; `lyra.repl.silent` (stdlib/lyra/repl_input.lua)
+  /// looks past a trailing comment (`sq(12);  -- note`), with the plain suffix test as the
+  /// fallback when the stdlib is missing.
+  func endsInSemicolon(_ entry: String) -> Bool {
+    let probe = "local r = lyra and lyra.repl; if r and r.silent then return r.silent(...) end"
+    if let r = try? state.execute(probe, name: "=(repl)", args: [.string(entry)]), let first = r.first, first != .nil {
+      return first == .boolean(true)
+    }
+    return entry.hasSuffix(";")
+  }
+
   /// Compiles and runs one entry, printing its values or its error.
   public func evaluate(_ entry: String) {
     let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -113,7 +124,7 @@ public final class Repl {
       runShow(code: "lyra.help(\(topic.isEmpty ? "" : quoteOrExpression(String(topic))))", silent: true)
       return
     }
-    let silent = trimmed.hasSuffix(";")
+    let silent = endsInSemicolon(trimmed)
     let body = trimmed.hasPrefix("=") ? "return " + trimmed.dropFirst() : entry
     runShow(code: body, silent: silent)
   }

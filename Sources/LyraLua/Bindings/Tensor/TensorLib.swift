@@ -6,6 +6,7 @@ enum TensorLib {
   static func open(_ state: LuaState) {
     let methods = TensorShapeMethods.all + TensorMathMethods.all + TensorReduceMethods.all + TensorInPlaceMethods.all
     state.defineClass(TensorLua.className, methods: methods, metamethods: metamethods, index: TensorIndexing.index)
+    SizeTable.register(state)
     // Every method is also a function: lyra.exp(x) == x:exp().
     for m in methods where !["fill", "zero", "copy", "type", "size", "dim", "stride"].contains(m.name) {
       state.register("lyra.\(m.name)", help: m.help.replacingOccurrences(of: "x:\(m.name)(", with: "lyra.\(m.name)(x, ")
@@ -53,7 +54,7 @@ enum TensorLib {
         return 1
       },
       LuaMethod("__len", help: "#x: the sizes, as x:size()") { call in
-        call.stack.push(.table(array: try TensorLua.check(call, 1).shape.map { .integer($0) }, fields: [:]))
+        SizeTable.push(try TensorLua.check(call, 1).shape, call.stack)
         return 1
       },
       LuaMethod("__tostring", help: "tostring(x)") { call in

@@ -6,9 +6,9 @@ import LyraTensor
 enum TensorShapeMethods {
   static var all: [LuaMethod] {
     [
-      LuaMethod("size", help: "x:size([dim]) -> {sizes} | number\nThe sizes as a table, or the size of one dimension (1-based; negative from the end).") { call in
+      LuaMethod("size", help: "x:size([dim]) -> {sizes} | number\nThe sizes as a table, or the size of one dimension (1-based; negative from the end).\nThe table prints as Torch7 writes sizes (print(x:size()) -> 2x3, () for a 0-d tensor)\nand stays a plain array: x:size()[1], #x:size(), ipairs.") { call in
         let x = try TensorLua.check(call, 1)
-        if call.isNil(2) { call.stack.push(.table(array: x.shape.map { .integer($0) }, fields: [:])) } else {
+        if call.isNil(2) { SizeTable.push(x.shape, call.stack) } else {
           call.push(x.shape[try call.dim(2, rank: x.rank)])
         }
         return 1
