@@ -152,6 +152,11 @@ public final class SearchRunner {
       }
       if busy == 0 && !canAsk {
         if algorithm.isDone { break }
+        // A worker may have finished a trial after `untold` was read above and before
+        // `counts`: it is then neither busy nor told, and the algorithm, still waiting
+        // for it, rightly hands out nothing. Tell it first (next round). Only when every
+        // finished trial is told and none is busy is an empty hand-out a real fault.
+        if try !store.untold(step: step).isEmpty { continue }
         throw StoreError("step \(step): the search algorithm hands out no trial although none is running (algorithm bug?)")
       }
       if pool == nil {
