@@ -57,7 +57,7 @@ let package = Package(
     .target(name: "LyraPipeline", dependencies: ["LyraBase", "LyraSearch", "LyraSpace", "LyraNets", "LyraNN", "LyraTensor", "LyraKernels",
                                                 "LyraData", "CSQLite", "CRuntime", "LyraPlot", .product(name: "Yams", package: "Yams")]),
     .target(name: "LyraLua", dependencies: ["LyraBase", "CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot", "LyraNotebook", "LyraSearch",
-                                           "LyraSpace", "LyraNets", "LyraONNX", "LyraNN", "LyraTensor", "LyraData"]),
+                                           "LyraSpace", "LyraNets", "LyraONNX", "LyraNN", "LyraTensor", "LyraKernels", "LyraData"]),
     .executableTarget(name: "lyra", dependencies: [
       "LyraBase", "LyraLua", "LyraNotebook", "LyraPipeline", "LyraONNX", "LyraNets", "LyraNN", "LyraTensor", "CRuntime",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -126,7 +126,7 @@ enum ModuleMethods {
         """) { call in
         let m = try ModuleLua.check(call, 1)
         let path = try call.string(2)
-        let sizes = try call.sizes(from: 3)
+        let sizes = try call.sizes(from: 3, trailing: 1)
         guard !sizes.isEmpty else { throw LuaArgumentError(3, "input sizes expected, e.g. {1, 1, 28, 28}") }
         var options = ONNXExporter.Options()
         if let o = try call.options(4) {
@@ -140,7 +140,7 @@ enum ModuleMethods {
       },
       LuaMethod("latency", help: "m:latency(input_sizes [, repeats = 10]) -> seconds\nMedian inference time on this CPU (eval mode, warm).") { call in
         let m = try ModuleLua.check(call, 1)
-        let sizes = try call.sizes(from: 2)
+        let sizes = try call.sizes(from: 2, trailing: 1)
         guard !sizes.isEmpty else { throw LuaArgumentError(2, "input sizes expected, e.g. {1, 1, 28, 28}") }
         call.push(try Latency.measure(m, inputShape: sizes, repeats: max(1, try call.optInteger(3, 10))))
         return 1

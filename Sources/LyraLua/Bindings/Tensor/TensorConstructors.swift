@@ -20,7 +20,7 @@ enum TensorConstructors {
       sized("randn", "lyra.randn(sizes...) -> tensor\nStandard normal, from the generator seeded by lyra.manual_seed.") { Tensor.randn($0) },
       LuaMethod("full", help: "lyra.full(sizes, value) -> tensor\nA tensor filled with value: lyra.full({2, 3}, 7).") { call in
         try call.table(1)
-        TensorLua.push(Tensor.full(try call.sizes(from: 1), Float(try call.number(2))), call.stack)
+        TensorLua.push(Tensor.full(try call.sizes(from: 1, trailing: 1), Float(try call.number(2))), call.stack)
         return 1
       },
       LuaMethod("randint", help: "lyra.randint(low, high, sizes) -> tensor\nIntegers uniform in [low, high) (an int tensor).") { call in

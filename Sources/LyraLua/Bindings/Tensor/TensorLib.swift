@@ -12,7 +12,7 @@ enum TensorLib {
       state.register("lyra.\(m.name)", help: m.help.replacingOccurrences(of: "x:\(m.name)(", with: "lyra.\(m.name)(x, ")
         .replacingOccurrences(of: "(x, )", with: "(x)"), m.body)
     }
-    for f in TensorConstructors.all { state.register("lyra.\(f.name)", help: f.help, f.body) }
+    for f in TensorConstructors.all + TensorLikeConstructors.all + TensorThreads.all { state.register("lyra.\(f.name)", help: f.help, f.body) }
   }
 
   static var metamethods: [LuaMethod] {

@@ -54,9 +54,11 @@ extension LuaCall {
   /// Sizes given as numbers (`zeros(3, 4)`) or as one table (`zeros({3, 4})`), from `first`.
   ///
   /// Every argument from `first` on must be a size (`zeros(2, 'x')` is an error, not a
-  /// 1-D tensor), no size may be negative, and the element count and its bytes are
+  /// 1-D tensor; after a table nothing may follow), no size may be negative, and the element count and its bytes are
   /// checked by `CheckedSize` so a huge request is an error stating the bytes asked.
-  func sizes(from first: Int, elementSize: Int = 4) throws -> [Int] {
+  /// Up to `trailing` arguments after a table belong to the caller (`full({2, 3}, value)`,
+  /// `m:latency({1, 28, 28}, repeats)`); sizes given as numbers run to the last argument.
+  func sizes(from first: Int, trailing: Int = 0, elementSize: Int = 4) throws -> [Int] {
     var out: [Int] = []
     if stack.type(Int32(first)) == .table {
       let n = stack.rawLength(Int32(first))
@@ -69,6 +71,7 @@ extension LuaCall {
         }
         out.append(v)
       }
+      try noMoreArguments(after: first + trailing, trailing == 0 ? "the sizes were given as a table" : nil)
     } else {
       var i = first
       while i <= count {
@@ -81,6 +84,14 @@ extension LuaCall {
     if let bad = out.first(where: { $0 < 0 }) { throw LuaArgumentError(first, "size \(bad) is negative") }
     try checkedAllocation(out, elementSize: elementSize)
     return out
+  }
+
+  /// Throws unless nothing follows argument `last`: a stray argument (`zeros({2, 3}, 'x')`,
+  /// `full({2}, 7, 'x')`) is a mistake to report, not something to drop silently.
+  func noMoreArguments(after last: Int, _ why: String? = nil) throws {
+    guard count > last else { return }
+    let reason = why.map { " (\($0))" } ?? ""
+    throw LuaArgumentError(last + 1, "unexpected \(stack.typeName(Int32(last + 1))): no argument after #\(last)\(reason)")
   }
 
   /// Throws (as this function's error) unless a tensor of `shape` may be allocated:
