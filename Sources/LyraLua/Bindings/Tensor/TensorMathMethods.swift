@@ -46,6 +46,6 @@ enum TensorMathMethods {
       b("le", "x:le(y) -> tensor\n1 where x <= y, else 0.") { $0.le($1) },
       b("gt", "x:gt(y) -> tensor\n1 where x > y, else 0.") { $0.gt($1) },
       b("ge", "x:ge(y) -> tensor\n1 where x >= y, else 0.") { $0.ge($1) },
-    ]
+    ] + UnaryMath.all.map { op in u(op.name, "x:\(op.name)() -> tensor\n\(op.summary)") { $0.apply(op) } }
   }
 }
