@@ -1,4 +1,4 @@
--- The element-wise unary ops from one table (sin ... log10): method, lyra.* function,
+-- The element-wise math tables (UnaryMath: sin ... log10; BinaryMath: atan2 ... minimum; lerp): method, lyra.* function,
 -- in-place form, help text, int inputs, and the in-place policy for tensors requiring grad.
 local T = require 'lyra.test'
 
@@ -74,5 +74,22 @@ T.case('unary math: every op and in-place form has help text', function()
   for _, name in ipairs(ops) do
     T.ok(lyra.doc(lyra[name]) and lyra.doc(lyra[name]):find('lyra.' .. name .. '(x)', 1, true), 'help for lyra.' .. name)
     T.ok(lyra.doc(lyra[name .. '_']), 'help for lyra.' .. name .. '_')
+  end
+end)
+
+T.case('binary math: atan2 fmod remainder maximum minimum lerp, with broadcasting and numbers', function()
+  local a, b = lyra.tensor({{-5}, {5}}), lyra.tensor({3, -3})
+  T.eq(a:remainder(b):totable(), {{1, -2}, {2, -1}})            -- Python's %: sign of the divisor
+  T.eq(lyra.remainder(a, b):totable(), {{-5 % 3, -5 % -3}, {5 % 3, 5 % -3}})
+  T.eq(lyra.fmod(a, b):totable(), {{math.fmod(-5, 3), math.fmod(-5, -3)}, {math.fmod(5, 3), math.fmod(5, -3)}})
+  T.eq(lyra.maximum(lyra.tensor{1, 5, -2}, 0):totable(), {1, 5, 0})
+  T.eq(lyra.minimum(lyra.tensor{1, 5, -2}, lyra.tensor{2}):totable(), {1, 2, -2})
+  T.ok(math.abs(lyra.atan2(lyra.tensor{-1}, lyra.tensor{-2}):item() - math.atan(-1, -2)) < 1e-6, 'atan2 quadrant')
+  T.eq(lyra.lerp(lyra.tensor{0, 10}, lyra.tensor{10, 20}, 0.5):totable(), {5, 15})
+  T.eq(lyra.tensor{0, 10}:lerp(lyra.tensor{10, 20}, lyra.tensor{0, 1}):totable(), {0, 20})
+  T.raises('do not broadcast', function() lyra.lerp(lyra.zeros(2), lyra.zeros(3), 1) end)
+  T.raises('do not broadcast', function() lyra.maximum(lyra.zeros(2), lyra.zeros(3)) end)
+  for _, name in ipairs{'atan2', 'fmod', 'remainder', 'maximum', 'minimum', 'lerp'} do
+    T.ok(lyra.doc(lyra[name]), 'help for lyra.' .. name)
   end
 end)
