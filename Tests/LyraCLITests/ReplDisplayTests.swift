@@ -62,7 +62,7 @@ final class ReplDisplayTests: XCTestCase {
     check(s, "? x:sum", marker: "MARKG", after: ["x = lyra.zeros(2)"], has: [sum])
     check(s, "? lyra.Tensor:sum", marker: "MARKH", has: [sum])
     check(s, "? m", marker: "MARKI", after: ["m = lyra.nn.Linear(2, 3)"], has: ["nn.Linear(", "forward"])
-    check(s, "? lyra.sin", marker: "MARKJ", has: ["lyra.sin does not exist (did you mean 'lyra.min'?)"])
+    check(s, "? lyra.sine", marker: "MARKJ", has: ["lyra.sine does not exist (did you mean 'lyra.sin'?)"])
     check(s, "help(lyra.clock)", marker: "MARKK", has: ["lyra.clock() -> seconds"])
     check(s, "help()", marker: "MARKL", has: ["Ctrl-D            quits"])
   }

@@ -100,7 +100,7 @@ T.case('help finds a method of a value, the documented class name, a module', fu
 end)
 
 T.case('help says a missing name does not exist and offers the nearest', function()
-  T.eq(help_text('lyra.sin'), "lyra.sin does not exist (did you mean 'lyra.min'?)")
+  T.eq(help_text('lyra.sine'), "lyra.sine does not exist (did you mean 'lyra.sin'?)")
   T.eq(help_text('lyra.nn.Conv2D'), "lyra.nn.Conv2D does not exist (did you mean 'lyra.nn.Conv2d'?)")
   T.eq(help_text('lyra.zzzzzzzzzz'), 'lyra.zzzzzzzzzz does not exist')
   T.eq(help_text('lyra.Tensor:summ'), "lyra.Tensor:summ does not exist (did you mean 'lyra.Tensor:sum'?)")

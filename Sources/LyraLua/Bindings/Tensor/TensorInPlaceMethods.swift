@@ -40,8 +40,19 @@ enum TensorInPlaceMethods {
     }
   }
 
+  /// `x:name_()`: a `UnaryMath` row applied in place (float tensors only, as in-place arithmetic).
+  static func unary(_ op: UnaryMath) -> LuaMethod {
+    LuaMethod(op.name + "_", help: "x:\(op.name)_() -> x\n\(op.summary) In place.") { call in
+      let x = try mutable(call)
+      guard x.dtype == .float32 else { throw LuaFailure("in-place \(op.name)_ needs a float tensor; use x:\(op.name)() for a new float tensor") }
+      x.apply_(op)
+      call.stack.setTop(1)
+      return 1
+    }
+  }
+
   static var all: [LuaMethod] {
-    [
+    UnaryMath.all.map(unary) + [
       inPlace("add_", "x:add_(y) -> x\nx += y in place.", tensor: { $0.add_($1) }, number: { $0.add_($1) }),
       inPlace("sub_", "x:sub_(y) -> x\nx -= y in place.", tensor: { $0.sub_($1) }, number: { $0.sub_($1) }),
       inPlace("mul_", "x:mul_(y) -> x\nx *= y in place.", tensor: { $0.mul_($1) }, number: { $0.mul_($1) }),

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// Element-wise arithmetic, math, activations and comparisons. Each returns a new
@@ -46,6 +47,18 @@ enum TensorMathMethods {
       b("le", "x:le(y) -> tensor\n1 where x <= y, else 0.") { $0.le($1) },
       b("gt", "x:gt(y) -> tensor\n1 where x > y, else 0.") { $0.gt($1) },
       b("ge", "x:ge(y) -> tensor\n1 where x >= y, else 0.") { $0.ge($1) },
-    ]
+      LuaMethod("lerp", help: "x:lerp(y, w) -> tensor\nx + w * (y - x) element-wise (w a number or tensor; broadcasting).") { call in
+        let a = try TensorLua.tensorOrNumber(call, 1), b = try TensorLua.tensorOrNumber(call, 2)
+        let w = try TensorLua.tensorOrNumber(call, 3)
+        guard let ab = Shape.broadcast(a.shape, b.shape), let out = Shape.broadcast(ab, w.shape) else {
+          throw LuaFailure("shapes \(ShapeText.format(a.shape)), \(ShapeText.format(b.shape)) and \(ShapeText.format(w.shape)) do not broadcast")
+        }
+        try call.checkedAllocation(out, "result")
+        func float(_ t: Tensor) -> Tensor { t.dtype == .float32 ? t : t.float() }
+        TensorLua.push(float(a).lerp(float(b), float(w)), call.stack)
+        return 1
+      },
+    ] + UnaryMath.all.map { op in u(op.name, "x:\(op.name)() -> tensor\n\(op.summary)") { $0.apply(op) } }
+      + BinaryMath.all.map { op in b(op.name, "x:\(op.name)(y) -> tensor\n\(op.summary) Broadcasting.") { $0.apply(op, $1) } }
   }
 }
