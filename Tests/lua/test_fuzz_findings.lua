@@ -68,3 +68,13 @@ T.case('fuzz: totable of an empty tensor with a huge leading size', function()
   T.raises('needs too many Lua tables', e.totable, e)
   T.eq(lyra.zeros(2, 0):totable(), {{}, {}})
 end)
+
+T.case('fuzz: math.mininteger as a position or an index (negating it trapped)', function()
+  local x = lyra.tensor{1, 2, 3}
+  T.raises('out of range', x.select, x, 1, math.mininteger)
+  T.raises('out of range', function() return x[math.mininteger] end)
+  T.raises('outside', x.narrow, x, 1, math.mininteger, 1)
+  T.eq(x:select(1, -1):item(), 3)
+  T.eq(x[-3], 1)
+  T.raises('integers', x.index_select, x, 1, {math.mininteger})
+end)

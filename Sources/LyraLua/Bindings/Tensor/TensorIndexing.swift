@@ -57,10 +57,18 @@ enum TensorIndexing {
     return out
   }
 
-  static func pos(_ i: Int, _ size: Int, dim: Int) throws -> Int {
+  /// A 1-based Lua position (negative counts from the end) as a 0-based offset, or nil when
+  /// it is outside 1...size and -size...-1. Written as `i >= -size`, never `-i <= size`:
+  /// negating math.mininteger traps (a lua-api fuzz finding, `x:select(1, math.mininteger)`).
+  static func offset(_ i: Int, size: Int) -> Int? {
     if i >= 1 && i <= size { return i - 1 }
-    if i < 0 && -i <= size { return size + i }
-    throw LuaFailure("index \(i) out of range for dimension \(dim) of size \(size)")
+    if i < 0 && i >= -size { return size + i }
+    return nil
+  }
+
+  static func pos(_ i: Int, _ size: Int, dim: Int) throws -> Int {
+    guard let o = offset(i, size: size) else { throw LuaFailure("index \(i) out of range for dimension \(dim) of size \(size)") }
+    return o
   }
 
   static let index = LuaMethod("__index", help: "x[i], x[{...}], x.grad") { call in

@@ -148,7 +148,7 @@ enum TensorReduceMethods {
       idx = Tensor(indices: try (0..<n).map { k in
         call.stack.rawGet(Int32(i), index: k + 1)
         defer { call.stack.pop() }
-        guard let v = call.stack.toInteger(-1), abs(v) < 1 << 31 else { throw LuaArgumentError(i, "indices must be integers") }
+        guard let v = call.stack.toInteger(-1), v > -(1 << 31), v < 1 << 31 else { throw LuaArgumentError(i, "indices must be integers") }
         return v
       })
     } else {

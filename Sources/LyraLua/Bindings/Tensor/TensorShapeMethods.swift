@@ -205,8 +205,7 @@ enum TensorShapeMethods {
   /// A 1-based position (negative from the end) checked against `size`, as 0-based.
   static func position(_ call: LuaCall, _ i: Int, size: Int) throws -> Int {
     let v = try call.integer(i)
-    if v >= 1 && v <= size { return v - 1 }
-    if v < 0 && -v <= size { return size + v }
-    throw LuaArgumentError(i, "index \(v) out of range for size \(size)")
+    guard let o = TensorIndexing.offset(v, size: size) else { throw LuaArgumentError(i, "index \(v) out of range for size \(size)") }
+    return o
   }
 }
