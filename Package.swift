@@ -31,6 +31,10 @@ let package = Package(
     .target(name: "CLua", dependencies: ["CRuntime"], path: "Sources/CLua",
             linkerSettings: [.linkedLibrary("lua5.4"), .linkedLibrary("m"), .linkedLibrary("dl")]),
     .target(name: "CBLAS", path: "Sources/CBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+    // Lyra's own inner loops in C (GEMM, ...), one portable/AVX2/AVX-512 path each chosen at run time
+    // (Sources/CKernels/include/ckernels.h). Always optimised: tests run debug builds, and a -O0
+    // GEMM would make every training test several times slower.
+    .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O2"])]),
     .target(name: "CZlib", path: "Sources/CZlib", linkerSettings: [.linkedLibrary("z")]),
     .target(name: "CSQLite", path: "Sources/CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
     .target(name: "CReadline", dependencies: ["CRuntime"], path: "Sources/CReadline",
@@ -43,7 +47,7 @@ let package = Package(
 
     // Swift layers.
     .target(name: "LyraBase", dependencies: ["CRuntime"]),
-    .target(name: "LyraKernels", dependencies: ["LyraBase", "CBLAS"], swiftSettings: kernelFlags),
+    .target(name: "LyraKernels", dependencies: ["LyraBase", "CBLAS", "CKernels"], swiftSettings: kernelFlags),
     .target(name: "LyraTensor", dependencies: ["LyraBase", "LyraKernels", "CBLAS"]),
     .target(name: "LyraNN", dependencies: ["LyraTensor", "LyraKernels", "LyraBase"]),
     .target(name: "LyraData", dependencies: ["LyraBase", "CZlib"]),
@@ -59,7 +63,7 @@ let package = Package(
     .target(name: "LyraLua", dependencies: ["LyraBase", "CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot", "LyraNotebook", "LyraSearch",
                                            "LyraSpace", "LyraNets", "LyraONNX", "LyraNN", "LyraTensor", "LyraKernels", "LyraData"]),
     .executableTarget(name: "lyra", dependencies: [
-      "LyraBase", "LyraLua", "LyraNotebook", "LyraPipeline", "LyraONNX", "LyraNets", "LyraNN", "LyraTensor", "CRuntime",
+      "LyraBase", "LyraKernels", "LyraLua", "LyraNotebook", "LyraPipeline", "LyraONNX", "LyraNets", "LyraNN", "LyraTensor", "CRuntime",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
@@ -72,7 +76,7 @@ let package = Package(
     // Tests.
     .target(name: "CPty", path: "Tests/CPty", linkerSettings: [.linkedLibrary("util")]),
     .testTarget(name: "LyraBaseTests", dependencies: ["LyraBase"]),
-    .testTarget(name: "LyraKernelsTests", dependencies: ["LyraKernels", "LyraBase", "CBLAS"]),
+    .testTarget(name: "LyraKernelsTests", dependencies: ["LyraKernels", "LyraBase", "CBLAS", "CKernels"]),
     .testTarget(name: "LyraTensorTests", dependencies: ["LyraTensor", "LyraKernels", "LyraBase", "CBLAS"]),
     .testTarget(name: "LyraDataTests", dependencies: ["LyraData", "LyraBase", "CZlib"]),
     .testTarget(name: "LyraNNTests", dependencies: ["LyraNN", "LyraTensor", "LyraKernels", "LyraBase"]),

@@ -1,11 +1,18 @@
 import CBLAS
+import CKernels
 
-/// Row-major SGEMM, C = A·B (+ beta·C), with optional transposes: the one entry point
-/// every kernel uses for OpenBLAS, so argument order is spelled out once.
+/// Row-major SGEMM, C = A·B (+ beta·C), with optional transposes: the one entry point every
+/// kernel uses, so argument order is spelled out once. It runs CKernels' packed GEMM on the
+/// active ISA path (`KernelISA`); OpenBLAS is the fallback only when the packing buffers cannot
+/// be allocated. Why not OpenBLAS first: Debian's 0.3.21 misdetects recent CPUs (a Sapphire
+/// Rapids Xeon runs its Prescott kernels at 30 GFLOP/s per core, against 150 for the AVX-512
+/// path here; docs/performance.md), and the environments that fix it by OPENBLAS_CORETYPE pin
+/// AVX2 kernels on AVX-512 machines.
 @inline(__always)
 func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+  if lyra_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, beta, c, ldc) == 0 { return }
   cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
               blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
 }

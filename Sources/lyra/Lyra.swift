@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LyraKernels
 import LyraLua
 
 /// `lyra`: the REPL, the script runner and (in later issues) the pipeline commands.
@@ -27,10 +28,14 @@ struct Lyra: ParsableCommand {
   /// executor from the store alone, so the executor kinds must be known first).
   static func main() {
     LyraLua.bootstrap()
+    if let bad = KernelISA.rejectedEnvironment {
+      FileHandle.standardError.write(Data("lyra: LYRA_ISA=\(bad) is not a kernel path (use avx512, avx2 or portable); running \(KernelISA.active)\n".utf8))
+    }
     main(nil)
   }
 }
 
 enum LyraVersion {
-  static let string = "lyra 0.1.0 (Lua 5.4)"
+  /// The version, then the kernel paths and threads this process runs (`KernelISA.summary`).
+  static let string = "lyra 0.1.0 (Lua 5.4)\n" + KernelISA.summary
 }

@@ -44,18 +44,27 @@ func dot(_ a: [Float], _ b: [Float]) -> Double {
 func withKernelSettings(_ body: (String) -> Void) {
   let saved = (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns,
                Conv2dTuning.smallGemmChunks, Conv2dTuning.transposedWeightGradient)
+  let savedISA = KernelISA.active
   defer {
     (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns,
      Conv2dTuning.smallGemmChunks, Conv2dTuning.transposedWeightGradient) = saved
+    KernelISA.force(savedISA)
   }
-  for (threads, cols, small) in [(1, 0, true), (2, 0, true), (2, 4096, true), (1, 100, true), (2, -1, true),
-                                 (1, 4096, false), (2, -1, false)] {
-    KernelParallel.maxThreads = threads
-    KernelParallel.minParallelWork = 0
-    Conv2dTuning.minColumns = cols
-    // The small-GEMM chunking and the transposed weight gradient switch together.
-    Conv2dTuning.smallGemmChunks = small
-    Conv2dTuning.transposedWeightGradient = small
-    body("threads \(threads) minColumns \(cols) small/transposed \(small)")
+  // Every ISA path this machine can run (LYRA_ISA does not narrow the tests), each under
+  // every split; the lower paths under the two default splits only, to bound the time.
+  for isa in KernelISA.available.reversed() {
+    KernelISA.force(isa)
+    let splits: [(Int, Int, Bool)] = isa == KernelISA.detected
+      ? [(1, 0, true), (2, 0, true), (2, 4096, true), (1, 100, true), (2, -1, true), (1, 4096, false), (2, -1, false)]
+      : [(1, 0, true), (2, -1, false)]
+    for (threads, cols, small) in splits {
+      KernelParallel.maxThreads = threads
+      KernelParallel.minParallelWork = 0
+      Conv2dTuning.minColumns = cols
+      // The small-GEMM chunking and the transposed weight gradient switch together.
+      Conv2dTuning.smallGemmChunks = small
+      Conv2dTuning.transposedWeightGradient = small
+      body("isa \(isa) threads \(threads) minColumns \(cols) small/transposed \(small)")
+    }
   }
 }

@@ -9,8 +9,9 @@ enum TensorThreads {
   /// inside OpenBLAS's Int32 argument.
   static let limit = 1024
 
+  /// These and `lyra.config` (KernelConfig), the other kernel setting.
   static var all: [LuaMethod] {
-    [
+    KernelConfig.all + [
       LuaMethod("set_num_threads", help: "lyra.set_num_threads(n)\nThe threads tensor kernels, element-wise ops and OpenBLAS use (n in 1..\(limit)).") { call in
         let n = try call.integer(1)
         guard (1...limit).contains(n) else { throw LuaArgumentError(1, "n must be a positive integer up to \(limit), got \(n)") }

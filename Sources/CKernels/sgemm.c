@@ -1,0 +1,134 @@
+/* The GEMM driver: Goto's blocking (K. Goto and R. van de Geijn, "Anatomy of high-performance
+ * matrix multiplication", TOMS 2008) around the active level's micro-kernel. B is packed once per
+ * KC×NC block into NR-wide strips, A once per MC×KC block into MR-tall strips, both zero-padded
+ * so the micro-kernel always runs a full tile and only its stores are clipped to C's edges. */
+#include "ckernels.h"
+#include "gemm_internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const lyra_gemm_kernel *kernel_for(int level) {
+  int d = lyra_isa_detected();
+  if (level > d) level = d;
+  if (level >= LYRA_ISA_AVX512 && lyra_gemm_kernel_avx512.kernel) return &lyra_gemm_kernel_avx512;
+  if (level >= LYRA_ISA_AVX2 && lyra_gemm_kernel_avx2.kernel) return &lyra_gemm_kernel_avx2;
+  return &lyra_gemm_kernel_portable;
+}
+
+const char *lyra_sgemm_tile(int level) { return kernel_for(level)->tile; }
+
+/* Per-thread packing buffers, grown on demand and kept: every GEMM of a training step reuses
+ * them, so no allocation happens per call after the first (a few MiB per thread at most). */
+static _Thread_local float *pack_a_buf, *pack_b_buf;
+static _Thread_local size_t pack_a_cap, pack_b_cap;
+
+static float *ensure(float **buf, size_t *cap, size_t count) {
+  if (*cap >= count) return *buf;
+  void *p = NULL;
+  if (posix_memalign(&p, 64, count * sizeof(float)) != 0) return NULL;
+  free(*buf);
+  *buf = p;
+  *cap = count;
+  return *buf;
+}
+
+/* op(A)[i][p] for rows i0..<i0+mc, steps p0..<p0+kc, into MR-tall strips (p-major within a strip). */
+static void pack_a(size_t MR, int trans, const float *a, size_t lda, size_t i0, size_t mc, size_t p0, size_t kc,
+                   float *dst) {
+  for (size_t s = 0; s < mc; s += MR) {
+    size_t rows = mc - s < MR ? mc - s : MR;
+    if (trans) {   /* A stored k×m: row p holds op(A)'s column p, so each step is a contiguous run */
+      for (size_t p = 0; p < kc; p++) {
+        const float *src = a + (p0 + p) * lda + i0 + s;
+        float *d = dst + p * MR;
+        size_t r = 0;
+        for (; r < rows; r++) d[r] = src[r];
+        for (; r < MR; r++) d[r] = 0;
+      }
+    } else {
+      for (size_t r = 0; r < rows; r++) {
+        const float *src = a + (i0 + s + r) * lda + p0;
+        for (size_t p = 0; p < kc; p++) dst[p * MR + r] = src[p];
+      }
+      for (size_t r = rows; r < MR; r++)
+        for (size_t p = 0; p < kc; p++) dst[p * MR + r] = 0;
+    }
+    dst += kc * MR;
+  }
+}
+
+/* op(B)[p][j] for steps p0..<p0+kc, columns j0..<j0+nc, into NR-wide strips. */
+static void pack_b(size_t NR, int trans, const float *b, size_t ldb, size_t p0, size_t kc, size_t j0, size_t nc,
+                   float *dst) {
+  for (size_t s = 0; s < nc; s += NR) {
+    size_t cols = nc - s < NR ? nc - s : NR;
+    if (trans) {   /* B stored n×k: column j of op(B) is row j of B */
+      for (size_t j = 0; j < cols; j++) {
+        const float *src = b + (j0 + s + j) * ldb + p0;
+        for (size_t p = 0; p < kc; p++) dst[p * NR + j] = src[p];
+      }
+      for (size_t j = cols; j < NR; j++)
+        for (size_t p = 0; p < kc; p++) dst[p * NR + j] = 0;
+    } else {
+      for (size_t p = 0; p < kc; p++) {
+        const float *src = b + (p0 + p) * ldb + j0 + s;
+        float *d = dst + p * NR;
+        memcpy(d, src, cols * sizeof(float));
+        if (cols < NR) memset(d + cols, 0, (NR - cols) * sizeof(float));
+      }
+    }
+    dst += kc * NR;
+  }
+}
+
+static void scale_c(size_t m, size_t n, float beta, float *c, size_t ldc) {
+  for (size_t i = 0; i < m; i++) {
+    float *row = c + i * ldc;
+    if (beta == 0) memset(row, 0, n * sizeof(float));
+    else if (beta != 1) for (size_t j = 0; j < n; j++) row[j] *= beta;
+  }
+}
+
+int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                     const float *a, size_t lda, const float *b, size_t ldb,
+                     float beta, float *c, size_t ldc) {
+  if (m == 0 || n == 0) return 0;
+  if (k == 0) { scale_c(m, n, beta, c, ldc); return 0; }
+  const lyra_gemm_kernel *K = kernel_for(level);
+  const size_t MR = K->mr, NR = K->nr;
+  const size_t MC = K->mc, KC = K->kc, NC = K->nc;
+  size_t kc_max = k < KC ? k : KC;
+  size_t mc_max = m < MC ? (m + MR - 1) / MR * MR : MC;
+  size_t nc_max = n < NC ? (n + NR - 1) / NR * NR : NC;
+  float *ap = ensure(&pack_a_buf, &pack_a_cap, mc_max * kc_max);
+  float *bp = ensure(&pack_b_buf, &pack_b_cap, kc_max * nc_max);
+  if (ap == NULL || bp == NULL) return -1;
+
+  for (size_t jc = 0; jc < n; jc += NC) {
+    size_t nc = n - jc < NC ? n - jc : NC;
+    for (size_t pc = 0; pc < k; pc += KC) {
+      size_t kc = k - pc < KC ? k - pc : KC;
+      float beta_here = pc == 0 ? beta : 1.0f;   /* later K blocks add onto the first one's result */
+      pack_b(NR, trans_b, b, ldb, pc, kc, jc, nc, bp);
+      for (size_t ic = 0; ic < m; ic += MC) {
+        size_t mc = m - ic < MC ? m - ic : MC;
+        pack_a(MR, trans_a, a, lda, ic, mc, pc, kc, ap);
+        for (size_t jr = 0; jr < nc; jr += NR) {
+          size_t nr = nc - jr < NR ? nc - jr : NR;
+          const float *bstrip = bp + (jr / NR) * kc * NR;
+          for (size_t ir = 0; ir < mc; ir += MR) {
+            size_t mr = mc - ir < MR ? mc - ir : MR;
+            K->kernel(kc, ap + (ir / MR) * kc * MR, bstrip, c + (ic + ir) * ldc + jc + jr, ldc, beta_here, mr, nr);
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+int lyra_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
+               const float *a, size_t lda, const float *b, size_t ldb,
+               float beta, float *c, size_t ldc) {
+  return lyra_sgemm_level(lyra_isa_active(), trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+}
