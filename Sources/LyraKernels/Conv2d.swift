@@ -5,70 +5,37 @@
 /// (the input planes already are the column matrix). The batch is split across
 /// `KernelParallel.maxThreads` threads, each issuing single-threaded GEMMs on its own
 /// images: for the small per-image products of a CNN (M ≤ 64, N ≤ 784) that beats one
-/// thread driving multithreaded OpenBLAS, and im2col/col2im are parallel for free.
+/// thread driving a multithreaded GEMM, and im2col/col2im are parallel for free.
 /// Scratch (columns, gathered gradients, per-thread partial weight gradients) comes
 /// from the `Workspace` pool, so steady-state calls do not allocate.
 public enum Conv2dTuning {
   /// Minimum GEMM width (images × outH·outW). Narrower per-image products are batched:
   /// several images' columns sit side by side and the product is scattered back into
-  /// NCHW. 0 = one GEMM per image; -1 (default) = chosen per shape from measurements on
-  /// Zen 4 (see `autoColumns`).
-  nonisolated(unsafe) public static var minColumns = -1
+  /// NCHW. 0 (default) = one GEMM per image.
+  ///
+  /// Why 0: with CKernels' packed GEMM (AVX-512 Xeon, 1 thread, 30 training steps, CPU
+  /// seconds) one GEMM per image beat batching on every reference model: CNN 3.39 s at 0 vs
+  /// 3.71 at 1024 and 3.86 at 4096 columns; ResNet-mini 16.8 vs 17.3 and 19.5 (the scatter
+  /// back and an im2col block beyond L2 cost more than the wider product gains). The
+  /// OpenBLAS-era rule (batch below 32 channels, split the forward into small-matrix calls
+  /// of at most 10⁶ multiply-adds for OpenBLAS's unpacked path) was 4-27 % slower here: each
+  /// small call re-packed the weights.
+  nonisolated(unsafe) public static var minColumns = 0
   /// Largest scratch column block, in floats (bounds the batching above).
   nonisolated(unsafe) public static var maxColumnFloats = 1 << 20
 
-  /// Use OpenBLAS's unpacked small-matrix kernels for the per-image products of the
-  /// forward pass (and of stride-1 backward-input, which runs as a forward pass).
-  nonisolated(unsafe) public static var smallGemmChunks = true
-  /// Backward-weight as dWᵀ = col·dyᵀ (then transposed, a few KB) rather than dW = dy·colᵀ:
-  /// OpenBLAS runs the tall orientation faster on these shapes (Zen 4, one thread:
-  /// 144×16×784 84 vs 16×144×784 66 GFLOP/s; 288×32×196 95 vs 82; 576×64×1029 100 vs 93).
+  /// Backward-weight as dWᵀ = col·dyᵀ (then transposed, a few KB) rather than dW = dy·colᵀ.
+  /// Still the faster orientation with CKernels' GEMM (1 thread, 30 steps: CNN 3.39 vs 3.59 CPU
+  /// seconds, ResNet-mini 16.8 vs 18.5): the K·9 rows fill the 12-row tile and the output
+  /// channels (multiples of 16) the 32-column one.
   nonisolated(unsafe) public static var transposedWeightGradient = true
-  /// OpenBLAS 0.3.21's SkylakeX/Cooperlake kernels (what Zen 4 gets by default) multiply
-  /// without packing when m·n·k ≤ 10⁶ (`sgemm_small_kernel_permit`): measured on Zen 4,
-  /// 16×784×144 runs at 86 GFLOP/s as one call and 115 as two calls of 392 columns;
-  /// 32×196×288: 88 → 113; 64×49×576: 87 → 94 (batching images and scattering back
-  /// reached 83–98 without counting the scatter).
-  static let smallGemmMaxMNK = 1_000_000
-
-  /// Columns per GEMM call for an m×k weight so each call takes the small-matrix path
-  /// (balanced over `n`), or nil when that would need calls narrower than 16 columns or
-  /// the switch is off.
-  static func smallGemmColumns(m: Int, k: Int, n: Int) -> Int? {
-    guard smallGemmChunks, m * k * 16 <= smallGemmMaxMNK else { return nil }
-    var parts = max(1, (m * k * n + smallGemmMaxMNK - 1) / smallGemmMaxMNK)
-    var chunk = (n + parts - 1) / parts
-    while m * k * chunk > smallGemmMaxMNK { parts += 1; chunk = (n + parts - 1) / parts }
-    return chunk
-  }
 
   static func imagesPerGemm(_ s: Conv2dShape, available: Int, forward: Bool = false) -> Int {
     let ohw = s.outHeight * s.outWidth
-    if forward && !s.isPointwise && smallGemmColumns(m: s.outChannelsPerGroup, k: s.patchSize, n: ohw) != nil { return 1 }
-    let cols = minColumns >= 0 ? minColumns : autoColumns(s)
-    if s.isPointwise || cols <= ohw { return 1 }
-    var nb = (cols + ohw - 1) / ohw
+    if s.isPointwise || minColumns <= ohw { return 1 }
+    var nb = (minColumns + ohw - 1) / ohw
     nb = min(nb, max(1, maxColumnFloats / max(1, s.patchSize * ohw)))
     return max(1, min(nb, available))
-  }
-
-  /// Measured at batch 128 on 2 Zen 4 cores: with ≥ 32 output channels per group and
-  /// planes ≥ 128 positions, one GEMM per image is fastest (the scatter back costs more
-  /// than the wider GEMM gains); few output channels (16→16 at 28×28: 69 → 100 GFLOP/s)
-  /// or tiny planes with a deep K (64→64 at 7×7) gain from batching images.
-  ///
-  /// Since the forward pass runs per image in small-matrix GEMMs (`smallGemmColumns`), this
-  /// only steers the backward-weight products (transposed orientation) and col2im backward,
-  /// where batching no longer pays: the GEMM gains little (576×64 at 49 columns: 95 GFLOP/s,
-  /// at 196: 101; 16 channels: 84 per image vs 79 batched) and the gather plus an im2col
-  /// block beyond L2 cost more (ResNet-mini training, 1 thread: 1–2% less CPU per step
-  /// with no batching than with batching on 49-position planes only, 3% than the old rule).
-  static func autoColumns(_ s: Conv2dShape) -> Int {
-    if smallGemmChunks { return 0 }
-    let ohw = s.outHeight * s.outWidth
-    if s.outChannelsPerGroup < 32 { return 4096 }
-    if ohw < 128 && s.patchSize >= 256 { return 1024 }
-    return 0
   }
 }
 
@@ -109,15 +76,7 @@ public func conv2dForward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight:
       Im2col.lower(s, image: input + ((b0 + t) * Cin + g * cinG) * HW, channels: cinG, col: col + t * OHW, ldCol: ld)
     }
     if nb == 1 {
-      let out = output + (b0 * Cout + g * coutG) * OHW
-      let chunk = block.maxCount == 1 ? Conv2dTuning.smallGemmColumns(m: coutG, k: K, n: OHW) : nil
-      let step = chunk ?? OHW
-      var n0 = 0
-      while n0 < OHW {
-        let w = min(step, OHW - n0)
-        sgemm(m: coutG, n: w, k: K, a: wg, lda: K, b: col + n0, ldb: OHW, beta: 0, c: out + n0, ldc: OHW)
-        n0 += w
-      }
+      sgemm(m: coutG, n: OHW, k: K, a: wg, lda: K, b: col, ldb: OHW, beta: 0, c: output + (b0 * Cout + g * coutG) * OHW, ldc: OHW)
     } else {
       sgemm(m: coutG, n: ld, k: K, a: wg, lda: K, b: col, ldb: ld, beta: 0, c: tmp, ldc: ld)
       for t in 0..<nb {
@@ -315,13 +274,8 @@ public func conv2dBackwardWeight(_ s: Conv2dShape, input: UnsafePointer<Float>, 
       let beta0: Float = (part == 0 && accumulate) ? 1 : 0
       Workspace.withScratch { ws in
         let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
-        // Per image with small-matrix GEMMs: dW += dyᵀᵀ·colᵀ over chunks of positions, from a
-        // transposed copy of the image's dy (a few KB); see `smallGemmColumns`.
-        let chunk = nbMax == 1 && !s.isPointwise ? Conv2dTuning.smallGemmColumns(m: coutG, k: K, n: OHW) : nil
-        let transposed = chunk == nil && Conv2dTuning.transposedWeightGradient && !s.isPointwise
-        let (col, gathered, dwT) = gemmScratch(s, ws, images: nbMax,
-                                               extra: (transposed ? wc : 0) + (chunk != nil ? coutG * OHW : 0))
-        let dyT = dwT + (transposed ? wc : 0)
+        let transposed = Conv2dTuning.transposedWeightGradient && !s.isPointwise
+        let (col, gathered, dwT) = gemmScratch(s, ws, images: nbMax, extra: transposed ? wc : 0)
         var b0 = range.lowerBound
         var first = true
         while b0 < range.upperBound {
@@ -342,21 +296,7 @@ public func conv2dBackwardWeight(_ s: Conv2dShape, input: UnsafePointer<Float>, 
               Im2col.lower(s, image: input + ((b0 + t) * Cin + g * cinG) * HW, channels: cinG, col: col + t * OHW, ldCol: ld)
             }
             let dyg = groupGradOutput(s, gradOutput, b0: b0, nb: nb, g: g, staging: gathered)
-            if let chunk {
-              let dy = gradOutput + (b0 * Cout + g * coutG) * OHW
-              for p in 0..<OHW {
-                let row = dyT + p * coutG
-                for m in 0..<coutG { row[m] = dy[m * OHW + p] }
-              }
-              var n0 = 0, bt = beta
-              while n0 < OHW {
-                let w = min(chunk, OHW - n0)
-                sgemm(transA: true, transB: true, m: coutG, n: K, k: w, a: dyT + n0 * coutG, lda: coutG,
-                      b: col + n0, ldb: OHW, beta: bt, c: dwg, ldc: K)
-                bt = 1
-                n0 += w
-              }
-            } else if transposed {
+            if transposed {
               // dWᵀ[K, coutG] = col · dyᵀ (summed over blocks, transposed into dst at the end).
               sgemm(transB: true, m: K, n: coutG, k: ld, a: col, lda: ld, b: dyg, ldb: ld, beta: first ? 0 : 1,
                     c: dwT + g * coutG * K, ldc: coutG)

@@ -4,8 +4,8 @@ import CKernels
 /// Row-major SGEMM, C = A·B (+ beta·C), with optional transposes: the one entry point every
 /// kernel uses, so argument order is spelled out once. It runs CKernels' packed GEMM on the
 /// active ISA path (`KernelISA`); OpenBLAS is the fallback only when the packing buffers cannot
-/// be allocated. Why not OpenBLAS first: Debian's 0.3.21 misdetects recent CPUs (a Sapphire
-/// Rapids Xeon runs its Prescott kernels at 30 GFLOP/s per core, against 150 for the AVX-512
+/// be allocated. Why not OpenBLAS first: Debian's 0.3.21 misdetects recent CPUs (the AVX-512
+/// Xeon with FP16 this project measured on runs its Prescott kernels: 30 GFLOP/s per core, against 150 for the AVX-512
 /// path here; docs/performance.md), and the environments that fix it by OPENBLAS_CORETYPE pin
 /// AVX2 kernels on AVX-512 machines.
 @inline(__always)

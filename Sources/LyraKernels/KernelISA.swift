@@ -5,7 +5,7 @@ import CKernels
 /// lowers the choice for a whole process, `force` for tests and benchmarks.
 ///
 /// Why runtime dispatch rather than compiler flags: one binary runs on every x86-64, and a CPU
-/// whose BLAS library misdetects it (Debian's OpenBLAS 0.3.21 takes a Sapphire Rapids Xeon for a
+/// whose BLAS library misdetects it (Debian's OpenBLAS 0.3.21 takes an AVX-512 Xeon with FP16 for a
 /// Prescott and runs SSE3 kernels at 30 GFLOP/s) still gets its widest vectors. Numbers in
 /// docs/performance.md.
 public enum KernelISA: Int, CaseIterable, CustomStringConvertible, Sendable {

@@ -102,7 +102,6 @@ func setThreads(_ n: Int) {
   if env["LYRA_NO_FUSION"] != nil { Sequential.fusion = false }
   if env["LYRA_NO_POOL"] != nil { KernelParallel.usePool = false }
   if let c = env["LYRA_CONV_MINCOLS"].flatMap({ Int($0) }) { Conv2dTuning.minColumns = c }
-  if env["LYRA_CONV_NO_SMALL_GEMM"] != nil { Conv2dTuning.smallGemmChunks = false }
   if env["LYRA_CONV_NO_TRANSPOSED_DW"] != nil { Conv2dTuning.transposedWeightGradient = false }
   KernelParallel.setThreads(n) // kernels, element-wise ops and OpenBLAS
 }

@@ -64,7 +64,7 @@ final class Conv2dTests: XCTestCase {
     Conv2dShape(batch: 3, inChannels: 5, height: 6, width: 7, outChannels: 2, kernelH: 2, kernelW: 3,
                 strideH: 1, strideW: 1, padH: 0, padW: 1, dilationH: 1, dilationW: 1, groups: 1),
     Conv2dShape(batch: 5, inChannels: 16, height: 6, width: 5, outChannels: 16, kernel: 3, padding: 1),
-    // 16 → 16 at 28×28: m·n·k = 1.8M, so the forward GEMM runs as two small-matrix calls.
+    // 16 → 16 at 28×28: 784 columns, several GEMM column blocks of every tile width.
     Conv2dShape(batch: 2, inChannels: 16, height: 28, width: 28, outChannels: 16, kernel: 3, padding: 1),
     // Padding beyond the kernel reach: the col2im path.
     Conv2dShape(batch: 2, inChannels: 2, height: 4, width: 4, outChannels: 3, kernel: 3, padding: 3),
@@ -84,17 +84,6 @@ final class Conv2dTests: XCTestCase {
     XCTAssertNil(Conv2dTests.shapes[0].backwardInputAsForward)
     XCTAssertNil(Conv2dTests.shapes[6].backwardInputAsForward)
     XCTAssertNil(Conv2dTests.shapes[11].backwardInputAsForward)
-    // Small-matrix GEMM chunks: balanced, each under 10⁶ multiply-adds, none narrower than 16.
-    XCTAssertEqual(Conv2dTuning.smallGemmColumns(m: 16, k: 144, n: 784), 392)
-    XCTAssertEqual(Conv2dTuning.smallGemmColumns(m: 32, k: 288, n: 196), 98)
-    XCTAssertEqual(Conv2dTuning.smallGemmColumns(m: 64, k: 576, n: 49), 25)
-    XCTAssertEqual(Conv2dTuning.smallGemmColumns(m: 16, k: 9, n: 784), 784)
-    XCTAssertNil(Conv2dTuning.smallGemmColumns(m: 128, k: 1152, n: 196))
-    for (m, k, n) in [(16, 144, 784), (32, 288, 196), (64, 576, 49), (7, 333, 1001)] {
-      let c = Conv2dTuning.smallGemmColumns(m: m, k: k, n: n)!
-      XCTAssertLessThanOrEqual(m * k * c, Conv2dTuning.smallGemmMaxMNK)
-      XCTAssertGreaterThanOrEqual(c, 16)
-    }
   }
 
   func testForwardMatchesNaive() {

@@ -43,11 +43,11 @@ func dot(_ a: [Float], _ b: [Float]) -> Double {
 /// Runs `body` under each threading / batching setting the kernels branch on, restoring them after.
 func withKernelSettings(_ body: (String) -> Void) {
   let saved = (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns,
-               Conv2dTuning.smallGemmChunks, Conv2dTuning.transposedWeightGradient)
+               Conv2dTuning.transposedWeightGradient)
   let savedISA = KernelISA.active
   defer {
     (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns,
-     Conv2dTuning.smallGemmChunks, Conv2dTuning.transposedWeightGradient) = saved
+     Conv2dTuning.transposedWeightGradient) = saved
     KernelISA.force(savedISA)
   }
   // Every ISA path this machine can run (LYRA_ISA does not narrow the tests), each under
@@ -55,16 +55,14 @@ func withKernelSettings(_ body: (String) -> Void) {
   for isa in KernelISA.available.reversed() {
     KernelISA.force(isa)
     let splits: [(Int, Int, Bool)] = isa == KernelISA.detected
-      ? [(1, 0, true), (2, 0, true), (2, 4096, true), (1, 100, true), (2, -1, true), (1, 4096, false), (2, -1, false)]
-      : [(1, 0, true), (2, -1, false)]
-    for (threads, cols, small) in splits {
+      ? [(1, 0, true), (2, 0, true), (2, 4096, true), (1, 100, true), (2, 0, false), (1, 4096, false), (2, 1024, false)]
+      : [(1, 0, true), (2, 4096, false)]
+    for (threads, cols, transposed) in splits {
       KernelParallel.maxThreads = threads
       KernelParallel.minParallelWork = 0
       Conv2dTuning.minColumns = cols
-      // The small-GEMM chunking and the transposed weight gradient switch together.
-      Conv2dTuning.smallGemmChunks = small
-      Conv2dTuning.transposedWeightGradient = small
-      body("isa \(isa) threads \(threads) minColumns \(cols) small/transposed \(small)")
+      Conv2dTuning.transposedWeightGradient = transposed
+      body("isa \(isa) threads \(threads) minColumns \(cols) transposed dW \(transposed)")
     }
   }
 }
