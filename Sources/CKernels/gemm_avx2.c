@@ -13,41 +13,37 @@ TARGET static inline __m256i lane_mask(size_t count) {
   return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), idx);
 }
 
-TARGET static void ukernel_avx2(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict c,
-                                size_t ldc, float beta, size_t mr, size_t nr) {
+TARGET static inline __attribute__((always_inline)) void core_avx2(
+    size_t kc, const float *restrict a, size_t rs, size_t cs, const float *restrict b, size_t bstep,
+    float *restrict c, size_t ldc, float beta, size_t mr, size_t nr) {
   __m256 acc[MR][2];
 #pragma clang loop unroll(full)
   for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
   for (size_t p = 0; p < kc; p++) {
-    __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
+    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
-      __m256 a = _mm256_broadcast_ss(ap + r);
-      acc[r][0] = _mm256_fmadd_ps(a, b0, acc[r][0]);
-      acc[r][1] = _mm256_fmadd_ps(a, b1, acc[r][1]);
+      __m256 av = _mm256_broadcast_ss(a + r * rs);
+      acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
     }
-    ap += MR;
-    bp += NR;
+    a += cs;
+    b += bstep;
   }
   __m256 vbeta = _mm256_set1_ps(beta);
-  if (nr == NR) {
+  __m256i m0 = lane_mask(nr), m1 = lane_mask(nr > 8 ? nr - 8 : 0);
 #pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) {
-      if ((size_t)r >= mr) break;
-      float *cr = c + r * ldc;
+  for (int r = 0; r < MR; r++) {
+    if ((size_t)r >= mr) break;
+    float *cr = c + r * ldc;
+    if (nr == NR) {
       if (beta != 0) {
         acc[r][0] = _mm256_fmadd_ps(vbeta, _mm256_loadu_ps(cr), acc[r][0]);
         acc[r][1] = _mm256_fmadd_ps(vbeta, _mm256_loadu_ps(cr + 8), acc[r][1]);
       }
       _mm256_storeu_ps(cr, acc[r][0]);
       _mm256_storeu_ps(cr + 8, acc[r][1]);
-    }
-  } else {
-    __m256i m0 = lane_mask(nr), m1 = lane_mask(nr > 8 ? nr - 8 : 0);
-#pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) {
-      if ((size_t)r >= mr) break;
-      float *cr = c + r * ldc;
+    } else {
       if (beta != 0) {
         acc[r][0] = _mm256_fmadd_ps(vbeta, _mm256_maskload_ps(cr, m0), acc[r][0]);
         acc[r][1] = _mm256_fmadd_ps(vbeta, _mm256_maskload_ps(cr + 8, m1), acc[r][1]);
@@ -58,7 +54,9 @@ TARGET static void ukernel_avx2(size_t kc, const float *restrict ap, const float
   }
 }
 
-const lyra_gemm_kernel lyra_gemm_kernel_avx2 = {MR, NR, 72, 256, 2048, ukernel_avx2, "6x16"};
+LYRA_GEMM_LAYOUTS(TARGET, core_avx2, rows_avx2, cols_avx2)
+
+const lyra_gemm_kernel lyra_gemm_kernel_avx2 = {MR, NR, 72, 256, 2048, rows_avx2, cols_avx2, "6x16"};
 #else
-const lyra_gemm_kernel lyra_gemm_kernel_avx2 = {0, 0, 0, 0, 0, 0, "none"};
+const lyra_gemm_kernel lyra_gemm_kernel_avx2 = {0, 0, 0, 0, 0, 0, 0, "none"};
 #endif

@@ -17,21 +17,22 @@
 #define NR 32
 #define TARGET __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,fma")))
 
-TARGET static void ukernel_avx512(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict c,
-                                  size_t ldc, float beta, size_t mr, size_t nr) {
+TARGET static inline __attribute__((always_inline)) void core_avx512(
+    size_t kc, const float *restrict a, size_t rs, size_t cs, const float *restrict b, size_t bstep,
+    float *restrict c, size_t ldc, float beta, size_t mr, size_t nr) {
   __m512 acc[MR][2];
 #pragma clang loop unroll(full)
   for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
   for (size_t p = 0; p < kc; p++) {
-    __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
+    __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
-      __m512 a = _mm512_set1_ps(ap[r]);
-      acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
-      acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
+      __m512 av = _mm512_set1_ps(a[r * rs]);
+      acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
     }
-    ap += MR;
-    bp += NR;
+    a += cs;
+    b += bstep;
   }
   __mmask16 m0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
   __mmask16 m1 = nr >= 32 ? (__mmask16)0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
@@ -49,7 +50,9 @@ TARGET static void ukernel_avx512(size_t kc, const float *restrict ap, const flo
   }
 }
 
-const lyra_gemm_kernel lyra_gemm_kernel_avx512 = {MR, NR, AVX512_MC, AVX512_KC, AVX512_NC, ukernel_avx512, "12x32"};
+LYRA_GEMM_LAYOUTS(TARGET, core_avx512, rows_avx512, cols_avx512)
+
+const lyra_gemm_kernel lyra_gemm_kernel_avx512 = {MR, NR, AVX512_MC, AVX512_KC, AVX512_NC, rows_avx512, cols_avx512, "12x32"};
 #else
-const lyra_gemm_kernel lyra_gemm_kernel_avx512 = {0, 0, 0, 0, 0, 0, "none"};
+const lyra_gemm_kernel lyra_gemm_kernel_avx512 = {0, 0, 0, 0, 0, 0, 0, "none"};
 #endif

@@ -3,21 +3,39 @@
 #define LYRA_GEMM_INTERNAL_H
 #include <stddef.h>
 
-/* C[mr×nr] = Ap·Bp + beta·C for one register tile, mr ≤ MR and nr ≤ NR (the edges of C). Ap holds
- * kc steps of MR values (a column of the tile's rows each step), Bp kc steps of NR values, both
- * zero-padded to the full tile and 64-byte aligned. beta == 0 never reads C. */
-typedef void (*lyra_gemm_ukernel)(size_t kc, const float *ap, const float *bp, float *c, size_t ldc,
-                                  float beta, size_t mr, size_t nr);
+/* C[mr×nr] = A·B + beta·C for one register tile, mr ≤ MR and nr ≤ NR (the edges of C), over kc
+ * steps. B's step p is the NR contiguous floats at b + p·bstep (a packed strip, bstep = NR, or
+ * B's own rows, bstep = ldb). A comes in one of two layouts, one kernel each:
+ *   rows: step p's MR values are contiguous at a + p·astride (a packed strip, astride = MR, or a
+ *         transposed A's own rows, astride = lda);
+ *   cols: row r's kc values are contiguous at a + r·astride (A's own rows, astride = lda).
+ * Both read all MR rows and NR columns, so the driver packs (zero-padded) whatever strip would
+ * reach past A's or B's edge. beta == 0 never reads C. */
+typedef void (*lyra_gemm_ukernel)(size_t kc, const float *a, size_t astride, const float *b, size_t bstep,
+                                  float *c, size_t ldc, float beta, size_t mr, size_t nr);
 
-/* One level's micro-kernel and its cache blocking: MC×KC of A stays in L2, a KC×NR strip of B in
- * L1 while the kernel walks down the MC rows, KC×NC of B in L3. */
+/* One level's micro-kernels and its cache blocking: MC×KC of A stays in L2, a KC×NR strip of B
+ * in L1 while the kernel walks down the MC rows, KC×NC of B in L3. */
 typedef struct {
   size_t mr, nr, mc, kc, nc;
-  lyra_gemm_ukernel kernel;
+  lyra_gemm_ukernel rows, cols;
   const char *tile;
 } lyra_gemm_kernel;
 
 extern const lyra_gemm_kernel lyra_gemm_kernel_portable;
 extern const lyra_gemm_kernel lyra_gemm_kernel_avx2;
 extern const lyra_gemm_kernel lyra_gemm_kernel_avx512;
+
+/* Expands to a level's two kernels from one always-inlined body `CORE(kc, a, rs, cs, ...)` that
+ * reads A(r, p) at a[r·rs + p·cs]: with rs or cs a constant 1 the compiler gives each layout
+ * its own addressing. */
+#define LYRA_GEMM_LAYOUTS(ATTR, CORE, ROWS, COLS)                                                   \
+  ATTR static void ROWS(size_t kc, const float *a, size_t astride, const float *b, size_t bstep,   \
+                        float *c, size_t ldc, float beta, size_t mr, size_t nr) {                  \
+    CORE(kc, a, 1, astride, b, bstep, c, ldc, beta, mr, nr);                                       \
+  }                                                                                                \
+  ATTR static void COLS(size_t kc, const float *a, size_t astride, const float *b, size_t bstep,   \
+                        float *c, size_t ldc, float beta, size_t mr, size_t nr) {                  \
+    CORE(kc, a, astride, 1, b, bstep, c, ldc, beta, mr, nr);                                       \
+  }
 #endif

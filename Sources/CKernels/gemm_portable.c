@@ -5,16 +5,16 @@
 #define MR 4
 #define NR 16
 
-static void ukernel_portable(size_t kc, const float *restrict ap, const float *restrict bp, float *restrict c,
-                             size_t ldc, float beta, size_t mr, size_t nr) {
+static inline __attribute__((always_inline)) void core_portable(
+    size_t kc, const float *restrict a, size_t rs, size_t cs, const float *restrict b, size_t bstep,
+    float *restrict c, size_t ldc, float beta, size_t mr, size_t nr) {
   float acc[MR][NR] = {{0}};
   for (size_t p = 0; p < kc; p++) {
+    const float *bp = b + p * bstep;
     for (int r = 0; r < MR; r++) {
-      float a = ap[r];
-      for (int j = 0; j < NR; j++) acc[r][j] += a * bp[j];
+      float av = a[r * rs + p * cs];
+      for (int j = 0; j < NR; j++) acc[r][j] += av * bp[j];
     }
-    ap += MR;
-    bp += NR;
   }
   for (size_t r = 0; r < mr; r++) {
     float *cr = c + r * ldc;
@@ -26,4 +26,6 @@ static void ukernel_portable(size_t kc, const float *restrict ap, const float *r
   }
 }
 
-const lyra_gemm_kernel lyra_gemm_kernel_portable = {MR, NR, 64, 256, 2048, ukernel_portable, "4x16"};
+LYRA_GEMM_LAYOUTS(, core_portable, rows_portable, cols_portable)
+
+const lyra_gemm_kernel lyra_gemm_kernel_portable = {MR, NR, 64, 256, 2048, rows_portable, cols_portable, "4x16"};

@@ -10,8 +10,8 @@
 static const lyra_gemm_kernel *kernel_for(int level) {
   int d = lyra_isa_detected();
   if (level > d) level = d;
-  if (level >= LYRA_ISA_AVX512 && lyra_gemm_kernel_avx512.kernel) return &lyra_gemm_kernel_avx512;
-  if (level >= LYRA_ISA_AVX2 && lyra_gemm_kernel_avx2.kernel) return &lyra_gemm_kernel_avx2;
+  if (level >= LYRA_ISA_AVX512 && lyra_gemm_kernel_avx512.rows) return &lyra_gemm_kernel_avx512;
+  if (level >= LYRA_ISA_AVX2 && lyra_gemm_kernel_avx2.rows) return &lyra_gemm_kernel_avx2;
   return &lyra_gemm_kernel_portable;
 }
 
@@ -19,8 +19,8 @@ const char *lyra_sgemm_tile(int level) { return kernel_for(level)->tile; }
 
 /* Per-thread packing buffers, grown on demand and kept: every GEMM of a training step reuses
  * them, so no allocation happens per call after the first (a few MiB per thread at most). */
-static _Thread_local float *pack_a_buf, *pack_b_buf;
-static _Thread_local size_t pack_a_cap, pack_b_cap;
+static _Thread_local float *pack_a_buf, *pack_b_buf, *edge_buf;
+static _Thread_local size_t pack_a_cap, pack_b_cap, edge_cap;
 
 static float *ensure(float **buf, size_t *cap, size_t count) {
   if (*cap >= count) return *buf;
@@ -30,6 +30,25 @@ static float *ensure(float **buf, size_t *cap, size_t count) {
   *buf = p;
   *cap = count;
   return *buf;
+}
+
+/* Which operands to pack, for the experiments in docs/performance.md: 0 decides per call
+ * (`pack_decision`), 1 packs both, 2 neither (only edge strips). */
+int lyra_gemm_pack_policy = 0;
+
+/* Packing copies an operand once so the micro-kernel reads it as one contiguous stream; it pays
+ * only when the copy is reused often. B's KC×NC block serves every MR-row strip of A (m/MR uses);
+ * A's MC×KC block every NR-column strip of B (n/NR uses). The kernels read either operand in
+ * place (A's rows as MR streams, B's rows at stride ldb), so a small reuse count skips the copy:
+ * convolutions multiply a small weight by a wide column matrix (forward) or a tall column matrix
+ * by a narrow gradient (weight gradient), where packing the big operand cost as much as the
+ * multiply (ResNet-mini training: 34 % of the time in packing, 37 % in the kernel). A transposed
+ * B is always packed (the kernel reads B's rows contiguously). */
+static void pack_decision(const lyra_gemm_kernel *K, int trans_b, size_t m, size_t n, int *pack_a, int *pack_b) {
+  if (lyra_gemm_pack_policy == 1) { *pack_a = 1; *pack_b = 1; return; }
+  if (lyra_gemm_pack_policy == 2) { *pack_a = 0; *pack_b = trans_b; return; }
+  *pack_b = trans_b || m >= 8 * K->mr;
+  *pack_a = n >= 8 * K->nr;
 }
 
 /* op(A)[i][p] for rows i0..<i0+mc, steps p0..<p0+kc, into MR-tall strips (p-major within a strip). */
@@ -97,28 +116,42 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
   const lyra_gemm_kernel *K = kernel_for(level);
   const size_t MR = K->mr, NR = K->nr;
   const size_t MC = K->mc, KC = K->kc, NC = K->nc;
+  int packs_a, packs_b;
+  pack_decision(K, trans_b, m, n, &packs_a, &packs_b);
   size_t kc_max = k < KC ? k : KC;
   size_t mc_max = m < MC ? (m + MR - 1) / MR * MR : MC;
   size_t nc_max = n < NC ? (n + NR - 1) / NR * NR : NC;
-  float *ap = ensure(&pack_a_buf, &pack_a_cap, mc_max * kc_max);
-  float *bp = ensure(&pack_b_buf, &pack_b_cap, kc_max * nc_max);
-  if (ap == NULL || bp == NULL) return -1;
+  float *ap = packs_a ? ensure(&pack_a_buf, &pack_a_cap, mc_max * kc_max) : NULL;
+  float *bp = packs_b ? ensure(&pack_b_buf, &pack_b_cap, kc_max * nc_max) : NULL;
+  float *edges = ensure(&edge_buf, &edge_cap, (MR + NR) * kc_max);
+  if ((packs_a && ap == NULL) || (packs_b && bp == NULL) || edges == NULL) return -1;
+  float *a_edge = edges, *b_edge = edges + MR * kc_max;
 
   for (size_t jc = 0; jc < n; jc += NC) {
     size_t nc = n - jc < NC ? n - jc : NC;
     for (size_t pc = 0; pc < k; pc += KC) {
       size_t kc = k - pc < KC ? k - pc : KC;
       float beta_here = pc == 0 ? beta : 1.0f;   /* later K blocks add onto the first one's result */
-      pack_b(NR, trans_b, b, ldb, pc, kc, jc, nc, bp);
+      if (packs_b) pack_b(NR, trans_b, b, ldb, pc, kc, jc, nc, bp);
       for (size_t ic = 0; ic < m; ic += MC) {
         size_t mc = m - ic < MC ? m - ic : MC;
-        pack_a(MR, trans_a, a, lda, ic, mc, pc, kc, ap);
+        size_t full_rows = mc / MR * MR;
+        if (packs_a) pack_a(MR, trans_a, a, lda, ic, mc, pc, kc, ap);
+        else if (full_rows < mc) pack_a(MR, trans_a, a, lda, ic + full_rows, mc - full_rows, pc, kc, a_edge);
         for (size_t jr = 0; jr < nc; jr += NR) {
           size_t nr = nc - jr < NR ? nc - jr : NR;
-          const float *bstrip = bp + (jr / NR) * kc * NR;
+          const float *bs = b_edge;
+          size_t bstep = NR;
+          if (packs_b) bs = bp + (jr / NR) * kc * NR;
+          else if (nr == NR) { bs = b + pc * ldb + jc + jr; bstep = ldb; }
+          else pack_b(NR, 0, b, ldb, pc, kc, jc + jr, nr, b_edge);
           for (size_t ir = 0; ir < mc; ir += MR) {
             size_t mr = mc - ir < MR ? mc - ir : MR;
-            K->kernel(kc, ap + (ir / MR) * kc * MR, bstrip, c + (ic + ir) * ldc + jc + jr, ldc, beta_here, mr, nr);
+            float *ct = c + (ic + ir) * ldc + jc + jr;
+            if (packs_a) K->rows(kc, ap + (ir / MR) * kc * MR, MR, bs, bstep, ct, ldc, beta_here, mr, nr);
+            else if (mr < MR) K->rows(kc, a_edge, MR, bs, bstep, ct, ldc, beta_here, mr, nr);
+            else if (trans_a) K->rows(kc, a + pc * lda + ic + ir, lda, bs, bstep, ct, ldc, beta_here, mr, nr);
+            else K->cols(kc, a + (ic + ir) * lda + pc, lda, bs, bstep, ct, ldc, beta_here, mr, nr);
           }
         }
       }

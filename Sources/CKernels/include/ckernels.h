@@ -43,6 +43,11 @@ int lyra_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
 int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
                      const float *a, size_t lda, const float *b, size_t ldb,
                      float beta, float *c, size_t ldc);
+/* Which operands GEMM packs: 0 (default) decides per call from the reuse each copy would get,
+ * 1 packs both, 2 only what the kernels cannot read in place. For tests (every layout path
+ * against the naive product) and for the measurements in docs/performance.md. */
+extern int lyra_gemm_pack_policy;
+
 /* The micro-kernel's register tile (rows × columns of C) on a level: "12x32" and the like. */
 const char *lyra_sgemm_tile(int level);
 
