@@ -31,13 +31,7 @@ func affineSweep(_ s: BatchNormShape, _ c: Int, _ x: UnsafePointer<Float>, _ y: 
                  scale: Float, shift: Float, relu: Bool) {
   let stride = s.channels * s.plane
   for b in 0..<s.batch {
-    let xp = x + b * stride + c * s.plane, yp = y + b * stride + c * s.plane
-    var i = 0
-    if relu {
-      while i < s.plane { yp[i] = max(xp[i] * scale + shift, 0); i += 1 }
-    } else {
-      while i < s.plane { yp[i] = xp[i] * scale + shift; i += 1 }
-    }
+    Reduce.affine(x + b * stride + c * s.plane, y + b * stride + c * s.plane, s.plane, scale: scale, shift: shift, relu: relu)
   }
 }
 

@@ -51,6 +51,21 @@ extern int lyra_gemm_pack_policy;
 /* The micro-kernel's register tile (rows × columns of C) on a level: "12x32" and the like. */
 const char *lyra_sgemm_tile(int level);
 
+/* Per-plane loops (contiguous floats) of batch norm and the sums other kernels share, on the
+ * active path. `keep` (may be NULL) masks the gradient to 0 where keep[i] <= 0: the output of a
+ * fused ReLU. Sums use 2·lanes accumulators, then the scalar tail (a fixed order per path). */
+float lyra_plane_sum(const float *p, size_t n);
+/* Σ (p[i] − mean)². */
+float lyra_plane_sqdev(const float *p, size_t n, float mean);
+/* Σ g and Σ g·(x − mean), g masked by keep. */
+void lyra_plane_grad_sums(const float *g, const float *x, const float *keep, size_t n, float mean,
+                          float *sum_g, float *sum_gx);
+/* d = k·(g − mean_g − (x − mean)·x_coef), g masked by keep: batch norm's input gradient. */
+void lyra_plane_bn_grad_input(const float *g, const float *x, float *d, const float *keep, size_t n,
+                              float k, float mean_g, float mean, float x_coef);
+/* y = x·scale + shift, then max(·, 0) when relu (y may alias x). */
+void lyra_plane_affine(const float *x, float *y, size_t n, float scale, float shift, int relu);
+
 /* Peak probe: multiply-adds per second one thread reaches on a level's widest FMA, counted as
  * 2 flops each (an unrolled loop of independent FMAs, `seconds` long). For the benchmarks'
  * "share of peak" column, never for tests. */

@@ -1,0 +1,106 @@
+/* Per-plane loops of batch norm (and the sums other kernels share), written once over a GCC/Clang
+ * vector type of VW floats and compiled once per ISA path by planes.c, which defines VW (lanes),
+ * SUFFIX (the path's name) and ATTR (its target attribute) before each inclusion. Vector
+ * extensions rather than intrinsics: the same source gives zmm, ymm and xmm code, and the
+ * compiler contracts a·b + c into FMA where the path has it. Sums run over two vector
+ * accumulators (2·VW independent lanes), then lanes, then the scalar tail: a fixed order per
+ * path, so results are reproducible run to run. */
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define VF CAT(vf_, SUFFIX)
+#define VI CAT(vi_, SUFFIX)
+#define FN(name) CAT(name, CAT(_, SUFFIX))
+#define INLINE static inline __attribute__((always_inline))
+
+typedef float VF __attribute__((vector_size(VW * 4)));
+typedef int VI __attribute__((vector_size(VW * 4)));
+
+ATTR INLINE VF FN(load)(const float *p) { VF v; __builtin_memcpy(&v, p, sizeof v); return v; }
+ATTR INLINE void FN(store)(float *p, VF v) { __builtin_memcpy(p, &v, sizeof v); }
+ATTR INLINE VF FN(splat)(float x) { VF v; for (int i = 0; i < VW; i++) v[i] = x; return v; }
+ATTR INLINE float FN(lanes)(VF v) { float s = 0; for (int i = 0; i < VW; i++) s += v[i]; return s; }
+/* 0 where v <= 0, else v: ReLU that lets NaN through (as PyTorch's), and the gradient mask of a
+ * fused BN+ReLU (g where the forward output was not <= 0). */
+ATTR INLINE VF FN(zero_where_nonpositive)(VF v, VF test) {
+  VI off = test <= FN(splat)(0);
+  return (VF)((VI)v & ~off);
+}
+
+ATTR static float FN(lyra_plane_sum)(const float *p, size_t n) {
+  VF a = FN(splat)(0), b = a;
+  size_t i = 0;
+  for (; i + 2 * VW <= n; i += 2 * VW) { a += FN(load)(p + i); b += FN(load)(p + i + VW); }
+  float s = FN(lanes)(a + b);
+  for (; i < n; i++) s += p[i];
+  return s;
+}
+
+ATTR static float FN(lyra_plane_sqdev)(const float *p, size_t n, float mean) {
+  VF m = FN(splat)(mean), a = FN(splat)(0), b = a;
+  size_t i = 0;
+  for (; i + 2 * VW <= n; i += 2 * VW) {
+    VF d0 = FN(load)(p + i) - m, d1 = FN(load)(p + i + VW) - m;
+    a += d0 * d0; b += d1 * d1;
+  }
+  float s = FN(lanes)(a + b);
+  for (; i < n; i++) { float d = p[i] - mean; s += d * d; }
+  return s;
+}
+
+ATTR static void FN(lyra_plane_grad_sums)(const float *g, const float *x, const float *keep, size_t n, float mean,
+                                          float *sum_g, float *sum_gx) {
+  VF m = FN(splat)(mean), sg = FN(splat)(0), sgx = sg;
+  size_t i = 0;
+  if (keep) {
+    for (; i + VW <= n; i += VW) {
+      VF gv = FN(zero_where_nonpositive)(FN(load)(g + i), FN(load)(keep + i));
+      sg += gv; sgx += gv * (FN(load)(x + i) - m);
+    }
+  } else {
+    for (; i + VW <= n; i += VW) {
+      VF gv = FN(load)(g + i);
+      sg += gv; sgx += gv * (FN(load)(x + i) - m);
+    }
+  }
+  float a = FN(lanes)(sg), b = FN(lanes)(sgx);
+  for (; i < n; i++) {
+    float gv = (keep && keep[i] <= 0) ? 0 : g[i];
+    a += gv; b += gv * (x[i] - mean);
+  }
+  *sum_g = a; *sum_gx = b;
+}
+
+ATTR static void FN(lyra_plane_bn_grad_input)(const float *g, const float *x, float *d, const float *keep, size_t n,
+                                              float k, float mean_g, float mean, float x_coef) {
+  VF kv = FN(splat)(k), mg = FN(splat)(mean_g), mv = FN(splat)(mean), xc = FN(splat)(x_coef);
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) {
+    VF gv = FN(load)(g + i);
+    if (keep) gv = FN(zero_where_nonpositive)(gv, FN(load)(keep + i));
+    FN(store)(d + i, kv * (gv - mg - (FN(load)(x + i) - mv) * xc));
+  }
+  for (; i < n; i++) {
+    float gv = (keep && keep[i] <= 0) ? 0 : g[i];
+    d[i] = k * (gv - mean_g - (x[i] - mean) * x_coef);
+  }
+}
+
+ATTR static void FN(lyra_plane_affine)(const float *x, float *y, size_t n, float scale, float shift, int relu) {
+  VF s = FN(splat)(scale), t = FN(splat)(shift);
+  size_t i = 0;
+  if (relu) {
+    for (; i + VW <= n; i += VW) {
+      VF v = FN(load)(x + i) * s + t;
+      FN(store)(y + i, FN(zero_where_nonpositive)(v, v));
+    }
+    for (; i < n; i++) { float v = x[i] * scale + shift; y[i] = v <= 0 ? 0 : v; }
+  } else {
+    for (; i + VW <= n; i += VW) FN(store)(y + i, FN(load)(x + i) * s + t);
+    for (; i < n; i++) y[i] = x[i] * scale + shift;
+  }
+}
+
+#undef VF
+#undef VI
+#undef FN
+#undef INLINE
