@@ -67,7 +67,7 @@ let package = Package(
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
-    .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraTensor", "LyraKernels", "LyraData"]),
+    .executableTarget(name: "lyra-bench", dependencies: ["LyraNN", "LyraTensor", "LyraKernels", "LyraData", "CKernels"]),
 
     // Fuzzing (scripts/fuzz, docs/robustness.md): a mutation loop of its own, or libFuzzer
     // when built with --sanitize=fuzzer (then libFuzzer's main drives LLVMFuzzerTestOneInput).

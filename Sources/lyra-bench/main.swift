@@ -10,6 +10,7 @@
 // LYRA_BENCH_QUICK=1 gives one short repeat (a smoke test; timings meaningless); LYRA_BENCH_STEPS=N one
 // repeat of N training steps (for profiling).
 import Foundation
+import CKernels
 import LyraData
 import LyraKernels
 import LyraNN
@@ -184,7 +185,7 @@ func trainBench(_ modelName: String, _ threads: Int) {
     foreign.append((w.foreign * 1000).rounded() / 1000)
   }
   let med = median(ips)
-  printJSON(["kind": "train_bench", "engine": "lyra", "model": modelName, "threads": threads, "batch": TRAIN_BS,
+  printJSON(["kind": "train_bench", "engine": "lyra", "isa": KernelISA.active.description, "model": modelName, "threads": threads, "batch": TRAIN_BS,
              "steps_per_repeat": steps, "warmup_steps": 15, "images_per_s": stats(ips),
              "ms_per_step_median": round2(1000 * Double(TRAIN_BS) / med),
              "gflops_effective_median": round2(3 * Double(modelFlops(modelName)) * med / 1e9),
@@ -215,7 +216,7 @@ func inferBench(_ modelName: String, _ threads: Int) {
     }
   }
   let med = median(ips)
-  printJSON(["kind": "infer_bench", "engine": "lyra", "model": modelName, "threads": threads, "batch": INFER_BS,
+  printJSON(["kind": "infer_bench", "engine": "lyra", "isa": KernelISA.active.description, "model": modelName, "threads": threads, "batch": INFER_BS,
              "iters_per_repeat": iters, "images_per_s": stats(ips),
              "ms_per_batch_median": (1000 * Double(INFER_BS) / med * 1000).rounded() / 1000,
              "gflops_effective_median": round2(Double(modelFlops(modelName)) * med / 1e9),
@@ -301,6 +302,22 @@ func modelFlops(_ name: String) -> Int {
 }
 
 
+/// `lyra-bench peak THREADS`: the FMA peak of every ISA path this CPU has, `THREADS` probes
+/// running at once (one per core), in GFLOP/s; the table prints Lyra's effective GFLOP/s as a
+/// share of the active path's peak.
+func peakProbe(_ threads: Int) {
+  var out: [String: Any] = ["kind": "peak", "threads": threads, "isa_active": KernelISA.active.description]
+  for isa in KernelISA.available {
+    var per = [Double](repeating: 0, count: threads)
+    per.withUnsafeMutableBufferPointer { buf in
+      let p = buf.baseAddress!
+      DispatchQueue.concurrentPerform(iterations: threads) { i in p[i] = lyra_fma_peak_gflops(Int32(isa.rawValue), 0.5) }
+    }
+    out["gflops_\(isa)"] = round2(per.reduce(0, +))
+  }
+  printJSON(out)
+}
+
 /// `lyra-bench table DIR HAVE_TORCH ANCHORS MODELS THREADS KINDS`: the side-by-side table
 /// of scripts/bench/train from the JSON lines it saved (lyra-KIND-MODEL-THREADS.json and
 /// torch-...), or, without PyTorch, against PyTorch figures recorded in an earlier run (the file
@@ -329,8 +346,13 @@ func printTable(_ a: [String]) {
     }
   }
   let src = haveTorch ? "PyTorch (same run)" : "PyTorch (anchors: ANOTHER run)"
-  print("\n| model | threads | kind | Lyra img/s min / median / max | \(src) img/s median | Lyra/PyTorch | Lyra peak RSS MiB | PyTorch peak RSS MiB | foreign cores, Lyra max |")
-  print("|---|---|---|---|---|---|---|---|---|")
+  var peaks: [String: [String: Any]] = [:]
+  for th in threads { if let p = load("\(dir)/peak-\(th).json") { peaks[th] = p } }
+  if let p = peaks.values.first { print("\nISA path: \(p["isa_active"] ?? "?"); FMA peak per thread count: " + peaks.keys.sorted().map { th in
+    "\(th) threads " + KernelISA.available.map { "\($0) \(num(peaks[th]?["gflops_\($0)"]).map { String(format: "%.0f", $0) } ?? "-")" }.joined(separator: ", ") + " GFLOP/s"
+  }.joined(separator: "; ")) }
+  print("\n| model | threads | kind | Lyra img/s min / median / max | \(src) img/s median | Lyra/PyTorch | Lyra GFLOP/s (share of peak) | Lyra peak RSS MiB | PyTorch peak RSS MiB | foreign cores, Lyra max |")
+  print("|---|---|---|---|---|---|---|---|---|---|")
   func f0(_ x: Double?) -> String { x.map { String(format: "%.0f", $0) } ?? "-" }
   for m in models { for th in threads { for k in kinds {
     guard let l = load("\(dir)/lyra-\(k)-\(m)-\(th).json"), let li = l["images_per_s"] as? [String: Any] else { continue }
@@ -339,7 +361,10 @@ func printTable(_ a: [String]) {
     let lmed = num(li["median"])
     let ratio = (lmed != nil && tmed != nil) ? String(format: "%.2f", lmed! / tmed!) : "-"
     let foreign = (l["foreign_cores_per_repeat"] as? [Any])?.compactMap(num).max() ?? 0
-    print("| \(m) | \(th) | \(k) | \(f0(num(li["min"]))) / \(f0(lmed)) / \(f0(num(li["max"]))) | \(f0(tmed)) | \(ratio) | "
+    let gf = num(l["gflops_effective_median"])
+    let peak = peaks[th].flatMap { p in (p["isa_active"] as? String).flatMap { num(p["gflops_\($0)"]) } }
+    let share = (gf != nil && peak != nil) ? String(format: "%.0f (%.0f %%)", gf!, 100 * gf! / peak!) : f0(gf)
+    print("| \(m) | \(th) | \(k) | \(f0(num(li["min"]))) / \(f0(lmed)) / \(f0(num(li["max"]))) | \(f0(tmed)) | \(ratio) | \(share) | "
           + "\(num(l["peak_rss_mib"]).map { String($0) } ?? "-") | \(num(t?["peak_rss_mib"]).map { String($0) } ?? "-") | \(foreign) |")
   } } }
   for m in ["cnn", "mlp"] {
@@ -358,8 +383,13 @@ func usage() -> Never {
   usage: lyra-bench train-bench MODEL THREADS
          lyra-bench infer-bench MODEL THREADS
          lyra-bench fulltrain MODEL SEED [THREADS=2] [EPOCHS=3]
+         lyra-bench peak THREADS
   MODEL: mlp | cnn | resnet_mini
   """)
+}
+if args.count == 3 && args[1] == "peak", let th = Int(args[2]), th >= 1 {
+  peakProbe(th)
+  exit(0)
 }
 if args.count == 8 && args[1] == "table" {
   printTable(Array(args[2...]))
