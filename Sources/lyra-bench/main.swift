@@ -351,8 +351,8 @@ func printTable(_ a: [String]) {
   if let p = peaks.values.first { print("\nISA path: \(p["isa_active"] ?? "?"); FMA peak per thread count: " + peaks.keys.sorted().map { th in
     "\(th) threads " + KernelISA.available.map { "\($0) \(num(peaks[th]?["gflops_\($0)"]).map { String(format: "%.0f", $0) } ?? "-")" }.joined(separator: ", ") + " GFLOP/s"
   }.joined(separator: "; ")) }
-  print("\n| model | threads | kind | Lyra img/s min / median / max | \(src) img/s median | Lyra/PyTorch | Lyra GFLOP/s (share of peak) | Lyra peak RSS MiB | PyTorch peak RSS MiB | foreign cores, Lyra max |")
-  print("|---|---|---|---|---|---|---|---|---|---|")
+  print("\n| model | threads | kind | Lyra img/s min / median / max | \(src) img/s median | Lyra/PyTorch | ONNX Runtime img/s median | Lyra/ORT | Lyra GFLOP/s (share of peak) | Lyra peak RSS MiB | PyTorch peak RSS MiB | foreign cores, Lyra max |")
+  print("|---|---|---|---|---|---|---|---|---|---|---|---|")
   func f0(_ x: Double?) -> String { x.map { String(format: "%.0f", $0) } ?? "-" }
   for m in models { for th in threads { for k in kinds {
     guard let l = load("\(dir)/lyra-\(k)-\(m)-\(th).json"), let li = l["images_per_s"] as? [String: Any] else { continue }
@@ -364,7 +364,9 @@ func printTable(_ a: [String]) {
     let gf = num(l["gflops_effective_median"])
     let peak = peaks[th].flatMap { p in (p["isa_active"] as? String).flatMap { num(p["gflops_\($0)"]) } }
     let share = (gf != nil && peak != nil) ? String(format: "%.0f (%.0f %%)", gf!, 100 * gf! / peak!) : f0(gf)
-    print("| \(m) | \(th) | \(k) | \(f0(num(li["min"]))) / \(f0(lmed)) / \(f0(num(li["max"]))) | \(f0(tmed)) | \(ratio) | \(share) | "
+    let ort = k == "infer" ? num((load("\(dir)/ort-infer-\(m)-\(th).json")?["images_per_s"] as? [String: Any])?["median"]) : nil
+    let ortRatio = (lmed != nil && ort != nil) ? String(format: "%.2f", lmed! / ort!) : "-"
+    print("| \(m) | \(th) | \(k) | \(f0(num(li["min"]))) / \(f0(lmed)) / \(f0(num(li["max"]))) | \(f0(tmed)) | \(ratio) | \(f0(ort)) | \(ortRatio) | \(share) | "
           + "\(num(l["peak_rss_mib"]).map { String($0) } ?? "-") | \(num(t?["peak_rss_mib"]).map { String($0) } ?? "-") | \(foreign) |")
   } } }
   for m in ["cnn", "mlp"] {
