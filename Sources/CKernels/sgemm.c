@@ -65,12 +65,15 @@ static void pack_a(size_t MR, int trans, const float *a, size_t lda, size_t i0, 
         for (; r < MR; r++) d[r] = 0;
       }
     } else {
-      for (size_t r = 0; r < rows; r++) {
-        const float *src = a + (i0 + s + r) * lda + p0;
-        for (size_t p = 0; p < kc; p++) dst[p * MR + r] = src[p];
+      /* Step-major: each step gathers one value from each of the MR rows (MR streams read in
+       * order) and writes MR contiguous floats; row-major with strided writes ran 4x slower. */
+      const float *src = a + (i0 + s) * lda + p0;
+      for (size_t p = 0; p < kc; p++) {
+        float *d = dst + p * MR;
+        size_t r = 0;
+        for (; r < rows; r++) d[r] = src[r * lda + p];
+        for (; r < MR; r++) d[r] = 0;
       }
-      for (size_t r = rows; r < MR; r++)
-        for (size_t p = 0; p < kc; p++) dst[p * MR + r] = 0;
     }
     dst += kc * MR;
   }
@@ -81,19 +84,21 @@ static void pack_b(size_t NR, int trans, const float *b, size_t ldb, size_t p0, 
                    float *dst) {
   for (size_t s = 0; s < nc; s += NR) {
     size_t cols = nc - s < NR ? nc - s : NR;
-    if (trans) {   /* B stored n×k: column j of op(B) is row j of B */
-      for (size_t j = 0; j < cols; j++) {
-        const float *src = b + (j0 + s + j) * ldb + p0;
-        for (size_t p = 0; p < kc; p++) dst[p * NR + j] = src[p];
+    if (trans) {   /* B stored n×k: column j of op(B) is row j of B; step-major, as pack_a */
+      const float *src = b + (j0 + s) * ldb + p0;
+      for (size_t p = 0; p < kc; p++) {
+        float *d = dst + p * NR;
+        size_t j = 0;
+        for (; j < cols; j++) d[j] = src[j * ldb + p];
+        for (; j < NR; j++) d[j] = 0;
       }
-      for (size_t j = cols; j < NR; j++)
-        for (size_t p = 0; p < kc; p++) dst[p * NR + j] = 0;
     } else {
       for (size_t p = 0; p < kc; p++) {
         const float *src = b + (p0 + p) * ldb + j0 + s;
         float *d = dst + p * NR;
-        memcpy(d, src, cols * sizeof(float));
-        if (cols < NR) memset(d + cols, 0, (NR - cols) * sizeof(float));
+        size_t j = 0;   /* a loop, not memcpy: a call per 64-128 bytes cost more than the copy */
+        for (; j < cols; j++) d[j] = src[j];
+        for (; j < NR; j++) d[j] = 0;
       }
     }
     dst += kc * NR;
