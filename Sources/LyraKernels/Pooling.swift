@@ -1,3 +1,4 @@
+import CKernels
 /// Max and average pooling over NCHW, with PyTorch's `MaxPool2d` / `AvgPool2d` semantics.
 ///
 /// Every (image, channel) plane is independent, so the work splits over planes with no
@@ -70,32 +71,7 @@ public func maxPool2dForward(_ s: Pool2dShape, input: UnsafePointer<Float>, outp
       let x = input + p * H * W, y = output + p * OH * OW
       let ind = indices.map { $0 + p * OH * OW }
       if simple2x2 {
-        maxPool2x2Plane(x, y, ind, W: W, OH: OH, OW: OW)
-        continue
-      }
-      if false {
-        for oy in 0..<OH {
-          let r0 = x + 2 * oy * W, r1 = r0 + W
-          let yr = y + oy * OW
-          if let ind = ind {
-            let ir = ind + oy * OW
-            for ox in 0..<OW {
-              let a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1]
-              // PyTorch's scan: a later value wins if greater or NaN (first maximum on ties).
-              // Branch-free selects keep the loop free of mispredictions on random data.
-              let i0 = Int32(2 * oy * W + 2 * ox)
-              var best = a, bi = i0
-              let tb = b > best || b.isNaN; best = tb ? b : best; bi = tb ? i0 + 1 : bi
-              let tc = c > best || c.isNaN; best = tc ? c : best; bi = tc ? i0 + Int32(W) : bi
-              let td = d > best || d.isNaN; best = td ? d : best; bi = td ? i0 + Int32(W) + 1 : bi
-              yr[ox] = best; ir[ox] = bi
-            }
-          } else {
-            for ox in 0..<OW {
-              yr[ox] = max(max(r0[2 * ox], r0[2 * ox + 1]), max(r1[2 * ox], r1[2 * ox + 1]))
-            }
-          }
-        }
+        if lyra_maxpool2x2_plane(x, y, ind, W, OH, OW) == 0 { maxPool2x2Plane(x, y, ind, W: W, OH: OH, OW: OW) }
         continue
       }
       for oy in 0..<OH {
@@ -198,7 +174,8 @@ public func avgPool2dBackward(_ s: Pool2dShape, gradOutput: UnsafePointer<Float>
 }
 
 
-/// One plane of 2×2 stride-2 max pooling, SIMD over 8 (then 4) outputs of a row: even and
+/// One plane of 2×2 stride-2 max pooling on the portable and AVX2 paths (the AVX-512 path is
+/// CKernels' pool2x2_avx512.c, 16 outputs per step with masked row tails), SIMD over 8 (then 4) outputs of a row: even and
 /// odd input columns are split with `evenHalf`/`oddHalf`, and PyTorch's scan order (a
 /// later value wins if greater or NaN) is kept with lane selects, indices included.
 @inline(__always)

@@ -19,9 +19,17 @@ final class FastPathTests: XCTestCase {
     return (y, ind)
   }
 
+  /// On every ISA path (AVX-512 runs CKernels' masked 16-wide kernel, the others Swift's SIMD
+  /// loop): rows shorter than a vector, one and several vectors wide, odd widths.
   func testMaxPool2x2SimdMatchesScanOrder() {
+    let saved = KernelISA.active
+    defer { KernelISA.force(saved) }
+    for isa in KernelISA.available { KernelISA.force(isa); checkMaxPool2x2(isa) }
+  }
+
+  func checkMaxPool2x2(_ isa: KernelISA) {
     var rng = TestRNG(5)
-    for (h, w) in [(28, 28), (14, 14), (6, 19), (5, 9), (4, 40)] {
+    for (h, w) in [(28, 28), (14, 14), (6, 19), (5, 9), (4, 40), (6, 70), (2, 65), (3, 2)] {
       let planes = 3, n = planes * h * w
       // Few distinct levels, so many windows tie; some NaNs.
       var x = (0..<n).map { _ in (rng.next() * 3).rounded() }
@@ -30,14 +38,14 @@ final class FastPathTests: XCTestCase {
       let (ey, eind) = FastPathTests.reference2x2(x, planes: planes, h: h, w: w)
       var y = [Float](repeating: -1, count: s.outputCount), ind = [Int32](repeating: -7, count: s.outputCount)
       maxPool2dForward(s, input: x, output: &y, indices: &ind)
-      XCTAssertEqual(ind, eind, "indices \(h)x\(w)")
+      XCTAssertEqual(ind, eind, "\(isa) indices \(h)x\(w)")
       for i in 0..<y.count {
-        XCTAssertTrue(y[i] == ey[i] || (y[i].isNaN && ey[i].isNaN), "value \(i) \(h)x\(w): \(y[i]) vs \(ey[i])")
+        XCTAssertTrue(y[i] == ey[i] || (y[i].isNaN && ey[i].isNaN), "\(isa) value \(i) \(h)x\(w): \(y[i]) vs \(ey[i])")
       }
       var y2 = [Float](repeating: -1, count: s.outputCount)
       maxPool2dForward(s, input: x, output: &y2, indices: nil)
       for i in 0..<y2.count {
-        XCTAssertTrue(y2[i] == ey[i] || (y2[i].isNaN && ey[i].isNaN), "no-index value \(i) \(h)x\(w)")
+        XCTAssertTrue(y2[i] == ey[i] || (y2[i].isNaN && ey[i].isNaN), "\(isa) no-index value \(i) \(h)x\(w)")
       }
     }
   }

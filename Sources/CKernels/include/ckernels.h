@@ -9,6 +9,7 @@
 #ifndef LYRA_CKERNELS_H
 #define LYRA_CKERNELS_H
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -65,6 +66,11 @@ void lyra_plane_bn_grad_input(const float *g, const float *x, float *d, const fl
                               float k, float mean_g, float mean, float x_coef);
 /* y = x·scale + shift, then max(·, 0) when relu (y may alias x). */
 void lyra_plane_affine(const float *x, float *y, size_t n, float scale, float shift, int relu);
+
+/* One plane of 2×2 stride-2 max pooling (input rows of W floats, OH×OW outputs; `ind` may be
+ * NULL, else gets each output's flat input index), PyTorch's NaN and tie rules. Returns 1 when
+ * the active path has a C kernel for it (AVX-512), 0 when the caller's own loop must run. */
+int lyra_maxpool2x2_plane(const float *x, float *y, int32_t *ind, size_t W, size_t OH, size_t OW);
 
 /* Peak probe: multiply-adds per second one thread reaches on a level's widest FMA, counted as
  * 2 flops each (an unrolled loop of independent FMAs, `seconds` long). For the benchmarks'
