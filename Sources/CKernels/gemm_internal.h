@@ -25,6 +25,7 @@ typedef struct {
 extern const lyra_gemm_kernel lyra_gemm_kernel_portable;
 extern const lyra_gemm_kernel lyra_gemm_kernel_avx2;
 extern const lyra_gemm_kernel lyra_gemm_kernel_avx512;
+extern const lyra_gemm_kernel lyra_gemm_kernel_avx512_8;
 
 /* Expands to a level's two kernels from one always-inlined body `CORE(kc, a, rs, cs, ...)` that
  * reads A(r, p) at a[r·rs + p·cs]: with rs or cs a constant 1 the compiler gives each layout

@@ -44,7 +44,8 @@ public enum KernelISA: Int, CaseIterable, CustomStringConvertible, Sendable {
     self = isa
   }
 
-  /// GEMM's register tile on this path ("12x32": rows × columns of C per micro-kernel call).
+  /// GEMM's register tile on this path ("6x16": rows × columns of C per micro-kernel call;
+  /// "12x32|8x32" on AVX-512, where the row count of each product picks one).
   public var gemmTile: String { String(cString: lyra_sgemm_tile(Int32(rawValue))) }
 
   /// LYRA_ISA's value when it named no path (then the detected path is used), for a warning.

@@ -11,7 +11,7 @@ T.case('config: reports the active path, the detected one and every path this ma
   T.ok(known[c.isa] <= known[c.isa_detected], 'the active path never exceeds the detected one')
   T.eq(c.isa_available[1], 'portable')
   T.eq(c.isa_available[#c.isa_available], c.isa_detected)
-  T.ok(c.gemm_tile:match('^%d+x%d+$') ~= nil, c.gemm_tile)
+  T.ok(c.gemm_tile:match('^%d+x%d+[|%dx]*$') ~= nil, c.gemm_tile)  -- e.g. 6x16, or 12x32|8x32 (rows chosen per product)
   T.eq(c.threads, lyra.get_num_threads())
 end)
 

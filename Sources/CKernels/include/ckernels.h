@@ -49,7 +49,9 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
  * against the naive product) and for the measurements in docs/performance.md. */
 extern int lyra_gemm_pack_policy;
 
-/* The micro-kernel's register tile (rows × columns of C) on a level: "12x32" and the like. */
+/* The micro-kernel's register tile (rows × columns of C) on a level: "6x16" and the like;
+ * "12x32|8x32" on AVX-512, where a product whose row count is a multiple of 8 but not of 12
+ * takes the 8-row tile. */
 const char *lyra_sgemm_tile(int level);
 
 /* Per-plane loops (contiguous floats) of batch norm and the sums other kernels share, on the

@@ -11,8 +11,9 @@ enum KernelConfig {
     lyra.config([{isa = 'avx512'|'avx2'|'portable', threads = n}]) -> table
     The kernel settings: isa (the path kernels run), isa_detected (the widest this CPU offers),
     isa_available (every path this machine can run), gemm_tile (GEMM's register tile on the active
-    path) and threads. With a table, sets isa (never above isa_detected; LYRA_ISA sets it at start-up)
-    and/or threads first.
+    path; '12x32|8x32' on AVX-512, where products with a multiple of 8 but not of 12 rows take the
+    8-row tile) and threads. With a table, sets isa (never above isa_detected; LYRA_ISA sets it at
+    start-up) and/or threads first.
     """
 
   static var all: [LuaMethod] {
