@@ -38,6 +38,9 @@
 
 float lyra_plane_sum(const float *p, size_t n) { PICK(lyra_plane_sum, p, n) }
 float lyra_plane_sqdev(const float *p, size_t n, float mean) { PICK(lyra_plane_sqdev, p, n, mean) }
+void lyra_plane_shifted_sums(const float *p, size_t n, float shift, float *sum, float *sum_sq) {
+  PICK(lyra_plane_shifted_sums, p, n, shift, sum, sum_sq)
+}
 void lyra_plane_grad_sums(const float *g, const float *x, const float *keep, size_t n, float mean,
                           float *sum_g, float *sum_gx) {
   PICK(lyra_plane_grad_sums, g, x, keep, n, mean, sum_g, sum_gx)

@@ -47,6 +47,18 @@ ATTR static float FN(lyra_plane_sqdev)(const float *p, size_t n, float mean) {
   return s;
 }
 
+ATTR static void FN(lyra_plane_shifted_sums)(const float *p, size_t n, float shift, float *sum, float *sum_sq) {
+  VF m = FN(splat)(shift), a = FN(splat)(0), b = a, q = a, r = a;
+  size_t i = 0;
+  for (; i + 2 * VW <= n; i += 2 * VW) {
+    VF d0 = FN(load)(p + i) - m, d1 = FN(load)(p + i + VW) - m;
+    a += d0; b += d1; q += d0 * d0; r += d1 * d1;
+  }
+  float s = FN(lanes)(a + b), ss = FN(lanes)(q + r);
+  for (; i < n; i++) { float d = p[i] - shift; s += d; ss += d * d; }
+  *sum = s; *sum_sq = ss;
+}
+
 ATTR static void FN(lyra_plane_grad_sums)(const float *g, const float *x, const float *keep, size_t n, float mean,
                                           float *sum_g, float *sum_gx) {
   VF m = FN(splat)(mean), sg = FN(splat)(0), sgx = sg;

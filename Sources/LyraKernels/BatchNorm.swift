@@ -49,12 +49,20 @@ public func batchNormTrainForward(_ s: BatchNormShape, input: UnsafePointer<Floa
   let stride = s.channels * s.plane
   KernelParallel.forRanges(count: s.channels, work: s.count * 3) { _, range in
     for c in range {
-      var total = 0.0
-      for b in 0..<s.batch { total += Double(Reduce.sum(input + b * stride + c * s.plane, s.plane)) }
-      let mean = Float(total / Double(n))
-      var sq = 0.0
-      for b in 0..<s.batch { sq += Double(Reduce.sumSquaredDeviation(input + b * stride + c * s.plane, s.plane, mean: mean)) }
-      let variance = sq / Double(n)
+      // One pass for both statistics (the activations are read once here, once by the sweep):
+      // sums of d = x − shift per plane in Float, across planes in Double, with shift the
+      // channel's first value, so E[d²] − E[d]² keeps its digits when |mean| ≫ std (a constant
+      // shift by the mean itself would need a second pass).
+      let shift = input[c * s.plane]
+      var total = 0.0, totalSq = 0.0
+      for b in 0..<s.batch {
+        let (d, dd) = Reduce.shiftedSums(input + b * stride + c * s.plane, s.plane, shift: shift)
+        total += Double(d); totalSq += Double(dd)
+      }
+      let meanShift = total / Double(n)
+      let mean = Float(Double(shift) + meanShift)
+      let raw = totalSq / Double(n) - meanShift * meanShift
+      let variance = raw < 0 ? 0 : raw   // rounding can dip below 0; NaN stays NaN
       let invstd = Float(1 / (variance + Double(eps)).squareRoot())
       saveMean[c] = mean
       saveInvstd[c] = invstd

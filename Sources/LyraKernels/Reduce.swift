@@ -19,6 +19,14 @@ enum Reduce {
     lyra_plane_sqdev(p, n, m)
   }
 
+  /// (Σ (p[i] − shift), Σ (p[i] − shift)²) in one pass.
+  @inline(__always)
+  static func shiftedSums(_ p: UnsafePointer<Float>, _ n: Int, shift: Float) -> (Float, Float) {
+    var a: Float = 0, b: Float = 0
+    lyra_plane_shifted_sums(p, n, shift, &a, &b)
+    return (a, b)
+  }
+
   /// (Σ g[i], Σ g[i]·(x[i] − m)), with g masked to 0 where `mask[i] <= 0` when a mask is given
   /// (the ReLU that followed the forward pass).
   @inline(__always)

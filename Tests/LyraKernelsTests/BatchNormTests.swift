@@ -52,6 +52,32 @@ final class BatchNormTests: XCTestCase {
     }
   }
 
+  /// The one-pass statistics keep their digits when the mean dwarfs the spread (activations
+  /// around 1000 with std 0.01: E[x²] − E[x]² in Float would lose every digit), and a NaN input
+  /// gives NaN statistics rather than a silently clamped variance.
+  func testStatisticsSurviveALargeMeanAndPropagateNaN() {
+    let s = BatchNormShape(batch: 4, channels: 2, plane: 300)
+    var rng = TestRNG(77)
+    var x = rng.array(s.count).map { 1000 + 0.01 * $0 }
+    x[0] = 1000.03   // the channel's first value (the shift) an outlier
+    let (_, em, ev) = BatchNormTests.naiveTrain(s, x, [1, 1], [0, 0])
+    withKernelSettings { setting in
+      var y = [Float](repeating: .nan, count: s.count), mean = [Float](repeating: .nan, count: 2), invstd = mean
+      batchNormTrainForward(s, input: x, gamma: nil, beta: nil, output: &y, saveMean: &mean, saveInvstd: &invstd,
+                            runningMean: nil, runningVar: nil, eps: 0)
+      for c in 0..<2 {
+        XCTAssertEqual(Double(mean[c]), em[c], accuracy: 1e-4, "mean \(c) \(setting)")
+        XCTAssertEqual(Double(1 / (invstd[c] * invstd[c])), ev[c], accuracy: 1e-3 * ev[c], "variance \(c) \(setting)")
+      }
+    }
+    x[5] = .nan
+    var y = [Float](repeating: 0, count: s.count), mean = [Float](repeating: 0, count: 2), invstd = mean
+    batchNormTrainForward(s, input: x, gamma: nil, beta: nil, output: &y, saveMean: &mean, saveInvstd: &invstd,
+                          runningMean: nil, runningVar: nil)
+    XCTAssertTrue(mean[0].isNaN && invstd[0].isNaN && y[6].isNaN, "NaN in channel 0 must reach its statistics and outputs")
+    XCTAssertFalse(mean[1].isNaN || invstd[1].isNaN, "channel 1 holds no NaN")
+  }
+
   func testEvalForward() {
     let s = BatchNormTests.shapes[0]
     var rng = TestRNG(50)

@@ -33,7 +33,12 @@ final class PlaneKernelTests: XCTestCase {
         let kept = !(keep[i] <= 0)   // NaN keeps the gradient, as the vector compare does
         if kept { msg += Double(g[i]); msgx += Double(g[i]) * Double(x[i] - mean) }
       }
+      let shift: Float = -0.75
+      let ssum = x.reduce(0.0) { $0 + Double($1 - shift) }, ssq = x.reduce(0.0) { $0 + pow(Double($1 - shift), 2) }
       forEachPath { isa in
+        var d: Float = .nan, dd: Float = .nan
+        lyra_plane_shifted_sums(x, n, shift, &d, &dd)
+        close(d, ssum, "\(isa) shifted sum n=\(n)"); close(dd, ssq, "\(isa) shifted squares n=\(n)")
         close(lyra_plane_sum(x, n), sum, "\(isa) sum n=\(n)")
         close(lyra_plane_sqdev(x, n, mean), sq, "\(isa) sqdev n=\(n)")
         var a: Float = .nan, b: Float = .nan

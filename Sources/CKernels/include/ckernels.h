@@ -60,6 +60,9 @@ const char *lyra_sgemm_tile(int level);
 float lyra_plane_sum(const float *p, size_t n);
 /* Σ (p[i] − mean)². */
 float lyra_plane_sqdev(const float *p, size_t n, float mean);
+/* Σ (p[i] − shift) and Σ (p[i] − shift)² in one pass: batch norm's statistics, shifted by a value
+ * of the channel so the variance E[d²] − E[d]² does not cancel when |mean| ≫ std. */
+void lyra_plane_shifted_sums(const float *p, size_t n, float shift, float *sum, float *sum_sq);
 /* Σ g and Σ g·(x − mean), g masked by keep. */
 void lyra_plane_grad_sums(const float *g, const float *x, const float *keep, size_t n, float mean,
                           float *sum_g, float *sum_gx);
