@@ -15,7 +15,9 @@ public final class LuaState {
   public private(set) var stdlibPath: String?
   /// The thread running the innermost Swift function called from Lua (a coroutine or
   /// the main thread): callbacks from that function run on it.
-  public internal(set) var currentThread: OpaquePointer?
+  /// (`@exclusivity(unchecked)`: saved and restored around every call from Lua, where the
+  /// run-time access tracking cost more than the rest of the trampoline; issue 15.)
+  @exclusivity(unchecked) public internal(set) var currentThread: OpaquePointer?
 
   private static let hooksInstalled: Void = {
     lyra_set_swift_hooks(luaSwiftDispatch, luaSwiftRelease)
