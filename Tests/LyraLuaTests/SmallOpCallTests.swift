@@ -1,0 +1,90 @@
+import XCTest
+@testable import LyraLua
+
+/// The Lua side of the small-op fast path (issue 15): results pushed with the static class
+/// name are ordinary `lyra.Tensor` objects, the arithmetic is the element-wise reference,
+/// errors keep their words and position, and gradients are still tracked from Lua.
+final class SmallOpCallTests: XCTestCase {
+  func run(_ code: String) throws -> [LuaValue] { try LyraHost().state.execute(code, name: "@small.lua") }
+
+  /// Every op against the same expression on plain Lua numbers, element by element (exact:
+  /// float32 arithmetic on values that are exact in float32).
+  func testResultsMatchLuaArithmetic() throws {
+    let r = try run("""
+      local a, b = lyra.tensor({1.5, -2, 3.25, 8}), lyra.tensor({0.5, 4, -0.25, 2})
+      local av, bv = a:totable(), b:totable()
+      local cases = {
+        {a + b, function(x, y) return x + y end}, {a:add(b), function(x, y) return x + y end},
+        {a - b, function(x, y) return x - y end}, {a:sub(b), function(x, y) return x - y end},
+        {a:mul(b), function(x, y) return x * y end}, {a:cmul(b), function(x, y) return x * y end},
+        {a / b, function(x, y) return x / y end}, {a:div(b), function(x, y) return x / y end},
+        {a + 1, function(x) return x + 1 end}, {1 - a, function(x) return 1 - x end},
+        {a:sub(2), function(x) return x - 2 end}, {a * 2, function(x) return x * 2 end},
+      }
+      local bad = {}
+      for k, c in ipairs(cases) do
+        local t, f = c[1], c[2]
+        if getmetatable(t) ~= getmetatable(a) or t:dim() ~= 1 or t:size(1) ~= 4 then bad[#bad + 1] = 'case ' .. k .. ': not a 4-element lyra.Tensor' end
+        for i = 1, 4 do
+          if t[i] ~= f(av[i], bv[i]) then bad[#bad + 1] = ('case %d, element %d: %s'):format(k, i, t[i]) end
+        end
+      end
+      return table.concat(bad, '; '), a * b
+      """)
+    XCTAssertEqual(r[0], .string(""))
+    XCTAssertEqual(r[1], .number(1.5 * 0.5 - 2 * 4 - 3.25 * 0.25 + 8 * 2), "two 1-D tensors: * is the dot product")
+  }
+
+  func testErrorsKeepTheirWordsAndPosition() throws {
+    let r = try run("""
+      local a = lyra.zeros(4)
+      local function err(f) local ok, e = pcall(f); return ok and 'no error' or e end
+      return err(function() return a + lyra.zeros(3) end),
+             err(function() return a:add(lyra.zeros(3)) end),
+             err(function() return a + 'x' end),
+             err(function() return a:mul({}) end),
+             err(function() local b = lyra.zeros(4); b:free(); return a + b end)
+      """)
+    XCTAssertEqual(r, [
+      .string("small.lua:3: lyra.Tensor.__add: shapes [4] and [3] do not broadcast"),
+      .string("small.lua:4: lyra.Tensor:add: shapes [4] and [3] do not broadcast"),
+      .string("small.lua:5: bad argument #2 to 'lyra.Tensor.__add' (lyra.Tensor or number expected, got string)"),
+      .string("small.lua:6: bad argument #2 to 'lyra.Tensor:mul' (lyra.Tensor or number expected, got table)"),
+      .string("small.lua:7: bad argument #2 to 'lyra.Tensor.__add' (lyra.Tensor or number expected, got lyra.Tensor)"),
+    ])
+  }
+
+  func testGradientsStillFlowFromLua() throws {
+    let r = try run("""
+      local a = lyra.tensor({1, 2, 3, 4}):requires_grad_()
+      local b = lyra.tensor({5, 6, 7, 8})
+      local loss = ((a + b) * 1):mul(b):sub(a):sum()
+      loss:backward()
+      local plain = lyra.tensor({1, 2}) + lyra.tensor({3, 4})
+      return a.grad:totable(), plain.requires_grad, (a + b).requires_grad
+      """)
+    // d/da sum((a + b) * b - a) = b - 1
+    XCTAssertEqual(r[0], .table(array: [.number(4), .number(5), .number(6), .number(7)], fields: [:]))
+    XCTAssertEqual(r[1], .boolean(false))
+    XCTAssertEqual(r[2], .boolean(true))
+  }
+
+  /// Many results in a loop: each is its own object, collected without leaking or mixing.
+  func testManyResultsInALoopStayDistinct() throws {
+    let r = try run("""
+      local x, sum = lyra.tensor({1, 2, 3, 4}), 0
+      local keep = {}
+      for i = 1, 20000 do
+        local y = x + i
+        if i % 1000 == 0 then keep[#keep + 1] = y end
+        sum = sum + y[4]
+      end
+      collectgarbage()
+      local firsts = {}
+      for k, y in ipairs(keep) do firsts[k] = y[1] end
+      return sum, table.concat(firsts, ',')
+      """)
+    XCTAssertEqual(r[0], .number(Double(20000 * 4 + 20000 * 20001 / 2)))
+    XCTAssertEqual(r[1], .string((1...20).map { "\(Double($0 * 1000 + 1))" }.joined(separator: ",")))
+  }
+}
