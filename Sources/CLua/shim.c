@@ -209,6 +209,15 @@ void lyra_report_native_bytes(lua_State *L, size_t size) {
   }
 }
 void lyra_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
+/* Why not Lua's default pause (200: wait until the heap doubles): every Lyra object has a
+ * finalizer, and garbage still waiting for its finalizer counts as live when the collector
+ * sets the next threshold, so in a loop of small tensor ops each cycle's threshold grew from
+ * the last one's garbage: the Lua heap reached 3-80 MB, the tensors behind it stayed
+ * allocated, and a 4-element x + y took 0.6-2.2 us depending on where the cycle stood.
+ * With 130 the heap stays near 0.5 MB and the op at 0.58 us (issue 15, scripts/bench/lua_overhead);
+ * the price is marking the live Lua heap about three times as often, small for Lyra's
+ * scripts, whose data lives in native tensors. Stepmul and step size stay Lua's. */
+void lyra_gc_set_pause(lua_State *L, int pause) { lua_gc(L, LUA_GCINC, pause, 0, 0); }
 int lyra_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
 
 /* ---- Interrupts ---- */

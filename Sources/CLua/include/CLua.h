@@ -99,6 +99,9 @@ void lyra_pushindexer(lua_State *L);
 void lyra_report_native_bytes(lua_State *L, size_t size);
 /* Full collection. [-0,+0,-] */
 void lyra_gc_collect(lua_State *L);
+/* Incremental collection that starts a cycle when the heap has grown by pause - 100
+ * percent (see shim.c for why Lyra does not keep Lua's 200). [-0,+0,-] */
+void lyra_gc_set_pause(lua_State *L, int pause);
 /* Kilobytes in use by Lua. */
 int lyra_gc_count_kb(lua_State *L);
 
