@@ -9,8 +9,8 @@
 static lyra_swift_dispatch swift_dispatch = 0;
 static lyra_swift_release swift_release = 0;
 
-/* Marks Lyra object metatables. A light-userdata key (the address of this byte) is found
- * by pointer hash: no string hashing on every argument check. */
+/* Marks Lyra objects: its address, as a light userdata, is the first user value of every
+ * userdata lyra_pushobject makes (see lyra_toobject). */
 static const char lyra_object_key = 0;
 #define LYRA_CLOSURE_META "lyra.SwiftClosure"
 
@@ -89,14 +89,21 @@ void lyra_set_swift_hooks(lyra_swift_dispatch dispatch, lyra_swift_release relea
   swift_release = release;
 }
 
-/* __gc and __close of every Lyra object and closure box. */
-static int object_gc(lua_State *L) {
+/* __gc of closure boxes. */
+static int closure_gc(lua_State *L) {
   void **p = (void **)lua_touserdata(L, 1);
   if (p && *p) {
     void *obj = *p;
     *p = NULL;
     swift_release(obj);
   }
+  return 0;
+}
+
+/* __gc and __close of Lyra objects: only a userdata with the marker holds one (a foreign
+ * userdata given a Lyra metatable through the debug library is left alone). */
+static int object_gc(lua_State *L) {
+  lyra_freeobject(L, 1);
   return 0;
 }
 
@@ -149,7 +156,7 @@ void lyra_pushswiftclosure(lua_State *L, void *box, int nup) {
   void **p = (void **)lua_newuserdatauv(L, sizeof(void *), 0);
   *p = box;
   if (luaL_newmetatable(L, LYRA_CLOSURE_META)) {
-    lua_pushcfunction(L, object_gc);
+    lua_pushcfunction(L, closure_gc);
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
@@ -163,23 +170,25 @@ int lyra_newclass(lua_State *L, const char *tname) {
   lua_setfield(L, -2, "__gc");
   lua_pushcfunction(L, object_gc);
   lua_setfield(L, -2, "__close");
-  lua_pushboolean(L, 1);
-  lua_rawsetp(L, -2, &lyra_object_key);
   return 1;
 }
 
 void lyra_pushobject(lua_State *L, void *object, const char *tname) {
   void **p = (void **)lua_newuserdatauv(L, sizeof(void *), 1);
   *p = object;
+  lua_pushlightuserdata(L, (void *)&lyra_object_key);
+  lua_setiuservalue(L, -2, 1); /* the mark lyra_toobject reads */
   luaL_setmetatable(L, tname);
 }
 
+/* A Lyra object is a userdata whose first user value is the marker: set only by
+ * lyra_pushobject, and no other userdata (Lua's own have no user values) can carry it, as
+ * scripts cannot make light userdata. Reading it costs a quarter of looking the marker up
+ * in the metatable, and every tensor argument is checked this way (issue 15). */
 void *lyra_toobject(lua_State *L, int idx) {
   if (lua_type(L, idx) != LUA_TUSERDATA) return NULL;
-  if (!lua_getmetatable(L, idx)) return NULL;
-  lua_rawgetp(L, -1, &lyra_object_key);
-  int marked = lua_toboolean(L, -1);
-  lua_pop(L, 2);
+  int marked = lua_getiuservalue(L, idx, 1) == LUA_TLIGHTUSERDATA && lua_touserdata(L, -1) == (void *)&lyra_object_key;
+  lua_pop(L, 1);
   if (!marked) return NULL;
   void **p = (void **)lua_touserdata(L, idx);
   return p ? *p : NULL;

@@ -105,4 +105,27 @@ final class SmallOpCallTests: XCTestCase {
     guard case .number(let grown)? = r.first else { return XCTFail("\(r)") }
     XCTAssertLessThan(grown, 1536, "the Lua heap grew by \(grown) KB")
   }
+
+  /// The object check reads a marker that only userdata made by `lyra_pushobject` carry (a
+  /// quarter of the cost of the metatable lookup it replaced): a foreign userdata is refused
+  /// even when the debug library gave it a Lyra metatable (that crashed the process before).
+  func testForeignUserdataIsNotTakenForATensor() throws {
+    let r = try run("""
+      local t = lyra.zeros(4)
+      local function err(f) local ok, e = pcall(f); return ok and 'no error' or e end
+      local plain = err(function() return t + io.stdout end)
+      local old = debug.getmetatable(io.stdout)
+      debug.setmetatable(io.stdout, debug.getmetatable(t))
+      local disguised = err(function() return t + io.stdout end)
+      local method = err(function() return t:add(io.stdout) end)
+      debug.setmetatable(io.stdout, old)
+      return plain, disguised, method, io.type(io.stdout)
+      """)
+    XCTAssertEqual(r, [
+      .string("small.lua:3: bad argument #2 to 'lyra.Tensor.__add' (lyra.Tensor or number expected, got FILE*)"),
+      .string("small.lua:6: bad argument #2 to 'lyra.Tensor.__add' (lyra.Tensor or number expected, got lyra.Tensor)"),
+      .string("small.lua:7: bad argument #2 to 'lyra.Tensor:add' (lyra.Tensor or number expected, got lyra.Tensor)"),
+      .string("file"),
+    ])
+  }
 }
