@@ -89,21 +89,14 @@ void lyra_set_swift_hooks(lyra_swift_dispatch dispatch, lyra_swift_release relea
   swift_release = release;
 }
 
-/* __gc of closure boxes. */
-static int closure_gc(lua_State *L) {
+/* __gc and __close of every Lyra object and closure box. */
+static int object_gc(lua_State *L) {
   void **p = (void **)lua_touserdata(L, 1);
   if (p && *p) {
     void *obj = *p;
     *p = NULL;
     swift_release(obj);
   }
-  return 0;
-}
-
-/* __gc and __close of Lyra objects: only a userdata with the marker holds one (a foreign
- * userdata given a Lyra metatable through the debug library is left alone). */
-static int object_gc(lua_State *L) {
-  lyra_freeobject(L, 1);
   return 0;
 }
 
@@ -156,7 +149,7 @@ void lyra_pushswiftclosure(lua_State *L, void *box, int nup) {
   void **p = (void **)lua_newuserdatauv(L, sizeof(void *), 0);
   *p = box;
   if (luaL_newmetatable(L, LYRA_CLOSURE_META)) {
-    lua_pushcfunction(L, closure_gc);
+    lua_pushcfunction(L, object_gc);
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);

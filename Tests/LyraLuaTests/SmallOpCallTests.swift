@@ -108,7 +108,8 @@ final class SmallOpCallTests: XCTestCase {
 
   /// The object check reads a marker that only userdata made by `lyra_pushobject` carry (a
   /// quarter of the cost of the metatable lookup it replaced): a foreign userdata is refused
-  /// even when the debug library gave it a Lyra metatable (that crashed the process before).
+  /// even when the debug library gave it a Lyra metatable (the old check took it for one and
+  /// crashed). The metatable is restored before the collector could see it.
   func testForeignUserdataIsNotTakenForATensor() throws {
     let r = try run("""
       local t = lyra.zeros(4)
