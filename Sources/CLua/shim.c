@@ -9,8 +9,8 @@
 static lyra_swift_dispatch swift_dispatch = 0;
 static lyra_swift_release swift_release = 0;
 
-/* Marks Lyra object metatables. A light-userdata key (the address of this byte) is found
- * by pointer hash: no string hashing on every argument check. */
+/* Marks Lyra objects: its address, as a light userdata, is the first user value of every
+ * userdata lyra_pushobject makes (see lyra_toobject). */
 static const char lyra_object_key = 0;
 #define LYRA_CLOSURE_META "lyra.SwiftClosure"
 
@@ -163,23 +163,25 @@ int lyra_newclass(lua_State *L, const char *tname) {
   lua_setfield(L, -2, "__gc");
   lua_pushcfunction(L, object_gc);
   lua_setfield(L, -2, "__close");
-  lua_pushboolean(L, 1);
-  lua_rawsetp(L, -2, &lyra_object_key);
   return 1;
 }
 
 void lyra_pushobject(lua_State *L, void *object, const char *tname) {
   void **p = (void **)lua_newuserdatauv(L, sizeof(void *), 1);
   *p = object;
+  lua_pushlightuserdata(L, (void *)&lyra_object_key);
+  lua_setiuservalue(L, -2, 1); /* the mark lyra_toobject reads */
   luaL_setmetatable(L, tname);
 }
 
+/* A Lyra object is a userdata whose first user value is the marker: set only by
+ * lyra_pushobject, and no other userdata (Lua's own have no user values) can carry it, as
+ * scripts cannot make light userdata. Reading it costs a quarter of looking the marker up
+ * in the metatable, and every tensor argument is checked this way (issue 15). */
 void *lyra_toobject(lua_State *L, int idx) {
   if (lua_type(L, idx) != LUA_TUSERDATA) return NULL;
-  if (!lua_getmetatable(L, idx)) return NULL;
-  lua_rawgetp(L, -1, &lyra_object_key);
-  int marked = lua_toboolean(L, -1);
-  lua_pop(L, 2);
+  int marked = lua_getiuservalue(L, idx, 1) == LUA_TLIGHTUSERDATA && lua_touserdata(L, -1) == (void *)&lyra_object_key;
+  lua_pop(L, 1);
   if (!marked) return NULL;
   void **p = (void **)lua_touserdata(L, idx);
   return p ? *p : NULL;
@@ -209,6 +211,15 @@ void lyra_report_native_bytes(lua_State *L, size_t size) {
   }
 }
 void lyra_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
+/* Why not Lua's default pause (200: wait until the heap doubles): every Lyra object has a
+ * finalizer, and garbage still waiting for its finalizer counts as live when the collector
+ * sets the next threshold, so in a loop of small tensor ops each cycle's threshold grew from
+ * the last one's garbage: the Lua heap reached 3-80 MB, the tensors behind it stayed
+ * allocated, and a 4-element x + y took 0.6-2.2 us depending on where the cycle stood.
+ * With 130 the heap stays near 0.5 MB and the op at 0.58 us (issue 15, scripts/bench/lua_overhead);
+ * the price is marking the live Lua heap about three times as often, small for Lyra's
+ * scripts, whose data lives in native tensors. Stepmul and step size stay Lua's. */
+void lyra_gc_set_pause(lua_State *L, int pause) { lua_gc(L, LUA_GCINC, pause, 0, 0); }
 int lyra_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
 
 /* ---- Interrupts ---- */

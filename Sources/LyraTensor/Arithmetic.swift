@@ -5,8 +5,11 @@ import Foundation
 extension Tensor {
   /// self + other.
   public func add(_ other: Tensor) -> Tensor {
+    let out = mapBinary(other, "Tensor.add", FAdd())
+    // Checked before the tape closure is made: making it allocates even when unused.
+    guard Tensor.needsGrad(self, other) else { return out }
     let (sa, sb) = (shape, other.shape)
-    return mapBinary(other, "Tensor.add", FAdd()).recorded("add", [self, other]) { g in [g.sumTo(sa), g.sumTo(sb)] }
+    return out.recorded("add", [self, other]) { g in [g.sumTo(sa), g.sumTo(sb)] }
   }
 
   /// self + alpha * other.
@@ -20,16 +23,20 @@ extension Tensor {
 
   /// self - other.
   public func sub(_ other: Tensor) -> Tensor {
+    let out = mapBinary(other, "Tensor.sub", FSub())
+    guard Tensor.needsGrad(self, other) else { return out }
     let (sa, sb) = (shape, other.shape)
-    return mapBinary(other, "Tensor.sub", FSub()).recorded("sub", [self, other]) { g in
+    return out.recorded("sub", [self, other]) { g in
       [g.sumTo(sa), g.sumTo(sb).mapUnary(FAffine(scale: -1, shift: 0))]
     }
   }
 
   /// self * other (elementwise).
   public func mul(_ other: Tensor) -> Tensor {
+    let out = mapBinary(other, "Tensor.mul", FMul())
+    guard Tensor.needsGrad(self, other) else { return out }
     let (sa, sb) = (shape, other.shape)
-    return mapBinary(other, "Tensor.mul", FMul()).recorded("mul", [self, other]) { [self] g in
+    return out.recorded("mul", [self, other]) { [self] g in
       [requiresGrad ? g.mapBinary(other, "mul", FMul()).sumTo(sa) : nil,
        other.requiresGrad ? g.mapBinary(self, "mul", FMul()).sumTo(sb) : nil]
     }
@@ -37,8 +44,9 @@ extension Tensor {
 
   /// self / other (elementwise).
   public func div(_ other: Tensor) -> Tensor {
-    let (sa, sb) = (shape, other.shape)
     let out = mapBinary(other, "Tensor.div", FDiv())
+    guard Tensor.needsGrad(self, other) else { return out }
+    let (sa, sb) = (shape, other.shape)
     return out.recorded("div", [self, other]) { g in
       // d/da = g / b; d/db = -g * out / b
       [self.requiresGrad ? g.mapBinary(other, "div", FDiv()).sumTo(sa) : nil,
@@ -62,7 +70,9 @@ extension Tensor {
   /// self * scale + shift, one pass.
   func affine(_ scale: Float, _ shift: Float, _ name: String) -> Tensor {
     requireFloat("Tensor.\(name)")
-    return mapUnary(FAffine(scale: scale, shift: shift)).recorded(name, [self]) { g in
+    let out = mapUnary(FAffine(scale: scale, shift: shift))
+    guard Tensor.needsGrad(self) else { return out }
+    return out.recorded(name, [self]) { g in
       [scale == 1 ? g : g.mapUnary(FAffine(scale: scale, shift: 0))]
     }
   }

@@ -16,6 +16,16 @@ public final class GradNode {
 }
 
 extension Tensor {
+  /// Whether an op over `a` should be recorded. `requiresGrad` is read first: it is a field,
+  /// while the grad mode is a thread-local lookup, and most small ops run without grad.
+  @inline(__always)
+  static func needsGrad(_ a: Tensor) -> Bool { a.requiresGrad && isGradEnabled }
+
+  /// Whether an op over `a` and `b` should be recorded. Not variadic: a variadic call
+  /// allocates its argument array, which costs more than a 4-element add (issue 15).
+  @inline(__always)
+  static func needsGrad(_ a: Tensor, _ b: Tensor) -> Bool { (a.requiresGrad || b.requiresGrad) && isGradEnabled }
+
   /// Whether an op over `inputs` should be recorded.
   @inline(__always)
   static func needsGrad(_ inputs: Tensor...) -> Bool {

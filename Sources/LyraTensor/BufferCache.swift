@@ -9,9 +9,13 @@ public enum BufferCache {
   /// Smallest bucket (elements); smaller requests round up to it.
   static let minBucketShift = 6
   /// Upper bound on bytes parked in the cache; beyond it freed buffers go back to the system.
-  nonisolated(unsafe) public static var maxCachedBytes = 1 << 30
-  nonisolated(unsafe) static var free: [Int: [UnsafeMutableRawPointer]] = [:]
-  nonisolated(unsafe) static var cachedBytes = 0
+  /// (`@exclusivity(unchecked)` here and below: `lock` guards the state, and the run-time
+  /// access tracking of a static var cost more than the rest of a small allocation.)
+  @exclusivity(unchecked) nonisolated(unsafe) public static var maxCachedBytes = 1 << 30
+  /// The parked buffers, indexed by bucket shift: an array, not a dictionary, because the
+  /// hashing showed up in the cost of every 4-element op (issue 15).
+  @exclusivity(unchecked) nonisolated(unsafe) static var free = [[UnsafeMutableRawPointer]](repeating: [], count: Int.bitWidth)
+  @exclusivity(unchecked) nonisolated(unsafe) static var cachedBytes = 0
   static let lock = NSLock()
 
   /// The bucket shift (log2 capacity) for `count` elements.
@@ -36,7 +40,7 @@ public enum BufferCache {
     lock.lock()
     // Pop in place: copying the bucket's array out and back (`if var list = free[shift]`)
     // would make every allocation O(bucket size) once a loop has parked many buffers.
-    if let p = free[shift]?.popLast() {
+    if let p = free[shift].popLast() {
       cachedBytes -= 4 << shift
       lock.unlock()
       return (p, shift)
@@ -54,7 +58,7 @@ public enum BufferCache {
     let bytes = 4 << shift
     lock.lock()
     if cachedBytes + bytes <= maxCachedBytes {
-      free[shift, default: []].append(p)
+      free[shift].append(p)
       cachedBytes += bytes
       lock.unlock()
       return
@@ -73,9 +77,9 @@ public enum BufferCache {
   public static func purge() {
     lock.lock()
     let all = free
-    free = [:]
+    free = [[UnsafeMutableRawPointer]](repeating: [], count: Int.bitWidth)
     cachedBytes = 0
     lock.unlock()
-    for (_, list) in all { for p in list { Foundation.free(p) } }
+    for list in all { for p in list { Foundation.free(p) } }
   }
 }

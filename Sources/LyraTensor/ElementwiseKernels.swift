@@ -113,6 +113,13 @@ extension Tensor {
   /// A new contiguous tensor f(self), no autograd.
   func mapUnary<F: UnaryFn>(_ f: F) -> Tensor {
     requireFloat("Tensor")
+    if isDense {
+      let n = count
+      let out = Tensor(uninitializedLike: self, count: n)
+      let po = out.data, pa = UnsafePointer(data)
+      Parallel.forRange(n, work: n) { r in for i in r { po[i] = f(pa[i]) } }
+      return out
+    }
     let out = Tensor(uninitializedShape: shape)
     unaryApply(out: out.data, outStrides: out.strides, x: data, xStrides: strides, shape: shape, f)
     return out
@@ -122,6 +129,30 @@ extension Tensor {
   func mapBinary<F: BinaryFn>(_ other: Tensor, _ fn: String, _ f: F) -> Tensor {
     requireFloat(fn)
     other.requireFloat(fn)
+    // Same shape, both dense (the common small op): one flat loop, and no shape, stride or
+    // layout array is built (those allocations were most of a 4-element add; issue 15).
+    if shape == other.shape && isDense && other.isDense {
+      let n = count
+      let out = Tensor(uninitializedLike: self, count: n)
+      let po = out.data, pa = UnsafePointer(data), pb = UnsafePointer(other.data)
+      Parallel.forRange(n, work: n) { r in for i in r { po[i] = f(pa[i], pb[i]) } }
+      return out
+    }
+    // A tensor and a 0-d one (`x + 1` from Lua): the same, with the scalar read once.
+    if other.rank == 0 && isDense {
+      let n = count
+      let out = Tensor(uninitializedLike: self, count: n)
+      let po = out.data, pa = UnsafePointer(data), bv = other.data[0]
+      Parallel.forRange(n, work: n) { r in for i in r { po[i] = f(pa[i], bv) } }
+      return out
+    }
+    if rank == 0 && other.isDense {
+      let n = other.count
+      let out = Tensor(uninitializedLike: other, count: n)
+      let po = out.data, av = data[0], pb = UnsafePointer(other.data)
+      Parallel.forRange(n, work: n) { r in for i in r { po[i] = f(av, pb[i]) } }
+      return out
+    }
     guard let outShape = Shape.broadcast(shape, other.shape) else {
       preconditionFailure("\(fn): shapes \(Shape.describe(shape)) and \(Shape.describe(other.shape)) do not broadcast")
     }

@@ -11,12 +11,16 @@ public enum Parallel {
   @inline(__always)
   public static var maxThreads: Int { KernelParallel.maxThreads }
   /// Elements per thread below which an op is not split.
-  nonisolated(unsafe) public static var grain = 32_768
+  /// (`@exclusivity(unchecked)`: the run-time access tracking of a static var cost more than
+  /// a whole 4-element op; it is set once, before the ops that read it.)
+  @exclusivity(unchecked) nonisolated(unsafe) public static var grain = 32_768
 
   /// Number of chunks to use for `work` elements.
   @inline(__always)
   static func chunks(forWork work: Int) -> Int {
-    max(1, min(maxThreads, work / grain))
+    let parts = work / grain
+    // Below two grains the answer is 1 whatever the thread count: skip reading it.
+    return parts < 2 ? 1 : max(1, min(maxThreads, parts))
   }
 
   /// Calls `body` on disjoint sub-ranges covering `0..<n`; `work` is the element count the whole loop touches.

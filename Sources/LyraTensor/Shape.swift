@@ -26,6 +26,10 @@ public enum Shape {
 
   /// The broadcast shape of two shapes (NumPy rules), or nil when they are incompatible.
   public static func broadcast(_ a: [Int], _ b: [Int]) -> [Int]? {
+    // The common cases share an input's array: building a new one cost more than a
+    // whole 4-element add (issue 15).
+    if a == b || b.isEmpty { return a }
+    if a.isEmpty { return b }
     let n = max(a.count, b.count)
     var out = [Int](repeating: 1, count: n)
     for i in 0..<n {
@@ -34,6 +38,24 @@ public enum Shape {
       if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else { return nil }
     }
     return out
+  }
+
+  /// Whether `CheckedSize.allocation(shape, elementSize:)` surely accepts `shape`: every
+  /// size is non-negative, the bytes are at most 1 MiB (far below the 256 MiB from which
+  /// it reads the available memory) and within `CheckedSize.maxTensorBytes`.
+  ///
+  /// Why: the small op's check, which neither builds a message nor throws; any shape it
+  /// does not vouch for goes to `CheckedSize`, which decides and words the error.
+  @inline(__always)
+  public static func isSmallAllocation(_ shape: [Int], elementSize: Int) -> Bool {
+    var bytes = elementSize
+    for s in shape {
+      guard s >= 0 else { return false }
+      let (v, o) = bytes.multipliedReportingOverflow(by: s)
+      if o || v > 1 << 20 { return false }
+      bytes = v
+    }
+    return bytes <= CheckedSize.maxTensorBytes
   }
 
   /// A possibly negative dimension index made absolute, checked against `rank`.

@@ -18,7 +18,9 @@ public final class Tensor {
   public let dtype: DType
 
   /// Whether gradients flow to this tensor. Setting it is meant for leaves (parameters).
-  public var requiresGrad: Bool
+  /// (`@exclusivity(unchecked)`: every op reads it, and the run-time access tracking of a
+  /// class property cost about 60 instructions a read; issue 15.)
+  @exclusivity(unchecked) public var requiresGrad: Bool
   /// Accumulated gradient of the last `backward()` calls (leaves only).
   public var grad: Tensor?
   /// The tape node that produced this tensor, nil for leaves and for tensors made without grad.
@@ -39,15 +41,35 @@ public final class Tensor {
   /// user input throws on a bad size before it gets here, so a failure is a caller's bug,
   /// and trapping with the byte count beats wrapping to a short buffer.
   init(uninitializedShape shape: [Int], dtype: DType = .float32) {
-    let n: Int
-    // Overflow and the cap only: a moment of memory pressure must not turn an ordinary
-    // allocation inside training into a trap (user-facing paths check availability too).
-    do { n = try CheckedSize.allocation(shape, elementSize: dtype.size, checkAvailable: false) } catch { fatalError("Tensor: \(error)") }
+    let n = Shape.isSmallAllocation(shape, elementSize: dtype.size) ? Shape.count(shape) : Tensor.allocationCount(shape, dtype)
     self.storage = Storage(count: n)
     self.shape = shape
     self.strides = Shape.contiguousStrides(shape)
     self.offset = 0
     self.dtype = dtype
+    self.requiresGrad = false
+  }
+
+  /// The element count of a new tensor of `shape`, checked for overflow and the cap only:
+  /// a moment of memory pressure must not turn an ordinary allocation inside training into
+  /// a trap (user-facing paths check availability too).
+  static func allocationCount(_ shape: [Int], _ dtype: DType) -> Int {
+    do { return try CheckedSize.allocation(shape, elementSize: dtype.size, checkAvailable: false) } catch { fatalError("Tensor: \(error)") }
+  }
+
+  /// A fresh tensor of `t`'s shape and dtype with uninitialised contents, sharing `t`'s shape
+  /// and strides arrays: `t` must be `isDense`, so its strides are the row-major ones.
+  ///
+  /// Why: an element-wise op on a 4-element tensor cost about 1 us in a Swift loop, most of
+  /// it in allocating the shape and strides arrays (every Swift array allocation on Linux
+  /// looks its metadata up at run time); sharing them is free, as they are immutable.
+  init(uninitializedLike t: Tensor, count: Int) {
+    if !Shape.isSmallAllocation(t.shape, elementSize: t.dtype.size) { _ = Tensor.allocationCount(t.shape, t.dtype) }
+    self.storage = Storage(count: count)
+    self.shape = t.shape
+    self.strides = t.strides
+    self.offset = 0
+    self.dtype = t.dtype
     self.requiresGrad = false
   }
 
@@ -65,7 +87,11 @@ public final class Tensor {
   public convenience init(_ values: [Float]) { self.init(values, shape: [values.count]) }
 
   /// A 0-d (scalar) float tensor.
-  public convenience init(_ scalar: Float) { self.init([scalar], shape: []) }
+  public convenience init(_ scalar: Float) {
+    // Without the one-element array `init(_:shape:)` would take: `x + 1` from Lua makes one per call.
+    self.init(uninitializedShape: [])
+    storage.floats[0] = scalar
+  }
 
   /// An Int32 index tensor (labels, gather/index_select/embedding indices).
   public convenience init(indices: [Int], shape: [Int]? = nil) {
@@ -104,6 +130,21 @@ public final class Tensor {
     for i in stride(from: rank - 1, through: 0, by: -1) where shape[i] != 1 {
       if strides[i] != expected { return false }
       expected *= shape[i]
+    }
+    return true
+  }
+
+  /// Whether the elements are `count` consecutive values from `data` with exactly the
+  /// row-major strides (`Shape.contiguousStrides`), and none of the sizes is 0: the case
+  /// where element-wise ops skip the general strided loop and share the shape arrays.
+  @inline(__always) var isDense: Bool {
+    var expected = 1
+    var i = shape.count - 1
+    while i >= 0 {
+      let s = shape[i]
+      if s == 0 || strides[i] != expected { return false }
+      expected &*= s // only the last product can wrap, and it is never compared
+      i -= 1
     }
     return true
   }

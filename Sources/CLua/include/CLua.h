@@ -78,14 +78,14 @@ void lyra_set_swift_hooks(lyra_swift_dispatch dispatch, lyra_swift_release relea
  * upvalues 2..nup+1. [-nup,+1,m] */
 void lyra_pushswiftclosure(lua_State *L, void *box, int nup);
 /* Pushes a full userdata holding a retained Swift object, with metatable tname
- * (created by lyra_newclass). [-0,+1,m] */
+ * (created by lyra_newclass) and the Lyra marker as its user value. [-0,+1,m] */
 void lyra_pushobject(lua_State *L, void *object, const char *tname);
 /* The retained object of a Lyra userdata at idx, or NULL (any other value, or already freed). [-0,+0,-] */
 void *lyra_toobject(lua_State *L, int idx);
 /* Releases the object of a Lyra userdata now (t:free(), __gc, __close). [-0,+0,-] */
 void lyra_freeobject(lua_State *L, int idx);
-/* Creates (or fetches) the metatable tname: __name, __gc, __close, and a marker so
- * lyra_toobject recognises it. [-0,+1,m]; returns 1 if it was new. */
+/* Creates (or fetches) the metatable tname: __name, __gc and __close. [-0,+1,m];
+ * returns 1 if it was new. */
 int lyra_newclass(lua_State *L, const char *tname);
 
 /* Pops a methods table and a fallback function and pushes an __index function:
@@ -99,6 +99,9 @@ void lyra_pushindexer(lua_State *L);
 void lyra_report_native_bytes(lua_State *L, size_t size);
 /* Full collection. [-0,+0,-] */
 void lyra_gc_collect(lua_State *L);
+/* Incremental collection that starts a cycle when the heap has grown by pause - 100
+ * percent (see shim.c for why Lyra does not keep Lua's 200). [-0,+0,-] */
+void lyra_gc_set_pause(lua_State *L, int pause);
 /* Kilobytes in use by Lua. */
 int lyra_gc_count_kb(lua_State *L);
 

@@ -8,8 +8,8 @@ public struct LuaCall {
   public let stack: LuaStack
   /// The full Lua name of the function being called (`lyra.zeros`), for messages.
   public let name: String
-  /// The host that registered the function.
-  public unowned let state: LuaState
+  /// The host that registered the function (unchecked: it outlives the call; see `LuaFunctionBox`).
+  public unowned(unsafe) let state: LuaState
 
   public var L: OpaquePointer { stack.L }
   /// Number of arguments passed.

@@ -100,6 +100,17 @@ public struct LuaStack {
     if let n = nativeBytes ?? (object as? LuaNativeSized)?.nativeByteCount, n > 0 { lyra_report_native_bytes(L, n) }
   }
 
+  /// `push(object:className:nativeBytes:)` for a class name known at compile time: a
+  /// `String` argument is copied into a new C string on every push, which cost more than
+  /// the push itself for small tensors (issue 15).
+  public func push(object: AnyObject, staticClassName: StaticString, nativeBytes: Int) {
+    let p = Unmanaged.passRetained(object).toOpaque()
+    staticClassName.utf8Start.withMemoryRebound(to: CChar.self, capacity: staticClassName.utf8CodeUnitCount + 1) {
+      lyra_pushobject(L, p, $0)
+    }
+    if nativeBytes > 0 { lyra_report_native_bytes(L, nativeBytes) }
+  }
+
   // MARK: - Raw table access (never calls metamethods)
 
   /// Pushes `t[key]` without metamethods (t at `i`).

@@ -15,11 +15,17 @@ public final class LuaState {
   public private(set) var stdlibPath: String?
   /// The thread running the innermost Swift function called from Lua (a coroutine or
   /// the main thread): callbacks from that function run on it.
-  public internal(set) var currentThread: OpaquePointer?
+  /// (`@exclusivity(unchecked)`: saved and restored around every call from Lua, where the
+  /// run-time access tracking cost more than the rest of the trampoline; issue 15.)
+  @exclusivity(unchecked) public internal(set) var currentThread: OpaquePointer?
 
   private static let hooksInstalled: Void = {
     lyra_set_swift_hooks(luaSwiftDispatch, luaSwiftRelease)
   }()
+
+  /// The collector's pause (percent of heap growth + 100 that starts a cycle): 130 instead
+  /// of Lua's 200, which let the garbage of small tensor ops pile up (see `lyra_gc_set_pause`).
+  public static let gcPause: Int32 = 130
 
   /// Registry key of the table mapping functions to their help text (weak keys).
   static let helpKey = "lyra.help"
@@ -36,6 +42,7 @@ public final class LuaState {
       let status = lyra_openlibs(L)
       if status != LUA_OK { throw LuaState.error(status: status, stack: LuaStack(L)) }
     }
+    lyra_gc_set_pause(L, LuaState.gcPause)
     makeWeakTable(LuaState.helpKey)
     makeWeakTable(LuaState.namesKey)
     if let dir = LuaStdlib.locate() {

@@ -5,18 +5,25 @@ import LyraTensor
 /// a Swift loop, so the Lua call's overhead is the difference per call.
 enum TensorBench {
   static func open(_ state: LuaState) {
-    state.register("lyra.bench.native_add", help: """
-      lyra.bench.native_add(x, y, n) -> seconds
-      Runs x + y n times in Swift (no Lua in the loop) and returns the elapsed time:
-      the reference that the Lua-call overhead benchmark subtracts.
+    state.register("lyra.bench.native", help: """
+      lyra.bench.native(op, x, y, n) -> seconds
+      Runs the tensor op n times in Swift (no Lua in the loop) and returns the elapsed time:
+      the reference that the Lua-call overhead benchmark compares with. op is 'add', 'sub',
+      'mul' or 'div' (element-wise, broadcasting, as x:add(y)) or 'dot' (1-D x * y).
       """) { call in
-      let x = try TensorLua.check(call, 1), y = try TensorLua.check(call, 2)
-      let n = try call.integer(3)
-      guard n > 0, Shape.broadcast(x.shape, y.shape) != nil, x.dtype == .float32, y.dtype == .float32 else {
-        throw LuaFailure("expects two broadcastable float tensors and a positive count")
+      let name = try call.string(1)
+      let x = try TensorLua.check(call, 2), y = try TensorLua.check(call, 3)
+      let n = try call.integer(4)
+      let ops: [String: (Tensor, Tensor) -> Any] = [
+        "add": { $0 + $1 }, "sub": { $0 - $1 }, "mul": { $0 * $1 }, "div": { $0 / $1 }, "dot": { $0.matmul($1).item() },
+      ]
+      guard let op = ops[name] else { throw LuaArgumentError(1, "unknown op '\(name)' (use add, sub, mul, div or dot)") }
+      let fits = name == "dot" ? x.rank == 1 && y.rank == 1 && x.count == y.count : Shape.broadcast(x.shape, y.shape) != nil
+      guard n > 0, fits, x.dtype == .float32, y.dtype == .float32 else {
+        throw LuaFailure("expects two float tensors that fit the op and a positive count")
       }
       let t0 = DispatchTime.now().uptimeNanoseconds
-      for _ in 0..<n { _ = x + y }
+      for _ in 0..<n { _ = op(x, y) }
       call.push(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
       return 1
     }

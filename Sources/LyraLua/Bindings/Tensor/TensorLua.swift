@@ -6,9 +6,11 @@ import LyraTensor
 /// How tensors cross the Lua boundary: full userdata of class `lyra.Tensor` holding a
 /// retained `Tensor`, with the native bytes reported to Lua's collector.
 enum TensorLua {
-  static let className = "lyra.Tensor"
+  /// The class name as a C string constant, for the push of every result.
+  static let staticClassName: StaticString = "lyra.Tensor"
+  static let className = staticClassName.description
 
-  static func push(_ t: Tensor, _ s: LuaStack) { s.push(object: t, className: className, nativeBytes: t.byteCount) }
+  static func push(_ t: Tensor, _ s: LuaStack) { s.push(object: t, staticClassName: staticClassName, nativeBytes: t.byteCount) }
 
   /// Argument `i` as a tensor.
   static func check(_ call: LuaCall, _ i: Int) throws -> Tensor {
@@ -97,6 +99,7 @@ extension LuaCall {
   /// Throws (as this function's error) unless a tensor of `shape` may be allocated:
   /// the message states the shape and the bytes asked (see `CheckedSize`).
   func checkedAllocation(_ shape: [Int], elementSize: Int = 4, _ what: String = "tensor") throws {
+    if Shape.isSmallAllocation(shape, elementSize: elementSize) { return }
     do { try CheckedSize.allocation(shape, elementSize: elementSize, what) } catch let e as SizeError {
       throw LuaFailure(e.description)
     }
