@@ -4,6 +4,7 @@
  * so the micro-kernel always runs a full tile and only its stores are clipped to C's edges. */
 #include "ckernels.h"
 #include "gemm_internal.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,9 +31,36 @@ const char *lyra_sgemm_tile(int level) {
 }
 
 /* Per-thread packing buffers, grown on demand and kept: every GEMM of a training step reuses
- * them, so no allocation happens per call after the first (a few MiB per thread at most). */
-static _Thread_local float *pack_a_buf, *pack_b_buf, *edge_buf;
-static _Thread_local size_t pack_a_cap, pack_b_cap, edge_cap;
+ * them, so no allocation happens per call after the first (up to MC·KC + KC·NC floats, about
+ * 6 MiB, per thread). A thread-specific key frees them when the thread exits: dispatch queues
+ * start and retire threads, and buffers held in plain thread-locals would leak with each one. */
+typedef struct {
+  float *a, *b, *edge;
+  size_t a_cap, b_cap, edge_cap;
+} pack_buffers;
+
+static pthread_key_t buffers_key;
+static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
+
+static void free_buffers(void *p) {
+  pack_buffers *bufs = p;
+  free(bufs->a);
+  free(bufs->b);
+  free(bufs->edge);
+  free(bufs);
+}
+
+static void make_key(void) { pthread_key_create(&buffers_key, free_buffers); }
+
+static pack_buffers *thread_buffers(void) {
+  pthread_once(&buffers_once, make_key);
+  pack_buffers *bufs = pthread_getspecific(buffers_key);
+  if (bufs == NULL) {
+    bufs = calloc(1, sizeof *bufs);
+    if (bufs == NULL || pthread_setspecific(buffers_key, bufs) != 0) { free(bufs); return NULL; }
+  }
+  return bufs;
+}
 
 static float *ensure(float **buf, size_t *cap, size_t count) {
   if (*cap >= count) return *buf;
@@ -138,9 +166,11 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
   size_t kc_max = k < KC ? k : KC;
   size_t mc_max = m < MC ? (m + MR - 1) / MR * MR : MC;
   size_t nc_max = n < NC ? (n + NR - 1) / NR * NR : NC;
-  float *ap = packs_a ? ensure(&pack_a_buf, &pack_a_cap, mc_max * kc_max) : NULL;
-  float *bp = packs_b ? ensure(&pack_b_buf, &pack_b_cap, kc_max * nc_max) : NULL;
-  float *edges = ensure(&edge_buf, &edge_cap, (MR + NR) * kc_max);
+  pack_buffers *bufs = thread_buffers();
+  if (bufs == NULL) return -1;
+  float *ap = packs_a ? ensure(&bufs->a, &bufs->a_cap, mc_max * kc_max) : NULL;
+  float *bp = packs_b ? ensure(&bufs->b, &bufs->b_cap, kc_max * nc_max) : NULL;
+  float *edges = ensure(&bufs->edge, &bufs->edge_cap, (MR + NR) * kc_max);
   if ((packs_a && ap == NULL) || (packs_b && bp == NULL) || edges == NULL) return -1;
   float *a_edge = edges, *b_edge = edges + MR * kc_max;
 
