@@ -57,6 +57,42 @@ TARGET static inline __attribute__((always_inline)) void core_avx2(
 LYRA_GEMM_LAYOUTS(TARGET, core_avx2, rows_avx2, cols_avx2)
 
 const lyra_gemm_kernel lyra_gemm_kernel_avx2 = {MR, NR, 72, 256, 2048, rows_avx2, cols_avx2, "6x16"};
+
+/* dst[p·nr_stride + j] = b[j·ldb + p] for j < cols, p < kc (a transposed B strip into its packed
+ * form), in 8×8 blocks transposed in registers (unpack, shuffle, 128-bit permute), scalar at the
+ * edges: 0.17 ns per element against 0.24 for the scalar step-major gather (MLP-sized strips). */
+TARGET void lyra_pack_bt_avx2(const float *b, size_t ldb, size_t kc, size_t cols, size_t nr_stride, float *dst) {
+  size_t p = 0;
+  size_t full = cols / 8 * 8;
+  for (; p + 8 <= kc; p += 8) {
+    for (size_t j = 0; j < full; j += 8) {
+      const float *s = b + j * ldb + p;
+      __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ldb), r2 = _mm256_loadu_ps(s + 2 * ldb),
+             r3 = _mm256_loadu_ps(s + 3 * ldb), r4 = _mm256_loadu_ps(s + 4 * ldb), r5 = _mm256_loadu_ps(s + 5 * ldb),
+             r6 = _mm256_loadu_ps(s + 6 * ldb), r7 = _mm256_loadu_ps(s + 7 * ldb);
+      __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3),
+             t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
+             t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+      __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE),
+             u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE),
+             u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE),
+             u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+      float *d = dst + p * nr_stride + j;
+      _mm256_storeu_ps(d, _mm256_permute2f128_ps(u0, u4, 0x20));
+      _mm256_storeu_ps(d + nr_stride, _mm256_permute2f128_ps(u1, u5, 0x20));
+      _mm256_storeu_ps(d + 2 * nr_stride, _mm256_permute2f128_ps(u2, u6, 0x20));
+      _mm256_storeu_ps(d + 3 * nr_stride, _mm256_permute2f128_ps(u3, u7, 0x20));
+      _mm256_storeu_ps(d + 4 * nr_stride, _mm256_permute2f128_ps(u0, u4, 0x31));
+      _mm256_storeu_ps(d + 5 * nr_stride, _mm256_permute2f128_ps(u1, u5, 0x31));
+      _mm256_storeu_ps(d + 6 * nr_stride, _mm256_permute2f128_ps(u2, u6, 0x31));
+      _mm256_storeu_ps(d + 7 * nr_stride, _mm256_permute2f128_ps(u3, u7, 0x31));
+    }
+    for (size_t q = p; q < p + 8; q++)
+      for (size_t j = full; j < cols; j++) dst[q * nr_stride + j] = b[j * ldb + q];
+  }
+  for (; p < kc; p++)
+    for (size_t j = 0; j < cols; j++) dst[p * nr_stride + j] = b[j * ldb + p];
+}
 #else
 const lyra_gemm_kernel lyra_gemm_kernel_avx2 = {0, 0, 0, 0, 0, 0, 0, "none"};
 #endif

@@ -22,6 +22,10 @@ typedef struct {
   const char *tile;
 } lyra_gemm_kernel;
 
+/* A transposed B strip into packed form with AVX2 8×8 register transposes (gemm_avx2.c); the
+ * caller zero-fills columns cols..<NR. Only on CPUs with AVX2. */
+void lyra_pack_bt_avx2(const float *b, size_t ldb, size_t kc, size_t cols, size_t nr_stride, float *dst);
+
 extern const lyra_gemm_kernel lyra_gemm_kernel_portable;
 extern const lyra_gemm_kernel lyra_gemm_kernel_avx2;
 extern const lyra_gemm_kernel lyra_gemm_kernel_avx512;

@@ -121,9 +121,19 @@ static void pack_a(size_t MR, int trans, const float *a, size_t lda, size_t i0, 
 
 /* op(B)[p][j] for steps p0..<p0+kc, columns j0..<j0+nc, into NR-wide strips. */
 static void pack_b(size_t NR, int trans, const float *b, size_t ldb, size_t p0, size_t kc, size_t j0, size_t nc,
-                   float *dst) {
+                   float *dst, int level) {
   for (size_t s = 0; s < nc; s += NR) {
     size_t cols = nc - s < NR ? nc - s : NR;
+#if defined(__x86_64__)
+    if (trans && level >= LYRA_ISA_AVX2) {   /* 8×8 register transposes */
+      lyra_pack_bt_avx2(b + (j0 + s) * ldb + p0, ldb, kc, cols, NR, dst);
+      if (cols < NR)
+        for (size_t p = 0; p < kc; p++)
+          for (size_t j = cols; j < NR; j++) dst[p * NR + j] = 0;
+      dst += kc * NR;
+      continue;
+    }
+#endif
     if (trans) {   /* B stored n×k: column j of op(B) is row j of B; step-major, as pack_a */
       const float *src = b + (j0 + s) * ldb + p0;
       for (size_t p = 0; p < kc; p++) {
@@ -158,6 +168,7 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
                      float beta, float *c, size_t ldc) {
   if (m == 0 || n == 0) return 0;
   if (k == 0) { scale_c(m, n, beta, c, ldc); return 0; }
+  if (level > lyra_isa_detected()) level = lyra_isa_detected();   /* never run what the CPU lacks */
   const lyra_gemm_kernel *K = kernel_for(level, m, n);
   const size_t MR = K->mr, NR = K->nr;
   const size_t MC = K->mc, KC = K->kc, NC = K->nc;
@@ -179,7 +190,7 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
     for (size_t pc = 0; pc < k; pc += KC) {
       size_t kc = k - pc < KC ? k - pc : KC;
       float beta_here = pc == 0 ? beta : 1.0f;   /* later K blocks add onto the first one's result */
-      if (packs_b) pack_b(NR, trans_b, b, ldb, pc, kc, jc, nc, bp);
+      if (packs_b) pack_b(NR, trans_b, b, ldb, pc, kc, jc, nc, bp, level);
       for (size_t ic = 0; ic < m; ic += MC) {
         size_t mc = m - ic < MC ? m - ic : MC;
         size_t full_rows = mc / MR * MR;
@@ -191,7 +202,7 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
           size_t bstep = NR;
           if (packs_b) bs = bp + (jr / NR) * kc * NR;
           else if (nr == NR) { bs = b + pc * ldb + jc + jr; bstep = ldb; }
-          else pack_b(NR, 0, b, ldb, pc, kc, jc + jr, nr, b_edge);
+          else pack_b(NR, 0, b, ldb, pc, kc, jc + jr, nr, b_edge, level);
           for (size_t ir = 0; ir < mc; ir += MR) {
             size_t mr = mc - ir < MR ? mc - ir : MR;
             float *ct = c + (ic + ir) * ldc + jc + jr;
