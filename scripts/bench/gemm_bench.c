@@ -14,24 +14,22 @@ static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t);
 
 typedef struct { int m, n, k, ta, tb; const char *what; } shape;
 
-static double run(int level, const shape *s, float *a, float *b, float *c) {
+/* One product on a Lyra level, or on OpenBLAS for level < 0. */
+static void once(int level, const shape *s, float *a, float *b, float *c) {
   size_t lda = s->ta ? s->m : s->k, ldb = s->tb ? s->k : s->n;
-  double t0, flop = 2.0 * s->m * s->n * s->k;
-  int it = 0;
-  for (int warm = 0; warm < 2; warm++) {
-    if (level < 0) cblas_sgemm(CblasRowMajor, s->ta ? CblasTrans : CblasNoTrans, s->tb ? CblasTrans : CblasNoTrans,
-                               s->m, s->n, s->k, 1, a, lda, b, ldb, 0, c, s->n);
-    else lyra_sgemm_level(level, s->ta, s->tb, s->m, s->n, s->k, a, lda, b, ldb, 0, c, s->n);
-  }
-  double best = 0;
+  if (level < 0) cblas_sgemm(CblasRowMajor, s->ta ? CblasTrans : CblasNoTrans, s->tb ? CblasTrans : CblasNoTrans,
+                             s->m, s->n, s->k, 1, a, lda, b, ldb, 0, c, s->n);
+  else lyra_sgemm_level(level, s->ta, s->tb, s->m, s->n, s->k, a, lda, b, ldb, 0, c, s->n);
+}
+
+/* GFLOP/s: the best of 5 repeats of 0.1 s each, after 2 warm-up calls. */
+static double run(int level, const shape *s, float *a, float *b, float *c) {
+  double flop = 2.0 * s->m * s->n * s->k, best = 0;
+  for (int warm = 0; warm < 2; warm++) once(level, s, a, b, c);
   for (int rep = 0; rep < 5; rep++) {
-    t0 = now(); it = 0;
-    while (now() - t0 < 0.1) {
-      if (level < 0) cblas_sgemm(CblasRowMajor, s->ta ? CblasTrans : CblasNoTrans, s->tb ? CblasTrans : CblasNoTrans,
-                                 s->m, s->n, s->k, 1, a, lda, b, ldb, 0, c, s->n);
-      else lyra_sgemm_level(level, s->ta, s->tb, s->m, s->n, s->k, a, lda, b, ldb, 0, c, s->n);
-      it++;
-    }
+    double t0 = now();
+    int it = 0;
+    while (now() - t0 < 0.1) { once(level, s, a, b, c); it++; }
     double g = flop * it / (now() - t0) * 1e-9;
     if (g > best) best = g;
   }
