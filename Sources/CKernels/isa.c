@@ -70,10 +70,14 @@ int lyra_isa_active(void) {
   return a;
 }
 
-int lyra_isa_set(int level) {
+int lyra_isa_clamp(int level) {
   int d = lyra_isa_detected();
+  return level > d ? d : level;
+}
+
+int lyra_isa_set(int level) {
   if (level < LYRA_ISA_PORTABLE) level = LYRA_ISA_PORTABLE;
-  if (level > d) level = d;
+  level = lyra_isa_clamp(level);
   (void)lyra_isa_active();   /* read LYRA_ISA once, so a rejected value is still reported */
   __atomic_store_n(&active_level, level, __ATOMIC_RELEASE);
   return level;

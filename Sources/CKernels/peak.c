@@ -3,9 +3,6 @@
  * vectors of a level. What a kernel reaches is then printed as a share of this figure. */
 #include "ckernels.h"
 #include <time.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 static double now(void) {
   struct timespec ts;
@@ -16,81 +13,36 @@ static double now(void) {
 #define CHAINS 12
 #define ROUNDS 4096
 
-#if defined(__x86_64__)
-__attribute__((target("avx512f"))) static double run512(double seconds) {
-  __m512 acc[CHAINS];
-  for (int i = 0; i < CHAINS; i++) acc[i] = _mm512_set1_ps((float)i);
-  __m512 x = _mm512_set1_ps(0.999999f), y = _mm512_set1_ps(1e-7f);
-  double start = now(), flops = 0, elapsed;
-  do {
-    for (int n = 0; n < ROUNDS; n++)
-#pragma clang loop unroll(full)
-      for (int i = 0; i < CHAINS; i++) acc[i] = _mm512_fmadd_ps(acc[i], x, y);
-    flops += 2.0 * 16 * CHAINS * ROUNDS;
-    elapsed = now() - start;
-  } while (elapsed < seconds);
-  float sink = 0;
-  for (int i = 0; i < CHAINS; i++) sink += _mm512_reduce_add_ps(acc[i]);
-  __asm__ volatile("" : : "x"(sink));
-  return flops / elapsed * 1e-9;
-}
+/* One probe per vector width, from one body over a GCC/Clang vector type of LANES floats: in a
+ * function whose target has FMA the compiler contracts acc·x + y into one FMA; the baseline
+ * (SSE's four lanes on x86-64) has none, so there it is a multiply and an add per lane. */
+#define PEAK_PROBE(NAME, ATTR, LANES)                                                 \
+  ATTR static double NAME(double seconds) {                                           \
+    typedef float vec __attribute__((vector_size(LANES * 4)));                        \
+    vec acc[CHAINS], x, y;                                                            \
+    for (int l = 0; l < LANES; l++) { x[l] = 0.999999f; y[l] = 1e-7f; }               \
+    for (int i = 0; i < CHAINS; i++)                                                  \
+      for (int l = 0; l < LANES; l++) acc[i][l] = (float)i;                           \
+    double start = now(), flops = 0, elapsed;                                         \
+    do {                                                                              \
+      for (int n = 0; n < ROUNDS; n++)                                                \
+        for (int i = 0; i < CHAINS; i++) acc[i] = acc[i] * x + y;                     \
+      flops += 2.0 * LANES * CHAINS * ROUNDS;                                         \
+      elapsed = now() - start;                                                        \
+    } while (elapsed < seconds);                                                      \
+    volatile float sink = 0;                                                          \
+    for (int i = 0; i < CHAINS; i++) sink += acc[i][0];                               \
+    return flops / elapsed * 1e-9;                                                    \
+  }
 
-__attribute__((target("avx2,fma"))) static double run256(double seconds) {
-  __m256 acc[CHAINS];
-  for (int i = 0; i < CHAINS; i++) acc[i] = _mm256_set1_ps((float)i);
-  __m256 x = _mm256_set1_ps(0.999999f), y = _mm256_set1_ps(1e-7f);
-  double start = now(), flops = 0, elapsed;
-  do {
-    for (int n = 0; n < ROUNDS; n++)
-#pragma clang loop unroll(full)
-      for (int i = 0; i < CHAINS; i++) acc[i] = _mm256_fmadd_ps(acc[i], x, y);
-    flops += 2.0 * 8 * CHAINS * ROUNDS;
-    elapsed = now() - start;
-  } while (elapsed < seconds);
-  __m256 s = acc[0];
-  for (int i = 1; i < CHAINS; i++) s = _mm256_add_ps(s, acc[i]);
-  __asm__ volatile("" : : "x"(s));
-  return flops / elapsed * 1e-9;
-}
-#endif
-
-/* The baseline has no FMA: a multiply and an add per lane, on SSE's four lanes (x86-64) or whatever
- * the compiler makes of the scalar loop elsewhere. */
-static double run_portable(double seconds) {
+PEAK_PROBE(run_portable, , 4)
 #if defined(__x86_64__)
-  __m128 acc[CHAINS];
-  for (int i = 0; i < CHAINS; i++) acc[i] = _mm_set1_ps((float)i);
-  __m128 x = _mm_set1_ps(0.999999f), y = _mm_set1_ps(1e-7f);
-  double start = now(), flops = 0, elapsed;
-  do {
-    for (int n = 0; n < ROUNDS; n++)
-#pragma clang loop unroll(full)
-      for (int i = 0; i < CHAINS; i++) acc[i] = _mm_add_ps(_mm_mul_ps(acc[i], x), y);
-    flops += 2.0 * 4 * CHAINS * ROUNDS;
-    elapsed = now() - start;
-  } while (elapsed < seconds);
-  __m128 s = acc[0];
-  for (int i = 1; i < CHAINS; i++) s = _mm_add_ps(s, acc[i]);
-  __asm__ volatile("" : : "x"(s));
-#else
-  float acc[CHAINS];
-  for (int i = 0; i < CHAINS; i++) acc[i] = (float)i;
-  double start = now(), flops = 0, elapsed;
-  do {
-    for (int n = 0; n < ROUNDS; n++)
-      for (int i = 0; i < CHAINS; i++) acc[i] = acc[i] * 0.999999f + 1e-7f;
-    flops += 2.0 * CHAINS * ROUNDS;
-    elapsed = now() - start;
-  } while (elapsed < seconds);
-  volatile float sink = acc[0];
-  (void)sink;
+PEAK_PROBE(run256, __attribute__((target("avx2,fma"))), 8)
+PEAK_PROBE(run512, __attribute__((target("avx512f,fma"), min_vector_width(512))), 16)
 #endif
-  return flops / elapsed * 1e-9;
-}
 
 double lyra_fma_peak_gflops(int level, double seconds) {
-  int d = lyra_isa_detected();
-  if (level > d) level = d;
+  level = lyra_isa_clamp(level);
 #if defined(__x86_64__)
   if (level >= LYRA_ISA_AVX512) return run512(seconds);
   if (level >= LYRA_ISA_AVX2) return run256(seconds);

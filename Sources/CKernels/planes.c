@@ -37,7 +37,6 @@
 #endif
 
 float lyra_plane_sum(const float *p, size_t n) { PICK(lyra_plane_sum, p, n) }
-float lyra_plane_sqdev(const float *p, size_t n, float mean) { PICK(lyra_plane_sqdev, p, n, mean) }
 void lyra_plane_shifted_sums(const float *p, size_t n, float shift, float *sum, float *sum_sq) {
   PICK(lyra_plane_shifted_sums, p, n, shift, sum, sum_sq)
 }

@@ -35,18 +35,6 @@ ATTR static float FN(lyra_plane_sum)(const float *p, size_t n) {
   return s;
 }
 
-ATTR static float FN(lyra_plane_sqdev)(const float *p, size_t n, float mean) {
-  VF m = FN(splat)(mean), a = FN(splat)(0), b = a;
-  size_t i = 0;
-  for (; i + 2 * VW <= n; i += 2 * VW) {
-    VF d0 = FN(load)(p + i) - m, d1 = FN(load)(p + i + VW) - m;
-    a += d0 * d0; b += d1 * d1;
-  }
-  float s = FN(lanes)(a + b);
-  for (; i < n; i++) { float d = p[i] - mean; s += d * d; }
-  return s;
-}
-
 ATTR static void FN(lyra_plane_shifted_sums)(const float *p, size_t n, float shift, float *sum, float *sum_sq) {
   VF m = FN(splat)(shift), a = FN(splat)(0), b = a, q = a, r = a;
   size_t i = 0;

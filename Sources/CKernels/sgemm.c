@@ -1,7 +1,9 @@
 /* The GEMM driver: Goto's blocking (K. Goto and R. van de Geijn, "Anatomy of high-performance
- * matrix multiplication", TOMS 2008) around the active level's micro-kernel. B is packed once per
- * KC×NC block into NR-wide strips, A once per MC×KC block into MR-tall strips, both zero-padded
- * so the micro-kernel always runs a full tile and only its stores are clipped to C's edges. */
+ * matrix multiplication", TOMS 2008) around the active level's micro-kernel. Where a copy is
+ * reused enough (`pack_decision`), B is packed once per KC×NC block into NR-wide strips and A
+ * once per MC×KC block into MR-tall strips; otherwise the kernels read them in place and only the
+ * edge strips are packed. Packed strips are zero-padded, so the micro-kernel always runs a full
+ * tile and only its stores are clipped to C's edges. */
 #include "ckernels.h"
 #include "gemm_internal.h"
 #include <pthread.h>
@@ -13,21 +15,18 @@
  * wide (a 32-column tile would compute as many zero columns: the 16-channel weight gradient
  * 144×16×784 ran at 71 GFLOP/s on 12×32 and 76 on 6×16). */
 static const lyra_gemm_kernel *kernel_for(int level, size_t m, size_t n) {
-  int d = lyra_isa_detected();
-  if (level > d) level = d;
-  if (level >= LYRA_ISA_AVX512 && n <= 16 && lyra_gemm_kernel_avx2.rows) return &lyra_gemm_kernel_avx2;
-  if (level >= LYRA_ISA_AVX512 && lyra_gemm_kernel_avx512.rows) {
+  level = lyra_isa_clamp(level);
+  if (level >= LYRA_ISA_AVX512 && n <= 16) return &lyra_gemm_kernel_avx2;
+  if (level >= LYRA_ISA_AVX512) {
     size_t pad12 = (12 - m % 12) % 12, pad8 = (8 - m % 8) % 8;
     return pad8 < pad12 ? &lyra_gemm_kernel_avx512_8 : &lyra_gemm_kernel_avx512;
   }
-  if (level >= LYRA_ISA_AVX2 && lyra_gemm_kernel_avx2.rows) return &lyra_gemm_kernel_avx2;
+  if (level >= LYRA_ISA_AVX2) return &lyra_gemm_kernel_avx2;
   return &lyra_gemm_kernel_portable;
 }
 
 const char *lyra_sgemm_tile(int level) {
-  int d = lyra_isa_detected();
-  if (level > d) level = d;
-  return level >= LYRA_ISA_AVX512 ? "12x32|8x32" : kernel_for(level, 12, 32)->tile;
+  return lyra_isa_clamp(level) >= LYRA_ISA_AVX512 ? "12x32|8x32" : kernel_for(level, 12, 32)->tile;
 }
 
 /* Per-thread packing buffers, grown on demand and kept: every GEMM of a training step reuses
@@ -91,67 +90,62 @@ static void pack_decision(const lyra_gemm_kernel *K, int trans_b, size_t m, size
   *pack_a = n >= 8 * K->nr;
 }
 
-/* op(A)[i][p] for rows i0..<i0+mc, steps p0..<p0+kc, into MR-tall strips (p-major within a strip). */
-static void pack_a(size_t MR, int trans, const float *a, size_t lda, size_t i0, size_t mc, size_t p0, size_t kc,
-                   float *dst) {
-  for (size_t s = 0; s < mc; s += MR) {
-    size_t rows = mc - s < MR ? mc - s : MR;
-    if (trans) {   /* A stored k×m: row p holds op(A)'s column p, so each step is a contiguous run */
-      for (size_t p = 0; p < kc; p++) {
-        const float *src = a + (p0 + p) * lda + i0 + s;
-        float *d = dst + p * MR;
-        size_t r = 0;
-        for (; r < rows; r++) d[r] = src[r];
-        for (; r < MR; r++) d[r] = 0;
-      }
-    } else {
-      /* Step-major: each step gathers one value from each of the MR rows (MR streams read in
-       * order) and writes MR contiguous floats; row-major with strided writes ran 4x slower. */
-      const float *src = a + (i0 + s) * lda + p0;
-      for (size_t p = 0; p < kc; p++) {
-        float *d = dst + p * MR;
-        size_t r = 0;
-        for (; r < rows; r++) d[r] = src[r * lda + p];
-        for (; r < MR; r++) d[r] = 0;
-      }
-    }
-    dst += kc * MR;
+/* The two moves every packed strip is made of: kc steps of `count` values into rows of `stride`
+ * floats, zero-padded from count to stride. `pack_steps` copies runs that are already contiguous
+ * per step (src + p·ld); `pack_gather` takes value r of step p from src[r·ld + p] (a row-major A,
+ * a transposed B), step-major: one value from each of the count streams, then the next step
+ * (4x faster than row-major with strided writes). `transposes` does it in AVX2 8×8 register
+ * transposes (0.17 against 0.24 ns per element on MLP-sized strips). */
+static void pack_steps(const float *src, size_t ld, size_t kc, size_t count, size_t stride, float *dst) {
+  for (size_t p = 0; p < kc; p++) {
+    const float *s = src + p * ld;
+    float *d = dst + p * stride;
+    size_t r = 0;   /* a loop, not memcpy: a call per 64-128 bytes cost more than the copy */
+    for (; r < count; r++) d[r] = s[r];
+    for (; r < stride; r++) d[r] = 0;
   }
 }
 
-/* op(B)[p][j] for steps p0..<p0+kc, columns j0..<j0+nc, into NR-wide strips. */
+static void pack_gather(const float *src, size_t ld, size_t kc, size_t count, size_t stride, float *dst,
+                        int transposes) {
+#if defined(__x86_64__)
+  if (transposes) {
+    lyra_pack_bt_avx2(src, ld, kc, count, stride, dst);
+    if (count < stride)
+      for (size_t p = 0; p < kc; p++)
+        for (size_t r = count; r < stride; r++) dst[p * stride + r] = 0;
+    return;
+  }
+#endif
+  (void)transposes;
+  for (size_t p = 0; p < kc; p++) {
+    float *d = dst + p * stride;
+    size_t r = 0;
+    for (; r < count; r++) d[r] = src[r * ld + p];
+    for (; r < stride; r++) d[r] = 0;
+  }
+}
+
+/* op(A)[i][p] for rows i0..<i0+mc, steps p0..<p0+kc, into MR-tall strips (p-major within a strip).
+ * A stored k×m (trans) holds each step's values contiguously. The row-major gather stays scalar:
+ * the register transposes measured no gain there. */
+static void pack_a(size_t MR, int trans, const float *a, size_t lda, size_t i0, size_t mc, size_t p0, size_t kc,
+                   float *dst) {
+  for (size_t s = 0; s < mc; s += MR, dst += kc * MR) {
+    size_t rows = mc - s < MR ? mc - s : MR;
+    if (trans) pack_steps(a + p0 * lda + i0 + s, lda, kc, rows, MR, dst);
+    else pack_gather(a + (i0 + s) * lda + p0, lda, kc, rows, MR, dst, 0);
+  }
+}
+
+/* op(B)[p][j] for steps p0..<p0+kc, columns j0..<j0+nc, into NR-wide strips. B stored n×k
+ * (trans): column j of op(B) is row j of B. */
 static void pack_b(size_t NR, int trans, const float *b, size_t ldb, size_t p0, size_t kc, size_t j0, size_t nc,
                    float *dst, int level) {
-  for (size_t s = 0; s < nc; s += NR) {
+  for (size_t s = 0; s < nc; s += NR, dst += kc * NR) {
     size_t cols = nc - s < NR ? nc - s : NR;
-#if defined(__x86_64__)
-    if (trans && level >= LYRA_ISA_AVX2) {   /* 8×8 register transposes */
-      lyra_pack_bt_avx2(b + (j0 + s) * ldb + p0, ldb, kc, cols, NR, dst);
-      if (cols < NR)
-        for (size_t p = 0; p < kc; p++)
-          for (size_t j = cols; j < NR; j++) dst[p * NR + j] = 0;
-      dst += kc * NR;
-      continue;
-    }
-#endif
-    if (trans) {   /* B stored n×k: column j of op(B) is row j of B; step-major, as pack_a */
-      const float *src = b + (j0 + s) * ldb + p0;
-      for (size_t p = 0; p < kc; p++) {
-        float *d = dst + p * NR;
-        size_t j = 0;
-        for (; j < cols; j++) d[j] = src[j * ldb + p];
-        for (; j < NR; j++) d[j] = 0;
-      }
-    } else {
-      for (size_t p = 0; p < kc; p++) {
-        const float *src = b + (p0 + p) * ldb + j0 + s;
-        float *d = dst + p * NR;
-        size_t j = 0;   /* a loop, not memcpy: a call per 64-128 bytes cost more than the copy */
-        for (; j < cols; j++) d[j] = src[j];
-        for (; j < NR; j++) d[j] = 0;
-      }
-    }
-    dst += kc * NR;
+    if (trans) pack_gather(b + (j0 + s) * ldb + p0, ldb, kc, cols, NR, dst, level >= LYRA_ISA_AVX2);
+    else pack_steps(b + p0 * ldb + j0 + s, ldb, kc, cols, NR, dst);
   }
 }
 
@@ -168,7 +162,7 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
                      float beta, float *c, size_t ldc) {
   if (m == 0 || n == 0) return 0;
   if (k == 0) { scale_c(m, n, beta, c, ldc); return 0; }
-  if (level > lyra_isa_detected()) level = lyra_isa_detected();   /* never run what the CPU lacks */
+  level = lyra_isa_clamp(level);   /* never run what the CPU lacks */
   const lyra_gemm_kernel *K = kernel_for(level, m, n);
   const size_t MR = K->mr, NR = K->nr;
   const size_t MC = K->mc, KC = K->kc, NC = K->nc;
@@ -190,7 +184,9 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
     for (size_t pc = 0; pc < k; pc += KC) {
       size_t kc = k - pc < KC ? k - pc : KC;
       float beta_here = pc == 0 ? beta : 1.0f;   /* later K blocks add onto the first one's result */
+      size_t full_cols = nc / NR * NR;
       if (packs_b) pack_b(NR, trans_b, b, ldb, pc, kc, jc, nc, bp, level);
+      else if (full_cols < nc) pack_b(NR, 0, b, ldb, pc, kc, jc + full_cols, nc - full_cols, b_edge, level);
       for (size_t ic = 0; ic < m; ic += MC) {
         size_t mc = m - ic < MC ? m - ic : MC;
         size_t full_rows = mc / MR * MR;
@@ -202,7 +198,6 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
           size_t bstep = NR;
           if (packs_b) bs = bp + (jr / NR) * kc * NR;
           else if (nr == NR) { bs = b + pc * ldb + jc + jr; bstep = ldb; }
-          else pack_b(NR, 0, b, ldb, pc, kc, jc + jr, nr, b_edge, level);
           for (size_t ir = 0; ir < mc; ir += MR) {
             size_t mr = mc - ir < MR ? mc - ir : MR;
             float *ct = c + (ic + ir) * ldc + jc + jr;

@@ -30,7 +30,7 @@ public enum Conv2dTuning {
   /// channels (multiples of 16) the 32-column one.
   nonisolated(unsafe) public static var transposedWeightGradient = true
 
-  static func imagesPerGemm(_ s: Conv2dShape, available: Int, forward: Bool = false) -> Int {
+  static func imagesPerGemm(_ s: Conv2dShape, available: Int) -> Int {
     let ohw = s.outHeight * s.outWidth
     if s.isPointwise || minColumns <= ohw { return 1 }
     var nb = (minColumns + ohw - 1) / ohw
@@ -62,7 +62,7 @@ public func conv2dForward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight:
   }
   let cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
   let HW = s.height * s.width, Cin = s.inChannels, Cout = s.outChannels
-  convGroupBlocks(s, forward: true) { block, g in
+  convGroupBlocks(s) { block, g in
     let (b0, nb, ld, col, tmp) = (block.first, block.count, block.count * OHW, block.col, block.staging)
     let wg = weight + g * coutG * K
     if s.isPointwise {
@@ -90,10 +90,10 @@ public func conv2dForward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight:
   }
 }
 
-/// A block of images one GEMM pass covers: images first..<first + count of a batch part
-/// whose blocks hold at most `maxCount`, and the part's scratch (`gemmScratch`).
+/// A block of images one GEMM pass covers: images first..<first + count of a batch part,
+/// and the part's scratch (`gemmScratch`).
 struct ConvImageBlock {
-  var first: Int, count: Int, maxCount: Int
+  var first: Int, count: Int
   var col: UnsafeMutablePointer<Float>, staging: UnsafeMutablePointer<Float>
 }
 
@@ -103,15 +103,15 @@ struct ConvImageBlock {
 /// (the forward's epilogue). Per block and group, not per element: the GEMMs and copies
 /// inside `body` are the work.
 @inline(__always)
-func convGroupBlocks(_ s: Conv2dShape, forward: Bool, _ body: (ConvImageBlock, _ group: Int) -> Void,
+func convGroupBlocks(_ s: Conv2dShape, _ body: (ConvImageBlock, _ group: Int) -> Void,
                      blockDone: (_ first: Int, _ count: Int) -> Void = { _, _ in }) {
   _ = convBatchParts(s) { _, range in
     Workspace.withScratch { ws in
-      let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count, forward: forward)
+      let nbMax = Conv2dTuning.imagesPerGemm(s, available: range.count)
       let (col, staging, _) = gemmScratch(s, ws, images: nbMax)
       var b0 = range.lowerBound
       while b0 < range.upperBound {
-        let block = ConvImageBlock(first: b0, count: min(nbMax, range.upperBound - b0), maxCount: nbMax, col: col, staging: staging)
+        let block = ConvImageBlock(first: b0, count: min(nbMax, range.upperBound - b0), col: col, staging: staging)
         for g in 0..<s.groups { body(block, g) }
         blockDone(b0, block.count)
         b0 += block.count
@@ -229,7 +229,7 @@ public func conv2dBackwardInput(_ s: Conv2dShape, gradOutput: UnsafePointer<Floa
   }
   let cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
   let HW = s.height * s.width, OHW = s.outHeight * s.outWidth, Cin = s.inChannels, Cout = s.outChannels
-  convGroupBlocks(s, forward: false) { block, g in
+  convGroupBlocks(s) { block, g in
     let (b0, nb, ld, dcol, gathered) = (block.first, block.count, block.count * OHW, block.col, block.staging)
     let wg = weight + g * coutG * K
     if s.isPointwise {

@@ -3,21 +3,17 @@ import CKernels
 /// Reductions and per-plane loops over contiguous floats, on the active ISA path
 /// (CKernels' planes.c: one source compiled for 512-, 256- and 128-bit vectors).
 ///
-/// Why not Swift SIMD: Swift compiles for baseline x86-64, so SIMD8<Float> ran as two SSE
-/// halves; the C paths use the whole register (batch norm's share of ResNet-mini training
-/// fell from 12.5 % to … of the time; docs/performance.md). Why vectorised at all: a scalar
-/// `s += p[i]` loop is a serial dependency the compiler may not reorder (IEEE addition is
-/// not associative), so it runs one add per 3–4 cycles.
+/// Why C: Swift compiles for baseline x86-64, so SIMD8<Float> ran as two SSE halves; the C
+/// paths use the whole register. On the reference CNN's planes (128 images × 784 floats per
+/// channel) batch norm is bound by memory, not lanes: its share of a training step stayed
+/// about 16 % (one thread, AVX-512 Xeon); what the planes gained there is the one-pass
+/// statistics (`shiftedSums`). Why vectorised at all: a scalar `s += p[i]` loop is a serial
+/// dependency the compiler may not reorder (IEEE addition is not associative), so it runs one
+/// add per 3–4 cycles.
 enum Reduce {
   /// Σ p[i].
   @inline(__always)
   static func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float { lyra_plane_sum(p, n) }
-
-  /// Σ (p[i] − m)².
-  @inline(__always)
-  static func sumSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, mean m: Float) -> Float {
-    lyra_plane_sqdev(p, n, m)
-  }
 
   /// (Σ (p[i] − shift), Σ (p[i] − shift)²) in one pass.
   @inline(__always)

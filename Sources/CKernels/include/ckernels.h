@@ -22,6 +22,9 @@ enum { LYRA_ISA_PORTABLE = 0, LYRA_ISA_AVX2 = 1, LYRA_ISA_AVX512 = 2 };
 int lyra_isa_detected(void);
 /* The level kernels use now: the detected one, lowered by LYRA_ISA or lyra_isa_set. */
 int lyra_isa_active(void);
+/* `level` lowered to the detected one: what every entry point taking a level runs, so no caller
+ * can reach an instruction the CPU lacks. */
+int lyra_isa_clamp(int level);
 /* Force a level (clamped to the detected one); returns the level now active. For tests and
  * benchmarks that run every path on one machine. Not thread-safe against running kernels. */
 int lyra_isa_set(int level);
@@ -58,8 +61,6 @@ const char *lyra_sgemm_tile(int level);
  * active path. `keep` (may be NULL) masks the gradient to 0 where keep[i] <= 0: the output of a
  * fused ReLU. Sums use 2·lanes accumulators, then the scalar tail (a fixed order per path). */
 float lyra_plane_sum(const float *p, size_t n);
-/* Σ (p[i] − mean)². */
-float lyra_plane_sqdev(const float *p, size_t n, float mean);
 /* Σ (p[i] − shift) and Σ (p[i] − shift)² in one pass: batch norm's statistics, shifted by a value
  * of the channel so the variance E[d²] − E[d]² does not cancel when |mean| ≫ std. */
 void lyra_plane_shifted_sums(const float *p, size_t n, float shift, float *sum, float *sum_sq);
