@@ -96,3 +96,18 @@ const char *lyra_isa_env_rejected(void) {
   (void)lyra_isa_active();
   return rejected_env;
 }
+
+int lyra_cpu_has_vnni(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  static int cached = -1;
+  int v = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
+  if (v >= 0) return v;
+  unsigned int eax, ebx, ecx, edx;
+  /* AVX512_VNNI is CPUID.(EAX=7,ECX=0):ECX bit 11; usable only where the AVX-512 level is. */
+  v = lyra_isa_detected() >= LYRA_ISA_AVX512 && __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && ((ecx >> 11) & 1);
+  __atomic_store_n(&cached, v, __ATOMIC_RELEASE);
+  return v;
+#else
+  return 0;
+#endif
+}

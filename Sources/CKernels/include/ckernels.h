@@ -32,6 +32,8 @@ int lyra_isa_set(int level);
 const char *lyra_isa_name(int level);
 /* Parses a level name as LYRA_ISA takes it; -1 when it is not one. */
 int lyra_isa_parse(const char *name);
+/* Whether the CPU (and OS) have AVX-512 VNNI: the integer kernels' fastest path (lyra_qgemm). */
+int lyra_cpu_has_vnni(void);
 /* What LYRA_ISA held when it could not be used (not a level name), or NULL. */
 const char *lyra_isa_env_rejected(void);
 
@@ -77,6 +79,43 @@ void lyra_plane_affine(const float *x, float *y, size_t n, float scale, float sh
  * NULL, else gets each output's flat input index), PyTorch's NaN and tie rules. Returns 1 when
  * the active path has a C kernel for it (AVX-512), 0 when the caller's own loop must run. */
 int lyra_maxpool2x2_plane(const float *x, float *y, int32_t *ind, size_t W, size_t OH, size_t OW);
+
+
+/* ---- Integer (int8) products for quantised inference (qgemm.c, qpack.c) ----
+ * C[m×n] = scale[r]·(Σ_k A[r,k]·B[k,c] − zero_point·Σ_k A[r,k]) + bias[r], optionally ReLU'd:
+ * A holds a layer's signed weights (|A| ≤ 127, one row per output channel), B unsigned
+ * activations (0…255) with the zero point `zero_point`, so the product is exactly the float
+ * layer's on the quantised grid (the sums are exact in 32-bit integers), rescaled once per
+ * output. B is packed by the caller into groups of four k steps: byte (p·npad + c)·4 + i holds
+ * B[4p + i, c], npad = n rounded up to 16, k rounded up to 4 with zero bytes (what
+ * vpdpbusd reads: four u8·s8 products per 32-bit lane). Paths: AVX-512 VNNI, AVX2 (16-bit
+ * multiply-adds, also taken on AVX-512 CPUs without VNNI) and portable C; every path computes
+ * the same integers. */
+
+/* Bytes of packed B for k×n. */
+size_t lyra_qpack_size(size_t k, size_t n);
+/* x (count floats) to `levels`+1 unsigned steps: clamp(round_half_even(x / scale) + zero_point,
+ * 0, levels), as the fake-quantised layers compute it. NaN becomes step 0. */
+void lyra_quantize_u8(const float *x, size_t count, float scale, float zero_point, float levels, uint8_t *dst);
+/* The im2col matrix of one quantised C×H×W image, packed: k = C·kh·kw rows in (c, i, j) order,
+ * n = OH·OW columns; taps outside the image read `pad` (the zero point: 0 is exact on the grid). */
+void lyra_qpack_im2col(const uint8_t *x, size_t C, size_t H, size_t W, size_t kh, size_t kw,
+                       size_t sh, size_t sw, size_t ph, size_t pw, size_t dh, size_t dw,
+                       size_t OH, size_t OW, uint8_t pad, uint8_t *dst);
+/* B = xᵀ packed, for x n rows of k bytes (row stride ldx): a linear layer's batch. */
+void lyra_qpack_rows(const uint8_t *x, size_t n, size_t k, size_t ldx, uint8_t *dst);
+
+/* A layer's weights prepared for one level (padded rows, the zero-point row sums, the combined
+ * scales), built once per forward call and shared read-only by every thread. NULL when memory
+ * runs out. */
+typedef struct lyra_qweights lyra_qweights;
+lyra_qweights *lyra_qweights_new(int level, size_t m, size_t k, const int8_t *w, size_t ldw,
+                                 const float *scale, const float *bias, int32_t zero_point);
+void lyra_qweights_free(lyra_qweights *w);
+/* C = the product above for packed B (n columns); C(r, c) is written at c_out[r·rs + c·cs]. */
+void lyra_qgemm(const lyra_qweights *w, size_t n, const uint8_t *b_packed, float *c_out, size_t rs, size_t cs, int relu);
+/* Which integer kernel a level runs: "avx512-vnni", "avx2" or "portable". */
+const char *lyra_qgemm_path(int level);
 
 /* Peak probe: multiply-adds per second one thread reaches on a level's widest FMA, counted as
  * 2 flops each (an unrolled loop of independent FMAs, `seconds` long). For the benchmarks'

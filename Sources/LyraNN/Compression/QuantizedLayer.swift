@@ -8,6 +8,8 @@ public protocol QuantizedLayer: Module {
   /// The float weight the optimiser trains; row r is output channel r.
   var weight: Tensor { get }
   var bias: Tensor? { get }
+  /// [lo, hi] of the inputs seen in training (only with activation quantisation).
+  var activationRange: Tensor? { get }
 }
 
 extension QuantizedLayer {
