@@ -55,12 +55,12 @@ public enum KernelISA: Int, CaseIterable, CustomStringConvertible, Sendable {
   }
 
   /// One line for `lyra --version` and the REPL banner: the active path, what the CPU offers,
-  /// the GEMM tile and the thread count.
+  /// the GEMM tile, the integer kernel and the thread count.
   public static var summary: String {
     let a = active, d = detected
     var s = "kernels: \(a) (cpu: \(d)"
     if a != d { s += ", lowered by LYRA_ISA" }
-    s += "), gemm \(a.gemmTile), threads \(KernelParallel.maxThreads)"
+    s += "), gemm \(a.gemmTile), int8 \(QuantizedProduct.path), threads \(KernelParallel.maxThreads)"
     if let bad = rejectedEnvironment {
       s += "; LYRA_ISA=\(bad) ignored (use avx512, avx2 or portable)"
     }

@@ -18,6 +18,7 @@ final class KernelISATests: XCTestCase {
     let portable = try kernelsLine(["LYRA_ISA": "portable"]).line
     XCTAssertTrue(portable.hasPrefix("kernels: portable (cpu: "), portable)
     XCTAssertTrue(portable.contains("gemm 4x16"), portable)
+    XCTAssertTrue(portable.contains("int8 portable"), portable)
     if !plain.hasPrefix("kernels: portable") {
       XCTAssertTrue(portable.contains("lowered by LYRA_ISA"), portable)
     }

@@ -1,5 +1,6 @@
 import CLua
 import LyraKernels
+import LyraNN
 
 /// `lyra.config()`: which kernel paths run (the ISA path chosen at start-up, what the CPU offers,
 /// GEMM's register tile) and the thread count, as a table; `lyra.config{isa = 'avx2', threads = 1}`
@@ -8,12 +9,14 @@ import LyraKernels
 /// to restart with another environment.
 enum KernelConfig {
   static let help = """
-    lyra.config([{isa = 'avx512'|'avx2'|'portable', threads = n}]) -> table
+    lyra.config([{isa = 'avx512'|'avx2'|'portable', threads = n, int8 = true|false}]) -> table
     The kernel settings: isa (the path kernels run), isa_detected (the widest this CPU offers),
     isa_available (every path this machine can run), gemm_tile (GEMM's register tile on the active
     path; '12x32|8x32' on AVX-512, where products with a multiple of 8 but not of 12 rows take the
-    8-row tile) and threads. With a table, sets isa (never above isa_detected; LYRA_ISA sets it at
-    start-up) and/or threads first.
+    8-row tile), threads, int8 (whether quantised layers with quantised inputs run integer kernels
+    in evaluation under lyra.no_grad; false: fake-quantised floats, as in training) and int8_path
+    (the integer kernel: 'avx512-vnni', 'avx2' or 'portable'). With a table, sets isa (never above
+    isa_detected; LYRA_ISA sets it at start-up), threads and/or int8 first.
     """
 
   static var all: [LuaMethod] {
@@ -35,16 +38,19 @@ enum KernelConfig {
             }
             KernelParallel.setThreads(n)
           }
+          if let b = try o.bool("int8") { IntegerInference.enabled = b }
           try o.finish()
         }
         try call.noMoreArguments(after: 1)
         let s = call.stack
-        lua_createtable(call.L, 0, 5)
+        lua_createtable(call.L, 0, 7)
         s.push(KernelISA.active.description); s.rawSet(-2, "isa")
         s.push(KernelISA.detected.description); s.rawSet(-2, "isa_detected")
         s.push(KernelISA.available.map(\.description)); s.rawSet(-2, "isa_available")
         s.push(KernelISA.active.gemmTile); s.rawSet(-2, "gemm_tile")
         s.push(KernelParallel.maxThreads); s.rawSet(-2, "threads")
+        s.push(IntegerInference.enabled); s.rawSet(-2, "int8")
+        s.push(QuantizedProduct.path); s.rawSet(-2, "int8_path")
         return 1
       },
     ]
