@@ -64,27 +64,41 @@ static void interleave4(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
   }
 }
 
-/* Row `krow` = (c, i, j) of one image's im2col matrix into row (OH·OW bytes). */
-static void im2col_row(const uint8_t *x, size_t H, size_t W, size_t kh, size_t kw, size_t sh, size_t sw, size_t ph,
-                       size_t pw, size_t dh, size_t dw, size_t OH, size_t OW, uint8_t pad, size_t krow, uint8_t *row) {
+/* Copies n bytes in 16-byte steps, writing up to 15 bytes past dst + n and reading as far past
+ * src + n: the buffers below keep 16 bytes of slack, and every overshoot lands where a later
+ * write (or nothing that is read) goes. Small rows (a 14-wide feature map) become one vector
+ * move instead of a libc call: the call and its size dispatch had cost more than the GEMM. */
+static inline void copy16(uint8_t *dst, const uint8_t *src, size_t n) {
+  for (size_t i = 0; i < n; i += 16) memcpy(dst + i, src + i, 16);
+}
+
+/* The quantised image with its padding made explicit (every border byte `pad`), rows of
+ * Wp = W + 2·pw bytes, so each tap row of the im2col matrix is a plain slice of it. */
+static void pad_image(const uint8_t *x, size_t C, size_t H, size_t W, size_t ph, size_t pw, uint8_t pad, uint8_t *dst) {
+  size_t Hp = H + 2 * ph, Wp = W + 2 * pw;
+  for (size_t c = 0; c < C; c++) {
+    uint8_t *plane = dst + c * Hp * Wp;
+    memset(plane, pad, ph * Wp);
+    for (size_t h = 0; h < H; h++) {
+      uint8_t *row = plane + (ph + h) * Wp;
+      memset(row, pad, pw);
+      size_t at = (c * H + h) * W;
+      if (at + lyra_qround(W, 16) <= C * H * W) copy16(row + pw, x + at, W);
+      else memcpy(row + pw, x + at, W); /* the image's last rows: no slack to read past */
+      memset(row + pw + W, pad, pw);
+    }
+    memset(plane + (ph + H) * Wp, pad, ph * Wp);
+  }
+}
+
+/* Row `krow` = (c, i, j) of the im2col matrix (OH·OW bytes) from the padded image. */
+static void im2col_row(const uint8_t *xp, size_t Hp, size_t Wp, size_t kh, size_t kw, size_t sh, size_t sw, size_t dh,
+                       size_t dw, size_t OH, size_t OW, size_t krow, uint8_t *row) {
   size_t c = krow / (kh * kw), i = krow / kw % kh, j = krow % kw;
-  const uint8_t *plane = x + c * H * W;
-  /* Output columns whose tap lies inside the row: ow·sw + j·dw − pw ∈ [0, W). */
-  long off = (long)(j * dw) - (long)pw;
-  size_t lo = off >= 0 ? 0 : (size_t)((-off + (long)sw - 1) / (long)sw);
-  long last = (long)W - 1 - off; /* largest ow·sw allowed */
-  size_t hi = last < 0 ? 0 : (size_t)(last / (long)sw) + 1;
-  if (hi > OW) hi = OW;
-  if (lo > hi) lo = hi;
-  for (size_t oh = 0; oh < OH; oh++) {
-    uint8_t *out = row + oh * OW;
-    long ih = (long)(oh * sh + i * dh) - (long)ph;
-    if (ih < 0 || ih >= (long)H) { memset(out, pad, OW); continue; }
-    const uint8_t *src = plane + (size_t)ih * W;
-    memset(out, pad, lo);
-    if (sw == 1) memcpy(out + lo, src + (long)lo + off, hi - lo);
-    else for (size_t ow = lo; ow < hi; ow++) out[ow] = src[(long)(ow * sw) + off];
-    memset(out + hi, pad, OW - hi);
+  const uint8_t *src = xp + (c * Hp + i * dh) * Wp + j * dw;
+  for (size_t oh = 0; oh < OH; oh++, src += sh * Wp, row += OW) {
+    if (sw == 1) copy16(row, src, OW);
+    else for (size_t ow = 0; ow < OW; ow++) row[ow] = src[ow * sw];
   }
 }
 
@@ -92,20 +106,23 @@ void lyra_qpack_im2col(const uint8_t *x, size_t C, size_t H, size_t W, size_t kh
                        size_t sh, size_t sw, size_t ph, size_t pw, size_t dh, size_t dw,
                        size_t OH, size_t OW, uint8_t pad, uint8_t *dst) {
   size_t k = C * kh * kw, n = OH * OW, npad = lyra_qround(n, 16), k4 = lyra_qround(k, 4) / 4;
-  uint8_t stack[4 * 1024];
-  uint8_t *rows = 4 * npad <= sizeof stack ? stack : malloc(4 * npad);
-  if (rows == NULL) { memset(dst, pad, k4 * npad * 4); return; }
+  size_t Hp = H + 2 * ph, Wp = W + 2 * pw, padded = C * Hp * Wp + 16, rows_size = 4 * (npad + 16);
+  uint8_t stack[16 * 1024];
+  uint8_t *buf = padded + rows_size <= sizeof stack ? stack : malloc(padded + rows_size);
+  if (buf == NULL) { memset(dst, pad, k4 * npad * 4); return; }
+  uint8_t *xp = buf, *rows = buf + padded;
+  pad_image(x, C, H, W, ph, pw, pad, xp);
   for (size_t p = 0; p < k4; p++) {
     for (size_t t = 0; t < 4; t++) {
-      uint8_t *r = rows + t * npad;
+      uint8_t *r = rows + t * (npad + 16);
       size_t krow = 4 * p + t;
-      if (krow < k) im2col_row(x, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, pad, krow, r);
+      if (krow < k) im2col_row(xp, Hp, Wp, kh, kw, sh, sw, dh, dw, OH, OW, krow, r);
       else memset(r, 0, n);
       memset(r + n, 0, npad - n);
     }
-    interleave4(rows, rows + npad, rows + 2 * npad, rows + 3 * npad, npad, dst + p * npad * 4);
+    interleave4(rows, rows + (npad + 16), rows + 2 * (npad + 16), rows + 3 * (npad + 16), npad, dst + p * npad * 4);
   }
-  if (rows != stack) free(rows);
+  if (buf != stack) free(buf);
 }
 
 void lyra_qpack_rows(const uint8_t *x, size_t n, size_t k, size_t ldx, uint8_t *dst) {

@@ -33,13 +33,23 @@ public enum QuantizedProduct {
     public let isa: KernelISA, grid: Grid
 
     /// nil when memory runs out (the caller then stays on its float path).
-    public init?(rows: Int, k: Int, ints: [Int8], weightScales: [Float], bias: UnsafePointer<Float>?, grid: Grid) {
+    /// `post` (per row a, c) is an affine map applied to the output, folded into the scales and
+    /// biases: an evaluation-mode batch norm after the layer (a = γ/√(var + eps), c = β − mean·a).
+    public init?(rows: Int, k: Int, ints: [Int8], weightScales: [Float], bias: UnsafePointer<Float>?, grid: Grid,
+                 post: (scale: [Float], shift: [Float])? = nil) {
       precondition(ints.count == rows * k && weightScales.count == rows, "QuantizedProduct: \(ints.count) integers, \(weightScales.count) scales for \(rows)x\(k)")
-      let combined = weightScales.map { $0 * grid.scale }
+      var combined = weightScales.map { $0 * grid.scale }
+      var folded: [Float]? = nil
+      if let post {
+        precondition(post.scale.count == rows && post.shift.count == rows, "QuantizedProduct: post-affine of \(post.scale.count) rows for \(rows)")
+        for r in 0..<rows { combined[r] *= post.scale[r] }
+        folded = (0..<rows).map { r in (bias?[r] ?? 0) * post.scale[r] + post.shift[r] }
+      }
       let level = lyra_isa_active()
       let h = ints.withUnsafeBufferPointer { ip in
         combined.withUnsafeBufferPointer { sp in
-          lyra_qweights_new(level, rows, k, ip.baseAddress, k, sp.baseAddress, bias, Int32(grid.zeroPoint))
+          if let folded { return folded.withUnsafeBufferPointer { lyra_qweights_new(level, rows, k, ip.baseAddress, k, sp.baseAddress, $0.baseAddress, Int32(grid.zeroPoint)) } }
+          return lyra_qweights_new(level, rows, k, ip.baseAddress, k, sp.baseAddress, bias, Int32(grid.zeroPoint))
         }
       }
       guard let h else { return nil }

@@ -5,6 +5,7 @@
 //   lyra-bench train-bench MODEL THREADS    forward + loss + backward + SGD step, batch 128
 //   lyra-bench infer-bench MODEL THREADS    eval mode, no grad, batch 256
 //   lyra-bench fulltrain MODEL SEED [THREADS] [EPOCHS]   3 epochs, cosine schedule, test accuracy
+//   lyra-bench int8 MODEL THREADS [EPOCHS]   integer vs float inference: accuracy and throughput
 //
 // MODEL is mlp | cnn | resnet_mini. Each command prints one JSON line on stdout.
 // LYRA_BENCH_QUICK=1 gives one short repeat (a smoke test; timings meaningless); LYRA_BENCH_STEPS=N one
@@ -193,14 +194,8 @@ func trainBench(_ modelName: String, _ threads: Int) {
              "rss_at_start_mib": rssStart, "rss_after_data_mib": rssBefore, "peak_rss_mib": peakRSSMiB()])
 }
 
-func inferBench(_ modelName: String, _ threads: Int) {
-  setThreads(threads)
-  let rssStart = curRSSMiB()
-  let (Xt, _) = loadSplit(.test)
-  let X = Xt.narrow(0, 0, INFER_BS).contiguous()
-  let model = buildModel(modelName)
-  model.eval()
-  let rssBefore = curRSSMiB()
+/// Images per second of `model` on batch X (no grad), 5 repeats after a warm-up, each about 1.5 s.
+func inferThroughput(_ model: Module, _ X: Tensor) -> (ips: [Double], foreign: [Double], iters: Int) {
   var ips: [Double] = [], foreign: [Double] = []
   var iters = 0
   Tensor.noGrad {
@@ -211,10 +206,22 @@ func inferBench(_ modelName: String, _ threads: Int) {
     iters = quick ? 10 : max(20, Int((1.5 / per).rounded(.up)))
     for _ in 0..<(quick ? 1 : 5) {
       let w = Window.measure { for _ in 0..<iters { _ = try! model(X) } }
-      ips.append(Double(iters * INFER_BS) / w.dt)
+      ips.append(Double(iters * X.shape[0]) / w.dt)
       foreign.append((w.foreign * 1000).rounded() / 1000)
     }
   }
+  return (ips, foreign, iters)
+}
+
+func inferBench(_ modelName: String, _ threads: Int) {
+  setThreads(threads)
+  let rssStart = curRSSMiB()
+  let (Xt, _) = loadSplit(.test)
+  let X = Xt.narrow(0, 0, INFER_BS).contiguous()
+  let model = buildModel(modelName)
+  model.eval()
+  let rssBefore = curRSSMiB()
+  let (ips, foreign, iters) = inferThroughput(model, X)
   let med = median(ips)
   printJSON(["kind": "infer_bench", "engine": "lyra", "isa": KernelISA.active.description, "model": modelName, "threads": threads, "batch": INFER_BS,
              "iters_per_repeat": iters, "images_per_s": stats(ips),
@@ -284,6 +291,59 @@ func fullTrain(_ modelName: String, seed: UInt64, threads: Int, epochs: Int) {
   }
   printJSON(["kind": "fulltrain", "engine": "lyra", "model": modelName, "seed": Int(seed), "threads": threads,
              "epochs": out, "final_test_acc": out.last?["test_acc"] ?? 0, "peak_rss_mib": peakRSSMiB()])
+}
+
+/// `lyra-bench int8 MODEL THREADS [EPOCHS=1]`: integer inference against float, on Fashion-MNIST.
+/// Trains the float model EPOCHS epochs (seed 0), quantises every conv and linear layer to 8-bit
+/// weights and 8-bit inputs, fine-tunes 200 steps quantisation-aware (which calibrates the input
+/// ranges), then reports test accuracy and inference throughput (batch 256) of the float model
+/// (BN folded), the fake-quantised evaluation and the integer one, all in this process.
+func int8Bench(_ modelName: String, _ threads: Int, epochs: Int) {
+  setThreads(threads)
+  let (X, Y) = loadSplit(.train)
+  let (Xt, Yt) = loadSplit(.test)
+  let batch = Xt.narrow(0, 0, INFER_BS).contiguous()
+  func train(_ m: Module, steps: Int, lr: Double, stream: UInt64) {
+    m.train()
+    let opt = SGD(m.parameters(), lr: lr, momentum: MOMENTUM)
+    let nb = X.shape[0] / TRAIN_BS, perm = Generator(seed: 0).split(stream: stream).permutation(X.shape[0])
+    for t in 0..<steps {
+      let b = t % nb
+      let (xb, yb) = gather(X, Y, perm[(b * TRAIN_BS)..<((b + 1) * TRAIN_BS)])
+      opt.lr = 0.5 * lr * (1 + cos(Double.pi * Double(t) / Double(steps)))
+      opt.zeroGrad()
+      let loss = Tensor.crossEntropy(try! m(xb), yb)
+      loss.backward()
+      opt.step()
+    }
+  }
+  let model = buildModel(modelName)
+  train(model, steps: quick ? 20 : epochs * (X.shape[0] / TRAIN_BS), lr: LR, stream: 0)
+  let floatAcc = evaluate(model, Xt, Yt)
+  let layers = Quantization.layers(model)
+  let q = try! Quantization.apply(model, bits: layers.map { _ in 8 }, activationBits: layers.map { _ in 8 })
+  train(q, steps: quick ? 10 : 200, lr: LR / 10, stream: 1)
+  if ProcessInfo.processInfo.environment["LYRA_BENCH_PROFILE_INT8"] != nil { // integer inference only, for perf record
+    q.eval()
+    let t0 = now()
+    Tensor.noGrad { while now() - t0 < 10 { _ = try! q(batch) } }
+    return
+  }
+  IntegerInference.enabled = false
+  let fakeAcc = evaluate(q, Xt, Yt)
+  let fake = inferThroughput(q, batch)
+  IntegerInference.enabled = true
+  let intAcc = evaluate(q, Xt, Yt)
+  let int = inferThroughput(q, batch)
+  model.eval()
+  let float = inferThroughput(model, batch)
+  let (fm, qm, im) = (median(float.ips), median(fake.ips), median(int.ips))
+  printJSON(["kind": "int8_bench", "engine": "lyra", "isa": KernelISA.active.description, "int8_path": QuantizedProduct.path,
+             "model": modelName, "threads": threads, "batch": INFER_BS, "float_epochs": epochs,
+             "test_acc": ["float": round4(floatAcc), "fake_quantised": round4(fakeAcc), "integer": round4(intAcc)],
+             "images_per_s": ["float": stats(float.ips), "fake_quantised": stats(fake.ips), "integer": stats(int.ips)],
+             "integer_over_float": round2(im / fm), "integer_over_fake_quantised": round2(im / qm),
+             "foreign_cores_max": (float.foreign + fake.foreign + int.foreign).max() ?? 0, "peak_rss_mib": peakRSSMiB()])
 }
 
 /// Multiply-adds × 2 of one forward pass of one image (conv + linear), as pytorch_ref.py.
@@ -385,6 +445,7 @@ func usage() -> Never {
   usage: lyra-bench train-bench MODEL THREADS
          lyra-bench infer-bench MODEL THREADS
          lyra-bench fulltrain MODEL SEED [THREADS=2] [EPOCHS=3]
+         lyra-bench int8 MODEL THREADS [EPOCHS=1]
          lyra-bench peak THREADS
   MODEL: mlp | cnn | resnet_mini
   """)
@@ -407,6 +468,9 @@ case "train-bench":
 case "infer-bench":
   guard let th = Int(args[3]) else { usage() }
   inferBench(modelName, th)
+case "int8":
+  guard let th = Int(args[3]) else { usage() }
+  int8Bench(modelName, th, epochs: args.count > 4 ? Int(args[4]) ?? 1 : 1)
 case "fulltrain":
   guard let seed = UInt64(args[3]) else { usage() }
   let th = args.count > 4 ? Int(args[4]) ?? 2 : 2

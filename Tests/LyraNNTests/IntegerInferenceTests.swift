@@ -34,8 +34,11 @@ final class IntegerInferenceTests: XCTestCase {
     XCTAssertGreaterThan(scale, 0)
     let saved = KernelISA.active
     defer { KernelISA.force(saved) }
-    for isa in KernelISA.available {
+    let savedFusion = Sequential.fusion
+    defer { Sequential.fusion = savedFusion }
+    for isa in KernelISA.available { for fusion in [true, false] {
       KernelISA.force(isa)
+      Sequential.fusion = fusion // BN folded into the integer epilogue and ReLU fused, or each module alone
       let ints = try evaluate(model, x, integer: true)
       XCTAssertEqual(ints.count, fake.count)
       let worst = zip(ints, fake).map { abs($0 - $1) }.max()!
@@ -47,7 +50,7 @@ final class IntegerInferenceTests: XCTestCase {
         let a = ints[(r * 10)..<(r * 10 + 10)], b = fake[(r * 10)..<(r * 10 + 10)]
         XCTAssertEqual(a.firstIndex(of: a.max()!), b.firstIndex(of: b.max()!), "\(isa) row \(r)")
       }
-    }
+    } }
   }
 
   func testGateRunsIntegersOnlyInCalibratedNoGradEvaluation() throws {

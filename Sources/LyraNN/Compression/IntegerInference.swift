@@ -29,7 +29,7 @@ public enum IntegerInference {
 }
 
 /// A quantised layer's integer weights prepared for the kernels, rebuilt only when its float
-/// weight or bias, its input grid or the ISA path change.
+/// weight or bias, the batch norm folded after it, its input grid or the ISA path change.
 ///
 /// Why compare bytes rather than keep a version number: Lyra's tensors carry none, and a
 /// comparison is exact whatever wrote the weights (an optimiser, `copy_` from Lua, a loaded
@@ -38,20 +38,23 @@ public enum IntegerInference {
 final class QuantizedWeightCache {
   private var weightCopy: [Float] = []
   private var biasCopy: [Float]?
+  private var postCopy: (scale: [Float], shift: [Float])?
   private var prepared: QuantizedProduct.Weights?
 
-  func weights(_ layer: QuantizedLayer, grid: QuantizedProduct.Grid) -> QuantizedProduct.Weights? {
+  func weights(_ layer: QuantizedLayer, grid: QuantizedProduct.Grid, post: (scale: [Float], shift: [Float])?) -> QuantizedProduct.Weights? {
     let w = layer.weight.contiguous(), b = layer.bias?.contiguous()
     if let p = prepared, p.grid == grid, p.isa == KernelISA.active, Self.same(w, weightCopy),
-       (b == nil) == (biasCopy == nil), b.map({ Self.same($0, biasCopy!) }) ?? true {
+       (b == nil) == (biasCopy == nil), b.map({ Self.same($0, biasCopy!) }) ?? true,
+       postCopy?.scale == post?.scale, postCopy?.shift == post?.shift {
       return p
     }
     prepared = nil
     weightCopy = w.toArray()
     biasCopy = b?.toArray()
+    postCopy = post
     let rows = w.shape[0], (ints, scales) = QuantScheme.quantize(weightCopy, rows: rows, bits: layer.bits)
     prepared = biasCopy.withOptionalPointer { bias in
-      QuantizedProduct.Weights(rows: rows, k: w.count / max(rows, 1), ints: ints, weightScales: scales, bias: bias, grid: grid)
+      QuantizedProduct.Weights(rows: rows, k: w.count / max(rows, 1), ints: ints, weightScales: scales, bias: bias, grid: grid, post: post)
     }
     return prepared
   }
@@ -67,5 +70,68 @@ private extension Optional where Wrapped == [Float] {
   func withOptionalPointer<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
     guard let a = self else { return body(nil) }
     return a.withUnsafeBufferPointer { body($0.baseAddress) }
+  }
+}
+
+extension IntegerInference {
+  /// An evaluation-mode batch norm as the per-channel affine map it computes: a = γ/√(var + eps),
+  /// c = β − mean·a.
+  static func affine(_ bn: BatchNorm) -> (scale: [Float], shift: [Float]) {
+    let mean = bn.runningMean.contiguous().toArray(), v = bn.runningVar.contiguous().toArray()
+    let gamma = bn.weight?.contiguous().toArray(), beta = bn.bias?.contiguous().toArray()
+    var a = [Float](repeating: 0, count: bn.features), c = a
+    for i in 0..<bn.features {
+      a[i] = (gamma?[i] ?? 1) / (v[i] + bn.eps).squareRoot()
+      c[i] = (beta?[i] ?? 0) - mean[i] * a[i]
+    }
+    return (a, c)
+  }
+}
+
+extension QuantConv2d {
+  /// This layer on integer kernels, with an evaluation-mode batch norm after it folded into the
+  /// output scales and a ReLU fused into the stores (what `Sequential` hands it in inference);
+  /// nil when the integer path does not apply now (see `IntegerInference`).
+  func integerForward(_ x: Tensor, batchNorm bn: BatchNorm? = nil, relu: Bool = false) throws -> Tensor? {
+    guard groups == 1, let grid = IntegerInference.grid(self) else { return nil }
+    try checkInput(x)
+    guard let w = integerWeights.weights(self, grid: grid, post: bn.map(IntegerInference.affine)) else { return nil }
+    let xc = x.contiguous()
+    let s = Conv2dShape(batch: xc.shape[0], inChannels: inChannels, height: xc.shape[2], width: xc.shape[3],
+                        outChannels: outChannels, kernelH: kernel.h, kernelW: kernel.w, strideH: stride.h, strideW: stride.w,
+                        padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w)
+    let out = Tensor.empty([s.batch, outChannels, s.outHeight, s.outWidth])
+    QuantizedProduct.conv2d(s, input: xc.data, weights: w, output: out.data, relu: relu)
+    return out
+  }
+}
+
+extension QuantLinear {
+  /// This layer on integer kernels, a following ReLU fused; nil when the integer path does not
+  /// apply now.
+  func integerForward(_ x: Tensor, relu: Bool = false) throws -> Tensor? {
+    guard inFeatures > 0, let grid = IntegerInference.grid(self) else { return nil }
+    try ShapeError.check("QuantLinear", x, dim: -1, size: inFeatures, expected: "input [..., \(inFeatures)]")
+    guard let w = integerWeights.weights(self, grid: grid, post: nil) else { return nil }
+    let xc = x.contiguous()
+    let out = Tensor.empty(Array(xc.shape.dropLast()) + [outFeatures])
+    QuantizedProduct.linear(n: xc.count / inFeatures, input: xc.data, weights: w, output: out.data, relu: relu)
+    return out
+  }
+}
+
+extension QuantConv2d {
+  /// `integerForward` taking an evaluation-mode spatial batch norm and a ReLU from the modules
+  /// that follow it in a `Sequential`; the output and how many modules it stood for (1 to 3).
+  func integerForward(_ x: Tensor, following next: [Module]) throws -> (Tensor, Int)? {
+    var used = 1
+    var bn: BatchNorm?
+    if let b = next.first as? BatchNorm, b.spatial, !b.training, b.features == outChannels {
+      bn = b
+      used += 1
+    }
+    let relu = next.count > used - 1 && type(of: next[used - 1]) == ReLU.self
+    guard let y = try integerForward(x, batchNorm: bn, relu: relu) else { return nil }
+    return (y, used + (relu ? 1 : 0))
   }
 }

@@ -23,7 +23,7 @@ public final class QuantConv2d: Module, QuantizedLayer, Conv2dGeometry {
   public var bias: Tensor? { ownParameters.count > 1 ? ownParameters[1].tensor : nil }
   /// [lo, hi] of the inputs seen in training (only with activation quantisation).
   public var activationRange: Tensor? { ownBuffers.first?.tensor }
-  private let integerWeights = QuantizedWeightCache()
+  let integerWeights = QuantizedWeightCache()
 
   /// A quantised copy of `conv` (its weights are copied, not shared).
   public init(_ conv: Conv2d, bits: Int, activationBits: Int? = nil) {
@@ -44,21 +44,17 @@ public final class QuantConv2d: Module, QuantizedLayer, Conv2dGeometry {
     if activationBits != nil { register(buffer: "activation_range", Tensor.zeros([2])) }
   }
 
-  public override func forward(_ x: Tensor) throws -> Tensor {
+  func checkInput(_ x: Tensor) throws {
     try ShapeError.check("QuantConv2d", x, rank: 4, dim: 1, size: inChannels, expected: "input [N, \(inChannels), H, W]")
     let eh = dilation.h * (kernel.h - 1) + 1, ew = dilation.w * (kernel.w - 1) + 1
     if x.shape[2] + 2 * padding.h < eh || x.shape[3] + 2 * padding.w < ew {
       throw ShapeError("QuantConv2d: input \(ShapeText.format(x.shape)) is smaller than the \(eh)x\(ew) kernel window (with padding \(padding.h))")
     }
-    if groups == 1, let grid = IntegerInference.grid(self), let w = integerWeights.weights(self, grid: grid) {
-      let xc = x.contiguous()
-      let s = Conv2dShape(batch: xc.shape[0], inChannels: inChannels, height: xc.shape[2], width: xc.shape[3],
-                          outChannels: outChannels, kernelH: kernel.h, kernelW: kernel.w, strideH: stride.h, strideW: stride.w,
-                          padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w)
-      let out = Tensor.empty([s.batch, outChannels, s.outHeight, s.outWidth])
-      QuantizedProduct.conv2d(s, input: xc.data, weights: w, output: out.data)
-      return out
-    }
+  }
+
+  public override func forward(_ x: Tensor) throws -> Tensor {
+    if let y = try integerForward(x) { return y }
+    try checkInput(x)
     let xq = activationBits.map { FakeQuant.activation(x, range: activationRange!, bits: $0, training: training) } ?? x
     return Tensor.conv2d(xq, FakeQuant.weight(weight, bits: bits), bias, stride: stride, padding: padding,
                          dilation: dilation, groups: groups)

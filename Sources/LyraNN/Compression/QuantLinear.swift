@@ -11,7 +11,7 @@ public final class QuantLinear: Module, QuantizedLayer, LinearFeatures {
   public var weight: Tensor { ownParameters[0].tensor }
   public var bias: Tensor? { ownParameters.count > 1 ? ownParameters[1].tensor : nil }
   public var activationRange: Tensor? { ownBuffers.first?.tensor }
-  private let integerWeights = QuantizedWeightCache()
+  let integerWeights = QuantizedWeightCache()
 
   /// A quantised copy of `linear` (its weights are copied, not shared).
   public init(_ linear: Linear, bits: Int, activationBits: Int? = nil) {
@@ -29,13 +29,7 @@ public final class QuantLinear: Module, QuantizedLayer, LinearFeatures {
 
   public override func forward(_ x: Tensor) throws -> Tensor {
     try ShapeError.check("QuantLinear", x, dim: -1, size: inFeatures, expected: "input [..., \(inFeatures)]")
-    if inFeatures > 0, let grid = IntegerInference.grid(self), let w = integerWeights.weights(self, grid: grid) {
-      let xc = x.contiguous()
-      let n = xc.count / inFeatures
-      let out = Tensor.empty(Array(xc.shape.dropLast()) + [outFeatures])
-      QuantizedProduct.linear(n: n, input: xc.data, weights: w, output: out.data)
-      return out
-    }
+    if let y = try integerForward(x) { return y }
     let xq = activationBits.map { FakeQuant.activation(x, range: activationRange!, bits: $0, training: training) } ?? x
     return Tensor.linear(xq, FakeQuant.weight(weight, bits: bits), bias)
   }

@@ -28,7 +28,8 @@ public final class Sequential: Module, ContainerModule {
 
   /// Whether `forward` runs common patterns as fused ops (same results, fewer sweeps):
   /// BN → ReLU and Add → ReLU as one op, and in inference without gradients conv → BN
-  /// (→ ReLU) with BN folded into the convolution. Off while a `ModuleTracer` records
+  /// (→ ReLU) with BN folded into the convolution (into the integer epilogue for a quantised
+  /// convolution on integer kernels, `IntegerInference`). Off while a `ModuleTracer` records
   /// (profiles see every module).
   nonisolated(unsafe) public static var fusion = true
 
@@ -48,6 +49,16 @@ public final class Sequential: Module, ContainerModule {
         let relu = i + 2 < n && type(of: children[i + 2].module) == ReLU.self
         y = try conv.forwardFolding(y, bn, relu: relu)
         i += relu ? 3 : 2
+        continue
+      }
+      if let q = m as? QuantConv2d, let (out, used) = try q.integerForward(y, following: children[(i + 1)...].map(\.module)) {
+        y = out
+        i += used
+        continue
+      }
+      if let q = m as? QuantLinear, let out = try q.integerForward(y, relu: nextIsReLU) {
+        y = out
+        i += nextIsReLU ? 2 : 1
         continue
       }
       if nextIsReLU, let bn = m as? BatchNorm {
