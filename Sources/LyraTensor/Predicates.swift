@@ -23,9 +23,10 @@ extension Tensor {
     let b = (other.dtype == .float32 ? other : other.float()).expand(s).contiguous()
     for i in 0..<a.count {
       let x = a.data[i], y = b.data[i]
-      // Equal infinities are close (their difference is NaN).
+      // Equal infinities are close (their difference is NaN); other infinities never are
+      // (rtol * inf would admit anything, -inf included).
       if x == y { continue }
-      if !(Swift.abs(x - y) <= atol + rtol * Swift.abs(y)) { return false }
+      if x.isInfinite || y.isInfinite || !(Swift.abs(x - y) <= atol + rtol * Swift.abs(y)) { return false }
     }
     return true
   }
