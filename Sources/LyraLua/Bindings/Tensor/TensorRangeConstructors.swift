@@ -35,7 +35,7 @@ enum TensorRangeConstructors {
           next = 2
         } else {
           while next <= call.count, call.stack.type(Int32(next)) != .string {
-            list.append(try TensorLua.check(call, next))
+            list.append(try TensorOps.floatTensor(call, next))  // as the table form (TensorConstructors.tensors)
             next += 1
           }
           guard !list.isEmpty else { throw call.expected(1, "lyra.Tensor or a table of tensors") }
