@@ -25,18 +25,20 @@ enum TensorRandomMethods {
     [
       LuaMethod("uniform_", help: "x:uniform_([a = 0 [, b = 1]]) -> x\nFills x with values uniform in [a, b), from the generator seeded by lyra.manual_seed.") { call in
         let x = try target(call)
-        let a = try call.optNumber(2, 0), b = try call.optNumber(3, 1)
-        guard a.isFinite, b.isFinite, a <= b else { throw LuaArgumentError(3, "need finite bounds a <= b, got a = \(a), b = \(b)") }
-        x.uniform_(Float(a), Float(b))
+        let a = Float(try call.optNumber(2, 0)), b = Float(try call.optNumber(3, 1))
+        guard a.isFinite, b.isFinite, (b - a).isFinite, a <= b else {
+          throw LuaArgumentError(3, "need finite bounds a <= b (within float range), got a = \(a), b = \(b)")
+        }
+        x.uniform_(a, b)
         call.stack.setTop(1)
         return 1
       },
       LuaMethod("normal_", help: "x:normal_([mean = 0 [, std = 1]]) -> x\nFills x with normal values, from the generator seeded by lyra.manual_seed.") { call in
         let x = try target(call)
-        let mean = try call.optNumber(2, 0), std = try call.optNumber(3, 1)
-        guard mean.isFinite else { throw LuaArgumentError(2, "mean must be finite, got \(mean)") }
+        let mean = Float(try call.optNumber(2, 0)), std = Float(try call.optNumber(3, 1))
+        guard mean.isFinite else { throw LuaArgumentError(2, "mean must be finite (within float range), got \(mean)") }
         guard std.isFinite, std >= 0 else { throw LuaArgumentError(3, "std must be finite and >= 0, got \(std)") }
-        x.normal_(Float(mean), Float(std))
+        x.normal_(mean, std)
         call.stack.setTop(1)
         return 1
       },
