@@ -52,7 +52,8 @@ extension Tensor {
         return
       }
       let pd = Double(p), yd = Double(y), gd = Double(g)
-      for k in 0..<x.n {
+      // A zero element gets 0 (for p < 1 its |x|^(p-1) is infinite, and 0 * inf is NaN).
+      for k in 0..<x.n where x[k] != 0 {
         let a = Double(Swift.abs(x[k]))
         let v: Double = p == 1 ? 1 : (p == 2 ? a / yd : Foundation.pow(a / yd, pd - 1))
         dx[k] = Float(gd * sign(x[k]) * v)

@@ -43,6 +43,11 @@ final class NormLogSumExpTests: XCTestCase {
     let t = Tensor([3, -3, 1]).requiresGrad_()
     t.norm(.infinity).backward()
     XCTAssertEqual(t.grad!.toArray(), [0.5, -0.5, 0])
+    // p = 0.5: a zero element gets 0, not 0 * inf = NaN; the others sign * (norm / |x|)^0.5, norm = 9.
+    let h = Tensor([0, 4, -1]).requiresGrad_()
+    h.norm(0.5).backward()
+    XCTAssertEqual(h.grad!.toArray(), [0, 1.5, -3])
+    gradCheck([param([2, 3], seed: 30, scale: 0.5, shift: 2)]) { $0[0].norm(0.5, dim: 1) }
   }
 
   func testDistIsTheNormOfTheDifference() {
