@@ -9,8 +9,9 @@ struct AxisLines {
   /// Lines in the tensor.
   var count: Int { outer * inner }
   /// Offset of line `l`'s first element in a contiguous tensor whose size along the
-  /// dimension is `size` (n for the input, 1 for a reduction's result).
-  @inline(__always) func base(_ l: Int, size: Int) -> Int { (l / Swift.max(inner, 1)) * size * inner + l % Swift.max(inner, 1) }
+  /// dimension is `size` (n for the input, 1 for a reduction's result). Only called for
+  /// l < count, so inner > 0.
+  @inline(__always) func base(_ l: Int, size: Int) -> Int { (l / inner) * size * inner + l % inner }
 }
 
 /// A strided run of floats: element k is `p[k * stride]`.
