@@ -5,6 +5,7 @@ import LyraTensor
 enum TensorLib {
   static func open(_ state: LuaState) {
     let methods = TensorShapeMethods.all + TensorMathMethods.all + TensorReduceMethods.all + TensorInPlaceMethods.all
+      + TensorStatMethods.all + TensorSortMethods.all + TensorPredicateMethods.all + TensorRandomMethods.all
     state.defineClass(TensorLua.className, methods: methods, metamethods: metamethods, index: TensorIndexing.index)
     SizeTable.register(state)
     // Every method is also a function: lyra.exp(x) == x:exp().
@@ -12,7 +13,7 @@ enum TensorLib {
       state.register("lyra.\(m.name)", help: m.help.replacingOccurrences(of: "x:\(m.name)(", with: "lyra.\(m.name)(x, ")
         .replacingOccurrences(of: "(x, )", with: "(x)"), m.body)
     }
-    for f in TensorConstructors.all + TensorLikeConstructors.all + TensorThreads.all { state.register("lyra.\(f.name)", help: f.help, f.body) }
+    for f in TensorConstructors.all + TensorLikeConstructors.all + TensorThreads.all + TensorRangeConstructors.all { state.register("lyra.\(f.name)", help: f.help, f.body) }
   }
 
   static var metamethods: [LuaMethod] {

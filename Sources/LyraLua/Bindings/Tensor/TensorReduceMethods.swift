@@ -44,6 +44,19 @@ enum TensorReduceMethods {
     }
   }
 
+  /// argmax/argmin: the 1-based position over all elements (flattened) or along dim.
+  static func position(_ name: String, _ isMax: Bool) -> LuaMethod {
+    LuaMethod(name, help: "x:\(name)([dim [, keepdim]]) -> tensor\n1-based position of the \(isMax ? "largest" : "smallest") value (over all elements, or along dim); the first on ties.") { call in
+      let x = try TensorOps.floatTensor(call, 1)
+      guard x.count > 0 else { throw LuaFailure("empty tensor") }
+      let d = call.isNil(2) ? nil : try call.dim(2, rank: x.rank, scalar: true)
+      let keep = try call.optBool(3, false)
+      let r = isMax ? (d.map { x.argmax($0, keepdim: keep) } ?? x.argmax()) : (d.map { x.argmin($0, keepdim: keep) } ?? x.argmin())
+      TensorLua.push(oneBased(r), call.stack)
+      return 1
+    }
+  }
+
   static var all: [LuaMethod] {
     [
       reduction("sum", "x:sum([dim [, keepdim]]) -> tensor\nSum of all elements, or along dim.", all: { $0.sum() }, along: { $0.sum($1, keepdim: $2) }),
@@ -51,13 +64,7 @@ enum TensorReduceMethods {
       reduction("var", "x:var([dim [, keepdim]]) -> tensor\nUnbiased variance.", minimum: 2, all: { $0.variance() }, along: { $0.variance($1, keepdim: $2) }),
       reduction("std", "x:std([dim [, keepdim]]) -> tensor\nUnbiased standard deviation.", minimum: 2, all: { $0.variance().sqrt() }, along: { $0.std($1, keepdim: $2) }),
       extremum("max", true), extremum("min", false),
-      LuaMethod("argmax", help: "x:argmax([dim [, keepdim]]) -> tensor\n1-based position of the largest value (over all elements, or along dim).") { call in
-        let x = try TensorOps.floatTensor(call, 1)
-        guard x.count > 0 else { throw LuaFailure("empty tensor") }
-        let r = call.isNil(2) ? x.argmax() : x.argmax(try call.dim(2, rank: x.rank, scalar: true), keepdim: try call.optBool(3, false))
-        TensorLua.push(oneBased(r), call.stack)
-        return 1
-      },
+      position("argmax", true), position("argmin", false),
       LuaMethod("matmul", help: "x:matmul(y) -> tensor\nMatrix product (1-D, 2-D and batched, broadcasting batch dimensions).") { call in
         let a = try TensorOps.floatTensor(call, 1), b = try TensorOps.floatTensor(call, 2)
         try checkMatmul(a, b)
