@@ -103,6 +103,7 @@ func setThreads(_ n: Int) {
   let env = ProcessInfo.processInfo.environment
   if env["LYRA_NO_FUSION"] != nil { Sequential.fusion = false }
   if env["LYRA_NO_POOL"] != nil { KernelParallel.usePool = false }
+  if let g = env["LYRA_POOL_GROUP_BYTES"].flatMap({ Int($0) }) { PoolFusion.groupBytes = g }
   if let c = env["LYRA_CONV_MINCOLS"].flatMap({ Int($0) }) { Conv2dTuning.minColumns = c }
   if env["LYRA_CONV_NO_TRANSPOSED_DW"] != nil { Conv2dTuning.transposedWeightGradient = false }
   KernelParallel.setThreads(n) // kernels, element-wise ops and OpenBLAS

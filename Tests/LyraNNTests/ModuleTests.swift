@@ -159,4 +159,29 @@ final class ModuleTests: XCTestCase {
       }
     }
   }
+
+  /// Inference in groups of images pooled while in cache (`PoolFusion`) gives the very same
+  /// outputs as the whole batch at once, for the float CNN and its integer-quantised copy, with
+  /// group sizes that do and do not divide the batch.
+  func testPoolFusionGroupsMatchTheWholeBatchBitForBit() throws {
+    let saved = PoolFusion.groupBytes
+    defer { PoolFusion.groupBytes = saved }
+    let cnn = ReferenceModels.cnn(generator: Generator(seed: 2))
+    let quant = try Quantization.apply(cnn, bits: [8, 8, 8, 8], activationBits: [8, 8, 8, 8])
+    quant.train()
+    _ = try Tensor.noGrad { try quant(Tensor.randn([4, 1, 28, 28], generator: Generator(seed: 5))) } // calibrates
+    let x = Tensor.randn([7, 1, 28, 28], generator: Generator(seed: 6))
+    for m in [cnn, quant] {
+      m.eval()
+      PoolFusion.groupBytes = Int.max / 2 // one group: the whole batch
+      let whole = try Tensor.noGrad { try m(x) }.toArray()
+      for bytes in [1, 32 * 28 * 28 * 4 * 2, 32 * 28 * 28 * 4 * 3] { // 1, 2 and 3 images per group
+        PoolFusion.groupBytes = bytes
+        XCTAssertEqual(try Tensor.noGrad { try m(x) }.toArray(), whole, "\(m.typeName) with groups of \(bytes) bytes")
+      }
+      XCTAssertNil(PoolFusion.match((m as! Sequential).children.map(\.module), at: 1), "a match starts at a convolution")
+      m.train()
+      XCTAssertNil(PoolFusion.match((m as! Sequential).children.map(\.module), at: 0), "never in training mode")
+    }
+  }
 }

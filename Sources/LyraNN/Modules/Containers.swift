@@ -42,39 +42,39 @@ public final class Sequential: Module, ContainerModule {
     }
     var i = 0
     while i < n {
-      let m = children[i].module
-      let nextIsReLU = i + 1 < n && type(of: children[i + 1].module) == ReLU.self
-      if let conv = m as? Conv2d, i + 1 < n, let bn = children[i + 1].module as? BatchNorm, bn.spatial, !bn.training,
-         !Tensor.isGradEnabled, bn.features == conv.outChannels {
-        let relu = i + 2 < n && type(of: children[i + 2].module) == ReLU.self
-        y = try conv.forwardFolding(y, bn, relu: relu)
-        i += relu ? 3 : 2
+      if !Tensor.isGradEnabled, let (stage, pool) = PoolFusion.match(children.map(\.module), at: i), x.rank == 4 {
+        y = try PoolFusion.run(y, pool: pool) { part in
+          var (z, j) = (part, i)
+          while j < i + stage { (z, j) = try fusedStep(z, at: j) }
+          return z
+        }
+        i += stage + 1
         continue
       }
-      if let q = m as? QuantConv2d, let (out, used) = try q.integerForward(y, following: children[(i + 1)...].map(\.module)) {
-        y = out
-        i += used
-        continue
-      }
-      if let q = m as? QuantLinear, let out = try q.integerForward(y, relu: nextIsReLU) {
-        y = out
-        i += nextIsReLU ? 2 : 1
-        continue
-      }
-      if nextIsReLU, let bn = m as? BatchNorm {
-        y = try bn.forward(y, relu: true)
-        i += 2
-        continue
-      }
-      if nextIsReLU, let add = m as? Add {
-        y = try add.forward(y, relu: true)
-        i += 2
-        continue
-      }
-      y = try m(y)
-      i += 1
+      (y, i) = try fusedStep(y, at: i)
     }
     return y
+  }
+
+  /// One step of the fused forward from child i: the output and the index of the next child.
+  private func fusedStep(_ y: Tensor, at i: Int) throws -> (Tensor, Int) {
+    let n = children.count
+    let m = children[i].module
+    let nextIsReLU = i + 1 < n && type(of: children[i + 1].module) == ReLU.self
+    if let conv = m as? Conv2d, i + 1 < n, let bn = children[i + 1].module as? BatchNorm, bn.spatial, !bn.training,
+       !Tensor.isGradEnabled, bn.features == conv.outChannels {
+      let relu = i + 2 < n && type(of: children[i + 2].module) == ReLU.self
+      return (try conv.forwardFolding(y, bn, relu: relu), i + (relu ? 3 : 2))
+    }
+    if let q = m as? QuantConv2d, let (out, used) = try q.integerForward(y, following: children[(i + 1)...].map(\.module)) {
+      return (out, i + used)
+    }
+    if let q = m as? QuantLinear, let out = try q.integerForward(y, relu: nextIsReLU) {
+      return (out, i + (nextIsReLU ? 2 : 1))
+    }
+    if nextIsReLU, let bn = m as? BatchNorm { return (try bn.forward(y, relu: true), i + 2) }
+    if nextIsReLU, let add = m as? Add { return (try add.forward(y, relu: true), i + 2) }
+    return (try m(y), i + 1)
   }
 }
 
