@@ -1,0 +1,82 @@
+/// The differentiable LAPACK ops: inverse, solve, det (2-D matrices; no batches yet).
+/// They throw `LinalgError` for input LAPACK refuses or a singular matrix.
+extension Tensor {
+  /// A⁻¹ of a square matrix (`inverse`, `linalg.inv`). Gradient: −A⁻ᵀ · g · A⁻ᵀ.
+  public func inverse() throws -> Tensor {
+    requireFloat("Tensor.inverse")
+    try Lapack.square(self, "inverse")
+    let inv = try Lapack.inverse(ColumnMajor(self), "inverse").tensor()
+    return inv.recorded("inverse", [self]) { g in
+      let it = inv.t()
+      return [it.matmul(g).matmul(it).neg()]
+    }
+  }
+
+  /// X with A·X = B (`linalg.solve`), B a vector [n] or a matrix [n, k]. Gradients:
+  /// g_B = A⁻ᵀ·g (a solve with Aᵀ), g_A = −g_B·Xᵀ.
+  public static func solve(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    a.requireFloat("Tensor.solve")
+    b.requireFloat("Tensor.solve")
+    try Lapack.square(a, "solve")
+    guard (b.rank == 1 || b.rank == 2) && b.shape[0] == a.shape[0] else {
+      throw LinalgError("solve: B must be [\(a.shape[0])] or [\(a.shape[0]), k] for A \(Shape.describe(a.shape)), got \(Shape.describe(b.shape))")
+    }
+    let b2 = b.rank == 1 ? b.detach().unsqueeze(1) : b.detach()
+    try Lapack.check(b2, "solve")
+    let acm = ColumnMajor(a)
+    let x2 = try Lapack.solve(acm, ColumnMajor(b2), "solve").tensor()
+    let x = b.rank == 1 ? x2.reshape([-1]) : x2
+    let bShape = b.shape
+    return x.recorded("solve", [a, b]) { g in
+      let g2 = g.rank == 1 ? g.unsqueeze(1) : g
+      // Aᵀ is already known to be non-singular.
+      guard let gb = try? Lapack.solve(acm, ColumnMajor(g2.contiguous()), transposed: true, "solve").tensor() else { return [nil, nil] }
+      return [a.requiresGrad ? gb.matmul(x2.t()).neg() : nil, b.requiresGrad ? gb.reshape(bShape) : nil]
+    }
+  }
+
+  /// The determinant of a square matrix, as a 0-d tensor (0 for a singular one).
+  /// Gradient: g · det · A⁻ᵀ; at a singular matrix the cofactor matrix (the same thing
+  /// where A⁻¹ exists), computed from the minors' determinants.
+  public func det() throws -> Tensor {
+    requireFloat("Tensor.det")
+    try Lapack.square(self, "det")
+    let a = ColumnMajor(self)
+    let d = try Lapack.determinant(a)
+    let out = Tensor(Float(d))
+    return out.recorded("det", [self]) { g in
+      let scale = g.item()
+      if d != 0, let inv = try? Lapack.inverse(a, "det") {
+        return [inv.tensor().t().mul(Float(d) * scale)]
+      }
+      guard let c = try? Lapack.cofactors(a) else { return [nil] }
+      return [c.mul(scale)]
+    }
+  }
+}
+
+extension Lapack {
+  /// The cofactor matrix C (C[i][j] = (−1)^(i+j) · det of A without row i and column j),
+  /// the gradient of det(A) also where A is singular. O(n⁵); only the singular case uses it.
+  static func cofactors(_ a: ColumnMajor) throws -> Tensor {
+    let n = a.rows
+    let out = Tensor.zeros([n, n])
+    if n == 1 {
+      out.data[0] = 1
+      return out
+    }
+    for i in 0..<n {
+      for j in 0..<n {
+        var minor = ColumnMajor(rows: n - 1, cols: n - 1)
+        var k = 0
+        for c in 0..<n where c != j { for r in 0..<n where r != i {
+          minor.values[k] = a.values[r + c * n]
+          k += 1
+        } }
+        let d = try determinant(minor)
+        out.data[i * n + j] = Float((i + j) % 2 == 0 ? d : -d)
+      }
+    }
+    return out
+  }
+}
