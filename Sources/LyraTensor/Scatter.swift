@@ -99,7 +99,12 @@ extension Tensor {
       var gSrc: Tensor?
       if src.requiresGrad {
         let z = Tensor.zeros(srcShape)
-        for (j, off) in plan.dst.enumerated() { z.data[plan.src[j]] = gc.data[off] }
+        // Where an index repeats, scatter keeps the last value written: only it gets the
+        // gradient (PyTorch leaves this case undefined; finite differences agree with this).
+        var taken = Set<Int>()
+        for j in plan.dst.indices.reversed() where add || taken.insert(plan.dst[j]).inserted {
+          z.data[plan.src[j]] = gc.data[plan.dst[j]]
+        }
         gSrc = z
       }
       return [gSelf, gSrc]
