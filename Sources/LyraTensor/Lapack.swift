@@ -5,8 +5,15 @@ import CBLAS
 /// saw it (NaN, a size past LAPACK's 32-bit integers). Thrown, never trapped: the data
 /// decides these, not the caller.
 public struct LinalgError: Error, CustomStringConvertible {
-  public let description: String
-  init(_ description: String) { self.description = description }
+  /// The operation ("inverse", "svd", ...), empty for LAPACK's own complaints.
+  public let operation: String
+  /// What went wrong, without the operation's name (the Lua layer adds the function's).
+  public let message: String
+  public var description: String { operation.isEmpty ? message : "\(operation): \(message)" }
+  init(_ operation: String, _ message: String) {
+    self.operation = operation
+    self.message = message
+  }
 }
 
 /// A matrix in column-major order, the layout LAPACK works in.
@@ -41,25 +48,25 @@ struct ColumnMajor {
 enum Lapack {
   /// Refuses what LAPACK cannot take: non-finite values (it may loop or return garbage
   /// on NaN) and sizes past its 32-bit integers.
-  static func check(_ t: Tensor, _ fn: String) throws {
-    guard t.rank == 2 else { throw LinalgError("\(fn): expects a 2-D matrix, got shape \(Shape.describe(t.shape))") }
+  static func check(_ t: Tensor, _ fn: String, _ what: String = "the matrix") throws {
+    guard t.rank == 2 else { throw LinalgError(fn, "expects a 2-D matrix, got shape \(Shape.describe(t.shape))") }
     guard t.count <= Int(Int32.max) / 8 else {
-      throw LinalgError("\(fn): matrix \(Shape.describe(t.shape)) is too large for LAPACK's 32-bit sizes")
+      throw LinalgError(fn, "matrix \(Shape.describe(t.shape)) is too large for LAPACK's 32-bit sizes")
     }
     let c = t.detach().contiguous()
     for i in 0..<c.count where !c.data[i].isFinite {
-      throw LinalgError("\(fn): the matrix contains \(c.data[i].isNaN ? "NaN" : "an infinity") (element \(i + 1) in row-major order); LAPACK needs finite values")
+      throw LinalgError(fn, "\(what) contains \(c.data[i].isNaN ? "NaN" : "an infinity") (element \(i + 1) in row-major order); LAPACK needs finite values")
     }
   }
 
   static func square(_ t: Tensor, _ fn: String) throws {
     try check(t, fn)
-    guard t.shape[0] == t.shape[1] else { throw LinalgError("\(fn): expects a square matrix, got \(Shape.describe(t.shape))") }
+    guard t.shape[0] == t.shape[1] else { throw LinalgError(fn, "expects a square matrix, got \(Shape.describe(t.shape))") }
   }
 
   /// An illegal-argument info (< 0) is Lyra's bug, not the user's; still an error, not a trap.
   static func illegal(_ routine: String, _ info: Int32) -> LinalgError {
-    LinalgError("LAPACK \(routine): argument \(-info) had an illegal value (a Lyra bug; please report it)")
+    LinalgError("", "LAPACK \(routine): argument \(-info) had an illegal value (a Lyra bug; please report it)")
   }
 
   /// LU factorisation in place (sgetrf): pivots, and the 1-based index of the first zero
@@ -73,7 +80,7 @@ enum Lapack {
   }
 
   static func singular(_ fn: String, _ k: Int) -> LinalgError {
-    LinalgError("\(fn): the matrix is singular (pivot \(k) of its LU factorisation is exactly zero), so it has no inverse; check for linearly dependent rows or columns")
+    LinalgError(fn, "the matrix is singular (pivot \(k) of its LU factorisation is exactly zero), so it has no inverse; check for linearly dependent rows or columns")
   }
 
   /// The inverse of a square matrix (sgetrf + sgetri).
@@ -97,7 +104,7 @@ enum Lapack {
     var a = a, b = b
     if a.rows == 0 || b.cols == 0 { return b }
     let (ipiv, zero) = try lu(&a)
-    if let k = zero { throw LinalgError("\(fn): the matrix A is singular (pivot \(k) of its LU factorisation is exactly zero), so A·X = B has no unique solution") }
+    if let k = zero { throw LinalgError(fn, "the matrix A is singular (pivot \(k) of its LU factorisation is exactly zero), so A·X = B has no unique solution") }
     var trans = CChar(UInt8(ascii: transposed ? "T" : "N"))
     var n = Int32(a.rows), nrhs = Int32(b.cols), lda = n, ldb = n, info: Int32 = 0
     sgetrs_(&trans, &n, &nrhs, a.values, &lda, ipiv, &b.values, &ldb, &info, 1)
@@ -141,7 +148,7 @@ enum Lapack {
     var work = [Float](repeating: 0, count: Int(lwork))
     sgesdd_(&jobz, &mm, &nn, &a.values, &lda, &s, &u.values, &ldu, &vt.values, &ldvt, &work, &lwork, &iwork, &info, 1)
     if info < 0 { throw illegal("sgesdd", info) }
-    if info > 0 { throw LinalgError("\(fn): the SVD did not converge (LAPACK sgesdd info \(info))") }
+    if info > 0 { throw LinalgError(fn, "the SVD did not converge (LAPACK sgesdd info \(info))") }
     return (u, s, vt)
   }
 
@@ -159,7 +166,7 @@ enum Lapack {
     var work = [Float](repeating: 0, count: Int(lwork))
     ssyev_(&jobz, &uplo, &nn, &a.values, &lda, &w, &work, &lwork, &info, 1, 1)
     if info < 0 { throw illegal("ssyev", info) }
-    if info > 0 { throw LinalgError("\(fn): the eigenvalue algorithm did not converge (\(info) off-diagonal elements did not reach zero)") }
+    if info > 0 { throw LinalgError(fn, "the eigenvalue algorithm did not converge (\(info) off-diagonal elements did not reach zero)") }
     return (w, a)
   }
 
@@ -179,7 +186,7 @@ enum Lapack {
     var work = [Float](repeating: 0, count: Int(lwork))
     sgeev_(&jobvl, &jobvr, &nn, &a.values, &lda, &wr, &wi, &vl, &ldvl, &vr.values, &ldvr, &work, &lwork, &info, 1, 1)
     if info < 0 { throw illegal("sgeev", info) }
-    if info > 0 { throw LinalgError("\(fn): the QR algorithm failed to compute all eigenvalues (LAPACK sgeev info \(info))") }
+    if info > 0 { throw LinalgError(fn, "the QR algorithm failed to compute all eigenvalues (LAPACK sgeev info \(info))") }
     return (wr, wi, vr)
   }
 
@@ -219,7 +226,7 @@ enum Lapack {
     var nn = Int32(n), lda = Int32(n), info: Int32 = 0
     spotrf_(&uplo, &nn, &a.values, &lda, &info, 1)
     if info < 0 { throw illegal("spotrf", info) }
-    if info > 0 { throw LinalgError("\(fn): the matrix is not positive definite (its leading minor of order \(info) is not positive)") }
+    if info > 0 { throw LinalgError(fn, "the matrix is not positive definite (its leading minor of order \(info) is not positive)") }
     for j in 0..<n { for i in 0..<j { a.values[i + j * n] = 0 } } // clear the untouched upper triangle
     return a
   }

@@ -19,10 +19,10 @@ extension Tensor {
     b.requireFloat("Tensor.solve")
     try Lapack.square(a, "solve")
     guard (b.rank == 1 || b.rank == 2) && b.shape[0] == a.shape[0] else {
-      throw LinalgError("solve: B must be [\(a.shape[0])] or [\(a.shape[0]), k] for A \(Shape.describe(a.shape)), got \(Shape.describe(b.shape))")
+      throw LinalgError("solve", "B must be [\(a.shape[0])] or [\(a.shape[0]), k] for A \(Shape.describe(a.shape)), got \(Shape.describe(b.shape))")
     }
     let b2 = b.rank == 1 ? b.detach().unsqueeze(1) : b.detach()
-    try Lapack.check(b2, "solve")
+    try Lapack.check(b2, "solve", "B")
     let acm = ColumnMajor(a)
     let x2 = try Lapack.solve(acm, ColumnMajor(b2), "solve").tensor()
     let x = b.rank == 1 ? x2.reshape([-1]) : x2

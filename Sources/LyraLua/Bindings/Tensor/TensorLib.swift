@@ -5,6 +5,7 @@ import LyraTensor
 enum TensorLib {
   static func open(_ state: LuaState) {
     let methods = TensorShapeMethods.all + TensorMathMethods.all + TensorReduceMethods.all + TensorInPlaceMethods.all
+      + TensorMaskMethods.all + TensorScatterMethods.all + TensorReorderMethods.all + TensorLinalgMethods.all
     state.defineClass(TensorLua.className, methods: methods, metamethods: metamethods, index: TensorIndexing.index)
     SizeTable.register(state)
     // Every method is also a function: lyra.exp(x) == x:exp().
@@ -13,6 +14,7 @@ enum TensorLib {
         .replacingOccurrences(of: "(x, )", with: "(x)"), m.body)
     }
     for f in TensorConstructors.all + TensorLikeConstructors.all + TensorThreads.all { state.register("lyra.\(f.name)", help: f.help, f.body) }
+    TensorLinalgMethods.open(state)
   }
 
   static var metamethods: [LuaMethod] {
