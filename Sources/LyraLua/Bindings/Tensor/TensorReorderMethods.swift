@@ -42,7 +42,7 @@ enum TensorReorderMethods {
     LuaMethod(name, help: help) { call in
       let x = try TensorLua.check(call, 1)
       let reps = try integers(call, from: 2, "repeats")
-      guard reps.count >= x.rank else { throw LuaArgumentError(2, "\(reps.count) repeats for a \(x.rank)-D tensor; give at least one per dimension") }
+      guard reps.count >= x.rank else { throw LuaArgumentError(2, "\(reps.count) repeat\(reps.count == 1 ? "" : "s") for a \(x.rank)-D tensor; give at least one per dimension") }
       guard reps.count <= 64, reps.allSatisfy({ $0 >= 0 }) else { throw LuaArgumentError(2, "repeats must be non-negative integers (at most 64)") }
       let full = [Int](repeating: 1, count: reps.count - x.rank) + x.shape
       var out: [Int] = []
