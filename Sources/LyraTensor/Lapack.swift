@@ -50,7 +50,7 @@ enum Lapack {
   /// on NaN) and sizes past its 32-bit integers.
   static func check(_ t: Tensor, _ fn: String, _ what: String = "the matrix") throws {
     guard t.rank == 2 else { throw LinalgError(fn, "expects a 2-D matrix, got shape \(Shape.describe(t.shape))") }
-    guard t.count <= Int(Int32.max) / 8 else {
+    guard t.shape.allSatisfy({ $0 <= Int(Int32.max) / 8 }), t.count <= Int(Int32.max) / 8 else {
       throw LinalgError(fn, "matrix \(Shape.describe(t.shape)) is too large for LAPACK's 32-bit sizes")
     }
     let c = t.detach().contiguous()
@@ -62,6 +62,12 @@ enum Lapack {
   static func square(_ t: Tensor, _ fn: String) throws {
     try check(t, fn)
     guard t.shape[0] == t.shape[1] else { throw LinalgError(fn, "expects a square matrix, got \(Shape.describe(t.shape))") }
+  }
+
+  /// The workspace size a LAPACK query returned, as the Int32 the routine takes.
+  static func workSize(_ query: Float, _ fn: String) throws -> Int32 {
+    guard query.isFinite, query < 2e9 else { throw LinalgError(fn, "LAPACK asked for a workspace of \(query) floats, more than it can address") }
+    return Swift.max(1, Int32(query))
   }
 
   /// An illegal-argument info (< 0) is Lyra's bug, not the user's; still an error, not a trap.
@@ -91,7 +97,7 @@ enum Lapack {
     if let k = zero { throw singular(fn, k) }
     var n = Int32(a.rows), lda = n, info: Int32 = 0, lwork: Int32 = -1, query: Float = 0
     sgetri_(&n, &a.values, &lda, ipiv, &query, &lwork, &info)
-    lwork = Swift.max(1, Int32(query))
+    lwork = try workSize(query, fn)
     var work = [Float](repeating: 0, count: Int(lwork))
     sgetri_(&n, &a.values, &lda, ipiv, &work, &lwork, &info)
     if info < 0 { throw illegal("sgetri", info) }
@@ -144,7 +150,7 @@ enum Lapack {
     var iwork = [Int32](repeating: 0, count: 8 * k)
     var lwork: Int32 = -1, query: Float = 0
     sgesdd_(&jobz, &mm, &nn, &a.values, &lda, &s, &u.values, &ldu, &vt.values, &ldvt, &query, &lwork, &iwork, &info, 1)
-    lwork = Swift.max(1, Int32(query))
+    lwork = try workSize(query, fn)
     var work = [Float](repeating: 0, count: Int(lwork))
     sgesdd_(&jobz, &mm, &nn, &a.values, &lda, &s, &u.values, &ldu, &vt.values, &ldvt, &work, &lwork, &iwork, &info, 1)
     if info < 0 { throw illegal("sgesdd", info) }
@@ -162,7 +168,7 @@ enum Lapack {
     var jobz = CChar(UInt8(ascii: "V")), uplo = CChar(UInt8(ascii: "L"))
     var nn = Int32(n), lda = Int32(n), info: Int32 = 0, lwork: Int32 = -1, query: Float = 0
     ssyev_(&jobz, &uplo, &nn, &a.values, &lda, &w, &query, &lwork, &info, 1, 1)
-    lwork = Swift.max(1, Int32(query))
+    lwork = try workSize(query, fn)
     var work = [Float](repeating: 0, count: Int(lwork))
     ssyev_(&jobz, &uplo, &nn, &a.values, &lda, &w, &work, &lwork, &info, 1, 1)
     if info < 0 { throw illegal("ssyev", info) }
@@ -182,7 +188,7 @@ enum Lapack {
     var nn = Int32(n), lda = Int32(n), ldvl: Int32 = 1, ldvr = Int32(n), info: Int32 = 0, lwork: Int32 = -1, query: Float = 0
     var vl: Float = 0
     sgeev_(&jobvl, &jobvr, &nn, &a.values, &lda, &wr, &wi, &vl, &ldvl, &vr.values, &ldvr, &query, &lwork, &info, 1, 1)
-    lwork = Swift.max(1, Int32(query))
+    lwork = try workSize(query, fn)
     var work = [Float](repeating: 0, count: Int(lwork))
     sgeev_(&jobvl, &jobvr, &nn, &a.values, &lda, &wr, &wi, &vl, &ldvl, &vr.values, &ldvr, &work, &lwork, &info, 1, 1)
     if info < 0 { throw illegal("sgeev", info) }
@@ -201,7 +207,7 @@ enum Lapack {
     var tau = [Float](repeating: 0, count: k)
     var lwork: Int32 = -1, query: Float = 0
     sgeqrf_(&mm, &nn, &a.values, &lda, &tau, &query, &lwork, &info)
-    lwork = Swift.max(1, Int32(query))
+    lwork = try workSize(query, fn)
     var work = [Float](repeating: 0, count: Int(lwork))
     sgeqrf_(&mm, &nn, &a.values, &lda, &tau, &work, &lwork, &info)
     if info < 0 { throw illegal("sgeqrf", info) }
@@ -210,7 +216,7 @@ enum Lapack {
     q.values = Array(a.values[0..<(m * k)])
     lwork = -1
     sorgqr_(&mm, &kk, &kk, &q.values, &lda, tau, &query, &lwork, &info)
-    lwork = Swift.max(1, Int32(query))
+    lwork = try workSize(query, fn)
     work = [Float](repeating: 0, count: Int(lwork))
     sorgqr_(&mm, &kk, &kk, &q.values, &lda, tau, &work, &lwork, &info)
     if info < 0 { throw illegal("sorgqr", info) }

@@ -1,3 +1,5 @@
+import LyraBase
+
 /// Matrix decompositions through LAPACK: SVD, symmetric and general eigen-decomposition,
 /// QR, Cholesky. 2-D only; their results are off the tape (no gradient), which the Lua
 /// help says. They throw `LinalgError` where LAPACK refuses the input or does not converge.
@@ -7,6 +9,10 @@ extension Tensor {
   public func svd(fullMatrices: Bool = true) throws -> (u: Tensor, s: Tensor, vh: Tensor) {
     requireFloat("Tensor.svd")
     try Lapack.check(self, "svd")
+    // The full U and Vh grow with the square of each side: [2^20, 0] has no elements, its U 2^40.
+    for side in fullMatrices ? shape : [] where (try? CheckedSize.allocation([side, side], elementSize: 4)) == nil {
+      throw LinalgError("svd", "the full \(side) × \(side) factor is too large; pass full_matrices = false")
+    }
     let r = try Lapack.svd(ColumnMajor(self), full: fullMatrices, "svd")
     return (r.u.tensor(), Tensor(r.s), r.vt.tensor())
   }

@@ -52,6 +52,9 @@ extension Tensor {
     let d = Shape.axis(dim, rank: rank, "Tensor.unfold")
     precondition(size >= 0 && size <= shape[d] && step > 0,
                  "Tensor.unfold: size \(size) must be in 0...\(shape[d]) and step \(step) positive")
+    // A step past the dimension gives one window, as does n + 1; clamping keeps the
+    // stride product below from overflowing on a step of 2^62.
+    let step = Swift.min(step, shape[d] + 1)
     let windows = (shape[d] - size) / step + 1
     var sh = shape, st = strides
     sh[d] = windows
