@@ -4,27 +4,6 @@
 /// floats that `gt`, `eq`, ... return). The mask broadcasts to the tensor's shape; the
 /// selected elements are taken in row-major order, as PyTorch does.
 extension Tensor {
-  /// Row-major element offsets (into `storage`, from `offset`) of this possibly strided tensor.
-  func elementOffsets() -> [Int] {
-    var result = [Int](repeating: 0, count: count)
-    guard !result.isEmpty else { return result }
-    var coord = [Int](repeating: 0, count: rank)
-    var off = 0
-    for j in 0..<result.count {
-      result[j] = off
-      var a = rank - 1
-      while a >= 0 {
-        coord[a] += 1
-        off += strides[a]
-        if coord[a] < shape[a] { break }
-        off -= strides[a] * shape[a]
-        coord[a] = 0
-        a -= 1
-      }
-    }
-    return result
-  }
-
   /// Row-major positions (0..<count) where `mask`, broadcast to this shape, is non-zero.
   func maskPositions(_ mask: Tensor, _ fn: String) -> [Int] {
     precondition(Shape.broadcast(shape, mask.shape) == shape,
@@ -43,12 +22,7 @@ extension Tensor {
     let src = c.bitData, dst = out.bitData
     for (j, i) in picked.enumerated() { dst[j] = src[i] }
     let inShape = shape
-    return out.recorded("masked_select", [self]) { g in
-      let z = Tensor.zeros(inShape)
-      let gc = g.contiguous()
-      for (j, i) in picked.enumerated() { z.data[i] = gc.data[j] }
-      return [z]
-    }
+    return out.recorded("masked_select", [self]) { g in [Tensor.addedAt(picked, g, shape: inShape)] }
   }
 
   /// A copy with `value` where `mask` (broadcast) is non-zero. The gradient passes where
@@ -88,7 +62,7 @@ extension Tensor {
     let picked = maskPositions(mask, fn)
     precondition(bits.count == 1 || bits.count == picked.count,
                  "\(fn): \(bits.count) values for \(picked.count) selected positions")
-    let offs = elementOffsets(), p = bitData
+    let offs = Tensor.coordinateOffsets(shape, strides), p = bitData
     for (k, i) in picked.enumerated() { p[offs[i]] = bits[bits.count == 1 ? 0 : k] }
   }
 }

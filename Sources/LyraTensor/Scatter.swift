@@ -6,20 +6,12 @@ extension Tensor {
   /// Offsets, in a tensor of `strides`, of each element of `shape` in row-major order:
   /// where the k-th element of an index tensor of `shape` reads its source value.
   static func coordinateOffsets(_ shape: [Int], _ strides: [Int]) -> [Int] {
-    let n = Shape.count(shape)
-    var result = [Int](repeating: 0, count: n)
-    var coord = [Int](repeating: 0, count: shape.count)
-    for j in 0..<n {
+    var result: [Int] = []
+    result.reserveCapacity(Shape.count(shape))
+    forEachCoordinate(shape) { coord in
       var off = 0
       for a in 0..<shape.count { off += coord[a] * strides[a] }
-      result[j] = off
-      var a = shape.count - 1
-      while a >= 0 {
-        coord[a] += 1
-        if coord[a] < shape[a] { break }
-        coord[a] = 0
-        a -= 1
-      }
+      result.append(off)
     }
     return result
   }

@@ -11,6 +11,12 @@ enum TensorLinalgMethods {
     do { return try body() } catch let e as LinalgError { throw LuaFailure(e.message) }
   }
 
+  /// Pushes the results of a decomposition; returns their count.
+  static func push(_ call: LuaCall, _ results: Tensor...) -> Int {
+    for t in results { TensorLua.push(t, call.stack) }
+    return results.count
+  }
+
   /// Argument `i` as a float matrix, optionally square.
   static func matrix(_ call: LuaCall, _ i: Int, square: Bool = false) throws -> Tensor {
     let a = try TensorOps.floatTensor(call, i)
@@ -133,28 +139,22 @@ enum TensorLinalgMethods {
         let a = try matrix(call, 1)
         let full = try call.optBool(2, true)
         let r = try lapack { try a.detach().svd(fullMatrices: full) }
-        for t in [r.u, r.s, r.vh] { TensorLua.push(t, call.stack) }
-        return 3
+        return push(call, r.u, r.s, r.vh)
       },
       LuaMethod("eigh", help: "lyra.linalg.eigh(A) -> values, vectors\nEigenvalues in ascending order and orthonormal eigenvectors (the columns of vectors) of a symmetric matrix;\nonly the lower triangle is read (LAPACK ssyev). No gradient: the results are off the tape.") { call in
         let a = try matrix(call, 1, square: true)
         let r = try lapack { try a.detach().eigh() }
-        TensorLua.push(r.values, call.stack)
-        TensorLua.push(r.vectors, call.stack)
-        return 2
+        return push(call, r.values, r.vectors)
       },
       LuaMethod("eig", help: "lyra.linalg.eig(A) -> values, vectors, imag\nEigenvalues and right eigenvectors (unit columns) of a general square matrix (LAPACK sgeev), unordered.\nLyra has no complex tensors: values holds the real parts and imag the imaginary parts; where imag[j] ~= 0,\nthe pair j, j+1 has the complex vectors vectors[:, j] ± i·vectors[:, j+1]. For a symmetric matrix use eigh.\nNo gradient: the results are off the tape.") { call in
         let a = try matrix(call, 1, square: true)
         let r = try lapack { try a.detach().eig() }
-        for t in [r.real, r.vectors, r.imag] { TensorLua.push(t, call.stack) }
-        return 3
+        return push(call, r.real, r.vectors, r.imag)
       },
       LuaMethod("qr", help: "lyra.linalg.qr(A) -> Q, R\nThe reduced QR decomposition A = Q · R: Q [m, k] with orthonormal columns, R [k, n] upper triangular,\nk = min(m, n) (LAPACK sgeqrf/sorgqr; torch.linalg.qr's default mode). No gradient: the results are off the tape.") { call in
         let a = try matrix(call, 1)
         let r = try lapack { try a.detach().qr() }
-        TensorLua.push(r.q, call.stack)
-        TensorLua.push(r.r, call.stack)
-        return 2
+        return push(call, r.q, r.r)
       },
       LuaMethod("cholesky", help: "lyra.linalg.cholesky(A [, upper = false]) -> L\nThe lower-triangular L with A = L · Lᵀ of a symmetric positive-definite matrix (only the lower triangle is read;\nLAPACK spotrf); with upper = true its transpose U, A = Uᵀ · U. A matrix that is not positive definite is an error.\nNo gradient: the result is off the tape.") { call in
         let a = try matrix(call, 1, square: true)
