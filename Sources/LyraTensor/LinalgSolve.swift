@@ -1,15 +1,31 @@
-/// The differentiable LAPACK ops: inverse, solve, det (2-D matrices; no batches yet).
-/// They throw `LinalgError` for input LAPACK refuses or a singular matrix.
+/// The differentiable LAPACK ops: inverse and det (of a matrix or a batch [..., n, n]),
+/// solve (2-D). They throw `LinalgError` for input LAPACK refuses or a singular matrix.
 extension Tensor {
-  /// A⁻¹ of a square matrix (`inverse`, `linalg.inv`). Gradient: −A⁻ᵀ · g · A⁻ᵀ.
+  /// A⁻¹ of a square matrix, or of each in a batch [..., n, n] (`inverse`, `linalg.inv`).
+  /// Gradient: −A⁻ᵀ · g · A⁻ᵀ.
   public func inverse() throws -> Tensor {
     requireFloat("Tensor.inverse")
-    try Lapack.square(self, "inverse")
-    let inv = try Lapack.inverse(ColumnMajor(self), "inverse").tensor()
-    return inv.recorded("inverse", [self]) { g in
-      let it = inv.t()
-      return [it.matmul(g).matmul(it).neg()]
+    return try perMatrix("inverse", resultShape: Array(shape.suffix(2))) { a in
+      try Lapack.square(a, "inverse")
+      let inv = try Lapack.inverse(ColumnMajor(a), "inverse").tensor()
+      return inv.recorded("inverse", [a]) { g in
+        let it = inv.t()
+        return [it.matmul(g).matmul(it).neg()]
+      }
     }
+  }
+
+  /// `op` on a matrix, or on each matrix of a batch [..., r, c] with the results stacked
+  /// under the batch shape. Through select and stack, so gradients flow as for one matrix;
+  /// `resultShape` is one result's, for an empty batch.
+  func perMatrix(_ fn: String, resultShape: [Int], _ op: (Tensor) throws -> Tensor) throws -> Tensor {
+    guard rank >= 2 else { throw LinalgError(fn, "expects a matrix or a batch of matrices [..., n, n], got shape \(Shape.describe(shape))") }
+    if rank == 2 { return try op(self) }
+    let batch = Array(shape.dropLast(2))
+    let flat = reshape([-1, shape[rank - 2], shape[rank - 1]])
+    if flat.shape[0] == 0 { return Tensor.zeros(batch + resultShape) }
+    let results = try (0..<flat.shape[0]).map { try op(flat.select(0, $0)) }
+    return Tensor.stack(results).reshape(batch + results[0].shape)
   }
 
   /// X with A·X = B (`linalg.solve`), B a vector [n] or a matrix [n, k]. Gradients:
@@ -35,22 +51,23 @@ extension Tensor {
     }
   }
 
-  /// The determinant of a square matrix, as a 0-d tensor (0 for a singular one).
-  /// Gradient: g · det · A⁻ᵀ; at a singular matrix the cofactor matrix (the same thing
-  /// where A⁻¹ exists), computed from the minors' determinants.
+  /// The determinant of a square matrix as a 0-d tensor, or of each in a batch [..., n, n]
+  /// (0 for a singular one). Gradient: g · det · A⁻ᵀ; at a singular matrix the cofactor
+  /// matrix (the same thing where A⁻¹ exists), computed from the minors' determinants.
   public func det() throws -> Tensor {
     requireFloat("Tensor.det")
-    try Lapack.square(self, "det")
-    let a = ColumnMajor(self)
-    let d = try Lapack.determinant(a)
-    let out = Tensor(Float(d))
-    return out.recorded("det", [self]) { g in
-      let scale = g.item()
-      if d != 0, let inv = try? Lapack.inverse(a, "det") {
-        return [inv.tensor().t().mul(Float(d) * scale)]
+    return try perMatrix("det", resultShape: []) { m in
+      try Lapack.square(m, "det")
+      let a = ColumnMajor(m)
+      let d = try Lapack.determinant(a)
+      return Tensor(Float(d)).recorded("det", [m]) { g in
+        let scale = g.item()
+        if d != 0, let inv = try? Lapack.inverse(a, "det") {
+          return [inv.tensor().t().mul(Float(d) * scale)]
+        }
+        guard let c = try? Lapack.cofactors(a) else { return [nil] }
+        return [c.mul(scale)]
       }
-      guard let c = try? Lapack.cofactors(a) else { return [nil] }
-      return [c.mul(scale)]
     }
   }
 }

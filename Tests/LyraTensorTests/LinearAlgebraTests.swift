@@ -94,6 +94,22 @@ final class LinearAlgebraTests: XCTestCase {
     gradCheck([small], rtol: 2e-2) { try! $0[0].det() }
   }
 
+  /// A batch [2, 2, n, n] is each matrix on its own; gradients flow through it.
+  func testInverseAndDetOfABatch() throws {
+    let mats = (0..<4).map { wellConditioned(3, seed: UInt64(30 + $0)).detach() }
+    let batch = Tensor.stack(mats).reshape([2, 2, 3, 3])
+    let inv = try batch.inverse(), det = try batch.det()
+    XCTAssertEqual(inv.shape, [2, 2, 3, 3])
+    XCTAssertEqual(det.shape, [2, 2])
+    for (k, m) in mats.enumerated() {
+      XCTAssertEqual(inv.reshape([4, 3, 3]).select(0, k).toArray(), try m.inverse().toArray())
+      XCTAssertEqual(det.reshape([4]).toArray()[k], try m.det().item())
+    }
+    XCTAssertEqual(try Tensor.zeros([0, 2, 2]).det().shape, [0])
+    gradCheck([batch.contiguousCopy().requiresGrad_()]) { try! $0[0].det() }
+    gradCheck([batch.contiguousCopy().requiresGrad_()]) { try! $0[0].inverse() }
+  }
+
   func testSingularNonSquareAndNaNInputsThrow() {
     let singular = Tensor([1, 2, 2, 4], shape: [2, 2])
     XCTAssertThrowsError(try singular.inverse()) { XCTAssertTrue("\($0)".contains("singular"), "\($0)") }

@@ -25,6 +25,15 @@ enum TensorLinalgMethods {
     return a
   }
 
+  /// Argument `i` as a float square matrix or a batch of them [..., n, n].
+  static func squareBatch(_ call: LuaCall, _ i: Int) throws -> Tensor {
+    let a = try TensorOps.floatTensor(call, i)
+    guard a.rank >= 2, a.shape[a.rank - 1] == a.shape[a.rank - 2] else {
+      throw LuaArgumentError(i, "expected a square matrix or a batch of them [..., n, n], got shape \(ShapeText.format(a.shape))")
+    }
+    return a
+  }
+
   /// A diagonal offset: bounded, so that size arithmetic on it cannot overflow.
   static func offset(_ call: LuaCall, _ i: Int) throws -> Int {
     let k = try call.optInteger(i, 0)
@@ -101,13 +110,13 @@ enum TensorLinalgMethods {
         return 1
       },
       triangle("tril", lower: true), triangle("triu", lower: false),
-      LuaMethod("inverse", help: "x:inverse() -> tensor\nThe inverse of a square matrix, through LAPACK (sgetrf/sgetri); also lyra.linalg.inv.\nA singular matrix is an error. Differentiable: the gradient is -A^-T g A^-T.") { call in
-        let a = try matrix(call, 1, square: true)
+      LuaMethod("inverse", help: "x:inverse() -> tensor\nThe inverse of a square matrix, or of each in a batch [..., n, n], through LAPACK (sgetrf/sgetri); also lyra.linalg.inv.\nA singular matrix is an error. Differentiable: the gradient is -A^-T g A^-T.") { call in
+        let a = try squareBatch(call, 1)
         TensorLua.push(try lapack { try a.inverse() }, call.stack)
         return 1
       },
-      LuaMethod("det", help: "x:det() -> tensor\nThe determinant of a square matrix (a 0-d tensor; 0 for a singular one), from an LU factorisation; also lyra.linalg.det.\nDifferentiable: the gradient is g * det * A^-T (the cofactor matrix where A is singular).") { call in
-        let a = try matrix(call, 1, square: true)
+      LuaMethod("det", help: "x:det() -> tensor\nThe determinant of a square matrix (a 0-d tensor; 0 for a singular one), or of each in a batch [..., n, n] (a tensor of the batch's shape),\nfrom an LU factorisation; also lyra.linalg.det. Differentiable: the gradient is g * det * A^-T (the cofactor matrix where A is singular).") { call in
+        let a = try squareBatch(call, 1)
         TensorLua.push(try lapack { try a.det() }, call.stack)
         return 1
       },
@@ -117,8 +126,8 @@ enum TensorLinalgMethods {
   /// `lyra.linalg.*`.
   static var linalg: [LuaMethod] {
     [
-      LuaMethod("inv", help: "lyra.linalg.inv(A) -> tensor\nThe inverse of a square matrix (LAPACK sgetrf/sgetri), as x:inverse(). A singular matrix is an error.\nDifferentiable: the gradient is -A^-T g A^-T.") { call in
-        let a = try matrix(call, 1, square: true)
+      LuaMethod("inv", help: "lyra.linalg.inv(A) -> tensor\nThe inverse of a square matrix, or of each in a batch [..., n, n] (LAPACK sgetrf/sgetri), as x:inverse().\nA singular matrix is an error. Differentiable: the gradient is -A^-T g A^-T.") { call in
+        let a = try squareBatch(call, 1)
         TensorLua.push(try lapack { try a.inverse() }, call.stack)
         return 1
       },
@@ -130,8 +139,8 @@ enum TensorLinalgMethods {
         TensorLua.push(try lapack { try Tensor.solve(a, b) }, call.stack)
         return 1
       },
-      LuaMethod("det", help: "lyra.linalg.det(A) -> tensor\nThe determinant of a square matrix (0-d; 0 for a singular one), as x:det().\nDifferentiable: the gradient is g * det * A^-T (the cofactor matrix where A is singular).") { call in
-        let a = try matrix(call, 1, square: true)
+      LuaMethod("det", help: "lyra.linalg.det(A) -> tensor\nThe determinant of a square matrix (0-d; 0 for a singular one), or of each in a batch [..., n, n], as x:det().\nDifferentiable: the gradient is g * det * A^-T (the cofactor matrix where A is singular).") { call in
+        let a = try squareBatch(call, 1)
         TensorLua.push(try lapack { try a.det() }, call.stack)
         return 1
       },
