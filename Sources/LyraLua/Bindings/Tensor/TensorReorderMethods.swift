@@ -117,7 +117,7 @@ enum TensorReorderMethods {
         TensorLua.push(x.unfold(d, size, step), call.stack)
         return 1
       },
-      repeatMethod("repeat", "x:repeat(sizes...) -> tensor\nx tiled sizes[i] times along dimension i (PyTorch's repeat; extra sizes add leading dimensions): a copy.\nrepeat is a Lua keyword, so call it as x['repeat'](x, 2, 3), or use x:repeatTensor(2, 3). Differentiable."),
+      repeatMethod("repeat", "x:repeat(sizes...) -> tensor\nx tiled sizes[i] times along dimension i (PyTorch's repeat; extra sizes add leading dimensions): a copy.\nrepeat is a Lua keyword, so x:repeat(2, 3) does not parse: write x:repeatTensor(2, 3), the same method. Differentiable."),
       repeatMethod("repeatTensor", "x:repeatTensor(sizes...) -> tensor\nTorch7's name for repeat: x tiled sizes[i] times along dimension i (extra sizes add leading dimensions).\nDifferentiable."),
       LuaMethod("expand_as", help: "x:expand_as(y) -> tensor\nx expanded (without copying) to y's shape; x's sizes must be 1 or equal to y's.") { call in
         let x = try TensorLua.check(call, 1), y = try TensorLua.check(call, 2)
