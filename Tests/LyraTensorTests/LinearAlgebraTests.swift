@@ -94,7 +94,7 @@ final class LinearAlgebraTests: XCTestCase {
     gradCheck([small], rtol: 2e-2) { try! $0[0].det() }
   }
 
-  /// A batch [2, 2, n, n] is each matrix on its own; gradients flow through it.
+  /// A batch [2, 2, n, n] is each matrix (each system, for solve) on its own; gradients flow through it.
   func testInverseAndDetOfABatch() throws {
     let mats = (0..<4).map { wellConditioned(3, seed: UInt64(30 + $0)).detach() }
     let batch = Tensor.stack(mats).reshape([2, 2, 3, 3])
@@ -106,6 +106,14 @@ final class LinearAlgebraTests: XCTestCase {
       XCTAssertEqual(det.reshape([4]).toArray()[k], try m.det().item())
     }
     XCTAssertEqual(try Tensor.zeros([0, 2, 2]).det().shape, [0])
+    let rhs = param([2, 2, 3, 2], seed: 40).detach()
+    let x = try Tensor.solve(batch, rhs)
+    XCTAssertEqual(x.shape, [2, 2, 3, 2])
+    for k in 0..<4 {
+      XCTAssertEqual(x.reshape([4, 3, 2]).select(0, k).toArray(), try Tensor.solve(mats[k], rhs.reshape([4, 3, 2]).select(0, k)).toArray())
+    }
+    XCTAssertThrowsError(try Tensor.solve(batch, Tensor.zeros([3, 2]))) { XCTAssertTrue("\($0)".contains("same batch"), "\($0)") }
+    gradCheck([batch.contiguousCopy().requiresGrad_(), rhs.contiguousCopy().requiresGrad_()]) { try! Tensor.solve($0[0], $0[1]) }
     gradCheck([batch.contiguousCopy().requiresGrad_()]) { try! $0[0].det() }
     gradCheck([batch.contiguousCopy().requiresGrad_()]) { try! $0[0].inverse() }
   }

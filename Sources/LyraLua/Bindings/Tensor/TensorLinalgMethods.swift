@@ -51,6 +51,15 @@ enum TensorLinalgMethods {
     }
   }
 
+  /// An op on a square matrix or a batch of them (inverse, det).
+  static func squareOp(_ name: String, _ help: String, _ f: @escaping (Tensor) throws -> Tensor) -> LuaMethod {
+    LuaMethod(name, help: help) { call in
+      let a = try squareBatch(call, 1)
+      TensorLua.push(try lapack { try f(a) }, call.stack)
+      return 1
+    }
+  }
+
   static func outer(_ name: String, _ help: String) -> LuaMethod {
     LuaMethod(name, help: help) { call in
       let a = try TensorOps.floatTensor(call, 1), b = try TensorOps.floatTensor(call, 2)
@@ -110,40 +119,31 @@ enum TensorLinalgMethods {
         return 1
       },
       triangle("tril", lower: true), triangle("triu", lower: false),
-      LuaMethod("inverse", help: "x:inverse() -> tensor\nThe inverse of a square matrix, or of each in a batch [..., n, n], through LAPACK (sgetrf/sgetri); also lyra.linalg.inv.\nA singular matrix is an error. Differentiable: the gradient is -A^-T g A^-T.") { call in
-        let a = try squareBatch(call, 1)
-        TensorLua.push(try lapack { try a.inverse() }, call.stack)
-        return 1
-      },
-      LuaMethod("det", help: "x:det() -> tensor\nThe determinant of a square matrix (a 0-d tensor; 0 for a singular one), or of each in a batch [..., n, n] (a tensor of the batch's shape),\nfrom an LU factorisation; also lyra.linalg.det. Differentiable: the gradient is g * det * A^-T (the cofactor matrix where A is singular).") { call in
-        let a = try squareBatch(call, 1)
-        TensorLua.push(try lapack { try a.det() }, call.stack)
-        return 1
-      },
+      squareOp("inverse", "x:inverse() -> tensor\nThe inverse of a square matrix, or of each in a batch [..., n, n], through LAPACK (sgetrf/sgetri); also lyra.linalg.inv.\nA singular matrix is an error. Differentiable: the gradient is -A^-T g A^-T.") { try $0.inverse() },
+      squareOp("det", "x:det() -> tensor\nThe determinant of a square matrix (a 0-d tensor; 0 for a singular one), or of each in a batch [..., n, n] (a tensor of the batch's shape),\nfrom an LU factorisation; also lyra.linalg.det. Differentiable: the gradient is g * det * A^-T (the cofactor matrix where A is singular).") { try $0.det() },
     ]
   }
 
   /// `lyra.linalg.*`.
   static var linalg: [LuaMethod] {
     [
-      LuaMethod("inv", help: "lyra.linalg.inv(A) -> tensor\nThe inverse of a square matrix, or of each in a batch [..., n, n] (LAPACK sgetrf/sgetri), as x:inverse().\nA singular matrix is an error. Differentiable: the gradient is -A^-T g A^-T.") { call in
-        let a = try squareBatch(call, 1)
-        TensorLua.push(try lapack { try a.inverse() }, call.stack)
-        return 1
-      },
-      LuaMethod("solve", help: "lyra.linalg.solve(A, B) -> X\nX with A · X = B, for a square A and B a vector [n] or a matrix [n, k] (LAPACK sgetrf/sgetrs; cheaper and more accurate than inv(A) · B).\nA singular A is an error. Differentiable for A and B.") { call in
-        let a = try matrix(call, 1, square: true), b = try TensorOps.floatTensor(call, 2)
-        guard (b.rank == 1 || b.rank == 2) && b.shape[0] == a.shape[0] else {
-          throw LuaArgumentError(2, "B must be [\(a.shape[0])] or [\(a.shape[0]), k] for A \(ShapeText.format(a.shape)), got \(ShapeText.format(b.shape))")
+      squareOp("inv", "lyra.linalg.inv(A) -> tensor\nThe inverse of a square matrix, or of each in a batch [..., n, n] (LAPACK sgetrf/sgetri), as x:inverse().\nA singular matrix is an error. Differentiable: the gradient is -A^-T g A^-T.") { try $0.inverse() },
+      LuaMethod("solve", help: "lyra.linalg.solve(A, B) -> X\nX with A · X = B, for a square A and B a vector [n] or a matrix [n, k] (LAPACK sgetrf/sgetrs; cheaper and more accurate than inv(A) · B);\nfor a batch A [..., n, n], B [..., n, k] with the same batch shape. A singular A is an error. Differentiable for A and B.") { call in
+        let a = try squareBatch(call, 1), b = try TensorOps.floatTensor(call, 2)
+        let n = a.shape[a.rank - 1]
+        if a.rank == 2 {
+          guard (b.rank == 1 || b.rank == 2) && b.shape[0] == n else {
+            throw LuaArgumentError(2, "B must be [\(n)] or [\(n), k] for A \(ShapeText.format(a.shape)), got \(ShapeText.format(b.shape))")
+          }
+        } else {
+          guard b.rank == a.rank, b.shape.dropLast(2) == a.shape.dropLast(2), b.shape[b.rank - 2] == n else {
+            throw LuaArgumentError(2, "for a batch A \(ShapeText.format(a.shape)), B must be [..., \(n), k] with the same batch, got \(ShapeText.format(b.shape))")
+          }
         }
         TensorLua.push(try lapack { try Tensor.solve(a, b) }, call.stack)
         return 1
       },
-      LuaMethod("det", help: "lyra.linalg.det(A) -> tensor\nThe determinant of a square matrix (0-d; 0 for a singular one), or of each in a batch [..., n, n], as x:det().\nDifferentiable: the gradient is g * det * A^-T (the cofactor matrix where A is singular).") { call in
-        let a = try squareBatch(call, 1)
-        TensorLua.push(try lapack { try a.det() }, call.stack)
-        return 1
-      },
+      squareOp("det", "lyra.linalg.det(A) -> tensor\nThe determinant of a square matrix (0-d; 0 for a singular one), or of each in a batch [..., n, n], as x:det().\nDifferentiable: the gradient is g * det * A^-T (the cofactor matrix where A is singular).") { try $0.det() },
       LuaMethod("svd", help: "lyra.linalg.svd(A [, full_matrices = true]) -> U, S, Vh\nA = U · diag(S) · Vh, as torch.linalg.svd (note: Vh, the transpose of Torch7's V): S descending;\nU [m, m] and Vh [n, n], or U [m, k] and Vh [k, n] with k = min(m, n) when full_matrices is false (LAPACK sgesdd).\nNo gradient: the results are off the tape.") { call in
         let a = try matrix(call, 1)
         let full = try call.optBool(2, true)
