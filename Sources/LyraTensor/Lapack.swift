@@ -1,4 +1,5 @@
 import CBLAS
+import LyraKernels
 
 /// A linear-algebra failure worded for the user: a singular matrix, a matrix that is not
 /// positive definite, an algorithm that did not converge, or input refused before LAPACK
@@ -46,6 +47,13 @@ struct ColumnMajor {
 /// Thin wrappers over OpenBLAS's LAPACK: workspace queries, info codes turned into
 /// `LinalgError`s. Each takes its matrix by value (LAPACK overwrites it).
 enum Lapack {
+  /// Runs one LAPACK call with OpenBLAS on a single thread. Why: LAPACK is the first
+  /// thing in Lyra that reaches OpenBLAS's own threaded BLAS (Lyra's GEMMs run in
+  /// CKernels), and after lyra.set_num_threads(1024) its first call started 64 spinning
+  /// threads, each mapping a 128 MiB buffer, on a 2-core machine: a 2x2 eig took over
+  /// 10 s of CPU (scripts/fuzz lua-api --seed 7 found it). The matrices of a lesson are small.
+  static func single(_ body: () -> Void) { KernelParallel.withSingleThreadedBLAS(body) }
+
   /// Refuses what LAPACK cannot take: non-finite values (it may loop or return garbage
   /// on NaN) and sizes past its 32-bit integers.
   static func check(_ t: Tensor, _ fn: String, _ what: String = "the matrix") throws {
@@ -80,7 +88,7 @@ enum Lapack {
   static func lu(_ a: inout ColumnMajor) throws -> (pivots: [Int32], zeroPivot: Int?) {
     var m = Int32(a.rows), n = Int32(a.cols), lda = Swift.max(1, Int32(a.rows)), info: Int32 = 0
     var ipiv = [Int32](repeating: 0, count: Swift.max(1, Swift.min(a.rows, a.cols)))
-    sgetrf_(&m, &n, &a.values, &lda, &ipiv, &info)
+    single { sgetrf_(&m, &n, &a.values, &lda, &ipiv, &info) }
     if info < 0 { throw illegal("sgetrf", info) }
     return (ipiv, info > 0 ? Int(info) : nil)
   }
@@ -96,10 +104,10 @@ enum Lapack {
     let (ipiv, zero) = try lu(&a)
     if let k = zero { throw singular(fn, k) }
     var n = Int32(a.rows), lda = n, info: Int32 = 0, lwork: Int32 = -1, query: Float = 0
-    sgetri_(&n, &a.values, &lda, ipiv, &query, &lwork, &info)
+    single { sgetri_(&n, &a.values, &lda, ipiv, &query, &lwork, &info) }
     lwork = try workSize(query, fn)
     var work = [Float](repeating: 0, count: Int(lwork))
-    sgetri_(&n, &a.values, &lda, ipiv, &work, &lwork, &info)
+    single { sgetri_(&n, &a.values, &lda, ipiv, &work, &lwork, &info) }
     if info < 0 { throw illegal("sgetri", info) }
     if info > 0 { throw singular(fn, Int(info)) }
     return a
@@ -113,7 +121,7 @@ enum Lapack {
     if let k = zero { throw LinalgError(fn, "the matrix A is singular (pivot \(k) of its LU factorisation is exactly zero), so A·X = B has no unique solution") }
     var trans = CChar(UInt8(ascii: transposed ? "T" : "N"))
     var n = Int32(a.rows), nrhs = Int32(b.cols), lda = n, ldb = n, info: Int32 = 0
-    sgetrs_(&trans, &n, &nrhs, a.values, &lda, ipiv, &b.values, &ldb, &info, 1)
+    single { sgetrs_(&trans, &n, &nrhs, a.values, &lda, ipiv, &b.values, &ldb, &info, 1) }
     if info < 0 { throw illegal("sgetrs", info) }
     return b
   }
@@ -149,10 +157,10 @@ enum Lapack {
     var mm = Int32(m), nn = Int32(n), lda = Int32(m), ldu = Int32(m), ldvt = Int32(vt.rows), info: Int32 = 0
     var iwork = [Int32](repeating: 0, count: 8 * k)
     var lwork: Int32 = -1, query: Float = 0
-    sgesdd_(&jobz, &mm, &nn, &a.values, &lda, &s, &u.values, &ldu, &vt.values, &ldvt, &query, &lwork, &iwork, &info, 1)
+    single { sgesdd_(&jobz, &mm, &nn, &a.values, &lda, &s, &u.values, &ldu, &vt.values, &ldvt, &query, &lwork, &iwork, &info, 1) }
     lwork = try workSize(query, fn)
     var work = [Float](repeating: 0, count: Int(lwork))
-    sgesdd_(&jobz, &mm, &nn, &a.values, &lda, &s, &u.values, &ldu, &vt.values, &ldvt, &work, &lwork, &iwork, &info, 1)
+    single { sgesdd_(&jobz, &mm, &nn, &a.values, &lda, &s, &u.values, &ldu, &vt.values, &ldvt, &work, &lwork, &iwork, &info, 1) }
     if info < 0 { throw illegal("sgesdd", info) }
     if info > 0 { throw LinalgError(fn, "the SVD did not converge (LAPACK sgesdd info \(info))") }
     return (u, s, vt)
@@ -167,10 +175,10 @@ enum Lapack {
     if n == 0 { return (w, a) }
     var jobz = CChar(UInt8(ascii: "V")), uplo = CChar(UInt8(ascii: "L"))
     var nn = Int32(n), lda = Int32(n), info: Int32 = 0, lwork: Int32 = -1, query: Float = 0
-    ssyev_(&jobz, &uplo, &nn, &a.values, &lda, &w, &query, &lwork, &info, 1, 1)
+    single { ssyev_(&jobz, &uplo, &nn, &a.values, &lda, &w, &query, &lwork, &info, 1, 1) }
     lwork = try workSize(query, fn)
     var work = [Float](repeating: 0, count: Int(lwork))
-    ssyev_(&jobz, &uplo, &nn, &a.values, &lda, &w, &work, &lwork, &info, 1, 1)
+    single { ssyev_(&jobz, &uplo, &nn, &a.values, &lda, &w, &work, &lwork, &info, 1, 1) }
     if info < 0 { throw illegal("ssyev", info) }
     if info > 0 { throw LinalgError(fn, "the eigenvalue algorithm did not converge (\(info) off-diagonal elements did not reach zero)") }
     return (w, a)
@@ -187,10 +195,10 @@ enum Lapack {
     var jobvl = CChar(UInt8(ascii: "N")), jobvr = CChar(UInt8(ascii: "V"))
     var nn = Int32(n), lda = Int32(n), ldvl: Int32 = 1, ldvr = Int32(n), info: Int32 = 0, lwork: Int32 = -1, query: Float = 0
     var vl: Float = 0
-    sgeev_(&jobvl, &jobvr, &nn, &a.values, &lda, &wr, &wi, &vl, &ldvl, &vr.values, &ldvr, &query, &lwork, &info, 1, 1)
+    single { sgeev_(&jobvl, &jobvr, &nn, &a.values, &lda, &wr, &wi, &vl, &ldvl, &vr.values, &ldvr, &query, &lwork, &info, 1, 1) }
     lwork = try workSize(query, fn)
     var work = [Float](repeating: 0, count: Int(lwork))
-    sgeev_(&jobvl, &jobvr, &nn, &a.values, &lda, &wr, &wi, &vl, &ldvl, &vr.values, &ldvr, &work, &lwork, &info, 1, 1)
+    single { sgeev_(&jobvl, &jobvr, &nn, &a.values, &lda, &wr, &wi, &vl, &ldvl, &vr.values, &ldvr, &work, &lwork, &info, 1, 1) }
     if info < 0 { throw illegal("sgeev", info) }
     if info > 0 { throw LinalgError(fn, "the QR algorithm failed to compute all eigenvalues (LAPACK sgeev info \(info))") }
     return (wr, wi, vr)
@@ -206,19 +214,19 @@ enum Lapack {
     var mm = Int32(m), nn = Int32(n), kk = Int32(k), lda = Int32(m), info: Int32 = 0
     var tau = [Float](repeating: 0, count: k)
     var lwork: Int32 = -1, query: Float = 0
-    sgeqrf_(&mm, &nn, &a.values, &lda, &tau, &query, &lwork, &info)
+    single { sgeqrf_(&mm, &nn, &a.values, &lda, &tau, &query, &lwork, &info) }
     lwork = try workSize(query, fn)
     var work = [Float](repeating: 0, count: Int(lwork))
-    sgeqrf_(&mm, &nn, &a.values, &lda, &tau, &work, &lwork, &info)
+    single { sgeqrf_(&mm, &nn, &a.values, &lda, &tau, &work, &lwork, &info) }
     if info < 0 { throw illegal("sgeqrf", info) }
     for j in 0..<n { for i in 0...Swift.min(j, k - 1) { r.values[i + j * k] = a.values[i + j * m] } }
     var q = ColumnMajor(rows: m, cols: k)
     q.values = Array(a.values[0..<(m * k)])
     lwork = -1
-    sorgqr_(&mm, &kk, &kk, &q.values, &lda, tau, &query, &lwork, &info)
+    single { sorgqr_(&mm, &kk, &kk, &q.values, &lda, tau, &query, &lwork, &info) }
     lwork = try workSize(query, fn)
     work = [Float](repeating: 0, count: Int(lwork))
-    sorgqr_(&mm, &kk, &kk, &q.values, &lda, tau, &work, &lwork, &info)
+    single { sorgqr_(&mm, &kk, &kk, &q.values, &lda, tau, &work, &lwork, &info) }
     if info < 0 { throw illegal("sorgqr", info) }
     return (q, r)
   }
@@ -230,7 +238,7 @@ enum Lapack {
     if n == 0 { return a }
     var uplo = CChar(UInt8(ascii: "L"))
     var nn = Int32(n), lda = Int32(n), info: Int32 = 0
-    spotrf_(&uplo, &nn, &a.values, &lda, &info, 1)
+    single { spotrf_(&uplo, &nn, &a.values, &lda, &info, 1) }
     if info < 0 { throw illegal("spotrf", info) }
     if info > 0 { throw LinalgError(fn, "the matrix is not positive definite (its leading minor of order \(info) is not positive)") }
     for j in 0..<n { for i in 0..<j { a.values[i + j * n] = 0 } } // clear the untouched upper triangle
