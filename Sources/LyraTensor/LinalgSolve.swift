@@ -8,8 +8,10 @@ extension Tensor {
     return try perMatrix("inverse", resultShape: Array(shape.suffix(2))) { a, _ in
       try Lapack.square(a, "inverse")
       let inv = try Lapack.inverse(ColumnMajor(a), "inverse").tensor()
+      // The closure keeps a detached view: the output itself would hold its own node.
+      let value = inv.detach()
       return inv.recorded("inverse", [a]) { g in
-        let it = inv.t()
+        let it = value.t()
         return [it.matmul(g).matmul(it).neg()]
       }
     }
@@ -51,12 +53,12 @@ extension Tensor {
     let acm = ColumnMajor(a)
     let x2 = try Lapack.solve(acm, ColumnMajor(b2), "solve").tensor()
     let x = b.rank == 1 ? x2.reshape([-1]) : x2
-    let bShape = b.shape
+    let bShape = b.shape, xValue = x2.detach()
     return x.recorded("solve", [a, b]) { g in
       let g2 = g.rank == 1 ? g.unsqueeze(1) : g
       // Aᵀ is already known to be non-singular.
       guard let gb = try? Lapack.solve(acm, ColumnMajor(g2.contiguous()), transposed: true, "solve").tensor() else { return [nil, nil] }
-      return [a.requiresGrad ? gb.matmul(x2.t()).neg() : nil, b.requiresGrad ? gb.reshape(bShape) : nil]
+      return [a.requiresGrad ? gb.matmul(xValue.t()).neg() : nil, b.requiresGrad ? gb.reshape(bShape) : nil]
     }
   }
 
