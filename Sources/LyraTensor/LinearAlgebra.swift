@@ -43,6 +43,7 @@ extension Tensor {
   public func diag(_ offset: Int = 0) -> Tensor {
     precondition(rank == 1 || rank == 2, "Tensor.diag: expects a 1-D or 2-D tensor, got \(rank)-D")
     if rank == 2 { return diagonal(offset).contiguous() }
+    requireFloat("Tensor.diag")
     let n = shape[0] + Swift.abs(offset)
     let out = Tensor.zeros([n, n])
     out.diagonal(offset).copy_(self)
@@ -63,6 +64,7 @@ extension Tensor {
   public func triu(_ diagonal: Int = 0) -> Tensor { triangle(diagonal, lower: false) }
 
   private func triangle(_ k: Int, lower: Bool) -> Tensor {
+    requireFloat(lower ? "Tensor.tril" : "Tensor.triu")
     precondition(rank >= 2, "Tensor.\(lower ? "tril" : "triu"): expects at least 2 dimensions, got \(rank)")
     let r = shape[rank - 2], c = shape[rank - 1]
     var keep = [Float](repeating: 0, count: r * c)

@@ -17,7 +17,7 @@ extension Tensor {
   /// `x[mask]`). The gradient goes back to the selected positions.
   public func maskedSelect(_ mask: Tensor) -> Tensor {
     let picked = maskPositions(mask, "Tensor.masked_select")
-    let c = contiguous()
+    let c = detach().contiguous()
     let out = Tensor(uninitializedShape: [picked.count], dtype: dtype)
     let src = c.bitData, dst = out.bitData
     for (j, i) in picked.enumerated() { dst[j] = src[i] }
