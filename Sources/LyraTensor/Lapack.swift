@@ -49,9 +49,11 @@ struct ColumnMajor {
 enum Lapack {
   /// Runs one LAPACK call with OpenBLAS on a single thread. Why: LAPACK is the first
   /// thing in Lyra that reaches OpenBLAS's own threaded BLAS (Lyra's GEMMs run in
-  /// CKernels), and after lyra.set_num_threads(1024) its first call started 64 spinning
-  /// threads, each mapping a 128 MiB buffer, on a 2-core machine: a 2x2 eig took over
-  /// 10 s of CPU (scripts/fuzz lua-api --seed 7 found it). The matrices of a lesson are small.
+  /// CKernels); after lyra.set_num_threads(1024) (OpenBLAS caps it at 64) on a 2-core
+  /// machine, a 2x2 eig, a 200x200 inverse and a 100x80 SVD took 11.5 s of CPU with
+  /// OpenBLAS's threads and 0.06 s without. The matrices of a lesson are small.
+  /// Not cured here: under an address-space cap (lyra-fuzz's 8 GiB) those 64 threads'
+  /// 128 MiB buffers exhaust it and OpenBLAS's allocator retries forever, for any call.
   static func single(_ body: () -> Void) { KernelParallel.withSingleThreadedBLAS(body) }
 
   /// Refuses what LAPACK cannot take: non-finite values (it may loop or return garbage
