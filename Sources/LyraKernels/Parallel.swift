@@ -56,7 +56,10 @@ public enum KernelParallel {
   public static func setThreads(_ n: Int) {
     let n = max(1, n)
     maxThreads = n
-    openblas_set_num_threads(Int32(n))
+    // OpenBLAS gets at most one thread per core: each of its threads reserves a 128 MiB buffer,
+    // and lyra.set_num_threads(1024) under a memory cap (the fuzzer's 8 GiB) made its allocator
+    // retry forever.
+    openblas_set_num_threads(Int32(min(n, ProcessInfo.processInfo.activeProcessorCount)))
   }
 
   /// Below this many "work units" (roughly multiply-adds or touched floats) a kernel

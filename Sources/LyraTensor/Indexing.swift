@@ -54,36 +54,49 @@ extension Tensor {
     let src = c.bitData, dst = out.bitData
     for (j, off) in offsets.enumerated() { dst[j] = src[off] }
     let inShape = shape
-    return out.recorded("gather", [self]) { g in
-      let z = Tensor.zeros(inShape)
-      let gc = g.contiguous()
-      let zp = z.data, gp = gc.data
-      for (j, off) in offsets.enumerated() { zp[off] += gp[j] }
-      return [z]
-    }
+    return out.recorded("gather", [self]) { g in [Tensor.addedAt(offsets, g, shape: inShape)] }
   }
 
   /// Element offsets (in this contiguous tensor) of the elements `gather` reads.
   func gatherOffsets(_ d: Int, _ idx: Tensor) -> [Int] {
-    let ishape = idx.shape
-    var coord = [Int](repeating: 0, count: rank)
-    var result = [Int](repeating: 0, count: idx.count)
     let ip = idx.intData
-    for j in 0..<idx.count {
+    var j = 0
+    var result = [Int](repeating: 0, count: idx.count)
+    Tensor.forEachCoordinate(idx.shape) { coord in
       let k = Int(ip[j])
       precondition(k >= 0 && k < shape[d], "Tensor.gather: index \(k) out of range for size \(shape[d])")
       var off = 0
       for a in 0..<rank { off += (a == d ? k : coord[a]) * strides[a] }
       result[j] = off
-      var a = rank - 1
+      j += 1
+    }
+    return result
+  }
+
+  /// Calls `body` with every coordinate of `shape` in row-major order (an odometer).
+  static func forEachCoordinate(_ shape: [Int], _ body: ([Int]) -> Void) {
+    let n = Shape.count(shape)
+    var coord = [Int](repeating: 0, count: shape.count)
+    for _ in 0..<n {
+      body(coord)
+      var a = shape.count - 1
       while a >= 0 {
         coord[a] += 1
-        if coord[a] < ishape[a] { break }
+        if coord[a] < shape[a] { break }
         coord[a] = 0
         a -= 1
       }
     }
-    return result
+  }
+
+  /// A zero tensor of `shape` with g's j-th element (row-major) added at element
+  /// `offsets[j]`: the gradient of every op that reads its input at those offsets.
+  static func addedAt(_ offsets: [Int], _ g: Tensor, shape: [Int]) -> Tensor {
+    let z = Tensor.zeros(shape)
+    let gc = g.contiguous()
+    let zp = z.data, gp = gc.data
+    for (j, off) in offsets.enumerated() { zp[off] += gp[j] }
+    return z
   }
 
   /// Rows of `weight` [V, D] picked by int32 `indices` of any shape → indices.shape + [D].

@@ -2,7 +2,7 @@ import CLua
 import LyraBase
 import LyraTensor
 
-/// `x[i]`, `x[{ {}, 2 }]`, `x[{ {1, 3}, {} }]`, their assignments, and the properties
+/// `x[i]`, `x[{ {}, 2 }]`, `x[{ {1, 3}, {} }]`, `x[mask]` (TensorMaskMethods), their assignments, and the properties
 /// `x.grad` / `x.requires_grad` / `x.shape`.
 ///
 /// Torch7's rules, 1-based: a number selects (removing the dimension), `{}` keeps the
@@ -71,7 +71,7 @@ enum TensorIndexing {
     return o
   }
 
-  static let index = LuaMethod("__index", help: "x[i], x[{...}], x.grad") { call in
+  static let index = LuaMethod("__index", help: "x[i], x[{...}], x[mask], x.grad") { call in
     let x = try TensorLua.check(call, 1)
     let s = call.stack
     if s.type(2) == .string {
@@ -84,6 +84,10 @@ enum TensorIndexing {
       }
       return 1
     }
+    if s.toObject(2, as: Tensor.self) != nil {
+      TensorLua.push(try TensorMaskMethods.select(call, x, keyIndex: 2), s)
+      return 1
+    }
     let v = try view(call, x, keyIndex: 2)
     if v.rank == 0 {
       if v.dtype == .int32 { call.push(Int(v.item())) } else { call.push(Double(v.item())) }
@@ -93,7 +97,7 @@ enum TensorIndexing {
     return 1
   }
 
-  static let newIndex = LuaMethod("__newindex", help: "x[i] = value, x[{...}] = tensor, x.grad = nil") { call in
+  static let newIndex = LuaMethod("__newindex", help: "x[i] = value, x[{...}] = tensor, x[mask] = value or tensor, x.grad = nil") { call in
     let x = try TensorLua.check(call, 1)
     let s = call.stack
     if s.type(2) == .string {
@@ -107,6 +111,10 @@ enum TensorIndexing {
     }
     if x.requiresGrad && Tensor.isGradEnabled {
       throw LuaFailure("assignment into a tensor that requires grad; do it inside lyra.no_grad(function() ... end)")
+    }
+    if s.toObject(2, as: Tensor.self) != nil {
+      try TensorMaskMethods.assign(call, x, keyIndex: 2, valueIndex: 3)
+      return 0
     }
     let v = try view(call, x, keyIndex: 2)
     if s.type(3) == .number {

@@ -6,6 +6,7 @@ enum TensorLib {
   static func open(_ state: LuaState) {
     let methods = TensorShapeMethods.all + TensorMathMethods.all + TensorReduceMethods.all + TensorInPlaceMethods.all
       + TensorStatMethods.all + TensorSortMethods.all + TensorPredicateMethods.all + TensorRandomMethods.all
+      + TensorMaskMethods.all + TensorScatterMethods.all + TensorReorderMethods.all + TensorLinalgMethods.all
     state.defineClass(TensorLua.className, methods: methods, metamethods: metamethods, index: TensorIndexing.index)
     SizeTable.register(state)
     // Every method is also a function: lyra.exp(x) == x:exp().
@@ -14,6 +15,7 @@ enum TensorLib {
         .replacingOccurrences(of: "(x, )", with: "(x)"), m.body)
     }
     for f in TensorConstructors.all + TensorLikeConstructors.all + TensorThreads.all + TensorRangeConstructors.all { state.register("lyra.\(f.name)", help: f.help, f.body) }
+    TensorLinalgMethods.open(state)
   }
 
   static var metamethods: [LuaMethod] {
