@@ -138,7 +138,7 @@ public enum ModuleRegistry {
       "Embedding": { r in
         let n = try r.int("num_embeddings", min: 1), d = try r.int("embedding_dim", min: 1)
         try r.checkParameters([n, d], "weight [num_embeddings, embedding_dim]")
-        return Embedding(n, d)
+        return Embedding(n, d, indexBase: try r.int("index_base", 0, min: 0, max: 1))
       },
       "Sequential": { r in
         let s = Sequential()

@@ -57,11 +57,16 @@ public final class Dropout: Module {
 }
 
 /// A lookup table: integer indices → rows of a [num, dim] weight (initialised N(0, 1) as PyTorch).
+///
+/// `indexBase` is the index of the first row: 0 as PyTorch (descriptions, configs), 1 as Torch7's
+/// LookupTable and every position at Lyra's Lua boundary (`lyra.nn.Embedding` builds it so).
 public final class Embedding: Module {
-  public let count: Int, dim: Int
+  public let count: Int, dim: Int, indexBase: Int
   public var weight: Tensor { ownParameters[0].tensor }
-  public init(_ count: Int, _ dim: Int, generator: Generator? = nil) {
+  public init(_ count: Int, _ dim: Int, indexBase: Int = 0, generator: Generator? = nil) {
     precondition(count > 0 && dim > 0, "Embedding: sizes must be positive, got \(count) x \(dim)")
+    precondition(indexBase == 0 || indexBase == 1, "Embedding: indexBase must be 0 or 1")
+    self.indexBase = indexBase
     self.count = count
     self.dim = dim
     super.init()
@@ -70,11 +75,15 @@ public final class Embedding: Module {
   public override func forward(_ x: Tensor) throws -> Tensor {
     guard x.dtype == .int32 else { throw ShapeError("Embedding: expected integer indices, got a \(x.dtype) tensor") }
     let ids = x.toIntArray()
-    if let bad = ids.first(where: { $0 < 0 || $0 >= count }) {
-      throw ShapeError("Embedding: index \(bad) is out of range for \(count) embeddings")
+    if let bad = ids.first(where: { $0 < indexBase || $0 >= count + indexBase }) {
+      throw ShapeError("Embedding: index \(bad) is out of range for \(count) embeddings (\(indexBase)...\(count - 1 + indexBase))")
     }
-    return Tensor.embedding(weight, x)
+    return Tensor.embedding(weight, indexBase == 0 ? x : Tensor(indices: ids.map { $0 - indexBase }, shape: x.shape))
   }
   public override var summary: String { "\(count), \(dim)" }
-  public override var arguments: [String: JSON] { ["num_embeddings": JSON(count), "embedding_dim": JSON(dim)] }
+  public override var arguments: [String: JSON] {
+    var a: [String: JSON] = ["num_embeddings": JSON(count), "embedding_dim": JSON(dim)]
+    if indexBase != 0 { a["index_base"] = JSON(indexBase) }
+    return a
+  }
 }

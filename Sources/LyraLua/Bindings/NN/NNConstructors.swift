@@ -73,6 +73,10 @@ enum NNConstructors {
         i += 1
       }
       if i <= call.count { throw LuaArgumentError(i, "unexpected argument (\(call.stack.typeName(Int32(i)))); see ? lyra.nn.\(spec.type)") }
+      if spec.type == "Embedding" { // Lua positions are 1-based (Torch7's LookupTable)
+        guard fields["index_base"] == nil else { throw LuaArgumentError(i - 1, "unknown option 'index_base' (indices from Lua are 1-based)") }
+        fields["index_base"] = JSON(1)
+      }
       if spec.type == "Flatten" { // Lua dimensions are 1-based
         for k in ["start_dim", "end_dim"] { if let d = fields[k]?.int, d > 0 { fields[k] = JSON(d - 1) } }
         if fields["start_dim"] == nil { fields["start_dim"] = JSON(1) }
