@@ -51,3 +51,7 @@ void lyra_plane_bn_grad_input(const float *g, const float *x, float *d, const fl
 void lyra_plane_affine(const float *x, float *y, size_t n, float scale, float shift, int relu) {
   PICK(lyra_plane_affine, x, y, n, scale, shift, relu)
 }
+void lyra_sgd_momentum(float *w, const float *g, float *v, size_t n, float neg_lr, float wd, float mu, float keep,
+                       int decay, int nesterov, int first) {
+  PICK(lyra_sgd_momentum, w, g, v, n, neg_lr, wd, mu, keep, decay, nesterov, first)
+}

@@ -100,6 +100,44 @@ ATTR static void FN(lyra_plane_affine)(const float *x, float *y, size_t n, float
   }
 }
 
+/* SGD with momentum over one parameter tensor's n contiguous floats, PyTorch's update in one
+ * pass: d = g + wd·w (decay), v = mu·v + keep·d (v = d on the first step), w += neg_lr·v, or
+ * w += neg_lr·(d + mu·v) with Nesterov. The flags are constants in each call below, so every
+ * combination gets its own branch-free loop. */
+ATTR INLINE void FN(sgd_body)(float *w, const float *g, float *v, size_t n, float neg_lr, float wd, float mu,
+                              float keep, const int decay, const int nest, const int first) {
+  VF vnl = FN(splat)(neg_lr), vwd = FN(splat)(wd), vmu = FN(splat)(mu), vkeep = FN(splat)(keep);
+  size_t i = 0;
+  for (; i + VW <= n; i += VW) {
+    VF wi = FN(load)(w + i), d = FN(load)(g + i);
+    if (decay) d = d + vwd * wi;
+    VF vi = first ? d : vmu * FN(load)(v + i) + vkeep * d;
+    FN(store)(v + i, vi);
+    FN(store)(w + i, wi + vnl * (nest ? d + vmu * vi : vi));
+  }
+  for (; i < n; i++) {
+    float d = decay ? g[i] + wd * w[i] : g[i];
+    float vi = first ? d : mu * v[i] + keep * d;
+    v[i] = vi;
+    w[i] += neg_lr * (nest ? d + mu * vi : vi);
+  }
+}
+
+ATTR static void FN(lyra_sgd_momentum)(float *w, const float *g, float *v, size_t n, float neg_lr, float wd, float mu,
+                                       float keep, int decay, int nesterov, int first) {
+  int k = (decay ? 4 : 0) | (nesterov ? 2 : 0) | (first ? 1 : 0);
+  switch (k) {
+    case 0: FN(sgd_body)(w, g, v, n, neg_lr, wd, mu, keep, 0, 0, 0); break;
+    case 1: FN(sgd_body)(w, g, v, n, neg_lr, wd, mu, keep, 0, 0, 1); break;
+    case 2: FN(sgd_body)(w, g, v, n, neg_lr, wd, mu, keep, 0, 1, 0); break;
+    case 3: FN(sgd_body)(w, g, v, n, neg_lr, wd, mu, keep, 0, 1, 1); break;
+    case 4: FN(sgd_body)(w, g, v, n, neg_lr, wd, mu, keep, 1, 0, 0); break;
+    case 5: FN(sgd_body)(w, g, v, n, neg_lr, wd, mu, keep, 1, 0, 1); break;
+    case 6: FN(sgd_body)(w, g, v, n, neg_lr, wd, mu, keep, 1, 1, 0); break;
+    default: FN(sgd_body)(w, g, v, n, neg_lr, wd, mu, keep, 1, 1, 1); break;
+  }
+}
+
 #undef VF
 #undef VI
 #undef FN

@@ -75,6 +75,12 @@ void lyra_plane_bn_grad_input(const float *g, const float *x, float *d, const fl
 /* y = x·scale + shift, then max(·, 0) when relu (y may alias x). */
 void lyra_plane_affine(const float *x, float *y, size_t n, float scale, float shift, int relu);
 
+/* One SGD-with-momentum step over a parameter's n floats (PyTorch's update, one pass): d = g + wd·w
+ * when decay, v = mu·v + keep·d (v = d when first), then w += neg_lr·v, or w += neg_lr·(d + mu·v)
+ * with Nesterov. v must not alias w or g. */
+void lyra_sgd_momentum(float *w, const float *g, float *v, size_t n, float neg_lr, float wd, float mu, float keep,
+                       int decay, int nesterov, int first);
+
 /* One plane of 2×2 stride-2 max pooling (input rows of W floats, OH×OW outputs; `ind` may be
  * NULL, else gets each output's flat input index), PyTorch's NaN and tie rules. Returns 1 when
  * the active path has a C kernel for it (AVX-512), 0 when the caller's own loop must run. */

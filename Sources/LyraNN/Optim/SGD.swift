@@ -1,3 +1,4 @@
+import LyraKernels
 import LyraTensor
 
 /// Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight
@@ -65,25 +66,11 @@ public final class SGD: Optimizer {
         }
         continue
       }
-      if let buf = momentumBuffers[k] {
-        let v = buf.data
-        // One fused pass: decay, buffer update, (Nesterov) look-ahead, parameter update.
-        for i in 0..<n {
-          let d = useWd ? g[i] + wd * w[i] : g[i]
-          let vi = mu * v[i] + keep * d
-          v[i] = vi
-          w[i] += negLr * (nest ? d + mu * vi : vi)
-        }
-      } else {
-        let buf = Tensor.empty(p.shape)
-        momentumBuffers[k] = buf
-        let v = buf.data
-        for i in 0..<n {
-          let d = useWd ? g[i] + wd * w[i] : g[i]
-          v[i] = d
-          w[i] += negLr * (nest ? d + mu * d : d)
-        }
-      }
+      let first = momentumBuffers[k] == nil
+      if first { momentumBuffers[k] = Tensor.empty(p.shape) }
+      // One fused pass in C: decay, buffer update, (Nesterov) look-ahead, parameter update.
+      OptimizerKernels.sgdMomentum(w: w, g: g, v: momentumBuffers[k]!.data, count: n, negLr: negLr,
+                                   weightDecay: useWd ? wd : 0, momentum: mu, keep: keep, nesterov: nest, first: first)
     }
   }
 
