@@ -430,6 +430,14 @@ func printTable(_ a: [String]) {
     print("| \(m) | \(th) | \(k) | \(f0(num(li["min"]))) / \(f0(lmed)) / \(f0(num(li["max"]))) | \(f0(tmed)) | \(ratio) | \(f0(ort)) | \(ortRatio) | \(share) | "
           + "\(num(l["peak_rss_mib"]).map { String($0) } ?? "-") | \(num(t?["peak_rss_mib"]).map { String($0) } ?? "-") | \(foreign) |")
   } } }
+  for th in threads {
+    guard let f = load("\(dir)/lyra-int8-cnn-\(th).json"), let ips = f["images_per_s"] as? [String: [String: Any]],
+          let acc = f["test_acc"] as? [String: Any] else { continue }
+    func med(_ k: String) -> String { f0(num(ips[k]?["median"])) }
+    print("\nint8 cnn, \(th) threads (\(f["int8_path"] ?? "?")): integer \(med("integer")) img/s, float \(med("float")), fake-quantised \(med("fake_quantised")); "
+          + "integer/float \(num(f["integer_over_float"]).map { String(format: "%.2f", $0) } ?? "-"); test accuracy float \(num(acc["float"]) ?? 0), "
+          + "fake-quantised \(num(acc["fake_quantised"]) ?? 0), integer \(num(acc["integer"]) ?? 0)")
+  }
   for m in ["cnn", "mlp"] {
     guard let f = load("\(dir)/lyra-fulltrain-\(m).json") else { continue }
     let eps = (f["epochs"] as? [[String: Any]] ?? []).compactMap { num($0["train_s"]) }.map { String($0) }
