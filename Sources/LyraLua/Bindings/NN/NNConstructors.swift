@@ -11,6 +11,10 @@ enum NNConstructors {
     var positional: [String]
     var signature: String
     var about: String
+    /// Keys holding a dimension, 1-based in Lua (converted to the description's 0-based).
+    var dims: [String] = []
+    /// Positional keys that take a list of any length (normalized_shape, sizes).
+    var lists: [String] = []
   }
 
   static let specs: [Spec] = [
@@ -56,9 +60,9 @@ enum NNConstructors {
       var fields: [String: JSON] = ["type": .string(spec.type)]
       var i = 1
       for key in spec.positional {
-        if i > call.count || call.stack.type(Int32(i)) == .table && !(key == "kernel_size" || key == "output_size") { break }
+        if i > call.count || call.stack.type(Int32(i)) == .table && !(key == "kernel_size" || key == "output_size" || spec.lists.contains(key)) { break }
         if call.isNil(i) { i += 1; continue }
-        fields[key] = try jsonArgument(call, i, key: key)
+        fields[key] = spec.lists.contains(key) ? try listArgument(call, i, key: key) : try jsonArgument(call, i, key: key)
         i += 1
       }
       if i <= call.count, call.stack.type(Int32(i)) == .table {
@@ -77,6 +81,7 @@ enum NNConstructors {
         for k in ["start_dim", "end_dim"] { if let d = fields[k]?.int, d > 0 { fields[k] = JSON(d - 1) } }
         if fields["start_dim"] == nil { fields["start_dim"] = JSON(1) }
       }
+      try oneBasedDims(spec, &fields)
       do { try ParameterSizeChecks.check(spec.type, fields) } catch let e as DescriptionError { throw LuaFailure(e.message) }
       do {
         ModuleLua.push(try ModuleRegistry.build(.object(fields), label: "lyra.nn.\(spec.type)"), call.stack)
