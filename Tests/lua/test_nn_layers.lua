@@ -1,0 +1,163 @@
+-- lyra.nn layers and losses of issue 17 from Lua: values against loops written here,
+-- 1-based dimensions and labels, descriptions, and errors on hostile arguments.
+local T = require 'lyra.test'
+local nn = lyra.nn
+
+local function flat(x) return x:contiguous():view(x:numel()):totable() end
+
+local function near_all(a, b, tol, what)
+  T.eq(#a, #b, what .. ': length')
+  for i = 1, #a do
+    if math.abs(a[i] - b[i]) > tol then error(('%s[%d]: %g vs reference %g'):format(what, i, a[i], b[i]), 2) end
+  end
+end
+
+T.case('Softmax and LogSoftmax along a 1-based dimension match loops', function()
+  lyra.manual_seed(3)
+  local x = lyra.randn(2, 3)
+  local v = x:totable()
+  local ref, logref = {}, {}
+  for i = 1, 2 do
+    local s = 0
+    for j = 1, 3 do s = s + math.exp(v[i][j]) end
+    for j = 1, 3 do ref[#ref + 1] = math.exp(v[i][j]) / s; logref[#logref + 1] = v[i][j] - math.log(s) end
+  end
+  near_all(flat(nn.Softmax(2)(x)), ref, 1e-6, 'Softmax(2)')
+  near_all(flat(nn.Softmax()(x)), ref, 1e-6, 'Softmax() is the last dimension')
+  near_all(flat(nn.LogSoftmax(-1)(x)), logref, 1e-6, 'LogSoftmax(-1)')
+  -- dim 1 normalises the columns: each sums to 1
+  local cols = nn.Softmax(1)(x):sum(1)
+  near_all(flat(cols), {1, 1, 1}, 1e-6, 'Softmax(1) column sums')
+  T.raises('0 is not a dimension', nn.Softmax, 0)
+  T.raises('dimension 2 does not exist', function() return nn.Softmax(3)(x) end)
+  T.eq(nn.Softmax(2):describe().dim, 1, 'descriptions are 0-based as Flatten')
+end)
+
+T.case('NLLLoss after LogSoftmax equals CrossEntropyLoss, 1-based labels', function()
+  lyra.manual_seed(4)
+  local x, y = lyra.randn(5, 4), lyra.tensor({1, 4, 2, 2, 3}, 'int')
+  local nll = nn.NLLLoss()(nn.LogSoftmax(2)(x), y):item()
+  T.near(nll, nn.CrossEntropyLoss()(x, y):item(), 1e-5)
+  local logp = x:log_softmax(2):totable()
+  local sum = 0
+  for i, c in ipairs({1, 4, 2, 2, 3}) do sum = sum - logp[i][c] end
+  T.near(nn.NLLLoss({reduction = 'sum'})(x:log_softmax(2), y):item(), sum, 1e-5)
+  T.eq(nn.NLLLoss({reduction = 'none'})(x:log_softmax(2), y):size(), {5})
+  T.raises('outside 1..4', function() return nn.NLLLoss()(x, lyra.tensor({0, 1, 1, 1, 1}, 'int')) end)
+  T.raises('int tensor', function() return nn.NLLLoss()(x, lyra.tensor({1, 1, 1, 1, 1})) end)
+  T.raises("reduction must be one of 'mean', 'sum', 'none', got 'batchmean'", nn.NLLLoss, {reduction = 'batchmean'})
+  T.raises('backward needs one loss value', function() return nn.NLLLoss({reduction = 'none'}):backward(x, y) end)
+  -- gradient through Torch7's form: d/dx of the mean NLL is -1/N at the label
+  local g = nn.NLLLoss():backward(x, y):totable()
+  T.near(g[2][4], -1 / 5, 1e-6); T.near(g[2][1], 0, 1e-9)
+end)
+
+T.case('BCELoss, HuberLoss, SmoothL1Loss and KLDivLoss match loops', function()
+  lyra.manual_seed(5)
+  local x = lyra.randn(3, 4)
+  local p, t = x:sigmoid(), lyra.rand(3, 4)
+  T.near(nn.BCELoss()(p, t):item(), nn.BCEWithLogitsLoss()(x, t):item(), 1e-5)
+  T.near(nn.BCELoss({reduction = 'sum'})(lyra.tensor({0, 1}), lyra.tensor({1, 0})):item(), 200, 1e-3, 'logs clamped at -100')
+  T.raises('probabilities in [0, 1]', function() return nn.BCELoss()(x:mul(10), t) end)
+
+  local a, b = flat(x), flat(t)
+  local function huber(d, delta) d = math.abs(d); return d < delta and 0.5 * d * d or delta * (d - 0.5 * delta) end
+  local h, s1 = 0, 0
+  for i = 1, #a do h = h + huber(a[i] - b[i], 0.5); s1 = s1 + huber(a[i] - b[i], 0.3) / 0.3 end
+  T.near(nn.HuberLoss(0.5)(x, t):item(), h / #a, 1e-5)
+  T.near(nn.HuberLoss({delta = 0.5, reduction = 'sum'})(x, t):item(), h, 1e-4)
+  T.near(nn.SmoothL1Loss(0.3)(x, t):item(), s1 / #a, 1e-5)
+  T.near(nn.SmoothL1Loss(0)(x, t):item(), nn.L1Loss()(x, t):item(), 1e-6, 'beta 0 is L1')
+  T.raises('delta must be positive', nn.HuberLoss, 0)
+  T.raises('beta must be a finite number of at least 0', nn.SmoothL1Loss, -1)
+  T.raises('differ in shape', function() return nn.HuberLoss()(x, lyra.zeros(4, 3)) end)
+
+  local logq, target = x:log_softmax(2), lyra.tensor({{0.5, 0.5, 0, 0}, {0.25, 0.25, 0.25, 0.25}, {1, 0, 0, 0}})
+  local lq, tv, kl = flat(logq), flat(target), 0
+  for i = 1, #lq do if tv[i] > 0 then kl = kl + tv[i] * (math.log(tv[i]) - lq[i]) end end
+  T.near(nn.KLDivLoss({reduction = 'batchmean'})(logq, target):item(), kl / 3, 1e-5)
+  T.near(nn.KLDivLoss()(logq, target):item(), kl / 12, 1e-5, "'mean' divides by every element (PyTorch)")
+  T.near(nn.KLDivLoss({reduction = 'sum', log_target = true})(logq, logq):item(), 0, 1e-6)
+  T.raises('log_target', function() return nn.KLDivLoss()(logq, target:neg()) end)
+  T.raises("unknown option 'reductio'", nn.KLDivLoss, {reductio = 'sum'})
+end)
+
+T.case('ELU, Softplus, Hardtanh and PReLU match their formulas', function()
+  local x = lyra.tensor({-3, -0.5, 0.25, 2, 12})
+  local v = flat(x)
+  local elu, sp, ht, pr = {}, {}, {}, {}
+  for i, e in ipairs(v) do
+    elu[i] = e > 0 and e or 0.5 * (math.exp(e) - 1)
+    sp[i] = 2 * e > 20 and e or math.log(1 + math.exp(2 * e)) / 2
+    ht[i] = math.min(math.max(e, -1), 1.5)
+    pr[i] = e > 0 and e or 0.25 * e
+  end
+  near_all(flat(nn.ELU(0.5)(x)), elu, 1e-6, 'ELU')
+  near_all(flat(nn.Softplus(2)(x)), sp, 1e-5, 'Softplus')
+  near_all(flat(nn.Hardtanh(-1, 1.5)(x)), ht, 1e-6, 'Hardtanh')
+  near_all(flat(nn.PReLU()(x)), pr, 1e-6, 'PReLU')
+  local p = nn.PReLU(3)
+  T.eq(p:num_parameters(), 3)
+  local out = p(lyra.randn(2, 3, 4)):sum()
+  out:backward()
+  T.eq(p.weight.grad:size(), {3}, 'the slopes are learned')
+  T.raises('3 slopes need input [N, 3, ...]', function() return p(lyra.randn(2, 4)) end)
+  T.raises('min_val (1.0) must be less than max_val (1.0)', nn.Hardtanh, 1, 1)
+  T.raises('beta: must be positive', nn.Softplus, -1)
+  T.raises('num_parameters: must be at least 1', nn.PReLU, 0)
+end)
+
+T.case('LayerNorm, GroupNorm and InstanceNorm2d standardise the right groups', function()
+  lyra.manual_seed(6)
+  local x = lyra.randn(2, 4, 3, 3):mul(3):add(1)
+  local function check_groups(y, size, what)
+    local v = flat(y)
+    for start = 1, #v, size do
+      local m, q = 0, 0
+      for i = start, start + size - 1 do m = m + v[i] end
+      m = m / size
+      for i = start, start + size - 1 do q = q + (v[i] - m) ^ 2 end
+      T.near(m, 0, 1e-4, what .. ' mean'); T.near(q / size, 1, 1e-3, what .. ' variance')
+    end
+  end
+  check_groups(nn.LayerNorm({3, 3})(x), 9, 'LayerNorm')
+  check_groups(nn.GroupNorm(2, 4)(x), 18, 'GroupNorm')
+  check_groups(nn.InstanceNorm2d(4)(x), 9, 'InstanceNorm2d')
+  T.eq(nn.LayerNorm(3):num_parameters(), 6)
+  T.eq(nn.LayerNorm(3, {elementwise_affine = false}):num_parameters(), 0)
+  T.eq(nn.GroupNorm(2, 4):num_parameters(), 8)
+  T.eq(nn.InstanceNorm2d(4):num_parameters(), 0, 'no affine by default')
+  T.raises('num_channels 4 must divide by num_groups 3', nn.GroupNorm, 3, 4)
+  T.raises('normalized_shape: sizes must be positive', nn.LayerNorm, {3, 0})
+  T.raises('eps: must be positive', nn.LayerNorm, 3, {eps = -1})
+  T.raises('expected input [..., 5]', function() return nn.LayerNorm(5)(x) end)
+  T.raises('expected input [N, 3, H, W]', function() return nn.InstanceNorm2d(3)(x) end)
+end)
+
+T.case('View and Unflatten reshape samples; descriptions rebuild every new layer', function()
+  local x = lyra.arange(0, 24):view(2, 3, 4)
+  T.eq(nn.View(12)(x):size(), {2, 12})
+  T.eq(nn.View(4, -1)(x):size(), {2, 4, 3})
+  T.eq(nn.View({-1})(x):size(), {2, 12})
+  T.eq(flat(nn.View(12)(x)), flat(x), 'element order kept')
+  T.eq(nn.Unflatten(2, {3, 1})(x):size(), {2, 3, 1, 4})
+  T.eq(nn.Unflatten(-1, {2, -1})(x):size(), {2, 3, 2, 2})
+  T.raises('only one size may be -1', nn.View, -1, -1)
+  T.raises('sizes must be positive', nn.View, 0)
+  T.raises('sizes [5] do not fit input [2, 3, 4]', function() return nn.View(5)(x) end)
+  T.raises('size (an integer)', nn.View, 'a')
+  T.raises('0 is not a dimension', nn.Unflatten, 0, {2})
+  local m = nn.Sequential(nn.Conv2d(1, 4, 3, {padding = 1}), nn.GroupNorm(2, 4), nn.PReLU(4), nn.View(-1),
+    nn.LayerNorm(64), nn.ELU(), nn.Linear(64, 8), nn.Unflatten(2, {2, 4}), nn.Softplus(), nn.Hardtanh(0, 2),
+    nn.InstanceNorm2d(2, {affine = true}), nn.View(8), nn.LogSoftmax(2))
+  local input = lyra.randn(2, 1, 4, 4)
+  local y = m(input)
+  T.eq(y:size(), {2, 8})
+  local copy = nn.build(m:describe())
+  local path = os.tmpname()
+  m:save(path)
+  local loaded = nn.load(path)
+  os.remove(path); os.remove(path .. '.json')
+  near_all(flat(loaded(input)), flat(y), 1e-6, 'saved and loaded')
+  T.eq(tostring(copy), tostring(m), 'the description rebuilds the same architecture')
+end)
