@@ -84,6 +84,13 @@ extension ModuleGradCases {
       try c.check(Unflatten(dim: 1, sizes: [3, -1]), GradData.tensor([2, 6, 2], seed: 1))
       try c.check(Unflatten(dim: -1, sizes: [2, 2]), GradData.tensor([3, 4], seed: 2))
     },
+    "ModuleList": {
+      // The list has no forward; a model that calls its entries must get gradients for the
+      // parameters the list registered (named layers.0.weight ...).
+      let chain = ListChain(ModuleList([Linear(4, 5, generator: Generator(seed: 1)), Tanh(), Linear(5, 3, generator: Generator(seed: 2))]))
+      XCTAssertEqual(chain.namedParameters().map(\.name), ["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias"])
+      try ModuleGradCheck().check(chain, GradData.tensor([2, 4], seed: 3))
+    },
     "NLLLoss": {
       let targets = Tensor(indices: [2, 0, 1, 2])
       for r in Reduction.allCases where r != .batchmean {
@@ -134,6 +141,17 @@ final class LossModule: Module {
   override func forward(_ x: Tensor) throws -> Tensor { try loss(x) }
 }
 
+/// Calls the entries of a ModuleList in order (what a Lua forward over one would do).
+final class ListChain: Module {
+  init(_ list: ModuleList) {
+    super.init()
+    register(child: "layers", list)
+  }
+  override func forward(_ x: Tensor) throws -> Tensor {
+    try children[0].module.children.reduce(x) { try $1.module($0) }
+  }
+}
+
 /// A function as a module (to feed a non-contiguous tensor to the module under test).
 final class Lambda: Module {
   let body: (Tensor) -> Tensor
@@ -161,4 +179,5 @@ final class ModuleGradCheckIssue17Tests: XCTestCase {
   func testHuberLoss() throws { try ModuleGradCases.run("HuberLoss") }
   func testSmoothL1Loss() throws { try ModuleGradCases.run("SmoothL1Loss") }
   func testKLDivLoss() throws { try ModuleGradCases.run("KLDivLoss") }
+  func testModuleList() throws { try ModuleGradCases.run("ModuleList") }
 }

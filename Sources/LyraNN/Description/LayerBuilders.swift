@@ -38,6 +38,11 @@ extension ModuleRegistry {
       "InstanceNorm2d": { r in
         InstanceNorm2d(try r.int("num_features", min: 1), eps: try r.epsilon(), affine: try r.bool("affine", false))
       },
+      "ModuleList": { r in
+        let list = ModuleList()
+        for (n, m) in try children(r) { if Int(n) != nil { list.add(m) } else { list.add(n, m) } }
+        return list
+      },
       "View": { r in View(try r.sizes("sizes", allowInferred: true)) },
       "Unflatten": { r in Unflatten(dim: try r.int("dim"), sizes: try r.sizes("unflattened_size", allowInferred: true)) },
     ]

@@ -112,7 +112,8 @@ final class LuaModule: Module {
       return 2
     }, readResults: { s in
       guard let y = s.toObject(-1, as: Tensor.self) else {
-        throw LuaFailure("\(name):forward must return a lyra.Tensor, got \(s.typeName(-1))")
+        let hint = s.type(-1) == .table ? " (engine containers pass one tensor on: for Torch7's ConcatTable + CAddTable use nn.Add, or nn.Concat)" : ""
+        throw LuaFailure("\(name):forward must return a lyra.Tensor, got \(s.typeName(-1))\(hint)")
       }
       return y
     })

@@ -141,6 +141,10 @@ enum NNConstructors {
         ModuleLua.push(Sequential(try moduleList(call, from: 1)), call.stack)
         return 1
       },
+      LuaMethod("ModuleList", help: "nn.ModuleList([m1, m2, ...]) -> module\nHolds modules so their parameters are registered (parameters(), save, optimisers) without a forward: call m[i](x) yourself; add more with :add(m).") { call in
+        ModuleLua.push(ModuleList(try moduleList(call, from: 1)), call.stack)
+        return 1
+      },
       LuaMethod("Add", help: "nn.Add(m1, m2, ...) -> module\nApplies every branch to the input and sums the results (a residual join: nn.Add(body, nn.Identity())).") { call in
         let list = try moduleList(call, from: 1)
         guard !list.isEmpty else { throw LuaFailure("needs at least one branch") }
