@@ -91,6 +91,37 @@ extension ModuleGradCases {
       XCTAssertEqual(chain.namedParameters().map(\.name), ["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias"])
       try ModuleGradCheck().check(chain, GradData.tensor([2, 4], seed: 3))
     },
+    "Conv1d": {
+      let c = ModuleGradCheck()
+      try c.check(Conv1d(3, 4, 3, stride: 2, padding: 1, dilation: 2, generator: Generator(seed: 1)), GradData.tensor([2, 3, 9], seed: 2))
+      try c.check(Conv1d(4, 6, 3, padding: 1, groups: 2, bias: false, generator: Generator(seed: 3)), GradData.tensor([1, 4, 7], seed: 4))
+      try c.check(Conv1d(2, 3, 1, generator: Generator(seed: 5)), GradData.tensor([2, 2, 5], seed: 6))
+    },
+    "MaxPool1d": {
+      let c = ModuleGradCheck(kinkFraction: 0.05)
+      try c.check(MaxPool1d(3, stride: 2, padding: 1), GradData.tensor([2, 3, 9], seed: 1))
+      try c.check(MaxPool1d(2, ceilMode: true), GradData.tensor([1, 2, 7], seed: 2))
+    },
+    "AdaptiveMaxPool2d": {
+      let c = ModuleGradCheck(kinkFraction: 0.05)
+      try c.check(AdaptiveMaxPool2d(3, 2), GradData.tensor([2, 2, 7, 5], seed: 1)) // uneven, overlapping windows
+      try c.check(AdaptiveMaxPool2d(2), GradData.tensor([1, 3, 4, 6], seed: 2)) // even: the max-pool path
+      try c.check(AdaptiveMaxPool2d(1), GradData.tensor([2, 2, 3, 5], seed: 3)) // global
+    },
+    "Dropout2d": {
+      let c = ModuleGradCheck()
+      try c.check(Dropout2d(0.5).eval(), GradData.tensor([2, 3, 4, 4], seed: 1))
+      let g = Generator(seed: 2)
+      let d = Dropout2d(0.4, generator: g)
+      try c.check(d, GradData.tensor([3, 4, 3, 2], seed: 3), reset: { g.manualSeed(2) })
+      try c.check(d, GradData.tensor([3, 4, 5], seed: 4), reset: { g.manualSeed(2) })
+    },
+    "Upsample": {
+      let c = ModuleGradCheck()
+      try c.check(Upsample(scale: (2, 3)), GradData.tensor([2, 2, 3, 2], seed: 1))
+      try c.check(Upsample(size: (5, 7), mode: .bilinear), GradData.tensor([1, 2, 3, 4], seed: 2))
+      try c.check(Upsample(scale: (1.5, 2), mode: .bilinear, alignCorners: true), GradData.tensor([2, 1, 4, 3], seed: 3))
+    },
     "NLLLoss": {
       let targets = Tensor(indices: [2, 0, 1, 2])
       for r in Reduction.allCases where r != .batchmean {
@@ -180,4 +211,9 @@ final class ModuleGradCheckIssue17Tests: XCTestCase {
   func testSmoothL1Loss() throws { try ModuleGradCases.run("SmoothL1Loss") }
   func testKLDivLoss() throws { try ModuleGradCases.run("KLDivLoss") }
   func testModuleList() throws { try ModuleGradCases.run("ModuleList") }
+  func testConv1d() throws { try ModuleGradCases.run("Conv1d") }
+  func testMaxPool1d() throws { try ModuleGradCases.run("MaxPool1d") }
+  func testAdaptiveMaxPool2d() throws { try ModuleGradCases.run("AdaptiveMaxPool2d") }
+  func testDropout2d() throws { try ModuleGradCases.run("Dropout2d") }
+  func testUpsample() throws { try ModuleGradCases.run("Upsample") }
 }

@@ -43,6 +43,50 @@ extension ModuleRegistry {
         for (n, m) in try children(r) { if Int(n) != nil { list.add(m) } else { list.add(n, m) } }
         return list
       },
+      "Conv1d": { r in
+        let cin = try r.int("in_channels", min: 1), cout = try r.int("out_channels", min: 1)
+        let k = try r.int("kernel_size", min: 1, max: DescriptionReader.maxWindow), s = try r.int("stride", 1, min: 1, max: DescriptionReader.maxWindow)
+        let d = try r.int("dilation", 1, min: 1, max: DescriptionReader.maxWindow), g = try r.int("groups", 1, min: 1)
+        let p = try r.int("padding", 0, min: 0, max: DescriptionReader.maxWindow)
+        guard cin % g == 0, cout % g == 0 else { throw DescriptionError("\(r.path): channels \(cin) -> \(cout) must divide by groups \(g)") }
+        // As Conv2d: padding beyond the dilated window only adds outputs that see zeros.
+        guard p <= (k - 1) * d + 1 else { throw DescriptionError("\(r.path).padding: must be at most the dilated kernel size \((k - 1) * d + 1), got \(p)") }
+        try r.checkParameters([cout, cin / g, k], "weight [out_channels, in_channels / groups, kernel_size]")
+        return Conv1d(cin, cout, k, stride: s, padding: p, dilation: d, groups: g, bias: try r.bool("bias", true))
+      },
+      "MaxPool1d": { r in MaxPool1d(try r.int("kernel_size", min: 1, max: DescriptionReader.maxWindow), stride: try r.optionalStride(),
+                                    padding: try r.poolPadding(), ceilMode: try r.bool("ceil_mode", false)) },
+      "AdaptiveMaxPool2d": { r in
+        let s = try r.window("output_size")
+        guard (1...64).contains(s.h), (1...64).contains(s.w) else {
+          throw DescriptionError("\(r.path).output_size: must be in 1…64 per side, got \(s.h)x\(s.w)")
+        }
+        return AdaptiveMaxPool2d(s.h, s.w)
+      },
+      "Dropout2d": { r in Dropout2d(Float(try r.double("p", 0.5, range: 0...1))) },
+      "Upsample": { r in
+        let mode = try r.string("mode", "nearest")
+        guard let m = UpsampleMode(rawValue: mode) else {
+          throw DescriptionError("\(r.path).mode: must be 'nearest' or 'bilinear', got '\(mode)'")
+        }
+        let align = try r.bool("align_corners", false)
+        if align && m == .nearest { throw DescriptionError("\(r.path).align_corners: only for mode 'bilinear'") }
+        let hasSize = r.raw("size") != nil, hasScale = r.raw("scale_factor") != nil
+        guard hasSize != hasScale else { throw DescriptionError("\(r.path): give exactly one of size and scale_factor") }
+        if hasSize {
+          let s = try r.window("size")
+          guard (1...DescriptionReader.maxWindow * 4).contains(s.h), (1...DescriptionReader.maxWindow * 4).contains(s.w) else {
+            throw DescriptionError("\(r.path).size: must be in 1…\(DescriptionReader.maxWindow * 4) per side, got \(s.h)x\(s.w)")
+          }
+          return Upsample(size: s, mode: m, alignCorners: align)
+        }
+        let v = r.raw("scale_factor")!
+        let pair = v.array?.compactMap(\.double) ?? v.double.map { [$0, $0] } ?? []
+        guard pair.count == 2, pair.allSatisfy({ $0.isFinite && $0 > 0 && $0 <= 1024 }) else {
+          throw DescriptionError("\(r.path).scale_factor: expected a positive number or a pair (at most 1024), got \(v.text)")
+        }
+        return Upsample(scale: (pair[0], pair[1]), mode: m, alignCorners: align)
+      },
       "View": { r in View(try r.sizes("sizes", allowInferred: true)) },
       "Unflatten": { r in Unflatten(dim: try r.int("dim"), sizes: try r.sizes("unflattened_size", allowInferred: true)) },
     ]
@@ -64,6 +108,13 @@ extension DescriptionReader {
     let e = try finite("eps", 1e-5)
     guard e > 0 else { throw DescriptionError("\(path).eps: must be positive, got \(e)") }
     return e
+  }
+
+  /// A positive integer or a pair of them (an output size per side).
+  func window(_ key: String) throws -> (h: Int, w: Int) {
+    let s = try sizes(key, allowInferred: false)
+    guard s.count <= 2 else { throw DescriptionError("\(path).\(key): expected an integer or a pair of integers, got \(s.count) values") }
+    return (s[0], s.count == 2 ? s[1] : s[0])
   }
 
   /// A size or list of sizes (positive; with `allowInferred`, one may be -1).

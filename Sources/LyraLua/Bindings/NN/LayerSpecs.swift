@@ -27,6 +27,19 @@ extension NNConstructors {
          about: "Normalises every channel of every sample of [N, C, H, W] input over H and W (no running statistics, as PyTorch's default)."),
     Spec(type: "Unflatten", positional: ["dim", "unflattened_size"], signature: "nn.Unflatten(dim, sizes)",
          about: "Expands dimension dim (1-based) into sizes (one may be -1).\nExample: nn.Unflatten(2, {16, 4, 4}) turns [N, 256] into [N, 16, 4, 4]", dims: ["dim"], lists: ["unflattened_size"]),
+    Spec(type: "Conv1d", positional: ["in_channels", "out_channels", "kernel_size"],
+         signature: "nn.Conv1d(in, out, kernel [, {stride = 1, padding = 0, dilation = 1, groups = 1, bias = true}])",
+         about: "1-D convolution over [N, C, L] input (weight [out, in / groups, kernel]).\nExample: nn.Conv1d(16, 32, 5, {padding = 2})"),
+    Spec(type: "MaxPool1d", positional: ["kernel_size"], signature: "nn.MaxPool1d(kernel [, {stride = kernel, padding = 0, ceil_mode = false}])",
+         about: "Max pooling over [N, C, L] input."),
+    Spec(type: "AdaptiveMaxPool2d", positional: ["output_size"], signature: "nn.AdaptiveMaxPool2d(size)",
+         about: "Max pooling to a fixed output size (a number or {h, w}, at most 64 per side) with PyTorch's windows; 1 is global max pooling."),
+    Spec(type: "Dropout2d", positional: ["p"], signature: "nn.Dropout2d([p = 0.5])",
+         about: "Zeroes whole channels of [N, C, H, W] (or [N, C, L]) input with probability p in training, scaling the rest by 1 / (1 - p); the identity in evaluation."),
+    Spec(type: "Upsample", positional: ["scale_factor", "mode"],
+         signature: "nn.Upsample(scale_factor [, mode = 'nearest' [, {align_corners = false}]]) or nn.Upsample({size = {h, w}, mode = ...})",
+         about: "Resizes [N, C, H, W] input by scale_factor (a number or {h, w}; output floor(H * scale)) or to size; mode 'nearest' or 'bilinear' (align_corners only for bilinear).\nExample: nn.Upsample(2, 'bilinear')",
+         lists: ["scale_factor"]),
   ]
 
   /// `nn.View(2, -1)` or `nn.View({2, -1})`: Torch7's View, variadic, so outside the specs.
@@ -55,6 +68,12 @@ extension NNConstructors {
       throw LuaFailure(e.message.replacingOccurrences(of: "lyra.nn.View.", with: "").replacingOccurrences(of: "lyra.nn.View: ", with: ""))
     }
     return 1
+  }
+
+  /// Whether argument `i` is a list (a table without named fields), not an options table.
+  static func isList(_ call: LuaCall, _ i: Int) -> Bool {
+    if case .table(let a, let f) = call.stack.value(Int32(i)), f.isEmpty, !a.isEmpty { return true }
+    return false
   }
 
   /// A positional list argument (`nn.LayerNorm({8, 8})`) or a single number.

@@ -60,7 +60,7 @@ enum NNConstructors {
       var fields: [String: JSON] = ["type": .string(spec.type)]
       var i = 1
       for key in spec.positional {
-        if i > call.count || call.stack.type(Int32(i)) == .table && !(key == "kernel_size" || key == "output_size" || spec.lists.contains(key)) { break }
+        if i > call.count || call.stack.type(Int32(i)) == .table && !(key == "kernel_size" || key == "output_size" || spec.lists.contains(key) && isList(call, i)) { break }
         if call.isNil(i) { i += 1; continue }
         fields[key] = spec.lists.contains(key) ? try listArgument(call, i, key: key) : try jsonArgument(call, i, key: key)
         i += 1
@@ -96,7 +96,7 @@ enum NNConstructors {
   static func jsonArgument(_ call: LuaCall, _ i: Int, key: String) throws -> JSON {
     let v = call.stack.value(Int32(i))
     switch v {
-    case .integer, .number, .boolean: return json(v)
+    case .integer, .number, .boolean, .string: return json(v)
     case .table(let a, let f) where f.isEmpty && a.count == 2: return json(v)
     default: throw LuaArgumentError(i, "\(key) must be a number, got \(call.stack.typeName(Int32(i)))")
     }
