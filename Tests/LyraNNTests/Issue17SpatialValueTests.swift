@@ -38,6 +38,39 @@ final class Issue17SpatialValueTests: XCTestCase {
     XCTAssertThrowsError(try Conv1d(4, 2, 5)(GradData.tensor([1, 4, 3], seed: 4)))
   }
 
+  /// The definition: every input pixel scatters its weighted kernel into the output at
+  /// stride steps (out[o, i·s − p + a·d] += x[c, i] · W[c, o, a]).
+  func testConvTranspose2dMatchesTheScatterDefinition() throws {
+    for (k, s, p, op, d, g, seed) in [(Window2d(3, 2), Window2d(2, 3), Window2d(1, 0), Window2d(1, 2), Window2d(1), 1, UInt64(1)),
+                                      (Window2d(3), Window2d(1), Window2d(2), Window2d(0), Window2d(2), 2, 2),
+                                      (Window2d(4), Window2d(2), Window2d(1), Window2d(0), Window2d(1), 1, 3)] {
+      let (n, cin, cout, h, w) = (2, 4, 6, 3, 4)
+      let m = ConvTranspose2d(cin, cout, kernel: k, stride: s, padding: p, outputPadding: op, dilation: d, groups: g,
+                              generator: Generator(seed: seed))
+      let x = GradData.tensor([n, cin, h, w], seed: seed + 10)
+      let oh = (h - 1) * s.h - 2 * p.h + d.h * (k.h - 1) + op.h + 1, ow = (w - 1) * s.w - 2 * p.w + d.w * (k.w - 1) + op.w + 1
+      let xv = x.toArray(), wv = m.weight.toArray(), bv = m.bias!.toArray()
+      let ig = cin / g, og = cout / g
+      var ref = [Double](repeating: 0, count: n * cout * oh * ow)
+      for b in 0..<n { for o in 0..<cout { for i in 0..<(oh * ow) { ref[(b * cout + o) * oh * ow + i] = Double(bv[o]) } } }
+      for b in 0..<n { for c in 0..<cin { for i in 0..<h { for j in 0..<w {
+        let grp = c / ig
+        for oo in 0..<og { for a in 0..<k.h { for e in 0..<k.w {
+          let y = i * s.h - p.h + a * d.h, z = j * s.w - p.w + e * d.w
+          guard y >= 0, y < oh, z >= 0, z < ow else { continue }
+          let o = grp * og + oo
+          ref[((b * cout + o) * oh + y) * ow + z] += Double(xv[((b * cin + c) * h + i) * w + j]) * Double(wv[((c * og + oo) * k.h + a) * k.w + e])
+        } } }
+      } } } }
+      let out = try m(x)
+      XCTAssertEqual(out.shape, [n, cout, oh, ow])
+      assertClose(out.toArray(), ref, tol: 1e-5, "ConvTranspose2d k \(k) s \(s) p \(p) op \(op) d \(d) g \(g)")
+    }
+    let m = ConvTranspose2d(2, 3, kernel: Window2d(3), padding: Window2d(3))
+    XCTAssertThrowsError(try m(GradData.tensor([1, 2, 2, 2], seed: 9))) { XCTAssertTrue("\($0)".contains("gives an output of -2x-2"), "\($0)") }
+    XCTAssertThrowsError(try m(GradData.tensor([1, 3, 2, 2], seed: 9))) { XCTAssertTrue("\($0)".contains("input [N, 2, H, W]"), "\($0)") }
+  }
+
   func testMaxPool1dAndAdaptiveMaxPool2dTakeTheirWindowsMaxima() throws {
     let x = GradData.tensor([2, 3, 7], seed: 5)
     let v = x.toArray()

@@ -97,6 +97,15 @@ extension ModuleGradCases {
       try c.check(Conv1d(4, 6, 3, padding: 1, groups: 2, bias: false, generator: Generator(seed: 3)), GradData.tensor([1, 4, 7], seed: 4))
       try c.check(Conv1d(2, 3, 1, generator: Generator(seed: 5)), GradData.tensor([2, 2, 5], seed: 6))
     },
+    "ConvTranspose2d": {
+      let c = ModuleGradCheck()
+      // Stride with output padding, rectangular kernel, padding that crops.
+      try c.check(ConvTranspose2d(3, 4, kernel: Window2d(3, 2), stride: Window2d(2, 3), padding: Window2d(1, 0),
+                                  outputPadding: Window2d(1, 2), generator: Generator(seed: 1)), GradData.tensor([2, 3, 3, 4], seed: 2))
+      // Grouped and dilated, no bias.
+      try c.check(ConvTranspose2d(4, 6, kernel: Window2d(3), stride: Window2d(1), padding: Window2d(2), dilation: Window2d(2),
+                                  groups: 2, bias: false, generator: Generator(seed: 3)), GradData.tensor([1, 4, 4, 3], seed: 4))
+    },
     "MaxPool1d": {
       let c = ModuleGradCheck(kinkFraction: 0.05)
       try c.check(MaxPool1d(3, stride: 2, padding: 1), GradData.tensor([2, 3, 9], seed: 1))
@@ -216,4 +225,5 @@ final class ModuleGradCheckIssue17Tests: XCTestCase {
   func testAdaptiveMaxPool2d() throws { try ModuleGradCases.run("AdaptiveMaxPool2d") }
   func testDropout2d() throws { try ModuleGradCases.run("Dropout2d") }
   func testUpsample() throws { try ModuleGradCases.run("Upsample") }
+  func testConvTranspose2d() throws { try ModuleGradCases.run("ConvTranspose2d") }
 }

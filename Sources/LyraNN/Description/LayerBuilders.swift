@@ -54,6 +54,19 @@ extension ModuleRegistry {
         try r.checkParameters([cout, cin / g, k], "weight [out_channels, in_channels / groups, kernel_size]")
         return Conv1d(cin, cout, k, stride: s, padding: p, dilation: d, groups: g, bias: try r.bool("bias", true))
       },
+      "ConvTranspose2d": { r in
+        let cin = try r.int("in_channels", min: 1), cout = try r.int("out_channels", min: 1), g = try r.int("groups", 1, min: 1)
+        let k = try r.pair("kernel_size", nil, min: 1), s = try r.pair("stride", 1, min: 1), d = try r.pair("dilation", 1, min: 1)
+        let p = try r.pair("padding", 0, min: 0), op = try r.pair("output_padding", 0, min: 0)
+        guard cin % g == 0, cout % g == 0 else { throw DescriptionError("\(r.path): channels \(cin) -> \(cout) must divide by groups \(g)") }
+        // PyTorch's rule: output_padding only picks among the sizes a stride or dilation makes possible.
+        guard op.h < Swift.max(s.h, d.h), op.w < Swift.max(s.w, d.w) else {
+          throw DescriptionError("\(r.path).output_padding: must be smaller than stride or dilation, got \(op.h)x\(op.w)")
+        }
+        try r.checkParameters([cin, cout / g, k.h, k.w], "weight [in_channels, out_channels / groups, kernel_size]")
+        return ConvTranspose2d(cin, cout, kernel: k, stride: s, padding: p, outputPadding: op, dilation: d, groups: g,
+                               bias: try r.bool("bias", true))
+      },
       "MaxPool1d": { r in MaxPool1d(try r.int("kernel_size", min: 1, max: DescriptionReader.maxWindow), stride: try r.optionalStride(),
                                     padding: try r.poolPadding(), ceilMode: try r.bool("ceil_mode", false)) },
       "AdaptiveMaxPool2d": { r in
@@ -115,6 +128,19 @@ extension DescriptionReader {
     let s = try sizes(key, allowInferred: false)
     guard s.count <= 2 else { throw DescriptionError("\(path).\(key): expected an integer or a pair of integers, got \(s.count) values") }
     return (s[0], s.count == 2 ? s[1] : s[0])
+  }
+
+  /// A window per side (an integer or a pair) in `min`…`maxWindow`; `d` when absent (required when nil).
+  func pair(_ key: String, _ d: Int?, min: Int) throws -> Window2d {
+    if raw(key) == nil, let d { return Window2d(d) }
+    guard let v = raw(key) else { throw DescriptionError("\(path): missing '\(key)'") }
+    let items = v.array ?? [v]
+    let values = items.compactMap(\.int)
+    guard values.count == items.count, (1...2).contains(values.count),
+          values.allSatisfy({ $0 >= min && $0 <= DescriptionReader.maxWindow }) else {
+      throw DescriptionError("\(path).\(key): expected an integer or a pair of integers in \(min)…\(DescriptionReader.maxWindow), got \(v.text)")
+    }
+    return Window2d(values[0], values.count == 2 ? values[1] : values[0])
   }
 
   /// A size or list of sizes (positive; with `allowInferred`, one may be -1).
