@@ -9,13 +9,6 @@ import XCTest
 /// only prove the tape matches the forward; these prove the forward is the function
 /// PyTorch defines), and the errors on inputs they cannot take.
 final class Issue17LayerValueTests: XCTestCase {
-  func assertClose(_ a: [Float], _ b: [Double], tol: Double = 1e-5, _ what: String, line: UInt = #line) {
-    XCTAssertEqual(a.count, b.count, what, line: line)
-    for (i, (x, y)) in zip(a, b).enumerated() where Swift.abs(Double(x) - y) > tol * Swift.max(1, Swift.abs(y)) {
-      return XCTFail("\(what)[\(i)]: \(x) vs reference \(y)", line: line)
-    }
-  }
-
   /// Naive standardisation of `groups` of consecutive elements (the layout every
   /// per-sample normalisation reduces to), biased variance.
   func standardized(_ v: [Float], groupSize: Int, eps: Double) -> [Double] {

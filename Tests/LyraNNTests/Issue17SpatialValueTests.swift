@@ -7,13 +7,6 @@ import XCTest
 
 /// Conv1d, MaxPool1d, AdaptiveMaxPool2d, Dropout2d and Upsample against naive loops.
 final class Issue17SpatialValueTests: XCTestCase {
-  func assertClose(_ a: [Float], _ b: [Double], tol: Double = 1e-5, _ what: String, line: UInt = #line) {
-    XCTAssertEqual(a.count, b.count, what, line: line)
-    for (i, (x, y)) in zip(a, b).enumerated() where Swift.abs(Double(x) - y) > tol * Swift.max(1, Swift.abs(y)) {
-      return XCTFail("\(what)[\(i)]: \(x) vs reference \(y)", line: line)
-    }
-  }
-
   func testConv1dMatchesTheDefiningSum() throws {
     let (n, cin, cout, l, k, s, p, d, g) = (2, 4, 6, 9, 3, 2, 2, 2, 2)
     let conv = Conv1d(cin, cout, k, stride: s, padding: p, dilation: d, groups: g, generator: Generator(seed: 1))

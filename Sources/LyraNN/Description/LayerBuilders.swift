@@ -40,7 +40,7 @@ extension ModuleRegistry {
       },
       "ModuleList": { r in
         let list = ModuleList()
-        for (n, m) in try children(r) { if Int(n) != nil { list.add(m) } else { list.add(n, m) } }
+        for (n, m) in try children(r) { list.add(m, name: n) }
         return list
       },
       "Conv1d": { r in

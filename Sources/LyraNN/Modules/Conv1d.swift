@@ -16,19 +16,11 @@ public final class Conv1d: Module {
   /// Sizes are checked by the registry's builder (the Lua and description path).
   public init(_ inChannels: Int, _ outChannels: Int, _ kernel: Int, stride: Int = 1, padding: Int = 0, dilation: Int = 1,
               groups: Int = 1, bias: Bool = true, generator: Generator? = nil) {
-    self.inChannels = inChannels
-    self.outChannels = outChannels
-    self.kernel = kernel
-    self.stride = stride
-    self.padding = padding
-    self.dilation = dilation
-    self.groups = groups
+    (self.inChannels, self.outChannels, self.kernel) = (inChannels, outChannels, kernel)
+    (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
     super.init()
-    let g = generator ?? Tensor.defaultGenerator
-    let fanIn = inChannels / groups * kernel
-    register(parameter: "weight", Tensor(Init.torchDefaultWeight(outChannels * fanIn, fanIn: fanIn, generator: g),
-                                         shape: [outChannels, inChannels / groups, kernel]))
-    if bias { register(parameter: "bias", Tensor(Init.torchDefaultBias(outChannels, fanIn: fanIn, generator: g))) }
+    registerTorchDefault(weight: [outChannels, inChannels / groups, kernel], fanIn: inChannels / groups * kernel, bias: bias,
+                         outputs: outChannels, generator: generator)
   }
 
   public override func forward(_ x: Tensor) throws -> Tensor {

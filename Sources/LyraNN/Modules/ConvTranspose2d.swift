@@ -24,22 +24,13 @@ public final class ConvTranspose2d: Module {
   public init(_ inChannels: Int, _ outChannels: Int, kernel: Window2d, stride: Window2d = Window2d(1),
               padding: Window2d = Window2d(0), outputPadding: Window2d = Window2d(0), dilation: Window2d = Window2d(1),
               groups: Int = 1, bias: Bool = true, generator: Generator? = nil) {
-    self.inChannels = inChannels
-    self.outChannels = outChannels
-    self.kernel = kernel
-    self.stride = stride
-    self.padding = padding
-    self.outputPadding = outputPadding
-    self.dilation = dilation
-    self.groups = groups
+    (self.inChannels, self.outChannels, self.kernel, self.groups) = (inChannels, outChannels, kernel, groups)
+    (self.stride, self.padding, self.outputPadding, self.dilation) = (stride, padding, outputPadding, dilation)
     super.init()
-    let g = generator ?? Tensor.defaultGenerator
     // PyTorch computes the fan from weight.size(1) = out/groups (its init treats the
     // transposed weight like a convolution's).
-    let fanIn = outChannels / groups * kernel.h * kernel.w
-    register(parameter: "weight", Tensor(Init.torchDefaultWeight(inChannels * fanIn, fanIn: fanIn, generator: g),
-                                         shape: [inChannels, outChannels / groups, kernel.h, kernel.w]))
-    if bias { register(parameter: "bias", Tensor(Init.torchDefaultBias(outChannels, fanIn: fanIn, generator: g))) }
+    registerTorchDefault(weight: [inChannels, outChannels / groups, kernel.h, kernel.w], fanIn: outChannels / groups * kernel.h * kernel.w,
+                         bias: bias, outputs: outChannels, generator: generator)
   }
 
   /// The output height or width for an input of `size` along one axis.

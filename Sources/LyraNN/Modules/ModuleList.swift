@@ -7,25 +7,16 @@ import LyraTensor
 public final class ModuleList: Module, ContainerModule {
   public init(_ modules: [Module] = []) {
     super.init()
-    for m in modules { add(m) }
+    children = modules.enumerated().map { (String($0.offset), $0.element) }
   }
 
-  /// Appends a module named by its position; returns self so calls chain.
+  /// Appends a module under `name` (non-empty, without dots: the caller checks), by
+  /// default its position; returns self so calls chain.
   @discardableResult
-  public func add(_ m: Module) -> ModuleList {
-    register(child: String(children.count), m)
+  public func add(_ m: Module, name: String? = nil) -> ModuleList {
+    register(child: name ?? String(children.count), m)
     return self
   }
-
-  /// Appends a module under a chosen name (non-empty, without dots: the caller checks).
-  @discardableResult
-  public func add(_ name: String, _ m: Module) -> ModuleList {
-    register(child: name, m)
-    return self
-  }
-
-  public var count: Int { children.count }
-  public subscript(i: Int) -> Module { children[i].module }
 
   public override func forward(_ x: Tensor) throws -> Tensor {
     throw ShapeError("ModuleList has no forward: call its modules (m[i](x)) in the order the model needs, or use Sequential")

@@ -65,20 +65,33 @@ public final class LayerNorm: Module {
   }
 }
 
-/// Normalises each of `groups` groups of channels of [N, C, ...] input over its channels
-/// and positions; per-channel weight and bias (PyTorch's `nn.GroupNorm`).
-public final class GroupNorm: Module {
+/// Normalises groups of channels of every sample over their channels and positions, with
+/// a per-channel affine map: GroupNorm, and InstanceNorm2d (one channel per group).
+public class ChannelGroupNorm: Module {
   public let groups: Int, channels: Int
   public let eps: Float
   public let affine: Bool
 
-  public init(groups: Int, channels: Int, eps: Float = 1e-5, affine: Bool = true) {
-    self.groups = groups
-    self.channels = channels
-    self.eps = eps
-    self.affine = affine
+  init(channels: Int, groups: Int, eps: Float, affine: Bool) {
+    (self.groups, self.channels, self.eps, self.affine) = (groups, channels, eps, affine)
     super.init()
     if affine { SampleNorm.registerAffine(self, [channels]) }
+  }
+
+  /// `x` [N, channels, ...] with at least one element, normalised per (sample, group).
+  func normalize(_ x: Tensor) -> Tensor {
+    let n = x.shape[0]
+    let grouped = x.reshape([n, groups, x.count / (n * groups)])
+    let y = SampleNorm.standardize(grouped, over: [2], eps: eps).reshape(x.shape)
+    return SampleNorm.channelAffine(y, self, count: channels, rank: x.rank)
+  }
+}
+
+/// Normalises each of `groups` groups of channels of [N, C, ...] input over its channels
+/// and positions; per-channel weight and bias (PyTorch's `nn.GroupNorm`).
+public final class GroupNorm: ChannelGroupNorm {
+  public init(groups: Int, channels: Int, eps: Float = 1e-5, affine: Bool = true) {
+    super.init(channels: channels, groups: groups, eps: eps, affine: affine)
   }
 
   public override func forward(_ x: Tensor) throws -> Tensor {
@@ -86,12 +99,9 @@ public final class GroupNorm: Module {
     guard x.rank >= 2, x.shape[1] == channels else {
       throw ShapeError("GroupNorm: expected input [N, \(channels), ...], got \(ShapeText.format(x.shape))")
     }
-    let n = x.shape[0]
     // Empty per-group slices would be a mean of nothing (NaN) and a reshape of -1 over 0.
     guard x.count > 0 else { return x.mul(1) }
-    let grouped = x.reshape([n, groups, x.count / (n * groups)])
-    let y = SampleNorm.standardize(grouped, over: [2], eps: eps).reshape(x.shape)
-    return SampleNorm.channelAffine(y, self, count: channels, rank: x.rank)
+    return normalize(x)
   }
 
   public override var summary: String { "\(groups), \(channels)" + (affine ? "" : ", no affine") }
@@ -103,17 +113,9 @@ public final class GroupNorm: Module {
 /// Normalises every channel of every sample of [N, C, H, W] (or [C, H, W]) input over its
 /// positions; affine off by default and no running statistics (PyTorch's defaults,
 /// `track_running_stats = false`).
-public final class InstanceNorm2d: Module {
-  public let channels: Int
-  public let eps: Float
-  public let affine: Bool
-
+public final class InstanceNorm2d: ChannelGroupNorm {
   public init(_ channels: Int, eps: Float = 1e-5, affine: Bool = false) {
-    self.channels = channels
-    self.eps = eps
-    self.affine = affine
-    super.init()
-    if affine { SampleNorm.registerAffine(self, [channels]) }
+    super.init(channels: channels, groups: channels, eps: eps, affine: affine)
   }
 
   public override func forward(_ x: Tensor) throws -> Tensor {
@@ -124,9 +126,9 @@ public final class InstanceNorm2d: Module {
     guard x.shape[x.rank - 1] * x.shape[x.rank - 2] > 0 else {
       throw ShapeError("InstanceNorm2d: input \(ShapeText.format(x.shape)) has no positions to normalise over")
     }
-    let batched = x.rank == 4 ? x : x.unsqueeze(0)
-    let y = SampleNorm.channelAffine(SampleNorm.standardize(batched, over: [2, 3], eps: eps), self, count: channels, rank: 4)
-    return x.rank == 4 ? y : y.squeeze(0)
+    if x.rank == 3 { return normalize(x.unsqueeze(0)).squeeze(0) }
+    guard x.shape[0] > 0 else { return x.mul(1) }
+    return normalize(x)
   }
 
   public override var summary: String { "\(channels)" + (affine ? ", affine" : "") }

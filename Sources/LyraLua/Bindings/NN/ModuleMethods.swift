@@ -154,8 +154,7 @@ enum ModuleMethods {
     switch (container, name) {
     case (let s as Sequential, nil): s.add(child)
     case (let s as Sequential, let n?): s.add(n, child)
-    case (let l as ModuleList, nil): l.add(child)
-    case (let l as ModuleList, let n?): l.add(n, child)
+    case (let l as ModuleList, _): l.add(child, name: name)
     default: break
     }
   }
