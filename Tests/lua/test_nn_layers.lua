@@ -302,3 +302,41 @@ T.case('Conv1d, MaxPool1d, AdaptiveMaxPool2d, Dropout2d and Upsample from Lua', 
   T.raises('output_padding: must be smaller than stride or dilation', nn.ConvTranspose2d, 2, 2, 3, {output_padding = 1})
   T.raises('gives an output of', function() return nn.ConvTranspose2d(2, 2, 3, {padding = 3})(lyra.randn(1, 2, 2, 2)) end)
 end)
+
+T.case('hostile arguments and inputs raise errors, never crash the host', function()
+  local values = {1, 2, 3, 0, -1, -2, 1.5, 1e300, -1e300, 0 / 0, math.huge, 2 ^ 40, 'x', {}, {0}, {-1, -1}, {1, 2, 3}, true}
+  local ctors = {'Softmax', 'LogSoftmax', 'ELU', 'Softplus', 'Hardtanh', 'PReLU', 'LayerNorm', 'GroupNorm', 'InstanceNorm2d',
+    'Unflatten', 'View', 'Conv1d', 'MaxPool1d', 'AdaptiveMaxPool2d', 'Dropout2d', 'Upsample', 'ConvTranspose2d', 'ModuleList',
+    'ConcatTable', 'NLLLoss', 'BCELoss', 'HuberLoss', 'SmoothL1Loss', 'KLDivLoss'}
+  local inputs = {lyra.zeros(0), lyra.randn(3), lyra.randn(2, 3), lyra.randn(2, 3, 4), lyra.randn(1, 3, 4, 4), lyra.zeros(2, 3, 0, 4),
+    lyra.tensor(1.5), lyra.randn(1, 1, 1, 1, 1)}
+  local built = 0
+  for _, name in ipairs(ctors) do
+    for _, a in ipairs(values) do
+      local seconds = {n = 6, nil, 3, {padding = -1}, {eps = 0}, {reduction = 'x'}, {2, 2}}
+      for k = 1, seconds.n do
+        local b = seconds[k]
+        local ok, m = pcall(nn[name], a, b)
+        if ok and type(m) ~= 'string' then
+          built = built + 1
+          for _, x in ipairs(inputs) do
+            pcall(function() return m(x) end)
+            pcall(function() return m(x, x) end)
+          end
+        else
+          T.ok(type(m) == 'string' and #m > 0, name .. ': an error message')
+        end
+      end
+    end
+  end
+  T.ok(built > 20, 'some hostile calls are valid (then run on odd inputs): ' .. built)
+  -- losses on mismatched or empty inputs
+  for _, c in ipairs({nn.NLLLoss(), nn.BCELoss(), nn.HuberLoss(), nn.SmoothL1Loss(), nn.KLDivLoss({reduction = 'batchmean'})}) do
+    for _, x in ipairs(inputs) do
+      for _, y in ipairs({lyra.tensor({1, 2}, 'int'), lyra.zeros(2, 3), lyra.tensor({0 / 0}), lyra.zeros(0)}) do
+        pcall(function() return c(x, y) end)
+        pcall(function() return c:backward(x, y) end)
+      end
+    end
+  end
+end)

@@ -33,10 +33,13 @@ extension ModuleRegistry {
       "GroupNorm": { r in
         let g = try r.int("num_groups", min: 1), c = try r.int("num_channels", min: 1)
         guard c % g == 0 else { throw DescriptionError("\(r.path): num_channels \(c) must divide by num_groups \(g)") }
+        try r.checkParameters([c], "weight [num_channels]")
         return GroupNorm(groups: g, channels: c, eps: try r.epsilon(), affine: try r.bool("affine", true))
       },
       "InstanceNorm2d": { r in
-        InstanceNorm2d(try r.int("num_features", min: 1), eps: try r.epsilon(), affine: try r.bool("affine", false))
+        let c = try r.int("num_features", min: 1)
+        try r.checkParameters([c], "weight [num_features]")
+        return InstanceNorm2d(c, eps: try r.epsilon(), affine: try r.bool("affine", false))
       },
       "ModuleList": { r in
         let list = ModuleList()
