@@ -64,6 +64,15 @@ final class Issue17SpatialValueTests: XCTestCase {
     XCTAssertThrowsError(try m(GradData.tensor([1, 3, 2, 2], seed: 9))) { XCTAssertTrue("\($0)".contains("input [N, 2, H, W]"), "\($0)") }
   }
 
+  /// Multiply-adds counted by hand: Conv1d out·(in/g)·k per output; ConvTranspose2d
+  /// (out/g)·kH·kW per input value.
+  func testProfilesCountTheNewConvolutions() throws {
+    let conv = Conv1d(4, 6, 3, padding: 1, groups: 2)
+    XCTAssertEqual(try Profile(conv, inputShape: [2, 4, 10]).macs, 2 * 6 * 10 * 2 * 3)
+    let up = ConvTranspose2d(4, 6, kernel: Window2d(4), stride: Window2d(2), padding: Window2d(1), groups: 2)
+    XCTAssertEqual(try Profile(up, inputShape: [1, 4, 5, 5]).macs, 4 * 5 * 5 * 3 * 16)
+  }
+
   func testMaxPool1dAndAdaptiveMaxPool2dTakeTheirWindowsMaxima() throws {
     let x = GradData.tensor([2, 3, 7], seed: 5)
     let v = x.toArray()

@@ -48,3 +48,7 @@ public final class Conv1d: Module {
      "padding": JSON(padding), "dilation": JSON(dilation), "groups": JSON(groups), "bias": .bool(bias != nil)]
   }
 }
+
+extension Conv1d: CountsMACs {
+  public func macs(input: [Int], output: [Int]) -> Int { output.reduce(1, *) * (inChannels / groups) * kernel }
+}

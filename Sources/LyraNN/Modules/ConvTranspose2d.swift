@@ -116,3 +116,11 @@ public final class ConvTranspose2d: Module {
             "bias": .bool(bias != nil)]
   }
 }
+
+extension ConvTranspose2d: CountsMACs {
+  /// Every input value meets out/groups · kH · kW weights (the zeros the direct form inserts
+  /// are not counted: they are an implementation detail, not the layer's work).
+  public func macs(input: [Int], output: [Int]) -> Int {
+    input.reduce(1, *) * (outChannels / groups) * kernel.h * kernel.w
+  }
+}
