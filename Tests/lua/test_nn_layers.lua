@@ -31,6 +31,9 @@ T.case('Softmax and LogSoftmax along a 1-based dimension match loops', function(
   T.raises('0 is not a dimension', nn.Softmax, 0)
   T.raises('dimension 2 does not exist', function() return nn.Softmax(3)(x) end)
   T.eq(nn.Softmax(2):describe().dim, 1, 'descriptions are 0-based as Flatten')
+  T.ok(tostring(nn.Softmax(2)):find('nn.Softmax(dim 2)', 1, true), 'printed 1-based, as given: ' .. tostring(nn.Softmax(2)))
+  T.ok(tostring(nn.LogSoftmax()):find('nn.LogSoftmax(dim -1)', 1, true))
+  T.ok(tostring(nn.Unflatten(2, {4, -1})):find('nn.Unflatten(dim 2, [4, -1])', 1, true))
 end)
 
 T.case('NLLLoss after LogSoftmax equals CrossEntropyLoss, 1-based labels', function()

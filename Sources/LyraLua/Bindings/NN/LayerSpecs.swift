@@ -89,6 +89,17 @@ extension NNConstructors {
     }
   }
 
+  /// The summary `tostring` shows in Lua: dimensions 1-based, as the Lua constructors
+  /// take them (the module's own summary is 0-based, as its Swift initialiser).
+  static func luaSummary(_ m: Module) -> String {
+    func lua(_ d: Int) -> Int { d >= 0 ? d + 1 : d }
+    switch m {
+    case let s as SoftmaxBase: return "dim \(lua(s.dim))"
+    case let u as Unflatten: return "dim \(lua(u.dim)), \(ShapeText.format(u.sizes))"
+    default: return m.summary
+    }
+  }
+
   /// Lua dimensions are 1-based, negative ones count from the end as in the description;
   /// 0 is no dimension at all.
   static func oneBasedDims(_ spec: Spec, _ fields: inout [String: JSON]) throws {
