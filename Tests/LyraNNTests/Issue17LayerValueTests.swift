@@ -117,6 +117,10 @@ final class Issue17LayerValueTests: XCTestCase {
     XCTAssertEqual(Double(try Loss.bce(p, y).item()), bce.reduce(0, +) / 10, accuracy: 1e-5)
     // PyTorch clamps each log at -100: x = 0 with target 1 costs 100, not inf.
     XCTAssertEqual(try Loss.bce(Tensor([0, 1], shape: [2]), Tensor([1, 0], shape: [2]), reduction: .sum).item(), 200, accuracy: 1e-3)
+    // Saturated probabilities (a sigmoid past 17 is exactly 1 in Float): finite gradients.
+    let edge = Tensor([0, 1, 0, 1], shape: [4]).requiresGrad_()
+    try Loss.bce(edge, Tensor([0, 1, 1, 0], shape: [4])).backward()
+    XCTAssertTrue(edge.grad!.toArray().allSatisfy(\.isFinite), "\(edge.grad!.toArray())")
     XCTAssertThrowsError(try Loss.bce(p.add(1), y)) { XCTAssertTrue("\($0)".contains("probabilities in [0, 1]"), "\($0)") }
 
     let a = GradData.tensor([3, 4], seed: 11, scale: 3), b = GradData.tensor([3, 4], seed: 12)

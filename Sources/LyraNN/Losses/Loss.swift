@@ -59,7 +59,12 @@ public enum Loss {
       throw ShapeError("BCELoss: input values must be probabilities in [0, 1], got \(bad) (for logits use BCEWithLogitsLoss)")
     }
     let t = y.detach().float()
-    let logX = x.log().clamp(min: -100), log1mX = x.rsub(1).log().clamp(min: -100)
+    // The input is clamped away from 0 before the log too: sigmoid outputs exactly 1 in
+    // Float from x ≈ 17 on, and log's gradient g / x at 0 would be 0 / 0 = NaN even where
+    // the outer clamp passes none. At exactly 0 or 1 the gradient is then 0 (PyTorch's is
+    // finite too, ±(x − y) / 1e-12).
+    func clampedLog(_ v: Tensor) -> Tensor { v.clamp(min: .leastNonzeroMagnitude).log().clamp(min: -100) }
+    let logX = clampedLog(x), log1mX = clampedLog(x.rsub(1))
     return reduction.apply(t.mul(logX).add(t.rsub(1).mul(log1mX)).neg(), batch: x.rank > 0 ? x.shape[0] : 1)
   }
 
