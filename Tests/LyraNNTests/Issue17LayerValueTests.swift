@@ -160,6 +160,24 @@ final class Issue17LayerValueTests: XCTestCase {
       XCTAssertEqual(rebuilt.typeName, m.typeName)
       XCTAssertEqual(try rebuilt(x).toArray(), try m(x).toArray(), "\(m.typeName) rebuilt from \(m.describe().text)")
     }
+    // The spatial layers, each on an input it takes.
+    let spatial: [(Module, [Int])] = [
+      (Conv1d(4, 6, 3, stride: 2, padding: 1, dilation: 2, groups: 2), [2, 4, 9]), (MaxPool1d(3, stride: 2, padding: 1), [2, 4, 9]),
+      (AdaptiveMaxPool2d(3, 2), [2, 4, 7, 5]), (Dropout2d(0.3).eval(), [2, 4, 3, 3]), (Upsample(scale: (1.5, 2), mode: .bilinear), [1, 2, 4, 4]),
+      (Upsample(size: (5, 3)), [1, 2, 4, 4]),
+      (ConvTranspose2d(4, 6, kernel: Window2d(3, 2), stride: Window2d(2, 1), padding: Window2d(1, 0), outputPadding: Window2d(1, 0),
+                       groups: 2, bias: false), [1, 4, 3, 3]),
+    ]
+    for (m, shape) in spatial {
+      let rebuilt = try ModuleRegistry.build(m.describe()).eval()
+      try rebuilt.loadStateDict(m.stateDict())
+      let input = GradData.tensor(shape, seed: 17)
+      XCTAssertEqual(try rebuilt(input).toArray(), try m(input).toArray(), "\(m.typeName) rebuilt from \(m.describe().text)")
+    }
+    let list = ModuleList([Linear(2, 3), ReLU()]).add(Tanh(), name: "act")
+    XCTAssertEqual(try ModuleRegistry.build(list.describe()).describe(), list.describe())
+    XCTAssertEqual(try ModuleRegistry.build(list.describe()).namedModules().map(\.name), ["", "0", "1", "act"])
+
     func refuses(_ d: String, _ text: String, line: UInt = #line) {
       XCTAssertThrowsError(try ModuleRegistry.build(try JSON.parse(Data(d.utf8))), line: line) {
         XCTAssertTrue("\($0)".contains(text), "\($0) should contain \(text)", line: line)
@@ -177,5 +195,15 @@ final class Issue17LayerValueTests: XCTestCase {
     refuses(#"{"type": "Unflatten", "dim": 1}"#, "missing 'unflattened_size'")
     refuses(#"{"type": "PReLU", "num_parameters": 0}"#, "num_parameters: must be at least 1")
     refuses(#"{"type": "InstanceNorm2d", "num_features": 3, "track_running_stats": true}"#, "unknown key 'track_running_stats'")
+    refuses(#"{"type": "Conv1d", "in_channels": 3, "out_channels": 4, "kernel_size": 3, "groups": 2}"#, "must divide by groups 2")
+    refuses(#"{"type": "Conv1d", "in_channels": 3, "out_channels": 4, "kernel_size": 3, "padding": 4}"#, "padding: must be at most the dilated kernel size 3")
+    refuses(#"{"type": "ConvTranspose2d", "in_channels": 2, "out_channels": 2, "kernel_size": [3, 0]}"#, "kernel_size: expected an integer or a pair")
+    refuses(#"{"type": "ConvTranspose2d", "in_channels": 2, "out_channels": 2, "kernel_size": 3, "stride": 2, "output_padding": 2}"#,
+            "output_padding: must be smaller than stride or dilation")
+    refuses(#"{"type": "Upsample", "scale_factor": [2, 0]}"#, "scale_factor: expected a positive number or a pair")
+    refuses(#"{"type": "Upsample", "size": 4, "mode": "nearest", "align_corners": true}"#, "align_corners: only for mode 'bilinear'")
+    refuses(#"{"type": "AdaptiveMaxPool2d", "output_size": [2, 65]}"#, "output_size: must be in 1…64 per side")
+    refuses(#"{"type": "MaxPool1d", "kernel_size": 2, "padding": 2}"#, "padding: must be at most half the kernel_size")
+    refuses(#"{"type": "Dropout2d", "p": 1.5}"#, "p: must be in [0.0, 1.0]")
   }
 }
