@@ -108,6 +108,14 @@ final class Issue17LayerValueTests: XCTestCase {
     assertClose(try Loss.nll(logp, targets, reduction: .none).toArray(), nll, "NLL none")
     XCTAssertEqual(try Loss.nll(logp, targets).item(), Tensor.crossEntropy(GradData.tensor([4, 3], seed: 8, scale: 3), targets).item(),
                    accuracy: 1e-5, "LogSoftmax + NLLLoss is CrossEntropyLoss")
+    // Class weights and an ignored target: PyTorch's weighted mean over the counted targets.
+    let cw: [Double] = [0.5, 2, 1.5]
+    let weighted = try Loss.nll(logp, Tensor(indices: [2, -1, 1, 2]), weight: Tensor(cw.map(Float.init), shape: [3]), ignoreIndex: -1)
+    let num = [(0, 2), (2, 1), (3, 2)].map { cw[$0.1] * -lp[$0.0 * 3 + $0.1] }.reduce(0, +)
+    XCTAssertEqual(Double(weighted.item()), num / (1.5 + 2 + 1.5), accuracy: 1e-5)
+    let ignoredSum = try Loss.nll(logp, Tensor(indices: [2, 7, 1, 2]), ignoreIndex: 7, reduction: .sum)
+    XCTAssertEqual(Double(ignoredSum.item()), -lp[2] - lp[7] - lp[11], accuracy: 1e-5)
+    XCTAssertThrowsError(try Loss.nll(logp, targets, weight: Tensor.ones([4]))) { XCTAssertTrue("\($0)".contains("weight must be a float tensor [3]"), "\($0)") }
     XCTAssertThrowsError(try Loss.nll(logp, Tensor(indices: [0, 3, 1, 1]))) { XCTAssertTrue("\($0)".contains("class 3"), "\($0)") }
     XCTAssertThrowsError(try Loss.nll(logp, Tensor(indices: [0, 1])))
 

@@ -136,6 +136,9 @@ extension ModuleGradCases {
       for r in Reduction.allCases where r != .batchmean {
         try ModuleGradCheck().check(LossModule { try Loss.nll($0, targets, reduction: r) }, GradData.tensor([4, 3], seed: 1, scale: 3))
       }
+      let w = Tensor([0.5, 2, 1.5], shape: [3])
+      try ModuleGradCheck().check(LossModule { try Loss.nll($0, Tensor(indices: [2, -1, 1, 2]), weight: w, ignoreIndex: -1) },
+                                  GradData.tensor([4, 3], seed: 2, scale: 3))
     },
     "BCELoss": {
       // Probabilities kept inside (0.05, 0.95): the log's derivative is steep near 0 and 1.

@@ -49,6 +49,16 @@ T.case('NLLLoss after LogSoftmax equals CrossEntropyLoss, 1-based labels', funct
   T.raises('outside 1..4', function() return nn.NLLLoss()(x, lyra.tensor({0, 1, 1, 1, 1}, 'int')) end)
   T.raises('int tensor', function() return nn.NLLLoss()(x, lyra.tensor({1, 1, 1, 1, 1})) end)
   T.raises("reduction must be one of 'mean', 'sum', 'none', got 'batchmean'", nn.NLLLoss, {reduction = 'batchmean'})
+  -- class weights and a label to ignore (here 0, padding in 1-based labels)
+  local w = lyra.tensor({1, 2, 0.5, 3})
+  local yi = lyra.tensor({1, 0, 2, 2, 0}, 'int')
+  local num, den = 0, 0
+  for i, c in ipairs({1, 0, 2, 2, 0}) do if c > 0 then num = num - w:totable()[c] * logp[i][c]; den = den + w:totable()[c] end end
+  T.near(nn.NLLLoss({weight = w, ignore_index = 0})(x:log_softmax(2), yi):item(), num / den, 1e-5)
+  T.raises('outside 1..4', function() return nn.NLLLoss()(x, yi) end)
+  T.raises('weight must be a float tensor [4]', function() return nn.NLLLoss({weight = lyra.ones(3)})(x, y) end)
+  T.raises("option 'weight' must be a float tensor", nn.NLLLoss, {weight = {1, 2}})
+  T.raises('ignore_index must be a label value', nn.NLLLoss, {ignore_index = math.mininteger})
   T.raises('backward needs one loss value', function() return nn.NLLLoss({reduction = 'none'}):backward(x, y) end)
   -- gradient through Torch7's form: d/dx of the mean NLL is -1/N at the label
   local g = nn.NLLLoss():backward(x, y):totable()

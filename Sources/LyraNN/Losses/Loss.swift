@@ -33,19 +33,38 @@ public enum Loss {
   }
 
   /// Negative log-likelihood of log-probabilities [N, C] at int32 class `targets` [N]
-  /// (0-based): −logp[i, target[i]], reduced ('mean' divides by N).
-  public static func nll(_ logp: Tensor, _ targets: Tensor, reduction: Reduction = .mean) throws -> Tensor {
+  /// (0-based): −w[t]·logp[i, t], t = target[i], with PyTorch's options: `weight` [C] per
+  /// class (1 without), and `ignoreIndex`, a target value that contributes nothing (it
+  /// may lie outside 0..<C). 'mean' divides by the weights of the counted targets, as
+  /// PyTorch does (N without weights; NaN when every target is ignored, as PyTorch).
+  public static func nll(_ logp: Tensor, _ targets: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
+                         reduction: Reduction = .mean) throws -> Tensor {
     try nonEmpty("NLLLoss", logp, reduction)
     guard logp.rank == 2 else { throw ShapeError("NLLLoss: expected log-probabilities [N, C], got \(ShapeText.format(logp.shape))") }
     let n = logp.shape[0], c = logp.shape[1]
     guard targets.dtype == .int32, targets.shape == [n] else {
       throw ShapeError("NLLLoss: expected \(n) integer class labels, got a \(targets.dtype) tensor of shape \(ShapeText.format(targets.shape))")
     }
-    if let bad = targets.toIntArray().first(where: { $0 < 0 || $0 >= c }) {
+    if let weight {
+      guard weight.dtype == .float32, weight.shape == [c] else {
+        throw ShapeError("NLLLoss: weight must be a float tensor [\(c)] (one per class), got \(weight.dtype) \(ShapeText.format(weight.shape))")
+      }
+    }
+    let labels = targets.toIntArray()
+    if let bad = labels.first(where: { ($0 < 0 || $0 >= c) && $0 != ignoreIndex }) {
       throw ShapeError("NLLLoss: class \(bad) is outside 0..<\(c)")
     }
-    let picked = logp.gather(1, targets.reshape([n, 1])).reshape([n])
-    return reduction.apply(picked.neg(), batch: n)
+    let counted = labels.map { $0 != ignoreIndex }
+    let safe = Tensor(indices: zip(labels, counted).map { $1 ? $0 : 0 }, shape: [n, 1])
+    let picked = logp.gather(1, safe).reshape([n])
+    guard weight != nil || ignoreIndex != nil else { return reduction.apply(picked.neg(), batch: n) }
+    let classWeight = weight?.detach().toArray()
+    let w = zip(labels, counted).map { l, on in on ? classWeight?[l] ?? 1 : 0 }
+    let per = picked.neg().mul(Tensor(w, shape: [n]))
+    switch reduction {
+    case .mean: return per.sum().div(w.reduce(0, +))
+    default: return reduction.apply(per, batch: n)
+    }
   }
 
   /// Binary cross-entropy of probabilities in [0, 1] against targets of the same shape:

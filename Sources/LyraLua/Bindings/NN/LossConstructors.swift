@@ -9,11 +9,15 @@ enum LossConstructors {
     var reduction = Reduction.mean
     var numbers: [String: Float] = [:]
     var logTarget = false
+    /// NLLLoss: a weight per class and the (1-based) label to skip.
+    var classWeight: Tensor?
+    var ignoreIndex: Int?
   }
 
   /// A criterion constructor: `name([number] [, {options}])`, where the optional leading
   /// number is `numberKey` (HuberLoss(delta), SmoothL1Loss(beta)).
   static func make(_ name: String, _ help: String, numberKey: String? = nil, batchmean: Bool = false, logTarget: Bool = false,
+                   classOptions: Bool = false,
                    _ build: @escaping (Options) -> (Tensor, Tensor) throws -> Tensor) -> LuaMethod {
     LuaMethod(name, help: help) { call in
       var o = Options()
@@ -25,6 +29,11 @@ enum LossConstructors {
       if let t = try call.options(next) {
         if let numberKey, let v = try t.number(numberKey) { o.numbers[numberKey] = Float(v) }
         if logTarget, let v = try t.bool("log_target") { o.logTarget = v }
+        if classOptions {
+          o.classWeight = try t.object("weight", Tensor.self, what: "float tensor of one weight per class")
+          o.ignoreIndex = try t.int("ignore_index")
+          if let k = o.ignoreIndex, k < Int(Int32.min) || k > Int(Int32.max) { throw LuaFailure("ignore_index must be a label value (within ±2^31), got \(k)") }
+        }
         if let r = try t.string("reduction") {
           let allowed = Reduction.allCases.filter { batchmean || $0 != .batchmean }
           guard let red = Reduction(rawValue: r), allowed.contains(red) else {
@@ -51,14 +60,26 @@ enum LossConstructors {
   static var all: [LuaMethod] {
     [
       make("NLLLoss", """
-        nn.NLLLoss([{reduction = 'mean'}]) -> criterion
-        Negative log-likelihood of log-probabilities [N, C] (nn.LogSoftmax's output) at 1-based class labels [N];
-        reduction 'mean' (over N), 'sum' or 'none'. LogSoftmax + NLLLoss equals CrossEntropyLoss.
-        """) { o in
+        nn.NLLLoss([{reduction = 'mean', weight = w, ignore_index = k}]) -> criterion
+        Negative log-likelihood of log-probabilities [N, C] (nn.LogSoftmax's output) at 1-based class labels [N]:
+        -w[label] * logp[i, label]. weight: a float tensor [C] (default all 1); ignore_index: a label value that
+        counts for nothing (e.g. 0 for padding). reduction 'mean' (divided by the counted labels' weights, as
+        PyTorch), 'sum' or 'none'. LogSoftmax + NLLLoss equals CrossEntropyLoss.
+        """, classOptions: true) { o in
         { x, y in
           guard y.dtype == .int32 else { throw LuaFailure("class labels must be an int tensor (lyra.tensor({...}, 'int'))") }
-          let labels = try CriterionLua.classTargets(x, y)
-          return try Loss.nll(x, labels, reduction: o.reduction)
+          guard x.rank == 2 else { throw LuaFailure("expected log-probabilities [N, C], got \(ShapeText.format(x.shape))") }
+          guard y.rank == 1, y.shape[0] == x.shape[0] else {
+            throw LuaFailure("expected \(x.shape[0]) class labels, got a tensor of shape \(ShapeText.format(y.shape))")
+          }
+          let c = x.shape[1]
+          if let bad = y.toIntArray().first(where: { ($0 < 1 || $0 > c) && $0 != o.ignoreIndex }) {
+            throw LuaFailure("class label \(bad) is outside 1..\(c) (labels are 1-based in Lua)")
+          }
+          // 0-based for LyraNN; an ignored label becomes -1 (never a class, and no overflow).
+          let zeroBased = y.toIntArray().map { $0 == o.ignoreIndex ? -1 : $0 - 1 }
+          return try Loss.nll(x, Tensor(indices: zeroBased), weight: o.classWeight,
+                              ignoreIndex: o.ignoreIndex == nil ? nil : -1, reduction: o.reduction)
         }
       },
       make("BCELoss", """
