@@ -90,6 +90,8 @@ final class Issue17LayerValueTests: XCTestCase {
     XCTAssertEqual(try View([12])(t).toArray(), t.contiguous().toArray())
     XCTAssertEqual(try Unflatten(dim: 2, sizes: [2, -1])(x).shape, [2, 3, 2, 2])
     XCTAssertEqual(try Unflatten(dim: -2, sizes: [3, 1])(x).shape, [2, 3, 1, 4])
+    XCTAssertEqual(try View([-1])(Tensor.zeros([0, 3, 2])).shape, [0, 6], "an empty batch keeps the sample size")
+    XCTAssertEqual(try View([2, -1])(Tensor.zeros([0, 3, 2])).shape, [0, 2, 3])
     XCTAssertThrowsError(try View([5])(x)) { XCTAssertTrue("\($0)".contains("sizes [5] do not fit input [2, 3, 4]"), "\($0)") }
     XCTAssertThrowsError(try View([-1, 5])(x))
     XCTAssertThrowsError(try Unflatten(dim: 1, sizes: [2, 2])(x))

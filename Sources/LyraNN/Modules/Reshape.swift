@@ -43,8 +43,7 @@ public final class View: Module {
   public override func forward(_ x: Tensor) throws -> Tensor {
     guard x.rank >= 1 else { throw ShapeError("View: expected a batch [N, ...], got a 0-d tensor") }
     let n = x.shape[0]
-    let sample = try ReshapeSizes.resolve(sizes, count: n == 0 ? sizes.filter { $0 != -1 }.reduce(1, *) : x.count / n,
-                                          "View", input: x.shape)
+    let sample = try ReshapeSizes.resolve(sizes, count: x.shape.dropFirst().reduce(1, *), "View", input: x.shape)
     return x.reshape([n] + sample)
   }
   public override var summary: String { ShapeText.format(sizes) }
