@@ -86,6 +86,14 @@ final class RoundTripTests: XCTestCase {
     try roundTrip("every_module", model, inputShape: [1, 3, 12, 16])
   }
 
+  /// Hardtanh (Clip), Softmax and LogSoftmax over a middle and the last dimension.
+  func testSoftmaxesAndHardtanh() throws {
+    let g = Generator(seed: 6)
+    let model = Sequential([Conv2d(2, 4, 3, padding: 1, generator: g), Hardtanh(min: -0.3, max: 0.4), Softmax(dim: 1),
+                            Flatten(), Linear(4 * 5 * 6, 7, generator: g), LogSoftmax(dim: -1)])
+    try roundTrip("softmaxes", model, inputShape: [1, 2, 5, 6])
+  }
+
   func testBatchIsSymbolicAndShapesInfer() throws {
     let model = ReferenceModels.cnn(generator: Generator(seed: 5))
     let proto = try ONNXExporter.build(model, inputShape: [1, 1, 28, 28])

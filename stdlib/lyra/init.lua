@@ -12,6 +12,7 @@ require 'lyra.timer'     -- lyra.Timer
 require 'lyra.progress'  -- lyra.progress (bar on a TTY, plain lines in logs)
 require 'lyra.search'    -- lyra.search.minimize
 require 'lyra.display'   -- lyra.mime, display() (rich output in notebooks)
+require 'lyra.nn_tables' -- lyra.nn.ConcatTable, lyra.nn.CAddTable (Lua table modules)
 require 'lyra.apidoc'    -- lyra.apidoc() for docs/lua-api.md
 
 return lyra

@@ -149,7 +149,7 @@ public enum ModuleRegistry {
       "Concat": { r in Concat(try branches(r), dim: try r.int("dim", 1)) },
     ]
     // Quantised layers (Compression/QuantizedLayer.swift) reuse the float layers' builders.
-    return base.merging(quantizedBuilders(conv: base["Conv2d"]!, linear: base["Linear"]!)) { a, _ in a }
+    return base.merging(quantizedBuilders(conv: base["Conv2d"]!, linear: base["Linear"]!)) { a, _ in a }.merging(layerBuilders()) { a, _ in a }
   }
 }
 

@@ -31,11 +31,8 @@ public final class Conv2d: Module, Conv2dGeometry {
     self.dilation = dilation
     self.groups = groups
     super.init()
-    let g = generator ?? Tensor.defaultGenerator
-    let fanIn = inChannels / groups * kernel.h * kernel.w
-    register(parameter: "weight", Tensor(Init.torchDefaultWeight(outChannels * fanIn, fanIn: fanIn, generator: g),
-                                         shape: [outChannels, inChannels / groups, kernel.h, kernel.w]))
-    if bias { register(parameter: "bias", Tensor(Init.torchDefaultBias(outChannels, fanIn: fanIn, generator: g))) }
+    registerTorchDefault(weight: [outChannels, inChannels / groups, kernel.h, kernel.w], fanIn: inChannels / groups * kernel.h * kernel.w,
+                         bias: bias, outputs: outChannels, generator: generator)
   }
 
   /// Square-kernel convenience: `Conv2d(1, 32, 3, padding: 1)`.

@@ -27,6 +27,20 @@ extension ExportContext {
       let onePlus = try node("Add", path: path, inputs: [e, try scalar(1)])
       let times = try node("Mul", path: path, inputs: [x.name, onePlus])
       y = try node("Mul", path: path, inputs: [times, try scalar(0.5)])
+    case let h as Hardtanh:
+      y = try node("Clip", path: path, inputs: [x.name, try scalar(h.minValue), try scalar(h.maxValue)])
+    case let sm as SoftmaxBase:
+      // Opset 13's Softmax normalises one axis; older opsets flatten from the axis on,
+      // which is the same only for the last axis.
+      let rank = x.sample.rank
+      let axis = sm.dim < 0 ? rank + sm.dim : sm.dim
+      guard axis >= 0, axis < rank else {
+        throw ONNXError.invalid("ONNX export: \(sm.typeName) at '\(path)': dimension \(sm.dim) does not exist in \(x.sample.shape)")
+      }
+      guard opset >= 13 || axis == rank - 1 else {
+        throw ONNXError.unsupported("ONNX export: \(sm.typeName) at '\(path)' over a dimension other than the last needs opset 13 or later, got \(opset)")
+      }
+      y = try node(sm is LogSoftmax ? "LogSoftmax" : "Softmax", path: path, inputs: [x.name], attributes: [("axis", .int(axis))])
     default:
       return nil
     }

@@ -89,7 +89,9 @@ enum CriterionLua {
         let x = try TensorLua.check(call, 2), y = try TensorLua.check(call, 3)
         try checkInput(x)
         let leaf = x.detach().clone().requiresGrad_()
-        try c.compute(leaf, y).backward()
+        let loss = try c.compute(leaf, y)
+        guard loss.count == 1 else { throw LuaFailure("backward needs one loss value; this criterion returns \(loss.count) (reduction 'none')") }
+        loss.backward()
         TensorLua.push(leaf.grad ?? Tensor.zerosLike(x), call.stack)
         return 1
       },

@@ -14,7 +14,8 @@ enum ModuleFormat {
     }
     var lines: [String] = []
     func head(_ m: Module) -> String {
-      var s = "nn." + m.typeName + (m.summary.isEmpty ? "" : "(\(m.summary))")
+      let summary = NNConstructors.luaSummary(m)
+      var s = "nn." + m.typeName + (summary.isEmpty ? "" : "(\(summary))")
       let own = m.ownParameters.reduce(0) { $0 + $1.tensor.count }
       var notes: [String] = []
       if let out = shapes[ObjectIdentifier(m)], m.children.isEmpty { notes.append("-> " + ShapeText.format(out, .size)) }

@@ -45,7 +45,7 @@ extension ModuleLua {
   /// passes values on. Every other module computes in float, and its kernels require it.
   static func acceptsIndices(_ m: Module) -> Bool {
     switch m {
-    case is Embedding, is LuaModule, is Identity, is Flatten: return true
+    case is Embedding, is LuaModule, is Identity, is Flatten, is View, is Unflatten: return true
     case let s as Sequential:
       for c in s.children where !(c.module is Identity || c.module is Flatten) { return acceptsIndices(c.module) }
       return true
@@ -112,7 +112,8 @@ final class LuaModule: Module {
       return 2
     }, readResults: { s in
       guard let y = s.toObject(-1, as: Tensor.self) else {
-        throw LuaFailure("\(name):forward must return a lyra.Tensor, got \(s.typeName(-1))")
+        let hint = s.type(-1) == .table ? " (engine containers pass one tensor on: for Torch7's ConcatTable + CAddTable use nn.Add, or nn.Concat)" : ""
+        throw LuaFailure("\(name):forward must return a lyra.Tensor, got \(s.typeName(-1))\(hint)")
       }
       return y
     })

@@ -55,19 +55,20 @@ enum ModuleMethods {
         try ModuleLua.check(call, 1).zeroGrad()
         return 0
       },
-      LuaMethod("add", help: "m:add(module [, name]) -> m\nAppends a module (or a Lua table with forward) to a Sequential.") { call in
-        guard let seq = try ModuleLua.check(call, 1) as? Sequential else { throw LuaFailure("add is for nn.Sequential") }
+      LuaMethod("add", help: "m:add(module [, name]) -> m\nAppends a module (or a Lua table with forward) to a Sequential or a ModuleList.") { call in
+        let seq = try ModuleLua.check(call, 1)
+        guard seq is Sequential || seq is ModuleList else { throw LuaFailure("add is for nn.Sequential and nn.ModuleList") }
         let child = try ModuleLua.moduleOrTable(call, 2)
         // A module inside itself makes every walk of the tree (parameters, printing, forward) endless.
         guard !ModuleLua.subtree(of: child, contains: seq) else {
           throw LuaArgumentError(2, "cannot add a module to itself or to one of its own children")
         }
-        if call.isNil(3) { seq.add(child) } else {
+        if call.isNil(3) { append(seq, nil, child) } else {
           let name = try call.string(3)
           guard !name.isEmpty, !name.contains("."), !seq.children.contains(where: { $0.name == name }) else {
             throw LuaArgumentError(3, "name must be non-empty, without dots and unused")
           }
-          seq.add(name, child)
+          append(seq, name, child)
         }
         call.stack.setTop(1)
         return 1
@@ -146,6 +147,16 @@ enum ModuleMethods {
         return 1
       },
     ]
+  }
+
+  /// Appends to a Sequential or a ModuleList (the only containers `add` accepts).
+  static func append(_ container: Module, _ name: String?, _ child: Module) {
+    switch (container, name) {
+    case (let s as Sequential, nil): s.add(child)
+    case (let s as Sequential, let n?): s.add(n, child)
+    case (let l as ModuleList, _): l.add(child, name: name)
+    default: break
+    }
   }
 
   static func namedTable(_ call: LuaCall, _ list: [(name: String, tensor: Tensor)]) {

@@ -11,6 +11,10 @@ enum NNConstructors {
     var positional: [String]
     var signature: String
     var about: String
+    /// Keys holding a dimension, 1-based in Lua (converted to the description's 0-based).
+    var dims: [String] = []
+    /// Positional keys that take a list of any length (normalized_shape, sizes).
+    var lists: [String] = []
   }
 
   static let specs: [Spec] = [
@@ -56,9 +60,9 @@ enum NNConstructors {
       var fields: [String: JSON] = ["type": .string(spec.type)]
       var i = 1
       for key in spec.positional {
-        if i > call.count || call.stack.type(Int32(i)) == .table && !(key == "kernel_size" || key == "output_size") { break }
+        if i > call.count || call.stack.type(Int32(i)) == .table && !(key == "kernel_size" || key == "output_size" || spec.lists.contains(key) && isList(call, i)) { break }
         if call.isNil(i) { i += 1; continue }
-        fields[key] = try jsonArgument(call, i, key: key)
+        fields[key] = spec.lists.contains(key) ? try listArgument(call, i, key: key) : try jsonArgument(call, i, key: key)
         i += 1
       }
       if i <= call.count, call.stack.type(Int32(i)) == .table {
@@ -81,6 +85,7 @@ enum NNConstructors {
         for k in ["start_dim", "end_dim"] { if let d = fields[k]?.int, d > 0 { fields[k] = JSON(d - 1) } }
         if fields["start_dim"] == nil { fields["start_dim"] = JSON(1) }
       }
+      try oneBasedDims(spec, &fields)
       do { try ParameterSizeChecks.check(spec.type, fields) } catch let e as DescriptionError { throw LuaFailure(e.message) }
       do {
         ModuleLua.push(try ModuleRegistry.build(.object(fields), label: "lyra.nn.\(spec.type)"), call.stack)
@@ -95,7 +100,7 @@ enum NNConstructors {
   static func jsonArgument(_ call: LuaCall, _ i: Int, key: String) throws -> JSON {
     let v = call.stack.value(Int32(i))
     switch v {
-    case .integer, .number, .boolean: return json(v)
+    case .integer, .number, .boolean, .string: return json(v)
     case .table(let a, let f) where f.isEmpty && a.count == 2: return json(v)
     default: throw LuaArgumentError(i, "\(key) must be a number, got \(call.stack.typeName(Int32(i)))")
     }
@@ -138,6 +143,10 @@ enum NNConstructors {
     [
       LuaMethod("Sequential", help: "nn.Sequential([m1, m2, ...]) -> module\nModules applied in order; add more with :add(m).\nExample: nn.Sequential():add(nn.Linear(4, 8)):add(nn.ReLU())") { call in
         ModuleLua.push(Sequential(try moduleList(call, from: 1)), call.stack)
+        return 1
+      },
+      LuaMethod("ModuleList", help: "nn.ModuleList([m1, m2, ...]) -> module\nHolds modules so their parameters are registered (parameters(), save, optimisers) without a forward: call m[i](x) yourself; add more with :add(m).") { call in
+        ModuleLua.push(ModuleList(try moduleList(call, from: 1)), call.stack)
         return 1
       },
       LuaMethod("Add", help: "nn.Add(m1, m2, ...) -> module\nApplies every branch to the input and sums the results (a residual join: nn.Add(body, nn.Identity())).") { call in

@@ -8,7 +8,7 @@ import LyraTensor
 /// `lyra.nn`: modules, losses, loading and building models.
 enum NNLib {
   static func open(_ state: LuaState) {
-    state.defineClass(ModuleLua.className, methods: ModuleMethods.all, metamethods: [
+    state.defineClass(ModuleLua.className, methods: ModuleMethods.all + ModuleTreeMethods.all, metamethods: [
       LuaMethod("__call", help: "m(x): same as m:forward(x)") { call in try ModuleMethods.forward(call) },
       LuaMethod("__tostring", help: "the module tree") { call in
         call.push(ModuleFormat.render(try ModuleLua.check(call, 1)))
@@ -26,9 +26,10 @@ enum NNLib {
     ], index: ModuleMethods.index)
     state.defineClass(CriterionLua.className, methods: CriterionLua.methods, metamethods: CriterionLua.metamethods)
 
-    for spec in NNConstructors.specs { let f = NNConstructors.constructor(spec); state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
-    for f in NNConstructors.containers + CriterionLua.constructors { state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
+    for spec in NNConstructors.specs + NNConstructors.layerSpecs { let f = NNConstructors.constructor(spec); state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
+    for f in NNConstructors.containers + CriterionLua.constructors + LossConstructors.all + [NNConstructors.view] { state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
 
+    for f in NNInit.all { state.register("lyra.nn.init.\(f.name)", help: f.help, f.body) }
     state.register("lyra.nn.load", help: """
       lyra.nn.load(path) -> module
       Rebuilds a model saved with m:save(path): the description (path with .json) and the safetensors weights.
@@ -89,6 +90,9 @@ enum NNLib {
       return 1
     }
     let s = state.stack
+    s.pushTable(path: "lyra.nn.init")
+    state.setHelp(-1, name: "lyra.nn.init", help: "lyra.nn.init: PyTorch's initialisers in place (xavier_uniform_, kaiming_normal_, zeros_, constant_, ...), seeded by lyra.manual_seed.")
+    s.pop()
     s.pushTable(path: "lyra.nn")
     state.setHelp(-1, name: "lyra.nn", help: "lyra.nn: modules (nn.Linear, nn.Conv2d, ...), containers (nn.Sequential, nn.Add, nn.Concat), losses (nn.CrossEntropyLoss, ...), nn.load, nn.build.")
     s.pop()
