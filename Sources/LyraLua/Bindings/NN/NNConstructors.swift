@@ -145,7 +145,7 @@ enum NNConstructors {
         ModuleLua.push(Sequential(try moduleList(call, from: 1)), call.stack)
         return 1
       },
-      LuaMethod("ModuleList", help: "nn.ModuleList([m1, m2, ...]) -> module\nHolds modules so their parameters are registered (parameters(), save, optimisers) without a forward: call m[i](x) yourself; add more with :add(m).") { call in
+      LuaMethod("ModuleList", help: "nn.ModuleList([m1, m2, ...]) -> module\nHolds modules so their parameters are registered (parameters(), save, optimisers) without a forward: call a member yourself (m:get(i) or m[i], then call it on x); add more with :add(m).") { call in
         ModuleLua.push(ModuleList(try moduleList(call, from: 1)), call.stack)
         return 1
       },
