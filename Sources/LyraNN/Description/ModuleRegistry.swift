@@ -150,6 +150,7 @@ public enum ModuleRegistry {
     ]
     // Quantised layers (Compression/QuantizedLayer.swift) reuse the float layers' builders.
     return base.merging(quantizedBuilders(conv: base["Conv2d"]!, linear: base["Linear"]!)) { a, _ in a }
+      .merging(sequenceBuilders()) { a, _ in a }
   }
 }
 

@@ -26,7 +26,7 @@ enum NNLib {
     ], index: ModuleMethods.index)
     state.defineClass(CriterionLua.className, methods: CriterionLua.methods, metamethods: CriterionLua.metamethods)
 
-    for spec in NNConstructors.specs { let f = NNConstructors.constructor(spec); state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
+    for spec in NNConstructors.specs + SequenceLua.specs { let f = NNConstructors.constructor(spec); state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
     for f in NNConstructors.containers + CriterionLua.constructors { state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
 
     state.register("lyra.nn.load", help: """
