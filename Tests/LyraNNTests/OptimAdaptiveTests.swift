@@ -69,6 +69,8 @@ final class OptimAdaptiveTests: XCTestCase {
     OptimProblem.checkTrajectory({ RMSprop($0, lr: 0.01) }, reference: Self.rmsprop())
     OptimProblem.checkTrajectory({ RMSprop($0, lr: 0.02, alpha: 0.9, eps: 1e-6, weightDecay: 0.1, momentum: 0.8, centered: true) },
                                  reference: Self.rmsprop(alpha: 0.9, eps: 1e-6, wd: 0.1, momentum: 0.8, centered: true))
+    // A large eps tells where it is added (outside the square root, as PyTorch).
+    OptimProblem.checkTrajectory({ RMSprop($0, lr: 0.05, eps: 0.5) }, reference: Self.rmsprop(eps: 0.5))
     // A rate change on the way applies from the next step (the buffers do not depend on lr).
     OptimProblem.checkTrajectory({ RMSprop($0, lr: 0.01, momentum: 0.5) }, lrAt: { 0.01 / Double(1 + $0) },
                                  reference: Self.rmsprop(momentum: 0.5))
@@ -76,6 +78,7 @@ final class OptimAdaptiveTests: XCTestCase {
 
   func testAdagradFollowsPyTorchsUpdate() {
     OptimProblem.checkTrajectory({ Adagrad($0, lr: 0.1) }, reference: Self.adagrad())
+    OptimProblem.checkTrajectory({ Adagrad($0, lr: 0.1, eps: 0.5) }, reference: Self.adagrad(eps: 0.5))
     OptimProblem.checkTrajectory({ Adagrad($0, lr: 0.3, lrDecay: 0.05, weightDecay: 0.2, initialAccumulatorValue: 0.5, eps: 1e-6) },
                                  reference: Self.adagrad(lrDecay: 0.05, wd: 0.2, initial: 0.5, eps: 1e-6))
   }
