@@ -12,6 +12,27 @@ local function lcg(seed)
   end
 end
 
+-- Every parameter of `modules`, for one optimiser.
+local function parameters_of(modules)
+  local params = {}
+  for _, m in ipairs(modules) do for _, p in ipairs(m:parameters()) do params[#params + 1] = p end end
+  return params
+end
+
+-- Runs `steps` optimiser steps on loss(step); returns the first and the last loss.
+local function train(opt, steps, loss)
+  local first, last
+  for step = 1, steps do
+    opt:zero_grad()
+    local l = loss(step)
+    l:backward()
+    opt:step()
+    first = first or l:item()
+    last = l:item()
+  end
+  return first, last
+end
+
 T.case('sequence: LSTM, GRU and RNN calls return the output and the final states', function()
   lyra.manual_seed(1)
   local lstm = nn.LSTM(3, 5, { num_layers = 2 })
@@ -109,20 +130,9 @@ T.case('sequence: a tiny character-level LSTM learns to predict the next charact
   local x = lyra.tensor(xs, 'int')
   local y = lyra.tensor(ys, 'int'):view(N * L)
   local emb, lstm, head = nn.Embedding(V + 1, 8), nn.LSTM(8, 24, { batch_first = true }), nn.Linear(24, V)
-  local params = {}
-  for _, m in ipairs { emb, lstm, head } do for _, p in ipairs(m:parameters()) do params[#params + 1] = p end end
-  local opt = lyra.optim.Adam(params, { lr = 0.03 })
+  local opt = lyra.optim.Adam(parameters_of { emb, lstm, head }, { lr = 0.03 })
   local crit = nn.CrossEntropyLoss()
-  local first, last
-  for step = 1, 60 do
-    opt:zero_grad()
-    local out = lstm(emb(x))                       -- [N, L, 24]
-    local loss = crit(head(out):view(N * L, V), y)
-    loss:backward()
-    opt:step()
-    if step == 1 then first = loss:item() end
-    last = loss:item()
-  end
+  local first, last = train(opt, 60, function() return crit(head(lstm(emb(x))):view(N * L, V), y) end)
   T.ok(last < 0.1 * first, string.format('loss %.3f -> %.3f', first, last))
   -- Greedy prediction: every next character of a fresh window is right.
   local probe = {}
@@ -152,21 +162,13 @@ T.case('sequence: a tiny Transformer learns to reverse a sequence', function()
   local tok, pos = nn.Embedding(V + 1, D), nn.Embedding(L + 1, D)
   local enc = nn.TransformerEncoderLayer(D, 2, { dim_feedforward = 48, dropout = 0, batch_first = true })
   local head = nn.Linear(D, V)
-  local params = {}
-  for _, m in ipairs { tok, pos, enc, head } do for _, p in ipairs(m:parameters()) do params[#params + 1] = p end end
-  local opt = lyra.optim.Adam(params, { lr = 0.01 })
+  local opt = lyra.optim.Adam(parameters_of { tok, pos, enc, head }, { lr = 0.01 })
   local crit = nn.CrossEntropyLoss()
   local function logits(x) return head(enc(tok(x) + pos(positions))) end
-  local first, last
-  for step = 1, 150 do
+  local first, last = train(opt, 150, function()
     local x, y = batch()
-    opt:zero_grad()
-    local loss = crit(logits(x):view(N * L, V), y)
-    loss:backward()
-    opt:step()
-    if step == 1 then first = loss:item() end
-    last = loss:item()
-  end
+    return crit(logits(x):view(N * L, V), y)
+  end)
   T.ok(last < 0.1 * first, string.format('loss %.3f -> %.3f', first, last))
   local x, y = batch()
   local _, best = logits(x):view(N * L, V):max(2)

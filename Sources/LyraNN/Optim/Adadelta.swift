@@ -8,7 +8,7 @@ import LyraTensor
 ///     Δ = √(u + eps) / √(v + eps) · g
 ///     u ← ρ·u + (1 − ρ)·Δ²
 ///     w ← w − lr·Δ
-public final class Adadelta: Optimizer {
+public final class Adadelta: BufferedOptimizer {
   public let name = "Adadelta"
   public let params: [Tensor]
   public var lr: Double
@@ -52,18 +52,10 @@ public final class Adadelta: Optimizer {
     }
   }
 
-  public func stateDict() -> OptimizerState {
-    var s = OptimizerState(optimizer: name, hyperparameters: hyperparameters)
-    state.save(into: &s)
-    return s
-  }
-
   public func loadStateDict(_ s: OptimizerState) throws {
-    try s.validate(for: name, paramCount: params.count, bufferNames: Set(Adadelta.bufferNames), hyper: Set(hyperparameters.keys))
-    let h = s.hyperparameters
-    let v = (h["lr"] ?? lr, h["rho"] ?? rho, h["eps"] ?? eps, h["weight_decay"] ?? weightDecay)
+    let (h, loaded) = try checkedState(s)
+    let v = (h["lr"]!, h["rho"]!, h["eps"]!, h["weight_decay"]!)
     try Adadelta.validate(lr: v.0, rho: v.1, eps: v.2, weightDecay: v.3)
-    let loaded = try ParameterBuffers.load(s, names: Adadelta.bufferNames, params: params)
     (lr, rho, eps, weightDecay) = v
     state = loaded
   }

@@ -6,7 +6,7 @@ import LyraTensor
 ///     t ← t + 1,  g ← ∇w + wd·w,  clr = lr / (1 + (t − 1)·lr_decay)
 ///     s ← s + g²   (s starts at initial_accumulator_value)
 ///     w ← w − clr·g / (√s + eps)
-public final class Adagrad: Optimizer {
+public final class Adagrad: BufferedOptimizer {
   public let name = "Adagrad"
   public let params: [Tensor]
   public var lr: Double
@@ -56,19 +56,10 @@ public final class Adagrad: Optimizer {
     }
   }
 
-  public func stateDict() -> OptimizerState {
-    var s = OptimizerState(optimizer: name, hyperparameters: hyperparameters)
-    state.save(into: &s)
-    return s
-  }
-
   public func loadStateDict(_ s: OptimizerState) throws {
-    try s.validate(for: name, paramCount: params.count, bufferNames: Set(Adagrad.bufferNames), hyper: Set(hyperparameters.keys))
-    let h = s.hyperparameters
-    let v = (h["lr"] ?? lr, h["lr_decay"] ?? lrDecay, h["weight_decay"] ?? weightDecay,
-             h["initial_accumulator_value"] ?? initialAccumulatorValue, h["eps"] ?? eps)
+    let (h, loaded) = try checkedState(s)
+    let v = (h["lr"]!, h["lr_decay"]!, h["weight_decay"]!, h["initial_accumulator_value"]!, h["eps"]!)
     try Adagrad.validate(lr: v.0, lrDecay: v.1, weightDecay: v.2, initial: v.3, eps: v.4)
-    let loaded = try ParameterBuffers.load(s, names: Adagrad.bufferNames, params: params)
     (lr, lrDecay, weightDecay, initialAccumulatorValue, eps) = v
     state = loaded
   }

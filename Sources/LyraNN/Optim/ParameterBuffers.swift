@@ -42,6 +42,29 @@ struct ParameterBuffers {
   }
 }
 
+/// An optimiser whose whole state is `ParameterBuffers` (RMSprop, Adagrad, Adadelta):
+/// saving is the same for all; loading checks the state before anything changes.
+protocol BufferedOptimizer: Optimizer {
+  static var bufferNames: [String] { get }
+  var state: ParameterBuffers { get set }
+}
+
+extension BufferedOptimizer {
+  public func stateDict() -> OptimizerState {
+    var s = OptimizerState(optimizer: name, hyperparameters: hyperparameters)
+    state.save(into: &s)
+    return s
+  }
+
+  /// The saved hyper-parameters (absent ones: the current values) and buffers of `s`,
+  /// checked against this optimiser; `self` is not changed.
+  func checkedState(_ s: OptimizerState) throws -> (hyper: [String: Double], buffers: ParameterBuffers) {
+    try s.validate(for: name, paramCount: params.count, bufferNames: Set(Self.bufferNames), hyper: Set(hyperparameters.keys))
+    let buffers = try ParameterBuffers.load(s, names: Self.bufferNames, params: params)
+    return (hyperparameters.merging(s.hyperparameters) { _, saved in saved }, buffers)
+  }
+}
+
 extension OptimizerChecks {
   /// `value` must be finite and at least `least`: PyTorch's "Invalid <name>" checks.
   static func atLeast(_ who: String, _ name: String, _ value: Double, _ least: Double = 0) throws {

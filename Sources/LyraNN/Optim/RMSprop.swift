@@ -9,7 +9,7 @@ import LyraTensor
 ///     momentum:  b ← μ·b + g / (√v̂ + eps),  w ← w − lr·b   else w ← w − lr·g / (√v̂ + eps)
 ///
 /// eps is added outside the square root, as PyTorch (Hinton's lecture adds it inside).
-public final class RMSprop: Optimizer {
+public final class RMSprop: BufferedOptimizer {
   public let name = "RMSprop"
   public let params: [Tensor]
   public var lr: Double
@@ -71,20 +71,11 @@ public final class RMSprop: Optimizer {
     }
   }
 
-  public func stateDict() -> OptimizerState {
-    var s = OptimizerState(optimizer: name, hyperparameters: hyperparameters)
-    state.save(into: &s)
-    return s
-  }
-
   public func loadStateDict(_ s: OptimizerState) throws {
-    try s.validate(for: name, paramCount: params.count, bufferNames: Set(RMSprop.bufferNames), hyper: Set(hyperparameters.keys))
-    let h = s.hyperparameters
-    let v = (h["lr"] ?? lr, h["alpha"] ?? alpha, h["eps"] ?? eps, h["weight_decay"] ?? weightDecay, h["momentum"] ?? momentum)
-    try RMSprop.validate(lr: v.0, alpha: v.1, eps: v.2, weightDecay: v.3, momentum: v.4)
-    let loaded = try ParameterBuffers.load(s, names: RMSprop.bufferNames, params: params)
-    (lr, alpha, eps, weightDecay, momentum) = v
-    centered = h["centered"].map { $0 != 0 } ?? centered
+    let (h, loaded) = try checkedState(s)
+    try RMSprop.validate(lr: h["lr"]!, alpha: h["alpha"]!, eps: h["eps"]!, weightDecay: h["weight_decay"]!, momentum: h["momentum"]!)
+    (lr, alpha, eps, weightDecay, momentum) = (h["lr"]!, h["alpha"]!, h["eps"]!, h["weight_decay"]!, h["momentum"]!)
+    centered = h["centered"]! != 0
     state = loaded
   }
 }
