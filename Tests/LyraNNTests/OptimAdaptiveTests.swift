@@ -132,3 +132,60 @@ final class OptimAdaptiveTests: XCTestCase {
     XCTAssertThrowsError(try Optimizers.make(name: "Adagrad", params: p, options: ["lr": -1])) { XCTAssertTrue("\($0)".contains("learning rate"), "\($0)") }
   }
 }
+
+/// L-BFGS: the first iteration by hand, Newton's step on a 1-D quadratic once it has
+/// one curvature pair, convergence on an ill-conditioned quadratic, and the early stops.
+final class OptimLBFGSTests: XCTestCase {
+  /// ½ Σ a (w − c)² with its gradient set on w; returns the loss.
+  static func quadratic(_ w: Tensor, a: [Float], c: [Float]) -> Double {
+    w.zeroGrad()
+    let loss = w.sub(Tensor(c)).square().mul(Tensor(a)).sum().mul(0.5)
+    loss.backward()
+    return Double(loss.item())
+  }
+
+  func testFirstIterationIsAScaledGradientStep() {
+    let w = Tensor([1, -1, 2]).requiresGrad_()
+    let a: [Float] = [1, 2, 3], c: [Float] = [0, 0, 0]
+    let opt = LBFGS([w], lr: 0.5, maxIter: 1)
+    let loss = opt.step { Self.quadratic(w, a: a, c: c) }
+    // g = a·w = {1, -2, 6}, |g|₁ = 9, t = min(1, 1/9)·0.5.
+    let t: Float = 0.5 / 9
+    XCTAssertEqual(loss, 0.5 * (1 + 2 + 12), accuracy: 1e-6)
+    XCTAssertEqual(w.toArray(), [1 - t * 1, -1 + t * 2, 2 - t * 6])
+    XCTAssertEqual(opt.evaluations, 1)
+  }
+
+  func testOneDimensionalQuadraticTakesNewtonsStep() {
+    // After one pair, H = sᵀy / yᵀy = 1/a exactly, so the second iteration lands on c.
+    let w = Tensor([5]).requiresGrad_()
+    let opt = LBFGS([w], maxIter: 3) // max_eval 3: the evaluation after the second iteration ends it
+    opt.step { Self.quadratic(w, a: [4], c: [1.5]) }
+    XCTAssertEqual(w.toArray()[0], 1.5, accuracy: 1e-5)
+    XCTAssertEqual(opt.iterations, 2)
+  }
+
+  func testConvergesOnAnIllConditionedQuadratic() {
+    let a: [Float] = [1, 10, 0.5, 40, 3], c: [Float] = [1, -2, 3, 0.5, -0.7]
+    let w = Tensor.zeros([5]).requiresGrad_()
+    let opt = LBFGS([w], maxIter: 100, historySize: 10)
+    opt.step { Self.quadratic(w, a: a, c: c) }
+    for (v, target) in zip(w.toArray(), c) { XCTAssertEqual(v, target, accuracy: 1e-4) }
+    XCTAssertLessThanOrEqual(opt.evaluations, 125, "max_eval = max_iter * 5 / 4")
+    // Plain gradient descent at its stable rate is far from the optimum after as many evaluations.
+    let g = Tensor.zeros([5]).requiresGrad_()
+    let sgd = SGD([g], lr: 1.0 / 40)
+    for _ in 0..<opt.evaluations { _ = Self.quadratic(g, a: a, c: c); sgd.step() }
+    XCTAssertGreaterThan(abs(g.toArray()[2] - c[2]), 0.1)
+  }
+
+  func testStopsAtAZeroGradientAndPropagatesClosureErrors() {
+    let w = Tensor([1.5]).requiresGrad_()
+    let opt = LBFGS([w])
+    opt.step { Self.quadratic(w, a: [4], c: [1.5]) }
+    XCTAssertEqual(opt.evaluations, 1, "already optimal: one evaluation, no iteration")
+    XCTAssertEqual(opt.iterations, 0)
+    struct Boom: Error {}
+    XCTAssertThrowsError(try opt.step { throw Boom() })
+  }
+}

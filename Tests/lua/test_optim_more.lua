@@ -96,3 +96,31 @@ T.case('optim more: ReduceLROnPlateau lowers the rate when the metric stalls', f
   T.raises("unknown option 'patient'", sched.ReduceLROnPlateau, opt, { patient = 3 })
   T.ok(tostring(s):find('ReduceLROnPlateau', 1, true))
 end)
+
+T.case('optim more: LBFGS fits a least-squares line with a closure', function()
+  lyra.manual_seed(5)
+  local x = lyra.randn(50, 1)
+  local y = x * 3 - 2
+  local w, b = lyra.zeros(1, 1):requires_grad_(), lyra.zeros(1):requires_grad_()
+  local opt = optim.LBFGS({ w, b }, { max_iter = 50 })
+  local calls = 0
+  local function closure()
+    calls = calls + 1
+    opt:zero_grad()
+    local loss = (x:matmul(w) + b - y):square():mean()
+    loss:backward()
+    return loss
+  end
+  local first = opt:step(closure)
+  T.ok(first > 1, 'the first closure call sees the starting loss')
+  T.near(w:item(), 3, 1e-3); T.near(b:item(), -2, 1e-3)
+  T.ok(calls > 2 and calls <= 62, calls .. ' closure calls (max_eval = 62)')
+  T.ok(opt:iterations() >= 2)
+  T.raises('boom', opt.step, opt, function() error('boom') end)
+  T.raises('must return the loss', opt.step, opt, function() return 'x' end)
+  T.raises('function', opt.step, opt)
+  T.raises('not supported', optim.LBFGS, { w }, { line_search_fn = 'strong_wolfe' })
+  T.raises("unknown option 'maxiter'", optim.LBFGS, { w }, { maxiter = 5 })
+  T.raises('at least 1', optim.LBFGS, { w }, { history_size = 0 })
+  T.ok(tostring(opt):find('lyra.optim.LBFGS', 1, true))
+end)

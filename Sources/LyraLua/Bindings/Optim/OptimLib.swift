@@ -58,6 +58,7 @@ enum OptimLib {
       return 0
     }
     OptimSchedulers.open(state)
+    OptimLBFGSLua.open(state)
   }
 
   static func checkContiguousGradients(_ ps: [Tensor]) throws {
