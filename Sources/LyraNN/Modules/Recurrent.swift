@@ -7,8 +7,7 @@ import LyraTensor
 /// on inputs and initial states. A subclass only says what one time step computes.
 ///
 /// Why built from tensor ops: autograd then gives the backward pass (back-propagation
-/// through time) with no hand-written gradient to get wrong; the input projection of
-/// every time step is one matrix product per layer, so only the H×H recurrence runs per step.
+/// through time) with no hand-written gradient to get wrong.
 public class RecurrentLayer: Module {
   public let inputSize: Int
   public let hiddenSize: Int
@@ -89,22 +88,30 @@ public class RecurrentLayer: Module {
     }
     let h0t = try initial(h0, "h0")
     let c0t = hasCell ? try initial(c0, "c0") : nil
+    // Per-step tensors from start to end. Slicing a [T, N, 4H] input projection at every
+    // step made the backward pass zero-fill and add T full-size gradients (quadratic in
+    // T); now only the [T, N, F] input is sliced and each layer's outputs feed the next
+    // as they are. Forward + backward of a 2-layer LSTM(32, 64), batch 16, debug build,
+    // Intel Xeon (2 vCPUs), both ways interleaved in one session: T = 100 1.23-1.35 s ->
+    // 0.30 s (4.1x), T = 200 4.39-4.65 s -> 0.75 s (5.9x).
+    let contiguousInput = seq.contiguous()
+    var inputs = (0..<steps).map { contiguousInput.select(0, $0) }
     var hs: [Tensor] = [], cs: [Tensor] = []
     for l in 0..<numLayers {
       let w = weights(l)
-      let xp = Tensor.linear(seq.contiguous(), w.ih, w.bih) // [T, N, gates·H]: every step's input projection at once
       var h = h0t.select(0, l), c = c0t?.select(0, l)
       var outs: [Tensor] = []
       outs.reserveCapacity(steps)
       for t in 0..<steps {
-        (h, c) = step(xp.select(0, t), h: h, c: c, layer: l)
+        (h, c) = step(Tensor.linear(inputs[t], w.ih, w.bih), h: h, c: c, layer: l)
         outs.append(h)
       }
-      seq = Tensor.stack(outs, dim: 0)
-      if l < numLayers - 1, dropout > 0, training { seq = seq.dropout(dropout, training: true, generator: generator) }
+      if l < numLayers - 1, dropout > 0, training { outs = outs.map { $0.dropout(dropout, training: true, generator: generator) } }
+      inputs = outs
       hs.append(h)
       if let c { cs.append(c) }
     }
+    seq = Tensor.stack(inputs, dim: 0)
     var hn = Tensor.stack(hs, dim: 0), cn = cs.isEmpty ? nil : Tensor.stack(cs, dim: 0)
     if unbatched {
       seq = seq.squeeze(1)
