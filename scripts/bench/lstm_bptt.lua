@@ -14,5 +14,5 @@ for _, T in ipairs(lengths) do
   run()                                   -- warm-up
   local t0 = os.clock()
   for _ = 1, 3 do run() end
-  print(('T = %4d  %.3f s per forward + backward'):format(T, (os.clock() - t0) / 3))
+  print(('T = %4d  %.3f CPU s (os.clock) per forward + backward'):format(T, (os.clock() - t0) / 3))
 end
