@@ -38,7 +38,7 @@ extension ModuleGradCases {
       try c.check(a, GradData.tensor([4, 2, 6], seed: 3)) // self-attention, [L, N, E]
       let b = MultiheadAttention(6, 3, batchFirst: true, generator: Generator(seed: 4))
       GradData.randomize(b, seed: 5)
-      try c.check(CrossAttention(b, keyShape: [2, 5, 6], mask: GradData.tensor([3, 5], seed: 6), seed: 7),
+      try c.check(CrossAttention(b, keyShape: [2, 5, 6], mask: GradData.tensor([3, 5], seed: 6), padding: GradData.tensor([2, 5], seed: 11), seed: 7),
                   GradData.tensor([2, 3, 6], seed: 8))
       try c.check(CrossAttention(b, keyShape: [2, 3, 6], mask: nil, causal: true, seed: 9), GradData.tensor([2, 3, 6], seed: 10))
     },
@@ -81,9 +81,11 @@ final class CrossAttention: Module {
   let attention: MultiheadAttention
   let mask: Tensor?
   let causal: Bool
-  init(_ attention: MultiheadAttention, keyShape: [Int], mask: Tensor?, causal: Bool = false, seed: UInt64) {
+  let padding: Tensor?
+  init(_ attention: MultiheadAttention, keyShape: [Int], mask: Tensor?, padding: Tensor? = nil, causal: Bool = false, seed: UInt64) {
     self.attention = attention
     self.mask = mask
+    self.padding = padding
     self.causal = causal
     super.init()
     register(child: "attention", attention)
@@ -91,7 +93,7 @@ final class CrossAttention: Module {
     register(parameter: "value", GradData.tensor(keyShape, seed: seed + 1))
   }
   override func forward(_ x: Tensor) throws -> Tensor {
-    let r = try attention.attend(x, ownParameters[0].tensor, ownParameters[1].tensor, mask: mask, isCausal: causal)
+    let r = try attention.attend(x, ownParameters[0].tensor, ownParameters[1].tensor, mask: mask, keyPaddingMask: padding, isCausal: causal)
     return Tensor.cat([r.output.flatten(), r.weights.flatten()])
   }
 }

@@ -195,6 +195,26 @@ final class SequenceModuleTests: XCTestCase {
     XCTAssertEqual(r.weights.toArray()[1], 0, "a -inf mask entry gets weight 0")
   }
 
+  /// A key padding mask [N, S] is the per-batch-element attn_mask [N·heads, L, S] it stands for.
+  func testKeyPaddingMaskEqualsTheExpandedAttentionMask() throws {
+    let a = MultiheadAttention(4, 2, batchFirst: true, generator: Generator(seed: 1))
+    let q = GradData.tensor([2, 3, 4], seed: 2), kv = GradData.tensor([2, 5, 4], seed: 3)
+    var pad = [Float](repeating: 0, count: 10)
+    pad[3] = -.infinity; pad[4] = -.infinity; pad[9] = -.infinity // batch 0: keys 3, 4 padded; batch 1: key 4
+    let padding = Tensor(pad, shape: [2, 5])
+    var full = [Float]()
+    for n in 0..<2 { for _ in 0..<2 { for _ in 0..<3 { full += pad[(n * 5)..<(n * 5 + 5)] } } }
+    let r = try a.attend(q, kv, kv, keyPaddingMask: padding)
+    let ref = try a.attend(q, kv, kv, mask: Tensor(full, shape: [4, 3, 5]))
+    XCTAssertEqual(r.output.toArray(), ref.output.toArray())
+    XCTAssertEqual(r.weights.toArray(), ref.weights.toArray())
+    for i in 0..<3 { XCTAssertEqual(r.weights.toArray()[i * 5 + 3], 0); XCTAssertEqual(r.weights.toArray()[15 + i * 5 + 4], 0) }
+    XCTAssertNotEqual(r.output.toArray(), try a.attend(q, kv, kv).output.toArray())
+    XCTAssertThrowsError(try a.attend(q, kv, kv, keyPaddingMask: Tensor.zeros([2, 3]))) {
+      XCTAssertTrue("\($0)".contains("key_padding_mask must be a float (additive) tensor [2, 5]"), "\($0)")
+    }
+  }
+
   func testCausalMaskHidesTheFuture() throws {
     let a = MultiheadAttention(4, 2, batchFirst: true, generator: Generator(seed: 1))
     let x = GradData.tensor([1, 5, 4], seed: 2)

@@ -101,6 +101,11 @@ T.case('sequence: attention weights, causal masks and the encoder layer', functi
   local yc = enc(q, { is_causal = true })
   local ym = enc(q, { src_mask = m })
   T.near((yc - ym):abs():max():item(), 0, 1e-6)
+  local pad = lyra.zeros(2, 3); pad[1][3] = -math.huge
+  local _, pw = a(q, { key_padding_mask = pad })
+  T.near(pw[1][1][3] + pw[1][2][3] + pw[1][3][3], 0, 0, 'no weight on the padded key')
+  T.eq(enc(q, { src_key_padding_mask = pad, is_causal = true }):size(), { 2, 3, 8 })
+  T.raises('key_padding_mask must be a float (additive) tensor [2, 3]', a, q, { key_padding_mask = lyra.zeros(3, 2) })
   local desc = enc:describe()
   T.eq(desc.type, 'TransformerEncoderLayer'); T.eq(desc.dim_feedforward, 16)
   local rebuilt = nn.build(desc)

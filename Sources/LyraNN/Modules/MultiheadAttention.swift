@@ -10,7 +10,8 @@ import LyraTensor
 /// `attend(query, key, value, mask:, isCausal:)` returns the output and the attention
 /// weights averaged over heads (PyTorch's default `need_weights`, `average_attn_weights`);
 /// `forward(x)` is self-attention, output only (so it sits in a `Sequential`).
-/// Masks are additive float tensors [L, S] or [N·heads, L, S] (−inf forbids a position);
+/// Masks are additive float tensors (−inf forbids a position): `mask` [L, S] or
+/// [N·heads, L, S], `keyPaddingMask` [N, S] (per batch element: padded keys);
 /// `isCausal` adds the upper-triangular −inf mask.
 public final class MultiheadAttention: Module {
   public let embedDim: Int
@@ -53,8 +54,10 @@ public final class MultiheadAttention: Module {
   ///
   /// - query [L, N, E], key and value [S, N, E] ([N, L, E] / [N, S, E] with batch_first), or unbatched [L, E], [S, E].
   /// - mask: additive float mask [L, S] or [N·num_heads, L, S].
+  /// - keyPaddingMask: additive float mask [N, S] ([S] unbatched), −inf at padded keys.
   /// - Returns output shaped like query and weights [N, L, S] ([L, S] unbatched), averaged over heads.
-  public func attend(_ query: Tensor, _ key: Tensor, _ value: Tensor, mask: Tensor? = nil, isCausal: Bool = false)
+  public func attend(_ query: Tensor, _ key: Tensor, _ value: Tensor, mask: Tensor? = nil, keyPaddingMask: Tensor? = nil,
+                     isCausal: Bool = false)
     throws -> (output: Tensor, weights: Tensor) {
     let E = embedDim, H = numHeads, d = E / H
     for (name, t) in [("query", query), ("key", key), ("value", value)] {
@@ -88,6 +91,13 @@ public final class MultiheadAttention: Module {
       } else {
         throw ShapeError("MultiheadAttention: mask must be [\(L), \(S)] or [\(N * H), \(L), \(S)] (L = target, S = source length), got \(ShapeText.format(mask.shape))")
       }
+    }
+    if let keyPaddingMask {
+      let want = unbatched ? [S] : [N, S]
+      guard keyPaddingMask.dtype == .float32, keyPaddingMask.shape == want else {
+        throw ShapeError("MultiheadAttention: key_padding_mask must be a float (additive) tensor \(ShapeText.format(want)) (batch, source length), got \(keyPaddingMask.dtype == .float32 ? "" : "\(keyPaddingMask.dtype) ")\(ShapeText.format(keyPaddingMask.shape))")
+      }
+      scores = scores + keyPaddingMask.reshape([N, 1, 1, S])
     }
     if isCausal { scores = scores + MultiheadAttention.causalMask(L, S) }
     var attn = scores.softmax(-1)

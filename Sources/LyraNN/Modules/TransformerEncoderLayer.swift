@@ -49,10 +49,11 @@ public final class TransformerEncoderLayer: Module {
   public override func forward(_ x: Tensor) throws -> Tensor { try encode(x) }
 
   /// The block on `x` ([L, N, d_model], [N, L, d_model] with batch_first, or [L, d_model]);
-  /// `mask` is self-attention's additive float mask [L, L] or [N·nhead, L, L].
-  public func encode(_ x: Tensor, mask: Tensor? = nil, isCausal: Bool = false) throws -> Tensor {
+  /// `mask` is self-attention's additive float mask [L, L] or [N·nhead, L, L],
+  /// `keyPaddingMask` its [N, L] mask of padded positions (PyTorch's src_key_padding_mask).
+  public func encode(_ x: Tensor, mask: Tensor? = nil, keyPaddingMask: Tensor? = nil, isCausal: Bool = false) throws -> Tensor {
     let norm1 = child("norm1"), norm2 = child("norm2")
-    func sa(_ t: Tensor) throws -> Tensor { try child("dropout1")(try selfAttn.attend(t, t, t, mask: mask, isCausal: isCausal).output) }
+    func sa(_ t: Tensor) throws -> Tensor { try child("dropout1")(try selfAttn.attend(t, t, t, mask: mask, keyPaddingMask: keyPaddingMask, isCausal: isCausal).output) }
     func ff(_ t: Tensor) throws -> Tensor {
       let h = try child("linear1")(t)
       let a = activation == "gelu" ? h.gelu() : h.relu()

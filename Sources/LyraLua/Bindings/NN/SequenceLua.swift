@@ -33,10 +33,11 @@ enum SequenceLua {
           signature: "nn.MultiheadAttention(embed_dim, num_heads [, {batch_first = false, bias = true, dropout = 0}])",
           about: """
             Multi-head scaled dot-product attention, as PyTorch's (in_proj_weight, in_proj_bias, out_proj).
-            Call: out, weights = attn(query [, key, value] [, {attn_mask = m, is_causal = false}]); key and value default
+            Call: out, weights = attn(query [, key, value] [, {attn_mask = m, key_padding_mask = p, is_causal = false}]); key and value default
             to query (self-attention). query is [L, N, E] ([N, L, E] with batch_first, or [L, E]); weights [N, L, S] are
-            averaged over heads. attn_mask is an additive float mask [L, S] or [N*num_heads, L, S] (-math.huge forbids);
-            is_causal = true lets position i see positions <= i only. In nn.Sequential: self-attention, out only.
+            averaged over heads. attn_mask is an additive float mask [L, S] or [N*num_heads, L, S] (-math.huge forbids),
+            key_padding_mask one [N, S] (-math.huge at padded keys); is_causal = true lets position i see positions <= i
+            only. In nn.Sequential: self-attention, out only.
             Example: local out, w = nn.MultiheadAttention(16, 4, {batch_first = true})(lyra.randn(2, 5, 16))
             """),
     .init(type: "TransformerEncoderLayer", positional: ["d_model", "nhead"],
@@ -44,7 +45,8 @@ enum SequenceLua {
           about: """
             One Transformer encoder block, as PyTorch's: self-attention and a feed-forward network, each with a residual
             connection and layer normalisation (after it, or before it with norm_first = true); activation 'relu' or 'gelu'.
-            Call: y = layer(x [, {src_mask = m, is_causal = false}]); x as nn.MultiheadAttention's query.
+            Call: y = layer(x [, {src_mask = m, src_key_padding_mask = p, is_causal = false}]); x and the masks as
+            nn.MultiheadAttention's query, attn_mask and key_padding_mask.
             Example: nn.Sequential(nn.TransformerEncoderLayer(32, 4, {dim_feedforward = 64, batch_first = true}), nn.Linear(32, 10))
             """),
   ]
@@ -116,10 +118,11 @@ enum SequenceLua {
 
   static func attention(_ call: LuaCall, _ a: MultiheadAttention) throws -> Int {
     let q = try input(call, a)
-    var mask: Tensor?, causal = false
+    var mask: Tensor?, padding: Tensor?, causal = false
     var tensors = call.count
     if let o = try trailingOptions(call, after: 2) {
       mask = try maskOption(o, "attn_mask")
+      padding = try maskOption(o, "key_padding_mask")
       causal = try o.bool("is_causal") ?? false
       try o.finish()
       tensors -= 1
@@ -130,7 +133,7 @@ enum SequenceLua {
     let k = tensors == 4 ? try tensor(call, 3, "key") : q, v = tensors == 4 ? try tensor(call, 4, "value") : q
     guard let k, let v else { throw LuaArgumentError(3, "key and value must both be tensors") }
     let res: (output: Tensor, weights: Tensor)
-    do { res = try a.attend(q, k, v, mask: mask, isCausal: causal) } catch let e as ShapeError { throw LuaFailure(e.message) }
+    do { res = try a.attend(q, k, v, mask: mask, keyPaddingMask: padding, isCausal: causal) } catch let e as ShapeError { throw LuaFailure(e.message) }
     TensorLua.push(res.output, call.stack)
     TensorLua.push(res.weights, call.stack)
     return 2
@@ -138,16 +141,17 @@ enum SequenceLua {
 
   static func encoder(_ call: LuaCall, _ e: TransformerEncoderLayer) throws -> Int {
     let x = try input(call, e)
-    var mask: Tensor?, causal = false
+    var mask: Tensor?, padding: Tensor?, causal = false
     if call.count >= 3 {
       guard call.count == 3, let o = try trailingOptions(call, after: 3) else {
-        throw LuaArgumentError(3, "expected an options table {src_mask = m, is_causal = false}")
+        throw LuaArgumentError(3, "expected an options table {src_mask = m, src_key_padding_mask = p, is_causal = false}")
       }
       mask = try maskOption(o, "src_mask")
+      padding = try maskOption(o, "src_key_padding_mask")
       causal = try o.bool("is_causal") ?? false
       try o.finish()
     }
-    do { TensorLua.push(try e.encode(x, mask: mask, isCausal: causal), call.stack) } catch let err as ShapeError { throw LuaFailure(err.message) }
+    do { TensorLua.push(try e.encode(x, mask: mask, keyPaddingMask: padding, isCausal: causal), call.stack) } catch let err as ShapeError { throw LuaFailure(err.message) }
     return 1
   }
 }
