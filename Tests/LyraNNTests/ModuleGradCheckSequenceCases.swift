@@ -55,6 +55,13 @@ extension ModuleGradCases {
       try c.check(TransformerEncoderLayer(4, 1, dimFeedforward: 3, activation: "gelu", generator: Generator(seed: 4)).eval(),
                   GradData.tensor([3, 4], seed: 5))
     },
+    "TransformerEncoder": {
+      let layer = TransformerEncoderLayer(4, 2, dimFeedforward: 5, dropout: 0, activation: "gelu", batchFirst: true,
+                                          generator: Generator(seed: 1))
+      let e = try TransformerEncoder(layer, numLayers: 2, norm: true)
+      GradData.randomize(e, seed: 2) // the copies differ from here on
+      try ModuleGradCheck().check(e, GradData.tensor([2, 3, 4], seed: 3))
+    },
   ]
 }
 

@@ -12,6 +12,34 @@ final class SequenceModuleTests: XCTestCase {
   func testRNNGradients() throws { try ModuleGradCases.run("RNN") }
   func testMultiheadAttentionGradients() throws { try ModuleGradCases.run("MultiheadAttention") }
   func testTransformerEncoderLayerGradients() throws { try ModuleGradCases.run("TransformerEncoderLayer") }
+  func testTransformerEncoderGradients() throws { try ModuleGradCases.run("TransformerEncoder") }
+
+  /// The stack starts as copies of its template and is its blocks applied in order, then the norm.
+  func testEncoderStackIsItsLayersInOrder() throws {
+    let template = TransformerEncoderLayer(8, 2, dimFeedforward: 12, dropout: 0, generator: Generator(seed: 1))
+    let e = try TransformerEncoder(template, numLayers: 3, norm: true)
+    XCTAssertEqual(e.layers.count, 3)
+    for l in e.layers {
+      XCTAssertFalse(l === template)
+      XCTAssertEqual(l.selfAttn.inProjWeight.toArray(), template.selfAttn.inProjWeight.toArray())
+    }
+    XCTAssertTrue(e.namedParameters().map(\.name).contains("layers.2.norm2.bias"))
+    XCTAssertTrue(e.namedParameters().map(\.name).contains("norm.weight"))
+    GradData.randomize(e, seed: 2)
+    let x = GradData.tensor([4, 2, 8], seed: 3)
+    let mask = MultiheadAttention.causalMask(4, 4)
+    var y = x
+    for l in e.layers { y = try l.encode(y, mask: mask) }
+    y = try e.children[1].module(y)
+    XCTAssertEqual(try e.encode(x, mask: mask).toArray(), y.toArray())
+    XCTAssertEqual(try e.encode(x, isCausal: true).toArray(), y.toArray())
+    let rebuilt = try ModuleRegistry.build(e.describe())
+    XCTAssertEqual(rebuilt.describe(), e.describe())
+    XCTAssertThrowsError(try ModuleRegistry.build(.object(["type": .string("TransformerEncoder"), "num_layers": JSON(2),
+                                                            "encoder_layer": .object(["type": .string("Linear")])]))) {
+      XCTAssertTrue("\($0)".contains("encoder_layer"), "\($0)")
+    }
+  }
 
   /// Step-by-step recurrence over [T, N, F] values; returns output [T, N, H], h_n, c_n.
   static func naive(_ m: RecurrentLayer, _ x: [Float], steps T: Int, batch N: Int, h0: [Float], c0: [Float]?)

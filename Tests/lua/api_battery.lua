@@ -178,6 +178,7 @@ function B.objects()
   add('GRU', function() return lyra.nn.GRU(3, 2, {batch_first = true}) end)
   add('MultiheadAttention', function() return lyra.nn.MultiheadAttention(4, 2) end)
   add('TransformerEncoderLayer', function() return lyra.nn.TransformerEncoderLayer(4, 2, {dim_feedforward = 8}) end)
+  add('TransformerEncoder', function() return lyra.nn.TransformerEncoder(lyra.nn.TransformerEncoderLayer(4, 2, {dim_feedforward = 8}), 2) end)
   local model = lyra.nn.Linear(3, 2)
   for _, n in ipairs({'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'LBFGS'}) do
     add(n, function() return lyra.optim[n](model:parameters(), {lr = 0.1}) end)

@@ -142,7 +142,10 @@ print(weights[1])
 -- exactly as PyTorch's (post-norm by default, `norm_first = true` for pre-norm). Attention
 -- does not know the order of its inputs, so we add a learned position embedding. The
 -- task: output the input sequence reversed. One block suffices: each position must look
--- at its mirror position, which is exactly what attention does.
+-- at its mirror position, which is exactly what attention does. For deeper models,
+-- `nn.TransformerEncoder(layer, num_layers [, {norm = true}])` stacks copies of a block;
+-- `{src_key_padding_mask = p}` (an additive `[N, T]` mask) hides padding in batches of
+-- sequences of different lengths.
 --
 -- `OneCycleLR` raises the rate for the first 30 % of the steps and anneals it after;
 -- `s:step()` after each batch.

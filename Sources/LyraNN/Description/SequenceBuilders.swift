@@ -58,6 +58,17 @@ extension ModuleRegistry {
                                        activation: act, layerNormEps: Float(eps), batchFirst: try r.bool("batch_first", false),
                                        normFirst: try r.bool("norm_first", false))
       },
+      "TransformerEncoder": { r in
+        guard let d = r.raw("encoder_layer"), d.object?["type"]?.string == "TransformerEncoderLayer" else {
+          throw DescriptionError("\(r.path).encoder_layer: expected a TransformerEncoderLayer description ({type = 'TransformerEncoderLayer', d_model =, nhead =, ...})")
+        }
+        guard let layer = try ModuleRegistry.build(d, path: "\(r.path).encoder_layer") as? TransformerEncoderLayer else {
+          throw DescriptionError("\(r.path).encoder_layer: not a TransformerEncoderLayer")
+        }
+        let n = try r.int("num_layers", min: 1, max: 1024)
+        try r.checkParameters([n, layer.parameterCount], "num_layers copies of encoder_layer")
+        return try TransformerEncoder(layer, numLayers: n, norm: try r.bool("norm", false))
+      },
     ]
   }
 }

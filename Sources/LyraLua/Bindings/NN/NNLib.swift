@@ -27,7 +27,7 @@ enum NNLib {
     state.defineClass(CriterionLua.className, methods: CriterionLua.methods, metamethods: CriterionLua.metamethods)
 
     for spec in NNConstructors.specs + SequenceLua.specs { let f = NNConstructors.constructor(spec); state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
-    for f in NNConstructors.containers + CriterionLua.constructors { state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
+    for f in NNConstructors.containers + CriterionLua.constructors + SequenceLua.constructors { state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
 
     state.register("lyra.nn.load", help: """
       lyra.nn.load(path) -> module

@@ -1,4 +1,5 @@
 import CLua
+import LyraBase
 import LyraNN
 import LyraTensor
 
@@ -51,12 +52,39 @@ enum SequenceLua {
             """),
   ]
 
+  static var constructors: [LuaMethod] {
+    [
+      LuaMethod("TransformerEncoder", help: """
+        nn.TransformerEncoder(encoder_layer, num_layers [, {norm = false}]) -> module
+        num_layers copies of an nn.TransformerEncoderLayer (starting from its weights, as PyTorch's deep copies),
+        applied in order, then a final layer normalisation with norm = true. Call: y = enc(x [, {src_mask = m,
+        src_key_padding_mask = p, is_causal = false}]), masks as nn.TransformerEncoderLayer's.
+        Example: nn.TransformerEncoder(nn.TransformerEncoderLayer(32, 4, {dim_feedforward = 64, batch_first = true}), 2)
+        """) { call in
+        guard let layer = call.stack.toObject(1, as: Module.self) as? TransformerEncoderLayer else {
+          throw call.expected(1, "nn.TransformerEncoderLayer")
+        }
+        let n = try call.integer(2)
+        guard (1...1024).contains(n) else { throw LuaArgumentError(2, "num_layers must be in 1...1024, got \(n)") }
+        let o = try call.options(3)
+        let norm = try o?.bool("norm") ?? false
+        try o?.finish()
+        do {
+          try CheckedSize.allocation([n, layer.parameterCount], elementSize: 4, "nn.TransformerEncoder parameters")
+          ModuleLua.push(try TransformerEncoder(layer, numLayers: n, norm: norm), call.stack)
+        } catch let e as SizeError { throw LuaFailure(e.description) }
+        return 1
+      },
+    ]
+  }
+
   /// Runs a sequence module called from Lua with every result it has; nil for other modules.
   static func forward(_ call: LuaCall, _ m: Module) throws -> Int? {
     switch m {
     case let r as RecurrentLayer: return try recurrent(call, r)
     case let a as MultiheadAttention: return try attention(call, a)
-    case let e as TransformerEncoderLayer: return try encoder(call, e)
+    case let e as TransformerEncoderLayer: return try encoder(call, e.encode)
+    case let e as TransformerEncoder: return try encoder(call, e.encode)
     default: return nil
     }
   }
@@ -139,8 +167,8 @@ enum SequenceLua {
     return 2
   }
 
-  static func encoder(_ call: LuaCall, _ e: TransformerEncoderLayer) throws -> Int {
-    let x = try input(call, e)
+  static func encoder(_ call: LuaCall, _ encode: (Tensor, Tensor?, Tensor?, Bool) throws -> Tensor) throws -> Int {
+    guard let x = try tensor(call, 2, "the input") else { throw LuaArgumentError(2, "the encoder needs an input tensor") }
     var mask: Tensor?, padding: Tensor?, causal = false
     if call.count >= 3 {
       guard call.count == 3, let o = try trailingOptions(call, after: 3) else {
@@ -151,7 +179,7 @@ enum SequenceLua {
       causal = try o.bool("is_causal") ?? false
       try o.finish()
     }
-    do { TensorLua.push(try e.encode(x, mask: mask, keyPaddingMask: padding, isCausal: causal), call.stack) } catch let err as ShapeError { throw LuaFailure(err.message) }
+    do { TensorLua.push(try encode(x, mask, padding, causal), call.stack) } catch let err as ShapeError { throw LuaFailure(err.message) }
     return 1
   }
 }
