@@ -26,8 +26,8 @@ enum NNLib {
     ], index: ModuleMethods.index)
     state.defineClass(CriterionLua.className, methods: CriterionLua.methods, metamethods: CriterionLua.metamethods)
 
-    for spec in NNConstructors.specs + SequenceLua.specs { let f = NNConstructors.constructor(spec); state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
-    for f in NNConstructors.containers + CriterionLua.constructors + SequenceLua.constructors { state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
+    for spec in NNConstructors.specs { let f = NNConstructors.constructor(spec); state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
+    for f in NNConstructors.containers + CriterionLua.constructors { state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
 
     state.register("lyra.nn.load", help: """
       lyra.nn.load(path) -> module
@@ -92,5 +92,6 @@ enum NNLib {
     s.pushTable(path: "lyra.nn")
     state.setHelp(-1, name: "lyra.nn", help: "lyra.nn: modules (nn.Linear, nn.Conv2d, ...), containers (nn.Sequential, nn.Add, nn.Concat), losses (nn.CrossEntropyLoss, ...), nn.load, nn.build.")
     s.pop()
+    SequenceLua.open(state)
   }
 }

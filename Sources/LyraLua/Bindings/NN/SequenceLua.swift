@@ -8,6 +8,12 @@ import LyraTensor
 /// extra inputs (initial states, key and value, masks), so `m(x, ...)` / `m:forward(x, ...)`
 /// comes here before the one-tensor path of every other module.
 enum SequenceLua {
+  /// Registers the constructors (lyra.nn.LSTM, ...); NNLib.open calls it.
+  static func open(_ state: LuaState) {
+    for spec in specs { let f = NNConstructors.constructor(spec); state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
+    for f in constructors { state.register("lyra.nn.\(f.name)", help: f.help, f.body) }
+  }
+
   static let specs: [NNConstructors.Spec] = [
     .init(type: "LSTM", positional: ["input_size", "hidden_size"],
           signature: "nn.LSTM(input_size, hidden_size [, {num_layers = 1, batch_first = false, bias = true, dropout = 0}])",
