@@ -136,8 +136,8 @@ T.case('sequence: a tiny character-level LSTM learns to predict the next charact
     end
     xs[b], ys[b] = row, next
   end
-  -- [N, L] character indices 1..V; the tables get V + 1 rows so the test holds whether
-  -- nn.Embedding reads its indices 0-based (as now, despite its help text) or 1-based.
+  -- [N, L] character indices 1..V; the tables get V + 1 rows so the test holds whichever
+  -- index base nn.Embedding uses (0-based on this branch's base, despite its help text).
   local x = lyra.tensor(xs, 'int')
   local y = lyra.tensor(ys, 'int'):view(N * L)
   local emb, lstm, head = nn.Embedding(V + 1, 8), nn.LSTM(8, 24, { batch_first = true }), nn.Linear(24, V)
