@@ -15,6 +15,9 @@ extension ModuleGradCases {
       try c.check(AllResults(deep, stateShape: [2, 2, 4], seed: 4), GradData.tensor([2, 4, 3], seed: 5))
       try c.check(AllResults(LSTM(2, 3, bias: false, generator: Generator(seed: 6)), stateShape: [1, 3], seed: 7),
                   GradData.tensor([4, 2], seed: 8)) // unbatched
+      // Dropout between the layers, with a fixed mask: the generator is re-seeded before every forward.
+      let g = Generator(seed: 9)
+      try c.check(LSTM(3, 4, numLayers: 2, dropout: 0.4, generator: g), GradData.tensor([3, 2, 3], seed: 10), reset: { g.manualSeed(9) })
     },
     "GRU": {
       let c = ModuleGradCheck()

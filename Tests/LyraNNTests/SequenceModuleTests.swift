@@ -140,6 +140,17 @@ final class SequenceModuleTests: XCTestCase {
     XCTAssertEqual(one.output.toArray(), ref.output.toArray())
   }
 
+  /// Dropout acts between layers in training only: in evaluation the layer equals its twin without dropout.
+  func testDropoutBetweenLayers() throws {
+    let m = LSTM(3, 4, numLayers: 2, dropout: 0.5, generator: Generator(seed: 1))
+    let plain = LSTM(3, 4, numLayers: 2, generator: Generator(seed: 1))
+    let x = GradData.tensor([5, 2, 3], seed: 2)
+    XCTAssertEqual(try m.eval()(x).toArray(), try plain(x).toArray())
+    XCTAssertNotEqual(try m.train()(x).toArray(), try plain(x).toArray())
+    let one = LSTM(3, 4, dropout: 0.5, generator: Generator(seed: 1)) // one layer: nothing to drop
+    XCTAssertEqual(try one.train()(x).toArray(), try LSTM(3, 4, generator: Generator(seed: 1))(x).toArray())
+  }
+
   func testRecurrentArgumentErrors() {
     let m = LSTM(3, 4, numLayers: 2)
     XCTAssertThrowsError(try m(Tensor.zeros([5, 2, 4]))) { XCTAssertTrue("\($0)".contains("[T, N, 3]"), "\($0)") }
