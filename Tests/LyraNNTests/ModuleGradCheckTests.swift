@@ -10,6 +10,7 @@ enum ModuleGradCases {
   /// Every check by name: registry type names, plus the fused paths (descriptive names).
   static var all: [String: () throws -> Void] {
     layers.merging(containers) { a, _ in a }.merging(quantised) { a, _ in a }.merging(issue17) { a, _ in a }
+      .merging(sequence) { a, _ in a }
   }
 
   /// Runs the checks of `name` and asserts they ran on a module of that type.

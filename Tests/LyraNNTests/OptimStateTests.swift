@@ -8,6 +8,9 @@ final class OptimStateTests: XCTestCase {
     ("SGD", { SGD($0, lr: 0.05, momentum: 0.9, weightDecay: 1e-3, nesterov: true) }),
     ("Adam", { Adam($0, lr: 0.05, weightDecay: 0.01, amsgrad: true) }),
     ("AdamW", { AdamW($0, lr: 0.05, betas: (0.8, 0.95)) }),
+    ("RMSprop", { RMSprop($0, lr: 0.01, alpha: 0.9, weightDecay: 1e-3, momentum: 0.5, centered: true) }),
+    ("Adagrad", { Adagrad($0, lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1) }),
+    ("Adadelta", { Adadelta($0, lr: 0.5, rho: 0.8, weightDecay: 1e-3) }),
   ]
 
   static func bits(_ ps: [Tensor]) -> [UInt32] { ps.flatMap { $0.toArray().map(\.bitPattern) } }

@@ -174,8 +174,13 @@ function B.objects()
   add('Conv2d', function() return lyra.nn.Conv2d(1, 2, 3) end)
   add('Sequential', function() return lyra.nn.Sequential(lyra.nn.Linear(3, 2), lyra.nn.ReLU()) end)
   add('BatchNorm2d', function() return lyra.nn.BatchNorm2d(2) end)
+  add('LSTM', function() return lyra.nn.LSTM(3, 2, {num_layers = 2}) end)
+  add('GRU', function() return lyra.nn.GRU(3, 2, {batch_first = true}) end)
+  add('MultiheadAttention', function() return lyra.nn.MultiheadAttention(4, 2) end)
+  add('TransformerEncoderLayer', function() return lyra.nn.TransformerEncoderLayer(4, 2, {dim_feedforward = 8}) end)
+  add('TransformerEncoder', function() return lyra.nn.TransformerEncoder(lyra.nn.TransformerEncoderLayer(4, 2, {dim_feedforward = 8}), 2) end)
   local model = lyra.nn.Linear(3, 2)
-  for _, n in ipairs({'SGD', 'Adam', 'AdamW'}) do
+  for _, n in ipairs({'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'LBFGS'}) do
     add(n, function() return lyra.optim[n](model:parameters(), {lr = 0.1}) end)
   end
   add('plot', function() return lyra.plot.new() end)
@@ -194,6 +199,9 @@ function B.objects()
   local opt = lyra.optim.SGD(lyra.nn.Linear(2, 2):parameters(), {lr = 0.1})
   add('StepLR', function() return lyra.optim.lr_scheduler.StepLR(opt, {step_size = 2}) end)
   add('CosineAnnealingLR', function() return lyra.optim.lr_scheduler.CosineAnnealingLR(opt, {T_max = 4}) end)
+  add('OneCycleLR', function() return lyra.optim.lr_scheduler.OneCycleLR(opt, {max_lr = 1, total_steps = 4}) end)
+  add('LambdaLR', function() return lyra.optim.lr_scheduler.LambdaLR(opt, {lr_lambda = function(e) return 1 / (e + 1) end}) end)
+  add('ReduceLROnPlateau', function() return lyra.optim.lr_scheduler.ReduceLROnPlateau(opt) end)
   local space = lyra.space{x = {type = 'FLOAT', range = {0, 1}}, k = {type = 'CATEGORY', range = {'a', 'b'}}}
   for _, n in ipairs(B.searches) do
     add('search ' .. n, function() return B.search(n, space) end)

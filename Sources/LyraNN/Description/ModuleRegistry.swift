@@ -84,7 +84,7 @@ public enum ModuleRegistry {
       if let a = v.array, a.count == 2, let h = a[0].int, let w = a[1].int, Swift.abs(h) <= bound, Swift.abs(w) <= bound { return Window2d(h, w) }
       throw DescriptionError("\(r.path).\(key): expected an integer or a pair of integers of at most \(bound), got \(v.text)")
     }
-    let base: [String: Builder] = [
+    var base: [String: Builder] = [
       "Linear": { r in
         let i = try r.int("in_features", min: 1), o = try r.int("out_features", min: 1)
         try r.checkParameters([o, i], "weight [out_features, in_features]")
@@ -148,6 +148,8 @@ public enum ModuleRegistry {
       "Add": { r in Add(try branches(r)) },
       "Concat": { r in Concat(try branches(r), dim: try r.int("dim", 1)) },
     ]
+    base.merge(sequenceBuilders()) { a, _ in a } // LSTM, GRU, RNN, attention (SequenceBuilders.swift)
+
     // Quantised layers (Compression/QuantizedLayer.swift) reuse the float layers' builders.
     return base.merging(quantizedBuilders(conv: base["Conv2d"]!, linear: base["Linear"]!)) { a, _ in a }.merging(layerBuilders()) { a, _ in a }
   }

@@ -5,17 +5,18 @@ import LyraTensor
 /// unchanged. Names match case-insensitively; option keys are PyTorch's snake_case
 /// (camelCase spellings are accepted too). Unknown names, unknown keys, values of the
 /// wrong kind and invalid values throw an `OptimizerError` whose text lists what is valid.
-/// Omitted options take PyTorch's defaults (lr 1e-3 for all three, as PyTorch ≥ 2.0).
+/// Omitted options take PyTorch's defaults (lr 1e-3 for SGD and the Adams, as PyTorch ≥ 2.0; RMSprop, Adagrad
+/// and Adadelta in AdaptiveOptimizers.swift).
 public enum Optimizers {
   /// The optimiser names `make` accepts.
-  public static let names = ["SGD", "Adam", "AdamW"]
+  public static let names = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta"]
 
   /// The option keys each optimiser accepts (snake_case).
   public static func optionKeys(for name: String) -> [String] {
     switch canonical(name) {
     case "SGD": return ["dampening", "lr", "momentum", "nesterov", "weight_decay"]
     case "Adam", "AdamW": return ["amsgrad", "beta1", "beta2", "betas", "eps", "lr", "weight_decay"]
-    default: return []
+    default: return canonical(name).flatMap { adaptiveOptionKeys[$0] } ?? []
     }
   }
 
@@ -24,6 +25,7 @@ public enum Optimizers {
       throw OptimizerError("unknown optimizer '\(name)'; valid optimizers: \(names.joined(separator: ", "))")
     }
     let o = try Reader(kind: kind, options: options, valid: optionKeys(for: kind))
+    if let adaptive = try makeAdaptive(kind, params, o) { return adaptive }
     switch kind {
     case "SGD":
       let lr = try o.number("lr", 1e-3), momentum = try o.number("momentum", 0)

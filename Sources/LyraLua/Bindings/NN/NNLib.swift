@@ -96,5 +96,6 @@ enum NNLib {
     s.pushTable(path: "lyra.nn")
     state.setHelp(-1, name: "lyra.nn", help: "lyra.nn: modules (nn.Linear, nn.Conv2d, ...), containers (nn.Sequential, nn.Add, nn.Concat), losses (nn.CrossEntropyLoss, ...), nn.load, nn.build.")
     s.pop()
+    SequenceLua.open(state)
   }
 }

@@ -11,7 +11,10 @@ enum OptimLib {
                       index: OptimMethods.index)
     for (name, defaults) in [("SGD", "lr = 1e-3, momentum = 0, dampening = 0, weight_decay = 0, nesterov = false"),
                              ("Adam", "lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8, weight_decay = 0, amsgrad = false"),
-                             ("AdamW", "lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8, weight_decay = 0.01, amsgrad = false")] {
+                             ("AdamW", "lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8, weight_decay = 0.01, amsgrad = false"),
+                             ("RMSprop", "lr = 1e-2, alpha = 0.99, eps = 1e-8, weight_decay = 0, momentum = 0, centered = false"),
+                             ("Adagrad", "lr = 1e-2, lr_decay = 0, weight_decay = 0, initial_accumulator_value = 0, eps = 1e-10"),
+                             ("Adadelta", "lr = 1, rho = 0.9, eps = 1e-6, weight_decay = 0")] {
       state.register("lyra.optim.\(name)", help: """
         lyra.optim.\(name)(params [, {\(defaults)}]) -> optimizer
         PyTorch's torch.optim.\(name) over a list of tensors (model:parameters()).
@@ -55,6 +58,7 @@ enum OptimLib {
       return 0
     }
     OptimSchedulers.open(state)
+    OptimLBFGSLua.open(state)
   }
 
   static func checkContiguousGradients(_ ps: [Tensor]) throws {

@@ -7,6 +7,9 @@ import LyraTensor
 final class SchedulerBox {
   let schedule: LRSchedule
   let kind: String
+  /// Run with a step before its rate is computed (LambdaLR evaluates its Lua function
+  /// there, where an error can be thrown).
+  var prepare: ((Int) throws -> Void)?
   init(_ schedule: LRSchedule, kind: String) {
     self.schedule = schedule
     self.kind = kind
@@ -32,18 +35,10 @@ enum OptimSchedulers {
     ])
     let s = state.stack
     s.pushTable(path: "lyra.optim.lr_scheduler")
-    state.setHelp(-1, name: "lyra.optim.lr_scheduler", help: "lyra.optim.lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, WarmupLR (LinearWarmup).")
+    state.setHelp(-1, name: "lyra.optim.lr_scheduler", help: "lyra.optim.lr_scheduler: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, WarmupLR (LinearWarmup), OneCycleLR, CosineAnnealingWarmRestarts, LambdaLR, ReduceLROnPlateau.")
     s.pop()
     func make(_ kind: String, _ keys: Set<String>, _ help: String, _ build: @escaping (LuaOptions) throws -> (LRScheduler, Double?)) {
-      state.register("lyra.optim.lr_scheduler.\(kind)", help: help) { call in
-        let opt = try call.object(1, OptimizerBox.self, what: OptimLua.className).optimizer
-        guard let o = try call.options(2) else { throw call.expected(2, "table of options") }
-        o.used = keys // a typo is reported as such before any missing-key error
-        try o.finish()
-        let (sched, base) = try build(o)
-        call.push(object: SchedulerBox(LRSchedule(optimizer: opt, scheduler: sched, baseLR: base), kind: kind), className: className)
-        return 1
-      }
+      register(state, kind, keys, help) { o, _ in let (s, b) = try build(o); return (s, b, nil) }
     }
     make("StepLR", ["step_size", "gamma"], """
       lyra.optim.lr_scheduler.StepLR(opt, {step_size =, gamma = 0.1}) -> scheduler
@@ -85,16 +80,39 @@ enum OptimSchedulers {
         """) { o in
         guard let w = try o.int("warmup_steps"), w >= 0 else { throw LuaFailure("warmup_steps must be an integer >= 0") }
         let after = try o.object("after", SchedulerBox.self, what: className)
+        if after?.prepare != nil { throw LuaFailure("a LambdaLR cannot follow a warm-up; put the warm-up into its lr_lambda") }
         let f = try o.number("start_factor") ?? 0
         return (WarmupLR(warmupSteps: w, startFactor: f, after: after?.schedule.scheduler), after?.schedule.baseLR)
       }
+    }
+    openMore(state)
+  }
+
+  /// Registers `lyra.optim.lr_scheduler.<kind>(opt, options)`: `build` reads the options
+  /// (and, for LambdaLR, the call) and returns the schedule, its base rate (nil: the
+  /// optimiser's) and a hook run before each rate is computed.
+  static func register(_ state: LuaState, _ kind: String, _ keys: Set<String>, _ help: String,
+                       _ build: @escaping (LuaOptions, LuaCall) throws -> (LRScheduler, Double?, ((Int) throws -> Void)?)) {
+    state.register("lyra.optim.lr_scheduler.\(kind)", help: help) { call in
+      let opt = try call.object(1, OptimizerBox.self, what: OptimLua.className).optimizer
+      guard let o = try call.options(2) else { throw call.expected(2, "table of options") }
+      o.used = keys // a typo is reported as such before any missing-key error
+      try o.finish()
+      let (sched, base, prepare) = try build(o, call)
+      try prepare?(0)
+      let box = SchedulerBox(LRSchedule(optimizer: opt, scheduler: sched, baseLR: base), kind: kind)
+      box.prepare = prepare
+      call.push(object: box, className: className)
+      return 1
     }
   }
 
   static var methods: [LuaMethod] {
     [
       LuaMethod("step", help: "s:step() -> s\nAdvances one step (epoch) and sets the optimiser's lr for it.") { call in
-        try check(call, 1).schedule.step()
+        let b = try check(call, 1)
+        try b.prepare?(b.schedule.stepCount + 1)
+        b.schedule.step()
         call.stack.setTop(1)
         return 1
       },
@@ -113,6 +131,7 @@ enum OptimSchedulers {
         guard call.stack.type(-1) == .number, let n = call.stack.toInteger(-1), n >= 0 else {
           throw LuaArgumentError(2, "last_epoch must be an integer >= 0")
         }
+        try b.prepare?(n)
         b.schedule.resume(at: n)
         call.stack.setTop(1)
         return 1

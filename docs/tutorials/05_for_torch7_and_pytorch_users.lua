@@ -1,5 +1,5 @@
 -- %% [markdown]
--- # Tutorial 4: Lyra for Torch7 and PyTorch users
+-- # Tutorial 5: Lyra for Torch7 and PyTorch users
 --
 -- You know `torch.Tensor` and `nn.Sequential` from Torch7, or `torch.tensor` and
 -- `nn.Module` from PyTorch. This notebook maps the names you reach for to Lyra's, runs each
@@ -7,7 +7,7 @@
 -- Transformer. Run it, or render it with its outputs:
 --
 -- ```sh
--- lyra notebook docs/tutorials/04_for_torch7_and_pytorch_users.lua --to html,md -o docs/tutorials
+-- lyra notebook docs/tutorials/05_for_torch7_and_pytorch_users.lua --to html,md -o docs/tutorials
 -- ```
 --
 -- **The rules in one paragraph.** Lyra is Lua, like Torch7: positions and dimensions are
