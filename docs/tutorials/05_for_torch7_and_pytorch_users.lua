@@ -32,6 +32,13 @@
 -- | `nn.LookupTable(n, d)` | `nn.Embedding(n, d)` | `nn.Embedding(n, d)` (1-based indices) |
 -- | `nn.ClassNLLCriterion()` | `nn.NLLLoss()` | `nn.NLLLoss()` |
 -- | `nn.CrossEntropyCriterion()` | `nn.CrossEntropyLoss()` | `nn.CrossEntropyLoss()` |
+-- | `nn.Linear(4, 2)` + `nn.LogSoftMax()` | `nn.Linear(4, 2)`, `nn.LogSoftmax(dim=1)` | `nn.Linear(4, 2)`, `nn.LogSoftmax(2)` (1-based dims) |
+-- | `nn.ConcatTable()`, `nn.CAddTable()` | a `forward` that sums branches | `nn.ConcatTable`, `nn.CAddTable` (Lua), or `nn.Add{a, b}` inside a Sequential |
+-- | `nn.View(-1)` | `x.view(n, -1)`, `nn.Unflatten` | `nn.View(-1)`, `nn.Unflatten(dim, sizes)` |
+-- | `nn.LSTM` (rnn package) | `nn.LSTM(10, 20)` | `nn.LSTM(10, 20)`: `out, h, c = lstm(x)` ([tutorial 4](04_sequence_models.lua)) |
+-- | — | `nn.TransformerEncoderLayer(d, h)` | `nn.TransformerEncoderLayer(d, h, {batch_first = true})` |
+-- | `model:getParameters()` | `model.state_dict()` | `model:parameters()`, `model:state_dict()`, `model:load_state_dict(sd)` |
+-- | `optim.rmsprop(...)` | `torch.optim.RMSprop(...)` | `lyra.optim.RMSprop(params, {lr = ...})` |
 -- | `optim.sgd(feval, x, config)` | `torch.optim.SGD(params, lr=...)` | `lyra.optim.SGD(params, {lr = ...})` |
 -- | `torch.manualSeed(0)` | `torch.manual_seed(0)` | `lyra.manual_seed(0)` |
 -- | `torch.setnumthreads(2)` | `torch.set_num_threads(2)` | `lyra.set_num_threads(2)` |
@@ -136,3 +143,26 @@ print(string.format('loss %.3f -> training accuracy %.3f', first, pred:eq(Y):flo
 local t = lyra.tensor{1, 2, 3}
 print('t == 2 ->', t == 2, '  t:eq(2) ->', t:eq(2))
 print('range(1, 3):', lyra.range(1, 3), 'arange(1, 3):', lyra.arange(1, 3))
+
+-- %% [markdown]
+-- ## 5. Torch7's table modules, and a model's state
+--
+-- Engine modules map one tensor to one tensor. Torch7's `ConcatTable` (every branch on the
+-- same input, a Lua table of outputs) and `CAddTable` (their sum) are Lua modules, for code
+-- written the Torch7 way; inside an `nn.Sequential`, `nn.Add{a, b}` is the same residual
+-- join. `state_dict` and `load_state_dict` copy weights between models of one shape.
+
+-- %%
+local a, b2 = nn.Linear(3, 2), nn.Linear(3, 2)
+local branches = nn.ConcatTable():add(a):add(b2)
+local input = lyra.randn(4, 3)
+local outs = branches(input)
+print('branches give', #outs, 'outputs; summed:', nn.CAddTable()(outs):size())
+local twin = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+twin:load_state_dict(model:state_dict())
+print('same weights, same outputs:', (twin(X) - model(X)):abs():max():item())
+
+-- %% [markdown]
+-- The first-hour sequence models — a character-level LSTM and a tiny Transformer — are in
+-- [tutorial 4](04_sequence_models.lua); the full list of functions is in the
+-- [Lua API reference](../lua-api.md).
