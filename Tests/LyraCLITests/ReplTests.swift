@@ -46,7 +46,7 @@ final class ReplTests: XCTestCase {
     s.expect("lyra.clock(")
     s.send("\u{03}")
     s.expect("> ")
-    s.send("lyra.nn.Conv\t")
+    s.send("lyra.nn.Conv2\t") // Conv alone is ambiguous (Conv1d, Conv2d, ConvTranspose2d)
     s.expect("lyra.nn.Conv2d(")
   }
 
