@@ -11,6 +11,9 @@ public final class ParamReader {
   /// Where the object sits in the config ("trainer.metric.params"), for messages.
   public let path: String
   private var known: Set<String> = []
+  /// Check only (`lyra run --check`, the check before the first trial): a factory reads
+  /// and checks its keys as usual but opens nothing: the files it names must exist.
+  public var checkOnly = false
 
   public init(_ values: [String: JSON], path: String) {
     self.values = values

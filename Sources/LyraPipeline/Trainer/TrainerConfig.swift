@@ -60,6 +60,13 @@ public struct TrainerConfig: Equatable {
 
   /// Parses a trainer section; `path` prefixes messages ("nas.trainer").
   public init(json: JSON, path: String = "trainer") throws {
+    try self.init(json: json, path: path, unknownKeysAllowed: false)
+  }
+
+  /// `unknownKeysAllowed`: every key read and checked except that unknown keys pass, so a
+  /// check that already reported an unknown key can still check the components
+  /// (`StepCheck`: a misspelt `epoch` and a misspelt loss are two problems, both named).
+  init(json: JSON, path: String, unknownKeysAllowed: Bool) throws {
     let r = try ParamReader(json, path: path)
     r.accept(TrainerConfig.ignored)
     type = try r.string("type", type)
@@ -114,6 +121,6 @@ public struct TrainerConfig: Equatable {
     if let m = perfsCmpMode, m != "max", m != "min" {
       throw TrainerError.config(key: "\(path).perfs_cmp_mode", "expected max or min, got '\(m)'")
     }
-    try r.finish()
+    if !unknownKeysAllowed { try r.finish() }
   }
 }

@@ -1,0 +1,31 @@
+import Foundation
+import LyraBase
+
+extension Pipeline {
+  /// Every problem of a config, found before any step runs and before a task folder
+  /// exists (issue 18): the schema and value ranges of every section (`PipelineConfig`),
+  /// the step names, the plug-ins, then each step's contents (`StepCheck`). Empty when
+  /// the config is valid. `lyra run --check` prints these; `Pipeline.init` throws them.
+  ///
+  /// `seed`: the seed the search will use (`--seed`), for the sampled trial a search step
+  /// is checked with; default `general.seed`.
+  public static func problems(raw: JSON, file: String = "(lua)", lines: [String: Int] = [:], seed: UInt64? = nil) -> [ConfigError] {
+    let config: PipelineConfig
+    do { config = try PipelineConfig(json: raw, file: file, lines: lines, collecting: true) } catch {
+      return ConfigProblems.list(error) ?? [ConfigError(file: file, line: nil, key: nil, message: "\(error)")]
+    }
+    var out = config.problems
+    for step in config.steps {
+      if let problem = TaskNames.stepProblem(step.name) { out.append(config.error("pipeline", problem)) }
+    }
+    LyraPipeline.bootstrap() // the lyra.trainer executor; checkpoints of ResNet/DNet/... reload by type name
+    // A plug-in's error is a config error, and its names exist for the steps' checks.
+    do { try Plugins.load(config.general) } catch {
+      return out + [config.error("general.plugins", "\(error)")]
+    }
+    // A negative or huge seed is one of the problems above; the check goes on with 0.
+    let s = seed ?? UInt64(exactly: config.general["seed"]?.int ?? 0) ?? 0
+    for step in config.steps { out += StepCheck(config: config, step: step, seed: s).problems() }
+    return out
+  }
+}
