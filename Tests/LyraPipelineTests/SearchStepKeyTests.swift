@@ -16,8 +16,8 @@ final class SearchStepKeyTests: XCTestCase {
       XCTAssertEqual("\(e)", "hpo.trainer.epochs: " + (k?.message ?? "-"), "the text users see is unchanged")
     }
     XCTAssertThrowsError(try TrainerConfig(json: .object(["epoch": .number(2)]), path: "hpo.trainer")) { e in
-      XCTAssertEqual(SearchStep.keyed(e)?.key, "hpo.trainer")
-      XCTAssertTrue("\(e)".hasPrefix("hpo.trainer: unknown key 'epoch'"), "\(e)")
+      XCTAssertEqual(SearchStep.keyed(e)?.key, "hpo.trainer.epoch", "keyed at the unknown key (its line, its --set)")
+      XCTAssertTrue("\(e)".hasPrefix("hpo.trainer.epoch: unknown key 'epoch'"), "\(e)")
     }
   }
 

@@ -40,26 +40,17 @@ public enum ConfigOverrides {
 
   /// The problems a `--set` caused, named after it (`--set hpo.trainer.epoch=2: unknown key
   /// 'epoch' (did you mean 'epochs'?)`) rather than after a line of the file, which does not
-  /// hold the value. A problem is the set's when its key is the set key or below it, or
-  /// when it is the unknown key the set added (the readers name the section holding an
-  /// unknown key, and the key in the message).
+  /// hold the value: those at the set key or below it.
   public static func attribute(_ problems: [ConfigError], to assignments: [String]) -> [ConfigError] {
     let sets: [(key: String, text: String)] = assignments.compactMap { a in
       guard let eq = a.firstIndex(of: "="), eq != a.startIndex else { return nil }
       return (String(a[..<eq]), a)
     }
     return problems.map { p in
-      guard let k = p.key, let s = sets.last(where: { caused($0.key, k, p.message) }) else { return p }
-      // The set key itself says where; a deeper key (inside a set mapping) stays in the text.
-      let inner = k == s.key || !k.hasPrefix(s.key) ? nil : k
-      return ConfigError(file: "--set \(s.text)", line: nil, key: inner, message: p.message)
+      guard let k = p.key, let s = sets.last(where: { k == $0.key || k.hasPrefix($0.key + ".") || k.hasPrefix($0.key + "[") })
+      else { return p }
+      // The set names the place; a deeper key (inside a mapping the set gave) stays.
+      return ConfigError(file: "--set \(s.text)", line: nil, key: k == s.key ? nil : k, message: p.message)
     }
-  }
-
-  static func caused(_ setKey: String, _ key: String, _ message: String) -> Bool {
-    if key == setKey || key.hasPrefix(setKey + ".") || key.hasPrefix(setKey + "[") { return true }
-    guard setKey.hasPrefix(key + ".") else { return false }
-    let added = setKey.dropFirst(key.count + 1)
-    return !added.contains(".") && (message.hasPrefix("unknown key '\(added)'") || message.hasPrefix("unknown policy key '\(added)'"))
   }
 }

@@ -26,6 +26,23 @@ extension Pipeline {
     // A negative or huge seed is one of the problems above; the check goes on with 0.
     let s = seed ?? UInt64(exactly: config.general["seed"]?.int ?? 0) ?? 0
     for step in config.steps { out += StepCheck(config: config, step: step, seed: s).problems() }
-    return out
+    return withoutInherited(out, raw: raw)
+  }
+
+  /// The problems left once those a `ref:` copied are dropped: `fully_train.trainer.loss`
+  /// inherited from `hpo.trainer` (the section does not set `loss` itself) is the problem
+  /// already named at `hpo.trainer.loss`, and is one problem, to fix in one place.
+  static func withoutInherited(_ problems: [ConfigError], raw: JSON) -> [ConfigError] {
+    let refs = ConfigRefs.references(raw, path: "")
+    return problems.filter { p in
+      guard let key = p.key else { return true }
+      for r in refs where key.hasPrefix(r.path + ".") {
+        let rest = key.dropFirst(r.path.count + 1)
+        let first = String(rest.prefix { $0 != "." && $0 != "[" })
+        let local = ConfigRefs.lookup(r.path, in: raw.object ?? [:])?[first]
+        if local == nil, problems.contains(where: { $0.key == "\(r.target).\(rest)" && $0.message == p.message }) { return false }
+      }
+      return true
+    }
   }
 }

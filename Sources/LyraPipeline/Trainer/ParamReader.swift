@@ -97,7 +97,9 @@ public final class ParamReader {
   public func finish() throws {
     for k in values.keys.sorted() where !known.contains(k) {
       let hint = Suggest.hint(k, in: known.sorted())
-      throw TrainerError.config(key: path, "unknown key '\(k)'\(hint)")
+      // Keyed at the unknown key itself: its line is the one to fix, and a `--set` that
+      // added it (or a `ref:` that brought it) is found by its key.
+      throw TrainerError.config(key: "\(path).\(k)", "unknown key '\(k)'\(hint)")
     }
   }
 }

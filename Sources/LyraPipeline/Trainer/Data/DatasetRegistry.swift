@@ -38,7 +38,7 @@ public enum DatasetRegistry {
     guard FileManager.default.fileExists(atPath: dataPath) else {
       throw TrainerError.config(key: "\(r.path).data_path", "'\(dataPath)' does not exist")
     }
-    return ImageDataset(pixels: [], labels: [], imageShape: [1])
+    return ImageDataset(pixels: [], labels: [], imageShape: [1, 1, 1])
   }
 
   static func defaults() -> [String: Factory] {
