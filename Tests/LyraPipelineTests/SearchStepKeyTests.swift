@@ -68,10 +68,10 @@ final class SearchStepKeyTests: XCTestCase {
           model_desc: {type: SimpleCn}
         trainer: {epochs: 1}
       """
-    let p = try Pipeline(document: try YAMLDocument(text: yaml, file: "keyed.yml"))
-    p.log = { _ in }
-    XCTAssertThrowsError(try p.run()) { e in
+    // Found by the check before any step (issue 18): no task is created.
+    XCTAssertThrowsError(try Pipeline(document: try YAMLDocument(text: yaml, file: "keyed.yml"))) { e in
       XCTAssertTrue("\(e)".hasPrefix("keyed.yml:11: hpo.model.model_desc: unknown network type 'SimpleCn'"), "\(e)")
     }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: base), "no task folder for a config that does not validate")
   }
 }

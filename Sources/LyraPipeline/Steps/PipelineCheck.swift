@@ -36,6 +36,11 @@ extension Pipeline {
     let refs = ConfigRefs.references(raw, path: "")
     return problems.filter { p in
       guard let key = p.key else { return true }
+      for r in refs where key == r.path {
+        // About the section as a whole: inherited when the section sets nothing but `ref`.
+        let own = ConfigRefs.lookup(r.path, in: raw.object ?? [:])?.object?.keys.filter { $0 != "ref" } ?? []
+        if own.isEmpty, problems.contains(where: { $0.key == r.target && $0.message == p.message }) { return false }
+      }
       for r in refs where key.hasPrefix(r.path + ".") {
         let rest = key.dropFirst(r.path.count + 1)
         let first = String(rest.prefix { $0 != "." && $0 != "[" })

@@ -95,11 +95,15 @@ public final class ParamReader {
 
   /// Throws on the first key (in sorted order) that was neither read nor accepted.
   public func finish() throws {
-    for k in values.keys.sorted() where !known.contains(k) {
-      let hint = Suggest.hint(k, in: known.sorted())
-      // Keyed at the unknown key itself: its line is the one to fix, and a `--set` that
-      // added it (or a `ref:` that brought it) is found by its key.
-      throw TrainerError.config(key: "\(path).\(k)", "unknown key '\(k)'\(hint)")
+    if let first = unknownKeys.first { throw TrainerError.keyed(first) }
+  }
+
+  /// Every key nobody read or accepted, each keyed at itself (its line is the one to fix,
+  /// and a `--set` that added it or a `ref:` that brought it is found by its key) with the
+  /// closest known key.
+  public var unknownKeys: [KeyedError] {
+    values.keys.sorted().filter { !known.contains($0) }.map { k in
+      KeyedError("\(path).\(k)", "unknown key '\(k)'\(Suggest.hint(k, in: known.sorted()))")
     }
   }
 }
