@@ -29,15 +29,30 @@ struct StepCheck {
 
   var baseDescription: JSON? { step.section["model"]?["model_desc"] }
 
+  /// Whether the step's algorithm starts from models an earlier step of this pipeline
+  /// writes (`model.models_folder` of a compression or DnetNas search), which do not exist yet.
+  var modelsComeFromAnEarlierStep: Bool {
+    guard let folder = step.section["model"]?["models_folder"]?.string, !FileManager.default.fileExists(atPath: folder) else { return false }
+    return config.steps.first?.name != step.name
+  }
+
   func search() -> [ConfigError] {
+    if modelsComeFromAnEarlierStep {
+      // The algorithm is built from those models: its name and the sections are checked now,
+      // the rest when the step starts.
+      var out: [ConfigError] = []
+      do { _ = try SearchAlgorithmFactory.entry(step: step.name, section: step.section, config: config) } catch { out += converted(error) }
+      return out + sections(hps: .object([:]), desc: nil)
+    }
     let made: SearchAlgorithmFactory.Made
     do { made = try SearchAlgorithmFactory.make(step: step.name, section: step.section, seed: seed, config: config) } catch {
-      // The algorithm is wrong: its space and the sections are still checked, without a sample.
+      // The algorithm is wrong: its space and the sections are still checked, without a
+      // sample (and so without the model, which a NAS search completes from its sample).
       var out = converted(error)
       if !out.contains(where: { $0.key == "\(step.name).search_space" }), let space = step.section["search_space"] {
         do { _ = try SearchSpace(json: space) } catch { out.append(config.error("\(step.name).search_space", "\(error)")) }
       }
-      return out + sections(hps: .object([:]), desc: baseDescription)
+      return out + sections(hps: .object([:]), desc: nil)
     }
     let sample: Config
     do {
@@ -45,7 +60,7 @@ struct StepCheck {
         sample = try SearchSpace(json: step.section["search_space"] ?? .object([:])).sample(Generator(seed: seed))
       }
     } catch {
-      return converted(error) + sections(hps: .object([:]), desc: baseDescription)
+      return converted(error) + sections(hps: .object([:]), desc: nil)
     }
     let (desc, hps) = Binding.apply(sample, modelDescription: baseDescription ?? .object([:]))
     // Compression steps start from model.models_folder; their models are checked per trial.
