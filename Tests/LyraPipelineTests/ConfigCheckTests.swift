@@ -184,6 +184,16 @@ final class ConfigCheckTests: XCTestCase {
     XCTAssertEqual(found.map(\.key), ["general.seed"])
   }
 
+  /// A value two checks refuse (the range check and its reader) is one problem; a section
+  /// that is not a mapping is named rather than replaced by its defaults.
+  func testOneProblemPerValueAndSectionsMustBeMappings() throws {
+    let negative = edited(valid, [("policy: {num_samples: 2}", "policy: {num_samples: -1}")])
+    let found = try problems(negative)
+    XCTAssertEqual(found.map(\.key), ["hpo.search_algorithm.policy.num_samples"], found.map(\.description).joined(separator: "\n"))
+    let list = edited(valid, [("trainer:\n    type: Trainer", "trainer: [1, 2]\n  trainer_was:\n    type: Trainer")])
+    XCTAssertTrue(try problems(list).contains { $0.key == "hpo.trainer" && $0.message.hasPrefix("must be a mapping") })
+  }
+
   /// `--set` problems name the `--set`, not a line of the file that does not hold the value.
   func testSetProblemsNameTheSet() throws {
     let doc = try YAMLDocument(text: valid, file: "cfg.yml")

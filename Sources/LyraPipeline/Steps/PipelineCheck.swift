@@ -26,7 +26,19 @@ extension Pipeline {
     // A negative or huge seed is one of the problems above; the check goes on with 0.
     let s = seed ?? UInt64(exactly: config.general["seed"]?.int ?? 0) ?? 0
     for step in config.steps { out += StepCheck(config: config, step: step, seed: s).problems() }
-    return withoutInherited(out, raw: raw)
+    return oncePerValue(withoutInherited(out, raw: raw))
+  }
+
+  /// One problem per value: the range check of `ConfigValueLimits` and the reader of the
+  /// value (the loader, the algorithm's policy) both refuse `max_samples: -3`; the first
+  /// (the range check) is kept. Only keys of single values (three parts or more) are
+  /// merged: a section (`hpo.dataset`) may have several problems of its own.
+  static func oncePerValue(_ problems: [ConfigError]) -> [ConfigError] {
+    var seen = Set<String>()
+    return problems.filter { p in
+      guard let k = p.key, k.split(separator: ".").count >= 3 else { return true }
+      return seen.insert(k).inserted
+    }
   }
 
   /// The problems left once those a `ref:` copied are dropped: `fully_train.trainer.loss`

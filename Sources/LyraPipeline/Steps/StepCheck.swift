@@ -70,6 +70,12 @@ struct StepCheck {
   /// The trainer (with its components), the dataset and, when the data is right, the model.
   func sections(hps: JSON, desc: JSON?) -> [ConfigError] {
     var out: [ConfigError] = []
+    // A trial merges its sample into these sections as mappings; anything else would be
+    // dropped there (and its defaults checked instead), so it is the problem to name.
+    for part in ["trainer", "dataset"] {
+      if let v = step.section[part], v != .null, v.object == nil { out.append(config.error("\(step.name).\(part)", "must be a mapping, got \(v.text)")) }
+    }
+    if !out.isEmpty { return out }
     let trainerPath = "\(step.name).trainer"
     let trainerJSON = TrialTraining.trainerSection(step.section["trainer"], hps["trainer"])
     var unknown: [KeyedError] = []
