@@ -49,6 +49,9 @@ struct Run: ParsableCommand {
   @Option(name: .customLong("set"), help: ArgumentHelp("Change a config key (repeatable): --set hpo.trainer.epochs=2.", valueName: "KEY=VALUE"))
   var sets: [String] = []
 
+  @Flag(help: "Only check the whole config (every step's sections, plug-ins, data paths) and list every problem; create and train nothing.")
+  var check = false
+
   @Argument(parsing: .captureForPassthrough, help: "Arguments passed to a .lua script.")
   var arguments: [String] = []
 
@@ -60,12 +63,16 @@ struct Run: ParsableCommand {
     case "yml", "yaml":
       // Options may also follow the file (`lyra run cfg.yml --resume ID`): the passthrough
       // capture took them, so read them here.
-      var resume = self.resume, workers = self.workers, seed = self.seed, sets = self.sets
+      var resume = self.resume, workers = self.workers, seed = self.seed, sets = self.sets, check = self.check
       var rest = arguments[...]
       while let a = rest.first {
         rest = rest.dropFirst()
+        if a == "--check" {
+          check = true
+          continue
+        }
         guard let v = rest.first, ["--resume", "--workers", "--seed", "--set"].contains(a) else {
-          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE)\n".utf8))
+          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --check)\n".utf8))
           throw ExitCode(2)
         }
         rest = rest.dropFirst()
@@ -80,7 +87,7 @@ struct Run: ParsableCommand {
           seed = n
         }
       }
-      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets))
+      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets, check: check))
     default:
       FileHandle.standardError.write(Data("lyra run: \(file): expected a .yml/.yaml config or a .lua script\n".utf8))
       throw ExitCode(2)

@@ -44,7 +44,7 @@ final class PBAPipelineTests: XCTestCase {
       ("{schedule: [{from_epoch: 0, policy: []}, {from_epoch: 0, policy: []}]}", "t.schedule[1].from_epoch: epochs must increase"),
       ("{schedule: [{from_epoch: 0, policy: {schedule: []}}]}", "a schedule's policy cannot be another schedule"),
       ("{schedule: [{from_epoch: 0}]}", "t.schedule[0]: missing 'policy'"),
-      ("{schedule: [{from_epoch: 0, policy: [], form: 1}]}", "t.schedule[0]: unknown key 'form'"),
+      ("{schedule: [{from_epoch: 0, policy: [], form: 1}]}", "t.schedule[0].form: unknown key 'form'"),
     ]
     for (text, message) in bad {
       XCTAssertThrowsError(try DatasetAugmentation.parse(try json(text), path: "t"), text) { XCTAssertTrue("\($0)".contains(message), "\($0)") }
@@ -205,9 +205,10 @@ final class PBAPipelineTests: XCTestCase {
                               ("{start: sometimes}", "pba.search_algorithm.policy.start: expected explored, zero or random"),
                               ("{config_count: 1}", "pba.search_algorithm.policy.config_count: must be an integer of at least 2"),
                               ("{num_samples: 3}", "unknown policy key 'num_samples' for PBAHpo")] {
-      let p = try Pipeline(raw: try json(pipelineYAML(base: base, algorithm: "{type: PBAHpo, policy: \(policy)}")))
-      p.log = { _ in }
-      XCTAssertThrowsError(try p.run(), policy) { XCTAssertTrue("\($0)".contains(message), "\($0)") }
+      // Found by the check before any step runs (issue 18).
+      XCTAssertThrowsError(try Pipeline(raw: try json(pipelineYAML(base: base, algorithm: "{type: PBAHpo, policy: \(policy)}"))), policy) {
+        XCTAssertTrue("\($0)".contains(message), "\($0)")
+      }
     }
   }
 }

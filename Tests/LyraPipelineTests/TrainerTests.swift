@@ -152,7 +152,7 @@ final class TrainerTests: XCTestCase {
     func message(_ text: String) -> String {
       do { _ = try TrainerConfig(json: try json(text)); return "no error" } catch { return "\(error)" }
     }
-    XCTAssertEqual(message("{\"epoch\": 3}"), "trainer: unknown key 'epoch' (did you mean 'epochs'?)")
+    XCTAssertEqual(message("{\"epoch\": 3}"), "trainer.epoch: unknown key 'epoch' (did you mean 'epochs'?)")
     XCTAssertTrue(message("{\"valid_intervl\": 3}").contains("did you mean 'valid_interval'"))
     XCTAssertTrue(message("{\"epochs\": \"x\"}").contains("trainer.epochs: expected an integer"))
     XCTAssertTrue(message("{\"optimizer\": {\"type\": \"SGD\", \"parms\": {}}}").contains("unknown key 'parms' (did you mean 'params'?)"))

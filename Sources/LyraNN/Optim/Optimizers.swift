@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// Builds optimisers by name from config options, so a VEGA/PyTorch config such as
@@ -22,7 +23,7 @@ public enum Optimizers {
 
   public static func make(name: String, params: [Tensor], options: [String: OptimizerOption] = [:]) throws -> Optimizer {
     guard let kind = canonical(name) else {
-      throw OptimizerError("unknown optimizer '\(name)'; valid optimizers: \(names.joined(separator: ", "))")
+      throw OptimizerError("unknown optimizer '\(name)'\(Suggest.hint(name, in: names)); valid optimizers: \(names.joined(separator: ", "))")
     }
     let o = try Reader(kind: kind, options: options, valid: optionKeys(for: kind))
     if let adaptive = try makeAdaptive(kind, params, o) { return adaptive }

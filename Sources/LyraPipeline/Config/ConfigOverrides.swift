@@ -37,4 +37,20 @@ public enum ConfigOverrides {
     o[first] = try set(o[first] ?? .null, path.dropFirst(), value, key: key)
     return .object(o)
   }
+
+  /// The problems a `--set` caused, named after it (`--set hpo.trainer.epoch=2: unknown key
+  /// 'epoch' (did you mean 'epochs'?)`) rather than after a line of the file, which does not
+  /// hold the value: those at the set key or below it.
+  public static func attribute(_ problems: [ConfigError], to assignments: [String]) -> [ConfigError] {
+    let sets: [(key: String, text: String)] = assignments.compactMap { a in
+      guard let eq = a.firstIndex(of: "="), eq != a.startIndex else { return nil }
+      return (String(a[..<eq]), a)
+    }
+    return problems.map { p in
+      guard let k = p.key, let s = sets.last(where: { k == $0.key || k.hasPrefix($0.key + ".") || k.hasPrefix($0.key + "[") })
+      else { return p }
+      // The set names the place; a deeper key (inside a mapping the set gave) stays.
+      return ConfigError(file: "--set \(s.text)", line: nil, key: k == s.key ? nil : k, message: p.message)
+    }
+  }
 }

@@ -31,6 +31,21 @@ enum ConfigRefs {
     }
   }
 
+  /// Every `ref:` below `node` (at dotted `path`): where it is and what it names.
+  static func references(_ node: JSON, path: String) -> [(path: String, target: String)] {
+    switch node {
+    case .object(let o):
+      var out: [(path: String, target: String)] = []
+      if let t = o["ref"]?.string { out.append((path, t)) }
+      for (k, v) in o.sorted(by: { $0.key < $1.key }) { out += references(v, path: path.isEmpty ? k : "\(path).\(k)") }
+      return out
+    case .array(let a):
+      return a.enumerated().flatMap { references($1, path: "\(path)[\($0 + 1)]") }
+    default:
+      return []
+    }
+  }
+
   static func lookup(_ dotted: String, in root: [String: JSON]) -> JSON? {
     var cur: JSON = .object(root)
     for part in dotted.split(separator: ".") {

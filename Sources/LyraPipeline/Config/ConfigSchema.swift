@@ -25,15 +25,19 @@ enum ConfigSchema {
     "trainer": nil, "evaluator": nil, "quota": nil,
   ])
 
-  static func check(_ value: JSON, schema: Node, path: String, fail: (String?, String) -> ConfigError) throws {
-    guard case .keys(let known) = schema else { return }
-    guard let o = value.object else { throw fail(path, "must be a mapping") }
+  /// Every unknown key below `value` (and a non-mapping where a mapping belongs).
+  static func check(_ value: JSON, schema: Node, path: String, fail: (String?, String) -> ConfigError) -> [ConfigError] {
+    guard case .keys(let known) = schema else { return [] }
+    guard let o = value.object else { return [fail(path, "must be a mapping")] }
+    var out: [ConfigError] = []
     for k in o.keys.sorted() {
       guard let sub = known[k] else {
         let hint = Suggest.hint(k, in: Array(known.keys))
-        throw fail("\(path).\(k)", "unknown key '\(k)'\(hint)")
+        out.append(fail("\(path).\(k)", "unknown key '\(k)'\(hint)"))
+        continue
       }
-      if let sub { try check(o[k]!, schema: sub, path: "\(path).\(k)", fail: fail) }
+      if let sub { out += check(o[k]!, schema: sub, path: "\(path).\(k)", fail: fail) }
     }
+    return out
   }
 }

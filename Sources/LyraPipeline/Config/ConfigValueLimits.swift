@@ -58,30 +58,37 @@ enum ConfigValueLimits {
                                          "dataset.type", "trainer.type", "evaluator.type", "model.model_desc_file",
                                          "model.models_folder", "model.pretrained_model_file"]
 
-  /// Checks `general` and every step section of a resolved config.
-  static func check(general section: JSON, steps: [(name: String, section: JSON)], fail: (String?, String) -> ConfigError) throws {
-    for (k, v) in (section.object ?? [:]).sorted(by: { $0.key < $1.key }) {
-      if let limit = ConfigValueLimits.general[k] { try checkInt(v, limit, key: "general.\(k)", fail: fail) }
+  /// Every problem of `general` and of every step section of a resolved config.
+  static func check(general section: JSON, steps: [(name: String, section: JSON)], fail: (String?, String) -> ConfigError) -> [ConfigError] {
+    var out: [ConfigError] = []
+    func note(_ body: () throws -> Void) {
+      do { try body() } catch let e as ConfigError { out.append(e) } catch { out.append(fail(nil, "\(error)")) }
     }
-    for path in generalStrings.sorted() { try checkString(section, path: path, prefix: "general", fail: fail) }
+    for (k, v) in (section.object ?? [:]).sorted(by: { $0.key < $1.key }) {
+      if let limit = ConfigValueLimits.general[k] { note { try checkInt(v, limit, key: "general.\(k)", fail: fail) } }
+    }
+    for path in generalStrings.sorted() { note { try checkString(section, path: path, prefix: "general", fail: fail) } }
     for (name, stepSection) in steps {
-      for path in stepStrings.sorted() { try checkString(stepSection, path: path, prefix: name, fail: fail) }
+      for path in stepStrings.sorted() { note { try checkString(stepSection, path: path, prefix: name, fail: fail) } }
       for (k, v) in (stepSection.object ?? [:]).sorted(by: { $0.key < $1.key }) where checkedSections.contains(k) {
-        try walk(v, path: "\(name).\(k)", fail: fail)
+        walk(v, path: "\(name).\(k)", fail: fail, into: &out)
       }
     }
+    return out
   }
 
   /// Every mapping key below `value` named in `step`.
-  static func walk(_ value: JSON, path: String, fail: (String?, String) -> ConfigError) throws {
+  static func walk(_ value: JSON, path: String, fail: (String?, String) -> ConfigError, into out: inout [ConfigError]) {
     switch value {
     case .object(let o):
       for (k, v) in o.sorted(by: { $0.key < $1.key }) {
-        if let limit = step[k], v.object == nil, v.array == nil { try checkInt(v, limit, key: "\(path).\(k)", fail: fail) }
-        try walk(v, path: "\(path).\(k)", fail: fail)
+        if let limit = step[k], v.object == nil, v.array == nil {
+          do { try checkInt(v, limit, key: "\(path).\(k)", fail: fail) } catch let e as ConfigError { out.append(e) } catch {}
+        }
+        walk(v, path: "\(path).\(k)", fail: fail, into: &out)
       }
     case .array(let a):
-      for (i, v) in a.enumerated() { try walk(v, path: "\(path)[\(i + 1)]", fail: fail) }
+      for (i, v) in a.enumerated() { walk(v, path: "\(path)[\(i + 1)]", fail: fail, into: &out) }
     default:
       break
     }

@@ -20,6 +20,9 @@ public struct PipelineConfig {
   public var resolved: JSON
   public let file: String
   let lines: [String: Int]
+  /// The problems found while reading, when the reader was asked to collect them
+  /// (`collecting: true`); otherwise the reader threw them.
+  public private(set) var problems: [ConfigError] = []
 
   /// Old step names (VEGA ≤ 1.2) and the names they became.
   public static let stepAliases = ["NasPipeStep": "SearchPipeStep", "HpoPipeStep": "SearchPipeStep",
@@ -35,7 +38,13 @@ public struct PipelineConfig {
   }
 
   /// From a tree built elsewhere (a Lua table); errors name `file` without lines.
-  public init(json: JSON, file: String = "(config)", lines: [String: Int] = [:], taskFolder: String? = nil) throws {
+  ///
+  /// Problems of keys and values are collected (one `ConfigError` each, see `ConfigProblems`);
+  /// only a config without the shape to go on (no `pipeline`, a step without its section,
+  /// a broken `ref:`) stops the reading at once. `collecting: true` keeps the collected
+  /// problems in `problems` (steps of an unknown type left out) instead of throwing them,
+  /// so a check can add those of each step's contents (`Pipeline.problems`).
+  public init(json: JSON, file: String = "(config)", lines: [String: Int] = [:], taskFolder: String? = nil, collecting: Bool = false) throws {
     self.file = file
     self.lines = lines
     func fail(_ key: String?, _ message: String) -> ConfigError {
@@ -47,13 +56,14 @@ public struct PipelineConfig {
       throw fail("pipeline", "must be a non-empty list of step names")
     }
     for (i, n) in names.enumerated() where names[..<i].contains(n) { throw fail("pipeline", "step '\(n)' is listed twice") }
+    var found: [ConfigError] = []
     for k in top.keys.sorted() where k != "general" && k != "pipeline" && !names.contains(k) {
       let hint = Suggest.hint(k, in: ["general", "pipeline"] + names)
-      throw fail(k, "unknown top-level key '\(k)'\(hint); sections must be named in 'pipeline'")
+      found.append(fail(k, "unknown top-level key '\(k)'\(hint); sections must be named in 'pipeline'"))
     }
     var general = top["general"] ?? .object([:])
     guard general.object != nil else { throw fail("general", "must be a mapping") }
-    try ConfigSchema.check(general, schema: ConfigSchema.general, path: "general", fail: fail)
+    found += ConfigSchema.check(general, schema: ConfigSchema.general, path: "general", fail: fail)
     if let p = general["plugins"] {
       // Relative to the config file (so a config and its plugins move together); a Lua
       // table config has no file, so its plugins are relative to the working directory.
@@ -76,15 +86,17 @@ public struct PipelineConfig {
     var steps: [Step] = []
     for n in names {
       let section = resolved[n]!
-      try ConfigSchema.check(section, schema: ConfigSchema.step, path: n, fail: fail)
+      found += ConfigSchema.check(section, schema: ConfigSchema.step, path: n, fail: fail)
       let declared = section["pipe_step"]?["type"]?.string ?? "SearchPipeStep"
       guard let type = PipelineConfig.stepAliases[declared] else {
         let hint = Suggest.hint(declared, in: Array(PipelineConfig.stepAliases.keys))
-        throw fail("\(n).pipe_step.type", "unknown pipe step type '\(declared)'\(hint)")
+        found.append(fail("\(n).pipe_step.type", "unknown pipe step type '\(declared)'\(hint)"))
+        continue
       }
       steps.append(Step(name: n, type: type, section: section))
     }
-    try ConfigValueLimits.check(general: general, steps: steps.map { ($0.name, $0.section) }, fail: fail)
+    found += ConfigValueLimits.check(general: general, steps: steps.map { ($0.name, $0.section) }, fail: fail)
+    if collecting { problems = found } else { try ConfigProblems.throwIfAny(found) }
     self.general = general
     self.steps = steps
     self.resolved = resolved

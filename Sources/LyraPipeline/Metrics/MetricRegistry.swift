@@ -20,7 +20,7 @@ public enum MetricRegistry {
   }
 
   public static func make(_ spec: ComponentSpec, path: String = "trainer.metric") throws -> Metric {
-    let f = try factories.lookup(spec.type, ignoringCase: true) { TrainerError.config("\(path): \($0)") }
+    let f = try factories.lookup(spec.type, ignoringCase: true) { TrainerError.config(key: path, $0) }
     let r = ParamReader(spec.params, path: path + ".params")
     let m = try f(r)
     try r.finish()

@@ -15,7 +15,7 @@ public final class MetricSet {
   /// From a `metric:` value: one section, a bare name, or a list of either.
   public convenience init(json: JSON, path: String = "trainer.metric") throws {
     if let list = json.array {
-      guard !list.isEmpty else { throw TrainerError.config("\(path): empty metric list") }
+      guard !list.isEmpty else { throw TrainerError.config(key: path, "empty metric list") }
       self.init(try list.enumerated().map { try MetricRegistry.make($1, path: "\(path)[\($0 + 1)]") })
     } else {
       self.init([try MetricRegistry.make(json, path: path)])

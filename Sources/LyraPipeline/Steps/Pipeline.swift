@@ -51,10 +51,11 @@ public final class Pipeline {
     if let resume, !FileManager.default.fileExists(atPath: layout.store) {
       throw ConfigError(file: file, line: nil, key: nil, message: "no task '\(resume)' to resume in \(base) (no \(layout.store))")
     }
+    // The whole config is checked before anything is created or run: a typo in a later
+    // step, a misspelt loss or a missing data_path is one list of errors, not a task
+    // folder with N failed trials (issue 18). Plug-ins are loaded by the check.
+    try ConfigProblems.throwIfAny(Pipeline.problems(raw: raw, file: file, lines: lines))
     config = try PipelineConfig(json: raw, file: file, lines: lines, taskFolder: root)
-    for step in config.steps {
-      if let problem = TaskNames.stepProblem(step.name) { throw config.error("pipeline", problem) }
-    }
     taskID = id
     output = try TaskOutput(root: root)
     // One runner per task: a second `run --resume` of this task is refused here, before
@@ -62,11 +63,6 @@ public final class Pipeline {
     lock = try TaskLock(taskRoot: root)
     store = try TrialStore(path: layout.store)
     if let dead = lock.tookOverFrom { output.log("took over the task lock of process \(dead), which is no longer running") }
-    LyraPipeline.bootstrap() // the lyra.trainer executor; checkpoints of ResNet/DNet/... reload by type name
-    // Before any step: a plugin's error is a config error, and its names exist for validation.
-    do { try Plugins.load(config.general) } catch {
-      throw ConfigError(file: file, line: lines["general.plugins"], key: "general.plugins", message: "\(error)")
-    }
     if resume == nil {
       try store.setMeta("config", config.resolved)
       try store.setMeta("source_file", .string(file))

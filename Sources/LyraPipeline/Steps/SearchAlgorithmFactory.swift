@@ -176,10 +176,15 @@ public enum SearchAlgorithmFactory {
   /// Every name a config may give, the algorithms' own names first (the "did you mean" candidates).
   public static var knownTypes: [String] { table.map(\.name) + table.flatMap(\.aliases) }
 
+  /// The table entry `search_algorithm.type` names (default RandomSearch).
+  static func entry(step: String, section: JSON, config: PipelineConfig) throws -> Entry {
+    let declared = section["search_algorithm"]?["type"]?.string ?? "RandomSearch"
+    return try entries.lookup(declared, candidates: knownTypes) { config.error("\(step).search_algorithm.type", $0) }
+  }
+
   public static func make(step: String, section: JSON, seed: UInt64, config: PipelineConfig) throws -> Made {
     let alg = section["search_algorithm"] ?? .object([:])
-    let declared = alg["type"]?.string ?? "RandomSearch"
-    let entry = try entries.lookup(declared, candidates: knownTypes) { config.error("\(step).search_algorithm.type", $0) }
+    let entry = try entry(step: step, section: section, config: config)
     let type = entry.name
     for k in (alg.object ?? [:]).keys.sorted() where !["type", "policy", "objective_keys", "codec", "range"].contains(k) {
       throw config.error("\(step).search_algorithm.\(k)", "unknown key '\(k)'")

@@ -12,32 +12,6 @@ struct SearchStep {
   let pipeline: Pipeline
   let step: PipelineConfig.Step
 
-  /// Checks, before any trial runs, that a sampled trial's trainer, dataset and model
-  /// sections are valid: a broken config is one clear error, not N failed trials.
-  func validate(_ made: SearchAlgorithmFactory.Made) throws {
-    let sample: Config
-    if let s = made.sample { sample = s(Generator(seed: pipeline.seed)) } else {
-      sample = try SearchSpace(json: step.section["search_space"] ?? .object([:])).sample(Generator(seed: pipeline.seed))
-    }
-    let (desc, hps) = Binding.apply(sample, modelDescription: step.section["model"]?["model_desc"] ?? .object([:]))
-    do {
-      _ = try TrainerConfig(json: TrialTraining.trainerSection(step.section["trainer"], hps["trainer"]),
-                            path: "\(step.name).trainer")
-      let data = try DatasetSection(json: TrialTraining.datasetSection(step.section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"]),
-                                    path: "\(step.name).dataset")
-      // Compression steps start from model.models_folder; their models are checked per trial.
-      if step.section["model"]?["model_desc"] != nil || desc.object?.isEmpty == false {
-        _ = try NetworkRegistry.build(desc, path: "\(step.name).model.model_desc", input: try data.sampleShape())
-      }
-    } catch {
-      guard let k = SearchStep.keyed(error) else {
-        // No key to point at: the text as it is, under the config file's name.
-        throw ConfigError(file: pipeline.config.file, line: nil, key: nil, message: "\(error)")
-      }
-      throw pipeline.config.error(k.key, k.message)
-    }
-  }
-
   /// The key an error is about, where its thrower kept it apart from the text.
   static func keyed(_ error: Error) -> KeyedError? {
     switch error {
@@ -50,7 +24,6 @@ struct SearchStep {
 
   func run() throws -> StepResult {
     let made = try SearchAlgorithmFactory.make(step: step.name, section: step.section, seed: pipeline.seed, config: pipeline.config)
-    try validate(made)
     let stepConfig = TrialTraining.stepConfig(section: step.section, general: pipeline.config.general, taskRoot: pipeline.root, step: step.name)
     let log = pipeline.log
     let name = step.name

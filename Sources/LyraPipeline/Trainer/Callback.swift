@@ -40,7 +40,7 @@ public enum CallbackRegistry {
   public static func unregister(_ name: String) { factories.unregister(name) }
   public static var names: [String] { factories.names }
 
-  public static func make(_ name: String) throws -> TrainerCallback {
-    try factories.lookup(name) { TrainerError.config("trainer.callbacks: \($0)") }()
+  public static func make(_ name: String, path: String = "trainer.callbacks") throws -> TrainerCallback {
+    try factories.lookup(name) { TrainerError.config(key: path, $0) }()
   }
 }

@@ -13,11 +13,11 @@ public enum OptimizerFactory {
       case .number(let d): options[k] = .number(d)
       case .bool(let b): options[k] = .flag(b)
       case .array(let a) where a.allSatisfy({ $0.double != nil }): options[k] = .numbers(a.compactMap(\.double))
-      default: throw TrainerError.config("\(path).params.\(k): expected a number, a flag or a list of numbers, got \(v.text)")
+      default: throw TrainerError.config(key: "\(path).params.\(k)", "expected a number, a flag or a list of numbers, got \(v.text)")
       }
     }
     do { return try Optimizers.make(name: spec.type, params: params, options: options) } catch {
-      throw TrainerError.config("\(path): \(error)")
+      throw TrainerError.config(key: path, "\(error)")
     }
   }
 }
@@ -43,7 +43,7 @@ public enum SchedulerFactory {
   public static var names: [String] { factories.namesInOrder }
 
   public static func make(_ spec: ComponentSpec, path: String = "trainer.lr_scheduler") throws -> LRScheduler {
-    let f = try factories.lookup(spec.type, candidates: names) { TrainerError.config("\(path): \($0)") }
+    let f = try factories.lookup(spec.type, candidates: names) { TrainerError.config(key: path, $0) }
     let r = ParamReader(spec.params, path: path + ".params")
     let s = try f(r, path)
     try r.finish()
@@ -76,7 +76,7 @@ public enum LossRegistry {
   public static var names: [String] { factories.names }
 
   public static func make(_ spec: ComponentSpec, path: String = "trainer.loss") throws -> Loss {
-    let f = try factories.lookup(spec.type) { TrainerError.config("\(path): \($0)") }
+    let f = try factories.lookup(spec.type) { TrainerError.config(key: path, $0) }
     let r = ParamReader(spec.params, path: path + ".params")
     let l = try f(r)
     try r.finish()

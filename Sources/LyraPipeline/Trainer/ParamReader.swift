@@ -11,6 +11,9 @@ public final class ParamReader {
   /// Where the object sits in the config ("trainer.metric.params"), for messages.
   public let path: String
   private var known: Set<String> = []
+  /// Check only (`lyra run --check`, the check before the first trial): a factory reads
+  /// and checks its keys as usual but opens nothing: the files it names must exist.
+  public var checkOnly = false
 
   public init(_ values: [String: JSON], path: String) {
     self.values = values
@@ -92,9 +95,15 @@ public final class ParamReader {
 
   /// Throws on the first key (in sorted order) that was neither read nor accepted.
   public func finish() throws {
-    for k in values.keys.sorted() where !known.contains(k) {
-      let hint = Suggest.hint(k, in: known.sorted())
-      throw TrainerError.config(key: path, "unknown key '\(k)'\(hint)")
+    if let first = unknownKeys.first { throw TrainerError.keyed(first) }
+  }
+
+  /// Every key nobody read or accepted, each keyed at itself (its line is the one to fix,
+  /// and a `--set` that added it or a `ref:` that brought it is found by its key) with the
+  /// closest known key.
+  public var unknownKeys: [KeyedError] {
+    values.keys.sorted().filter { !known.contains($0) }.map { k in
+      KeyedError("\(path).\(k)", "unknown key '\(k)'\(Suggest.hint(k, in: known.sorted()))")
     }
   }
 }

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraNN
 
 /// The `trainer:` section of a VEGA config, parsed strictly: every key is one VEGA
@@ -60,6 +61,15 @@ public struct TrainerConfig: Equatable {
 
   /// Parses a trainer section; `path` prefixes messages ("nas.trainer").
   public init(json: JSON, path: String = "trainer") throws {
+    var unknown: [KeyedError] = []
+    try self.init(json: json, path: path, unknownKeys: &unknown)
+    if let first = unknown.first { throw TrainerError.keyed(first) }
+  }
+
+  /// Every key read and checked, but the unknown keys are handed back in `unknownKeys`
+  /// (all of them) rather than thrown, so a check names each and still checks the
+  /// components (`StepCheck`: a misspelt `epoch` and a misspelt loss are two problems).
+  init(json: JSON, path: String, unknownKeys: inout [KeyedError]) throws {
     let r = try ParamReader(json, path: path)
     r.accept(TrainerConfig.ignored)
     type = try r.string("type", type)
@@ -114,6 +124,6 @@ public struct TrainerConfig: Equatable {
     if let m = perfsCmpMode, m != "max", m != "min" {
       throw TrainerError.config(key: "\(path).perfs_cmp_mode", "expected max or min, got '\(m)'")
     }
-    try r.finish()
+    unknownKeys = r.unknownKeys
   }
 }

@@ -44,10 +44,11 @@ public struct DatasetSection {
     }
   }
 
-  /// The loader for `mode`.
-  public func loader(_ mode: DatasetRegistry.Mode) throws -> DataLoader {
+  /// The loader for `mode`; `checkOnly`: every key checked, nothing read (an empty loader).
+  public func loader(_ mode: DatasetRegistry.Mode, checkOnly: Bool = false) throws -> DataLoader {
     let p = "\(path).\(mode.rawValue)"
     let r = ParamReader(common.merging(modes[mode.rawValue] ?? [:]) { _, b in b }, path: p)
+    r.checkOnly = checkOnly
     let batch = try r.int("batch_size", 64, min: 1)
     let shuffle = try r.bool("shuffle", mode == .train)
     let dropLast = try r.bool("drop_last", false)
@@ -60,6 +61,7 @@ public struct DatasetSection {
     let augment = try r.raw("transforms").map { try DatasetAugmentation.parse($0, path: "\(p).transforms") }
     var ds: any Dataset = try DatasetRegistry.factory(type, path: path)(r, split)
     try r.finish()
+    if checkOnly { return DataLoader(ds, batchSize: batch) }
     var transform: (any Transform)?
     if mode == .train, let t = try augment?.transform() { (ds, transform) = DatasetTransforms.apply(t, to: ds) }
     if portion < 1 && mode != .test {
