@@ -20,8 +20,9 @@ enum DataSources {
         throw LuaArgumentError(2, "y must be a 1-D tensor of \(n) labels (x has \(n) samples), got shape \(ShapeText.format(y.shape, .size))")
       }
       let values = y.toArray()
-      if let k = values.firstIndex(where: { $0 < 1 || $0 != $0.rounded() || $0 > Float(Int32.max) }) {
-        throw LuaArgumentError(2, "y[\(k + 1)] = \(values[k]) is not a class label; labels are whole numbers 1..C")
+      // 2^24: the largest whole number every float label holds exactly; it also bounds the class list.
+      if let k = values.firstIndex(where: { $0 < 1 || $0 != $0.rounded() || $0 > 16_777_216 }) {
+        throw LuaArgumentError(2, "y[\(k + 1)] = \(values[k]) is not a class label; labels are whole numbers 1..C (C at most 16777216)")
       }
       let labels = values.map { Int32($0) - 1 }
       let ds = InMemoryDataset(features: x.float().toArray(), sampleShape: Array(x.shape.dropFirst()), labels: labels)
