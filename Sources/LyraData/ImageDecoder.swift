@@ -1,4 +1,5 @@
 import CImage
+import Foundation
 import LyraBase
 
 /// A decoded 8-bit image in HWC order (what libpng and libjpeg produce).
@@ -71,7 +72,11 @@ public enum ImageDecoder {
   }
 
   /// Reads and decodes the image file at `path`.
+  /// Files larger than `maxImageBytes` are refused before they are read.
   public static func read(_ path: String, channels: Int) throws -> DecodedImage {
-    try decode(try FileBytes.readRaw(path), file: path, channels: channels)
+    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxImageBytes {
+      throw DataError(file: path, "the file is \(size) bytes, more than the \(maxImageBytes)-byte limit for one image")
+    }
+    return try decode(try FileBytes.readRaw(path), file: path, channels: channels)
   }
 }

@@ -75,16 +75,23 @@ public struct ImageFolder: Dataset {
     return (classes, files)
   }
 
+  /// How deep class directories may nest: symbolic links are followed (as torchvision does),
+  /// so a link to a parent would otherwise recurse until the stack overflows.
+  public static let maxDepth = 32
+
   /// Image files under `dir`, recursively, sorted by name at each level; a directory whose
   /// name ends in an image extension is an error (it would otherwise be skipped silently).
-  static func images(in dir: String) throws -> [String] {
+  static func images(in dir: String, depth: Int = 0) throws -> [String] {
+    guard depth < maxDepth else {
+      throw DataError(file: dir, "ImageFolder: directories nest more than \(maxDepth) deep (a symbolic link to a parent directory?)")
+    }
     var out: [String] = []
     for name in try entries(dir) {
       let path = "\(dir)/\(name)"
       let isImageName = extensions.contains((name as NSString).pathExtension.lowercased())
       if isDirectory(path) {
         if isImageName { throw DataError(file: path, "ImageFolder: is a directory, not an image file; rename or move it") }
-        out += try images(in: path)
+        out += try images(in: path, depth: depth + 1)
       } else if isImageName {
         out.append(path)
       }

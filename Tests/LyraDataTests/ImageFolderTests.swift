@@ -116,6 +116,14 @@ final class ImageFolderTests: XCTestCase {
     }
   }
 
+  func testSymbolicLinkLoopIsAnErrorNotARecursion() throws {
+    let dir = TempDir()
+    makeDir(dir, "a")
+    dir.write("a/x.png", ImageFiles.handPNG(ImageFiles.pattern(0, h: 2, w: 2, channels: 1), h: 2, w: 2, channels: 1))
+    try FileManager.default.createSymbolicLink(atPath: dir.path + "/a/loop", withDestinationPath: dir.path + "/a")
+    assertDataError(try ImageFolder(root: dir.path), contains: ["/a/loop", "nest more than 32 deep"])
+  }
+
   func testLayoutErrors() throws {
     let dir = TempDir()
     assertDataError(try ImageFolder(root: dir.path + "/missing"), contains: ["missing", "no such directory"])
