@@ -17,18 +17,30 @@ void lyra_image_free(lyra_image *image) {
 
 void lyra_bytes_free(unsigned char *bytes) { free(bytes); }
 
-/* Width * height * channels, or 0 when it overflows or passes max_bytes (the caller reports it). */
-static size_t checked_bytes(size_t width, size_t height, size_t channels, size_t max_bytes) {
-  if (width == 0 || height == 0) return 0;
-  if (width > max_bytes / height) return 0;
-  size_t plane = width * height;
-  if (plane > max_bytes / channels) return 0;
-  return plane * channels;
+/* A zeroed buffer for width * height * channels bytes, or NULL with out->message set when that
+ * overflows, passes max_bytes (checked before allocating: a tiny file can declare 65535 x 65535
+ * pixels) or memory runs out. */
+static unsigned char *allocate(lyra_image *out, size_t width, size_t height, size_t channels, size_t max_bytes) {
+  if (width == 0 || height == 0) {
+    snprintf(out->message, sizeof out->message, "declares an empty image (%zu x %zu pixels)", width, height);
+    return NULL;
+  }
+  if (width > max_bytes / height || width * height > max_bytes / channels) {
+    snprintf(out->message, sizeof out->message,
+             "declares %zu x %zu pixels, more than the %zu-byte limit for one decoded image", width, height, max_bytes);
+    return NULL;
+  }
+  unsigned char *pixels = calloc(width * height * channels, 1);
+  if (!pixels) set_message(out->message, "out of memory for the decoded image");
+  return pixels;
 }
 
-static void too_large(lyra_image *out, unsigned long w, unsigned long h, size_t max_bytes) {
-  snprintf(out->message, sizeof out->message,
-           "declares %lu x %lu pixels, more than the %zu-byte limit for one decoded image", w, h, max_bytes);
+static int succeed(lyra_image *out, unsigned char *pixels, unsigned long w, unsigned long h, int channels) {
+  out->pixels = pixels;
+  out->width = (int)w;
+  out->height = (int)h;
+  out->channels = channels;
+  return 0;
 }
 
 /* PNG through libpng's simplified API: it converts every bit depth, palette and alpha layout to 8-bit
@@ -45,15 +57,8 @@ int lyra_png_decode(const unsigned char *data, size_t size, int channels, size_t
     return 1;
   }
   image.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-  size_t bytes = checked_bytes(image.width, image.height, (size_t)channels, max_bytes);
-  if (bytes == 0) {
-    too_large(out, image.width, image.height, max_bytes);
-    png_image_free(&image);
-    return 1;
-  }
-  unsigned char *pixels = calloc(bytes, 1);
+  unsigned char *pixels = allocate(out, image.width, image.height, (size_t)channels, max_bytes);
   if (!pixels) {
-    set_message(out->message, "out of memory for the decoded image");
     png_image_free(&image);
     return 1;
   }
@@ -63,11 +68,7 @@ int lyra_png_decode(const unsigned char *data, size_t size, int channels, size_t
     free(pixels);
     return 1;
   }
-  out->pixels = pixels;
-  out->width = (int)image.width;
-  out->height = (int)image.height;
-  out->channels = channels;
-  return 0;
+  return succeed(out, pixels, image.width, image.height, channels);
 }
 
 /* libjpeg's error manager extended with the jump target; error_exit longjmps back into the function
@@ -118,22 +119,17 @@ int lyra_jpeg_decode(const unsigned char *data, size_t size, int channels, size_
   jpeg_mem_src(&cinfo, data, (unsigned long)size);
   jpeg_read_header(&cinfo, TRUE);
   cinfo.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
-  size_t bytes = checked_bytes(cinfo.image_width, cinfo.image_height, (size_t)channels, max_bytes);
-  if (bytes == 0) {
-    too_large(out, cinfo.image_width, cinfo.image_height, max_bytes);
+  pixels = allocate(out, cinfo.image_width, cinfo.image_height, (size_t)channels, max_bytes);
+  if (!pixels) {
     jpeg_destroy_decompress(&cinfo);
     return 1;
   }
   jpeg_start_decompress(&cinfo);
-  if (cinfo.output_components != channels) {
-    snprintf(out->message, sizeof out->message, "libjpeg gave %d channels, expected %d", cinfo.output_components, channels);
+  if (cinfo.output_components != channels || cinfo.output_width != cinfo.image_width || cinfo.output_height != cinfo.image_height) {
+    snprintf(out->message, sizeof out->message, "libjpeg gave %d channels of %u x %u, expected %d of %u x %u",
+             cinfo.output_components, cinfo.output_width, cinfo.output_height, channels, cinfo.image_width, cinfo.image_height);
     jpeg_destroy_decompress(&cinfo);
-    return 1;
-  }
-  pixels = malloc(bytes);
-  if (!pixels) {
-    set_message(out->message, "out of memory for the decoded image");
-    jpeg_destroy_decompress(&cinfo);
+    free(pixels);
     return 1;
   }
   size_t row = (size_t)cinfo.output_width * (size_t)channels;
@@ -148,12 +144,9 @@ int lyra_jpeg_decode(const unsigned char *data, size_t size, int channels, size_
     free(pixels);
     return 1;
   }
-  out->pixels = pixels;
-  out->width = (int)cinfo.output_width;
-  out->height = (int)cinfo.output_height;
-  out->channels = channels;
+  unsigned long width = cinfo.output_width, height = cinfo.output_height;
   jpeg_destroy_decompress(&cinfo);
-  return 0;
+  return succeed(out, pixels, width, height, channels);
 }
 
 int lyra_png_encode(const unsigned char *pixels, int width, int height, int channels,
