@@ -56,8 +56,12 @@ int lyra_png_decode(const unsigned char *data, size_t size, int channels, size_t
     png_image_free(&image);
     return 1;
   }
-  image.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
-  unsigned char *pixels = allocate(out, image.width, image.height, (size_t)channels, max_bytes);
+  /* 16-bit files: the simplified API takes their values as linear light and would gamma-encode
+   * them on the way to 8 bits (a grey of 10 * 257 would read 58); read them as 16-bit instead and
+   * scale to 8 bits here, v * 255 / 65535 rounded, which is what 8-bit viewers and PIL show. */
+  int sixteen = (image.format & PNG_FORMAT_FLAG_LINEAR) != 0;
+  image.format = (channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB) | (sixteen ? PNG_FORMAT_FLAG_LINEAR : 0);
+  unsigned char *pixels = allocate(out, image.width, image.height, (size_t)channels * (sixteen ? 2 : 1), max_bytes);
   if (!pixels) {
     png_image_free(&image);
     return 1;
@@ -67,6 +71,11 @@ int lyra_png_decode(const unsigned char *data, size_t size, int channels, size_t
     png_image_free(&image);
     free(pixels);
     return 1;
+  }
+  if (sixteen) {
+    size_t n = (size_t)image.width * image.height * (size_t)channels;
+    const png_uint_16 *wide = (const png_uint_16 *)pixels;
+    for (size_t i = 0; i < n; i++) pixels[i] = (unsigned char)(((unsigned long)wide[i] * 255 + 32767) / 65535);
   }
   return succeed(out, pixels, image.width, image.height, channels);
 }

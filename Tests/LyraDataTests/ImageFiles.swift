@@ -16,17 +16,25 @@ enum ImageFiles {
 
   /// An 8-bit PNG (colour type 0 grey or 2 RGB), no filtering; `declared` overrides the IHDR size.
   static func handPNG(_ pixels: [UInt8], h: Int, w: Int, channels: Int, declared: (h: Int, w: Int)? = nil) -> [UInt8] {
+    let (dh, dw) = declared ?? (h, w)
+    return rawPNG(pixels, rowBytes: w * channels, h: h, declaredW: dw, declaredH: dh, colourType: channels == 1 ? 0 : 2, bitDepth: 8)
+  }
+
+  /// A PNG of any colour type and bit depth from its unfiltered scanline bytes (`rowBytes`
+  /// per row), with `plte` as the palette for colour type 3.
+  static func rawPNG(_ bytes: [UInt8], rowBytes: Int, h: Int, declaredW: Int, declaredH: Int, colourType: UInt8, bitDepth: UInt8,
+                     plte: [UInt8]? = nil) -> [UInt8] {
     var raw: [UInt8] = []
     for y in 0 ..< h {
       raw.append(0)
-      raw += pixels[y * w * channels ..< (y + 1) * w * channels]
+      raw += bytes[y * rowBytes ..< (y + 1) * rowBytes]
     }
     var packed = [UInt8](repeating: 0, count: Int(compressBound(uLong(raw.count))))
     var n = uLongf(packed.count)
     precondition(compress2(&packed, &n, raw, uLong(raw.count), 6) == Z_OK)
-    let (dh, dw) = declared ?? (h, w)
-    let ihdr = be32(dw) + be32(dh) + [8, channels == 1 ? 0 : 2, 0, 0, 0]
-    return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", ihdr) + chunk("IDAT", Array(packed[..<Int(n)])) + chunk("IEND", [])
+    let ihdr = be32(declaredW) + be32(declaredH) + [bitDepth, colourType, 0, 0, 0]
+    return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", ihdr) + (plte.map { chunk("PLTE", $0) } ?? [])
+      + chunk("IDAT", Array(packed[..<Int(n)])) + chunk("IEND", [])
   }
 
   static func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 255), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }

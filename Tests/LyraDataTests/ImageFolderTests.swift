@@ -57,6 +57,29 @@ final class ImageFolderTests: XCTestCase {
     XCTAssertEqual(rgb.item(at: 0).features, Array(repeating: grey.map(Float.init), count: 3).flatMap { $0 })
   }
 
+  /// 16-bit grey, a palette and RGBA, the layouts real PNG files use besides 8-bit RGB: all
+  /// become 8-bit values (16-bit v·257 gives v; alpha 0 composites to black, 255 keeps the colour).
+  func testSixteenBitPaletteAndAlphaPNGs() throws {
+    let w = 4
+    let grey16 = (0 ..< w).flatMap { x -> [UInt8] in let v = 257 * (60 * x + 10); return [UInt8(v >> 8), UInt8(v & 255)] }
+    let palette: [UInt8] = [255, 0, 0, 0, 200, 0, 10, 20, 30]
+    let indices: [UInt8] = [2, 0, 1, 2]
+    let rgba: [UInt8] = [200, 100, 50, 255, 200, 100, 50, 0, 1, 2, 3, 255, 90, 80, 70, 255]
+    let decodedGrey = try ImageDecoder.decode(ImageFiles.rawPNG(grey16, rowBytes: 2 * w, h: 1, declaredW: w, declaredH: 1, colourType: 0, bitDepth: 16),
+                                              file: "g16.png", channels: 1)
+    XCTAssertEqual(decodedGrey.pixels, [10, 70, 130, 190])
+    let decodedPalette = try ImageDecoder.decode(ImageFiles.rawPNG(indices, rowBytes: w, h: 1, declaredW: w, declaredH: 1, colourType: 3, bitDepth: 8,
+                                                                   plte: palette), file: "p.png", channels: 3)
+    XCTAssertEqual(decodedPalette.pixels, [10, 20, 30, 255, 0, 0, 0, 200, 0, 10, 20, 30])
+    let decodedRGBA = try ImageDecoder.decode(ImageFiles.rawPNG(rgba, rowBytes: 4 * w, h: 1, declaredW: w, declaredH: 1, colourType: 6, bitDepth: 8),
+                                              file: "a.png", channels: 3)
+    XCTAssertEqual(decodedRGBA.pixels, [200, 100, 50, 0, 0, 0, 1, 2, 3, 90, 80, 70])
+    // A palette index past the palette reads as black (libpng pads the palette), not outside it.
+    let pastPalette = try ImageDecoder.decode(ImageFiles.rawPNG([0, 1, 2, 9], rowBytes: w, h: 1, declaredW: w, declaredH: 1, colourType: 3, bitDepth: 8,
+                                                                plte: palette), file: "past.png", channels: 3)
+    XCTAssertEqual(pastPalette.pixels, [255, 0, 0, 0, 200, 0, 10, 20, 30, 0, 0, 0])
+  }
+
   func testJPEGWithinToleranceOfPlantedPixels() throws {
     let dir = TempDir()
     makeDir(dir, "x")
