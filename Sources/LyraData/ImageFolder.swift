@@ -31,6 +31,7 @@ public struct ImageFolder: Dataset {
     var shape: [Int]?
     var first = ""
     for (file, label) in found {
+      try Interruption.check()  // tens of thousands of files take a while; Ctrl-C stops the read
       let image = try ImageDecoder.read(file, channels: channels)
       let (h, w) = size ?? (image.height, image.width)
       if let shape, shape != [channels, h, w] {
