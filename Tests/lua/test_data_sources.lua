@@ -110,6 +110,23 @@ T.case('data: random_split sizes, disjoint parts covering the dataset, reproduci
   end
 end)
 
+T.case('data: random_split of a Lua dataset splits as a native one of the same size', function()
+  local lua_ds = { size = function() return 12 end, get = function(_, i) return lyra.tensor({ i, 10 * i }), i % 3 + 1 end }
+  local a, b = lyra.data.random_split(lua_ds, { 8, 4 }, 21)
+  T.eq({ #a, b:size() }, { 8, 4 })
+  T.eq(ids(a, b), ids(lyra.data.random_split(lyra.data.TensorDataset(numbered(12)), { 8, 4 }, 21)))
+  local seen = {}
+  for xb, yb in lyra.data.loader(b, { batch_size = 3 }):iter() do
+    for k, row in ipairs(values(xb)) do
+      T.eq(yb:totable()[k], row[1] % 3 + 1)
+      seen[#seen + 1] = row[1]
+    end
+  end
+  T.eq(seen, ids(b)[1])
+  T.raises('sizes sum to 13, but the dataset has 12 samples', lyra.data.random_split, lua_ds, { 9, 4 })
+  T.raises('a table with size() and get(i)', lyra.data.random_split, {}, { 1 })
+end)
+
 T.case('data: random_split refuses sizes that do not cover the dataset', function()
   local ds = lyra.data.TensorDataset(numbered(10))
   T.raises('sizes sum to 9, but the dataset has 10 samples', lyra.data.random_split, ds, { 6, 3 })

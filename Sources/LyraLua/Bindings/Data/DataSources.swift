@@ -36,8 +36,9 @@ enum DataSources {
       Disjoint random subsets that together cover ds, as torch.utils.data.random_split. sizes are
       counts summing to #ds ({800, 200}) or fractions summing to 1 ({0.8, 0.2}: floor(#ds * f) each,
       the remainder one by one to the first parts). Shuffled with lyra's generator (repeatable after
-      lyra.manual_seed), or with a generator of its own when seed is given.
-      Example: local train, val = lyra.data.random_split(ds, {0.9, 0.1}, 42)
+      lyra.manual_seed), or with a generator of its own when seed is given. ds may also be a Lua
+      dataset (a table with size() and get(i)); its parts are then Lua datasets too, split as a
+      native dataset of the same size would be. Example: local train, val = lyra.data.random_split(ds, {0.9, 0.1}, 42)
       """) { call in
       let b = try DataLua.dataset(call, 1)
       try call.table(2)
