@@ -37,6 +37,9 @@ let package = Package(
     .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O2"])]),
     .target(name: "CZlib", path: "Sources/CZlib", linkerSettings: [.linkedLibrary("z")]),
     .target(name: "CSQLite", path: "Sources/CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
+    // PNG (libpng-dev) and JPEG (libjpeg62-turbo-dev) decoding for lyra.data.ImageFolder; their longjmp
+    // error handling stays inside the shim (Sources/CImage/include/CImage.h).
+    .target(name: "CImage", path: "Sources/CImage", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
     .target(name: "CReadline", dependencies: ["CRuntime"], path: "Sources/CReadline",
             linkerSettings: [.linkedLibrary("readline")]),
     // C++ over Debian's libonnx 1.12 (docs/onnx.md), behind a C API so no exception reaches Swift. The defines
@@ -50,7 +53,7 @@ let package = Package(
     .target(name: "LyraKernels", dependencies: ["LyraBase", "CBLAS", "CKernels"], swiftSettings: kernelFlags),
     .target(name: "LyraTensor", dependencies: ["LyraBase", "LyraKernels", "CBLAS"]),
     .target(name: "LyraNN", dependencies: ["LyraTensor", "LyraKernels", "LyraBase"]),
-    .target(name: "LyraData", dependencies: ["LyraBase", "CZlib"]),
+    .target(name: "LyraData", dependencies: ["LyraBase", "CZlib", "CImage"]),
     .target(name: "LyraPlot", dependencies: ["LyraBase"]),
     // Notebook files and pages (cells, Markdown/HTML/ipynb renderers): no Lua here; LyraLua runs the cells.
     .target(name: "LyraNotebook", dependencies: ["LyraBase"]),
@@ -78,7 +81,7 @@ let package = Package(
     .testTarget(name: "LyraBaseTests", dependencies: ["LyraBase"]),
     .testTarget(name: "LyraKernelsTests", dependencies: ["LyraKernels", "LyraBase", "CBLAS", "CKernels"]),
     .testTarget(name: "LyraTensorTests", dependencies: ["LyraTensor", "LyraKernels", "LyraBase", "CBLAS"]),
-    .testTarget(name: "LyraDataTests", dependencies: ["LyraData", "LyraBase", "CZlib"]),
+    .testTarget(name: "LyraDataTests", dependencies: ["LyraData", "LyraBase", "CZlib", "CImage"]),
     .testTarget(name: "LyraNNTests", dependencies: ["LyraNN", "LyraTensor", "LyraKernels", "LyraBase"]),
     .testTarget(name: "LyraSpaceTests", dependencies: ["LyraSpace", "LyraBase"]),
     .testTarget(name: "LyraSearchTests", dependencies: ["LyraSearch", "LyraSpace", "LyraBase"]),

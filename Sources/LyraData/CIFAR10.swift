@@ -5,7 +5,7 @@ public struct CIFAR10: Dataset {
   public static let classes = ["airplane", "automobile", "bird", "cat", "deer",
                                "dog", "frog", "horse", "ship", "truck"]
   /// Bytes per record: 1 label + 3 × 32 × 32 pixels.
-  public static let recordSize = 1 + 3 * 32 * 32
+  public static let recordSize = records.recordSize
   /// The files of each split, relative to the root (`cifar-10-batches-bin`).
   public static func files(_ split: Split) -> [String] {
     split == .train ? (1 ... 5).map { "data_batch_\($0).bin" } : ["test_batch.bin"]
@@ -21,34 +21,18 @@ public struct CIFAR10: Dataset {
 
   /// Reads the given batch files in order (gzip-compressed or raw).
   public init(files: [String], normalized: Bool = true) throws {
-    var pixels: [UInt8] = []
-    var labels: [Int32] = []
-    for file in files {
-      let bytes = try FileBytes.read(file)
-      try CIFAR10.decode(bytes, file: file, pixels: &pixels, labels: &labels)
-    }
+    let (pixels, labels) = try CIFAR10.records.read(files)
     data = ImageDataset(pixels: pixels, labels: labels, imageShape: [3, 32, 32], classes: CIFAR10.classes,
                         normalization: normalized ? .cifar10 : nil)
   }
 
+  /// One label byte per record, 0–9.
+  static let records = CIFARRecords(format: "CIFAR-10", labelBytes: 1, labelIndex: 0, classCount: 10)
+
   /// Appends the records in `bytes` to `pixels`/`labels`; throws if the size is not a
   /// whole number of records or a label is not 0–9 (both mean a wrong or damaged file).
   public static func decode(_ bytes: [UInt8], file: String, pixels: inout [UInt8], labels: inout [Int32]) throws {
-    guard !bytes.isEmpty else { throw DataError(file: file, "CIFAR-10: file is empty") }
-    guard bytes.count % recordSize == 0 else {
-      throw DataError(file: file, "CIFAR-10: wrong size: \(bytes.count) bytes is not a whole number of \(recordSize)-byte records (\(bytes.count / recordSize) records and \(bytes.count % recordSize) bytes left over; truncated?)")
-    }
-    let n = bytes.count / recordSize
-    pixels.reserveCapacity(pixels.count + n * (recordSize - 1))
-    for r in 0 ..< n {
-      let start = r * recordSize
-      let label = bytes[start]
-      guard label < 10 else {
-        throw DataError(file: file, "CIFAR-10: record \(r) (byte offset \(start)) has label \(label), expected 0–9")
-      }
-      labels.append(Int32(label))
-      pixels.append(contentsOf: bytes[start + 1 ..< start + recordSize])
-    }
+    try records.decode(bytes, file: file, pixels: &pixels, labels: &labels)
   }
 
   public var count: Int { data.count }

@@ -20,6 +20,8 @@ public struct Normalization: Equatable {
   public static let mnist = Normalization(mean: [0.1307], std: [0.3081])
   /// CIFAR-10 training-set per-channel statistics (R, G, B).
   public static let cifar10 = Normalization(mean: [0.4914, 0.4822, 0.4465], std: [0.2470, 0.2435, 0.2616])
+  /// CIFAR-100 training-set per-channel statistics (R, G, B), the values its common training recipes use.
+  public static let cifar100 = Normalization(mean: [0.5071, 0.4865, 0.4409], std: [0.2673, 0.2564, 0.2762])
 
   /// The mean and std for channel `c` of an image with `channels` channels; a single
   /// mean/std applies to every channel.

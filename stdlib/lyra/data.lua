@@ -147,4 +147,52 @@ for name, text in pairs {
   dataset = 'loader:dataset() -> dataset',
 } do lyra.setdoc(Loader[name], 'lyra.data.Loader:' .. name, text) end
 
+
+-- lyra.data.random_split for datasets written in Lua too. The split itself (sizes, order)
+-- is the native one, run on a stand-in dataset of the ids 1..n, so a Lua dataset and a
+-- native one of the same size split the same way for the same seed.
+local native_split = data.random_split
+
+local LuaSubset = {}
+LuaSubset.__index = LuaSubset
+LuaSubset.__name = 'lyra.data.LuaSubset'
+function LuaSubset:size() return #self.ids end
+LuaSubset.__len = LuaSubset.size
+function LuaSubset:get(i)
+  local j = self.ids[i]
+  if not j then error(string.format('lyra.data.LuaSubset:get: index %s out of range 1..%d', tostring(i), #self.ids), 2) end
+  return self.base:get(j)
+end
+function LuaSubset:__tostring() return string.format('lyra.data.LuaSubset (%d samples)', #self.ids) end
+
+-- Runs the native split, its error re-raised at the caller's level without this file's position.
+local function split(ds, sizes, seed)
+  local ok, parts = pcall(function() return { native_split(ds, sizes, seed) } end)
+  if not ok then error((tostring(parts):gsub('^[^\n]-:%d+: ', '')), 3) end
+  return parts
+end
+
+function data.random_split(ds, sizes, seed)
+  if type(ds) ~= 'table' then return table.unpack(split(ds, sizes, seed)) end
+  if type(ds.size) ~= 'function' or type(ds.get) ~= 'function' then
+    error("bad argument #1 to 'lyra.data.random_split' (a dataset: lyra.data.Dataset or a table with size() and get(i))", 2)
+  end
+  local n = ds:size()
+  if math.type(n) ~= 'integer' or n < 0 then
+    error("bad argument #1 to 'lyra.data.random_split' (ds:size() must return an integer >= 0, got " .. tostring(n) .. ')', 2)
+  end
+  local out = {}
+  for k, part in ipairs(split(data.TensorDataset(lyra.arange(1, n + 1):view(n, 1), lyra.ones(n)), sizes, seed)) do
+    local sel = {}
+    for i = 1, #part do sel[i] = math.tointeger((part:get(i)):item()) end
+    out[k] = setmetatable({ base = ds, ids = sel }, LuaSubset)
+  end
+  return table.unpack(out)
+end
+lyra.setdoc(data.random_split, 'lyra.data.random_split', lyra.doc(native_split))
+for name, text in pairs {
+  size = 'subset:size() -> integer\nNumber of samples (also #subset).',
+  get = 'subset:get(i) -> x, y\nSample i of the subset: the base dataset\'s sample at the chosen index.',
+} do lyra.setdoc(LuaSubset[name], 'lyra.data.LuaSubset:' .. name, text) end
+
 return data

@@ -22,6 +22,8 @@ enum DataLib {
     state.setHelp(-1, name: "lyra.data", help: """
       lyra.data: datasets, loaders, transforms.
         fashion_mnist{split =}, mnist{split =, root =}, cifar10{files =} | {split =, root =}, csv(path, {label =})
+        cifar100(split, {root =, label = 'fine'|'coarse'}), ImageFolder(root, {size = {h, w}}), TensorDataset(x, y)
+        random_split(ds, {n1, n2} | {0.8, 0.2} [, seed])
         loader(ds, {batch_size =, shuffle =}) with `for x, y in loader:iter() do ... end`
         normalize(mean, std), augment{{'Rotate', 0.5, 7}, ...}, compose{t1, t2}, augment_ops()
       Labels are 1-based in Lua (1..C), as in Torch7.
@@ -91,6 +93,7 @@ enum DataLib {
       DataLua.push(DatasetBox(ds, name: path, classes: classes), call)
       return 1
     }
+    DataSources.open(state)
     DataTransforms.open(state)
     DataLoaderLua.open(state)
   }
@@ -142,10 +145,7 @@ enum DataLib {
         if let bad = idx.first(where: { $0 < 1 || $0 > b.dataset.count }) {
           throw LuaArgumentError(2, "index \(bad) out of range 1..\(b.dataset.count)")
         }
-        DataLua.push(DatasetBox(IndexedDataset(base: b.dataset, indices: idx.map { $0 - 1 }),
-                                name: "\(b.name)[subset]", classes: b.classes,
-                                raw: b.raw.map { IndexedDataset(base: $0, indices: idx.map { $0 - 1 }) },
-                                normalization: b.normalization), call)
+        DataLua.push(b.subset(idx.map { $0 - 1 }), call)
         return 1
       },
     ]

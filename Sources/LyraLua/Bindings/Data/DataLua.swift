@@ -29,6 +29,12 @@ final class DatasetBox {
               normalization: images.normalization)
   }
 
+  /// The samples at 0-based `indices` (in range), keeping the classes and the raw twin.
+  func subset(_ indices: [Int], name suffix: String = "[subset]") -> DatasetBox {
+    DatasetBox(IndexedDataset(base: dataset, indices: indices), name: name + suffix, classes: classes,
+               raw: raw.map { IndexedDataset(base: $0, indices: indices) }, normalization: normalization)
+  }
+
   /// Shape of one sample (every Swift dataset here has one fixed shape).
   var sampleShape: [Int] { dataset.count > 0 ? dataset.item(at: 0).shape : [] }
 }
