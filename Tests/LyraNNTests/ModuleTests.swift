@@ -164,8 +164,9 @@ final class ModuleTests: XCTestCase {
   /// outputs as the whole batch at once, for the float CNN and its integer-quantised copy, with
   /// group sizes that do and do not divide the batch.
   func testPoolFusionGroupsMatchTheWholeBatchBitForBit() throws {
-    let saved = PoolFusion.groupBytes
-    defer { PoolFusion.groupBytes = saved }
+    let saved = (PoolFusion.groupBytes, PoolFusion.threadLimit)
+    defer { (PoolFusion.groupBytes, PoolFusion.threadLimit) = saved }
+    PoolFusion.threadLimit = Int.max // whatever the machine's thread count
     let cnn = ReferenceModels.cnn(generator: Generator(seed: 2))
     let quant = try Quantization.apply(cnn, bits: [8, 8, 8, 8], activationBits: [8, 8, 8, 8])
     quant.train()

@@ -1,3 +1,4 @@
+import LyraKernels
 import LyraTensor
 
 /// Inference-time fusion of a convolution stage with the max pooling after it: a `Sequential`
@@ -9,13 +10,23 @@ import LyraTensor
 /// inference had the 2×2 pooling at 16 % of the time, nearly all of it waiting on memory. Every
 /// op in the stage works image by image in evaluation (batch norm uses its running statistics),
 /// so the result is the same, bit for bit. Training and gradient recording never take this path.
+///
+/// Only on one kernel thread (`threadLimit`), which is how a search runs its parallel trials.
+/// Measured on the 2-vCPU AVX-512 Xeon (reference CNN inference, batch 256, three alternating
+/// runs each): 1 thread 7,900–8,700 img/s whole-batch against 10,200–10,600 in 512 KiB groups
+/// (+22 %); 2 threads 13,400–18,000 against 15,100–15,300 (512 KiB) and 15,500–17,200 (2 MiB):
+/// each group's conv, batch norm and pooling open their own parallel regions, and on two
+/// threads those regions cost what the cache saves.
 public enum PoolFusion {
   /// The stage output, in bytes, one group may produce (L2-sized on the machines Lyra targets).
   nonisolated(unsafe) public static var groupBytes = 512 * 1024
+  /// The most kernel threads (`KernelParallel.maxThreads`) at which the grouping runs.
+  nonisolated(unsafe) public static var threadLimit = 1
 
   /// When modules[i...] is conv (→ BN) (→ ReLU) → MaxPool2d, all in evaluation mode: the stage's
   /// length (modules before the pool) and the pool.
   static func match(_ modules: [Module], at i: Int) -> (stage: Int, pool: MaxPool2d)? {
+    guard KernelParallel.maxThreads <= threadLimit else { return nil }
     guard i < modules.count, modules[i] is Conv2d || modules[i] is QuantConv2d, !modules[i].training else { return nil }
     var j = i + 1
     if j < modules.count, let bn = modules[j] as? BatchNorm, bn.spatial, !bn.training { j += 1 }
