@@ -34,10 +34,10 @@ struct Exec: ParsableCommand {
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Run a pipeline: CFG.yml (VEGA's schema) or a .lua script.")
 
-  @Argument(help: "The pipeline: a .yml/.yaml config or a .lua script.")
-  var file: String
+  @Argument(help: "The pipeline: a .yml/.yaml config or a .lua script (none with --resume: the task's recorded config).")
+  var file: String?
 
-  @Option(help: ArgumentHelp("Continue the task with this id (after a crash or Ctrl-C).", valueName: "TASK"))
+  @Option(help: ArgumentHelp("Continue a task (after a crash or Ctrl-C): its id in the tasks folder, or its folder's path. Without a config file it runs with the config it recorded.", valueName: "TASK"))
   var resume: String?
 
   @Option(help: "Worker processes for search steps (default: from general.parallel_search).")
@@ -49,6 +49,9 @@ struct Run: ParsableCommand {
   @Option(name: .customLong("set"), help: ArgumentHelp("Change a config key (repeatable): --set hpo.trainer.epochs=2.", valueName: "KEY=VALUE"))
   var sets: [String] = []
 
+  @Flag(help: "With --resume: run with a config (or --set) that differs from the task's recorded one, and record it.")
+  var force = false
+
   @Flag(help: "Only check the whole config (every step's sections, plug-ins, data paths) and list every problem; create and train nothing.")
   var check = false
 
@@ -56,6 +59,9 @@ struct Run: ParsableCommand {
   var arguments: [String] = []
 
   func run() throws {
+    guard let file else {
+      throw ExitCode(RunPipeline.run(file: nil, resume: resume, workers: workers, seed: seed, sets: sets, check: check, force: force))
+    }
     let ext = (file as NSString).pathExtension.lowercased()
     switch ext {
     case "lua":
@@ -63,16 +69,16 @@ struct Run: ParsableCommand {
     case "yml", "yaml":
       // Options may also follow the file (`lyra run cfg.yml --resume ID`): the passthrough
       // capture took them, so read them here.
-      var resume = self.resume, workers = self.workers, seed = self.seed, sets = self.sets, check = self.check
+      var resume = self.resume, workers = self.workers, seed = self.seed, sets = self.sets, check = self.check, force = self.force
       var rest = arguments[...]
       while let a = rest.first {
         rest = rest.dropFirst()
-        if a == "--check" {
-          check = true
+        if a == "--check" || a == "--force" {
+          if a == "--check" { check = true } else { force = true }
           continue
         }
         guard let v = rest.first, ["--resume", "--workers", "--seed", "--set"].contains(a) else {
-          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --check)\n".utf8))
+          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --check, --force)\n".utf8))
           throw ExitCode(2)
         }
         rest = rest.dropFirst()
@@ -87,7 +93,7 @@ struct Run: ParsableCommand {
           seed = n
         }
       }
-      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets, check: check))
+      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets, check: check, force: force))
     default:
       FileHandle.standardError.write(Data("lyra run: \(file): expected a .yml/.yaml config or a .lua script\n".utf8))
       throw ExitCode(2)

@@ -1,31 +1,52 @@
 import CRuntime
 import Foundation
+import LyraBase
 import LyraLua
 import LyraPipeline
 
-/// `lyra run CFG.yml`: the pipeline from a YAML config (new task, or `--resume TASK`), or
-/// with `--check` only the check of the whole config (nothing created, nothing trained).
+/// `lyra run CFG.yml`: the pipeline from a YAML config (new task, or `--resume TASK`),
+/// `lyra run --resume TASK` from the config the task recorded, or with `--check` only the
+/// check of the whole config (nothing created, nothing trained).
 enum RunPipeline {
-  static func run(file: String, resume: String?, workers: Int?, seed: UInt64?, sets: [String] = [], check: Bool = false) -> Int32 {
-    lyra_sigint_install() // Ctrl-C stops the search cleanly; the task can be resumed
+  static func run(file: String?, resume: String?, workers: Int?, seed: UInt64?, sets: [String] = [], check: Bool = false,
+                  force: Bool = false) -> Int32 {
+    lyra_sigint_install() // Ctrl-C stops the run cleanly; the task can be resumed
     PluginHost.install()
+    // `--seed S` is `--set general.seed=S`, so it is part of the recorded config and a
+    // resume without it keeps the seed the task started with.
+    let sets = sets + (seed.map { ["general.seed=\($0)"] } ?? [])
     do {
-      let doc = try YAMLDocument(contentsOf: file)
-      let raw = sets.isEmpty ? doc.value : try ConfigOverrides.apply(doc.value, sets)
+      let base: JSON, name: String, lines: [String: Int], text: String?
+      var target: (base: String, id: String)?
+      if let file {
+        let doc = try YAMLDocument(contentsOf: file)
+        (base, name, lines, text) = (doc.value, doc.file, doc.lines, doc.text)
+        target = resume.map { Pipeline.resumeTarget($0, tasksFolder: Pipeline.tasksFolder(of: base)) }
+      } else {
+        guard let resume else {
+          FileHandle.standardError.write(Data("lyra run: give a config file (lyra run CFG.yml) or a task to resume (lyra run --resume TASK)\n".utf8))
+          return 2
+        }
+        let t = Pipeline.resumeTarget(resume, tasksFolder: "./tasks")
+        (base, name) = try Pipeline.recordedConfig(tasksFolder: t.base, taskID: t.id)
+        (lines, text, target) = ([:], nil, t)
+      }
+      let raw = sets.isEmpty ? base : try ConfigOverrides.apply(base, sets)
       if check {
-        let problems = ConfigOverrides.attribute(Pipeline.problems(raw: raw, file: doc.file, lines: doc.lines, seed: seed), to: sets)
+        let problems = ConfigOverrides.attribute(Pipeline.problems(raw: raw, file: name, lines: lines), to: sets)
         guard problems.isEmpty else { return report(problems) }
-        print("\(file): the config is valid")
+        print("\(file ?? name): the config is valid")
         return 0
       }
-      let p = try Pipeline(raw: raw, file: doc.file, lines: doc.lines, sourceText: doc.text, resume: resume)
+      let p = try Pipeline(raw: raw, file: name, lines: lines, sourceText: text, resume: target?.id, tasksFolder: target?.base,
+                           force: force, command: CommandLine.arguments)
       p.workers = workers
-      p.seedOverride = seed
-      let summary = try p.run()
-      if summary.interrupted {
-        print("interrupted; resume with: lyra run \(file) --resume \(summary.taskID)" + sets.map { " --set \($0)" }.joined())
-        return 130
+      if !p.forcedChanges.isEmpty {
+        print("--force: task \(p.taskID) now runs with the new config (recorded in the task):")
+        for c in p.forcedChanges { print("  \(c)") }
       }
+      let summary = try p.run()
+      if summary.interrupted { return 130 } // the pipeline printed the resume command
       let layout = TaskLayout(root: summary.root)
       let report = layout.reportHTML
       print("task \(summary.taskID) finished: \(layout.reports)")

@@ -40,8 +40,13 @@ public final class Pipeline {
     try self.init(raw: document.value, file: document.file, lines: document.lines, sourceText: document.text, resume: resume)
   }
 
-  public init(raw: JSON, file: String = "(lua)", lines: [String: Int] = [:], sourceText: String? = nil, resume: String? = nil) throws {
-    let base = Pipeline.tasksFolder(of: raw)
+  /// `raw` is the effective config (every `--set` applied). A fresh task records it; a
+  /// resumed one must match the recorded one unless `force` (then it is recorded):
+  /// PipelineResume.swift. `tasksFolder` overrides the config's (a `--resume PATH`);
+  /// `command` (argv) is appended to the task's recorded command lines.
+  public init(raw: JSON, file: String = "(lua)", lines: [String: Int] = [:], sourceText: String? = nil, resume: String? = nil,
+              tasksFolder: String? = nil, force: Bool = false, command: [String]? = nil) throws {
+    let base = tasksFolder ?? Pipeline.tasksFolder(of: raw)
     let id = resume ?? TaskOutput.newTaskID()
     if let problem = TaskNames.taskProblem(id) {
       throw ConfigError(file: file, line: nil, key: "--resume", message: problem)
@@ -64,14 +69,19 @@ public final class Pipeline {
     store = try TrialStore(path: layout.store)
     if let dead = lock.tookOverFrom { output.log("took over the task lock of process \(dead), which is no longer running") }
     if resume == nil {
-      try store.setMeta("config", config.resolved)
-      try store.setMeta("source_file", .string(file))
+      try recordFresh(raw: raw, file: file)
       if let sourceText {
         let copy = layout.configCopy(of: file)
         try FileAccessError.guarding(copy, "write") { try Data(sourceText.utf8).write(to: URL(fileURLWithPath: copy), options: .atomic) }
       }
+    } else {
+      try reconcile(raw: raw, force: force)
     }
+    if let command { try recordCommand(command) }
   }
+
+  /// The `key: recorded → now` lines a `--force` resume recorded (empty otherwise).
+  public internal(set) var forcedChanges: [String] = []
 
   public var root: String { output.root }
 
@@ -114,6 +124,8 @@ public final class Pipeline {
         previous = step.name
         continue
       }
+      // Ctrl-C between steps (or before the first) stops here, before the step starts.
+      if Interruption.isRequested { return interrupted(at: step.name, best: best) }
       statuses[k].status = "running"
       statuses[k].startTime = Date()
       try writeReports()
@@ -126,6 +138,12 @@ public final class Pipeline {
         case "TrainPipeStep": result = try TrainStep(pipeline: self, step: step, previous: previous).run()
         default: result = try BenchmarkStep(pipeline: self, step: step, previous: previous).run()
         }
+      } catch where error is Interrupted || Interruption.isRequested {
+        // Ctrl-C inside a step that stops by throwing (fully_train's trainer, a
+        // benchmark): not an error; the step resumes from its last checkpoint.
+        statuses[k].endTime = Date()
+        try writeReports()
+        return interrupted(at: step.name, best: best)
       } catch {
         statuses[k].status = "error"
         statuses[k].message = "\(error)"
@@ -139,10 +157,8 @@ public final class Pipeline {
       statuses[k].bestModels = result.chosen.map(\.workerID)
       statuses[k].endTime = Date()
       if result.interrupted {
-        statuses[k].status = "running"
         try writeReports()
-        log("[\(step.name)] interrupted; continue with: lyra run \(config.file) --resume \(taskID)")
-        return Summary(taskID: taskID, root: root, steps: statuses, best: best, interrupted: true)
+        return interrupted(at: step.name, best: best)
       }
       try output.writeStepOutput(step.name, records: result.chosen)
       statuses[k].status = "finished"
@@ -161,6 +177,14 @@ public final class Pipeline {
     do { _ = try ReportWriter(taskRoot: root).write() } catch { log("report not written: \(error)") }
     output.log("task finished")
     return Summary(taskID: taskID, root: root, steps: statuses, best: best, interrupted: false)
+  }
+
+  /// The one line every Ctrl-C prints, wherever it landed (search, between steps,
+  /// fully_train): the step and the exact command that continues the task.
+  func interrupted(at step: String, best: [String: TrialRecord]) -> Summary {
+    output.log("step \(step) interrupted")
+    log("[\(step)] interrupted; resume with: \(resumeCommand)")
+    return Summary(taskID: taskID, root: root, steps: statuses, best: best, interrupted: true)
   }
 
   static func describe(_ r: TrialRecord) -> String {
