@@ -20,6 +20,9 @@ import Foundation
 /// every process that names the file (a runner and its workers, and the runs that
 /// resume them), so exactly one process dies, once, at the K-th event overall. An
 /// unparsable value is reported once on standard error and ignored.
+///
+/// `LYRA_TEST_KILL_SIGNAL=INT` sends SIGINT instead (a Ctrl-C at that exact moment), so
+/// the interruption tests check what a Ctrl-C prints wherever it lands, with no timing.
 public enum TestKillSwitch {
   public enum Event: String, CaseIterable { case claim, batch, epoch, result, trial, tell }
 
@@ -46,6 +49,7 @@ public enum TestKillSwitch {
     return t
   }()
   private static let counterFile = ProcessInfo.processInfo.environment["LYRA_TEST_KILL_COUNTER"]
+  private static let signal: Int32 = ProcessInfo.processInfo.environment["LYRA_TEST_KILL_SIGNAL"] == "INT" ? SIGINT : SIGKILL
   private static let lock = NSLock()
   nonisolated(unsafe) private static var count = 0
 
@@ -62,7 +66,7 @@ public enum TestKillSwitch {
       count += 1
       n = count
     }
-    if n == t.k { kill(getpid(), SIGKILL) }
+    if n == t.k { kill(getpid(), signal) }
   }
 
   /// Increments the count kept in `path` under an exclusive flock; returns the new value.

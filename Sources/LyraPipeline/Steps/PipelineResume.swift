@@ -95,7 +95,7 @@ public struct ConfigDrift: Error, CustomStringConvertible {
   /// `key: recorded → given`, one per differing key.
   public var changes: [String]
   public var description: String {
-    "task \(taskID) was run with a different config; \(changes.count) key\(changes.count == 1 ? "" : "s") differ (recorded → given):\n"
+    "task \(taskID) was run with a different config; \(changes.count) \(changes.count == 1 ? "key differs" : "keys differ") (recorded → given):\n"
       + changes.map { "  \($0)\n" }.joined()
       + "resume with the recorded config: \(resumeCommand)\nor record and use the new one: add --force"
   }
