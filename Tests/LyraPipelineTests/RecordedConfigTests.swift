@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CRuntime
 import LyraBase
 @testable import LyraPipeline
 
@@ -14,7 +15,10 @@ final class RecordedConfigTests: XCTestCase {
     base = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-recorded-\(getpid())-\(UUID().uuidString)").path
   }
 
-  override func tearDown() { try? FileManager.default.removeItem(atPath: base) }
+  override func tearDown() {
+    lyra_interrupt_clear()
+    try? FileManager.default.removeItem(atPath: base)
+  }
 
   func raw(samples: Int, epochs: Int = 1) throws -> JSON {
     try YAMLDocument(text: """
@@ -70,5 +74,18 @@ final class RecordedConfigTests: XCTestCase {
       XCTAssertEqual(try forced.store.meta("command_lines"), .array([.string("lyra run c.yml --set 'a b'"), .string("lyra run --resume \(id)")]))
     }()
     XCTAssertEqual(try Pipeline.recordedConfig(tasksFolder: base, taskID: id).raw, try raw(samples: 10000))
+  }
+
+  /// A Ctrl-C that lands between steps (here: before the first) stops before the next
+  /// step starts, which stays `unstarted`, and prints the same one resume line.
+  func testCtrlCBeforeAStepStartsStopsThereWithTheResumeLine() throws {
+    let p = try Pipeline(raw: try raw(samples: 64), file: "c.yml")
+    var lines: [String] = []
+    p.log = { lines.append($0) }
+    Interruption.request()
+    let summary = try p.run()
+    XCTAssertTrue(summary.interrupted)
+    XCTAssertEqual(summary.steps.map(\.status), ["unstarted"])
+    XCTAssertEqual(lines.filter { $0.contains("--resume") }, ["[hpo] interrupted; resume with: lyra run --resume \(p.root)"], "\(lines)")
   }
 }
