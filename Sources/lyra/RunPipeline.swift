@@ -14,7 +14,15 @@ enum RunPipeline {
     PluginHost.install()
     // `--seed S` is `--set general.seed=S`, so it is part of the recorded config and a
     // resume without it keeps the seed the task started with.
-    let sets = sets + (seed.map { ["general.seed=\($0)"] } ?? [])
+    let seedSet = seed.map { "general.seed=\($0)" }
+    let sets = sets + (seedSet.map { [$0] } ?? [])
+    /// Problems named by the `--set` (or `--seed`) that gave the key.
+    func attributed(_ problems: [ConfigError]) -> [ConfigError] {
+      ConfigOverrides.attribute(problems, to: sets).map { p in
+        guard let seed, p.file == "--set \(seedSet ?? "")" else { return p }
+        return ConfigError(file: "--seed \(seed)", line: nil, key: p.key, message: p.message)
+      }
+    }
     do {
       let base: JSON, name: String, lines: [String: Int], text: String?
       var target: (base: String, id: String)?
@@ -33,9 +41,9 @@ enum RunPipeline {
       }
       let raw = sets.isEmpty ? base : try ConfigOverrides.apply(base, sets)
       if check {
-        let problems = ConfigOverrides.attribute(Pipeline.problems(raw: raw, file: name, lines: lines), to: sets)
+        let problems = attributed(Pipeline.problems(raw: raw, file: name, lines: lines))
         guard problems.isEmpty else { return report(problems) }
-        print("\(file ?? name): the config is valid")
+        print(file.map { "\($0): the config is valid" } ?? "task \(resume ?? ""): the recorded config is valid")
         return 0
       }
       let p = try Pipeline(raw: raw, file: name, lines: lines, sourceText: text, resume: target?.id, tasksFolder: target?.base,
@@ -53,7 +61,7 @@ enum RunPipeline {
       if FileManager.default.fileExists(atPath: report) { print("report: \(report)") }
       return 0
     } catch {
-      if let problems = ConfigProblems.list(error) { return report(ConfigOverrides.attribute(problems, to: sets)) }
+      if let problems = ConfigProblems.list(error) { return report(attributed(problems)) }
       FileHandle.standardError.write(Data("lyra run: \(error)\n".utf8))
       return 1
     }
