@@ -49,6 +49,12 @@ struct Run: ParsableCommand {
   @Option(name: .customLong("set"), help: ArgumentHelp("Change a config key (repeatable): --set hpo.trainer.epochs=2.", valueName: "KEY=VALUE"))
   var sets: [String] = []
 
+  @Option(help: ArgumentHelp("Run only these steps (comma-separated, repeatable); the steps before them must have finished (their outputs are reused).", valueName: "STEP,..."))
+  var steps: [String] = []
+
+  @Option(help: ArgumentHelp("Run from this step to the end; the steps before it must have finished (their outputs are reused).", valueName: "STEP"))
+  var from: String?
+
   @Flag(help: "With --resume: run with a config (or --set) that differs from the task's recorded one, and record it.")
   var force = false
 
@@ -60,7 +66,8 @@ struct Run: ParsableCommand {
 
   func run() throws {
     guard let file else {
-      throw ExitCode(RunPipeline.run(file: nil, resume: resume, workers: workers, seed: seed, sets: sets, check: check, force: force))
+      throw ExitCode(RunPipeline.run(file: nil, resume: resume, workers: workers, seed: seed, sets: sets, check: check, force: force,
+                                     part: RunPipeline.Part(steps: steps, from: from)))
     }
     let ext = (file as NSString).pathExtension.lowercased()
     switch ext {
@@ -69,7 +76,8 @@ struct Run: ParsableCommand {
     case "yml", "yaml":
       // Options may also follow the file (`lyra run cfg.yml --resume ID`): the passthrough
       // capture took them, so read them here.
-      var resume = self.resume, workers = self.workers, seed = self.seed, sets = self.sets, check = self.check, force = self.force
+      var resume = self.resume, workers = self.workers, seed = self.seed, sets = self.sets, check = self.check, force = self.force,
+          steps = self.steps, from = self.from
       var rest = arguments[...]
       while let a = rest.first {
         rest = rest.dropFirst()
@@ -77,14 +85,16 @@ struct Run: ParsableCommand {
           if a == "--check" { check = true } else { force = true }
           continue
         }
-        guard let v = rest.first, ["--resume", "--workers", "--seed", "--set"].contains(a) else {
-          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --check, --force)\n".utf8))
+        guard let v = rest.first, ["--resume", "--workers", "--seed", "--set", "--steps", "--from"].contains(a) else {
+          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --steps STEP,..., --from STEP, --check, --force)\n".utf8))
           throw ExitCode(2)
         }
         rest = rest.dropFirst()
         switch a {
         case "--resume": resume = v
         case "--set": sets.append(v)
+        case "--steps": steps.append(v)
+        case "--from": from = v
         case "--workers":
           guard let n = Int(v), n > 0 else { FileHandle.standardError.write(Data("lyra run: --workers needs a positive integer\n".utf8)); throw ExitCode(2) }
           workers = n
@@ -93,7 +103,8 @@ struct Run: ParsableCommand {
           seed = n
         }
       }
-      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets, check: check, force: force))
+      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets, check: check, force: force,
+                                     part: RunPipeline.Part(steps: steps, from: from)))
     default:
       FileHandle.standardError.write(Data("lyra run: \(file): expected a .yml/.yaml config or a .lua script\n".utf8))
       throw ExitCode(2)

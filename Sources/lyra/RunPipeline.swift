@@ -8,8 +8,18 @@ import LyraPipeline
 /// `lyra run --resume TASK` from the config the task recorded, or with `--check` only the
 /// check of the whole config (nothing created, nothing trained).
 enum RunPipeline {
+  /// `--steps a,b` (repeatable) / `--from STEP`: which part of the pipeline to run.
+  struct Part {
+    var steps: [String] = []
+    var from: String?
+    var names: [String]? {
+      let list = steps.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+      return list.isEmpty ? nil : list
+    }
+  }
+
   static func run(file: String?, resume: String?, workers: Int?, seed: UInt64?, sets: [String] = [], check: Bool = false,
-                  force: Bool = false) -> Int32 {
+                  force: Bool = false, part: Part = Part()) -> Int32 {
     lyra_sigint_install() // Ctrl-C stops the run cleanly; the task can be resumed
     PluginHost.install()
     // `--seed S` is `--set general.seed=S`, so it is part of the recorded config and a
@@ -46,6 +56,10 @@ enum RunPipeline {
         print(file.map { "\($0): the config is valid" } ?? "task \(resume ?? ""): the recorded config is valid")
         return 0
       }
+      // The selection is checked before a new task is created (a fresh task has no finished step).
+      let names = raw["pipeline"]?.array?.compactMap(\.string) ?? []
+      let only = try Pipeline.selectSteps(part.names, from: part.from, names: names)
+      if let only, target == nil { try Pipeline.checkSelection(only, names: names) { _ in false } }
       let p = try Pipeline(raw: raw, file: name, lines: lines, sourceText: text, resume: target?.id, tasksFolder: target?.base,
                            force: force, command: CommandLine.arguments)
       p.workers = workers
@@ -53,8 +67,12 @@ enum RunPipeline {
         print("--force: task \(p.taskID) now runs with the new config (recorded in the task):")
         for c in p.forcedChanges { print("  \(c)") }
       }
-      let summary = try p.run()
+      let summary = try p.run(only: only)
       if summary.interrupted { return 130 } // the pipeline printed the resume command
+      if !summary.notRun.isEmpty {
+        print("task \(summary.taskID): stopped before \(summary.notRun.joined(separator: ", ")) (not selected)")
+        return 0
+      }
       let layout = TaskLayout(root: summary.root)
       let report = layout.reportHTML
       print("task \(summary.taskID) finished: \(layout.reports)")

@@ -105,11 +105,15 @@ public final class Pipeline {
     public var steps: [TaskOutput.StepStatus]
     public var best: [String: TrialRecord]
     public var interrupted: Bool
+    /// Steps left unstarted because `run(only:)` did not select them.
+    public var notRun: [String] = []
   }
 
-  /// Runs (or continues) every step; finished steps of a resumed task are not rerun.
+  /// Runs (or continues) every step, or with `only` the named ones (StepSelection.swift);
+  /// finished steps of a resumed task are not rerun.
   @discardableResult
-  public func run() throws -> Summary {
+  public func run(only: [String]? = nil) throws -> Summary {
+    if let only { try checkSelection(only) }
     output.log("task \(taskID): \(config.steps.map(\.name).joined(separator: " -> "))")
     log("task \(taskID) in \(root)")
     var best: [String: TrialRecord] = [:]
@@ -123,6 +127,11 @@ public final class Pipeline {
         log("[\(step.name)] already finished")
         previous = step.name
         continue
+      }
+      if let only, !only.contains(step.name) {
+        let rest = config.steps[k...].map(\.name)
+        log("[\(step.name)] not selected; run the rest with: \(resumeCommand)")
+        return Summary(taskID: taskID, root: root, steps: statuses, best: best, interrupted: false, notRun: rest)
       }
       // Ctrl-C between steps (or before the first) stops here, before the step starts.
       if Interruption.isRequested { return interrupted(at: step.name, best: best) }
