@@ -115,4 +115,23 @@ final class ResumeWithoutTrapsTests: XCTestCase {
     let log = resumed.out + resumed.err
     XCTAssertTrue(log.contains("[hpo] already finished") && log.contains("[fully_train] epoch 2/2"), log)
   }
+
+  func testStepsRunsPartOfThePipelineAndFromNeedsTheEarlierStepsFinished() throws {
+    let cfg = try config()
+    let refused = try lyra(["run", cfg, "--from", "fully_train"])
+    XCTAssertEqual(refused.status, 1, refused.out + refused.err)
+    XCTAssertTrue(refused.err.contains("step fully_train needs the outputs of hpo, which has not finished"), refused.err)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/tasks"), "a refused selection creates no task")
+
+    let hpo = try lyra(["run", cfg, "--steps", "hpo"])
+    XCTAssertEqual(hpo.status, 0, hpo.out + hpo.err)
+    let id = try onlyTask(dir + "/tasks")
+    XCTAssertTrue((hpo.out + hpo.err).contains("[fully_train] not selected; run the rest with: lyra run --resume \(id)"), hpo.out + hpo.err)
+    XCTAssertFalse((hpo.out + hpo.err).contains("[fully_train] TrainPipeStep"), hpo.out + hpo.err)
+
+    let rest = try lyra(["run", "--resume", id, "--from", "fully_train"])
+    XCTAssertEqual(rest.status, 0, rest.out + rest.err)
+    let log = rest.out + rest.err
+    XCTAssertTrue(log.contains("[hpo] already finished") && log.contains("[fully_train] finished: 1 trials"), log)
+  }
 }

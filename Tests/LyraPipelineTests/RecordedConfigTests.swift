@@ -88,4 +88,21 @@ final class RecordedConfigTests: XCTestCase {
     XCTAssertEqual(summary.steps.map(\.status), ["unstarted"])
     XCTAssertEqual(lines.filter { $0.contains("--resume") }, ["[hpo] interrupted; resume with: lyra run --resume \(p.root)"], "\(lines)")
   }
+
+  func testStepSelectionNamesUnknownStepsAndNeedsTheEarlierStepsFinished() throws {
+    let names = ["nas", "hpo", "fully_train"]
+    XCTAssertEqual(try Pipeline.selectSteps(nil, from: "hpo", names: names), ["hpo", "fully_train"])
+    XCTAssertEqual(try Pipeline.selectSteps(["fully_train"], from: nil, names: names), ["fully_train"])
+    XCTAssertNil(try Pipeline.selectSteps(nil, from: nil, names: names))
+    XCTAssertThrowsError(try Pipeline.selectSteps(["hpo", "fully"], from: nil, names: names)) { e in
+      XCTAssertTrue("\(e)".contains("no step 'fully' in the pipeline (its steps: nas, hpo, fully_train)"), "\(e)")
+    }
+    XCTAssertThrowsError(try Pipeline.selectSteps(["hpo"], from: "hpo", names: names))
+    // nas finished: hpo may run alone; with nothing finished it may not.
+    XCTAssertNoThrow(try Pipeline.checkSelection(["hpo"], names: names) { $0 == "nas" })
+    XCTAssertNoThrow(try Pipeline.checkSelection(["nas"], names: names) { _ in false })
+    XCTAssertThrowsError(try Pipeline.checkSelection(["nas", "fully_train"], names: names) { _ in false }) { e in
+      XCTAssertTrue("\(e)".contains("step fully_train needs the outputs of hpo, which has not finished"), "\(e)")
+    }
+  }
 }
