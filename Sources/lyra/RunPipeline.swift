@@ -59,7 +59,7 @@ enum RunPipeline {
       // The selection is checked before a new task is created (a fresh task has no finished step).
       let names = raw["pipeline"]?.array?.compactMap(\.string) ?? []
       let only = try Pipeline.selectSteps(part.names, from: part.from, names: names)
-      if let only, target == nil { try Pipeline.checkSelection(only, names: names) { _ in false } }
+      if let only, target == nil { try Pipeline.checkSelection(only, names: names, option: part.from == nil ? "--steps" : "--from") { _ in false } }
       let p = try Pipeline(raw: raw, file: name, lines: lines, sourceText: text, resume: target?.id, tasksFolder: target?.base,
                            force: force, command: CommandLine.arguments)
       p.workers = workers

@@ -32,12 +32,14 @@ extension Pipeline {
 
   /// Throws when a selected step would run while an unselected step before it has not
   /// finished (its outputs are missing). `finished(name)`: whether that step finished.
-  public static func checkSelection(_ only: [String], names: [String], finished: (String) throws -> Bool) throws {
+  /// `option`: the option that selected (`--steps` or `--from`), for the error.
+  public static func checkSelection(_ only: [String], names: [String], option: String = "--steps",
+                                    finished: (String) throws -> Bool) throws {
     var missing: String?
     for name in names {
       if only.contains(name) {
         if let m = missing {
-          throw ConfigError(file: "--steps", line: nil, key: nil,
+          throw ConfigError(file: option, line: nil, key: nil,
                             message: "step \(name) needs the outputs of \(m), which has not finished; run it too (--steps \(m),\(name), or --from \(m))")
         }
       } else if missing == nil, try !finished(name) {

@@ -4,7 +4,9 @@ import Foundation
 /// (docs/pipeline.md#resume-workers-outputs):
 ///
 ///     lock                                  TaskLock: one runner per task
-///     trials.db                             TrialStore (SQLite adds -wal / -shm beside it)
+///     trials.db                             TrialStore (SQLite adds -wal / -shm beside it); its meta
+///                                           holds the effective config and the command lines
+///                                           that ran the task (Steps/PipelineResume.swift)
 ///     logs/pipeline.log                     the run's log
 ///     output/reports.json                   every step's records and status
 ///     output/report.md, report.html         ReportWriter, with output/report_plots/<chart>.svg
