@@ -1,6 +1,8 @@
 import XCTest
 import LyraBase
 import LyraNN
+import LyraTensor
+import Foundation
 @testable import LyraPipeline
 
 /// `trainer.lr_scheduler` by name: every listed name builds with its defaults (PyTorch's),
@@ -11,7 +13,8 @@ final class SchedulerFactoryTests: XCTestCase {
   }
 
   func testEveryNameBuildsWithItsDefaults() throws {
-    XCTAssertEqual(SchedulerFactory.names, ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "WarmupScheduler", "WarmupLR", "ConstantLR"])
+    XCTAssertEqual(SchedulerFactory.names, ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "WarmupScheduler", "WarmupLR", "ConstantLR",
+                                            "CosineAnnealingWarmRestarts"])
     for name in SchedulerFactory.names { XCTAssertNoThrow(try make(name), name) }
     // PyTorch's closed forms at the defaults: StepLR(step_size 1, gamma 0.1), ExponentialLR(gamma 0.1).
     XCTAssertEqual(try make("StepLR").rate(at: 2, base: 1), 0.01, accuracy: 1e-12)
@@ -33,5 +36,50 @@ final class SchedulerFactoryTests: XCTestCase {
       XCTAssertTrue("\(e)".contains("trainer.lr_scheduler.params.warmup_type: only 'linear' is supported, got 'cosine'"), "\(e)")
     }
     XCTAssertThrowsError(try make("StepLR", ["step_sise": JSON(2)])) { e in XCTAssertTrue("\(e)".contains("step_sise"), "\(e)") }
+  }
+
+  /// SGDR's closed form through the config names: T_0 2, T_mult 2 restarts at steps 2 and 6.
+  func testCosineAnnealingWarmRestartsFromConfig() throws {
+    let s = try make("CosineAnnealingWarmRestarts", ["T_0": JSON(2), "T_mult": JSON(2), "eta_min": .number(0.1)])
+    XCTAssertEqual(s.rate(at: 0, base: 1), 1, accuracy: 1e-12)
+    XCTAssertEqual(s.rate(at: 1, base: 1), 0.55, accuracy: 1e-12)   // halfway through the first period
+    XCTAssertEqual(s.rate(at: 2, base: 1), 1, accuracy: 1e-12)      // restart
+    XCTAssertEqual(s.rate(at: 4, base: 1), 0.55, accuracy: 1e-12)   // halfway through the 4-step period
+    XCTAssertEqual(s.rate(at: 6, base: 1), 1, accuracy: 1e-12)
+    XCTAssertThrowsError(try make("CosineAnnealingWarmRestarts", ["T_0": JSON(0)])) { e in XCTAssertTrue("\(e)".contains("T_0"), "\(e)") }
+  }
+}
+
+/// `trainer.loss` by name: the losses added with LyraNN's `Loss` compute what LyraNN computes,
+/// with the pipeline's 0-based integer labels, and refuse bad parameters by key.
+final class LossRegistryTests: XCTestCase {
+  func make(_ type: String, _ params: [String: JSON] = [:]) throws -> LyraPipeline.Loss {
+    try LossRegistry.make(ComponentSpec(type: type, params: params))
+  }
+
+  func testNewLossesMatchLyraNN() throws {
+    let logits = Tensor([0.2, -1, 0.5, 2, 0.1, -0.3], shape: [2, 3])
+    let logp = logits.logSoftmax(1)
+    let labels = Tensor(indices: [2, 0])
+    XCTAssertEqual(try make("NLLLoss")(logp, labels).item(), try LyraNN.Loss.nll(logp, labels).item(), accuracy: 1e-6)
+    // NLL of log-softmax is the cross-entropy.
+    XCTAssertEqual(try make("NLLLoss")(logp, labels).item(), try make("CrossEntropyLoss")(logits, labels).item(), accuracy: 1e-5)
+    let p = Tensor([0.9, 0.2, 0.6], shape: [3]), y = Tensor(indices: [1, 0, 1])
+    let bce = -(log(0.9) + log(0.8) + log(0.6)) / 3
+    XCTAssertEqual(Double(try make("BCELoss")(p, y).item()), bce, accuracy: 1e-5)
+    let x = Tensor([0, 3], shape: [2]), t = Tensor([0.5, 0], shape: [2])
+    // Huber δ 1: ½·0.25 and 1·(3 − ½) → mean 1.3125; SmoothL1 β 2: ½·0.25/2 and 3 − 1 → mean 1.03125.
+    XCTAssertEqual(try make("HuberLoss")(x, t).item(), 1.3125, accuracy: 1e-6)
+    XCTAssertEqual(try make("SmoothL1Loss", ["beta": .number(2)])(x, t).item(), 1.03125, accuracy: 1e-6)
+    let q = Tensor([0.25, 0.75, 0.5, 0.5], shape: [2, 2])
+    XCTAssertEqual(try make("KLDivLoss")(logp.narrow(1, 0, 2), q).item(),
+                   try LyraNN.Loss.klDiv(logp.narrow(1, 0, 2), q, reduction: .batchmean).item(), accuracy: 1e-6)
+  }
+
+  func testBadParametersNameTheKey() {
+    XCTAssertThrowsError(try make("HuberLoss", ["delta": .number(0)])) { e in XCTAssertTrue("\(e)".contains("delta: must be positive"), "\(e)") }
+    XCTAssertThrowsError(try make("SmoothL1Loss", ["beta": .number(-1)])) { e in XCTAssertTrue("\(e)".contains("beta: must be >= 0"), "\(e)") }
+    XCTAssertThrowsError(try make("NLLLoss", ["weight": .number(1)])) { e in XCTAssertTrue("\(e)".contains("weight"), "\(e)") }
+    XCTAssertThrowsError(try make("NLLLos")) { e in XCTAssertTrue("\(e)".contains("did you mean 'NLLLoss'"), "\(e)") }
   }
 }

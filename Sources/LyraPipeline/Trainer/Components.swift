@@ -25,7 +25,8 @@ public enum OptimizerFactory {
 /// Learning-rate schedules by PyTorch/VEGA name with PyTorch's parameter names:
 /// StepLR {step_size, gamma 0.1}, MultiStepLR {milestones, gamma 0.1}, ExponentialLR {gamma},
 /// CosineAnnealingLR {T_max, eta_min 0}, WarmupScheduler/WarmupLR {warmup_iters 5,
-/// warmup_ratio 0.1, after_scheduler_config {type, params}} (VEGA's), ConstantLR.
+/// warmup_ratio 0.1, after_scheduler_config {type, params}} (VEGA's), ConstantLR,
+/// CosineAnnealingWarmRestarts {T_0, T_mult 1, eta_min 0}.
 public enum SchedulerFactory {
   /// (params reader, the section's path) → schedule.
   typealias Factory = (ParamReader, String) throws -> LRScheduler
@@ -37,6 +38,10 @@ public enum SchedulerFactory {
     ("CosineAnnealingLR", { r, _ in CosineAnnealingLR(tMax: try r.int("T_max", 1, min: 1), etaMin: try r.double("eta_min", 0)) }),
     ("WarmupScheduler", warmup), ("WarmupLR", warmup),
     ("ConstantLR", { _, _ in ConstantLR() }),
+    ("CosineAnnealingWarmRestarts", { r, _ in
+      CosineAnnealingWarmRestarts(t0: try r.int("T_0", 1, min: 1), tMult: try r.int("T_mult", 1, min: 1),
+                                  etaMin: try r.double("eta_min", 0))
+    }),
   ])
 
   /// The schedule names, in the order above (the "did you mean" candidates).
@@ -66,7 +71,9 @@ public enum SchedulerFactory {
 public typealias Loss = (_ output: Tensor, _ target: Tensor) throws -> Tensor
 
 /// Losses by PyTorch name (VEGA registers torch.nn's): CrossEntropyLoss {label_smoothing},
-/// MSELoss, L1Loss, BCEWithLogitsLoss. Integer targets are converted to floats shaped
+/// MSELoss, L1Loss, BCEWithLogitsLoss, NLLLoss (log-probabilities, integer labels), BCELoss,
+/// HuberLoss {delta 1}, SmoothL1Loss {beta 1}, KLDivLoss {log_target false; batchmean}.
+/// Integer targets are converted to floats shaped
 /// as the output for the regression and binary losses. Lua adds more with `register`.
 public enum LossRegistry {
   public typealias Factory = (ParamReader) throws -> Loss
@@ -112,6 +119,22 @@ public enum LossRegistry {
       "MSELoss": { _ in { out, t in Tensor.mseLoss(out, try floatTarget(out, t, "MSELoss")) } },
       "L1Loss": { _ in { out, t in Tensor.l1Loss(out, try floatTarget(out, t, "L1Loss")) } },
       "BCEWithLogitsLoss": { _ in { out, t in Tensor.bceWithLogits(out, try floatTarget(out, t, "BCEWithLogitsLoss")) } },
+      "NLLLoss": { _ in { out, t in try LyraNN.Loss.nll(out, t) } },
+      "BCELoss": { _ in { out, t in try LyraNN.Loss.bce(out, try floatTarget(out, t, "BCELoss")) } },
+      "HuberLoss": { r in
+        let delta = Float(try r.double("delta", 1))
+        guard delta > 0 else { throw TrainerError.config("\(r.path).delta: must be positive, got \(delta)") }
+        return { out, t in try LyraNN.Loss.huber(out, try floatTarget(out, t, "HuberLoss"), delta: delta) }
+      },
+      "SmoothL1Loss": { r in
+        let beta = Float(try r.double("beta", 1))
+        guard beta >= 0 else { throw TrainerError.config("\(r.path).beta: must be >= 0, got \(beta)") }
+        return { out, t in try LyraNN.Loss.smoothL1(out, try floatTarget(out, t, "SmoothL1Loss"), beta: beta) }
+      },
+      "KLDivLoss": { r in
+        let logTarget = try r.bool("log_target", false)
+        return { out, t in try LyraNN.Loss.klDiv(out, try floatTarget(out, t, "KLDivLoss"), reduction: .batchmean, logTarget: logTarget) }
+      },
     ]
   }
 }
