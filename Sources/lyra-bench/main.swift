@@ -9,7 +9,8 @@
 //
 // MODEL is mlp | cnn | resnet_mini. Each command prints one JSON line on stdout.
 // LYRA_BENCH_QUICK=1 gives one short repeat (a smoke test; timings meaningless); LYRA_BENCH_STEPS=N one
-// repeat of N training steps (for profiling).
+// repeat of N training steps (for profiling); LYRA_BENCH_PROFILE_INT8=1 makes `int8` run only the integer
+// inference, for 10 s after a short training (for perf record); LYRA_POOL_GROUP_BYTES=N sets PoolFusion.groupBytes.
 import Foundation
 import CKernels
 import LyraData

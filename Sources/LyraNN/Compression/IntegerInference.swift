@@ -97,9 +97,7 @@ extension QuantConv2d {
     try checkInput(x)
     guard let w = integerWeights.weights(self, grid: grid, post: bn.map(IntegerInference.affine)) else { return nil }
     let xc = x.contiguous()
-    let s = Conv2dShape(batch: xc.shape[0], inChannels: inChannels, height: xc.shape[2], width: xc.shape[3],
-                        outChannels: outChannels, kernelH: kernel.h, kernelW: kernel.w, strideH: stride.h, strideW: stride.w,
-                        padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w)
+    let s = convShape(for: xc)
     let out = Tensor.empty([s.batch, outChannels, s.outHeight, s.outWidth])
     QuantizedProduct.conv2d(s, input: xc.data, weights: w, output: out.data, relu: relu)
     return out
@@ -123,15 +121,12 @@ extension QuantLinear {
 extension QuantConv2d {
   /// `integerForward` taking an evaluation-mode spatial batch norm and a ReLU from the modules
   /// that follow it in a `Sequential`; the output and how many modules it stood for (1 to 3).
-  func integerForward(_ x: Tensor, following next: [Module]) throws -> (Tensor, Int)? {
-    var used = 1
-    var bn: BatchNorm?
-    if let b = next.first as? BatchNorm, b.spatial, !b.training, b.features == outChannels {
-      bn = b
-      used += 1
-    }
-    let relu = next.count > used - 1 && type(of: next[used - 1]) == ReLU.self
+  func integerForward(_ x: Tensor, following next: ArraySlice<Module>) throws -> (Tensor, Int)? {
+    var rest = next
+    let bn = (rest.first as? BatchNorm).flatMap { $0.spatial && !$0.training && $0.features == outChannels ? $0 : nil }
+    if bn != nil { rest = rest.dropFirst() }
+    let relu = rest.first.map { type(of: $0) == ReLU.self } ?? false
     guard let y = try integerForward(x, batchNorm: bn, relu: relu) else { return nil }
-    return (y, used + (relu ? 1 : 0))
+    return (y, 1 + (bn == nil ? 0 : 1) + (relu ? 1 : 0))
   }
 }

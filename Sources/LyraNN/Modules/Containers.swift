@@ -40,33 +40,34 @@ public final class Sequential: Module, ContainerModule {
       for c in children { y = try c.module(y) }
       return y
     }
+    let modules = children.map(\.module)
     var i = 0
     while i < n {
-      if !Tensor.isGradEnabled, let (stage, pool) = PoolFusion.match(children.map(\.module), at: i), x.rank == 4 {
+      if !Tensor.isGradEnabled, y.rank == 4, let (stage, pool) = PoolFusion.match(modules, at: i) {
         y = try PoolFusion.run(y, pool: pool) { part in
           var (z, j) = (part, i)
-          while j < i + stage { (z, j) = try fusedStep(z, at: j) }
+          while j < i + stage { (z, j) = try fusedStep(modules, z, at: j) }
           return z
         }
         i += stage + 1
         continue
       }
-      (y, i) = try fusedStep(y, at: i)
+      (y, i) = try fusedStep(modules, y, at: i)
     }
     return y
   }
 
   /// One step of the fused forward from child i: the output and the index of the next child.
-  private func fusedStep(_ y: Tensor, at i: Int) throws -> (Tensor, Int) {
-    let n = children.count
-    let m = children[i].module
-    let nextIsReLU = i + 1 < n && type(of: children[i + 1].module) == ReLU.self
-    if let conv = m as? Conv2d, i + 1 < n, let bn = children[i + 1].module as? BatchNorm, bn.spatial, !bn.training,
+  private func fusedStep(_ modules: [Module], _ y: Tensor, at i: Int) throws -> (Tensor, Int) {
+    let n = modules.count
+    let m = modules[i]
+    let nextIsReLU = i + 1 < n && type(of: modules[i + 1]) == ReLU.self
+    if let conv = m as? Conv2d, i + 1 < n, let bn = modules[i + 1] as? BatchNorm, bn.spatial, !bn.training,
        !Tensor.isGradEnabled, bn.features == conv.outChannels {
-      let relu = i + 2 < n && type(of: children[i + 2].module) == ReLU.self
+      let relu = i + 2 < n && type(of: modules[i + 2]) == ReLU.self
       return (try conv.forwardFolding(y, bn, relu: relu), i + (relu ? 3 : 2))
     }
-    if let q = m as? QuantConv2d, let (out, used) = try q.integerForward(y, following: children[(i + 1)...].map(\.module)) {
+    if let q = m as? QuantConv2d, let (out, used) = try q.integerForward(y, following: modules[(i + 1)...]) {
       return (out, i + used)
     }
     if let q = m as? QuantLinear, let out = try q.integerForward(y, relu: nextIsReLU) {

@@ -51,9 +51,7 @@ public final class Conv2d: Module, Conv2dGeometry {
   /// The output geometry, overflow-checked (padding and dilation come from descriptions
   /// and Lua options; the kernels trust them), as a `ShapeError` naming the input.
   func checkGeometry(_ x: Tensor) throws {
-    let s = Conv2dShape(batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
-                        outChannels: outChannels, kernelH: kernel.h, kernelW: kernel.w, strideH: stride.h, strideW: stride.w,
-                        padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w, groups: groups)
+    let s = convShape(for: x)
     do { _ = try s.checkedOutputShape() } catch {
       throw ShapeError("Conv2d: input \(ShapeText.format(x.shape)) with kernel \(kernel.h)x\(kernel.w), padding \(padding.h)x\(padding.w), dilation \(dilation.h)x\(dilation.w): \(error)")
     }
@@ -87,6 +85,13 @@ protocol Conv2dGeometry {
 }
 
 extension Conv2dGeometry {
+  /// This layer's kernel geometry applied to `x` [N, C, H, W] (the channels read from x).
+  func convShape(for x: Tensor) -> Conv2dShape {
+    Conv2dShape(batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                outChannels: outChannels, kernelH: kernel.h, kernelW: kernel.w, strideH: stride.h, strideW: stride.w,
+                padH: padding.h, padW: padding.w, dilationH: dilation.h, dilationW: dilation.w, groups: groups)
+  }
+
   /// "3 -> 8, 3x3, stride 2, pad 1, groups 1, no bias" (options at their defaults left out).
   var geometrySummary: String {
     var s = "\(inChannels) -> \(outChannels), \(kernel.h)x\(kernel.w)"
