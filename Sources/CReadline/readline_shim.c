@@ -2,10 +2,12 @@
 #include "CReadline.h"
 #include "CRuntime.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <readline/readline.h>
 #include <readline/history.h>
 
@@ -70,16 +72,73 @@ void lyra_rl_init(const char *name, lyra_rl_completer completer) {
   rl_catch_sigwinch = 1;
 }
 
+/* Keys are read from a second, non-blocking open of the terminal. Why: a Ctrl-C typed
+ * right after other keys makes the terminal driver flush its input queue, so a poll()
+ * that saw "readable" can be followed by a read() that blocks forever (the keys are gone,
+ * and the SIGINT may have been handled just before the read, or on another thread, so
+ * no EINTR comes). readline's own rl_getc then sits in that read with the line on
+ * screen and Ctrl-C dead (seen as a rare hang in ReplTests under load). A private open
+ * file description keeps O_NONBLOCK off the descriptor shared with the shell; waiting is
+ * a poll() on the terminal and on the SIGINT self-pipe, which cannot lose a wake-up. */
+static int key_fd = -1;
+
+static int lyra_getc(FILE *stream) {
+  int fd = key_fd >= 0 ? key_fd : fileno(stream);
+  for (;;) {
+    /* EOF ends whatever readline is reading (a key sequence, a bracketed paste); the
+     * caller sees the interrupt flag and discards the line. */
+    if (lyra_interrupt_requested()) return EOF;
+    unsigned char c;
+    ssize_t r = read(fd, &c, 1);
+    if (r == 1) return c;
+    if (r == 0) return EOF;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return EOF;
+    struct pollfd p[2];
+    p[0].fd = fd;
+    p[0].events = POLLIN;
+    p[0].revents = 0;
+    p[1].fd = lyra_interrupt_fd();
+    p[1].events = POLLIN;
+    p[1].revents = 0;
+    if (!lyra_interrupt_requested()) poll(p, p[1].fd >= 0 ? 2 : 1, -1);
+  }
+}
+
+static void open_key_fd(void) {
+  int in = fileno(rl_instream ? rl_instream : stdin);
+  if (key_fd >= 0 || !isatty(in)) return;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", in);
+  key_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (key_fd >= 0) rl_getc_function = lyra_getc;
+}
+
 static void on_line(char *line) {
   got_line = line;
   got_done = 1;
   rl_callback_handler_remove();
 }
 
+/* The prompt's Ctrl-C: the typed line is dropped and "^C" ends the screen line. */
+static char *interrupted_at_prompt(int *status) {
+  lyra_interrupt_drain();
+  lyra_interrupt_clear();
+  rl_callback_sigcleanup();
+  rl_replace_line("", 0);
+  rl_point = rl_end = 0;
+  rl_callback_handler_remove();
+  fputs("^C\n", rl_outstream ? rl_outstream : stdout);
+  fflush(rl_outstream ? rl_outstream : stdout);
+  *status = 1;
+  return NULL;
+}
+
 char *lyra_rl_readline(const char *prompt, int *status) {
   *status = 0;
   got_line = NULL;
   got_done = 0;
+  open_key_fd();
   rl_callback_handler_install(prompt, on_line);
   while (!got_done) {
     struct pollfd p[2];
@@ -94,19 +153,15 @@ char *lyra_rl_readline(const char *prompt, int *status) {
       rl_callback_handler_remove();
       return NULL;
     }
-    if (lyra_interrupt_requested()) {
-      lyra_interrupt_drain();
-      lyra_interrupt_clear();
-      rl_callback_sigcleanup();
-      rl_replace_line("", 0);
-      rl_point = rl_end = 0;
-      rl_callback_handler_remove();
-      fputs("^C\n", rl_outstream ? rl_outstream : stdout);
-      fflush(rl_outstream ? rl_outstream : stdout);
-      *status = 1;
-      return NULL;
-    }
+    if (lyra_interrupt_requested()) return interrupted_at_prompt(status);
     if (r > 0 && (p[0].revents & (POLLIN | POLLHUP))) rl_callback_read_char();
+  }
+  /* lyra_getc answers EOF once interrupted, which readline may have taken as the end of
+   * the line: the flag says it was Ctrl-C. */
+  if (lyra_interrupt_requested()) {
+    free(got_line);
+    got_line = NULL;
+    return interrupted_at_prompt(status);
   }
   return got_line;
 }

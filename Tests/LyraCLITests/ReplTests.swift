@@ -123,6 +123,20 @@ final class ReplTests: XCTestCase {
     s.expect("5")
   }
 
+  /// Keys, then Ctrl-C at once: the terminal flushes the keys the REPL was told were
+  /// readable. Reading them used to block for good (the REPL hung with the line on
+  /// screen, about one run in eight under load); each round must come back to a prompt.
+  func testCtrlCRightAfterTypingNeverHangs() throws {
+    let s = try start()
+    for round in 1...40 {
+      s.send("junk\(round)")
+      s.send("\u{03}")
+      guard s.expect("^C"), s.expect("> ") else { return }
+    }
+    s.send("20 + 22\r")
+    s.expect("42")
+  }
+
   func testSyntaxErrorIsReportedAtOnce() throws {
     let s = try start()
     s.send("x = = 1\r")
