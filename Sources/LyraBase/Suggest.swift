@@ -9,12 +9,22 @@
 /// candidate, so callers that pass a sorted list get a stable answer.
 public enum Suggest {
   /// The closest candidate within the cut-off, or nil.
+  ///
+  /// Two refinements over the plain distance (issue 19): a word that *contains* a candidate
+  /// with three or more extra letters is another name, not a slip (`FmdNetwork` is not a
+  /// mistyped `Network`, although their distance, 3, is within the cut-off), so it gets no
+  /// hint; and a word that is the start of a candidate (`CrossEntropy` for
+  /// `CrossEntropyLoss`) is offered it even past the cut-off, since leaving a suffix off is
+  /// the commonest slip of all.
   public static func closest(_ word: String, in candidates: [String]) -> String? {
     var best: (String, Int)?
     let w = word.lowercased()
     for c in candidates {
-      let d = distance(w, c.lowercased())
-      if d <= max(2, word.count / 3), best == nil || d < best!.1 { best = (c, d) }
+      let lc = c.lowercased()
+      let d = distance(w, lc)
+      let near = d <= max(2, word.count / 3) && !(w.count >= lc.count + 3 && w.contains(lc))
+      let truncated = w.count >= 4 && lc.hasPrefix(w)
+      if near || truncated, best == nil || d < best!.1 { best = (c, d) }
     }
     return best?.0
   }

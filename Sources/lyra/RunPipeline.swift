@@ -52,6 +52,7 @@ enum RunPipeline {
       let raw = sets.isEmpty ? base : try ConfigOverrides.apply(base, sets)
       if check {
         let problems = attributed(Pipeline.problems(raw: raw, file: name, lines: lines))
+        for w in Pipeline.warnings(raw: raw, file: name, lines: lines) { FileHandle.standardError.write(Data("lyra run: warning: \(w)\n".utf8)) }
         guard problems.isEmpty else { return report(problems) }
         print(file.map { "\($0): the config is valid" } ?? "task \(resume ?? ""): the recorded config is valid")
         return 0

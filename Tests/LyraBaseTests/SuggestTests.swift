@@ -29,4 +29,14 @@ final class SuggestTests: XCTestCase {
     XCTAssertEqual(Suggest.hint("zzzzzzzz", in: ["epochs"]), "")
     XCTAssertNil(Suggest.closest("x", in: []))
   }
+
+  /// A longer name that merely contains a candidate is another thing, not a typo of it; a
+  /// candidate's beginning typed alone is a typo, however long the rest.
+  func testContainedNamesGetNoHintAndTruncationsDo() {
+    XCTAssertNil(Suggest.closest("FmdNetwork", in: ["Network", "ResNet"]))
+    XCTAssertNil(Suggest.closest("GhostNetNas", in: ["GhostNet"]))
+    XCTAssertEqual(Suggest.closest("CrossEntropy", in: ["MSELoss", "CrossEntropyLoss"]), "CrossEntropyLoss")
+    XCTAssertEqual(Suggest.closest("Networks", in: ["Network"]), "Network") // one extra letter is a slip
+    XCTAssertNil(Suggest.closest("Cro", in: ["CrossEntropyLoss"])) // too short to be sure
+  }
 }

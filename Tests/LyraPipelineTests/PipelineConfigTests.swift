@@ -46,6 +46,40 @@ final class PipelineConfigTests: XCTestCase {
     expect("pipelines: [hpo]\n", "missing 'pipeline'")
     expect("pipeline: [hpo]\nhpo: {}\nhpoo: {}\n", "unknown top-level key 'hpoo' (did you mean 'hpo'?)")
     expect("pipeline: [hpo]\n", "step 'hpo' has no section")
+    expect("pipeline: [hpo]\nhpo: {}\ngenral: {seed: 3}\n", "unknown top-level key 'genral' (did you mean 'general'?)")
+  }
+
+  /// VEGA ignores a section its `pipeline` leaves out, and so does Lyra, saying so; what a
+  /// CPU cannot honour (a cluster, a device, GPU-only trainer switches) is one warning each.
+  func testUnlistedSectionsAndGPUOnlySettingsAreWarningsNotErrors() throws {
+    let c = try load("""
+      general:
+        cluster: {master_ip: 10.0.0.1, slaves: [10.0.0.2]}
+        device_category: GPU
+      pipeline: [fully_train]
+      nas:
+        pipe_step: {type: SearchPipeStep}
+        search_algorithm: {type: NoSuchAlgorithm}
+      fully_train:
+        pipe_step: {type: TrainPipeStep}
+        trainer: {type: Trainer, epochs: 1, amp: true, fp16: true, syncbn: false, cuda: true}
+        evaluator: {type: Evaluator, device_evaluator: {type: DeviceEvaluator, hardware: Davinci}}
+      """)
+    XCTAssertEqual(c.steps.map(\.name), ["fully_train"])
+    let text = c.warnings.map(\.description)
+    XCTAssertEqual(text.count, 6, "\(text)")
+    XCTAssertTrue(text.contains { $0.hasPrefix("cfg.yml:5: nas: section 'nas' is not named in 'pipeline' and is ignored") }, "\(text)")
+    XCTAssertTrue(text.contains { $0.contains("general.cluster: several machines are not supported") }, "\(text)")
+    XCTAssertTrue(text.contains { $0.contains("general.device_category: 'GPU' is not available") }, "\(text)")
+    XCTAssertTrue(text.contains { $0.contains("fully_train.trainer.amp: mixed precision") }, "\(text)")
+    XCTAssertTrue(text.contains { $0.contains("fully_train.trainer.fp16: 16-bit training") }, "\(text)")
+    XCTAssertTrue(text.contains { $0.contains("fully_train.evaluator.device_evaluator: latency on Ascend/ARM") }, "\(text)")
+    XCTAssertFalse(text.contains { $0.contains("syncbn") || $0.contains("cuda") }, "switched off, or meaningful everywhere: no warning")
+    // The evaluator section itself reads (device_evaluator accepted).
+    XCTAssertNoThrow(try Evaluator(json: c.steps[0].section["evaluator"]!, path: "fully_train.evaluator"))
+    XCTAssertNoThrow(try TrainerConfig(json: c.steps[0].section["trainer"]!, path: "fully_train.trainer"))
+    // A plain config warns about nothing.
+    XCTAssertEqual(try load("pipeline: [hpo]\nhpo: {trainer: {epochs: 1, amp: false, opt_level: O0}}\n").warnings.count, 0)
   }
 }
 

@@ -23,6 +23,9 @@ public struct PipelineConfig {
   /// The problems found while reading, when the reader was asked to collect them
   /// (`collecting: true`); otherwise the reader threw them.
   public private(set) var problems: [ConfigError] = []
+  /// What the run leaves out without stopping (`ConfigWarnings`): `lyra run` prints them
+  /// as `warning:` lines, the pipeline's log records them.
+  public private(set) var warnings: [ConfigError] = []
 
   /// Old step names (VEGA ≤ 1.2) and the names they became.
   public static let stepAliases = ["NasPipeStep": "SearchPipeStep", "HpoPipeStep": "SearchPipeStep",
@@ -57,9 +60,15 @@ public struct PipelineConfig {
     }
     for (i, n) in names.enumerated() where names[..<i].contains(n) { throw fail("pipeline", "step '\(n)' is listed twice") }
     var found: [ConfigError] = []
+    var warned: [ConfigError] = []
+    // A section `pipeline` leaves out is ignored, as VEGA does (its examples keep unused
+    // steps); one named like `general`, `pipeline` or a step is a typo, and an error.
     for k in top.keys.sorted() where k != "general" && k != "pipeline" && !names.contains(k) {
-      let hint = Suggest.hint(k, in: ["general", "pipeline"] + names)
-      found.append(fail(k, "unknown top-level key '\(k)'\(hint); sections must be named in 'pipeline'"))
+      if let near = Suggest.closest(k, in: ["general", "pipeline"] + names) {
+        found.append(fail(k, "unknown top-level key '\(k)' (did you mean '\(near)'?); sections must be named in 'pipeline'"))
+      } else {
+        warned.append(fail(k, "section '\(k)' is not named in 'pipeline' and is ignored"))
+      }
     }
     var general = top["general"] ?? .object([:])
     guard general.object != nil else { throw fail("general", "must be a mapping") }
@@ -97,6 +106,7 @@ public struct PipelineConfig {
     }
     found += ConfigValueLimits.check(general: general, steps: steps.map { ($0.name, $0.section) }, fail: fail)
     if collecting { problems = found } else { try ConfigProblems.throwIfAny(found) }
+    warnings = warned + ConfigWarnings.scan(general: general, steps: steps.map { ($0.name, $0.section) }, warn: fail)
     self.general = general
     self.steps = steps
     self.resolved = resolved

@@ -116,6 +116,10 @@ public final class Pipeline {
     if let only { try checkSelection(only) }
     output.log("task \(taskID): \(config.steps.map(\.name).joined(separator: " -> "))")
     log("task \(taskID) in \(root)")
+    for w in config.warnings {
+      output.log("warning: \(w)")
+      log("warning: \(w)")
+    }
     var best: [String: TrialRecord] = [:]
     var previous: String?
     statuses = config.steps.map { TaskOutput.StepStatus(name: $0.name, status: "unstarted") }

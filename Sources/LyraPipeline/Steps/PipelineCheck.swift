@@ -63,3 +63,11 @@ extension Pipeline {
     }
   }
 }
+
+extension Pipeline {
+  /// What a run of this config would leave out (`ConfigWarnings`), for `lyra run --check`;
+  /// empty when the config does not even read (its problems say why).
+  public static func warnings(raw: JSON, file: String = "(lua)", lines: [String: Int] = [:]) -> [ConfigError] {
+    (try? PipelineConfig(json: raw, file: file, lines: lines, collecting: true))?.warnings ?? []
+  }
+}

@@ -15,6 +15,7 @@ public struct Evaluator {
   public init(json: JSON, path: String = "evaluator") throws {
     let r = try ParamReader(json, path: path)
     _ = try r.optionalString("type")
+    r.accept(["device_evaluator"]) // warned about by ConfigWarnings: no boards here
     var metric: JSON = .object(["type": .string("accuracy")])
     if let m = r.raw("metric") { metric = m }
     if let h = r.raw("host_evaluator") {

@@ -1,0 +1,55 @@
+import LyraBase
+
+/// Settings a VEGA config carries that Lyra reads but cannot honour on this machine, each
+/// said in one warning line instead of being dropped in silence (issue 19). A warning never
+/// stops a run: the same config runs under VEGA on a GPU cluster and under Lyra on a CPU,
+/// and the user should know what the second run leaves out.
+///
+/// What is warned about, and why it is not an error:
+/// - a top-level section that `pipeline` does not name (VEGA's own examples keep unused
+///   steps around, and VEGA ignores them); one whose name is close to `general`,
+///   `pipeline` or a step is a typo and stays an error (`PipelineConfig`);
+/// - `general.cluster` (several machines), `general.device_category` other than CPU;
+/// - a step's `evaluator.device_evaluator` (latency on Ascend/ARM boards);
+/// - a trainer's mixed-precision and GPU-only switches when they are on.
+enum ConfigWarnings {
+  /// Trainer keys that are accepted and have no effect on a CPU, with what they would do.
+  static let gpuOnlyTrainerKeys: [(key: String, what: String)] = [
+    ("amp", "mixed precision"), ("use_amp", "mixed precision"), ("fp16", "16-bit training"),
+    ("opt_level", "apex mixed precision"), ("syncbn", "synchronised batch norm across GPUs"),
+    ("distributed", "multi-GPU data parallelism"),
+  ]
+
+  static func scan(general: JSON, steps: [(name: String, section: JSON)], warn: (String?, String) -> ConfigError) -> [ConfigError] {
+    var out: [ConfigError] = []
+    if let c = general["cluster"], c != .null, c.object?.isEmpty != true {
+      out.append(warn("general.cluster", "several machines are not supported yet; this run uses this machine only"))
+    }
+    if let d = general["device_category"]?.string, d.uppercased() != "CPU" {
+      out.append(warn("general.device_category", "'\(d)' is not available; Lyra runs on this machine's CPU"))
+    }
+    for (name, section) in steps {
+      if let e = section["evaluator"], e["device_evaluator"] != nil {
+        out.append(warn("\(name).evaluator.device_evaluator",
+                        "latency on Ascend/ARM boards is not measured; set \(name).trainer.calc_latency: true for the latency on this CPU"))
+      }
+      guard let trainer = section["trainer"]?.object else { continue }
+      for (key, what) in gpuOnlyTrainerKeys {
+        guard let v = trainer[key], isOn(v) else { continue }
+        out.append(warn("\(name).trainer.\(key)", "\(what) is a GPU feature and is not used on the CPU; training runs in 32-bit floats"))
+      }
+    }
+    return out
+  }
+
+  /// `true`, a non-zero number or a non-empty string other than "O0"/"false" (apex's levels).
+  static func isOn(_ v: JSON) -> Bool {
+    switch v {
+    case .bool(let b): return b
+    case .number(let n): return n != 0
+    case .string(let s): return !["", "o0", "false", "no", "off"].contains(s.lowercased())
+    case .null: return false
+    default: return true
+    }
+  }
+}
