@@ -44,9 +44,14 @@ public struct TrialResult: Equatable {
   public enum Status: String { case completed, failed, pruned }
   public var metrics: [String: Double]
   public var status: Status
-  public init(_ metrics: [String: Double], status: Status = .completed) {
+  /// Why a trial failed or was pruned without throwing (a quota rejection, a diverged
+  /// loss): the runner stores it as the trial's error, which reports and "all trials
+  /// failed" messages show.
+  public var message: String?
+  public init(_ metrics: [String: Double], status: Status = .completed, message: String? = nil) {
     self.metrics = metrics
     self.status = status
+    self.message = message
   }
   public static func failed() -> TrialResult { TrialResult([:], status: .failed) }
 }

@@ -105,4 +105,42 @@ final class NASPipelineTests: XCTestCase {
       XCTAssertTrue((1...2).contains(dc.filter { $0.int == 1 }.count))
     }
   }
+
+  /// `general.quota` on a convolutional search: a bound every model meets lets every
+  /// sample train (it once pruned them all: the check gave the model a 5-D input), and
+  /// a bound none meets prunes them with the reason recorded and reported.
+  func testQuotaOnAConvolutionalSearchPassesOrNamesItsReason() throws {
+    func run(_ quota: String) throws -> (Pipeline, Result<Pipeline.Summary, Error>) {
+      let base = root("quota")
+      let yaml = """
+        general: {seed: 1, quota: "\(quota)", task: {local_base_path: \(base)}}
+        pipeline: [nas]
+        nas:
+          pipe_step: {type: SearchPipeStep}
+          dataset: {type: FashionMnist, common: {batch_size: 64}, train: {max_samples: 64}, test: {max_samples: 32}}
+          search_algorithm: {type: BackboneNas, codec: BackboneNasCodec, objective_keys: [accuracy],
+                             policy: {num_mutate: 2, random_ratio: 0.2}, range: {max_sample: 2, min_sample: 2}}
+          search_space:
+            hyperparameters:
+              - {key: network.backbone.depth, type: CATEGORY, range: [18]}
+              - {key: network.backbone.base_channel, type: CATEGORY, range: [4]}
+          model: {model_desc: {modules: [backbone], backbone: {type: ResNet, num_class: 10}}}
+          trainer: {type: Trainer, epochs: 1}
+        """
+      let p = try Pipeline(document: try YAMLDocument(text: yaml, file: "quota.yml"))
+      p.log = { _ in }
+      return (p, Result { try p.run() })
+    }
+    let (ok, okRun) = try run("params < 1e10 and flops < 1e3")
+    defer { try? FileManager.default.removeItem(atPath: root("quota")) }
+    XCTAssertEqual(try okRun.get().steps.first?.status, "finished")
+    let records = try XCTUnwrap(ok.records["nas"])
+    XCTAssertFalse(records.isEmpty)
+    for r in records { XCTAssertEqual(r.status, .finished, r.message ?? "") }
+    let (_, noneRun) = try run("params < 0.01")
+    XCTAssertThrowsError(try noneRun.get()) { e in
+      XCTAssertTrue("\(e)".contains("trials failed; the first error: quota: params < 0.01: "), "\(e)")
+      XCTAssertFalse("\(e)".contains("00000"), "the value is rounded: \(e)")
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LyraNN
 import LyraNets
 import LyraTensor
@@ -27,17 +28,20 @@ extension Quota {
       return QuotaVerdict(passed: false, measurements: m, reason: "does not run: \(error)")
     }
     if let c = violation(m) {
-      let v = m.value(c.quantity).map { "\($0)" } ?? "not measured"
+      let v = m.value(c.quantity).map { String(format: "%.6g", $0) } ?? "not measured"
       return QuotaVerdict(passed: false, measurements: m, reason: "\(c): \(v)")
     }
     return QuotaVerdict(passed: true, measurements: m, reason: nil)
   }
 
-  /// Checks a model description (any network type; the sample shape fills its unset
-  /// input keys): one that does not build fails.
+  /// Checks a model description (any network type; the sample shape, without the batch
+  /// dimension, fills its unset input keys): one that does not build fails. Both checks
+  /// take `inputShape` without the batch dimension; the trial path once passed it with one,
+  /// so a convolutional model saw a 5-D input and every conv sample failed its quota
+  /// while an MLP (which flattens) passed (issue 19).
   public func check(description: JSON, inputShape: [Int], latencyRepeats: Int = 10) -> QuotaVerdict {
     let model: Module
-    do { model = try NetworkRegistry.build(description, input: Array(inputShape.dropFirst())) } catch {
+    do { model = try NetworkRegistry.build(description, input: inputShape) } catch {
       return QuotaVerdict(passed: false, measurements: QuotaMeasurements(), reason: "does not build: \(error)")
     }
     return check(model, inputShape: inputShape, latencyRepeats: latencyRepeats)

@@ -224,7 +224,7 @@ public final class SearchRunner {
     TestKillSwitch.point(step: step, .result)
     algorithm.tell(rec.trial.id, result)
     try store.transaction {
-      guard try store.finish(step: step, trial: rec.trial.id, worker: id, result: result, error: message, told: true) else {
+      guard try store.finish(step: step, trial: rec.trial.id, worker: id, result: result, error: message ?? result.message, told: true) else {
         throw StoreError("\(store.path): trial \(rec.trial.id) of step \(step) was taken from this runner (another process requeued it)")
       }
       try store.saveState(step: step, algorithm.state())

@@ -100,7 +100,7 @@ public struct TrialWorker {
     }
     if beat.lost { return false }
     TestKillSwitch.point(step: rec.step, .result)
-    let written = try store.finish(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message)
+    let written = try store.finish(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message ?? result.message)
     if written { TestKillSwitch.point(step: rec.step, .trial) }
     return written
   }

@@ -8,7 +8,7 @@ extension TrialTraining.Setup {
   func quotaRejection(desc: JSON) throws -> String? {
     guard let q = quotaText else { return nil }
     let quota = try Quota(q)
-    let shape = [1] + (sampleShape ?? [1, 28, 28])
+    let shape = sampleShape ?? [1, 28, 28] // one sample, no batch dimension (QuotaCheck)
     let verdict = compressed.map { quota.check($0, inputShape: shape) } ?? quota.check(description: desc, inputShape: shape)
     return verdict.passed ? nil : "quota: \(verdict.reason ?? "rejected")"
   }

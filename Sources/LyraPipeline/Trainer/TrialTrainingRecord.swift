@@ -27,7 +27,7 @@ extension TrialTraining {
       record.message = reason
       record.endTime = Date()
       try? output?.writeTrialFiles(record)
-      return Outcome(result: TrialResult([:], status: .pruned), record: record)
+      return Outcome(result: TrialResult([:], status: .pruned, message: reason), record: record)
     }
 
     /// Training failed in a way that ends only this trial (a diverged loss, a broken plug-in).
@@ -36,7 +36,7 @@ extension TrialTraining {
       record.message = "\(e)"
       record.endTime = Date()
       try? output?.writeTrialFiles(record)
-      return Outcome(result: .failed(), record: record)
+      return Outcome(result: TrialResult([:], status: .failed, message: record.message), record: record)
     }
 
     /// A finished training: the best performance, the objectives, the weights file the
