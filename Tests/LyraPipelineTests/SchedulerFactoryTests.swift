@@ -76,6 +76,31 @@ final class LossRegistryTests: XCTestCase {
                    try LyraNN.Loss.klDiv(logp.narrow(1, 0, 2), q, reduction: .batchmean).item(), accuracy: 1e-6)
   }
 
+  /// timm's and VEGA's label-smoothing losses against the formula written out:
+  /// (1 − s)·(−log p_y) + s·mean_c(−log p_c), averaged over the batch.
+  func testLabelSmoothingNamesMatchTheFormula() throws {
+    let v: [Float] = [0.2, -1, 0.5, 2, 0.1, -0.3]
+    let logits = Tensor(v, shape: [2, 3]), labels = Tensor(indices: [2, 0])
+    func expected(_ s: Double) -> Double {
+      var total = 0.0
+      for (row, y) in [(0, 2), (1, 0)] {
+        let z = (0..<3).map { Double(v[row * 3 + $0]) }
+        let lse = log(z.map(exp).reduce(0, +))
+        let nll = z.map { lse - $0 }
+        total += (1 - s) * nll[y] + s * nll.reduce(0, +) / 3
+      }
+      return total / 2
+    }
+    XCTAssertEqual(Double(try make("LabelSmoothingCrossEntropy", ["smoothing": .number(0.2)])(logits, labels).item()), expected(0.2), accuracy: 1e-5)
+    XCTAssertEqual(Double(try make("LabelSmoothingCrossEntropy")(logits, labels).item()), expected(0.1), accuracy: 1e-5)
+    XCTAssertEqual(Double(try make("CrossEntropyLabelSmooth", ["num_classes": JSON(3), "epsilon": .number(0.3)])(logits, labels).item()),
+                   expected(0.3), accuracy: 1e-5)
+    XCTAssertNotEqual(expected(0.3), expected(0), accuracy: 1e-3, "the smoothing changes the value")
+    XCTAssertThrowsError(try make("LabelSmoothingCrossEntropy", ["smoothing": .number(2)])) { e in
+      XCTAssertTrue("\(e)".contains("smoothing: must be in [0, 1]"), "\(e)")
+    }
+  }
+
   func testBadParametersNameTheKey() {
     XCTAssertThrowsError(try make("HuberLoss", ["delta": .number(0)])) { e in XCTAssertTrue("\(e)".contains("delta: must be positive"), "\(e)") }
     XCTAssertThrowsError(try make("SmoothL1Loss", ["beta": .number(-1)])) { e in XCTAssertTrue("\(e)".contains("beta: must be >= 0"), "\(e)") }

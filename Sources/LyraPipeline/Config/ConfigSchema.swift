@@ -15,7 +15,7 @@ enum ConfigSchema {
     "devices_per_trainer": nil, "devices_per_job": nil, "task": .keys(["local_base_path": nil, "backup_base_path": nil, "task_id": nil]),
     "logger": .keys(["level": nil]), "cluster": nil, "worker": .keys(["timeout": nil, "gpus_per_job": nil]), "quota": nil,
     "requires": nil, "clean_worker_dir": nil, "skip_trainer_error": nil, "device_evaluate_before_train": nil,
-    "seed": nil, "workers": nil, "threads_per_trial": nil, "plugins": nil,
+    "seed": nil, "workers": nil, "threads_per_trial": nil, "plugins": nil, "ms_execute_mode": nil,
   ])
 
   static let step: Node = .keys([

@@ -70,7 +70,9 @@ public enum SchedulerFactory {
 /// traps) on shapes or labels it cannot take, so a bad trial fails instead of the process.
 public typealias Loss = (_ output: Tensor, _ target: Tensor) throws -> Tensor
 
-/// Losses by PyTorch name (VEGA registers torch.nn's): CrossEntropyLoss {label_smoothing},
+/// Losses by PyTorch name (VEGA registers torch.nn's): CrossEntropyLoss {label_smoothing}
+/// (also as timm's LabelSmoothingCrossEntropy {smoothing 0.1} and VEGA's CrossEntropyLabelSmooth
+/// {epsilon 0.1}),
 /// MSELoss, L1Loss, BCEWithLogitsLoss, NLLLoss (log-probabilities, integer labels), BCELoss,
 /// HuberLoss {delta 1}, SmoothL1Loss {beta 1}, KLDivLoss {log_target false; batchmean}.
 /// Integer targets are converted to floats shaped
@@ -99,22 +101,33 @@ public enum LossRegistry {
     return t.shape == output.shape ? t : t.reshape(output.shape)
   }
 
+  /// Cross-entropy of logits [N, C] against integer labels, with label smoothing `smoothing`
+  /// (given under `key`, named in its range error).
+  static func crossEntropy(smoothing: Double, key: String, _ r: ParamReader) throws -> Loss {
+    let ls = Float(smoothing)
+    guard ls >= 0 && ls <= 1 else { throw TrainerError.config("\(r.path).\(key): must be in [0, 1], got \(ls)") }
+    return { out, target in
+      guard out.rank == 2, out.shape[0] > 0 else { throw TrainerError.input("CrossEntropyLoss: expected logits [N, C], got \(out.shape)") }
+      guard target.dtype == .int32, target.shape == [out.shape[0]] else {
+        throw TrainerError.input("CrossEntropyLoss: expected \(out.shape[0]) integer labels, got \(target.dtype) \(target.shape)")
+      }
+      let c = out.shape[1]
+      if let bad = target.toIntArray().first(where: { $0 < 0 || $0 >= c }) {
+        throw TrainerError.input("CrossEntropyLoss: label \(bad) out of range for \(c) classes")
+      }
+      return Tensor.crossEntropy(out, target, labelSmoothing: ls)
+    }
+  }
+
   static func defaults() -> [String: Factory] {
     [
-      "CrossEntropyLoss": { r in
-        let ls = Float(try r.double("label_smoothing", 0))
-        guard ls >= 0 && ls <= 1 else { throw TrainerError.config("\(r.path).label_smoothing: must be in [0, 1], got \(ls)") }
-        return { out, target in
-          guard out.rank == 2, out.shape[0] > 0 else { throw TrainerError.input("CrossEntropyLoss: expected logits [N, C], got \(out.shape)") }
-          guard target.dtype == .int32, target.shape == [out.shape[0]] else {
-            throw TrainerError.input("CrossEntropyLoss: expected \(out.shape[0]) integer labels, got \(target.dtype) \(target.shape)")
-          }
-          let c = out.shape[1]
-          if let bad = target.toIntArray().first(where: { $0 < 0 || $0 >= c }) {
-            throw TrainerError.input("CrossEntropyLoss: label \(bad) out of range for \(c) classes")
-          }
-          return Tensor.crossEntropy(out, target, labelSmoothing: ls)
-        }
+      "CrossEntropyLoss": { r in try crossEntropy(smoothing: r.double("label_smoothing", 0), key: "label_smoothing", r) },
+      // timm's name (VEGA's TimmTrainerCallback configs) and VEGA's own, both the same
+      // mixture as PyTorch's label_smoothing: (1 - s)·CE + s·mean over classes of −log p.
+      "LabelSmoothingCrossEntropy": { r in try crossEntropy(smoothing: r.double("smoothing", 0.1), key: "smoothing", r) },
+      "CrossEntropyLabelSmooth": { r in
+        r.accept(["num_classes"]) // the logits' width says it
+        return try crossEntropy(smoothing: r.double("epsilon", 0.1), key: "epsilon", r)
       },
       "MSELoss": { _ in { out, t in Tensor.mseLoss(out, try floatTarget(out, t, "MSELoss")) } },
       "L1Loss": { _ in { out, t in Tensor.l1Loss(out, try floatTarget(out, t, "L1Loss")) } },
