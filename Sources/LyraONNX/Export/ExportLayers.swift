@@ -2,7 +2,8 @@ import LyraNN
 import LyraTensor
 
 /// Layers with parameters or geometry: convolution, linear (float or quantised, see
-/// ExportQuantized.swift), batch norm, pooling, shaping.
+/// ExportQuantized.swift), batch norm, pooling, shaping; issue 17's layers in
+/// ExportConvPool.swift, ExportNorms.swift and ExportShaping.swift.
 extension ExportContext {
   /// The ONNX nodes for a layer, or nil when `m` is not one of these layers.
   func emitLayer(_ m: Module, path: String, _ x: Flow) throws -> Flow? {
@@ -44,7 +45,8 @@ extension ExportContext {
       return try emitAdaptive(p, path: path, x)
     case let f as Flatten:
       return try emitFlatten(f, path: path, x)
-    case is Identity, is Dropout:
+    case is Identity, is Dropout, is Dropout2d:
+      // Dropout2d is the identity in eval, as Dropout (the export is the inference graph).
       return Flow(name: try node("Identity", path: path, inputs: [x.name]), sample: x.sample)
     case let z as Zero:
       let y = try z(x.sample)
@@ -56,6 +58,9 @@ extension ExportContext {
       }
       return Flow(name: try node("Mul", path: path, inputs: [from, try scalar(0)]), sample: y)
     default:
+      if let y = try emitConvPool(m, path: path, x) { return y }
+      if let y = try emitNorm(m, path: path, x) { return y }
+      if let y = try emitShaping(m, path: path, x) { return y }
       return nil
     }
   }
@@ -75,7 +80,7 @@ extension ExportContext {
 
   /// Gemm (transB) for the usual [N, in] input; MatMul with the transposed weight plus Add
   /// for higher ranks, since Gemm only takes matrices.
-  private func linearNode(path: String, _ input: String, rank: Int, weight: Tensor, bias: Tensor?) throws -> String {
+  func linearNode(path: String, _ input: String, rank: Int, weight: Tensor, bias: Tensor?) throws -> String {
     if rank == 2 {
       var inputs = [input, try initializer(join(path, "weight"), weight)]
       if let b = bias { inputs.append(try initializer(join(path, "bias"), b)) }

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// Activations, on LyraTensor's element-wise kernels.
@@ -17,6 +18,12 @@ enum ActivationOps {
       let alpha = try call.float("alpha", 0.2), beta = try call.float("beta", 0.5)
       return [try call.float(0).mul(alpha).add(beta).clamp(min: 0, max: 1)]
     },
+    "Elu": { call in
+      try call.expectAttributes(["alpha"])
+      let x = try call.float(0), alpha = try call.float("alpha", 1)
+      return [x.relu().add(x.clamp(max: 0).exp().sub(1).mul(alpha))]
+    },
+    "PRelu": prelu,
     "Clip": clip,
     "Dropout": dropout,
   ]
@@ -24,6 +31,17 @@ enum ActivationOps {
   static func simple(_ call: OpCall, _ f: (Tensor) -> Tensor) throws -> [Tensor] {
     try call.expectAttributes([])
     return [f(try call.float(0))]
+  }
+
+  /// max(x, 0) + slope · min(x, 0), the slope broadcast to X from the right (ONNX's
+  /// unidirectional broadcast: the result has X's shape).
+  static func prelu(_ call: OpCall) throws -> [Tensor] {
+    try call.expectAttributes([])
+    let x = try call.float(0), slope = try call.float(1)
+    guard Shape.broadcast(x.shape, slope.shape) == x.shape else {
+      throw ONNXError.invalid("slope of shape \(slope.shape) does not broadcast to the input \(x.shape)")
+    }
+    return [x.relu().add(x.clamp(max: 0).mul(slope))]
   }
 
   /// Bounds are inputs from opset 11 (omitted = unbounded), attributes before.
