@@ -126,4 +126,34 @@ final class Issue17ExportTests: XCTestCase {
     assertRefused(Softplus(beta: 1, threshold: 2), inputShape: [1, 3], ["Softplus", "threshold 2"])
     assertRefused(MaxPool1d(2, stride: 2, padding: 1, ceilMode: true), inputShape: [1, 1, 5], ["MaxPool1d", "ceil_mode"])
   }
+
+  /// LSTM and GRU gate orders (ONNX's iofc / zrh against Lyra's ifgo / rzn), stacked layers,
+  /// batch_first and unbatched inputs; the sequence length (dimension 0) differs from the export's.
+  func testRecurrentLayers() throws {
+    let g = Generator(seed: 3)
+    try roundTrip("lstm", LSTM(5, 4, numLayers: 2, generator: g), inputShape: [6, 2, 5], runShape: [4, 2, 5])
+    try roundTrip("lstm_nobias_batchfirst", LSTM(5, 3, bias: false, batchFirst: true, generator: g), inputShape: [2, 6, 5])
+    try roundTrip("lstm_unbatched", LSTM(5, 4, generator: g), inputShape: [6, 5], runShape: [3, 5])
+    try roundTrip("gru", GRU(5, 4, numLayers: 2, generator: g), inputShape: [6, 2, 5], runShape: [9, 2, 5])
+    try roundTrip("gru_batchfirst", GRU(5, 4, batchFirst: true, generator: g), inputShape: [2, 6, 5])
+    try roundTrip("rnn", RNN(5, 4, numLayers: 2, generator: g), inputShape: [6, 2, 5], runShape: [3, 2, 5])
+    try roundTrip("lstm_in_sequential", Sequential([LSTM(5, 4, batchFirst: true, generator: g), Linear(4, 2, generator: g)]),
+                  inputShape: [2, 6, 5])
+    assertRefused(Sequential([RNN(5, 4, nonlinearity: "relu", generator: g)]), inputShape: [6, 2, 5], ["RNN", "'0'", "relu"])
+  }
+
+  func testAttention() throws {
+    let g = Generator(seed: 4)
+    try roundTrip("mha", MultiheadAttention(8, 2, generator: g), inputShape: [5, 2, 8], runShape: [7, 2, 8])
+    try roundTrip("mha_batchfirst", MultiheadAttention(8, 4, batchFirst: true, generator: g), inputShape: [2, 5, 8])
+    try roundTrip("mha_unbatched_nobias", MultiheadAttention(6, 3, bias: false, generator: g), inputShape: [5, 6], runShape: [3, 6])
+    for opset in [13, 17] {
+      try roundTrip("encoder_layer", TransformerEncoderLayer(8, 2, dimFeedforward: 16, generator: g), inputShape: [5, 2, 8],
+                    runShape: [6, 2, 8], opset: opset)
+      try roundTrip("encoder_layer_prenorm_gelu", TransformerEncoderLayer(8, 2, dimFeedforward: 16, activation: "gelu", batchFirst: true,
+                                                                          normFirst: true, generator: g), inputShape: [2, 5, 8], opset: opset)
+    }
+    let layer = TransformerEncoderLayer(8, 2, dimFeedforward: 12, batchFirst: true, generator: g)
+    try roundTrip("encoder", try TransformerEncoder(layer, numLayers: 2, norm: true), inputShape: [2, 5, 8], opset: 17)
+  }
 }

@@ -3,7 +3,8 @@ import LyraTensor
 
 /// Layers with parameters or geometry: convolution, linear (float or quantised, see
 /// ExportQuantized.swift), batch norm, pooling, shaping; issue 17's layers in
-/// ExportConvPool.swift, ExportNorms.swift and ExportShaping.swift.
+/// ExportConvPool.swift, ExportNorms.swift, ExportShaping.swift, ExportRecurrent.swift and
+/// ExportAttention.swift.
 extension ExportContext {
   /// The ONNX nodes for a layer, or nil when `m` is not one of these layers.
   func emitLayer(_ m: Module, path: String, _ x: Flow) throws -> Flow? {
@@ -61,6 +62,8 @@ extension ExportContext {
       if let y = try emitConvPool(m, path: path, x) { return y }
       if let y = try emitNorm(m, path: path, x) { return y }
       if let y = try emitShaping(m, path: path, x) { return y }
+      if let y = try emitRecurrent(m, path: path, x) { return y }
+      if let y = try emitAttention(m, path: path, x) { return y }
       return nil
     }
   }
