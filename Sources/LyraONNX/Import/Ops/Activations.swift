@@ -34,10 +34,15 @@ enum ActivationOps {
   }
 
   /// max(x, 0) + slope · min(x, 0), the slope broadcast to X from the right (ONNX's
-  /// unidirectional broadcast: the result has X's shape).
+  /// unidirectional broadcast: the result has X's shape; per channel before opset 7).
   static func prelu(_ call: OpCall) throws -> [Tensor] {
     try call.expectAttributes([])
-    let x = try call.float(0), slope = try call.float(1)
+    let x = try call.float(0)
+    var slope = try call.float(1)
+    // Before opset 7 a 1-D slope of C values is per channel (dimension 1), as PyTorch's old exports write it.
+    if call.opset < 7, slope.rank == 1, x.rank >= 2, slope.count == x.shape[1], slope.count > 1 {
+      slope = slope.reshape([slope.count] + [Int](repeating: 1, count: x.rank - 2))
+    }
     guard Shape.broadcast(x.shape, slope.shape) == x.shape else {
       throw ONNXError.invalid("slope of shape \(slope.shape) does not broadcast to the input \(x.shape)")
     }

@@ -36,11 +36,10 @@ enum NormalizationOps {
   }
 
   /// Standardised over the dimensions from `axis` (default -1) on, then Scale·y + B with
-  /// both broadcast over those dimensions. The optional mean and inverse-deviation outputs
-  /// are not produced.
+  /// both broadcast over those dimensions; the optional outputs Mean and InvStdDev have the
+  /// input's shape with the normalised dimensions kept as 1.
   static func layerNorm(_ call: OpCall) throws -> [Tensor] {
     try call.expectAttributes(["axis", "epsilon", "stash_type"])
-    try call.expectOutputs(1)
     let x = try call.float(0), scale = try call.float(1)
     guard x.rank >= 1 else { throw ONNXError.invalid("input must have at least one dimension") }
     let axis = try Axes.normalize(try call.int("axis", -1), rank: x.rank, "attribute 'axis'")
@@ -53,9 +52,13 @@ enum NormalizationOps {
         throw ONNXError.invalid("input \(k) of shape \(t.shape) does not broadcast to the normalised \(normalized)")
       }
     }
-    var y = standardize(x, over: Array(axis..<x.rank), eps: eps).mul(scale)
+    let dims = Array(axis..<x.rank)
+    let mean = x.mean(dims, keepdim: true)
+    let centred = x.sub(mean)
+    let inverse = centred.mul(centred).mean(dims, keepdim: true).add(eps).sqrt().rdiv(1)
+    var y = centred.mul(inverse).mul(scale)
     if let b = call.optionalInput(2) { y = y.add(b) }
-    return [y]
+    return [y, mean, inverse]
   }
 
   static func batchNorm(_ call: OpCall) throws -> [Tensor] {

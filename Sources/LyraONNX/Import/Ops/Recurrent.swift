@@ -1,6 +1,6 @@
 import LyraTensor
 
-/// RNN, LSTM and GRU: forward direction, layout 0 (X [T, N, I]), the default activations
+/// RNN, LSTM and GRU: forward direction, layout 0 (X [T, N, I]) or 1 ([N, T, I]), the default activations
 /// (Tanh; LSTM's and GRU's Sigmoid/Tanh), no sequence_lens, clip or peepholes; what Lyra's
 /// exporter writes (ExportRecurrent.swift). Gates in ONNX's order: LSTM i o f c, GRU z r h.
 ///
@@ -20,14 +20,17 @@ enum RecurrentOps {
     try call.expectOutputs(lstm ? 3 : 2)
     let direction = try call.string("direction", "forward")
     guard direction == "forward" else { throw ONNXError.unsupported("direction '\(direction)' (Lyra runs forward recurrences)") }
-    if try call.int("layout", 0) != 0 { throw ONNXError.unsupported("layout 1 (batch-major); Lyra reads [T, N, I]") }
+    let layout = try call.int("layout", 0)
+    guard layout == 0 || layout == 1 else { throw ONNXError.invalid("attribute 'layout' must be 0 or 1, got \(layout)") }
+    let batchMajor = layout == 1
     if lstm, try call.int("input_forget", 0) != 0 { throw ONNXError.unsupported("input_forget = 1") }
     let beforeReset = gru ? try call.int("linear_before_reset", 0) : 0
     guard beforeReset == 0 || beforeReset == 1 else { throw ONNXError.invalid("attribute 'linear_before_reset' must be 0 or 1, got \(beforeReset)") }
     if call.optionalInput(4) != nil { throw ONNXError.unsupported("input 4 (sequence_lens)") }
     if lstm, call.optionalInput(7) != nil { throw ONNXError.unsupported("input 7 (peephole weights P)") }
 
-    let x = try call.float(0), w = try call.float(1), r = try call.float(2)
+    let given = try call.float(0), w = try call.float(1), r = try call.float(2)
+    let x = batchMajor && given.rank == 3 ? given.transpose(0, 1) : given
     guard x.rank == 3, x.shape.allSatisfy({ $0 > 0 }) else { throw ONNXError.invalid("X must be a non-empty [T, N, I], got \(x.shape)") }
     let (steps, batch, inputSize) = (x.shape[0], x.shape[1], x.shape[2])
     guard r.rank == 3, r.shape[0] == 1, r.shape[1] % gates == 0, r.shape[1] > 0 else {
@@ -45,7 +48,8 @@ enum RecurrentOps {
     }
     func state(_ k: Int) throws -> Tensor {
       guard let t = call.optionalInput(k) else { return Tensor.zeros([batch, h]) }
-      guard t.dtype == .float32, t.shape == [1, batch, h] else { throw ONNXError.invalid("input \(k) must be [1, \(batch), \(h)], got \(t.shape)") }
+      let want = batchMajor ? [batch, 1, h] : [1, batch, h]
+      guard t.dtype == .float32, t.shape == want else { throw ONNXError.invalid("input \(k) must be \(want), got \(t.shape)") }
       return t.contiguous().reshape([batch, h])
     }
     try SizeMath.allocation([steps, batch, gates * h], "the input projections")
@@ -83,9 +87,10 @@ enum RecurrentOps {
       }
       outputs.append(hidden)
     }
-    let y = Tensor.stack(outputs, dim: 0).unsqueeze(1)
+    let y = Tensor.stack(outputs, dim: 0).unsqueeze(1)  // [T, 1, N, H]
     var result = [y, hidden.unsqueeze(0)]
     if let cell { result.append(cell.unsqueeze(0)) }
-    return result
+    // layout 1: Y [N, T, 1, H], the states [N, 1, H].
+    return batchMajor ? [y.permute([2, 0, 1, 3]).contiguous()] + result.dropFirst().map { $0.transpose(0, 1).contiguous() } : result
   }
 }

@@ -110,7 +110,10 @@ enum ResizeOps {
       return Double(twiceO1) / 2 * inverseScale
     }
     switch mode {
-    case "align_corners": return { o in m == 1 ? 0 : Double(o * (n - 1)) / Double(m - 1) }
+    case "align_corners":
+      // With scales the resized length is n·scale before flooring (ONNX's reference).
+      let length = exact == nil ? Double(n) / inverseScale : Double(m)
+      return { o in length <= 1 ? 0 : Double(o * (n - 1)) / (length - 1) }
     case "asymmetric": return { o in exact.map { Double(o * $0.0) / Double($0.1) } ?? Double(o) * inverseScale }
     case "pytorch_half_pixel": return { o in m == 1 ? 0 : scaled(2 * o + 1) - 0.5 }
     default: return { o in scaled(2 * o + 1) - 0.5 }
