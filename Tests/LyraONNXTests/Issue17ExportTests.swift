@@ -9,15 +9,8 @@ import XCTest
 /// a random batch of another size than the export's; the imported model must give the
 /// module's own output (max |difference| ≤ 1e-5 relative to the output's scale).
 /// Parameters are randomised first, so an ignored weight, bias or gate order shows.
-final class Issue17ExportTests: XCTestCase {
-  var dir: URL!
-
-  override func setUpWithError() throws {
-    dir = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-onnx17-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-  }
-
-  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+final class Issue17ExportTests: FolderTestCase {
+  override class var folderPrefix: String { "lyra-onnx17" }
 
   static func randomizeParameters(_ model: Module, seed: UInt64) {
     let g = Generator(seed: seed)

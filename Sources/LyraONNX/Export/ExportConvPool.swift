@@ -40,15 +40,7 @@ extension ExportContext {
         ("ceil_mode", .int(p.ceilMode ? 1 : 0)),
       ]), sample: y)
     case let p as AdaptiveMaxPool2d:
-      let y = try p(x.sample)
-      if p.outH == 1 && p.outW == 1 { return Flow(name: try node("GlobalMaxPool", path: path, inputs: [x.name]), sample: y) }
-      let h = x.sample.shape[2], w = x.sample.shape[3]
-      guard h % p.outH == 0, w % p.outW == 0 else {
-        throw ONNXError.unsupported("ONNX export: AdaptiveMaxPool2d at '\(path)' maps \(h)x\(w) to \(p.outH)x\(p.outW); ONNX has no pooling with uneven windows (use an output size that divides the input, or 1x1)")
-      }
-      let k = [h / p.outH, w / p.outW]
-      return Flow(name: try node("MaxPool", path: path, inputs: [x.name], attributes: [("kernel_shape", .ints(k)), ("strides", .ints(k))]),
-                  sample: y)
+      return try emitAdaptive("AdaptiveMaxPool2d", outH: p.outH, outW: p.outW, max: true, path: path, x, try p(x.sample))
     default:
       return nil
     }

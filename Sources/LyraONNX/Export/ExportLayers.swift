@@ -43,7 +43,7 @@ extension ExportContext {
                                  attributes: poolAttributes(p.kernel, p.stride, p.padding, p.ceilMode)
                                    + [("count_include_pad", .int(p.countIncludePad ? 1 : 0))]), sample: y)
     case let p as AdaptiveAvgPool2d:
-      return try emitAdaptive(p, path: path, x)
+      return try emitAdaptive("AdaptiveAvgPool2d", outH: p.outH, outW: p.outW, max: false, path: path, x, try p(x.sample))
     case let f as Flatten:
       return try emitFlatten(f, path: path, x)
     case is Identity, is Dropout, is Dropout2d:
@@ -113,16 +113,17 @@ extension ExportContext {
     }
   }
 
-  /// 1×1 is GlobalAveragePool; other sizes that divide the input are a plain AveragePool.
-  private func emitAdaptive(_ p: AdaptiveAvgPool2d, path: String, _ x: Flow) throws -> Flow {
-    let y = try p(x.sample)
-    if p.outH == 1 && p.outW == 1 { return Flow(name: try node("GlobalAveragePool", path: path, inputs: [x.name]), sample: y) }
+  /// Adaptive pooling (average or max) of `type` to outH×outW: 1×1 is the global pool;
+  /// other sizes that divide the input are a plain pool with window = stride; uneven
+  /// windows have no ONNX form and are refused naming the module.
+  func emitAdaptive(_ type: String, outH: Int, outW: Int, max: Bool, path: String, _ x: Flow, _ y: Tensor) throws -> Flow {
+    if outH == 1 && outW == 1 { return Flow(name: try node(max ? "GlobalMaxPool" : "GlobalAveragePool", path: path, inputs: [x.name]), sample: y) }
     let h = x.sample.shape[2], w = x.sample.shape[3]
-    guard h % p.outH == 0, w % p.outW == 0 else {
-      throw ONNXError.unsupported("ONNX export: AdaptiveAvgPool2d at '\(path)' maps \(h)x\(w) to \(p.outH)x\(p.outW), which is not a whole-window pooling")
+    guard h % outH == 0, w % outW == 0 else {
+      throw ONNXError.unsupported("ONNX export: \(type) at '\(path)' maps \(h)x\(w) to \(outH)x\(outW), which is not a whole-window pooling; ONNX has no pooling with uneven windows (use an output size that divides the input, or 1x1)")
     }
-    let k = [h / p.outH, w / p.outW]
-    return Flow(name: try node("AveragePool", path: path, inputs: [x.name],
+    let k = [h / outH, w / outW]
+    return Flow(name: try node(max ? "MaxPool" : "AveragePool", path: path, inputs: [x.name],
                                attributes: [("kernel_shape", .ints(k)), ("strides", .ints(k))]), sample: y)
   }
 
