@@ -37,6 +37,12 @@ extension HostileModelTests {
     assertInvalid(try load(try recurrent("GRU", gates: 3, attributes: [("linear_before_reset", .int(7))]))(x),
                   ["GRU node 'r1'", "'linear_before_reset' must be 0 or 1"])
     assertInvalid(try load(try recurrent("RNN", gates: 1, attributes: [("clip", .float(1))]))(x), ["RNN node 'r1'", "attribute 'clip'"])
+    assertInvalid(try load(try recurrent("RNN", gates: 1, attributes: [("activations", .strings(["Sigmoid"]))]))(x),
+                  ["RNN node 'r1'", "attribute 'activations'", "Sigmoid"])
+    assertInvalid(try load(try recurrent("LSTM", gates: 4, attributes: [("activations", .strings(["Relu", "Tanh", "Tanh"]))]))(x),
+                  ["LSTM node 'r1'", "attribute 'activations'"])
+    assertInvalid(try load(try recurrent("GRU", gates: 3, attributes: [("activations", .ints([1]))]))(x),
+                  ["GRU node 'r1'", "'activations' must be a list of strings"])
     assertInvalid(try load(try recurrent("LSTM", gates: 4, extraInputs: ["", "seq"], attributes: []))(x),
                   ["LSTM node 'r1'", "sequence_lens"])
     // A well-formed one runs: [T, 1, N, H].

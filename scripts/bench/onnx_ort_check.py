@@ -44,6 +44,7 @@ CASES = [
     ("Softmax", "nn.Softmax(2)", [2, 3, 4], 13),
     ("LogSoftmax", "nn.LogSoftmax(-1)", [2, 3, 4], 13),
     ("RNN", "nn.RNN(5, 4, {num_layers = 2})", [6, 2, 5], 13),
+    ("RNN_relu", "nn.RNN(5, 4, {nonlinearity = 'relu', batch_first = true})", [2, 6, 5], 13),
     ("LSTM", "nn.LSTM(5, 4, {num_layers = 2})", [6, 2, 5], 13),
     ("LSTM_batch_first", "nn.LSTM(5, 4, {batch_first = true})", [2, 6, 5], 13),
     ("GRU", "nn.GRU(5, 4, {num_layers = 2})", [6, 2, 5], 13),

@@ -8,7 +8,8 @@ import LyraTensor
 /// Gate order: Lyra stores PyTorch's (LSTM i f g o, GRU r z n); ONNX wants LSTM i o f c and
 /// GRU z r h, so the weight and bias blocks are reordered. PyTorch's GRU multiplies r with
 /// (W_hn·h + b_hn), which is ONNX's `linear_before_reset = 1`. Dropout between layers is
-/// training-only, so absent from the inference graph.
+/// training-only, so absent from the inference graph. A relu RNN names its activation
+/// (`activations = ["Relu"]`, a string-list attribute; Tanh is ONNX's default).
 extension ExportContext {
   func emitRecurrent(_ m: Module, path: String, _ x: Flow) throws -> Flow? {
     guard let r = m as? RecurrentLayer else { return nil }
@@ -20,12 +21,8 @@ extension ExportContext {
       (op, order) = ("GRU", [1, 0, 2])
       attributes.append(("linear_before_reset", .int(1)))
     case let rnn as RNN:
-      // ONNX RNN defaults to Tanh; Relu needs the string-list attribute 'activations',
-      // which Lyra's ONNX writer cannot write yet.
-      guard rnn.nonlinearity == "tanh" else {
-        throw ONNXError.unsupported("ONNX export: RNN at '\(path)' uses nonlinearity '\(rnn.nonlinearity)'; Lyra's exporter writes only tanh RNNs (ONNX's default activation)")
-      }
       (op, order) = ("RNN", [0])
+      if rnn.nonlinearity == "relu" { attributes.append(("activations", .strings(["Relu"]))) }
     default:
       throw ONNXError.unsupported("ONNX export: recurrent layer \(m.typeName) at '\(path)' has no ONNX form in Lyra's exporter")
     }

@@ -16,7 +16,7 @@ import LyraTensor
 /// of their children (LyraNets' ResNet and MobileNetV2; see ExportInferred.swift); issue
 /// 17's LayerNorm, GroupNorm, InstanceNorm2d, Conv1d, ConvTranspose2d, MaxPool1d,
 /// AdaptiveMaxPool2d, Upsample, View, Unflatten, PReLU, ELU, Softplus, Hardtanh, Softmax,
-/// LogSoftmax, Dropout2d, RNN (tanh), LSTM, GRU, MultiheadAttention,
+/// LogSoftmax, Dropout2d, RNN, LSTM, GRU, MultiheadAttention,
 /// TransformerEncoderLayer and TransformerEncoder (docs/onnx.md lists the ONNX operators
 /// each becomes). Anything else is an `ONNXError` naming the module and its dotted path.
 public enum ONNXExporter {

@@ -72,6 +72,15 @@ struct OpCall {
     }
   }
 
+  func strings(_ name: String) throws -> [String]? {
+    switch node.attributes[name] {
+    case nil: return nil
+    case .strings(let v)?: return v
+    case .string(let v)?: return [v]
+    default: throw ONNXError.invalid("attribute '\(name)' must be a list of strings")
+    }
+  }
+
   func string(_ name: String, _ defaultValue: String) throws -> String {
     switch node.attributes[name] {
     case nil: return defaultValue

@@ -1,7 +1,7 @@
 import LyraTensor
 
 /// RNN, LSTM and GRU: forward direction, layout 0 (X [T, N, I]) or 1 ([N, T, I]), the default activations
-/// (Tanh; LSTM's and GRU's Sigmoid/Tanh), no sequence_lens, clip or peepholes; what Lyra's
+/// (RNN Tanh or Relu; LSTM's and GRU's Sigmoid/Tanh), no sequence_lens, clip or peepholes; what Lyra's
 /// exporter writes (ExportRecurrent.swift). Gates in ONNX's order: LSTM i o f c, GRU z r h.
 ///
 /// Every weight is checked against `hidden_size` and the input before anything is
@@ -15,7 +15,7 @@ enum RecurrentOps {
 
   static func run(_ call: OpCall, gates: Int) throws -> [Tensor] {
     let lstm = gates == 4, gru = gates == 3
-    let known: [String] = ["hidden_size", "direction", "layout"] + (gru ? ["linear_before_reset"] : []) + (lstm ? ["input_forget"] : [])
+    let known: [String] = ["hidden_size", "direction", "layout", "activations"] + (gru ? ["linear_before_reset"] : []) + (lstm ? ["input_forget"] : [])
     try call.expectAttributes(Set(known))
     try call.expectOutputs(lstm ? 3 : 2)
     let direction = try call.string("direction", "forward")
@@ -24,6 +24,17 @@ enum RecurrentOps {
     guard layout == 0 || layout == 1 else { throw ONNXError.invalid("attribute 'layout' must be 0 or 1, got \(layout)") }
     let batchMajor = layout == 1
     if lstm, try call.int("input_forget", 0) != 0 { throw ONNXError.unsupported("input_forget = 1") }
+    // Activations: RNN's one function (Tanh or Relu); LSTM's and GRU's only their defaults.
+    var reluRNN = false
+    if let given = try call.strings("activations") {
+      let names = given.map { $0.lowercased() }
+      let defaults = lstm ? ["sigmoid", "tanh", "tanh"] : gru ? ["sigmoid", "tanh"] : ["tanh"]
+      if gates == 1 && names == ["relu"] {
+        reluRNN = true
+      } else if names != defaults {
+        throw ONNXError.unsupported("attribute 'activations' \(given) (Lyra runs \(gates == 1 ? "[Tanh] or [Relu]" : "the defaults \(defaults)"), forward only)")
+      }
+    }
     let beforeReset = gru ? try call.int("linear_before_reset", 0) : 0
     guard beforeReset == 0 || beforeReset == 1 else { throw ONNXError.invalid("attribute 'linear_before_reset' must be 0 or 1, got \(beforeReset)") }
     if call.optionalInput(4) != nil { throw ONNXError.unsupported("input 4 (sequence_lens)") }
@@ -83,7 +94,7 @@ enum RecurrentOps {
         }
         hidden = candidate + zg * (hidden - candidate)
       default:
-        hidden = (xp + hp).tanh()
+        hidden = reluRNN ? (xp + hp).relu() : (xp + hp).tanh()
       }
       outputs.append(hidden)
     }

@@ -7,7 +7,8 @@ import LyraTensor
 ///
 /// With `sizes` the mapping uses the exact ratio in/out (computed from the integers, so
 /// that nearest's floor of an integer coordinate is never one less through rounding, as
-/// Lyra's Upsample computes it); with `scales`, 1/scale.
+/// Lyra's Upsample computes it; products in Double, exact for these sizes and never
+/// overflowing); with `scales`, 1/scale.
 enum ResizeOps {
   static let table: [String: ONNXKernel] = ["Resize": resize]
 
@@ -106,15 +107,15 @@ enum ResizeOps {
   /// `exact` (n, m) when the sizes were given: the ratio is then taken from the integers.
   static func mapping(_ mode: String, n: Int, m: Int, inverseScale: Double, exact: (Int, Int)?) -> (Int) -> Double {
     func scaled(_ twiceO1: Int) -> Double {  // (o + ½) / scale, from 2o + 1
-      if let (n, m) = exact { return Double(twiceO1 * n) / Double(2 * m) }
+      if let (n, m) = exact { return Double(twiceO1) * Double(n) / (2 * Double(m)) }
       return Double(twiceO1) / 2 * inverseScale
     }
     switch mode {
     case "align_corners":
       // With scales the resized length is n·scale before flooring (ONNX's reference).
       let length = exact == nil ? Double(n) / inverseScale : Double(m)
-      return { o in length <= 1 ? 0 : Double(o * (n - 1)) / (length - 1) }
-    case "asymmetric": return { o in exact.map { Double(o * $0.0) / Double($0.1) } ?? Double(o) * inverseScale }
+      return { o in length <= 1 ? 0 : Double(o) * Double(n - 1) / (length - 1) }
+    case "asymmetric": return { o in exact.map { Double(o) * Double($0.0) / Double($0.1) } ?? Double(o) * inverseScale }
     case "pytorch_half_pixel": return { o in m == 1 ? 0 : scaled(2 * o + 1) - 0.5 }
     default: return { o in scaled(2 * o + 1) - 0.5 }
     }
