@@ -28,8 +28,11 @@ extension HostileModelTests {
     assertInvalid(try load(try recurrent("LSTM", gates: 4, attributes: [("hidden_size", .int(1 << 40))])),
                   ["LSTM node 'r1'", "attribute 'hidden_size'", "must be positive"])
     assertInvalid(try load(try recurrent("LSTM", gates: 4, attributes: [("hidden_size", .int(-3))])), ["attribute 'hidden_size'"])
-    assertInvalid(try load(try recurrent("GRU", gates: 3, attributes: [("hidden_size", .int(5))]))(x),
-                  ["GRU node 'r1'", "'hidden_size' 5 does not match R"])
+    // hidden_size against initialiser weights: at load.
+    assertInvalid(try load(try recurrent("GRU", gates: 3, attributes: [("hidden_size", .int(5))])),
+                  ["GRU node 'r1'", "recurrence weight 'R'", "hidden_size 5 needs [1, 15, 5]"])
+    assertInvalid(try load(try recurrent("RNN", gates: 1, w: [1, 3, 8], attributes: [("hidden_size", .int(2))])),
+                  ["RNN node 'r1'", "input weight 'W'", "[1, 2, input_size]"])
     assertInvalid(try load(try recurrent("RNN", gates: 1, w: [1, 2, 7], attributes: []))(x), ["RNN node 'r1'", "W must be [1, 2, 8]"])
     assertInvalid(try load(try recurrent("LSTM", gates: 4, bias: [1, 3], attributes: []))(x), ["LSTM node 'r1'", "B must be [1, 16]"])
     assertInvalid(try load(try recurrent("LSTM", gates: 4, attributes: [("direction", .string("bidirectional"))]))(x),
