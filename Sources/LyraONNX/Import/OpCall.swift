@@ -72,13 +72,12 @@ struct OpCall {
     }
   }
 
+  /// A list of strings (a single string counts as a list of one); nil when absent.
   func strings(_ name: String) throws -> [String]? {
-    switch node.attributes[name] {
-    case nil: return nil
-    case .strings(let v)?: return v
-    case .string(let v)?: return [v]
-    default: throw ONNXError.invalid("attribute '\(name)' must be a list of strings")
-    }
+    guard let a = node.attributes[name] else { return nil }
+    if case .strings(let v) = a { return v }
+    if case .string(let v) = a { return [v] }
+    throw ONNXError.invalid("attribute '\(name)' must be a list of strings")
   }
 
   func string(_ name: String, _ defaultValue: String) throws -> String {
