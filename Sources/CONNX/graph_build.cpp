@@ -141,6 +141,15 @@ int connx_node_set_attr_ints(connx_model *m, size_t node, const char *name, cons
   });
 }
 
+int connx_node_set_attr_strings(connx_model *m, size_t node, const char *name, const char *const *values, size_t count,
+                                char **err) {
+  return fenced<int>(err, -1, [&] {
+    auto *a = new_attr(m, node, name, onnx::AttributeProto::STRINGS);
+    for (size_t i = 0; i < count; ++i) a->add_strings(values[i] ? values[i] : "");
+    return 0;
+  });
+}
+
 int connx_node_set_attr_floats(connx_model *m, size_t node, const char *name, const float *values, size_t count,
                                char **err) {
   return fenced<int>(err, -1, [&] {

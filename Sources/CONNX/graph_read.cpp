@@ -185,6 +185,21 @@ const float *connx_node_attr_floats(const connx_model *m, size_t node, size_t k,
   return a && a->floats_size() ? a->floats().data() : nullptr;
 }
 
+size_t connx_node_attr_strings_count(const connx_model *m, size_t node, size_t k) {
+  auto *a = attr_at(m, node, k);
+  return a ? static_cast<size_t>(a->strings_size()) : 0;
+}
+
+const char *connx_node_attr_strings_at(const connx_model *m, size_t node, size_t k, size_t i, size_t *length) {
+  auto *a = attr_at(m, node, k);
+  if (!a || i >= static_cast<size_t>(a->strings_size())) {
+    *length = 0;
+    return empty;
+  }
+  *length = a->strings(static_cast<int>(i)).size();
+  return a->strings(static_cast<int>(i)).data();
+}
+
 connx_tensor *connx_node_attr_tensor(const connx_model *m, size_t node, size_t k, char **err) {
   return fenced<connx_tensor *>(err, nullptr, [&] {
     auto *a = attr_at(m, node, k);

@@ -11,6 +11,8 @@ enum ConformanceKnownGaps {
   static let threeD = "3-D convolution (Lyra has 1-D and 2-D)"
   static let trainingOutputs = "training-mode extra outputs (BatchNormalization statistics, MaxPool indices)"
   static let oldBroadcast = "the pre-opset-7 'broadcast'/'axis' form of arithmetic"
+  static let resizeModes = "Resize's cubic mode and TensorFlow coordinate modes (Lyra's Upsample is nearest or bilinear)"
+  static let recurrentExtras = "RNN/LSTM/GRU sequence_lens and peepholes (Lyra's recurrent layers have neither)"
 
   static let cases: [String: String] = {
     var c: [String: String] = [:]
@@ -26,6 +28,13 @@ enum ConformanceKnownGaps {
     for n in ["test_batchnorm_epsilon_training_mode", "test_batchnorm_example_training_mode",
               "test_maxpool_with_argmax_2d_precomputed_pads", "test_maxpool_with_argmax_2d_precomputed_strides"] { c[n] = trainingOutputs }
     c["test_Softsign"] = oldBroadcast
+    for n in ["test_resize_downsample_scales_cubic", "test_resize_downsample_scales_cubic_A_n0p5_exclude_outside",
+              "test_resize_downsample_scales_cubic_align_corners", "test_resize_downsample_sizes_cubic",
+              "test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn", "test_resize_tf_crop_and_resize",
+              "test_resize_upsample_scales_cubic", "test_resize_upsample_scales_cubic_A_n0p5_exclude_outside",
+              "test_resize_upsample_scales_cubic_align_corners", "test_resize_upsample_scales_cubic_asymmetric",
+              "test_resize_upsample_sizes_cubic"] { c[n] = resizeModes }
+    c["test_lstm_with_peepholes"] = recurrentExtras
     return c
   }()
 }

@@ -7,15 +7,8 @@ import XCTest
 
 /// `lyra export` end to end: the built binary beside this test bundle turns a checkpoint
 /// or a reference name into a checked .onnx file whose outputs match the weights saved.
-final class ExportCommandTests: XCTestCase {
-  var dir: URL!
-
-  override func setUpWithError() throws {
-    dir = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-export-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-  }
-
-  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+final class ExportCommandTests: FolderTestCase {
+  override class var folderPrefix: String { "lyra-export" }
 
   func lyra(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]

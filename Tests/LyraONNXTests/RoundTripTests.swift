@@ -7,16 +7,7 @@ import XCTest
 
 /// Export → onnx::checker → import → the same outputs as the native model, for the three
 /// reference models and for a network using every exportable module.
-final class RoundTripTests: XCTestCase {
-  var dir: URL!
-
-  override func setUpWithError() throws {
-    dir = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-onnx-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-  }
-
-  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
+final class RoundTripTests: FolderTestCase {
   /// Non-trivial batch-norm statistics and affine parameters, so folding and eps matter.
   func randomizeNorms(_ model: Module, _ g: Generator) {
     for (_, m) in model.namedModules() {

@@ -32,6 +32,16 @@ for name, m in pairs(descs) do
   local sizes = name == 'mlp' and {1, 4} or {1, 1, 8, 8}
   m:to_onnx(dir .. 'onnx/' .. name .. '.onnx', sizes)
 end
+-- ONNX exports of issue 17's layers (RNN/LSTM/GRU, Resize, the InstanceNormalization and
+-- LayerNormalization forms, PRelu, Elu): tiny, so mutations reach their attributes.
+local nn = lyra.nn
+local issue17 = {
+  lstm = {nn.LSTM(3, 2), {4, 1, 3}},
+  gru_rnn = {nn.Sequential(nn.GRU(3, 2, {batch_first = true}), nn.RNN(2, 2, {nonlinearity = 'relu', batch_first = true})), {1, 4, 3}},
+  upsample_norms = {nn.Sequential(nn.Upsample(2, 'bilinear'), nn.GroupNorm(2, 2), nn.InstanceNorm2d(2), nn.PReLU(2), nn.ELU()), {1, 2, 2, 3}},
+  layernorm = {nn.Sequential(nn.LayerNorm(3), nn.Upsample({size = {3, 2}})), {1, 1, 2, 3}},
+}
+for name, c in pairs(issue17) do c[1]:to_onnx(dir .. 'onnx/' .. name .. '.onnx', c[2], {opset = name == 'layernorm' and 17 or 13}) end
 put('desc', 'resnet.json', '{"type": "ResNet", "depth": 18, "base_channel": 4, "in_channels": 1, "num_class": 2}')
 put('desc', 'vega.json', '{"modules": ["backbone", "head"], "backbone": {"type": "SimpleCnn"}, "head": {"type": "Linear", "in_features": 8, "out_features": 2}}')
 

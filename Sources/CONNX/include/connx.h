@@ -98,6 +98,9 @@ int connx_node_set_attr_ints(connx_model *m, size_t node, const char *name, cons
                              size_t count, char **err);
 int connx_node_set_attr_floats(connx_model *m, size_t node, const char *name, const float *values,
                                size_t count, char **err);
+/* A STRINGS attribute (RNN's activations) of count NUL-terminated strings. */
+int connx_node_set_attr_strings(connx_model *m, size_t node, const char *name, const char *const *values,
+                                size_t count, char **err);
 int connx_node_set_attr_tensor(connx_model *m, size_t node, const char *name, int32_t elem_type,
                                const int64_t *dims, size_t rank, const void *data, size_t bytes, char **err);
 
@@ -138,6 +141,9 @@ const char *connx_node_attr_string(const connx_model *m, size_t node, size_t k, 
 /* Values of an INTS / FLOATS attribute; *count receives their number. */
 const int64_t *connx_node_attr_ints(const connx_model *m, size_t node, size_t k, size_t *count);
 const float *connx_node_attr_floats(const connx_model *m, size_t node, size_t k, size_t *count);
+/* The number of strings of a STRINGS attribute, and the bytes of string i (*length their count). */
+size_t connx_node_attr_strings_count(const connx_model *m, size_t node, size_t k);
+const char *connx_node_attr_strings_at(const connx_model *m, size_t node, size_t k, size_t i, size_t *length);
 /* A copy of a TENSOR attribute (freed with connx_tensor_free). */
 connx_tensor *connx_node_attr_tensor(const connx_model *m, size_t node, size_t k, char **err);
 

@@ -27,6 +27,24 @@ extension ExportContext {
       let onePlus = try node("Add", path: path, inputs: [e, try scalar(1)])
       let times = try node("Mul", path: path, inputs: [x.name, onePlus])
       y = try node("Mul", path: path, inputs: [times, try scalar(0.5)])
+    case let e as ELU: y = try node("Elu", path: path, inputs: [x.name], attributes: [("alpha", .float(e.alpha))])
+    case let p as PReLU:
+      // PRelu's slope broadcasts from the right: one per channel is [C, 1, ...] below dimension 1.
+      let shape = p.count > 1 ? [p.count] + [Int](repeating: 1, count: Swift.max(x.sample.rank - 2, 0)) : [1]
+      y = try node("PRelu", path: path, inputs: [x.name, try initializer(join(path, "weight"), p.weight.reshape(shape))])
+    case let s as Softplus:
+      // ONNX Softplus is log(1 + eˣ) without a threshold; above it Lyra returns x, which
+      // differs from softplus(βx)/β by at most e^(−threshold)/β, under float precision
+      // from a threshold of 15 on (PyTorch's default is 20).
+      guard s.threshold >= 15 else {
+        throw ONNXError.unsupported("ONNX export: Softplus at '\(path)' has threshold \(s.threshold); ONNX's Softplus has none, which matches only for thresholds of 15 or more")
+      }
+      if s.beta == 1 {
+        y = try node("Softplus", path: path, inputs: [x.name])
+      } else {
+        let scaled = try node("Mul", path: path, inputs: [x.name, try scalar(s.beta)])
+        y = try node("Div", path: path, inputs: [try node("Softplus", path: path, inputs: [scaled]), try scalar(s.beta)])
+      }
     case let h as Hardtanh:
       y = try node("Clip", path: path, inputs: [x.name, try scalar(h.minValue), try scalar(h.maxValue)])
     case let sm as SoftmaxBase:

@@ -2,7 +2,9 @@ import LyraNN
 import LyraTensor
 
 /// Layers with parameters or geometry: convolution, linear (float or quantised, see
-/// ExportQuantized.swift), batch norm, pooling, shaping.
+/// ExportQuantized.swift), batch norm, pooling, shaping; issue 17's layers in
+/// ExportConvPool.swift, ExportNorms.swift, ExportShaping.swift, ExportRecurrent.swift and
+/// ExportAttention.swift.
 extension ExportContext {
   /// The ONNX nodes for a layer, or nil when `m` is not one of these layers.
   func emitLayer(_ m: Module, path: String, _ x: Flow) throws -> Flow? {
@@ -41,10 +43,11 @@ extension ExportContext {
                                  attributes: poolAttributes(p.kernel, p.stride, p.padding, p.ceilMode)
                                    + [("count_include_pad", .int(p.countIncludePad ? 1 : 0))]), sample: y)
     case let p as AdaptiveAvgPool2d:
-      return try emitAdaptive(p, path: path, x)
+      return try emitAdaptive("AdaptiveAvgPool2d", outH: p.outH, outW: p.outW, max: false, path: path, x, try p(x.sample))
     case let f as Flatten:
       return try emitFlatten(f, path: path, x)
-    case is Identity, is Dropout:
+    case is Identity, is Dropout, is Dropout2d:
+      // Dropout2d is the identity in eval, as Dropout (the export is the inference graph).
       return Flow(name: try node("Identity", path: path, inputs: [x.name]), sample: x.sample)
     case let z as Zero:
       let y = try z(x.sample)
@@ -56,6 +59,11 @@ extension ExportContext {
       }
       return Flow(name: try node("Mul", path: path, inputs: [from, try scalar(0)]), sample: y)
     default:
+      if let y = try emitConvPool(m, path: path, x) { return y }
+      if let y = try emitNorm(m, path: path, x) { return y }
+      if let y = try emitShaping(m, path: path, x) { return y }
+      if let y = try emitRecurrent(m, path: path, x) { return y }
+      if let y = try emitAttention(m, path: path, x) { return y }
       return nil
     }
   }
@@ -75,7 +83,7 @@ extension ExportContext {
 
   /// Gemm (transB) for the usual [N, in] input; MatMul with the transposed weight plus Add
   /// for higher ranks, since Gemm only takes matrices.
-  private func linearNode(path: String, _ input: String, rank: Int, weight: Tensor, bias: Tensor?) throws -> String {
+  func linearNode(path: String, _ input: String, rank: Int, weight: Tensor, bias: Tensor?) throws -> String {
     if rank == 2 {
       var inputs = [input, try initializer(join(path, "weight"), weight)]
       if let b = bias { inputs.append(try initializer(join(path, "bias"), b)) }
@@ -105,16 +113,17 @@ extension ExportContext {
     }
   }
 
-  /// 1×1 is GlobalAveragePool; other sizes that divide the input are a plain AveragePool.
-  private func emitAdaptive(_ p: AdaptiveAvgPool2d, path: String, _ x: Flow) throws -> Flow {
-    let y = try p(x.sample)
-    if p.outH == 1 && p.outW == 1 { return Flow(name: try node("GlobalAveragePool", path: path, inputs: [x.name]), sample: y) }
+  /// Adaptive pooling (average or max) of `type` to outH×outW: 1×1 is the global pool;
+  /// other sizes that divide the input are a plain pool with window = stride; uneven
+  /// windows have no ONNX form and are refused naming the module.
+  func emitAdaptive(_ type: String, outH: Int, outW: Int, max: Bool, path: String, _ x: Flow, _ y: Tensor) throws -> Flow {
+    if outH == 1 && outW == 1 { return Flow(name: try node(max ? "GlobalMaxPool" : "GlobalAveragePool", path: path, inputs: [x.name]), sample: y) }
     let h = x.sample.shape[2], w = x.sample.shape[3]
-    guard h % p.outH == 0, w % p.outW == 0 else {
-      throw ONNXError.unsupported("ONNX export: AdaptiveAvgPool2d at '\(path)' maps \(h)x\(w) to \(p.outH)x\(p.outW), which is not a whole-window pooling")
+    guard h % outH == 0, w % outW == 0 else {
+      throw ONNXError.unsupported("ONNX export: \(type) at '\(path)' maps \(h)x\(w) to \(outH)x\(outW), which is not a whole-window pooling; ONNX has no pooling with uneven windows (use an output size that divides the input, or 1x1)")
     }
-    let k = [h / p.outH, w / p.outW]
-    return Flow(name: try node("AveragePool", path: path, inputs: [x.name],
+    let k = [h / outH, w / outW]
+    return Flow(name: try node(max ? "MaxPool" : "AveragePool", path: path, inputs: [x.name],
                                attributes: [("kernel_shape", .ints(k)), ("strides", .ints(k))]), sample: y)
   }
 

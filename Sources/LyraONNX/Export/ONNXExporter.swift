@@ -13,12 +13,17 @@ import LyraTensor
 /// Covered: Sequential, Add, Concat, Conv2d (groups, stride, padding, dilation), Linear,
 /// BatchNorm1d/2d, the activations, Max/Avg/AdaptiveAvgPool2d, Flatten, Identity, Dropout,
 /// Zero, QuantConv2d/QuantLinear, and wrapper modules whose wiring is a chain or a residual
-/// of their children (LyraNets' ResNet and MobileNetV2; see ExportInferred.swift). Anything
-/// else is an `ONNXError` naming the module and its dotted path.
+/// of their children (LyraNets' ResNet and MobileNetV2; see ExportInferred.swift); issue
+/// 17's LayerNorm, GroupNorm, InstanceNorm2d, Conv1d, ConvTranspose2d, MaxPool1d,
+/// AdaptiveMaxPool2d, Upsample, View, Unflatten, PReLU, ELU, Softplus, Hardtanh, Softmax,
+/// LogSoftmax, Dropout2d, RNN, LSTM, GRU, MultiheadAttention,
+/// TransformerEncoderLayer and TransformerEncoder (docs/onnx.md lists the ONNX operators
+/// each becomes). Anything else is an `ONNXError` naming the module and its dotted path.
 public enum ONNXExporter {
   /// The operator sets the exporter can target: 13 (the default, the widest support)
   /// through 17 (the newest libonnx 1.12 knows). Every operator it writes is unchanged
-  /// across them.
+  /// across them, except that LayerNorm is LayerNormalization from opset 17 and an
+  /// equivalent InstanceNormalization form before.
   public static let supportedOpsets = 13...17
 
   public struct Options {

@@ -11,7 +11,7 @@ enum AttributeLimits {
   /// Allowed range per attribute name (for every element of a list).
   static func range(_ attribute: String, opType: String) -> ClosedRange<Int>? {
     switch attribute {
-    case "kernel_shape", "strides", "dilations", "group": return 1...maxSize
+    case "kernel_shape", "strides", "dilations", "group", "hidden_size": return 1...maxSize
     case "pads", "paddings": return opType == "Pad" ? -maxSize...maxSize : 0...maxSize
     case "output_padding", "output_shape", "split": return 0...maxSize
     case "shape": return -1...maxSize

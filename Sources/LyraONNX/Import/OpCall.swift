@@ -72,6 +72,14 @@ struct OpCall {
     }
   }
 
+  /// A list of strings (a single string counts as a list of one); nil when absent.
+  func strings(_ name: String) throws -> [String]? {
+    guard let a = node.attributes[name] else { return nil }
+    if case .strings(let v) = a { return v }
+    if case .string(let v) = a { return [v] }
+    throw ONNXError.invalid("attribute '\(name)' must be a list of strings")
+  }
+
   func string(_ name: String, _ defaultValue: String) throws -> String {
     switch node.attributes[name] {
     case nil: return defaultValue

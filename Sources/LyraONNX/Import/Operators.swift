@@ -5,7 +5,7 @@ enum Operators {
     var t: [String: ONNXKernel] = [:]
     for group in [ElementwiseOps.table, ActivationOps.table, MatrixOps.table, ConvOps.table, NormalizationOps.table,
                   PoolingOps.table, ShapeOps.table, JoinOps.table, PadOps.table, SoftmaxOps.table, ConstantOps.table,
-                  ReduceOps.table] {
+                  ReduceOps.table, ResizeOps.table, RecurrentOps.table] {
       t.merge(group) { a, _ in a }
     }
     return t

@@ -3,8 +3,15 @@
 /// "validate at load where shapes are known"): `kernel_shape` must equal the weight's
 /// spatial dims and `group` must divide its output channels. Everything that depends on
 /// the input's shape is checked at the first forward.
+///
+/// Recurrent operators (RNN, GRU, LSTM) likewise: W [1, gates·hidden, input] and R
+/// [1, gates·hidden, hidden] must agree with `hidden_size` when they are initialisers.
 enum WeightShapeChecks {
   static func check(_ node: ONNXNode, initializers: [String: ONNXTensorData]) throws {
+    if let gates = ["RNN": 1, "GRU": 3, "LSTM": 4][node.opType] {
+      try checkRecurrent(node, gates: gates, initializers: initializers)
+      return
+    }
     guard node.opType == "Conv" || node.opType == "ConvTranspose", node.inputs.count >= 2,
           let w = initializers[node.inputs[1]] else { return }
     guard w.dims.count >= 3 else {
@@ -15,6 +22,17 @@ enum WeightShapeChecks {
     }
     if node.opType == "Conv", case .int(let g)? = node.attributes["group"], g > 0, w.dims[0] % g != 0 {
       throw ONNXError.invalid("\(node.label): attribute 'group' \(g) does not divide the weight's \(w.dims[0]) output channels")
+    }
+  }
+
+  static func checkRecurrent(_ node: ONNXNode, gates: Int, initializers: [String: ONNXTensorData]) throws {
+    guard case .int(let h)? = node.attributes["hidden_size"], h > 0, h <= AttributeLimits.maxSize else { return }
+    let rows = gates * h  // both at most 2^31 - 1 (AttributeLimits), so no overflow
+    if node.inputs.count > 2, let r = initializers[node.inputs[2]], r.dims != [1, rows, h] {
+      throw ONNXError.invalid("\(node.label): the recurrence weight '\(r.name)' has shape \(r.dims); hidden_size \(h) needs [1, \(rows), \(h)]")
+    }
+    if node.inputs.count > 1, let w = initializers[node.inputs[1]], w.dims.count != 3 || w.dims[0] != 1 || w.dims[1] != rows {
+      throw ONNXError.invalid("\(node.label): the input weight '\(w.name)' has shape \(w.dims); hidden_size \(h) needs [1, \(rows), input_size]")
     }
   }
 }

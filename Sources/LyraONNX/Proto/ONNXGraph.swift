@@ -44,6 +44,8 @@ public enum ONNXAttribute {
   case string(String)
   case ints([Int])
   case floats([Float])
+  /// A list of strings (RNN/LSTM/GRU `activations`).
+  case strings([String])
   case tensor(ONNXTensorData)
   case other(typeCode: Int32)
 }

@@ -63,6 +63,10 @@ extension ONNXProtoModel {
       case .floats(let v):
         var a = v
         try connxStatus(.invalid, context) { connx_node_set_attr_floats(handle, node, key, &a, a.count, $0) }
+      case .strings(let v):
+        try withCStrings(v) { ptrs in
+          try connxStatus(.invalid, context) { connx_node_set_attr_strings(handle, node, key, ptrs, ptrs.count, $0) }
+        }
       case .tensor(let t):
         var dims = t.dims.map { Int64($0) }
         switch t.values {

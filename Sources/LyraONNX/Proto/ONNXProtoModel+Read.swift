@@ -58,6 +58,12 @@ extension ONNXProtoModel {
         var n = 0
         let p = connx_node_attr_floats(handle, i, k, &n)
         attributes[name] = .floats((0..<n).map { p![$0] })
+      case Int(CONNX_ATTR_STRINGS):
+        attributes[name] = .strings((0..<connx_node_attr_strings_count(handle, i, k)).map { s in
+          var n = 0
+          let p = connx_node_attr_strings_at(handle, i, k, s, &n)
+          return String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
+        })
       case Int(CONNX_ATTR_TENSOR):
         let t = try connxCall(.invalid, "node \(i) attribute '\(name)'", failed: { $0 == nil }) { connx_node_attr_tensor(handle, i, k, $0) }
         defer { connx_tensor_free(t) }

@@ -1,3 +1,4 @@
+import LyraBase
 import LyraTensor
 
 /// Activations, on LyraTensor's element-wise kernels.
@@ -17,6 +18,12 @@ enum ActivationOps {
       let alpha = try call.float("alpha", 0.2), beta = try call.float("beta", 0.5)
       return [try call.float(0).mul(alpha).add(beta).clamp(min: 0, max: 1)]
     },
+    "Elu": { call in
+      try call.expectAttributes(["alpha"])
+      let x = try call.float(0), alpha = try call.float("alpha", 1)
+      return [x.relu().add(x.clamp(max: 0).exp().sub(1).mul(alpha))]
+    },
+    "PRelu": prelu,
     "Clip": clip,
     "Dropout": dropout,
   ]
@@ -24,6 +31,22 @@ enum ActivationOps {
   static func simple(_ call: OpCall, _ f: (Tensor) -> Tensor) throws -> [Tensor] {
     try call.expectAttributes([])
     return [f(try call.float(0))]
+  }
+
+  /// max(x, 0) + slope · min(x, 0), the slope broadcast to X from the right (ONNX's
+  /// unidirectional broadcast: the result has X's shape; per channel before opset 7).
+  static func prelu(_ call: OpCall) throws -> [Tensor] {
+    try call.expectAttributes([])
+    let x = try call.float(0)
+    var slope = try call.float(1)
+    // Before opset 7 a 1-D slope of C values is per channel (dimension 1), as PyTorch's old exports write it.
+    if call.opset < 7, slope.rank == 1, x.rank >= 2, slope.count == x.shape[1], slope.count > 1 {
+      slope = slope.reshape([slope.count] + [Int](repeating: 1, count: x.rank - 2))
+    }
+    guard Shape.broadcast(x.shape, slope.shape) == x.shape else {
+      throw ONNXError.invalid("slope of shape \(slope.shape) does not broadcast to the input \(x.shape)")
+    }
+    return [x.relu().add(x.clamp(max: 0).mul(slope))]
   }
 
   /// Bounds are inputs from opset 11 (omitted = unbounded), attributes before.
