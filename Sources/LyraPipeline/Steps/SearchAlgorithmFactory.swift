@@ -123,10 +123,20 @@ public enum SearchAlgorithmFactory {
                          iterations: try q.int("repeat_times", 1) * s, numSamples: try q.int("num_samples", 64),
                          randomFraction: q.policy["random_fraction"]?.double ?? 1.0 / 3))
     },
-    Entry(name: "BossHpo", aliases: ["BOSS"], policyKeys: ["num_samples", "repeat_times", "max_epochs", "min_epochs", "eta"]) { q in
-      let (lo, hi, eta) = try q.budgets(maxDefault: 27)
-      return q.made(BOSS(space: q.space, objectives: q.objectives, seed: q.seed, numSamples: try q.int("num_samples", 40),
-                         repeatTimes: try q.int("repeat_times", 2), minBudget: lo, maxBudget: hi, eta: eta))
+    Entry(name: "BossHpo", aliases: ["BOSS"], policyKeys: ["num_samples", "repeat_times", "max_epochs", "min_epochs", "eta", "total_epochs"]) { q in
+      var (lo, hi, eta) = try q.budgets(maxDefault: 27)
+      let repeats = try q.int("repeat_times", 2)
+      var samples = try q.int("num_samples", 40)
+      // VEGA's total_epochs (−1: unset) designs num_samples and max_epochs itself (BOSSBudgetDesign).
+      if let total = q.policy["total_epochs"], total.int != -1 {
+        let t = try q.int("total_epochs", 81)
+        guard let d = BOSSBudgetDesign.design(totalEpochs: t, repeatTimes: repeats) else {
+          throw q.config.error("\(q.step).search_algorithm.policy.total_epochs", "must be at least 5 (BOSS needs 4 samples), got \(t)")
+        }
+        (samples, lo, hi, eta) = (d.numSamples, 1, Double(d.maxEpochs), BOSSBudgetDesign.eta)
+      }
+      return q.made(BOSS(space: q.space, objectives: q.objectives, seed: q.seed, numSamples: samples,
+                         repeatTimes: repeats, minBudget: lo, maxBudget: hi, eta: eta))
     },
     Entry(name: "PBTHpo", aliases: ["PBT"], policyKeys: ["config_count", "each_epochs", "total_rungs"]) { q in
       let each = try q.int("each_epochs", 3), rungs = try q.int("total_rungs", 5)
