@@ -33,7 +33,8 @@ enum ConfigValueLimits {
   /// `dataset.common.batch_size`, `trainer.seed`).
   static let step: [String: Limit] = [
     "seed": seed,
-    "epochs": epochs, "each_epochs": epochs, "max_epochs": epochs, "min_epochs": epochs, "total_epochs": epochs,
+    "epochs": epochs, "each_epochs": epochs, "max_epochs": epochs, "min_epochs": epochs,
+    "total_epochs": Limit(range: -1...1_000_000, what: "an epoch count (−1: unset, as in VEGA)"),
     "total_rungs": epochs,
     "batch_size": Limit(range: 1...(1 << 20), what: "a batch size"),
     "config_count": population, "num_individual": population, "num_generation": population, "population": population,

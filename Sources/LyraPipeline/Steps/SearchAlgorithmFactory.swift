@@ -62,7 +62,8 @@ public enum SearchAlgorithmFactory {
     func budgets(maxDefault: Int) throws -> (Double, Double, Int) {
       let eta = try int("eta", 3, min: 2)
       let lo = try int("min_epochs", 1)
-      let hi = try int("max_epochs", policy["total_epochs"]?.int ?? epochs ?? maxDefault)
+      let total = policy["total_epochs"]?.int.flatMap { $0 == -1 ? nil : $0 } // VEGA's −1: unset
+      let hi = try int("max_epochs", total ?? epochs ?? maxDefault)
       guard hi >= lo else { throw config.error("\(step).search_algorithm.policy", "max_epochs \(hi) is below min_epochs \(lo)") }
       return (Double(lo), Double(hi), eta)
     }

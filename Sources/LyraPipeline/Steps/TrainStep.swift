@@ -61,6 +61,7 @@ struct TrainStep {
   func run() throws -> StepResult {
     var records: [TrialRecord] = []
     let handed = try models()
+    let fileHps = try hpsFromFile()
     for m in handed {
       if let old = try pipeline.store.meta(recordKey(m.id)).flatMap(TrialRecord.init(json:)) {
         records.append(old)
@@ -68,7 +69,7 @@ struct TrainStep {
         continue
       }
       // The searched hyperparameters, minus the search budget (this step's epochs rule).
-      var hps = m.hps
+      var hps = fileHps.map { ConfigRefs.merge($0, m.hps) } ?? m.hps
       if var t = hps["trainer"]?.object {
         t.removeValue(forKey: "epochs")
         hps = ConfigRefs.merge(hps, .object(["trainer": .object(t)]))
@@ -95,7 +96,7 @@ struct TrainStep {
       }
       console.clear()
       var r = out.record
-      r.hps = m.hps
+      r.hps = fileHps.map { ConfigRefs.merge($0, m.hps) } ?? m.hps
       r.desc = m.desc
       try? pipeline.output.writeTrialFiles(r)
       try pipeline.store.setMeta(recordKey(m.id), r.json)

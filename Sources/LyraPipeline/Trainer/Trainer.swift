@@ -145,7 +145,7 @@ public final class Trainer {
         Tensor.defaultGenerator.restore(seed: LyraBase.Generator(seed: config.seed).split(stream: UInt64(e)).seed, counter: 0)
         try each { try $0.beforeEpoch(e) }
         if config.withTrain, let trainLoader { try trainEpoch(e, trainLoader, model) }
-        if config.withValid, validLoader != nil, (e + 1) % config.validInterval == 0 || e == epochs - 1 { try validate() }
+        if config.withValid, validLoader != nil, (config.validInterval > 0 && (e + 1) % config.validInterval == 0) || e == epochs - 1 { try validate() }
         try each { try $0.afterEpoch(e) }
       }
     }

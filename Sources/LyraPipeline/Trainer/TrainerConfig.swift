@@ -57,7 +57,7 @@ public struct TrainerConfig: Equatable {
   static let ignored = ["cuda", "amp", "use_amp", "syncbn", "distributed", "lazy_built", "save_model_desc", "train_verbose",
                         "valid_verbose", "train_report_steps", "valid_report_steps", "report_on_epoch", "report_on_valid",
                         "get_train_metric_after_epoch", "opt_level", "keep_batchnorm_fp32", "task", "is_detection_trainer",
-                        "save_ext_model", "save_slave_model", "eval_per_epoch", "calc_params_each_epoch", "load_weights_file", "fp16"]
+                        "save_ext_model", "save_slave_model", "eval_per_epoch", "calc_params_each_epoch", "load_weights_file", "fp16", "hps_file"]
 
   /// Parses a trainer section; `path` prefixes messages ("nas.trainer").
   public init(json: JSON, path: String = "trainer") throws {
@@ -99,7 +99,7 @@ public struct TrainerConfig: Equatable {
     }
     if let l = r.raw("loss") { loss = try ComponentSpec(l, path: path + ".loss") }
     if let m = r.raw("metric") { metric = m }
-    validInterval = try r.int("valid_interval", validInterval, min: 1)
+    validInterval = try r.int("valid_interval", validInterval, min: 0)
     seed = UInt64(try r.int("seed", 0, min: 0))
     gradClip = try r.optionalDouble("grad_clip")
     if let g = gradClip, !(g > 0) { throw TrainerError.config(key: "\(path).grad_clip", "must be positive, got \(g)") }
