@@ -36,12 +36,20 @@ public struct DatasetSection {
   /// read from the first test sample (which builds the dataset once).
   public func sampleShape() throws -> [Int]? {
     switch type {
-    case "FashionMnist", "Mnist": return [1, 28, 28]
-    case "Cifar10": return [3, 32, 32]
+    case "FashionMnist", "Mnist": return try reshaped([1, 28, 28])
+    case "Cifar10": return try reshaped([3, 32, 32])
     default:
       let ds = try loader(.test).dataset
-      return ds.count > 0 ? ds.item(at: 0).shape : nil
+      return ds.count > 0 ? try reshaped(ds.item(at: 0).shape) : nil
     }
+  }
+
+  /// A stored sample shape after the training split's Resize and crops (`DatasetGeometry`),
+  /// which decide the shape the model is built for.
+  func reshaped(_ shape: [Int]) throws -> [Int] {
+    let train = common.merging(modes[DatasetRegistry.Mode.train.rawValue] ?? [:]) { _, b in b }
+    let steps = try DatasetGeometry.parse(train["transforms"], path: "\(path).train.transforms", training: true)
+    return steps.reduce(shape) { $1.outputShape($0) }
   }
 
   /// The loader for `mode`; `checkOnly`: every key checked, nothing read (an empty loader).
@@ -59,11 +67,13 @@ public struct DatasetSection {
     r.accept(["num_workers", "pin_memory", "download", "imgs_per_gpu"])
     let split: Split = mode == .train || (mode == .val && portion < 1) ? .train : .test
     let augment = try r.raw("transforms").map { try DatasetAugmentation.parse($0, path: "\(p).transforms") }
+    let geometry = try DatasetGeometry.parse(r.raw("transforms"), path: "\(p).transforms", training: mode == .train)
     var ds: any Dataset = try DatasetRegistry.factory(type, path: path)(r, split)
     try r.finish()
     if checkOnly { return DataLoader(ds, batchSize: batch) }
     var transform: (any Transform)?
     if mode == .train, let t = try augment?.transform() { (ds, transform) = DatasetTransforms.apply(t, to: ds) }
+    if !geometry.isEmpty { transform = Compose((transform.map { [$0] } ?? []) + geometry) }
     if portion < 1 && mode != .test {
       let (a, b) = AnyDataset(ds).randomSplit(fraction: portion, seed: seed)
       ds = mode == .train ? a : b

@@ -48,8 +48,10 @@ enum DatasetTransforms {
     return steps
   }
 
-  /// One transform; nil for the no-op names (ToTensor, Normalize).
+  /// One transform; nil for the no-op names (ToTensor, Normalize) and for the shape-changing
+  /// steps, which `DatasetGeometry` reads.
   static func step(_ v: JSON, path: String) throws -> Step? {
+    if DatasetGeometry.isGeometry(v) { return nil }
     let r: ParamReader
     if let name = v.string { r = ParamReader(["type": .string(name)], path: path) } else { r = try ParamReader(v, path: path) }
     guard let type = try r.optionalString("type") else { throw TrainerError.config(key: path, "missing 'type'") }
@@ -90,5 +92,67 @@ enum DatasetTransforms {
     guard var raw = images, let norm = raw.normalization else { return (ds, augment) }
     raw.normalization = nil
     return (raw, Compose([augment, Normalize(norm)]))
+  }
+}
+
+/// The shape-changing steps of a `transforms` list, torchvision's: `Resize {size}`,
+/// `CenterCrop {size}` and `RandomCrop {size, padding}` (`size`: N or [h, w]; for Resize, N
+/// is the shorter side). VEGA's fine-tuning configs resize Fashion-MNIST-sized data to 224.
+///
+/// They run on every split whose list names them (validation data is resized too, as
+/// VEGA's `val.transforms` ask), after the augmentation and the normalisation: resizing and
+/// cropping commute with the per-channel normalisation. A `RandomCrop` is random only in
+/// the training split; elsewhere it is the centre window, so scores stay comparable. A
+/// `RandomCrop` without `size` keeps its older meaning, PBA's `Crop` (a shift within the
+/// image, same size).
+enum DatasetGeometry {
+  static let shapeChanging: Set<String> = ["Resize", "CenterCrop"]
+
+  /// True when the step is one of these (and so not an augmentation op).
+  static func isGeometry(_ v: JSON) -> Bool {
+    let type = v.string ?? v.object?["type"]?.string ?? ""
+    return shapeChanging.contains(type) || (type == "RandomCrop" && v.object?["size"] != nil)
+  }
+
+  static func parse(_ value: JSON?, path: String, training: Bool) throws -> [any ShapeTransform] {
+    guard let list = value?.array else { return [] }
+    var out: [any ShapeTransform] = []
+    for (i, v) in list.enumerated() where isGeometry(v) {
+      let p = "\(path)[\(i)]"
+      let type = v.string ?? v.object?["type"]?.string ?? ""
+      guard let o = v.object, let s = o["size"] else { throw TrainerError.config(key: p, "\(type) needs a 'size' (N or [height, width])") }
+      let size = try imageSize(s, path: "\(p).size")
+      switch type {
+      case "Resize": out.append(Resize(size))
+      default:
+        guard case .exact(let h, let w) = size.square else { continue }
+        let padding = try o["padding"].map { v -> Int in
+          guard let n = v.int, (0...4096).contains(n) else { throw TrainerError.config(key: "\(p).padding", "expected an integer in [0, 4096], got \(v.text)") }
+          return n
+        } ?? 0
+        out.append(Crop2D(height: h, width: w, padding: type == "RandomCrop" ? padding : 0, random: type == "RandomCrop" && training))
+      }
+    }
+    return out
+  }
+
+  static func imageSize(_ v: JSON, path: String) throws -> ImageSize {
+    func side(_ x: JSON) throws -> Int {
+      guard let n = x.int, (1...16384).contains(n) else { throw TrainerError.config(key: path, "expected a side in [1, 16384], got \(x.text)") }
+      return n
+    }
+    if let a = v.array {
+      guard a.count == 2 else { throw TrainerError.config(key: path, "expected N or [height, width], got \(v.text)") }
+      return .exact(height: try side(a[0]), width: try side(a[1]))
+    }
+    return .shorterSide(try side(v))
+  }
+}
+
+extension ImageSize {
+  /// A crop's size: N means N×N.
+  var square: ImageSize {
+    if case .shorterSide(let n) = self { return .exact(height: n, width: n) }
+    return self
   }
 }
