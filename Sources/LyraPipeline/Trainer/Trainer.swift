@@ -172,8 +172,13 @@ public final class Trainer {
       try each { try $0.beforeTrainStep(i) }
       let (x, y) = try makeBatch(batch)
       optimizer.zeroGrad()
-      let out = try model(x)
-      let l = try loss(out, y)
+      let out: Tensor, l: Tensor
+      if config.mixup {
+        (out, l) = try Mixup().loss(x: x, y: y, seed: config.seed, epoch: e, step: i, forward: { try model($0) }, loss: loss)
+      } else {
+        out = try model(x)
+        l = try loss(out, y)
+      }
       let v = Double(l.item())
       guard v.isFinite else { throw TrainerError.diverged(epoch: e, step: i, loss: v) }
       l.backward()

@@ -29,6 +29,8 @@ public struct TrainerConfig: Equatable {
   public var seed: UInt64 = 0
   /// Max L2 norm of all gradients together (`clip_grad_norm_`); nil: no clipping.
   public var gradClip: Double?
+  /// VEGA's `mixup`: train on mixed pairs of samples (`Mixup`).
+  public var mixup = false
   /// Extra callbacks by registry name.
   public var callbacks: [String] = []
   /// Steps between progress lines.
@@ -102,6 +104,7 @@ public struct TrainerConfig: Equatable {
     validInterval = try r.int("valid_interval", validInterval, min: 0)
     seed = UInt64(try r.int("seed", 0, min: 0))
     gradClip = try r.optionalDouble("grad_clip")
+    mixup = try r.bool("mixup", mixup)
     if let g = gradClip, !(g > 0) { throw TrainerError.config(key: "\(path).grad_clip", "must be positive, got \(g)") }
     if let c = r.raw("callbacks") {
       if let s = c.string { callbacks = [s] } else if let a = c.array, a.allSatisfy({ $0.string != nil }) {
