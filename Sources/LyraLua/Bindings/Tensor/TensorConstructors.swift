@@ -48,7 +48,8 @@ enum TensorConstructors {
         TensorLua.push(TensorReduceMethods.oneBased(Tensor.randperm(n)), call.stack)
         return 1
       },
-      LuaMethod("arange", help: "lyra.arange([start,] stop [, step]) -> tensor\nValues start, start+step, ... below stop (PyTorch's arange; stop excluded).") { call in
+      LuaMethod("arange", help: "lyra.arange([start,] stop [, step] [, {dtype =}]) -> tensor\nValues start, start+step, ... below stop (PyTorch's arange; stop excluded). Integer arguments give an int32 tensor, others float32,\nunless dtype says otherwise: lyra.arange(5, {dtype = 'int64'}).") { call in
+        let o = try call.creationOptions()
         var start = 0.0, stop = try call.number(1), step = 1.0
         if !call.isNil(2) {
           start = stop
@@ -61,7 +62,13 @@ enum TensorConstructors {
         try call.checkedAllocation([Int(((stop - start) / step).rounded(.up))], "range")
         let allInt = [start, stop, step].allSatisfy { $0 == $0.rounded() } && call.stack.type(1) == .number
           && (1...3).allSatisfy { call.isNil($0) || lua_isinteger(call.L, Int32($0)) != 0 }
-        TensorLua.push(Tensor.arange(Float(start), Float(stop), Float(step), dtype: allInt ? .int32 : .float32), call.stack)
+        let dtype = o.dtype ?? (allInt ? .int32 : .float32)
+        if dtype.isLegacy {
+          TensorLua.push(try o.finish(Tensor.arange(Float(start), Float(stop), Float(step), dtype: dtype)), call.stack)
+        } else {
+          let n = max(0, Int(((stop - start) / step).rounded(.up)))
+          TensorLua.push(Tensor(scalars: (0..<n).map { .float64(start + Double($0) * step) }, dtype: dtype), call.stack)
+        }
         return 1
       },
       LuaMethod("linspace", help: "lyra.linspace(start, stop, steps) -> tensor\nsteps evenly spaced values from start to stop inclusive.") { call in

@@ -21,6 +21,18 @@ enum TensorLua {
     throw unsupported(call, i, t.dtype)
   }
 
+  /// Argument `i` as `check` reads it, except that an int64 tensor (PyTorch's type for
+  /// labels and token ids) becomes int32 indices: for module inputs (nn.Embedding) and
+  /// loss targets. Values beyond int32 are an error.
+  static func checkIndices(_ call: LuaCall, _ i: Int) throws -> Tensor {
+    let t = try call.object(i, Tensor.self, what: className)
+    guard t.dtype == .int64 else { return try check(call, i) }
+    if let bad = t.toIntArray().first(where: { $0 < Int(Int32.min) || $0 > Int(Int32.max) }) {
+      throw LuaArgumentError(i, "int64 value \(bad) is too large for an index (int32 range)")
+    }
+    return t.to(.int32)
+  }
+
   /// Argument `i` as a tensor of any dtype.
   static func any(_ call: LuaCall, _ i: Int) throws -> Tensor {
     try call.object(i, Tensor.self, what: className)
