@@ -4,7 +4,7 @@
 /// indices that ops return (argmax, sort, nonzero); int64, float64 and bool exist for what
 /// a PyTorch user builds by hand (`x:long()`, `x:double()`, `x:bool()`, exact integer ids,
 /// double-precision sums, masks) and support the layout ops plus the element-wise
-/// arithmetic, comparisons and reductions of `DTypeMath` (see docs/lua-api.md#dtypes).
+/// arithmetic, comparisons and reductions of `DTypeMath` (see docs/guide.md#dtypes).
 /// Every view and copy moves bit patterns of `size` bytes, so layout code is written once.
 public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
   case float32

@@ -41,7 +41,7 @@ enum TensorLua {
   /// The error for a dtype this function does not take.
   static func unsupported(_ call: LuaCall, _ i: Int, _ d: DType) -> LuaArgumentError {
     let op = call.name.split(whereSeparator: { $0 == "." || $0 == ":" }).last.map(String.init) ?? call.name
-    return LuaArgumentError(i, "\(op) does not support \(d) tensors (it takes float32); convert with x:float() first (\(d) supports \(TensorDTypeNames.supported(d)); see docs/lua-api.md#dtypes)")
+    return LuaArgumentError(i, "\(op) does not support \(d) tensors (it takes float32); convert with x:float() first (\(d) supports \(TensorDTypeNames.supported(d)); see docs/guide.md#dtypes)")
   }
 
   /// A tensor element as a Lua value: an integer for int32/int64 (exact), a boolean for
