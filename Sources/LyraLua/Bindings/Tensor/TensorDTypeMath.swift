@@ -38,11 +38,19 @@ enum TensorDTypeMath {
   }()
 
   /// `m`, calling the dtype-aware body when argument 1 or 2 is an int64/float64/bool tensor.
+  ///
+  /// The ordinary body runs first: it reads its tensors through `TensorLua.check`, which
+  /// throws (before anything is computed) for those dtypes, and only then are the arguments
+  /// looked at again. So a float32 call costs what it always did (no extra argument
+  /// reads; a Swift `do` costs nothing until something throws).
   static func wrap(_ m: LuaMethod) -> LuaMethod {
     guard let exact = bodies[m.name] else { return m }
     let ordinary = m.body
     return LuaMethod(m.name, help: m.help) { call in
-      try extended(call) ? exact(call) : ordinary(call)
+      do { return try ordinary(call) } catch let e as LuaArgumentError {
+        if extended(call) { return try exact(call) }
+        throw e
+      }
     }
   }
 
