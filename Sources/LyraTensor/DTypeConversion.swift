@@ -65,9 +65,4 @@ public func int64Saturating(_ v: Double) -> Int64 {
 
 /// A double as int32, truncated toward zero, saturating; NaN becomes 0.
 @inline(__always)
-public func int32Saturating(double v: Double) -> Int32 {
-  if v.isNaN { return 0 }
-  if v >= 2_147_483_647 { return Int32.max }
-  if v <= -2_147_483_648 { return Int32.min }
-  return Int32(v)
-}
+public func int32Saturating(double v: Double) -> Int32 { Int32(clamping: int64Saturating(v)) }

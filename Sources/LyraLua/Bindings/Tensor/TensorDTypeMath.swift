@@ -78,20 +78,16 @@ enum TensorDTypeMath {
     return (try operand(1, ta, beside: tb), try operand(2, tb, beside: ta))
   }
 
-  static func arithmetic(_ op: DTypeArithmetic) -> LuaFunctionBody {
-    { call in
-      let (a, b) = try operands(call)
-      try TensorOps.checkBroadcast(call, a, b)
-      TensorLua.push(Tensor.arithmetic(op, a, b), call.stack)
-      return 1
-    }
-  }
+  static func arithmetic(_ op: DTypeArithmetic) -> LuaFunctionBody { broadcasting { Tensor.arithmetic(op, $0, $1) } }
 
-  static func comparison(_ op: DTypeComparison) -> LuaFunctionBody {
+  static func comparison(_ op: DTypeComparison) -> LuaFunctionBody { broadcasting { Tensor.compare(op, $0, $1) } }
+
+  /// `f` of arguments 1 and 2 (`operands`), whose shapes must broadcast.
+  static func broadcasting(_ f: @escaping (Tensor, Tensor) -> Tensor) -> LuaFunctionBody {
     { call in
       let (a, b) = try operands(call)
       try TensorOps.checkBroadcast(call, a, b)
-      TensorLua.push(Tensor.compare(op, a, b), call.stack)
+      TensorLua.push(f(a, b), call.stack)
       return 1
     }
   }
