@@ -180,12 +180,12 @@ public final class Tensor {
     }
   }
 
-  /// Elements in row-major order as Int (float tensors are truncated, saturating; NaN is 0).
+  /// Elements in row-major order as Int (floats truncated toward zero, saturating at the Int64 range; NaN is 0).
   public func toIntArray() -> [Int] {
     let c = contiguous()
     switch c.dtype {
     case .int32: return (0..<c.count).map { Int(c.intData[$0]) }
-    case .float32: return (0..<c.count).map { Int(int32Saturating(c.data[$0])) }
+    case .float32: return (0..<c.count).map { Int(int64Saturating(Double(c.data[$0]))) }
     default: return (0..<c.count).map { c.scalarValue($0).int }
     }
   }
