@@ -218,3 +218,47 @@ T.case('dtypes: lyra.save / lyra.load keep int64, float64 and bool exactly', fun
   T.eq(t.f.dtype, 'float32')
   T.eq(t.i:totable(), {-3})
 end)
+
+T.case('dtypes: every tensor method and lyra function survives int64, float64 and bool arguments', function()
+  -- Each call may succeed or raise; what it must not do is crash the process or read a
+  -- float32 kernel's worth of bytes from a 1-byte bool buffer (the run would die here).
+  local base = lyra.tensor({{1, 2}, {3, 4}})
+  local mt = getmetatable(base)
+  local names = {}
+  for k, v in pairs(mt.__methods) do if type(v) == 'function' and k ~= 'free' then names[#names + 1] = k end end
+  for k, v in pairs(mt) do
+    if type(v) == 'function' and k:sub(1, 2) == '__' and k ~= '__gc' and k ~= '__close' then names[#names + 1] = k end
+  end
+  table.sort(names)
+  local calls, raised = 0, 0
+  for _, dt in ipairs({'int64', 'float64', 'bool'}) do
+    for _, name in ipairs(names) do
+      local f = mt.__methods[name] or mt[name]
+      for _, args in ipairs({{}, {1}, {2}, {1, 2}, {'x'}, {'x', 'x'}, {1, 'x'}, {'m'}, {1, 1, 1}}) do
+        local a = {}
+        for i, v in ipairs(args) do a[i] = (v == 'x' and base:to(dt)) or (v == 'm' and base:gt(2):bool()) or v end
+        local ok, err = pcall(f, base:to(dt), table.unpack(a))
+        calls = calls + 1
+        if not ok then
+          raised = raised + 1
+          T.ok(type(err) == 'string' and #err > 0, name)
+        end
+      end
+    end
+  end
+  T.ok(calls > 1000 and raised > 0 and raised < calls, calls .. ' calls, ' .. raised .. ' raised')
+  local skip = {help = true, no_grad = true, set_num_threads = true, save = true, load = true, apidoc = true, setprintoptions = true}
+  for _, dt in ipairs({'int64', 'float64', 'bool'}) do
+    for k, f in pairs(lyra) do
+      if type(f) == 'function' and not skip[k] then
+        for _, args in ipairs({{'x'}, {'x', 'x'}, {'x', 1}, {'l'}, {1, 'x'}}) do
+          local a = {}
+          for i, v in ipairs(args) do
+            a[i] = (v == 'x' and base:to(dt)) or (v == 'l' and {base:to(dt), base:to(dt)}) or v
+          end
+          pcall(f, table.unpack(a))
+        end
+      end
+    end
+  end
+end)
