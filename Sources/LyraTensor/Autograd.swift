@@ -54,7 +54,7 @@ extension Tensor {
   /// Marks a leaf as needing gradients; returns self so calls chain.
   @discardableResult
   public func requiresGrad_(_ flag: Bool = true) -> Tensor {
-    precondition(!flag || dtype == .float32, "Tensor.requiresGrad_: only float tensors can require gradients")
+    precondition(!flag || dtype == .float32, "Tensor.requiresGrad_: only float32 tensors can require gradients, not \(dtype)")
     requiresGrad = flag
     return self
   }

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Why: a training step allocates and frees the same activation and gradient sizes every
 /// batch; recycling them by power-of-two bucket keeps `malloc` and page faults out of the
-/// hot loop. Buffers are 4-byte elements (Float32 or Int32 bit patterns).
+/// hot loop. Buffers are counted in 4-byte words (`Storage` rounds other element sizes up).
 public enum BufferCache {
   /// Smallest bucket (elements); smaller requests round up to it.
   static let minBucketShift = 6

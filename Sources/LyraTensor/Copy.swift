@@ -1,8 +1,9 @@
 import Foundation
 
-/// Copies elements between two same-shaped strided layouts as bit patterns (so int32 data survives).
-func copyStrided(dst: UnsafeMutablePointer<UInt32>, dstStrides: [Int],
-                 src: UnsafePointer<UInt32>, srcStrides: [Int], shape: [Int]) {
+/// Copies elements between two same-shaped strided layouts as bit patterns (so every dtype
+/// survives: `T` is the unsigned integer of the element's size).
+func copyStrided<T>(dst: UnsafeMutablePointer<T>, dstStrides: [Int],
+                    src: UnsafePointer<T>, srcStrides: [Int], shape: [Int]) {
   if Shape.count(shape) == 0 { return }
   let L = Layout(shape: shape, strides: [dstStrides, srcStrides])
   let sd = L.strides[0].last!, ss = L.strides[1].last!
@@ -28,7 +29,7 @@ extension Tensor {
   /// Always a fresh contiguous copy, not recorded.
   func contiguousCopy() -> Tensor {
     let out = Tensor(uninitializedShape: shape, dtype: dtype)
-    copyStrided(dst: out.bitData, dstStrides: out.strides, src: bitData, srcStrides: strides, shape: shape)
+    out.copyElements(from: self, srcStrides: strides)
     return out
   }
 
@@ -37,37 +38,24 @@ extension Tensor {
     contiguousCopy().recorded("clone", [self]) { g in [g] }
   }
 
-  /// Copies `src` (broadcast to self's shape) into self in place; not recorded.
+  /// Copies `src` (broadcast to self's shape, converted to self's dtype) into self in place; not recorded.
   @discardableResult
   public func copy_(_ src: Tensor) -> Tensor {
     precondition(Shape.broadcast(shape, src.shape) == shape,
                  "Tensor.copy_: shape \(Shape.describe(src.shape)) does not broadcast to \(Shape.describe(shape))")
-    precondition(dtype == src.dtype, "Tensor.copy_: dtype \(src.dtype) differs from \(dtype)")
-    copyStrided(dst: bitData, dstStrides: strides, src: src.bitData,
-                srcStrides: broadcastStrides(src, to: shape), shape: shape)
+    let src = src.dtype == dtype ? src : src.to(dtype)
+    copyElements(from: src, srcStrides: broadcastStrides(src, to: shape))
     return self
   }
 
-  /// The tensor converted to another element type (a copy unless it already has it).
-  public func to(_ type: DType) -> Tensor {
-    if type == dtype { return self }
-    let c = contiguous()
-    let out = Tensor(uninitializedShape: shape, dtype: type)
-    let n = count
-    if type == .float32 {
-      let s = c.intData, d = out.data
-      for i in 0..<n { d[i] = Float(s[i]) }
-    } else {
-      let s = c.data, d = out.intData
-      for i in 0..<n { d[i] = int32Saturating(s[i]) }
+  /// Copies `src` (same dtype, laid out by `srcStrides` over self's shape) into self's layout.
+  func copyElements(from src: Tensor, srcStrides: [Int]) {
+    switch dtype.size {
+    case 4: copyStrided(dst: bitData, dstStrides: strides, src: src.bitData, srcStrides: srcStrides, shape: shape)
+    case 8: copyStrided(dst: elements(UInt64.self), dstStrides: strides, src: src.elements(UInt64.self), srcStrides: srcStrides, shape: shape)
+    default: copyStrided(dst: elements(UInt8.self), dstStrides: strides, src: src.elements(UInt8.self), srcStrides: srcStrides, shape: shape)
     }
-    return out
   }
-
-  /// As float32 (`tensor:float()`).
-  public func float() -> Tensor { to(.float32) }
-  /// As int32 indices (`tensor:int()`, `tensor:long()`), truncating toward zero.
-  public func int() -> Tensor { to(.int32) }
 }
 
 /// A float as int32, truncated toward zero; NaN becomes 0 and values beyond the range the

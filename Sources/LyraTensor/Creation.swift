@@ -8,7 +8,7 @@ extension Tensor {
   /// All zeros.
   public static func zeros(_ shape: [Int], dtype: DType = .float32) -> Tensor {
     let t = Tensor(uninitializedShape: shape, dtype: dtype)
-    t.storage.raw.initializeMemory(as: UInt8.self, repeating: 0, count: t.count * 4)
+    t.storage.raw.initializeMemory(as: UInt8.self, repeating: 0, count: t.count * dtype.size)
     return t
   }
 
@@ -18,7 +18,11 @@ extension Tensor {
   /// Every element `value`.
   public static func full(_ shape: [Int], _ value: Float, dtype: DType = .float32) -> Tensor {
     let t = Tensor(uninitializedShape: shape, dtype: dtype)
-    if dtype == .int32 { t.intData.update(repeating: int32Saturating(value), count: t.count) } else { t.data.update(repeating: value, count: t.count) }
+    switch dtype {
+    case .float32: t.data.update(repeating: value, count: t.count)
+    case .int32: t.intData.update(repeating: int32Saturating(value), count: t.count)
+    default: t.copy_(scalar(.float32(value), dtype: dtype))
+    }
     return t
   }
 
@@ -34,7 +38,11 @@ extension Tensor {
     let t = Tensor(uninitializedShape: [n], dtype: dtype)
     for i in 0..<n {
       let v = Double(start) + Double(i) * Double(step)
-      if dtype == .int32 { t.intData[i] = int32Saturating(Float(v)) } else { t.data[i] = Float(v) }
+      switch dtype {
+      case .float32: t.data[i] = Float(v)
+      case .int32: t.intData[i] = int32Saturating(Float(v))
+      default: t.store(i, double: v)
+      }
     }
     return t
   }

@@ -29,7 +29,7 @@ extension Tensor {
   /// Every element set to `value`.
   @discardableResult public func fill_(_ value: Float) -> Tensor {
     checkInPlace("Tensor.fill_")
-    if dtype == .int32 { return copy_(Tensor.full([], value, dtype: .int32)) }
+    if dtype != .float32 { return copy_(Tensor.full([], value, dtype: dtype)) }
     applyUnary_(FFill(v: value))
     return self
   }

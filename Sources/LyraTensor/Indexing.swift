@@ -17,10 +17,11 @@ extension Tensor {
     outShape[d] = m
     let c = contiguous()
     let out = Tensor(uninitializedShape: outShape, dtype: dtype)
-    let src = c.bitData, dst = out.bitData, ip = idx.intData
+    let es = dtype.size, row = inner * es
+    let src = c.storage.raw + c.offset * es, dst = out.storage.raw, ip = idx.intData
     for o in 0..<outer {
       for j in 0..<m {
-        (dst + (o * m + j) * inner).update(from: src + (o * n + Int(ip[j])) * inner, count: inner)
+        (dst + (o * m + j) * row).copyMemory(from: src + (o * n + Int(ip[j])) * row, byteCount: row)
       }
     }
     let inShape = shape
@@ -51,8 +52,7 @@ extension Tensor {
     let c = contiguous()
     let offsets = c.gatherOffsets(d, idx)
     let out = Tensor(uninitializedShape: index.shape, dtype: dtype)
-    let src = c.bitData, dst = out.bitData
-    for (j, off) in offsets.enumerated() { dst[j] = src[off] }
+    out.pickElements(from: c, offsets)
     let inShape = shape
     return out.recorded("gather", [self]) { g in [Tensor.addedAt(offsets, g, shape: inShape)] }
   }

@@ -1,7 +1,7 @@
 /// Boolean-mask indexing: `x[mask]`, `x[mask] = v`, masked_fill, masked_select.
 ///
-/// Lyra has no bool dtype, so a mask is any tensor read as "non-zero is true" (the 0/1
-/// floats that `gt`, `eq`, ... return). The mask broadcasts to the tensor's shape; the
+/// A mask is any tensor read as "non-zero is true": a bool tensor, or the 0/1 floats that
+/// `gt`, `eq`, ... return. The mask broadcasts to the tensor's shape; the
 /// selected elements are taken in row-major order, as PyTorch does.
 extension Tensor {
   /// Row-major positions (0..<count) where `mask`, broadcast to this shape, is non-zero.
@@ -19,8 +19,7 @@ extension Tensor {
     let picked = maskPositions(mask, "Tensor.masked_select")
     let c = detach().contiguous()
     let out = Tensor(uninitializedShape: [picked.count], dtype: dtype)
-    let src = c.bitData, dst = out.bitData
-    for (j, i) in picked.enumerated() { dst[j] = src[i] }
+    out.pickElements(from: c, picked)
     let inShape = shape
     return out.recorded("masked_select", [self]) { g in [Tensor.addedAt(picked, g, shape: inShape)] }
   }
@@ -47,23 +46,21 @@ extension Tensor {
   @discardableResult
   public func maskedPut_(_ mask: Tensor, _ values: Tensor) -> Tensor {
     checkInPlace("Tensor.masked_put_")
-    let v = values.to(dtype).contiguous()
-    writeMaskedBits(mask, (0..<v.count).map { v.bitData[$0] }, "Tensor.masked_put_")
+    writeMaskedValues(mask, values.to(dtype).contiguous(), "Tensor.masked_put_")
     return self
   }
 
   /// Stores `value` (as this tensor's dtype) at the masked positions.
   private func writeMasked(_ mask: Tensor, _ value: Float, _ fn: String) {
-    writeMaskedBits(mask, [dtype == .int32 ? UInt32(bitPattern: int32Saturating(value)) : value.bitPattern], fn)
+    writeMaskedValues(mask, Tensor.full([], value, dtype: dtype), fn)
   }
 
-  /// Stores bit patterns at the masked positions: one for all, or one per position.
-  private func writeMaskedBits(_ mask: Tensor, _ bits: [UInt32], _ fn: String) {
+  /// Stores the elements of `v` (contiguous, this dtype) at the masked positions: one for all, or one per position.
+  private func writeMaskedValues(_ mask: Tensor, _ v: Tensor, _ fn: String) {
     let picked = maskPositions(mask, fn)
-    precondition(bits.count == 1 || bits.count == picked.count,
-                 "\(fn): \(bits.count) values for \(picked.count) selected positions")
-    let offs = Tensor.coordinateOffsets(shape, strides), p = bitData
-    for (k, i) in picked.enumerated() { p[offs[i]] = bits[bits.count == 1 ? 0 : k] }
+    precondition(v.count == 1 || v.count == picked.count,
+                 "\(fn): \(v.count) values for \(picked.count) selected positions")
+    let offs = Tensor.coordinateOffsets(shape, strides)
+    putElements(picked.map { offs[$0] }, from: v)
   }
 }
-

@@ -1,6 +1,6 @@
 import LyraBase
 
-/// An n-dimensional array of Float32 (or Int32 indices) with optional autograd.
+/// An n-dimensional array of Float32 (or another `DType`) with optional autograd.
 ///
 /// A reference type so that modules, optimisers and the tape all see the same parameter;
 /// views (reshape, transpose, narrow, expand, ...) share `storage` and differ only in
@@ -42,7 +42,7 @@ public final class Tensor {
   /// and trapping with the byte count beats wrapping to a short buffer.
   init(uninitializedShape shape: [Int], dtype: DType = .float32) {
     let n = Shape.isSmallAllocation(shape, elementSize: dtype.size) ? Shape.count(shape) : Tensor.allocationCount(shape, dtype)
-    self.storage = Storage(count: n)
+    self.storage = Storage(count: n, elementSize: dtype.size)
     self.shape = shape
     self.strides = Shape.contiguousStrides(shape)
     self.offset = 0
@@ -65,7 +65,7 @@ public final class Tensor {
   /// looks its metadata up at run time); sharing them is free, as they are immutable.
   init(uninitializedLike t: Tensor, count: Int) {
     if !Shape.isSmallAllocation(t.shape, elementSize: t.dtype.size) { _ = Tensor.allocationCount(t.shape, t.dtype) }
-    self.storage = Storage(count: count)
+    self.storage = Storage(count: count, elementSize: t.dtype.size)
     self.shape = t.shape
     self.strides = t.strides
     self.offset = 0
@@ -155,24 +155,39 @@ public final class Tensor {
   @inline(__always) public var intData: UnsafeMutablePointer<Int32> { storage.ints + offset }
   @inline(__always) var bitData: UnsafeMutablePointer<UInt32> { storage.bits + offset }
 
-  /// The single value of a one-element tensor.
+  /// Pointer to the first element as `T` (which must have the dtype's size).
+  @inline(__always) func elements<T>(_: T.Type) -> UnsafeMutablePointer<T> {
+    storage.raw.assumingMemoryBound(to: T.self) + offset
+  }
+
+  /// The single value of a one-element tensor (as Float; see `scalarValue` for exact values).
   public func item() -> Float {
     precondition(count == 1, "Tensor.item: tensor has \(count) elements, expected 1")
-    return dtype == .int32 ? Float(intData[0]) : data[0]
+    switch dtype {
+    case .float32: return data[0]
+    case .int32: return Float(intData[0])
+    default: return Float(scalarValue(0).double)
+    }
   }
 
-  /// Elements in row-major order as Float (int tensors are converted).
+  /// Elements in row-major order as Float (other types are converted).
   public func toArray() -> [Float] {
     let c = contiguous()
-    if c.dtype == .int32 { return (0..<c.count).map { Float(c.intData[$0]) } }
-    return Array(UnsafeBufferPointer(start: c.data, count: c.count))
+    switch c.dtype {
+    case .float32: return Array(UnsafeBufferPointer(start: c.data, count: c.count))
+    case .int32: return (0..<c.count).map { Float(c.intData[$0]) }
+    default: return (0..<c.count).map { Float(c.scalarValue($0).double) }
+    }
   }
 
-  /// Elements in row-major order as Int (float tensors are truncated).
+  /// Elements in row-major order as Int (floats truncated toward zero, saturating at the Int64 range; NaN is 0).
   public func toIntArray() -> [Int] {
     let c = contiguous()
-    if c.dtype == .int32 { return (0..<c.count).map { Int(c.intData[$0]) } }
-    return (0..<c.count).map { Int(c.data[$0]) }
+    switch c.dtype {
+    case .int32: return (0..<c.count).map { Int(c.intData[$0]) }
+    case .float32: return (0..<c.count).map { Int(int64Saturating(Double(c.data[$0]))) }
+    default: return (0..<c.count).map { c.scalarValue($0).int }
+    }
   }
 
   func requireFloat(_ fn: @autoclosure () -> String) {
@@ -186,8 +201,8 @@ public final class Tensor {
 
 extension Tensor: CustomStringConvertible {
   public var description: String {
-    let values = count <= 64 ? toArray() : Array(toArray().prefix(64))
-    let body = values.map { dtype == .int32 ? String(Int($0)) : String($0) }.joined(separator: ", ")
+    let c = contiguous(), n = Swift.min(count, 64)
+    let body = (0..<n).map { c.scalarValue($0).description }.joined(separator: ", ")
     let more = count > 64 ? ", ..." : ""
     let g = requiresGrad ? ", requiresGrad" : ""
     return "Tensor(\(Shape.describe(shape)), \(dtype)\(g)) [\(body)\(more)]"

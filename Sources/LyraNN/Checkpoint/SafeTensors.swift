@@ -1,5 +1,6 @@
 import Foundation
 import LyraBase
+import LyraTensor
 
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a
 /// JSON header mapping each name to `{dtype, shape, data_offsets: [begin, end]}` (plus
@@ -207,5 +208,56 @@ public struct SafeTensors: Equatable {
       }
     }
     return out
+  }
+}
+
+// MARK: - Tensors of every dtype
+
+extension SafeTensors.Entry {
+  /// The entry for `t`, in its own type: float32 → F32, float64 → F64, int32 → I32,
+  /// int64 → I64, bool → BOOL (bytes copied as they are, so values round-trip exactly).
+  public init(tensor t: Tensor) {
+    let c = t.contiguous()
+    let type: SafeTensors.DType
+    switch t.dtype {
+    case .float32: type = .f32
+    case .float64: type = .f64
+    case .int32: type = .i32
+    case .int64: type = .i64
+    case .bool: type = .bool
+    }
+    let bytes = c.count * t.dtype.size
+    self.init(dtype: type, shape: t.shape, data: Data(bytes: c.storage.raw + c.offset * t.dtype.size, count: bytes))
+  }
+
+  /// The tensor type an entry loads as: F32/F16 → float32, F64 → float64, I64 → int64,
+  /// BOOL → bool, I32/I8/U8 → int32.
+  public var tensorDType: LyraTensor.DType {
+    switch dtype {
+    case .f32, .f16: return .float32
+    case .f64: return .float64
+    case .i64: return .int64
+    case .bool: return .bool
+    case .i32, .i8, .u8: return .int32
+    }
+  }
+
+  /// The entry as a tensor of `tensorDType`, values exact.
+  public func tensor() -> Tensor {
+    let type = tensorDType
+    switch dtype {
+    case .f32, .f64, .i64, .i32:
+      let t = Tensor.empty(shape, dtype: type)
+      data.withUnsafeBytes { raw in
+        if let base = raw.baseAddress { t.storage.raw.copyMemory(from: base, byteCount: count * type.size) }
+      }
+      return t
+    case .bool:
+      return Tensor(scalars: data.map { .bool($0 != 0) }, shape: shape, dtype: .bool)
+    case .f16:
+      return Tensor(floats(), shape: shape)
+    case .i8, .u8:
+      return Tensor(scalars: int64s().map { .int($0) }, shape: shape, dtype: .int32)
+    }
   }
 }

@@ -75,7 +75,7 @@ enum CriterionLua {
 
   static func forward(_ call: LuaCall) throws -> Int {
     let c = try call.object(1, Criterion.self, what: className)
-    let x = try TensorLua.check(call, 2), y = try TensorLua.check(call, 3)
+    let x = try TensorLua.check(call, 2), y = try TensorLua.checkIndices(call, 3)
     try checkInput(x)
     TensorLua.push(try c.compute(x, y), call.stack)
     return 1
@@ -86,7 +86,7 @@ enum CriterionLua {
       LuaMethod("forward", help: "crit:forward(input, target) -> loss\nThe loss as a one-element tensor (call loss:backward() for gradients); also crit(input, target).", forward),
       LuaMethod("backward", help: "crit:backward(input, target) -> gradient\nd loss / d input (Torch7's form; with autograd, loss:backward() is simpler).") { call in
         let c = try call.object(1, Criterion.self, what: className)
-        let x = try TensorLua.check(call, 2), y = try TensorLua.check(call, 3)
+        let x = try TensorLua.check(call, 2), y = try TensorLua.checkIndices(call, 3)
         try checkInput(x)
         let leaf = x.detach().clone().requiresGrad_()
         let loss = try c.compute(leaf, y)

@@ -31,6 +31,7 @@ enum LossConstructors {
         if logTarget, let v = try t.bool("log_target") { o.logTarget = v }
         if classOptions {
           o.classWeight = try t.object("weight", Tensor.self, what: "float tensor of one weight per class")
+          if let w = o.classWeight, !w.dtype.isLegacy { throw LuaFailure("option 'weight' must be a float tensor, got \(w.dtype) (convert with :float())") }
           o.ignoreIndex = try t.int("ignore_index")
           if let k = o.ignoreIndex, k < Int(Int32.min) || k > Int(Int32.max) { throw LuaFailure("ignore_index must be a label value (within ±2^31), got \(k)") }
         }

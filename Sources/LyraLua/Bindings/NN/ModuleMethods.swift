@@ -9,7 +9,7 @@ enum ModuleMethods {
   static func forward(_ call: LuaCall) throws -> Int {
     let m = try ModuleLua.check(call, 1)
     if let results = try SequenceLua.forward(call, m) { return results }
-    let x = try TensorLua.check(call, 2)
+    let x = try TensorLua.checkIndices(call, 2)
     if x.dtype == .int32 && !ModuleLua.acceptsIndices(m) {
       throw LuaArgumentError(2, "\(m.typeName) expects a float tensor, got an int tensor (convert with x:float())")
     }

@@ -122,6 +122,7 @@ enum SequenceLua {
         s.rawGet(3, index: k)
         defer { s.pop() }
         guard let t = s.toObject(-1, as: Tensor.self) else { throw LuaArgumentError(3, "the state pair must be {h0, c0}, two tensors") }
+        guard t.dtype == .float32 else { throw LuaArgumentError(3, "the state pair must be float tensors, got \(t.dtype) (convert with :float())") }
         if k == 1 { h0 = t } else { c0 = t }
       }
       if s.rawLength(3) != 2 { throw LuaArgumentError(3, "the state pair must be {h0, c0}, two tensors") }

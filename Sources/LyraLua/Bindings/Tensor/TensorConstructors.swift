@@ -4,23 +4,33 @@ import LyraTensor
 
 /// `lyra.zeros(3, 4)`, `lyra.tensor{{1, 2}, {3, 4}}`, `lyra.no_grad(f)` and friends.
 enum TensorConstructors {
-  static func sized(_ name: String, _ help: String, _ make: @escaping ([Int]) -> Tensor) -> LuaMethod {
-    LuaMethod(name, help: help) { call in
-      TensorLua.push(make(try call.sizes(from: 1)), call.stack)
+  /// A creation function taking sizes and an optional `{dtype =, requires_grad =}` table.
+  static func sized(_ name: String, _ help: String, floatingOnly: Bool = false, _ make: @escaping ([Int], DType) -> Tensor) -> LuaMethod {
+    LuaMethod(name, help: help + "\nOptions (a last table): dtype ('float32' default, 'float64', 'int64', 'int32', 'bool'), requires_grad.") { call in
+      let o = try call.creationOptions()
+      if floatingOnly, !o.type.isFloatingPoint { throw LuaFailure("option 'dtype': \(name) makes float32 or float64 tensors, not \(o.type)") }
+      TensorLua.push(try o.finish(make(try call.sizes(from: 1, elementSize: o.type.size), o.type)), call.stack)
       return 1
     }
   }
 
   static var all: [LuaMethod] {
     [
-      sized("zeros", "lyra.zeros(sizes...) -> tensor\nA tensor of zeros: lyra.zeros(3, 4) or lyra.zeros({3, 4}).") { Tensor.zeros($0) },
-      sized("ones", "lyra.ones(sizes...) -> tensor\nA tensor of ones.") { Tensor.ones($0) },
-      sized("empty", "lyra.empty(sizes...) -> tensor\nA tensor whose values are not set.") { Tensor.empty($0) },
-      sized("rand", "lyra.rand(sizes...) -> tensor\nUniform in [0, 1), from the generator seeded by lyra.manual_seed.") { Tensor.rand($0) },
-      sized("randn", "lyra.randn(sizes...) -> tensor\nStandard normal, from the generator seeded by lyra.manual_seed.") { Tensor.randn($0) },
-      LuaMethod("full", help: "lyra.full(sizes, value) -> tensor\nA tensor filled with value: lyra.full({2, 3}, 7).") { call in
+      sized("zeros", "lyra.zeros(sizes... [, {dtype =}]) -> tensor\nA tensor of zeros: lyra.zeros(3, 4), lyra.zeros({3, 4}), lyra.zeros(3, {dtype = 'int64'}).") { Tensor.zeros($0, dtype: $1) },
+      sized("ones", "lyra.ones(sizes... [, {dtype =}]) -> tensor\nA tensor of ones.") { Tensor.ones($0, dtype: $1) },
+      sized("empty", "lyra.empty(sizes... [, {dtype =}]) -> tensor\nA tensor whose values are not set.") { Tensor.empty($0, dtype: $1) },
+      sized("rand", "lyra.rand(sizes... [, {dtype =}]) -> tensor\nUniform in [0, 1), from the generator seeded by lyra.manual_seed (float64 values are float32 ones widened).", floatingOnly: true) { Tensor.rand($0).to($1) },
+      sized("randn", "lyra.randn(sizes... [, {dtype =}]) -> tensor\nStandard normal, from the generator seeded by lyra.manual_seed (float64 values are float32 ones widened).", floatingOnly: true) { Tensor.randn($0).to($1) },
+      LuaMethod("full", help: "lyra.full(sizes, value [, {dtype =}]) -> tensor\nA tensor filled with value: lyra.full({2, 3}, 7), lyra.full({2}, 2^53 + 1, {dtype = 'int64'}) (exact).") { call in
+        let o = try call.creationOptions(after: 2)
         try call.table(1)
-        TensorLua.push(Tensor.full(try call.sizes(from: 1, trailing: 1), Float(try call.number(2))), call.stack)
+        let shape = try call.sizes(from: 1, trailing: 1, elementSize: o.type.size)
+        if o.type.isLegacy {
+          TensorLua.push(try o.finish(Tensor.full(shape, Float(try call.number(2)), dtype: o.type)), call.stack)
+        } else {
+          let t = Tensor.empty(shape, dtype: o.type)
+          TensorLua.push(try o.finish(t.fill_(try TensorInPlaceMethods.exactStorable(call, 2, into: t))), call.stack)
+        }
         return 1
       },
       LuaMethod("randint", help: "lyra.randint(low, high, sizes) -> tensor\nIntegers uniform in [low, high) (an int tensor).") { call in
@@ -38,7 +48,8 @@ enum TensorConstructors {
         TensorLua.push(TensorReduceMethods.oneBased(Tensor.randperm(n)), call.stack)
         return 1
       },
-      LuaMethod("arange", help: "lyra.arange([start,] stop [, step]) -> tensor\nValues start, start+step, ... below stop (PyTorch's arange; stop excluded).") { call in
+      LuaMethod("arange", help: "lyra.arange([start,] stop [, step] [, {dtype =}]) -> tensor\nValues start, start+step, ... below stop (PyTorch's arange; stop excluded). Integer arguments give an int32 tensor, others float32,\nunless dtype says otherwise: lyra.arange(5, {dtype = 'int64'}).") { call in
+        let o = try call.creationOptions()
         var start = 0.0, stop = try call.number(1), step = 1.0
         if !call.isNil(2) {
           start = stop
@@ -51,7 +62,13 @@ enum TensorConstructors {
         try call.checkedAllocation([Int(((stop - start) / step).rounded(.up))], "range")
         let allInt = [start, stop, step].allSatisfy { $0 == $0.rounded() } && call.stack.type(1) == .number
           && (1...3).allSatisfy { call.isNil($0) || lua_isinteger(call.L, Int32($0)) != 0 }
-        TensorLua.push(Tensor.arange(Float(start), Float(stop), Float(step), dtype: allInt ? .int32 : .float32), call.stack)
+        let dtype = o.dtype ?? (allInt ? .int32 : .float32)
+        if dtype.isLegacy {
+          TensorLua.push(try o.finish(Tensor.arange(Float(start), Float(stop), Float(step), dtype: dtype)), call.stack)
+        } else {
+          let n = max(0, Int(((stop - start) / step).rounded(.up)))
+          TensorLua.push(Tensor(scalars: (0..<n).map { .float64(start + Double($0) * step) }, dtype: dtype), call.stack)
+        }
         return 1
       },
       LuaMethod("linspace", help: "lyra.linspace(start, stop, steps) -> tensor\nsteps evenly spaced values from start to stop inclusive.") { call in
@@ -68,29 +85,11 @@ enum TensorConstructors {
         TensorLua.push(Tensor.eye(n), call.stack)
         return 1
       },
-      LuaMethod("tensor", help: "lyra.tensor(values [, 'int']) -> tensor\nFrom a number or nested tables: lyra.tensor{{1, 2}, {3, 4}}; 'int' makes an int tensor.") { call in
-        let dtype: DType = try call.optString(2, "float") == "int" ? .int32 : .float32
-        if call.stack.type(1) == .number {
-          let v = try call.number(1)
-          if dtype == .int32, !(v.isFinite && abs(v) < 2.1e9) { throw LuaArgumentError(1, "value does not fit in an int tensor") }
-          TensorLua.push(dtype == .int32 ? Tensor(indices: [Int(v)], shape: []) : Tensor(Float(v)), call.stack)
-          return 1
-        }
-        if let t = call.stack.toObject(1, as: Tensor.self) {
-          if dtype == .int32, t.dtype == .float32, !t.toArray().allSatisfy({ $0.isFinite && abs($0) < 2.1e9 }) {
-            throw LuaArgumentError(1, "values do not fit in an int tensor")
-          }
-          TensorLua.push(t.to(dtype).clone(), call.stack)
-          return 1
-        }
-        try call.table(1)
-        var shape: [Int] = []
-        var values: [Float] = []
-        try flatten(call, 1, depth: 0, shape: &shape, values: &values)
-        if dtype == .int32, !values.allSatisfy({ $0.isFinite && abs($0) < 2.1e9 }) {
-          throw LuaArgumentError(1, "values do not fit in an int tensor")
-        }
-        TensorLua.push(dtype == .int32 ? Tensor(indices: values.map { Int($0) }, shape: shape) : Tensor(values, shape: shape), call.stack)
+      LuaMethod("tensor", help: "lyra.tensor(values [, dtype | {dtype =, requires_grad =}]) -> tensor\nFrom a number or nested tables: lyra.tensor{{1, 2}, {3, 4}} (float32);\nlyra.tensor({1, 2}, 'int') or {dtype = 'int32'} an int tensor; {dtype = 'int64'} keeps Lua integers exact (2^53 + 1 too);\n'float64', 'bool' (true/false or numbers ~= 0) likewise.") { call in
+        let o = try call.creationOptions()
+        let dtype = try o.dtype ?? (call.isNil(2) ? .float32 : TensorDTypeNames.dtype(call, 2))
+        let t = dtype.isLegacy ? try legacyTensor(call, dtype) : try TensorTypedConstructors.exact(call, dtype)
+        TensorLua.push(try o.finish(t), call.stack)
         return 1
       },
       LuaMethod("cat", help: "lyra.cat({tensors}, [dim = 1]) -> tensor\nJoins tensors along an existing dimension.") { call in
@@ -162,22 +161,55 @@ enum TensorConstructors {
     ]
   }
 
+  /// lyra.tensor for float32 and int32 (as it always was).
+  static func legacyTensor(_ call: LuaCall, _ dtype: DType) throws -> Tensor {
+    if call.stack.type(1) == .number {
+      let v = try call.number(1)
+      if dtype == .int32, !(v.isFinite && abs(v) < 2.1e9) { throw LuaArgumentError(1, "value does not fit in an int tensor") }
+      return dtype == .int32 ? Tensor(indices: [Int(v)], shape: []) : Tensor(Float(v))
+    }
+    if let t = call.stack.toObject(1, as: Tensor.self) {
+      if dtype == .int32, t.dtype == .float32, !t.toArray().allSatisfy({ $0.isFinite && abs($0) < 2.1e9 }) {
+        throw LuaArgumentError(1, "values do not fit in an int tensor")
+      }
+      return t.to(dtype).clone()
+    }
+    try call.table(1)
+    var shape: [Int] = []
+    var values: [Float] = []
+    try flatten(call, 1, depth: 0, shape: &shape, values: &values)
+    if dtype == .int32, !values.allSatisfy({ $0.isFinite && abs($0) < 2.1e9 }) {
+      throw LuaArgumentError(1, "values do not fit in an int tensor")
+    }
+    return dtype == .int32 ? Tensor(indices: values.map { Int($0) }, shape: shape) : Tensor(values, shape: shape)
+  }
+
   /// A Lua list of tensors (non-empty).
   static func tensors(_ call: LuaCall, _ i: Int) throws -> [Tensor] {
     try call.table(i)
     let n = call.stack.rawLength(Int32(i))
     guard n > 0 else { throw LuaArgumentError(i, "expected a non-empty list of tensors") }
-    return try (1...n).map { k in
+    let list = try (1...n).map { k in
       call.stack.rawGet(Int32(i), index: k)
       defer { call.stack.pop() }
       guard let t = call.stack.toObject(-1, as: Tensor.self) else { throw LuaArgumentError(i, "item \(k) is \(call.stack.typeName(-1)), not a lyra.Tensor") }
-      return t.dtype == .float32 ? t : t.float()
+      return t
     }
+    // float32/int32 lists join as float32 (as they always did); with an int64, float64 or
+    // bool tensor among them, all join in the promoted type (PyTorch's torch.cat).
+    if list.allSatisfy({ $0.dtype.isLegacy }) { return list.map { $0.dtype == .float32 ? $0 : $0.float() } }
+    let type = list.dropFirst().reduce(list[0].dtype) { DType.promoted($0, $1.dtype) }
+    return list.map { $0.to(type) }
   }
 
   /// Reads nested tables into a shape (from the first elements) and row-major values,
   /// checking that every level is rectangular.
   static func flatten(_ call: LuaCall, _ index: Int32, depth: Int, shape: inout [Int], values: inout [Float]) throws {
+    try flatten(call, index, shape: &shape, values: &values) { s in s.type(-1) == .boolean ? (s.toBool(-1) ? 1 : 0) : Float(s.toNumber(-1) ?? 0) }
+  }
+
+  /// `flatten` with each leaf (a number or boolean on top of the stack) read by `leaf`.
+  static func flatten<T>(_ call: LuaCall, _ index: Int32, shape: inout [Int], values: inout [T], leaf: (LuaStack) -> T) throws {
     let s = call.stack
     let top = s.absIndex(index)
     // The shape, by descending through first elements.
@@ -199,10 +231,10 @@ enum TensorConstructors {
       }
       lyra_remove(call.L, -2) // [first]
     }
-    try fill(call, top, depth: 0, shape: shape, values: &values)
+    try fill(call, top, depth: 0, shape: shape, values: &values, leaf: leaf)
   }
 
-  static func fill(_ call: LuaCall, _ t: Int32, depth: Int, shape: [Int], values: inout [Float]) throws {
+  static func fill<T>(_ call: LuaCall, _ t: Int32, depth: Int, shape: [Int], values: inout [T], leaf read: (LuaStack) -> T) throws {
     let s = call.stack
     let n = s.rawLength(t)
     guard n == shape[depth] else {
@@ -214,9 +246,8 @@ enum TensorConstructors {
       s.rawGet(t, index: k)
       defer { s.pop() }
       switch s.type(-1) {
-      case .number where leaf: values.append(Float(s.toNumber(-1) ?? 0))
-      case .boolean where leaf: values.append(s.toBool(-1) ? 1 : 0)
-      case .table where !leaf: try fill(call, s.absIndex(-1), depth: depth + 1, shape: shape, values: &values)
+      case .number where leaf, .boolean where leaf: values.append(read(s))
+      case .table where !leaf: try fill(call, s.absIndex(-1), depth: depth + 1, shape: shape, values: &values, leaf: read)
       default:
         throw LuaArgumentError(1, "element \(k) at depth \(depth + 1) is \(s.typeName(-1)); expected \(leaf ? "a number" : "a table")")
       }

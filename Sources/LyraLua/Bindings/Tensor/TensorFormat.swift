@@ -15,7 +15,7 @@ enum TensorFormat {
 
   nonisolated(unsafe) static var options = Options()
 
-  static func typeName(_ t: Tensor) -> String { t.dtype == .int32 ? "lyra.IntTensor" : "lyra.FloatTensor" }
+  static func typeName(_ t: Tensor) -> String { TensorDTypeNames.torchName(t.dtype) }
 
   /// One line, for tables and the REPL's nested printing: `lyra.FloatTensor - size: 3x4`.
   static func short(_ t: Tensor) -> String { "\(typeName(t)) - size: \(ShapeText.format(t.shape, .size))" }
@@ -34,22 +34,25 @@ enum TensorFormat {
   }
 
   static func render(_ t: Tensor) -> String {
-    if t.rank == 0 { return "\(number(t.item(), fmt: formatter(for: [t.item()], int: t.dtype == .int32)))\n" + footer(t) }
+    if t.rank == 0 {
+      let v = t.scalarItem()
+      return "\(number(v, fmt: formatter(for: [v])))\n" + footer(t)
+    }
     if t.count == 0 { return "[\(typeName(t)) with no elements of size \(ShapeText.format(t.shape, .size))]" }
     let c = t.contiguous()
-    let values = c.toArray()
+    let values = (0..<c.count).lazy.map { c.scalarValue($0) }
     let summarise = t.count > options.threshold
     let shape = t.shape
     let picks = shape.map { shown($0, summarise: summarise) }
     // Formatter from the values that will be shown.
-    var sample: [Float] = []
+    var sample: [Scalar] = []
     func collect(_ d: Int, _ offset: Int) {
       if d == shape.count { sample.append(values[offset]); return }
       let stride = shape[(d + 1)...].reduce(1, *)
       for i in picks[d] where i >= 0 { collect(d + 1, offset + i * stride) }
     }
     collect(0, 0)
-    let fmt = formatter(for: sample, int: t.dtype == .int32)
+    let fmt = formatter(for: sample)
     let cols = shape.count >= 2 ? shape[shape.count - 1] : 1
     let rows = shape.count >= 2 ? shape[shape.count - 2] : shape[0]
     let rowPicks = shape.count >= 2 ? picks[shape.count - 2] : picks[0]
@@ -99,24 +102,29 @@ enum TensorFormat {
     var precision: Int
   }
 
-  static func formatter(for sample: [Float], int: Bool) -> Fmt {
-    let finite = sample.filter { $0.isFinite }
-    let allInt = int || finite.allSatisfy { $0 == $0.rounded() && abs($0) < 1e8 }
+  /// The layout for `sample`: integers and bools as they are (true/false), floats as
+  /// integers when all are, else fixed or scientific with `precision` digits.
+  static func formatter(for sample: [Scalar]) -> Fmt {
+    if sample.contains(where: { if case .float32 = $0 { return false }; if case .float64 = $0 { return false }; return true }) {
+      return Fmt(integer: true, scientific: false, width: sample.map { $0.description.count }.max() ?? 1, precision: 0)
+    }
+    let finite = sample.map(\.double).filter { $0.isFinite }
+    let allInt = finite.allSatisfy { $0 == $0.rounded() && abs($0) < 1e8 }
     let maxAbs = finite.map { abs($0) }.max() ?? 0
     let minAbs = finite.filter { $0 != 0 }.map { abs($0) }.min() ?? 1
     let p = options.precision
     if allInt {
-      let w = max(finite.map { String(Int($0)).count }.max() ?? 1, sample.contains { !$0.isFinite } ? 4 : 1)
+      let w = max(finite.map { String(Int($0)).count }.max() ?? 1, sample.contains { !$0.double.isFinite } ? 4 : 1)
       return Fmt(integer: true, scientific: false, width: w, precision: 0)
     }
     let sci = maxAbs >= 1e5 || minAbs < 1e-4
-    let w = sample.map { String(format: sci ? "%.\(p)e" : "%.\(p)f", Double($0)).count }.max() ?? 1
+    let w = sample.map { String(format: sci ? "%.\(p)e" : "%.\(p)f", $0.double).count }.max() ?? 1
     return Fmt(integer: false, scientific: sci, width: w, precision: p)
   }
 
-  static func number(_ v: Float, fmt: Fmt) -> String {
-    let s: String
-    if !v.isFinite { s = v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") } else if fmt.integer { s = String(Int(v)) } else {
+  static func number(_ x: Scalar, fmt: Fmt) -> String {
+    let s: String, v = x.double
+    if case .int = x { s = x.description } else if case .bool = x { s = x.description } else if !v.isFinite { s = v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") } else if fmt.integer { s = String(Int(v)) } else {
       s = String(format: fmt.scientific ? "%.\(fmt.precision)e" : "%.\(fmt.precision)f", Double(v))
     }
     return String(repeating: " ", count: max(0, fmt.width - s.count)) + s

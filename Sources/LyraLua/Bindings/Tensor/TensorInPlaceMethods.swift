@@ -1,3 +1,4 @@
+import CLua
 import LyraBase
 import LyraTensor
 
@@ -6,7 +7,7 @@ import LyraTensor
 /// since they would silently corrupt the tape.
 enum TensorInPlaceMethods {
   static func mutable(_ call: LuaCall) throws -> Tensor {
-    let x = try TensorLua.check(call, 1)
+    let x = try TensorLua.any(call, 1)
     if x.requiresGrad && Tensor.isGradEnabled {
       throw LuaFailure("in-place update of a tensor that requires grad; do it inside lyra.no_grad(function() ... end)")
     }
@@ -21,6 +22,25 @@ enum TensorInPlaceMethods {
       throw LuaArgumentError(i, "\(v) cannot be stored in an int tensor (integers in ±2^31 only)")
     }
     return Float(v)
+  }
+
+  /// Argument `i` (a number or boolean) as an exact value to store in an int64, float64 or
+  /// bool tensor: integers go into int64 exactly; a non-integer or non-finite number into an
+  /// int64 tensor is an error; any number goes into bool as `~= 0`.
+  static func exactStorable(_ call: LuaCall, _ i: Int, into x: Tensor) throws -> Scalar {
+    let s = call.stack
+    if s.type(Int32(i)) == .boolean { return .bool(s.toBool(Int32(i))) }
+    if s.type(Int32(i)) == .number, lua_isinteger(call.L, Int32(i)) != 0, let v = s.toInteger(Int32(i)) { return .int(Int64(v)) }
+    let v = try call.number(i)
+    if x.dtype == .int64, !(v.isFinite && v == v.rounded() && abs(v) < 9.2e18) {
+      throw LuaArgumentError(i, "\(v) cannot be stored in an int64 tensor (integers only)")
+    }
+    return .float64(v)
+  }
+
+  /// Stores argument `i` into every element of `x` (all dtypes).
+  static func fill(_ call: LuaCall, _ i: Int, into x: Tensor) throws {
+    if x.dtype.isLegacy { x.fill_(try storable(call, i, into: x)) } else { x.fill_(try exactStorable(call, i, into: x)) }
   }
 
   static func inPlace(_ name: String, _ help: String, tensor: @escaping (Tensor, Tensor) -> Void,
@@ -59,7 +79,7 @@ enum TensorInPlaceMethods {
       inPlace("div_", "x:div_(y) -> x\nx /= y in place.", tensor: { $0.div_($1) }, number: { $0.div_($1) }),
       LuaMethod("fill", help: "x:fill(value) -> x\nSets every element (Torch7).") { call in
         let x = try mutable(call)
-        x.fill_(try storable(call, 2, into: x))
+        try fill(call, 2, into: x)
         call.stack.setTop(1)
         return 1
       },
@@ -69,7 +89,7 @@ enum TensorInPlaceMethods {
         return 1
       },
       LuaMethod("copy", help: "x:copy(src) -> x\nCopies src's values into x (src broadcasts to x's shape).") { call in
-        let x = try mutable(call), src = try TensorLua.check(call, 2)
+        let x = try mutable(call), src = try TensorLua.any(call, 2)
         guard Shape.broadcast(x.shape, src.shape) == x.shape else {
           throw LuaFailure("shape \(ShapeText.format(src.shape)) does not broadcast to \(ShapeText.format(x.shape))")
         }
@@ -78,9 +98,11 @@ enum TensorInPlaceMethods {
         return 1
       },
       LuaMethod("requires_grad_", help: "x:requires_grad_([flag = true]) -> x\nMarks a leaf tensor as a parameter whose gradient is wanted.") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         let on = try call.optBool(2, true)
-        guard !on || x.dtype == .float32 else { throw LuaFailure("only float tensors can require gradients") }
+        guard !on || x.dtype == .float32 else {
+          throw LuaFailure("only float32 tensors can require gradients, this one is \(x.dtype)\(x.dtype == .float64 ? " (float64 has no autograd in Lyra)" : ""); convert with x:float() first")
+        }
         x.requiresGrad_(on)
         call.stack.setTop(1)
         return 1
@@ -98,11 +120,11 @@ enum TensorInPlaceMethods {
         return 0
       },
       LuaMethod("zero_grad", help: "x:zero_grad()\nClears x.grad.") { call in
-        try TensorLua.check(call, 1).zeroGrad()
+        try TensorLua.any(call, 1).zeroGrad()
         return 0
       },
       LuaMethod("detach", help: "x:detach() -> tensor\nThe same data cut off from the tape.") { call in
-        TensorLua.push(try TensorLua.check(call, 1).detach(), call.stack)
+        TensorLua.push(try TensorLua.any(call, 1).detach(), call.stack)
         return 1
       },
     ]

@@ -71,8 +71,8 @@ enum TensorIndexing {
     return o
   }
 
-  static let index = LuaMethod("__index", help: "x[i], x[{...}], x[mask], x.grad") { call in
-    let x = try TensorLua.check(call, 1)
+  static let index = LuaMethod("__index", help: "x[i], x[{...}], x[mask], x.grad, x.shape, x.dtype ('float32', 'int64', ...)") { call in
+    let x = try TensorLua.any(call, 1)
     let s = call.stack
     if s.type(2) == .string {
       switch s.toString(2) ?? "" {
@@ -80,6 +80,7 @@ enum TensorIndexing {
         if let g = x.grad { TensorLua.push(g, s) } else { s.pushNil() }
       case "requires_grad": call.push(x.requiresGrad)
       case "shape": s.push(.table(array: x.shape.map { .integer($0) }, fields: [:]))
+      case "dtype": call.push(x.dtype.rawValue)
       default: s.pushNil()
       }
       return 1
@@ -90,7 +91,7 @@ enum TensorIndexing {
     }
     let v = try view(call, x, keyIndex: 2)
     if v.rank == 0 {
-      if v.dtype == .int32 { call.push(Int(v.item())) } else { call.push(Double(v.item())) }
+      TensorLua.push(v.scalarItem(), s)
     } else {
       TensorLua.push(v, s)
     }
@@ -98,7 +99,7 @@ enum TensorIndexing {
   }
 
   static let newIndex = LuaMethod("__newindex", help: "x[i] = value, x[{...}] = tensor, x[mask] = value or tensor, x.grad = nil") { call in
-    let x = try TensorLua.check(call, 1)
+    let x = try TensorLua.any(call, 1)
     let s = call.stack
     if s.type(2) == .string {
       guard s.toString(2) == "grad" else { throw LuaFailure("cannot set field '\(s.toString(2) ?? "")' of a tensor") }
@@ -117,10 +118,10 @@ enum TensorIndexing {
       return 0
     }
     let v = try view(call, x, keyIndex: 2)
-    if s.type(3) == .number {
-      v.fill_(try TensorInPlaceMethods.storable(call, 3, into: v))
+    if s.type(3) == .number || (s.type(3) == .boolean && !v.dtype.isLegacy) {
+      try TensorInPlaceMethods.fill(call, 3, into: v)
     } else {
-      let src = try TensorLua.check(call, 3)
+      let src = try TensorLua.any(call, 3)
       guard Shape.broadcast(v.shape, src.shape) == v.shape else {
         throw LuaFailure("cannot assign a \(ShapeText.format(src.shape)) tensor to a \(ShapeText.format(v.shape)) slice")
       }

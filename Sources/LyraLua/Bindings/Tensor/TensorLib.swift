@@ -4,17 +4,23 @@ import LyraTensor
 /// `lyra.*` tensor functions and the `lyra.Tensor` class (docs/architecture.md#lua-api-conventions).
 enum TensorLib {
   static func open(_ state: LuaState) {
-    let methods = TensorShapeMethods.all + TensorMathMethods.all + TensorReduceMethods.all + TensorInPlaceMethods.all
+    let ordinary = TensorShapeMethods.all + TensorMathMethods.all + TensorReduceMethods.all + TensorInPlaceMethods.all
       + TensorStatMethods.all + TensorSortMethods.all + TensorPredicateMethods.all + TensorRandomMethods.all
       + TensorMaskMethods.all + TensorScatterMethods.all + TensorReorderMethods.all + TensorLinalgMethods.all
-    state.defineClass(TensorLua.className, methods: methods, metamethods: metamethods, index: TensorIndexing.index)
+      + TensorConversionMethods.all
+    let methods = ordinary.map(TensorDTypeMath.wrap)
+    state.defineClass(TensorLua.className, methods: methods, metamethods: metamethods.map(TensorDTypeMath.wrap), index: TensorIndexing.index)
     SizeTable.register(state)
     // Every method is also a function: lyra.exp(x) == x:exp().
-    for m in methods where !["fill", "zero", "copy", "type", "size", "dim", "stride"].contains(m.name) {
+    // long/double/bool are dtype values there (lyra.long == 'int64', PyTorch's torch.long), not functions.
+    for m in methods where !["fill", "zero", "copy", "type", "size", "dim", "stride", "long", "double", "bool"].contains(m.name) {
       state.register("lyra.\(m.name)", help: m.help.replacingOccurrences(of: "x:\(m.name)(", with: "lyra.\(m.name)(x, ")
         .replacingOccurrences(of: "(x, )", with: "(x)"), m.body)
     }
-    for f in TensorConstructors.all + TensorLikeConstructors.all + TensorThreads.all + TensorRangeConstructors.all { state.register("lyra.\(f.name)", help: f.help, f.body) }
+    for f in TensorConstructors.all + TensorLikeConstructors.all + TensorThreads.all + TensorRangeConstructors.all + TensorTypedConstructors.all {
+      state.register("lyra.\(f.name)", help: f.help, f.body)
+    }
+    TensorTypedConstructors.defineDTypeValues(state)
     TensorLinalgMethods.open(state)
   }
 
@@ -57,15 +63,15 @@ enum TensorLib {
         return 1
       },
       LuaMethod("__len", help: "#x: the sizes, as x:size()") { call in
-        SizeTable.push(try TensorLua.check(call, 1).shape, call.stack)
+        SizeTable.push(try TensorLua.any(call, 1).shape, call.stack)
         return 1
       },
       LuaMethod("__tostring", help: "tostring(x)") { call in
-        call.push(TensorFormat.render(try TensorLua.check(call, 1)))
+        call.push(TensorFormat.render(try TensorLua.any(call, 1)))
         return 1
       },
       LuaMethod("__tostring_short", help: "one-line summary used inside tables") { call in
-        call.push(TensorFormat.short(try TensorLua.check(call, 1)))
+        call.push(TensorFormat.short(try TensorLua.any(call, 1)))
         return 1
       },
       TensorIndexing.newIndex,

@@ -12,10 +12,49 @@ enum TensorLua {
 
   static func push(_ t: Tensor, _ s: LuaStack) { s.push(object: t, staticClassName: staticClassName, nativeBytes: t.byteCount) }
 
-  /// Argument `i` as a tensor.
+  /// Argument `i` as a float32 or int32 tensor: the types every op takes. An int64,
+  /// float64 or bool tensor is an error naming its dtype and suggesting `:float()`, so an
+  /// op written for float32 never reads other bits (functions that take every dtype use `any`).
   static func check(_ call: LuaCall, _ i: Int) throws -> Tensor {
+    let t = try call.object(i, Tensor.self, what: className)
+    if t.dtype.isLegacy { return t }
+    throw unsupported(call, i, t.dtype)
+  }
+
+  /// Argument `i` as `check` reads it, except that an int64 tensor (PyTorch's type for
+  /// labels and token ids) becomes int32 indices: for module inputs (nn.Embedding) and
+  /// loss targets. Values beyond int32 are an error.
+  static func checkIndices(_ call: LuaCall, _ i: Int) throws -> Tensor {
+    let t = try call.object(i, Tensor.self, what: className)
+    guard t.dtype == .int64 else { return try check(call, i) }
+    if let bad = t.toIntArray().first(where: { $0 < Int(Int32.min) || $0 > Int(Int32.max) }) {
+      throw LuaArgumentError(i, "int64 value \(bad) is too large for an index (int32 range)")
+    }
+    return t.to(.int32)
+  }
+
+  /// Argument `i` as a tensor of any dtype.
+  static func any(_ call: LuaCall, _ i: Int) throws -> Tensor {
     try call.object(i, Tensor.self, what: className)
   }
+
+  /// The error for a dtype this function does not take.
+  static func unsupported(_ call: LuaCall, _ i: Int, _ d: DType) -> LuaArgumentError {
+    let op = call.name.split(whereSeparator: { $0 == "." || $0 == ":" }).last.map(String.init) ?? call.name
+    return LuaArgumentError(i, "\(op) does not support \(d) tensors (it takes float32); convert with x:float() first (\(d) supports \(TensorDTypeNames.supported(d)); see docs/guide.md#dtypes)")
+  }
+
+  /// A tensor element as a Lua value: an integer for int32/int64 (exact), a boolean for
+  /// bool, a number for floats.
+  static func value(_ v: Scalar) -> LuaValue {
+    switch v {
+    case .int(let n): return .integer(Int(n))
+    case .bool(let b): return .boolean(b)
+    default: return .number(v.double)
+    }
+  }
+
+  static func push(_ v: Scalar, _ s: LuaStack) { s.push(value(v)) }
 
   static func opt(_ call: LuaCall, _ i: Int) throws -> Tensor? {
     call.isNil(i) ? nil : try check(call, i)
@@ -24,7 +63,10 @@ enum TensorLua {
   /// Argument `i` as a tensor, turning a number into a 0-d tensor (for `x + 1`, `2 * x`).
   static func tensorOrNumber(_ call: LuaCall, _ i: Int) throws -> Tensor {
     if call.stack.type(Int32(i)) == .number { return Tensor(Float(try call.number(i))) }
-    if let t = call.stack.toObject(Int32(i), as: Tensor.self) { return t }
+    if let t = call.stack.toObject(Int32(i), as: Tensor.self) {
+      if t.dtype.isLegacy { return t }
+      throw unsupported(call, i, t.dtype)
+    }
     throw call.expected(i, "lyra.Tensor or number")
   }
 }

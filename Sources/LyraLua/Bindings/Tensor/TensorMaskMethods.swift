@@ -1,9 +1,9 @@
 import LyraBase
 import LyraTensor
 
-/// Boolean-mask ops: `x[mask]`, `x[mask] = v`, masked_fill(_), masked_select. Lyra has no
-/// bool dtype, so a mask is a tensor of 0s and 1s (what x:gt(0), x:eq(y), ... return, or
-/// an int tensor of 0/1) whose shape broadcasts to x's. Any other value is refused: a
+/// Boolean-mask ops: `x[mask]`, `x[mask] = v`, masked_fill(_), masked_select. A mask is a
+/// bool tensor (x:bool(), comparisons of int64/float64 tensors) or a tensor of 0s and 1s
+/// (what x:gt(0), x:eq(y), ... return for float32, or an int tensor of 0/1) whose shape broadcasts to x's. Any other value is refused: a
 /// tensor of positions passed by mistake ({1, 3}) must not read as "all true".
 enum TensorMaskMethods {
   /// Argument `i` as a mask for `x`: 0/1 values, a shape that broadcasts to x's.
@@ -30,11 +30,15 @@ enum TensorMaskMethods {
   /// `x[mask] = value`: a number, or a tensor with one element per selected position (or one element).
   static func assign(_ call: LuaCall, _ x: Tensor, keyIndex i: Int, valueIndex v: Int) throws {
     let m = try mask(call, i, for: x)
+    if !x.dtype.isLegacy, [.number, .boolean].contains(call.stack.type(Int32(v))) {
+      x.maskedPut_(m, Tensor.scalar(try TensorInPlaceMethods.exactStorable(call, v, into: x), dtype: x.dtype))
+      return
+    }
     if call.stack.type(Int32(v)) == .number {
       x.maskedFill_(m, try TensorInPlaceMethods.storable(call, v, into: x))
       return
     }
-    let src = try TensorLua.check(call, v)
+    let src = try TensorLua.any(call, v)
     let selected = Tensor.noGrad { x.detach().maskedSelect(m).count }
     guard src.count == selected || src.count == 1 else {
       throw LuaArgumentError(v, "\(src.count) values for \(selected) selected positions (give one per position, or one for all)")
@@ -57,7 +61,7 @@ enum TensorMaskMethods {
   static var all: [LuaMethod] {
     [
       LuaMethod("masked_select", help: "x:masked_select(mask) -> tensor\nThe elements where mask is 1, in row-major order, as a 1-D tensor (the same as x[mask]).\nmask: 0/1 values (x:gt(0), x:eq(y), ...) of a shape that broadcasts to x's. Differentiable.") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         TensorLua.push(x.maskedSelect(try mask(call, 2, for: x)), call.stack)
         return 1
       },
@@ -69,6 +73,11 @@ enum TensorMaskMethods {
       LuaMethod("masked_fill_", help: "x:masked_fill_(mask, value) -> x\nWrites value where mask is 1, in place (mask broadcasts to x's shape).") { call in
         let x = try TensorInPlaceMethods.mutable(call)
         let m = try mask(call, 2, for: x)
+        if !x.dtype.isLegacy {
+          x.maskedPut_(m, Tensor.scalar(try TensorInPlaceMethods.exactStorable(call, 3, into: x), dtype: x.dtype))
+          call.stack.setTop(1)
+          return 1
+        }
         let v = try fillValue(call, 3)
         if x.dtype == .int32, !(v.isFinite && v == v.rounded() && abs(v) <= 2.1e9) {
           throw LuaArgumentError(3, "\(v) cannot be stored in an int tensor")

@@ -97,7 +97,7 @@ enum TensorReduceMethods {
         return 1
       },
       LuaMethod("index_select", help: "x:index_select(dim, index) -> tensor\nRows (slices) at the 1-based positions in index along dim.") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         guard x.rank > 0 else { throw LuaFailure("cannot index a 0-d tensor") }
         let d = try call.dim(2, rank: x.rank)
         let idx = try zeroBasedIndices(call, 3, size: x.shape[d])
@@ -109,7 +109,7 @@ enum TensorReduceMethods {
         return 1
       },
       LuaMethod("gather", help: "x:gather(dim, index) -> tensor\nout[i][j] = x[i][index[i][j]] along dim (1-based index, same rank as x).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         guard x.rank > 0 else { throw LuaFailure("cannot gather from a 0-d tensor") }
         let d = try call.dim(2, rank: x.rank)
         let idx = try zeroBasedIndices(call, 3, size: x.shape[d])
@@ -147,7 +147,7 @@ enum TensorReduceMethods {
     }
   }
 
-  /// A 1-based index tensor (or a Lua table of positions) checked against `size`, as 0-based int32.
+  /// A 1-based index tensor (int32, int64 or integral floats) or a Lua table of positions, checked against `size`, as 0-based int32.
   static func zeroBasedIndices(_ call: LuaCall, _ i: Int, size: Int) throws -> Tensor {
     let idx: Tensor
     if call.stack.type(Int32(i)) == .table {
@@ -159,9 +159,9 @@ enum TensorReduceMethods {
         return v
       })
     } else {
-      idx = try TensorLua.check(call, i)
+      idx = try TensorLua.any(call, i)
     }
-    guard idx.dtype == .int32 || idx.toArray().allSatisfy({ $0.isFinite && abs($0) < 2e9 }) else {
+    guard idx.dtype.isInteger || idx.toArray().allSatisfy({ $0.isFinite && abs($0) < 2e9 }) else {
       throw LuaArgumentError(i, "indices must be finite integers")
     }
     let values = idx.toIntArray()

@@ -7,70 +7,66 @@ enum TensorShapeMethods {
   static var all: [LuaMethod] {
     [
       LuaMethod("size", help: "x:size([dim]) -> {sizes} | number\nThe sizes as a table, or the size of one dimension (1-based; negative from the end).\nThe table prints as Torch7 writes sizes (print(x:size()) -> 2x3, () for a 0-d tensor)\nand stays a plain array: x:size()[1], #x:size(), ipairs.") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         if call.isNil(2) { SizeTable.push(x.shape, call.stack) } else {
           call.push(x.shape[try call.dim(2, rank: x.rank)])
         }
         return 1
       },
       LuaMethod("dim", help: "x:dim() -> number\nNumber of dimensions.") { call in
-        call.push(try TensorLua.check(call, 1).rank)
+        call.push(try TensorLua.any(call, 1).rank)
         return 1
       },
       LuaMethod("numel", help: "x:numel() -> number\nNumber of elements (also x:nElement()).") { call in
-        call.push(try TensorLua.check(call, 1).count)
+        call.push(try TensorLua.any(call, 1).count)
         return 1
       },
       LuaMethod("nElement", help: "x:nElement() -> number\nNumber of elements (Torch7's name for numel).") { call in
-        call.push(try TensorLua.check(call, 1).count)
+        call.push(try TensorLua.any(call, 1).count)
         return 1
       },
       LuaMethod("stride", help: "x:stride([dim]) -> {strides} | number\nElement steps per dimension.") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         if call.isNil(2) { call.stack.push(.table(array: x.strides.map { .integer($0) }, fields: [:])) } else {
           call.push(x.strides[try call.dim(2, rank: x.rank)])
         }
         return 1
       },
-      LuaMethod("type", help: "x:type() -> 'lyra.FloatTensor' | 'lyra.IntTensor'\nThe element type.") { call in
-        call.push(try TensorLua.check(call, 1).dtype == .int32 ? "lyra.IntTensor" : "lyra.FloatTensor")
-        return 1
-      },
       LuaMethod("is_contiguous", help: "x:is_contiguous() -> boolean") { call in
-        call.push(try TensorLua.check(call, 1).isContiguous)
+        call.push(try TensorLua.any(call, 1).isContiguous)
         return 1
       },
       LuaMethod("view", help: "x:view(sizes...) -> tensor\nSame data, new shape (one size may be -1); needs a contiguous tensor.") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         guard x.isContiguous else { throw LuaFailure("tensor is not contiguous; use x:reshape or x:contiguous():view") }
         TensorLua.push(x.view(try reshapeSizes(call, x)), call.stack)
         return 1
       },
       LuaMethod("reshape", help: "x:reshape(sizes...) -> tensor\nNew shape (one size may be -1); a view when possible, else a copy.") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         TensorLua.push(x.reshape(try reshapeSizes(call, x)), call.stack)
         return 1
       },
       LuaMethod("t", help: "x:t() -> tensor\nTranspose of a 2-D tensor (a view).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         guard x.rank <= 2 else { throw LuaFailure("expected a 1-D or 2-D tensor, got \(x.rank)-D; use x:transpose(d1, d2)") }
         TensorLua.push(x.t(), call.stack)
         return 1
       },
       LuaMethod("transpose", help: "x:transpose(d1, d2) -> tensor\nSwaps two dimensions (a view).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         TensorLua.push(x.transpose(try call.dim(2, rank: x.rank), try call.dim(3, rank: x.rank)), call.stack)
         return 1
       },
       LuaMethod("permute", help: "x:permute(d1, d2, ...) -> tensor\nReorders dimensions (a view).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         let dims = try (2..<(2 + x.rank)).map { try call.dim($0, rank: x.rank) }
         guard Set(dims).count == x.rank, call.count == x.rank + 1 else { throw LuaFailure("expected a permutation of 1..\(x.rank)") }
         TensorLua.push(x.permute(dims), call.stack)
         return 1
       },
       LuaMethod("narrow", help: "x:narrow(dim, start, length) -> tensor\nElements start..start+length-1 along dim (a view).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         let d = try call.dim(2, rank: x.rank), start = try call.integer(3), len = try call.integer(4)
         guard start >= 1, len >= 0, start - 1 + len <= x.shape[d] else {
           throw LuaArgumentError(3, "range \(start)..\(start + len - 1) is outside 1..\(x.shape[d])")
@@ -79,14 +75,14 @@ enum TensorShapeMethods {
         return 1
       },
       LuaMethod("select", help: "x:select(dim, index) -> tensor\nThe slice at index along dim, which is removed (a view).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         let d = try call.dim(2, rank: x.rank)
         let i = try position(call, 3, size: x.shape[d])
         TensorLua.push(x.select(d, i), call.stack)
         return 1
       },
       LuaMethod("expand", help: "x:expand(sizes...) -> tensor\nRepeats size-1 dimensions without copying (-1 keeps a size).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         var sizes: [Int] = []
         if call.stack.type(2) == .table { sizes = try negOneSizes(call, 2) } else {
           for i in 2...max(call.count, 2) where i <= call.count { sizes.append(try call.integer(i)) }
@@ -105,50 +101,38 @@ enum TensorShapeMethods {
         return 1
       },
       LuaMethod("squeeze", help: "x:squeeze([dim]) -> tensor\nRemoves size-1 dimensions (or only dim).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         TensorLua.push(call.isNil(2) ? x.squeeze() : x.squeeze(try call.dim(2, rank: x.rank, scalar: true)), call.stack)
         return 1
       },
       LuaMethod("unsqueeze", help: "x:unsqueeze(dim) -> tensor\nInserts a size-1 dimension at dim (1..dim()+1).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         TensorLua.push(x.unsqueeze(try call.dim(2, rank: x.rank + 1)), call.stack)
         return 1
       },
       LuaMethod("flatten", help: "x:flatten([first [, last]]) -> tensor\nMerges dimensions first..last (default all).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         let a = try call.dim(2, rank: x.rank, default: 0, scalar: true), b = try call.dim(3, rank: x.rank, default: max(x.rank - 1, 0), scalar: true)
         guard a <= b else { throw LuaFailure("first dimension \(a + 1) comes after last \(b + 1)") }
         TensorLua.push(x.rank == 0 ? x.reshape([1]) : x.flatten(a, b), call.stack)
         return 1
       },
       LuaMethod("contiguous", help: "x:contiguous() -> tensor\nx itself when contiguous, else a contiguous copy.") { call in
-        TensorLua.push(try TensorLua.check(call, 1).contiguous(), call.stack)
+        TensorLua.push(try TensorLua.any(call, 1).contiguous(), call.stack)
         return 1
       },
       LuaMethod("clone", help: "x:clone() -> tensor\nA copy with its own storage (on the tape).") { call in
-        TensorLua.push(try TensorLua.check(call, 1).clone(), call.stack)
-        return 1
-      },
-      LuaMethod("float", help: "x:float() -> tensor\nAs float32.") { call in
-        TensorLua.push(try TensorLua.check(call, 1).float(), call.stack)
-        return 1
-      },
-      LuaMethod("int", help: "x:int() -> tensor\nAs int32 (values truncated).") { call in
-        let x = try TensorLua.check(call, 1)
-        if x.dtype == .float32, !x.toArray().allSatisfy({ $0.isFinite && abs($0) < 2.1e9 }) {
-          throw LuaFailure("values that are not finite or do not fit in int32 cannot be converted")
-        }
-        TensorLua.push(x.int(), call.stack)
+        TensorLua.push(try TensorLua.any(call, 1).clone(), call.stack)
         return 1
       },
       LuaMethod("item", help: "x:item() -> number\nThe value of a one-element tensor.") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         guard x.count == 1 else { throw LuaFailure("tensor has \(x.count) elements, expected 1") }
-        if x.dtype == .int32 { call.push(Int(x.item())) } else { call.push(Double(x.item())) }
+        TensorLua.push(x.scalarItem(), call.stack)
         return 1
       },
       LuaMethod("totable", help: "x:totable() -> table\nNested Lua tables of the values (a number for a 0-d tensor).") { call in
-        let x = try TensorLua.check(call, 1)
+        let x = try TensorLua.any(call, 1)
         // Count the Lua values first: an empty tensor of size 2^63-1 × 0 has no elements but
         // would still need 2^63-1 empty tables (found by scripts/fuzz lua-api).
         var tables = 0, level = 1
@@ -161,9 +145,9 @@ enum TensorShapeMethods {
           (tables, level) = (t, l)
         }
         guard x.count <= 1 << 27 else { throw LuaFailure("\(x.count) elements are too many for a Lua table (limit 2^27)") }
-        let values = x.toArray()
+        let c = x.contiguous()
         func build(_ d: Int, _ offset: Int, _ stride: Int) -> LuaValue {
-          if d == x.rank { return x.dtype == .int32 ? .integer(Int(values[offset])) : .number(Double(values[offset])) }
+          if d == x.rank { return TensorLua.value(c.scalarValue(offset)) }
           let inner = stride / max(x.shape[d], 1)
           return .table(array: (0..<x.shape[d]).map { build(d + 1, offset + $0 * inner, inner) }, fields: [:])
         }

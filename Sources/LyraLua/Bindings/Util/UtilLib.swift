@@ -21,7 +21,8 @@ enum UtilLib {
     state.register("lyra.save", help: """
       lyra.save(path, {name = tensor, ...} [, metadata]) -> path
       Writes the tensors to a safetensors file (atomically: a crash never leaves half a
-      file). metadata: a table of strings. Float tensors are stored as F32, int as I32.
+      file). metadata: a table of strings. Each tensor keeps its type: float32 as F32,
+      float64 as F64, int32 as I32, int64 as I64, bool as BOOL.
       Example: lyra.save('model.safetensors', model:named_parameters())
       """) { call in
       let path = try call.string(1)
@@ -38,12 +39,7 @@ enum UtilLib {
           throw LuaArgumentError(2, "'\(name)' is a \(s.typeName(-1)), expected lyra.Tensor")
         }
         guard name != "__metadata__" else { throw LuaArgumentError(2, "'__metadata__' is reserved by the format") }
-        if t.dtype == .int32 {
-          let v = t.toIntArray().map { Int32($0) }
-          st.entries[name] = .init(dtype: .i32, shape: t.shape, data: v.withUnsafeBufferPointer { Data(buffer: $0) })
-        } else {
-          st.entries[name] = .init(floats: t.toArray(), shape: t.shape)
-        }
+        st.entries[name] = .init(tensor: t)
       }
       if !call.isNil(3) {
         try call.table(3)
@@ -65,24 +61,16 @@ enum UtilLib {
 
     state.register("lyra.load", help: """
       lyra.load(path) -> {name = tensor, ...}, metadata
-      Reads a safetensors file (Lyra's or PyTorch's): float types become float tensors,
-      integer types int tensors. A missing or corrupt file is an error naming it.
+      Reads a safetensors file (Lyra's or PyTorch's): F32 and F16 become float32 tensors,
+      F64 float64, I64 int64, BOOL bool, I32/I8/U8 int32, values exact. A missing or
+      corrupt file is an error naming it.
       """) { call in
       let path = try call.string(1)
       let st: SafeTensors
       do { st = try SafeTensors.read(from: path) } catch let e as SafeTensors.FormatError { throw LuaFailure(e.description) }
       lua_createtable(call.L, 0, Int32(st.entries.count))
       for (name, e) in st.entries.sorted(by: { $0.key < $1.key }) {
-        switch e.dtype {
-        case .f32, .f64, .f16:
-          TensorLua.push(Tensor(e.floats(), shape: e.shape), call.stack)
-        default:
-          let v = e.int64s()
-          guard v.allSatisfy({ $0 >= Int64(Int32.min) && $0 <= Int64(Int32.max) }) else {
-            throw LuaFailure("\(path): '\(name)' holds integers outside the int32 range of Lyra's int tensors")
-          }
-          TensorLua.push(Tensor(indices: v.map { Int($0) }, shape: e.shape), call.stack)
-        }
+        TensorLua.push(e.tensor(), call.stack)
         call.stack.rawSet(-2, name)
       }
       call.stack.push(.table(array: [], fields: st.metadata.mapValues { .string($0) }))
