@@ -86,9 +86,7 @@ struct SearchStep {
       var r = TrialRecord(step: step.name, workerID: t.trial.id, desc: desc, hps: hps, performance: result.metrics,
                           objectives: made.objectives, status: result.status == .completed ? .finished : (result.status == .pruned ? .pruned : .failed),
                           epochs: t.trial.budget)
-      r.startTime = t.startedAt.map { Date(timeIntervalSince1970: $0) }
-      r.endTime = t.finishedAt.map { Date(timeIntervalSince1970: $0) }
-      r.message = t.error
+      r.noteRun(t)
       let dir = t.checkpoint ?? pipeline.store.checkpointDir(step: step.name, trial: t.trial.id)
       let w = TrialFile.weights.path(t.trial.id, in: dir)
       if FileManager.default.fileExists(atPath: w) { r.weightsFile = w }

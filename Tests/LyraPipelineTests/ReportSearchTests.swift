@@ -1,0 +1,100 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+import LyraBase
+import LyraSearch
+@testable import LyraPipeline
+
+/// The report of a real ASHA search (ReportSearchFixture: 30+ trials, promotions over
+/// three rungs, failures with reasons). Set LYRA_REPORT_KEEP=<dir> to keep the task
+/// folder and look at `output/report.html`.
+final class ReportSearchTests: XCTestCase {
+  var root = ""
+
+  override func setUpWithError() throws {
+    root = ProcessInfo.processInfo.environment["LYRA_REPORT_KEEP"]
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent("lyra-report-search-\(getpid())").path
+    try? FileManager.default.removeItem(atPath: root)
+  }
+
+  override func tearDown() {
+    if ProcessInfo.processInfo.environment["LYRA_REPORT_KEEP"] == nil { try? FileManager.default.removeItem(atPath: root) }
+  }
+
+  /// The text of `<section data-section="name">` inside the step's section (up to its end).
+  func section(_ html: String, _ name: String) -> String? {
+    guard let a = html.range(of: "<section data-section=\"\(name)\">"),
+          let b = html.range(of: "</section>", range: a.upperBound..<html.endIndex) else { return nil }
+    return String(html[a.lowerBound..<b.upperBound])
+  }
+
+  func testReportOfASearchWithPromotionsAndFailures() throws {
+    let records = try ReportSearchFixture.run(root: root)
+    // The fixture is what the test claims it is: 30+ trials, failures, promotions two rungs deep.
+    XCTAssertGreaterThanOrEqual(records.count, 30)
+    let failed = records.filter { $0.status == .failed }
+    XCTAssertGreaterThanOrEqual(failed.count, 2)
+    let promoted = records.filter { $0.resumeFrom != nil }
+    XCTAssertGreaterThanOrEqual(promoted.count, 5)
+    XCTAssertTrue(records.contains { $0.rung == 2 && $0.resumeFrom != nil }, "a trial promoted twice")
+    XCTAssertTrue(records.allSatisfy { $0.startTime != nil && $0.endTime != nil && $0.worker != nil })
+
+    let out = try ReportWriter(taskRoot: root).write()
+    let html = try String(contentsOfFile: out.html, encoding: .utf8)
+
+    // Every part a searcher looks for; no Pareto front for a one-objective step.
+    for name in ["summary", "best", "failures", "curves", "history", "importance", "params", "parallel", "rungs", "timeline"] {
+      XCTAssertNotNil(section(html, name), "section \(name) is missing")
+    }
+    XCTAssertNil(section(html, "pareto"), "one objective: no Pareto front")
+
+    // Failures are listed with their reasons.
+    let failures = try XCTUnwrap(section(html, "failures"))
+    for r in failed {
+      XCTAssertTrue(failures.contains("<td class=\"num\">\(r.workerID)</td>"), "failed trial \(r.workerID) listed")
+      XCTAssertTrue(failures.contains(HTMLReport.esc(try XCTUnwrap(r.message))), "reason of \(r.workerID)")
+    }
+
+    // Promotions are continuous: each promoted trial's own curve starts right after its
+    // parent's last epoch, and the drawn line runs from epoch 1 to the trial's budget.
+    let report = try TaskReport.load(taskRoot: root)
+    let lineage = CurveLineage(report.steps[0], taskRoot: root)
+    var checked = 0
+    for r in promoted where r.status == .finished {
+      let parent = try XCTUnwrap(r.resumeFrom)
+      let own = try XCTUnwrap(lineage.own[r.workerID]?.points), parents = try XCTUnwrap(lineage.own[parent]?.points)
+      XCTAssertEqual(own.first!.epoch, parents.last!.epoch + 1, "trial \(r.workerID) continues \(parent)")
+      let joined = lineage.joined(r.workerID).map(\.epoch)
+      XCTAssertEqual(joined, (1...Int(r.budget!)).map(Double.init), "trial \(r.workerID)'s line has every epoch once")
+      XCTAssertEqual(lineage.chain(r.workerID).last, r.workerID)
+      checked += 1
+    }
+    XCTAssertGreaterThan(checked, 0)
+    let curves = try XCTUnwrap(section(html, "curves"))
+    let twice = try XCTUnwrap(records.first { $0.rung == 2 && $0.status == .finished })
+    let chain = lineage.chain(twice.workerID)
+    XCTAssertEqual(chain.count, 3)
+    XCTAssertTrue(curves.contains("trial \(twice.workerID) (from \(chain[1])←\(chain[0]))"), "the legend names the promotion chain")
+
+    // Aliases once, static metrics without a curve.
+    XCTAssertFalse(html.contains("accuracy_top1"), "accuracy_top1 is an alias of accuracy")
+    XCTAssertTrue(curves.contains("Validation accuracy"))
+    XCTAssertTrue(curves.contains("Training loss") && curves.contains("Validation loss"))
+    XCTAssertFalse(curves.lowercased().contains("flops"), "no learning curve of FLOPs")
+    XCTAssertTrue(try XCTUnwrap(section(html, "best")).contains("flops (MFLOPs)"), "static metrics in the table, with units")
+
+    // The rung diagram has one column per budget; the timeline names the worker.
+    let rungs = try XCTUnwrap(section(html, "rungs"))
+    for b in ["budget 1", "budget 3", "budget 9"] { XCTAssertTrue(rungs.contains(b), b) }
+    let timeline = try XCTUnwrap(section(html, "timeline"))
+    XCTAssertTrue(timeline.contains(HTMLReport.esc(records[0].worker!)))
+
+    // Self-contained, well-formed page.
+    XCTAssertFalse(html.contains("<script") || html.contains("<link") || html.contains(" src="))
+    let stripped = html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").replacingOccurrences(of: "http://www.w3.org/1999/xlink", with: "")
+    XCTAssertFalse(stripped.contains("http://") || stripped.contains("https://"))
+    XCTAssertTrue(XMLParser(data: Data(html.replacingOccurrences(of: "<!DOCTYPE html>\n", with: "").utf8)).parse(), "well-formed markup")
+  }
+}
