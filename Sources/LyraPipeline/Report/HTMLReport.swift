@@ -27,7 +27,7 @@ enum HTMLReport {
     .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,560px),1fr));gap:16px}
     .plots.small{grid-template-columns:repeat(auto-fill,minmax(min(100%,290px),1fr))}
     figure{margin:0;min-width:0}figcaption{font-size:12px;color:#555;text-align:center;overflow-wrap:anywhere}
-    figure svg{width:100%;height:auto;border:1px solid #eee}code{background:#f3f3f3;padding:0 3px;overflow-wrap:anywhere}
+    figure.wide{grid-column:1/-1}figure svg{max-width:100%;height:auto;border:1px solid #eee;display:block;margin:0 auto}code{background:#f3f3f3;padding:0 3px;overflow-wrap:anywhere}
     """
 
   static func isNumeric(_ s: String) -> Bool { Double(s.replacingOccurrences(of: " s", with: "")) != nil }
@@ -77,7 +77,7 @@ enum HTMLReport {
         guard !charts.isEmpty else { continue }
         h += "<section data-section=\"\(g.rawValue)\">\n<h3>\(esc(g.title))</h3>\n"
         h += "<div class=\"plots\(charts.allSatisfy(\.small) ? " small" : "")\">\n"
-        for c in charts { h += "<figure data-chart=\"\(esc(c.stem))\">\n\(c.svg)<figcaption>\(esc(c.caption))</figcaption>\n</figure>\n" }
+        for c in charts { h += "<figure\(c.wide ? " class=\"wide\"" : "") data-chart=\"\(esc(c.stem))\">\n\(c.svg)<figcaption>\(esc(c.caption))</figcaption>\n</figure>\n" }
         h += "</div>\n</section>\n"
       }
       h += "</section>\n"

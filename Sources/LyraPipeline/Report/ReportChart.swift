@@ -28,6 +28,8 @@ struct ReportChart {
   var svg: String
   /// Small multiples (one per hyperparameter) sit in a denser grid.
   var small = false
+  /// Wide charts (parallel coordinates, rung diagram, timeline) take the full row.
+  var wide = false
 }
 
 enum ReportCharts {
@@ -35,8 +37,8 @@ enum ReportCharts {
   static func charts(_ a: StepAnalysis, taskRoot: String, curveTrials: Int) -> [ReportChart] {
     let stem = String(a.step.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
     var out: [ReportChart] = []
-    func add(_ g: ReportGroup, _ name: String, _ caption: String, _ svg: String?, small: Bool = false) {
-      if let svg { out.append(ReportChart(group: g, stem: "\(stem)_\(name)", caption: caption, svg: svg, small: small)) }
+    func add(_ g: ReportGroup, _ name: String, _ caption: String, _ svg: String?, small: Bool = false, wide: Bool = false) {
+      if let svg { out.append(ReportChart(group: g, stem: "\(stem)_\(name)", caption: caption, svg: svg, small: small, wide: wide)) }
     }
     let lineage = CurveLineage(a.step, taskRoot: taskRoot)
     for (i, c) in LearningCurveCharts.charts(a, lineage: lineage, highlighted: curveTrials).enumerated() {
@@ -52,10 +54,10 @@ enum ReportCharts {
     for (i, p) in ParamScatter.plots(params, a).enumerated() {
       add(.params, "param_\(i + 1)", p.caption, p.plot.svg(), small: true)
     }
-    add(.parallel, "parallel", "One line per configuration, coloured by the objective (dark: better)", ParallelCoordinates.svg(params, a))
+    add(.parallel, "parallel", "One line per configuration, coloured by the objective (dark: better)", ParallelCoordinates.svg(params, a), wide: true)
     add(.rungs, "rungs", "Each trial at the budget it ran to; a line joins a promoted trial to the trial it continued",
-        RungDiagram.svg(a))
-    add(.timeline, "timeline", "When each worker ran which trial", WorkerTimeline.svg(a))
+        RungDiagram.svg(a), wide: true)
+    add(.timeline, "timeline", "When each worker ran which trial", WorkerTimeline.svg(a), wide: true)
     add(.pareto, "pareto", "Pareto front of the first two objectives", ParetoChart.plot(a)?.svg())
     return out
   }

@@ -53,7 +53,14 @@ struct SearchStep {
     }
     let runner = try SearchRunner.startOrResume(store: pipeline.store, step: step.name, kind: TrialTraining.kind, stepConfig: stepConfig,
                                                 algorithm: made.algorithm, executor: executor, options: options)
-    runner.onPoll = { progress.refresh() }
+    let live = LiveReport()
+    runner.onPoll = { [self] in
+      progress.refresh()
+      let store = pipeline.store
+      if live.due(now: Date().timeIntervalSince1970, finished: { (try? store.counts(step: name))?.filter { $0.key.isFinished }.values.reduce(0, +) ?? 0 }) {
+        pipeline.writeLiveReport(step: name, records: (try? collect(made)) ?? [])
+      }
+    }
     let outcome = try runner.run()
     pipeline.console.clear()
     let records = try collect(made)

@@ -20,7 +20,8 @@ enum LearningCurveCharts {
     var all: [String] = []
     for c in curves { for k in c.keys where !all.contains(k) { all.append(k) } }
     all = MetricNames.withoutAliases(all).filter { !MetricNames.isStatic($0) }
-    let first = ["loss", "valid_loss"] + objectives
+    var first: [String] = []
+    for k in ["loss", "valid_loss"] + objectives where !first.contains(k) { first.append(k) }
     let ordered = first.filter(all.contains) + all.filter { !first.contains($0) }
     return Array(ordered.prefix(limit))
   }
@@ -46,6 +47,8 @@ enum LearningCurveCharts {
         let label = chain.count > 1 ? "trial \(id) (from \(chain.dropLast().reversed().map(String.init).joined(separator: "←")))" : "trial \(id)"
         draw(id, label: label, color: Palette.color(i))
       }
+      let drawn = p.series.flatMap(\.y)
+      p = p.logY(LinearAxis.wantsLog(drawn))
       let caption = "\(title(key)) per epoch" + (rest.isEmpty ? "" : "; the best \(top.count) trials in colour, \(rest.count) more in grey")
       return (caption, p.title("\(a.step.name): \(title(key).lowercased())").xlabel("epoch").ylabel(key))
     }

@@ -10,7 +10,7 @@ enum ParallelCoordinates {
     let ok = m.objective.indices.filter { m.objective[$0].isFinite }
     guard ok.count >= 2 else { return nil }
     let axes = m.columns.count + 1
-    let gap = max(110.0, min(160, 1000 / Double(axes))), left = 60.0, top = 56.0, plotH = 260.0
+    let gap = max(120.0, min(180, 1000 / Double(axes))), left = 60.0, top = 56.0, plotH = 260.0
     var c = SVGCanvas(width: left * 2 + gap * Double(axes - 1), height: top + plotH + 70)
     c.text(c.width / 2, 22, "\(a.step.name): parallel coordinates", anchor: .middle, size: 14, bold: true)
     // Per axis: a value → y map and its tick labels.
@@ -29,15 +29,17 @@ enum ParallelCoordinates {
       }
     }
     let objVals = ok.map { m.objective[$0] }
-    let objAxis = LinearAxis(values: objVals, from: top + plotH, to: top)
+    let objAxis = LinearAxis(values: objVals, from: top + plotH, to: top, log: LinearAxis.wantsLog(objVals))
     maps.append(objAxis.map)
     tickSets.append(zip(objAxis.ticks.values, objAxis.ticks.labels).map { ($0, $1) })
-    let lo = objVals.min()!, hi = objVals.max()!
+    // Colour by rank along the objective's axis (its log when the axis is logarithmic).
+    let pos = { (v: Double) in objAxis.log ? Foundation.log10(v) : v }
+    let lo = pos(objVals.min()!), hi = pos(objVals.max()!)
     // Worst first, so the best lines are drawn on top.
     let order = ok.sorted { (obj.maximize ? 1 : -1) * m.objective[$0] < (obj.maximize ? 1 : -1) * m.objective[$1] }
     for i in order {
       let v = m.objective[i]
-      var good = hi > lo ? (v - lo) / (hi - lo) : 1
+      var good = hi > lo ? (pos(v) - lo) / (hi - lo) : 1
       if !obj.maximize { good = 1 - good }
       let pts = (0..<axes).map { k -> (Double, Double) in
         (left + gap * Double(k), maps[k](k < m.columns.count ? m.columns[k].values[i] : v))

@@ -14,11 +14,11 @@ enum RungDiagram {
     let trials = a.step.trials.filter { budget($0) != nil }
     let budgets = Array(Set(trials.compactMap(budget))).sorted()
     guard budgets.count >= 2 else { return nil }
-    let colW = 150.0, left = 78.0, top = 62.0, plotH = 280.0, failBand = 30.0
+    let colW = 150.0, left = 78.0, top = 84.0, plotH = 280.0, failBand = 30.0
     var c = SVGCanvas(width: left + colW * Double(budgets.count) + 150, height: top + plotH + failBand + 62)
     c.text(c.width / 2, 22, "\(a.step.name): trials per budget and promotions", anchor: .middle, size: 14, bold: true)
     let values = trials.compactMap { $0.value(0) }
-    let y = LinearAxis(values: values, from: top + plotH, to: top)
+    let y = LinearAxis(values: values, from: top + plotH, to: top, log: LinearAxis.wantsLog(values))
     func x(_ b: Double) -> Double { left + colW * (Double(budgets.firstIndex(of: b)!) + 0.5) }
     // Axes and rung headers.
     c.line(left, top, left, top + plotH, stroke: "#444")
@@ -26,11 +26,11 @@ enum RungDiagram {
       c.line(left - 4, y.map(v), left + colW * Double(budgets.count), y.map(v), stroke: "#eee")
       c.text(left - 7, y.map(v) + 4, label, anchor: .end, size: 10, color: "#444")
     }
-    c.text(18, top + plotH / 2, MetricNames.axisLabel(obj.name, maximize: obj.maximize), anchor: .middle, rotate: true)
+    c.text(18, top + plotH / 2, MetricNames.axisLabel(obj.name, maximize: obj.maximize) + (y.log ? ", log scale" : ""), anchor: .middle, rotate: true)
     for b in budgets {
       let here = trials.filter { budget($0) == b }
-      c.text(x(b), top - 24, "budget \(PlotFormat.number(b))", anchor: .middle, bold: true)
-      c.text(x(b), top - 9, "\(here.count) trials, \(here.filter { $0.status == "failed" }.count) failed", anchor: .middle, size: 10, color: "#555")
+      c.text(x(b), top - 30, "budget \(PlotFormat.number(b))", anchor: .middle, bold: true)
+      c.text(x(b), top - 14, "\(here.count) trials, \(here.filter { $0.status == "failed" }.count) failed", anchor: .middle, size: 10, color: "#555")
     }
     c.text(left + colW * Double(budgets.count) / 2, top + plotH + failBand + 40, "budget (epochs)", anchor: .middle)
     let byID = Dictionary(trials.map { ($0.workerID, $0) }, uniquingKeysWith: { a, _ in a })
