@@ -41,7 +41,8 @@ struct ParamMatrix {
       let texts = flat.map { $0[key] ?? "–" }
       guard Set(texts).count > 1 else { continue }
       let nums = texts.map { Double($0) }
-      if nums.allSatisfy({ $0 != nil }) {
+      // "nan"/"inf" parse as numbers but cannot be placed on an axis or split on: such a column is categorical.
+      if nums.allSatisfy({ $0?.isFinite == true }) {
         cols.append(Column(key: key, categories: nil, values: nums.map { $0! }))
       } else {
         var cats: [String] = []
