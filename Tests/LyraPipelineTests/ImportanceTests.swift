@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LyraBase
 @testable import LyraPipeline
 
 /// fANOVA on a random forest: planted problems, and the exact leaf sums checked against
@@ -8,8 +9,8 @@ final class ImportanceTests: XCTestCase {
   /// Planted: y depends on x0 only (plus a little noise); x1 is noise. x0 must rank first
   /// by a wide margin, whichever column it is in.
   func testPlantedHyperparameterRanksFirst() {
-    var rng = SplitMix(seed: 42)
-    func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+    let rng = Generator(seed: 42)
+    func u() -> Double { rng.nextDouble() }
     var x: [[Double]] = [], y: [Double] = []
     for _ in 0..<80 {
       let a = u(), b = u()
@@ -27,8 +28,8 @@ final class ImportanceTests: XCTestCase {
 
   /// Two relevant inputs of different strength and one irrelevant: ranked strong, weak, noise.
   func testRanksByStrength() {
-    var rng = SplitMix(seed: 7)
-    func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+    let rng = Generator(seed: 7)
+    func u() -> Double { rng.nextDouble() }
     var x: [[Double]] = [], y: [Double] = []
     for _ in 0..<150 {
       let r = [u(), u(), u()]
@@ -44,8 +45,8 @@ final class ImportanceTests: XCTestCase {
   /// The leaf-sum variance decomposition equals the variance of the tree's prediction and
   /// of its one-variable marginals computed on a fine grid (midpoint rule).
   func testMainEffectsMatchABruteForceGrid() throws {
-    var rng = SplitMix(seed: 3)
-    func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+    let rng = Generator(seed: 3)
+    func u() -> Double { rng.nextDouble() }
     let x = (0..<60).map { _ in [u(), u()] }
     let y = x.map { $0[0] * 2 + ($0[1] > 0.5 ? 1 : 0) + $0[0] * $0[1] }
     let forest = RandomForest(x: x, y: y, options: .init(trees: 1, maxDepth: 5, minLeaf: 2, seed: 9))

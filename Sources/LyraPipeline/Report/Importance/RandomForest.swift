@@ -1,8 +1,9 @@
 import Foundation
+import LyraBase
 
 /// A regression forest on inputs scaled to [0, 1]: bootstrap samples, at each node the
 /// best variance-reducing split over a random subset of features (at least one
-/// candidate per feature, midpoints between sorted distinct values). Seeded, so a
+/// candidate per feature, midpoints between sorted distinct values). Seeded (LyraBase's Generator), so a
 /// report is the same every time it is written. Small on purpose: a search has tens
 /// to hundreds of trials, and fANOVA needs only the leaves' boxes and values.
 struct RandomForest {
@@ -25,23 +26,23 @@ struct RandomForest {
   /// `x`: rows of `d` features in [0, 1]; `y`: finite targets.
   init(x: [[Double]], y: [Double], options o: Options = Options()) {
     let d = x.first?.count ?? 0
-    var rng = SplitMix(seed: o.seed)
+    let rng = Generator(seed: o.seed)
     var trees: [[Leaf]] = []
     guard d > 0, x.count >= 2 else { self.trees = []; return }
     for _ in 0..<o.trees {
-      let sample = (0..<x.count).map { _ in Int(rng.next() % UInt64(x.count)) }
+      let sample = (0..<x.count).map { _ in rng.int(below: x.count) }
       var leaves: [Leaf] = []
       Self.grow(sample, x: x, y: y, lower: [Double](repeating: 0, count: d), upper: [Double](repeating: 1, count: d),
-                depth: 0, o: o, rng: &rng, into: &leaves)
+                depth: 0, o: o, rng: rng, into: &leaves)
       trees.append(leaves)
     }
     self.trees = trees
   }
 
   private static func grow(_ idx: [Int], x: [[Double]], y: [Double], lower: [Double], upper: [Double], depth: Int, o: Options,
-                           rng: inout SplitMix, into leaves: inout [Leaf]) {
+                           rng: Generator, into leaves: inout [Leaf]) {
     let mean = idx.reduce(0) { $0 + y[$1] } / Double(idx.count)
-    guard depth < o.maxDepth, idx.count >= 2 * o.minLeaf, let s = bestSplit(idx, x: x, y: y, minLeaf: o.minLeaf, rng: &rng) else {
+    guard depth < o.maxDepth, idx.count >= 2 * o.minLeaf, let s = bestSplit(idx, x: x, y: y, minLeaf: o.minLeaf, rng: rng) else {
       leaves.append(Leaf(lower: lower, upper: upper, value: mean))
       return
     }
@@ -49,15 +50,15 @@ struct RandomForest {
     lu[s.feature] = s.threshold
     rl[s.feature] = s.threshold
     let left = idx.filter { x[$0][s.feature] <= s.threshold }, right = idx.filter { x[$0][s.feature] > s.threshold }
-    grow(left, x: x, y: y, lower: lower, upper: lu, depth: depth + 1, o: o, rng: &rng, into: &leaves)
-    grow(right, x: x, y: y, lower: rl, upper: upper, depth: depth + 1, o: o, rng: &rng, into: &leaves)
+    grow(left, x: x, y: y, lower: lower, upper: lu, depth: depth + 1, o: o, rng: rng, into: &leaves)
+    grow(right, x: x, y: y, lower: rl, upper: upper, depth: depth + 1, o: o, rng: rng, into: &leaves)
   }
 
   /// The split with the smallest summed squared error over a random ⌈d·2/3⌉ of the features.
-  private static func bestSplit(_ idx: [Int], x: [[Double]], y: [Double], minLeaf: Int, rng: inout SplitMix) -> (feature: Int, threshold: Double)? {
+  private static func bestSplit(_ idx: [Int], x: [[Double]], y: [Double], minLeaf: Int, rng: Generator) -> (feature: Int, threshold: Double)? {
     let d = x[idx[0]].count
     var features = Array(0..<d)
-    for i in stride(from: d - 1, to: 0, by: -1) { features.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+    for i in stride(from: d - 1, to: 0, by: -1) { features.swapAt(i, rng.int(below: i + 1)) }
     features = Array(features.prefix(max(1, (2 * d + 2) / 3)))
     var best: (Int, Double, Double)?
     for f in features {
@@ -77,18 +78,5 @@ struct RandomForest {
       }
     }
     return best.map { ($0.0, $0.1) }
-  }
-}
-
-/// SplitMix64: a tiny seeded generator, so the forest (and the report) is reproducible.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -5,29 +5,8 @@ import LyraBase
 
 /// `lyra status TASK` shows what the task was run from: the config file, every command
 /// line that ran it, and (`--config`) the effective config with its `--set`s applied.
-final class TaskStatusRecordTests: XCTestCase {
-  var base = ""
-
-  override func setUpWithError() throws {
-    base = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-status-\(getpid())-\(UUID().uuidString)").path
-  }
-
-  override func tearDown() { try? FileManager.default.removeItem(atPath: base) }
-
-  func raw(samples: Int) throws -> JSON {
-    try YAMLDocument(text: """
-      general: {task: {local_base_path: \(base)}}
-      pipeline: [hpo]
-      hpo:
-        pipe_step: {type: SearchPipeStep}
-        dataset: {type: FashionMnist, train: {max_samples: \(samples)}}
-        search_algorithm: {type: RandomSearch, policy: {num_samples: 1}}
-        search_space: {hyperparameters: [{key: trainer.optimizer.params.lr, type: FLOAT_EXP, range: [0.01, 0.1]}]}
-        model: {model_desc: {modules: [backbone], backbone: {type: MLP}}}
-        trainer: {epochs: 1}
-      """, file: "c.yml").value
-  }
-
+/// (RecordedConfigTests' task folder and config.)
+extension RecordedConfigTests {
   func testStatusNamesTheConfigAndEveryCommandLine() throws {
     let root: String = try {
       let p = try Pipeline(raw: try raw(samples: 300), file: "c.yml", command: ["lyra", "run", "c.yml", "--set", "hpo.dataset.train.max_samples=300"])
