@@ -105,3 +105,14 @@ final class LiveReportTests: XCTestCase {
     XCTAssertTrue(due(31, 4))
   }
 }
+
+final class ReportShortNameTests: XCTestCase {
+  func testShortestUnambiguousTail() {
+    let n = ReportTable.shortNames(["trainer.optimizer.params.lr", "desc.backbone.width", "desc.head.width", "dataset.batch_size"])
+    XCTAssertEqual(n["trainer.optimizer.params.lr"], "lr")
+    XCTAssertEqual(n["desc.backbone.width"], "backbone.width")
+    XCTAssertEqual(n["desc.head.width"], "head.width")
+    XCTAssertEqual(n["dataset.batch_size"], "batch_size")
+    XCTAssertEqual(ReportTable.shortNames(["a.x", "x"])["x"], "x", "a key that is another's tail stays whole")
+  }
+}

@@ -33,6 +33,22 @@ struct ReportTable {
     }
   }
 
+  /// Each dotted key by its shortest unambiguous tail among `keys`
+  /// (`trainer.optimizer.params.lr` → `lr`, but `a.width` / `b.width` stay two-part),
+  /// so setting columns and axes stay narrow; the full keys are in the notes and captions.
+  static func shortNames(_ keys: [String]) -> [String: String] {
+    var out: [String: String] = [:]
+    for k in keys {
+      let parts = k.split(separator: ".")
+      out[k] = k
+      for n in 1...max(parts.count, 1) {
+        let tail = parts.suffix(n).joined(separator: ".")
+        if keys.filter({ $0 == tail || $0.hasSuffix("." + tail) }).count == 1 { out[k] = tail; break }
+      }
+    }
+    return out
+  }
+
   /// The step's summary line in the task table.
   static func summary(_ steps: [StepAnalysis]) -> ReportTable {
     ReportTable(header: ["Step", "Status", "Trials", "Finished", "Failed", "Best", "Duration"], rows: steps.map { a in
@@ -62,8 +78,9 @@ struct ReportTable {
     let cols = Array(varying.prefix(maxSettings))
     let multi = a.objectives.count >= 2
     let promoted = a.step.trials.contains { $0.resumeFrom != nil }
+    let short = shortNames(keys)
     var header = ["Rank", "Trial"] + a.objectives.map { MetricNames.axisLabel($0.name, maximize: $0.maximize) }
-      + metrics.map { MetricNames.axisLabel($0, maximize: nil) } + cols
+      + metrics.map { MetricNames.axisLabel($0, maximize: nil) } + cols.map { short[$0] ?? $0 }
     if multi { header.insert("Pareto", at: 2) }
     if promoted { header.append("From") }
     header += ["Epochs", "Time"]

@@ -13,8 +13,8 @@ struct ParamMatrix {
     /// nil for numeric columns.
     var categories: [String]?
     var values: [Double]
-    var isCategorical: Bool { categories != nil }
-    var label: String { key.hasPrefix("desc.") ? key : (key.split(separator: ".").count > 2 ? key.split(separator: ".").suffix(2).joined(separator: ".") : key) }
+    /// The key's shortest unambiguous tail among the columns (axis names).
+    var label: String
 
     /// The value's text (category name or number).
     func text(_ v: Double) -> String {
@@ -43,14 +43,16 @@ struct ParamMatrix {
       let nums = texts.map { Double($0) }
       // "nan"/"inf" parse as numbers but cannot be placed on an axis or split on: such a column is categorical.
       if nums.allSatisfy({ $0?.isFinite == true }) {
-        cols.append(Column(key: key, categories: nil, values: nums.map { $0! }))
+        cols.append(Column(key: key, categories: nil, values: nums.map { $0! }, label: key))
       } else {
         var cats: [String] = []
         for t in texts where !cats.contains(t) { cats.append(t) }
-        cols.append(Column(key: key, categories: cats, values: texts.map { Double(cats.firstIndex(of: $0)!) }))
+        cols.append(Column(key: key, categories: cats, values: texts.map { Double(cats.firstIndex(of: $0)!) }, label: key))
       }
     }
     columns = Array(cols.prefix(maxColumns))
+    let short = ReportTable.shortNames(columns.map(\.key))
+    for i in columns.indices { columns[i].label = short[columns[i].key] ?? columns[i].key }
   }
 
   /// Rows scaled to [0, 1] per column (categorical: index / (count − 1)), for the forest.
