@@ -57,7 +57,7 @@ enum RungDiagram {
         c.line(px - 4, failY + 4, px + 4, failY - 4, stroke: "#c22", width: 2)
       }
     }
-    c.text(left - 7, failY + 4, "failed", anchor: .end, size: 10, color: "#c22")
+    if trials.contains(where: { $0.status == "failed" }) { c.text(left - 7, failY + 4, "failed", anchor: .end, size: 10, color: "#c22") }
     // Legend: brackets.
     let lx = left + colW * Double(budgets.count) + 20
     for (i, b) in brackets.enumerated() {

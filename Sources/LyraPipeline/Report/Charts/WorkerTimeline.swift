@@ -29,7 +29,8 @@ enum WorkerTimeline {
       c.text(labelW - 8, y + 16, SVGCanvas.clip(w, 24), anchor: .end, size: 11)
       for (t, end) in zip(trials, ends) where (t.worker ?? "main") == w {
         let s = t.startTime!.timeIntervalSince(t0) / unit, e = end.timeIntervalSince(t0) / unit
-        let bx = x.map(s), bw = max(x.map(e) - bx, 1.5)
+        // A 1 px gap at the end keeps back-to-back trials apart.
+        let bx = x.map(s), bw = max(x.map(e) - bx - 1, 1.5)
         c.rect(bx, y + 3, bw, rowH - 6, fill: fill(t.status),
                title: "trial \(t.workerID) (\(t.status)): \(ReportTable.duration(end.timeIntervalSince(t.startTime!)))")
         if bw > 22 { c.text(bx + bw / 2, y + 16, "\(t.workerID)", anchor: .middle, size: 10, color: "#fff") }
