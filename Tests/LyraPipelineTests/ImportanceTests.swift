@@ -76,43 +76,4 @@ final class ImportanceTests: XCTestCase {
     let imp = FANOVA.importance(RandomForest(x: x, y: [Double](repeating: 3, count: 10)), features: 2)
     XCTAssertEqual(imp, [0, 0])
   }
-
-  func testMetricNames() {
-    XCTAssertTrue(MetricNames.isAlias("accuracy_top1", among: ["accuracy", "accuracy_top1", "accuracy_top5"]))
-    XCTAssertFalse(MetricNames.isAlias("accuracy_top5", among: ["accuracy", "accuracy_top5"]))
-    XCTAssertFalse(MetricNames.isAlias("accuracy_top1", among: ["accuracy_top1"]), "no base: not an alias")
-    XCTAssertEqual(MetricNames.withoutAliases(["accuracy", "accuracy_top1", "loss"]), ["accuracy", "loss"])
-    XCTAssertTrue(MetricNames.isStatic("flops") && MetricNames.isStatic("params") && !MetricNames.isStatic("accuracy"))
-    XCTAssertEqual(MetricNames.axisLabel("flops", maximize: false), "flops (MFLOPs, min)")
-    XCTAssertEqual(MetricNames.scaled("flops", 0.0012), 1.2, accuracy: 1e-12)
-    XCTAssertEqual(MetricNames.axisLabel("accuracy", maximize: true), "accuracy (max)")
-  }
-}
-
-/// LiveReport's throttle, with the clock passed in (no sleeping, no timing).
-final class LiveReportTests: XCTestCase {
-  func testWritesAfterFinishedTrialsAtMostOncePerInterval() {
-    let live = LiveReport(interval: 10)
-    var reads = 0
-    func due(_ now: Double, _ n: Int) -> Bool { live.due(now: now) { reads += 1; return n } }
-    XCTAssertFalse(due(0, 0), "nothing finished yet")
-    XCTAssertTrue(due(1, 1), "the first finished trial writes at once")
-    XCTAssertFalse(due(2, 2), "within the interval")
-    XCTAssertFalse(due(10.9, 3))
-    XCTAssertEqual(reads, 2, "the store is not read inside the interval")
-    XCTAssertTrue(due(11, 3), "interval passed and more finished")
-    XCTAssertFalse(due(30, 3), "nothing new finished")
-    XCTAssertTrue(due(31, 4))
-  }
-}
-
-final class ReportShortNameTests: XCTestCase {
-  func testShortestUnambiguousTail() {
-    let n = ReportTable.shortNames(["trainer.optimizer.params.lr", "desc.backbone.width", "desc.head.width", "dataset.batch_size"])
-    XCTAssertEqual(n["trainer.optimizer.params.lr"], "lr")
-    XCTAssertEqual(n["desc.backbone.width"], "backbone.width")
-    XCTAssertEqual(n["desc.head.width"], "head.width")
-    XCTAssertEqual(n["dataset.batch_size"], "batch_size")
-    XCTAssertEqual(ReportTable.shortNames(["a.x", "x"])["x"], "x", "a key that is another's tail stays whole")
-  }
 }
