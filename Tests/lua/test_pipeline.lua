@@ -37,6 +37,14 @@ T.case('a two-step pipeline from a Lua table writes VEGA outputs and a report', 
     if h then h:close() end
   end
   T.ok(lyra.pipeline.status(s.root):find('hpo: finished', 1, true))
+  os.remove(s.root .. '/output/report.html')
+  local html, md = lyra.pipeline.report(s.root)
+  T.eq(html, s.root .. '/output/report.html')
+  T.eq(md, s.root .. '/output/report.md')
+  local h = io.open(html)
+  T.ok(h and h:read('a'):find('data-section="curves"', 1, true), 'the report is written again')
+  if h then h:close() end
+  T.raises('no /nonexistent-task/output/reports.json', lyra.pipeline.report, '/nonexistent-task')
   os.execute('rm -rf "' .. base .. '"')
 end)
 

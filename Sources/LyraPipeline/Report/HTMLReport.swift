@@ -9,8 +9,9 @@ import LyraPlot
 ///
 /// Layout: the page is at most 1240 px wide, so it fits a 1280 px window; every table
 /// sits in its own horizontally scrolling box and long cells wrap, so a wide table never
-/// widens the page (at phone width, ~390 px, the tables scroll inside their boxes and the
-/// charts, which scale with their viewBox, stack in one column).
+/// widens the page. At phone width (~390 px) the tables scroll inside their boxes and the
+/// charts stack in one column at their own size, scrolling inside their boxes too: scaled
+/// to 390 px a 640 px chart's 12 px labels would shrink to 7 px, too small to read.
 enum HTMLReport {
   static func esc(_ s: String) -> String { TextEscaping.xml(s) }
 
@@ -28,6 +29,7 @@ enum HTMLReport {
     .plots.small{grid-template-columns:repeat(auto-fill,minmax(min(100%,290px),1fr))}
     figure{margin:0;min-width:0}figcaption{font-size:12px;color:#555;text-align:center;overflow-wrap:anywhere}
     figure.wide{grid-column:1/-1}figure svg{max-width:100%;height:auto;border:1px solid #eee;display:block;margin:0 auto}code{background:#f3f3f3;padding:0 3px;overflow-wrap:anywhere}
+    @media (max-width:600px){figure{overflow-x:auto}figure svg{max-width:none}}
     """
 
   static func isNumeric(_ s: String) -> Bool { Double(s.replacingOccurrences(of: " s", with: "")) != nil }

@@ -74,6 +74,18 @@ enum PipelineLua {
       do { call.push(try TaskStatus.summary(root: try call.string(1))) } catch let e as LuaArgumentError { throw e } catch { throw LuaFailure("\(error)") }
       return 1
     }
+    state.register("lyra.pipeline.report", help: """
+      lyra.pipeline.report(task_folder) -> html_path, markdown_path
+      Writes output/report.html and output/report.md of a task folder again from its
+      output/reports.json and curve files (a running, finished or copied task).
+      """) { call in
+      do {
+        let out = try ReportWriter(taskRoot: try call.string(1)).write()
+        call.push(out.html)
+        call.push(out.markdown)
+      } catch let e as LuaArgumentError { throw e } catch { throw LuaFailure("\(error)") }
+      return 2
+    }
     let s = state.stack
     s.pushTable(path: "lyra.pipeline")
     state.setHelp(-1, name: "lyra.pipeline", help: "lyra.pipeline: run VEGA-style pipelines (lyra.pipeline.run) and read their status.")
