@@ -24,11 +24,14 @@ enum ReportSearchFixture {
 
   /// Runs the search in `root` (a fresh task folder) and writes `output/reports.json`.
   @discardableResult
-  static func run(root: String, configs: Int = 21, seed: UInt64 = 7) throws -> [TrialRecord] {
+  /// `hyperband`: Hyperband (one iteration of its brackets) instead of ASHA.
+  static func run(root: String, configs: Int = 21, seed: UInt64 = 7, hyperband: Bool = false) throws -> [TrialRecord] {
     let out = try TaskOutput(root: root)
     let store = try TrialStore(path: out.layout.store)
-    let asha = ASHA(space: BenchmarkProblem.branin.space, objectives: [Objective("valid_loss")], seed: seed, minBudget: 1, maxBudget: 9,
-                    eta: 3, type: .promotion, maxTrials: configs)
+    let space = BenchmarkProblem.branin.space, objectives = [Objective("valid_loss")]
+    let algorithm: SearchAlgorithm = hyperband
+      ? Hyperband(space: space, objectives: objectives, seed: seed, minBudget: 1, maxBudget: 9, eta: 3)
+      : ASHA(space: space, objectives: objectives, seed: seed, minBudget: 1, maxBudget: 9, eta: 3, type: .promotion, maxTrials: configs)
     let epochs = Epochs()
     let executor: TrialExecutor = { spec in
       guard let x1 = spec.config["x1"]?.number, let x2 = spec.config["x2"]?.number, let budget = spec.budget else {
@@ -51,7 +54,7 @@ enum ReportSearchFixture {
       let acc = 1 / (1 + last / 20)
       return TrialResult(["valid_loss": last, "accuracy": acc, "accuracy_top1": acc, "flops": 0.0012])
     }
-    let runner = try SearchRunner.startOrResume(store: store, step: step, kind: "test.report", stepConfig: .object([:]), algorithm: asha,
+    let runner = try SearchRunner.startOrResume(store: store, step: step, kind: "test.report", stepConfig: .object([:]), algorithm: algorithm,
                                                 executor: executor)
     _ = try runner.run()
     let records = try store.trials(step: step).map { t -> TrialRecord in

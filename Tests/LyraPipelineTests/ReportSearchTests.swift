@@ -97,4 +97,35 @@ final class ReportSearchTests: XCTestCase {
     XCTAssertFalse(stripped.contains("http://") || stripped.contains("https://"))
     XCTAssertTrue(XMLParser(data: Data(html.replacingOccurrences(of: "<!DOCTYPE html>\n", with: "").utf8)).parse(), "well-formed markup")
   }
+
+  /// Hyperband: several brackets, each its own promotion chains; the rung diagram names
+  /// the brackets and every promoted curve still continues its parent.
+  func testHyperbandBracketsAndContinuingCurves() throws {
+    let records = try ReportSearchFixture.run(root: root, hyperband: true)
+    let brackets = Set(records.compactMap(\.bracket))
+    XCTAssertGreaterThanOrEqual(brackets.count, 2)
+    let html = try String(contentsOfFile: try ReportWriter(taskRoot: root).write().html, encoding: .utf8)
+    let rungs = try XCTUnwrap(section(html, "rungs"))
+    for b in brackets { XCTAssertTrue(rungs.contains("bracket \(b)"), "bracket \(b) in the legend") }
+    let lineage = CurveLineage(try TaskReport.load(taskRoot: root).steps[0], taskRoot: root)
+    for r in records where r.resumeFrom != nil && r.status == .finished {
+      XCTAssertEqual(lineage.joined(r.workerID).map(\.epoch), (1...Int(r.budget!)).map(Double.init), "trial \(r.workerID)")
+    }
+  }
+
+  /// A step whose two objectives are aliases (accuracy and accuracy_top1) is one objective:
+  /// no Pareto front, and the alias is not a column.
+  func testAliasObjectivesGiveNoParetoFront() throws {
+    let out = try TaskOutput(root: root)
+    let objs = [Objective("accuracy", .maximize), Objective("accuracy_top1", .maximize)]
+    let records = (0..<5).map { i in
+      TrialRecord(step: "train", workerID: i, desc: .null, hps: .object(["lr": .number(Double(i) / 10)]),
+                  performance: ["accuracy": 0.5 + Double(i) / 20, "accuracy_top1": 0.5 + Double(i) / 20], objectives: objs)
+    }
+    try out.writeReports(steps: [.init(name: "train", status: "finished")], records: ["train": records])
+    let html = try String(contentsOfFile: try ReportWriter(taskRoot: root).write().html, encoding: .utf8)
+    XCTAssertNil(section(html, "pareto"))
+    XCTAssertNotNil(section(html, "history"))
+    XCTAssertFalse(try XCTUnwrap(section(html, "best")).contains("accuracy_top1"))
+  }
 }

@@ -67,7 +67,8 @@ enum HTMLReport {
       h += "<section class=\"step\" id=\"step-\(i + 1)\" data-step=\"\(esc(a.step.name))\">\n"
       h += "<h2>Step <code>\(esc(a.step.name))</code></h2>\n"
       if !a.objectives.isEmpty {
-        h += "<p>Objectives: " + a.objectives.map { esc(MetricNames.axisLabel($0.name, maximize: $0.maximize)) }.joined(separator: ", ") + "</p>\n"
+        h += "<p>Objectives: " + a.shownObjectives.map { esc(MetricNames.axisLabel(a.objectives[$0].name, maximize: a.objectives[$0].maximize)) }
+          .joined(separator: ", ") + "</p>\n"
       }
       if let m = a.step.message { h += "<p class=\"note\">\(esc(m))</p>\n" }
       h += "<section data-section=\"best\">\n<h3>Best trials</h3>\n"

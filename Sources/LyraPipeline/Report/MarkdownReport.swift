@@ -51,7 +51,8 @@ enum MarkdownReport {
       let a = s.analysis
       out += ["", "## Step `\(a.step.name)`", ""]
       if !a.objectives.isEmpty {
-        out.append("Objectives: " + a.objectives.map { MetricNames.axisLabel($0.name, maximize: $0.maximize) }.joined(separator: ", "))
+        out.append("Objectives: " + a.shownObjectives.map { MetricNames.axisLabel(a.objectives[$0].name, maximize: a.objectives[$0].maximize) }
+                   .joined(separator: ", "))
         out.append("")
       }
       if let m = a.step.message { out += ["> " + cell(m), ""] }

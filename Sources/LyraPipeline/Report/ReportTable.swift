@@ -76,10 +76,11 @@ struct ReportTable {
       if vals.count == 1 && list.count > 1 { shared.append((k, vals.first!)) } else { varying.append(k) }
     }
     let cols = Array(varying.prefix(maxSettings))
-    let multi = a.objectives.count >= 2
+    let shown = a.shownObjectives
+    let multi = shown.count >= 2
     let promoted = a.step.trials.contains { $0.resumeFrom != nil }
     let short = shortNames(keys)
-    var header = ["Rank", "Trial"] + a.objectives.map { MetricNames.axisLabel($0.name, maximize: $0.maximize) }
+    var header = ["Rank", "Trial"] + shown.map { MetricNames.axisLabel(a.objectives[$0].name, maximize: a.objectives[$0].maximize) }
       + metrics.map { MetricNames.axisLabel($0, maximize: nil) } + cols.map { short[$0] ?? $0 }
     if multi { header.insert("Pareto", at: 2) }
     if promoted { header.append("From") }
@@ -87,7 +88,7 @@ struct ReportTable {
     let rows: [[String]] = list.enumerated().map { i, t in
       var r = ["\(i + 1)", "\(t.workerID)"]
       if multi { r.append(a.paretoIDs.contains(t.workerID) ? "★" : "") }
-      r += a.objectives.indices.map { j in num(t.value(j).map { MetricNames.scaled(a.objectives[j].name, $0) }) }
+      r += shown.map { j in num(t.value(j).map { MetricNames.scaled(a.objectives[j].name, $0) }) }
       r += metrics.map { m in num(t.performance[m].map { MetricNames.scaled(m, $0) }) }
       r += cols.map { configs[i][$0] ?? "–" }
       if promoted { r.append(t.resumeFrom.map { "\($0)" } ?? "") }
