@@ -128,4 +128,36 @@ final class ReportSearchTests: XCTestCase {
     XCTAssertNotNil(section(html, "history"))
     XCTAssertFalse(try XCTUnwrap(section(html, "best")).contains("accuracy_top1"))
   }
+
+  /// A hand-edited reports.json: a promotion cycle, a parent that does not exist, budgets
+  /// that are not finite or absurd, an end before the start, NaN hyperparameters. The
+  /// report still comes out whole (no trap), with the sections it can draw.
+  func testHostileRecordsStillGiveAReport() throws {
+    let out = try TaskOutput(root: root)
+    let text = """
+      {"_steps_": [{"step_name": "s", "status": "running"}],
+       "s": [
+        {"worker_id": 1, "status": "finished", "resume_from": 2, "budget": 3, "rung": 1, "performance": {"loss": 1},
+         "objective_keys": ["loss"], "objectives": {"loss": "MIN"}, "hps": {"lr": 0.1, "opt": "nan"},
+         "start_time": "2026-01-01T00:00:10Z", "end_time": "2026-01-01T00:00:05Z", "worker": "w"},
+        {"worker_id": 2, "status": "finished", "resume_from": 1, "budget": 1e308, "rung": 0, "performance": {"loss": 2},
+         "objective_keys": ["loss"], "objectives": {"loss": "MIN"}, "hps": {"lr": "nan", "opt": "a"}},
+        {"worker_id": 3, "status": "finished", "resume_from": 99, "budget": "nan", "rung": 0, "performance": {"loss": "inf"},
+         "objective_keys": ["loss"], "objectives": {"loss": "MIN"}, "hps": {"lr": 0.3, "opt": "b"}},
+        {"worker_id": 4, "status": "failed", "budget": -1, "rung": 0, "objective_keys": ["loss"], "objectives": {"loss": "MIN"}}
+       ]}
+      """
+    try Data(text.utf8).write(to: URL(fileURLWithPath: out.layout.reports))
+    for id in [1, 2] {
+      var c = LearningCurve()
+      c.append(epoch: Double(id), ["loss": 1])
+      try c.write(to: LearningCurve.path(taskRoot: root, step: "s", workerID: id))
+    }
+    let html = try String(contentsOfFile: try ReportWriter(taskRoot: root).write().html, encoding: .utf8)
+    XCTAssertNotNil(section(html, "best"))
+    XCTAssertNotNil(section(html, "failures"))
+    XCTAssertTrue(XMLParser(data: Data(html.replacingOccurrences(of: "<!DOCTYPE html>\n", with: "").utf8)).parse())
+    let lineage = CurveLineage(try TaskReport.load(taskRoot: root).steps[0], taskRoot: root)
+    XCTAssertEqual(Set(lineage.chain(1)), [1, 2], "a cycle ends the walk")
+  }
 }

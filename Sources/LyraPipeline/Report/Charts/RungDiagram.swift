@@ -7,7 +7,10 @@ import LyraPlot
 /// the axis. Shows which configurations earned more budget and whether the early
 /// rungs ranked them the way the later ones did.
 enum RungDiagram {
-  static func budget(_ t: ReportTrial) -> Double? { t.budget ?? (t.rung != nil ? t.epochs : nil) }
+  /// The budget a trial ran to; nil for non-finite values (a hand-edited reports.json).
+  static func budget(_ t: ReportTrial) -> Double? {
+    (t.budget ?? (t.rung != nil ? t.epochs : nil)).flatMap { $0.isFinite ? $0 : nil }
+  }
 
   static func svg(_ a: StepAnalysis) -> String? {
     guard let obj = a.objectives.first else { return nil }

@@ -11,7 +11,8 @@ enum WorkerTimeline {
     let workers = Array(Set(trials.map { $0.worker ?? "main" })).sorted()
     let t0 = trials.compactMap(\.startTime).min()!
     let ends = trials.map { $0.endTime ?? now }
-    let span = max(ends.map { $0.timeIntervalSince(t0) }.max() ?? 1, 1e-3)
+    // Times are recorded to the second: at least a 1 s axis, never a span of zero.
+    let span = max(ends.map { $0.timeIntervalSince(t0) }.max() ?? 1, 1)
     let minutes = span >= 120
     let unit = minutes ? 60.0 : 1.0
     let rowH = 24.0, labelW = min(180, 20 + 7 * Double(workers.map(\.count).max() ?? 4)), plotW = 820.0, top = 40.0
