@@ -48,7 +48,7 @@ enum LearningCurveCharts {
         draw(id, label: label, color: Palette.color(i))
       }
       let drawn = p.series.flatMap(\.y)
-      p = p.logY(LinearAxis.wantsLog(drawn))
+      p = p.logY(ValueAxis.wantsLog(drawn))
       let caption = "\(title(key)) per epoch" + (rest.isEmpty ? "" : "; the best \(top.count) trials in colour, \(rest.count) more in grey")
       return (caption, p.title("\(a.step.name): \(title(key).lowercased())").xlabel("epoch").ylabel(key))
     }

@@ -12,7 +12,7 @@ enum OptimizationHistory {
     guard vs.contains(where: \.isFinite) else { return nil }
     let best = a.bestSoFar(vs)
     // Log scale when a minimised positive quantity spans over two decades (losses, errors).
-    let logY = !obj.maximize && LinearAxis.wantsLog(vs)
+    let logY = !obj.maximize && ValueAxis.wantsLog(vs)
     return Plot().scatter(x: xs, y: vs, label: "trial", color: Palette.muted)
       .step(x: xs, y: best, label: "best so far", mode: .post, color: Palette.color(0))
       .logY(logY)

@@ -23,13 +23,13 @@ enum ParallelCoordinates {
         maps.append { top + plotH - $0 / n * plotH }
         tickSets.append(cats.enumerated().map { (Double($0.offset), SVGCanvas.clip($0.element, 14)) })
       } else {
-        let ax = LinearAxis(values: vs, from: top + plotH, to: top)
+        let ax = ValueAxis(values: vs, from: top + plotH, to: top)
         maps.append(ax.map)
         tickSets.append(zip(ax.ticks.values, ax.ticks.labels).map { ($0, $1) })
       }
     }
     let objVals = ok.map { m.objective[$0] }
-    let objAxis = LinearAxis(values: objVals, from: top + plotH, to: top, log: LinearAxis.wantsLog(objVals))
+    let objAxis = ValueAxis(values: objVals, from: top + plotH, to: top, log: ValueAxis.wantsLog(objVals))
     maps.append(objAxis.map)
     tickSets.append(zip(objAxis.ticks.values, objAxis.ticks.labels).map { ($0, $1) })
     // Colour by rank along the objective's axis (its log when the axis is logarithmic).

@@ -21,7 +21,7 @@ enum RungDiagram {
     var c = SVGCanvas(width: left + colW * Double(budgets.count) + 150, height: top + plotH + failBand + 62)
     c.text(c.width / 2, 22, "\(a.step.name): trials per budget and promotions", anchor: .middle, size: 14, bold: true)
     let values = trials.compactMap { $0.value(0) }
-    let y = LinearAxis(values: values, from: top + plotH, to: top, log: LinearAxis.wantsLog(values))
+    let y = ValueAxis(values: values, from: top + plotH, to: top, log: ValueAxis.wantsLog(values))
     func x(_ b: Double) -> Double { left + colW * (Double(budgets.firstIndex(of: b)!) + 0.5) }
     // Axes and rung headers.
     c.line(left, top, left, top + plotH, stroke: "#444")

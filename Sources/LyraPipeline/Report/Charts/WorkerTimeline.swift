@@ -18,7 +18,7 @@ enum WorkerTimeline {
     let rowH = 24.0, labelW = min(180, 20 + 7 * Double(workers.map(\.count).max() ?? 4)), plotW = 820.0, top = 40.0
     var c = SVGCanvas(width: labelW + plotW + 30, height: top + rowH * Double(workers.count) + 56)
     c.text(c.width / 2, 22, "\(a.step.name): trials per worker", anchor: .middle, size: 14, bold: true)
-    let x = LinearAxis(values: [0, span / unit], from: labelW, to: labelW + plotW)
+    let x = ValueAxis(values: [0, span / unit], from: labelW, to: labelW + plotW)
     let bottom = top + rowH * Double(workers.count)
     for (v, label) in zip(x.ticks.values, x.ticks.labels) {
       c.line(x.map(v), top, x.map(v), bottom + 4, stroke: "#e4e4e4")
