@@ -13,10 +13,13 @@ struct Status: ParsableCommand {
   @Option(help: "Where tasks live.")
   var tasks: String = "./tasks"
 
+  @Flag(help: "Print the effective config the task runs with (every --set applied) instead of the summary.")
+  var config = false
+
   func run() throws {
     let root = FileManager.default.fileExists(atPath: TaskLayout(root: task).outputFolder) ? task : tasks + "/" + task
     do {
-      print(try TaskStatus.summary(root: root))
+      print(config ? try TaskStatus.recordedConfig(root: root) : try TaskStatus.summary(root: root))
     } catch {
       FileHandle.standardError.write(Data("lyra status: \(error)\n".utf8))
       throw ExitCode(1)

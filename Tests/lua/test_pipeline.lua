@@ -37,6 +37,38 @@ T.case('a two-step pipeline from a Lua table writes VEGA outputs and a report', 
     if h then h:close() end
   end
   T.ok(lyra.pipeline.status(s.root):find('hpo: finished', 1, true))
+  os.remove(s.root .. '/output/report.html')
+  local html, md = lyra.pipeline.report(s.root)
+  T.eq(html, s.root .. '/output/report.html')
+  T.eq(md, s.root .. '/output/report.md')
+  local h = io.open(html)
+  T.ok(h and h:read('a'):find('data-section="curves"', 1, true), 'the report is written again')
+  if h then h:close() end
+  T.raises('no /nonexistent-task/output/reports.json', lyra.pipeline.report, '/nonexistent-task')
+  os.execute('rm -rf "' .. base .. '"')
+end)
+
+T.case('resuming with a different config is refused unless force = true', function()
+  local base = os.tmpname()
+  os.remove(base)
+  local cfg = tiny(base)
+  cfg.pipeline = {'hpo'}
+  cfg.fully_train = nil
+  cfg.hpo.search_algorithm.policy = {num_sample = 1}
+  cfg.hpo.dataset.train.max_samples = 128
+  local s = lyra.pipeline.run(cfg, {quiet = true})
+  T.eq(s.steps[1].status, 'finished')
+  T.eq(#s.forced, 0)
+  cfg.hpo.dataset.train.max_samples = 256
+  T.raises('hpo.dataset.train.max_samples: 128 → 256', lyra.pipeline.run, cfg, {quiet = true, resume = s.task})
+  T.raises('force = true', lyra.pipeline.run, cfg, {quiet = true, resume = s.task})
+  T.raises("option 'force' must be a boolean", lyra.pipeline.run, cfg, {quiet = true, resume = s.task, force = 'yes'})
+  local again = lyra.pipeline.run(cfg, {quiet = true, resume = s.task, force = true})
+  T.eq(again.task, s.task)
+  T.eq(#again.forced, 1)
+  T.ok(again.forced[1]:find('max_samples: 128 → 256', 1, true), again.forced[1])
+  -- The new config is now the recorded one: the same resume needs no force.
+  T.eq(#lyra.pipeline.run(cfg, {quiet = true, resume = s.task}).forced, 0)
   os.execute('rm -rf "' .. base .. '"')
 end)
 

@@ -19,6 +19,14 @@ public struct TrialRecord {
   public var startTime: Date?
   public var endTime: Date?
   public var message: String?
+  /// Multi-fidelity searches (ASHA, Hyperband, BOHB): the budget (epochs) this trial ran
+  /// to, its rung and bracket, and the trial it continued from (a promotion); the worker
+  /// that ran it. Reports draw the rung diagram, continuing curves and the worker timeline from these.
+  public var budget: Double?
+  public var rung: Int?
+  public var bracket: Int?
+  public var resumeFrom: Int?
+  public var worker: String?
 
   public init(step: String, workerID: Int, desc: JSON, hps: JSON, performance: [String: Double] = [:],
               objectives: [Objective], status: Status = .finished, epochs: Double? = nil) {
@@ -58,6 +66,11 @@ public struct TrialRecord {
     if let epochs { o["num_epochs"] = .number(epochs) }
     if let weightsFile { o["weights_file"] = .string(weightsFile) }
     if let message { o["message"] = .string(message) }
+    if let budget { o["budget"] = .number(budget) }
+    if let rung { o["rung"] = JSON(rung) }
+    if let bracket { o["bracket"] = JSON(bracket) }
+    if let resumeFrom { o["resume_from"] = JSON(resumeFrom) }
+    if let worker { o["worker"] = .string(worker) }
     return .object(o)
   }
 }
@@ -77,8 +90,28 @@ extension TrialRecord {
               status: Status(rawValue: j["status"]?.string ?? "finished") ?? .finished, epochs: j["num_epochs"]?.double)
     weightsFile = j["weights_file"]?.string
     message = j["message"]?.string
+    budget = j["budget"]?.double
+    rung = j["rung"]?.int
+    bracket = j["bracket"]?.int
+    resumeFrom = j["resume_from"]?.int
+    worker = j["worker"]?.string
     let f = ISO8601DateFormatter()
     startTime = j["start_time"]?.string.flatMap { f.date(from: $0) }
     endTime = j["end_time"]?.string.flatMap { f.date(from: $0) }
+  }
+}
+
+extension TrialRecord {
+  /// Takes what the trial store knows about a trial's run: times, error, budget, rung,
+  /// bracket, the trial it continued from, and the worker.
+  public mutating func noteRun(_ t: StoredTrial) {
+    startTime = t.startedAt.map { Date(timeIntervalSince1970: $0) }
+    endTime = t.finishedAt.map { Date(timeIntervalSince1970: $0) }
+    message = t.error
+    budget = t.trial.budget
+    rung = t.trial.rung
+    bracket = t.trial.bracket
+    resumeFrom = t.trial.resumeFrom
+    worker = t.worker
   }
 }

@@ -51,7 +51,8 @@ enum MarkdownReport {
       let a = s.analysis
       out += ["", "## Step `\(a.step.name)`", ""]
       if !a.objectives.isEmpty {
-        out.append("Objectives: " + a.objectives.map { "\($0.name) (\($0.maximize ? "max" : "min"))" }.joined(separator: ", "))
+        out.append("Objectives: " + a.shownObjectives.map { MetricNames.axisLabel(a.objectives[$0].name, maximize: a.objectives[$0].maximize) }
+                   .joined(separator: ", "))
         out.append("")
       }
       if let m = a.step.message { out += ["> " + cell(m), ""] }
@@ -61,8 +62,11 @@ enum MarkdownReport {
         out += ["### Best trials", ""] + table(s.best)
       }
       if let f = s.failures { out += ["", "### Failed trials", ""] + table(f) }
-      for c in s.charts {
-        out += ["", "### \(c.caption)", "", "![\(c.caption)](report_plots/\(c.stem).svg)"]
+      for g in ReportGroup.allCases {
+        let charts = s.charts.filter { $0.group == g }
+        guard !charts.isEmpty else { continue }
+        out += ["", "### \(g.title)"]
+        for c in charts { out += ["", "![\(cell(c.caption))](report_plots/\(c.stem).svg)"] }
       }
     }
     return out.joined(separator: "\n") + "\n"

@@ -15,6 +15,12 @@ public struct ReportTrial {
   public var endTime: Date?
   public var epochs: Double?
   public var message: String?
+  /// Multi-fidelity fields (see `TrialRecord`): nil for other searches.
+  public var budget: Double?
+  public var rung: Int?
+  public var bracket: Int?
+  public var resumeFrom: Int?
+  public var worker: String?
 
   init(step: String, json j: JSON) {
     self.step = step
@@ -34,6 +40,11 @@ public struct ReportTrial {
     endTime = ReportTrial.date(j["end_time"])
     epochs = j["num_epochs"]?.double
     message = j["message"]?.string
+    budget = j["budget"]?.double
+    rung = j["rung"]?.int
+    bracket = j["bracket"]?.int
+    resumeFrom = j["resume_from"]?.int
+    worker = j["worker"]?.string
   }
 
   static func date(_ j: JSON?) -> Date? {

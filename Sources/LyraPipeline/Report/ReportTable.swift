@@ -33,6 +33,22 @@ struct ReportTable {
     }
   }
 
+  /// Each dotted key by its shortest unambiguous tail among `keys`
+  /// (`trainer.optimizer.params.lr` → `lr`, but `a.width` / `b.width` stay two-part),
+  /// so setting columns and axes stay narrow; the full keys are in the notes and captions.
+  static func shortNames(_ keys: [String]) -> [String: String] {
+    var out: [String: String] = [:]
+    for k in keys {
+      let parts = k.split(separator: ".")
+      out[k] = k
+      for n in 1...max(parts.count, 1) {
+        let tail = parts.suffix(n).joined(separator: ".")
+        if keys.filter({ $0 == tail || $0.hasSuffix("." + tail) }).count == 1 { out[k] = tail; break }
+      }
+    }
+    return out
+  }
+
   /// The step's summary line in the task table.
   static func summary(_ steps: [StepAnalysis]) -> ReportTable {
     ReportTable(header: ["Step", "Status", "Trials", "Finished", "Failed", "Best", "Duration"], rows: steps.map { a in
@@ -42,11 +58,14 @@ struct ReportTable {
     })
   }
 
-  /// The `top` best trials: rank, id, objectives, other metrics, the settings that differ, epochs, time.
-  static func best(_ a: StepAnalysis, top: Int, maxSettings: Int = 8) -> ReportTable {
+  /// The `top` best trials: rank, id, objectives, other metrics (aliases once, static ones in
+  /// their display units), the settings that differ, the trial a promotion continued, epochs, time.
+  static func best(_ a: StepAnalysis, top: Int, maxSettings: Int = 6) -> ReportTable {
     let list = Array(a.ranked.prefix(top))
     let objNames = a.objectives.map(\.name)
+    let allKeys = Set(list.flatMap { $0.performance.keys }).union(objNames)
     let metrics = Set(list.flatMap { $0.performance.keys }).subtracting(objNames).sorted()
+      .filter { !MetricNames.isAlias($0, among: allKeys) }
     let configs = list.map { t in
       Dictionary(flatten(t.hps) + (t.desc == .null ? [] : flatten(t.desc, prefix: "desc")), uniquingKeysWith: { a, _ in a })
     }
@@ -57,27 +76,37 @@ struct ReportTable {
       if vals.count == 1 && list.count > 1 { shared.append((k, vals.first!)) } else { varying.append(k) }
     }
     let cols = Array(varying.prefix(maxSettings))
-    let multi = a.objectives.count >= 2
-    var header = ["Rank", "Trial"] + a.objectives.map { "\($0.name) (\($0.maximize ? "max" : "min"))" } + metrics + cols
+    let shown = a.shownObjectives
+    let multi = shown.count >= 2
+    let promoted = a.step.trials.contains { $0.resumeFrom != nil }
+    let short = shortNames(keys)
+    var header = ["Rank", "Trial"] + shown.map { MetricNames.axisLabel(a.objectives[$0].name, maximize: a.objectives[$0].maximize) }
+      + metrics.map { MetricNames.axisLabel($0, maximize: nil) } + cols.map { short[$0] ?? $0 }
     if multi { header.insert("Pareto", at: 2) }
+    if promoted { header.append("From") }
     header += ["Epochs", "Time"]
     let rows: [[String]] = list.enumerated().map { i, t in
       var r = ["\(i + 1)", "\(t.workerID)"]
       if multi { r.append(a.paretoIDs.contains(t.workerID) ? "★" : "") }
-      r += a.objectives.indices.map { num(t.value($0)) }
-      r += metrics.map { num(t.performance[$0]) }
+      r += shown.map { j in num(t.value(j).map { MetricNames.scaled(a.objectives[j].name, $0) }) }
+      r += metrics.map { m in num(t.performance[m].map { MetricNames.scaled(m, $0) }) }
       r += cols.map { configs[i][$0] ?? "–" }
-      r += [num(t.epochs), duration(t.duration)]
+      if promoted { r.append(t.resumeFrom.map { "\($0)" } ?? "") }
+      r += [num(t.epochs ?? t.budget), duration(t.duration)]
       return r
     }
     if varying.count > cols.count { shared.append(("(not shown)", varying.dropFirst(cols.count).joined(separator: ", "))) }
     return ReportTable(header: header, rows: rows, shared: shared)
   }
 
-  /// Failed trials with their messages (why a search lost trials).
-  static func failures(_ a: StepAnalysis, limit: Int = 10) -> ReportTable? {
+  /// Failed trials with their reasons (why a search lost trials), at most `limit` rows.
+  static func failures(_ a: StepAnalysis, limit: Int = 20) -> ReportTable? {
     let f = a.step.trials.filter { $0.status == "failed" }
     guard !f.isEmpty else { return nil }
-    return ReportTable(header: ["Trial", "Message"], rows: f.prefix(limit).map { ["\($0.workerID)", $0.message ?? ""] })
+    var t = ReportTable(header: ["Trial", "Status", "Budget", "Reason"], rows: f.prefix(limit).map {
+      ["\($0.workerID)", $0.status, num($0.budget ?? $0.epochs), $0.message ?? "(no message recorded)"]
+    })
+    if f.count > limit { t.shared = [("(not listed)", "\(f.count - limit) more failed trials")] }
+    return t
   }
 }

@@ -6,23 +6,25 @@ struct ReportSection {
   var analysis: StepAnalysis
   var best: ReportTable
   var failures: ReportTable?
-  var charts: [(stem: String, caption: String, svg: String)]
+  var charts: [ReportChart]
 }
 
 /// Writes `output/report.md` (+ `output/report_plots/*.svg`) and `output/report.html`
 /// for a task folder in VEGA's layout (see `TaskOutput`), from `output/reports.json`
 /// and the trials' `curve.json` files (see `LearningCurve`).
 ///
-/// Per step: status and counts, a table of the best trials, best-so-far over time,
-/// learning curves of the best trials, and a Pareto-front scatter when the step has
-/// two or more objectives. Reading only files (never the trial store) means a report
-/// can be rebuilt for any task folder, running or finished, copied from anywhere.
+/// Per step (docs/pipeline.md#report): status and counts, the best trials, the failed
+/// trials with their reasons, then `ReportGroup`'s charts: learning curves (promotions
+/// joined), optimisation history, hyperparameter importance (fANOVA), hyperparameter vs
+/// objective, parallel coordinates, the rung diagram, the worker timeline and, for
+/// multi-objective steps, the Pareto front. Reading only files (never the trial store)
+/// means a report can be rebuilt for any task folder, running or finished, copied from anywhere.
 public struct ReportWriter {
   public var taskRoot: String
   /// Rows in each step's table of best trials.
   public var topTrials = 10
   /// Best trials whose learning curves are drawn.
-  public var curveTrials = 5
+  public var curveTrials = 8
 
   public init(taskRoot: String) { self.taskRoot = taskRoot }
 
@@ -39,7 +41,7 @@ public struct ReportWriter {
     let task = URL(fileURLWithPath: taskRoot).standardizedFileURL.lastPathComponent
     let sections = report.steps.map { step -> ReportSection in
       let a = StepAnalysis(step)
-      let charts = ReportCharts.charts(a, taskRoot: taskRoot, curveTrials: curveTrials).map { ($0.stem, $0.caption, $0.plot.svg()) }
+      let charts = ReportCharts.charts(a, taskRoot: taskRoot, curveTrials: curveTrials)
       return ReportSection(analysis: a, best: ReportTable.best(a, top: topTrials), failures: ReportTable.failures(a), charts: charts)
     }
     let layout = TaskLayout(root: taskRoot)

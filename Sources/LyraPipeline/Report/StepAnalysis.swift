@@ -13,11 +13,18 @@ public struct StepAnalysis {
     self.step = step
     ranked = step.trials.filter { $0.isFinished && $0.reward(0) != nil }
       .sorted { a, b in a.reward(0)! != b.reward(0)! ? a.reward(0)! > b.reward(0)! : a.workerID < b.workerID }
-    let n = step.trials.first?.objectives.count ?? 0
-    paretoIDs = n >= 2 ? StepAnalysis.front(ranked, objectives: Array(0..<n)) : []
+    let objs = step.trials.first?.objectives ?? []
+    let shown = objs.indices.filter { !MetricNames.isAlias(objs[$0].name, among: Set(objs.map(\.name))) }
+    paretoIDs = shown.count >= 2 ? StepAnalysis.front(ranked, objectives: shown) : []
   }
 
   public var objectives: [(name: String, maximize: Bool)] { step.trials.first?.objectives ?? [] }
+  /// Indices of the objectives the report shows: an alias (`accuracy_top1` beside
+  /// `accuracy`) is the same objective and is left out.
+  public var shownObjectives: [Int] {
+    let names = Set(objectives.map(\.name))
+    return objectives.indices.filter { !MetricNames.isAlias(objectives[$0].name, among: names) }
+  }
   public var finished: Int { step.trials.filter(\.isFinished).count }
   public var failed: Int { step.trials.filter { $0.status == "failed" }.count }
   public var best: ReportTrial? { ranked.first }

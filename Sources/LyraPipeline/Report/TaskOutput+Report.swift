@@ -2,7 +2,7 @@
 extension TaskOutput {
   /// Writes `output/report.md` and `output/report.html` for this task folder.
   @discardableResult
-  public func writeReport(topTrials: Int = 10, curveTrials: Int = 5) throws -> ReportWriter.Output {
+  public func writeReport(topTrials: Int = 10, curveTrials: Int = 8) throws -> ReportWriter.Output {
     var w = ReportWriter(taskRoot: root)
     w.topTrials = topTrials
     w.curveTrials = curveTrials

@@ -187,7 +187,7 @@ public final class Pipeline {
       }
       previous = step.name
     }
-    do { _ = try ReportWriter(taskRoot: root).write() } catch { log("report not written: \(error)") }
+    do { _ = try ReportWriter(taskRoot: root).write() } catch { log("report not written: \(error)") } // a resumed, already finished task
     output.log("task finished")
     return Summary(taskID: taskID, root: root, steps: statuses, best: best, interrupted: false)
   }
@@ -205,7 +205,20 @@ public final class Pipeline {
     return "#\(r.workerID) " + perf.joined(separator: ", ")
   }
 
-  func writeReports() throws { try output.writeReports(steps: statuses, records: records) }
+  /// `reports.json`, then `report.html`/`report.md` from it: after every step's start and
+  /// end, so the report of a task stopped anywhere is current. A report that cannot be
+  /// written is logged, never the end of the task.
+  func writeReports() throws {
+    try output.writeReports(steps: statuses, records: records)
+    do { _ = try ReportWriter(taskRoot: root).write() } catch { log("report not written: \(error)") }
+  }
+
+  /// A running search step's records so far, into `reports.json` and the report
+  /// (LiveReport decides when); failures are logged and the search goes on.
+  func writeLiveReport(step: String, records list: [TrialRecord]) {
+    records[step] = list
+    do { try writeReports() } catch { log("report not written: \(error)") }
+  }
 
 }
 

@@ -53,7 +53,14 @@ struct SearchStep {
     }
     let runner = try SearchRunner.startOrResume(store: pipeline.store, step: step.name, kind: TrialTraining.kind, stepConfig: stepConfig,
                                                 algorithm: made.algorithm, executor: executor, options: options)
-    runner.onPoll = { progress.refresh() }
+    let live = LiveReport()
+    runner.onPoll = { [self] in
+      progress.refresh()
+      let store = pipeline.store
+      if live.due(now: Date().timeIntervalSince1970, finished: { (try? store.counts(step: name))?.filter { $0.key.isFinished }.values.reduce(0, +) ?? 0 }) {
+        pipeline.writeLiveReport(step: name, records: (try? collect(made)) ?? [])
+      }
+    }
     let outcome = try runner.run()
     pipeline.console.clear()
     let records = try collect(made)
@@ -86,9 +93,7 @@ struct SearchStep {
       var r = TrialRecord(step: step.name, workerID: t.trial.id, desc: desc, hps: hps, performance: result.metrics,
                           objectives: made.objectives, status: result.status == .completed ? .finished : (result.status == .pruned ? .pruned : .failed),
                           epochs: t.trial.budget)
-      r.startTime = t.startedAt.map { Date(timeIntervalSince1970: $0) }
-      r.endTime = t.finishedAt.map { Date(timeIntervalSince1970: $0) }
-      r.message = t.error
+      r.noteRun(t)
       let dir = t.checkpoint ?? pipeline.store.checkpointDir(step: step.name, trial: t.trial.id)
       let w = TrialFile.weights.path(t.trial.id, in: dir)
       if FileManager.default.fileExists(atPath: w) { r.weightsFile = w }

@@ -29,6 +29,36 @@ public enum TaskStatus {
       if let m = s["message"]?.string { line += " (\(m))" }
       lines.append(line)
     }
+    lines += recorded(store)
+    if FileManager.default.fileExists(atPath: layout.reportHTML) { lines.append("  report: \(layout.reportHTML)") }
     return lines.joined(separator: "\n")
+  }
+
+  /// What the task was run from (issue 18: `--resume` needs nothing else): the config file,
+  /// the command lines that ran it, and where to see the effective config.
+  static func recorded(_ store: TrialStore?) -> [String] {
+    guard let store else { return [] }
+    var out: [String] = []
+    if let file = (try? store.meta("source_file"))??.string { out.append("  config: \(file) (effective config recorded in trials.db: lyra status TASK --config)") }
+    let commands = ((try? store.meta(Pipeline.commandLinesKey)) ?? nil)?.array?.compactMap(\.string) ?? []
+    if !commands.isEmpty {
+      out.append("  run by:" + (commands.count == 1 ? " " + commands[0] : ""))
+      if commands.count > 1 { out += commands.map { "    " + $0 } }
+    }
+    return out
+  }
+
+  /// The effective config the task runs with (every `--set` applied, as recorded at its
+  /// start or by the last `--force`), as JSON text; what `lyra status TASK --config` prints.
+  public static func recordedConfig(root: String) throws -> String {
+    let layout = TaskLayout(root: root)
+    guard FileManager.default.fileExists(atPath: layout.store) else {
+      throw ConfigError(file: root, line: nil, key: nil, message: "not a task folder (no trials.db)")
+    }
+    let store = try TrialStore(path: layout.store, create: false)
+    guard let raw = try store.meta(Pipeline.effectiveConfigKey) else {
+      throw ConfigError(file: root, line: nil, key: nil, message: "the task has no recorded config (started by a Lyra before issue 18)")
+    }
+    return raw.description
   }
 }

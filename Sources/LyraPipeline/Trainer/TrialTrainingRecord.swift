@@ -63,15 +63,22 @@ extension TrialTraining {
     }
   }
 
-  /// The learning curve as the trainer reports it: one row per evaluation (the epoch and
-  /// every finite value), written as `curve.json` when the trial finishes.
+  /// The learning curve as the trainer reports it: one row per evaluation (the epoch,
+  /// the epoch's mean training loss as `loss`, the validation loss as `valid_loss`, and
+  /// every finite value), written as `curve.json` when the trial finishes (LearningCurve
+  /// has the format). The final report repeats the last epoch's values: it adds no row.
   final class Curve {
     private(set) var rows: [JSON] = []
+    private var lastEpoch: Int?
 
     init(recording trainer: Trainer) {
-      trainer.reporter = { [self] r in
+      trainer.reporter = { [self, weak trainer] r in
+        if r.final && r.epoch == lastEpoch { return }
+        lastEpoch = r.epoch
         var row: [String: JSON] = ["epoch": JSON(r.epoch)]
         for (k, v) in r.performance where v.isFinite { row[k] = .number(v) }
+        if let l = trainer?.logs.trainLoss, l.isFinite { row["loss"] = .number(l) }
+        if let l = trainer?.logs.validLoss, l.isFinite { row["valid_loss"] = .number(l) }
         rows.append(.object(row))
       }
     }

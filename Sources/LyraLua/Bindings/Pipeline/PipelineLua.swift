@@ -7,13 +7,16 @@ import LyraPipeline
 enum PipelineLua {
   static func open(_ state: LuaState) {
     state.register("lyra.pipeline.run", help: """
-      lyra.pipeline.run(config [, {resume = task_id, workers = n, seed = s, quiet = false}]) -> summary
+      lyra.pipeline.run(config [, {resume = task_id, workers = n, seed = s, quiet = false, force = false}]) -> summary
       Runs a pipeline: config is a YAML file path or a table in VEGA's schema
       ({pipeline = {'hpo'}, hpo = {pipe_step = {type = 'SearchPipeStep'}, ...}}).
-      Returns {task =, root =, interrupted =, steps = {{name =, status =, models =}}, best = {[step] = {id =, performance = {...}}}}.
+      Resuming a task with a config that differs from the recorded one is refused with the keys
+      that differ, unless force = true (as `lyra run --force`): then the new config is recorded and used.
+      Returns {task =, root =, interrupted =, steps = {{name =, status =, models =}}, best = {[step] = {id =, performance = {...}}},
+      forced = {"key: recorded → new", ...}}.
       """) { call in
       let pipeline: Pipeline
-      var resume: String?, workers: Int?, seed: Int?, quiet = false
+      var resume: String?, workers: Int?, seed: Int?, quiet = false, force = false
       if let o = try call.options(2) {
         resume = try o.string("resume")
         workers = try o.int("workers")
@@ -23,6 +26,7 @@ enum PipelineLua {
         }
         if let w = workers, w < 1 || w > 4096 { throw LuaArgumentError(2, "workers must be in 1...4096, got \(w)") }
         quiet = try o.bool("quiet") ?? false
+        force = try o.bool("force") ?? false
         try o.finish()
       }
       // Plugins named by the config run in this state, so their types are this script's.
@@ -33,12 +37,15 @@ enum PipelineLua {
       }
       do {
         if call.stack.type(1) == .string {
-          pipeline = try Pipeline(document: try YAMLDocument(contentsOf: try call.string(1)), resume: resume)
+          let doc = try YAMLDocument(contentsOf: try call.string(1))
+          pipeline = try Pipeline(raw: doc.value, file: doc.file, lines: doc.lines, sourceText: doc.text, resume: resume, force: force)
         } else {
           try call.table(1)
-          pipeline = try Pipeline(raw: LuaJSON.json(call.stack.value(1)), file: "(lua table)", resume: resume)
+          pipeline = try Pipeline(raw: LuaJSON.json(call.stack.value(1)), file: "(lua table)", resume: resume, force: force)
         }
-      } catch let e as LuaFailure { throw e } catch {
+      } catch let e as LuaFailure { throw e } catch let e as ConfigDrift {
+        throw LuaFailure("\(e)\n(from Lua: lyra.pipeline.run(config, {resume = '\(e.taskID)', force = true}))")
+      } catch {
         throw LuaFailure("\(error)") // config errors, a task locked by another runner, unwritable folders
       }
       pipeline.workers = workers
@@ -56,6 +63,7 @@ enum PipelineLua {
       }
       call.stack.push(.table(array: [], fields: ["task": .string(summary.taskID), "root": .string(summary.root),
                                                   "interrupted": .boolean(summary.interrupted),
+                                                  "forced": .table(array: pipeline.forcedChanges.map { .string($0) }, fields: [:]),
                                                   "steps": .table(array: steps, fields: [:]), "best": .table(array: [], fields: best)]))
       return 1
     }
@@ -65,6 +73,18 @@ enum PipelineLua {
       """) { call in
       do { call.push(try TaskStatus.summary(root: try call.string(1))) } catch let e as LuaArgumentError { throw e } catch { throw LuaFailure("\(error)") }
       return 1
+    }
+    state.register("lyra.pipeline.report", help: """
+      lyra.pipeline.report(task_folder) -> html_path, markdown_path
+      Writes output/report.html and output/report.md of a task folder again from its
+      output/reports.json and curve files (a running, finished or copied task).
+      """) { call in
+      do {
+        let out = try ReportWriter(taskRoot: try call.string(1)).write()
+        call.push(out.html)
+        call.push(out.markdown)
+      } catch let e as LuaArgumentError { throw e } catch { throw LuaFailure("\(error)") }
+      return 2
     }
     let s = state.stack
     s.pushTable(path: "lyra.pipeline")
