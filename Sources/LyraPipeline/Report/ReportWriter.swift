@@ -13,7 +13,7 @@ struct ReportSection {
 /// for a task folder in VEGA's layout (see `TaskOutput`), from `output/reports.json`
 /// and the trials' `curve.json` files (see `LearningCurve`).
 ///
-/// Per step (docs/pipeline.md#report): status and counts, the best trials, the failed
+/// Per step (docs/pipeline.md#the-report): status and counts, the best trials, the failed
 /// trials with their reasons, then `ReportGroup`'s charts: learning curves (promotions
 /// joined), optimisation history, hyperparameter importance (fANOVA), hyperparameter vs
 /// objective, parallel coordinates, the rung diagram, the worker timeline and, for
