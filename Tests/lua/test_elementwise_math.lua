@@ -84,6 +84,10 @@ T.case('binary math: atan2 fmod remainder maximum minimum lerp, with broadcastin
   T.eq(lyra.fmod(a, b):totable(), {{math.fmod(-5, 3), math.fmod(-5, -3)}, {math.fmod(5, 3), math.fmod(5, -3)}})
   T.eq(lyra.maximum(lyra.tensor{1, 5, -2}, 0):totable(), {1, 5, 0})
   T.eq(lyra.minimum(lyra.tensor{1, 5, -2}, lyra.tensor{2}):totable(), {1, 2, -2})
+  -- Torch7's element-wise form of max/min: a tensor second argument
+  T.eq(lyra.max(lyra.tensor{1, 5}, lyra.tensor{3, 2}):totable(), {3, 5})
+  T.eq(lyra.tensor{1, 5}:min(lyra.tensor{3, 2}):totable(), {1, 2})
+  T.eq(lyra.tensor{1, 5}:max():item(), 5) -- and the reduction stays
   T.ok(math.abs(lyra.atan2(lyra.tensor{-1}, lyra.tensor{-2}):item() - math.atan(-1, -2)) < 1e-6, 'atan2 quadrant')
   T.eq(lyra.lerp(lyra.tensor{0, 10}, lyra.tensor{10, 20}, 0.5):totable(), {5, 15})
   T.eq(lyra.tensor{0, 10}:lerp(lyra.tensor{10, 20}, lyra.tensor{0, 1}):totable(), {0, 20})

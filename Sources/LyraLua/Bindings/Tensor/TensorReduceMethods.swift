@@ -26,9 +26,14 @@ enum TensorReduceMethods {
     }
   }
 
+  /// maximum/minimum, for Torch7's `lyra.max(x, y)` / `x:min(y)` (a tensor second argument).
+  static let elementwise: [String: LuaFunctionBody] = Dictionary(uniqueKeysWithValues:
+    TensorMathMethods.all.filter { $0.name == "maximum" || $0.name == "minimum" }.map { ($0.name, $0.body) })
+
   /// max/min: over all → a 0-d tensor; along dim → values and 1-based indices.
   static func extremum(_ name: String, _ isMax: Bool) -> LuaMethod {
-    LuaMethod(name, help: "x:\(name)([dim [, keepdim]]) -> tensor [, indices]\nThe \(isMax ? "largest" : "smallest") value, or values and their 1-based positions along dim.") { call in
+    LuaMethod(name, help: "x:\(name)([dim [, keepdim]]) -> tensor [, indices]\nThe \(isMax ? "largest" : "smallest") value, or values and their 1-based positions along dim. x:\(name)(y) with a tensor y is Torch7's element-wise form, x:\(isMax ? "maximum" : "minimum")(y).") { call in
+      if call.stack.toObject(2, as: Tensor.self) != nil { return try elementwise[isMax ? "maximum" : "minimum"]!(call) }
       let x = try TensorOps.floatTensor(call, 1)
       guard x.count > 0 else { throw LuaFailure("empty tensor") }
       if call.isNil(2) {
