@@ -61,7 +61,7 @@ let package = Package(
     .target(name: "LyraSearch", dependencies: ["LyraSpace", "LyraBase"]),
     .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace", "LyraBase", "LyraTensor", "LyraKernels"]),
     .target(name: "LyraONNX", dependencies: ["LyraBase", "LyraNN", "LyraTensor", "LyraKernels", "CONNX"]),
-    .target(name: "LyraPipeline", dependencies: ["LyraBase", "LyraSearch", "LyraSpace", "LyraNets", "LyraNN", "LyraTensor", "LyraKernels",
+    .target(name: "LyraPipeline", dependencies: ["LyraBase", "LyraSearch", "LyraSpace", "LyraNets", "LyraONNX", "LyraNN", "LyraTensor", "LyraKernels",
                                                 "LyraData", "CSQLite", "CRuntime", "LyraPlot", .product(name: "Yams", package: "Yams")]),
     .target(name: "LyraLua", dependencies: ["LyraBase", "CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot", "LyraNotebook", "LyraSearch",
                                            "LyraSpace", "LyraNets", "LyraONNX", "LyraNN", "LyraTensor", "LyraKernels", "LyraData"]),

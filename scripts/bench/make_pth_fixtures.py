@@ -68,19 +68,19 @@ def archive(name, pickle_bytes, blobs=None):
 P2 = b"\x80\x02"
 archive("global_os_system.pth", P2 + b"cos\nsystem\nX\x04\x00\x00\x00echoq\x00\x85q\x01Rq\x02.")
 archive("global_builtins_eval.pth", P2 + b"cbuiltins\neval\nX\x03\x00\x00\x001+1\x85R.")
-archive("inst.pth", P2 + b"(S'echo'\nios\nsystem\n.")
+archive("inst.pth", P2 + b"(ios\nsystem\n.")
 archive("obj.pth", P2 + b"(cos\nsystem\nS'echo'\no.")
-archive("reduce_unlisted.pth", P2 + b"ccollections\nOrderedDict\n)R}q\x00X\x01\x00\x00\x00a\x8c\x05print\x93s.")
+archive("reduce_unlisted.pth", P2 + b"}q\x00X\x01\x00\x00\x00a\x8c\x08builtins\x8c\x05print\x93s.")
 archive("memo_out_of_range.pth", P2 + b"}q\x00h\x07.")
-archive("deep_nesting.pth", P2 + b"]" * 100000 + b".")
+archive("deep_nesting.pth", P2 + b"]" * 100000 + b"a" * 99999 + b".")
 archive("truncated_pickle.pth", P2 + b"}q\x00(X\x01\x00\x00\x00a")
 archive("huge_string.pth", P2 + b"X\xff\xff\xff\x7fabc.")
 # A storage that declares 2^40 float elements, backed by an 8-byte blob.
-archive("huge_storage.pth", P2 + b"ctorch._utils\n_rebuild_tensor_v2\n(X\x05\x00\x00\x00storagectorch\nFloatStorage\n"
+archive("huge_storage.pth", P2 + b"ctorch._utils\n_rebuild_tensor_v2\n((X\x07\x00\x00\x00storagectorch\nFloatStorage\n"
         b"X\x01\x00\x00\x000X\x03\x00\x00\x00cpu\x8a\x06\x00\x00\x00\x00\x00\x01tQK\x00\x8a\x06\x00\x00\x00\x00\x00\x01\x85K\x01\x85\x89"
         b"ccollections\nOrderedDict\n)RtR.", {"0": b"\0" * 8})
 # A view whose strides reach past its storage (4 floats, shape [3] stride [2] needs 5).
-archive("view_out_of_storage.pth", P2 + b"ctorch._utils\n_rebuild_tensor_v2\n(X\x05\x00\x00\x00storagectorch\nFloatStorage\n"
+archive("view_out_of_storage.pth", P2 + b"ctorch._utils\n_rebuild_tensor_v2\n((X\x07\x00\x00\x00storagectorch\nFloatStorage\n"
         b"X\x01\x00\x00\x000X\x03\x00\x00\x00cpu\x8a\x01\x04tQK\x00K\x03\x85K\x02\x85\x89"
         b"ccollections\nOrderedDict\n)RtR.", {"0": b"\0" * 16})
 good = open(os.path.join(OUT, "dtypes.pth"), "rb").read()

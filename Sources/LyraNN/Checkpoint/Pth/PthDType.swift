@@ -59,16 +59,6 @@ public enum PthDType: String, CaseIterable, Sendable {
     }
   }
 
-  /// IEEE half to float, subnormals and infinities included (no Float16 on every platform).
-  static func halfToFloat(_ h: UInt16) -> Float {
-    let sign = UInt32(h >> 15) << 31
-    let exp = Int((h >> 10) & 0x1F)
-    let mant = UInt32(h & 0x3FF)
-    if exp == 0 {
-      let v = Float(mant) * Float(sign == 0 ? 1 : -1) / Float(1 << 24)
-      return v
-    }
-    if exp == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mant << 13)) }
-    return Float(bitPattern: sign | UInt32(exp - 15 + 127) << 23 | (mant << 13))
-  }
+  /// IEEE half to float (subnormals, infinities and NaN as Float16 converts them).
+  static func halfToFloat(_ h: UInt16) -> Float { Float(Float16(bitPattern: h)) }
 }

@@ -80,6 +80,7 @@ public struct PthFile {
         if case .dict(let inner) = top[.string(k)] { dict = inner; wrapper = k; break }
       }
     }
+    if let w = wrapper { skipped = top.keys.map(\.description).filter { $0 != w } }
     flatten(dict, prefix: "")
     guard !tensors.isEmpty else {
       throw PthError(file: file, "holds no tensors (keys: \(top.keys.prefix(8).map(\.description).joined(separator: ", ")))")

@@ -213,6 +213,12 @@ struct RestrictedUnpickler {
           throw bad("REDUCE on a \(callable.typeName) (only the allowed globals may be called)")
         }
         try push(try call(g, a))
+      case 0x81: // NEWOBJ: PyTorch allows it for its allowed classes; of those only OrderedDict is a class
+        let args = try pop(), cls = try pop()
+        guard case .global(.orderedDict) = cls, case .tuple(let a, _) = args, a.isEmpty else {
+          throw bad("NEWOBJ of a \(cls.typeName) is not allowed (only collections.OrderedDict())")
+        }
+        try push(.dict(PickleDict()))
       case 0x62: // BUILD: state for an OrderedDict (its _metadata) or a parameter; not kept
         _ = try pop()
         guard let top = stack.last else { throw bad("BUILD with an empty stack") }
