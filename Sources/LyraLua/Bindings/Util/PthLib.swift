@@ -13,7 +13,8 @@ enum PthLib {
       weights_only=True would: only tensors and containers; a file that names any other
       Python object (os.system, eval, a class) is refused. The state dict is the top-level
       dict of tensors, or the one under state_dict / model_state_dict / model / net; nested
-      dicts give dotted names. Float types become float tensors, integer types int tensors.
+      dicts give dotted names. Float types become float tensors, integer types int tensors
+      (float tensors where a value lies outside int32).
       info = {wrapper = key or nil, skipped = {names that are not tensors}}.
       Load it with m:load_state_dict(t, false) where names match, else lyra.load_weights_into.
       Example: local sd = lyra.load_pth('resnet.pth'); print(sd['conv1.weight']:size())
@@ -26,10 +27,9 @@ enum PthLib {
         switch t.values {
         case .floats: TensorLua.push(t.floatTensor(), call.stack)
         case .ints(let v):
-          guard v.allSatisfy({ $0 >= Int64(Int32.min) && $0 <= Int64(Int32.max) }) else {
-            throw LuaFailure("\(path): '\(name)' holds integers outside the int32 range of Lyra's int tensors")
-          }
-          TensorLua.push(Tensor(indices: v.map { Int($0) }, shape: t.shape), call.stack)
+          if v.allSatisfy({ $0 >= Int64(Int32.min) && $0 <= Int64(Int32.max) }) {
+            TensorLua.push(Tensor(indices: v.map { Int($0) }, shape: t.shape), call.stack)
+          } else { TensorLua.push(t.floatTensor(), call.stack) } // beyond Lyra's int32: floats, not a failed load
         }
         call.stack.rawSet(-2, name)
       }
