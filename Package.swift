@@ -85,7 +85,7 @@ let package = Package(
     .testTarget(name: "LyraNNTests", dependencies: ["LyraNN", "LyraTensor", "LyraKernels", "LyraBase"]),
     .testTarget(name: "LyraSpaceTests", dependencies: ["LyraSpace", "LyraBase"]),
     .testTarget(name: "LyraSearchTests", dependencies: ["LyraSearch", "LyraSpace", "LyraBase"]),
-    .testTarget(name: "LyraPipelineTests", dependencies: ["LyraPipeline", "LyraSearch", "LyraSpace", "LyraNets", "LyraNN", "LyraTensor",
+    .testTarget(name: "LyraPipelineTests", dependencies: ["LyraPipeline", "LyraSearch", "LyraSpace", "LyraNets", "LyraONNX", "LyraNN", "LyraTensor",
                                                         "LyraData", "LyraBase", "CRuntime"]),
     .testTarget(name: "LyraNetsTests", dependencies: ["LyraNets", "LyraNN", "LyraSpace", "LyraTensor", "LyraBase"]),
     .testTarget(name: "LyraONNXTests", dependencies: ["LyraONNX", "LyraNN", "LyraNets", "LyraTensor", "LyraBase", "CONNX"]),

@@ -1,6 +1,7 @@
 import Foundation
 import LyraBase
 import LyraNN
+import LyraONNX
 import LyraTensor
 import XCTest
 @testable import LyraPipeline
@@ -98,5 +99,22 @@ final class PretrainedWeightsTests: XCTestCase {
     let m = try WeightsFile.load(dir.path + "/w.safetensors", into: dst, head: [], strict: nil)
     XCTAssertTrue(m.pairs.allSatisfy { !$0.byOrder }, m.report)
     XCTAssertEqual(dst.stateDict()["4.weight"]!.toArray(), src.stateDict()["4.weight"]!.toArray())
+  }
+
+  func testONNXInitialisersLoadIntoTheSameNetwork() throws {
+    let dir = TrainerTempDir()
+    let src = try ModuleRegistry.build(try JSON.parse(Data(desc.utf8)))
+    // Running statistics that are not the defaults, so a BatchNorm left unloaded shows.
+    Tensor.noGrad {
+      _ = src.stateDict()["1.running_mean"]!.copy_(Tensor([0.3, -0.2]))
+      _ = src.stateDict()["1.running_var"]!.copy_(Tensor([2, 0.5]))
+    }
+    try ONNXExporter.export(src, inputShape: [1, 1, 4, 4], to: dir.path + "/m.onnx")
+    let dst = try ModuleRegistry.build(try JSON.parse(Data(desc.utf8)))
+    let m = try WeightsFile.load(dir.path + "/m.onnx", into: dst, head: [], strict: false)
+    XCTAssertEqual(m.pairs.filter { !$0.byOrder }.count, 8, m.report)
+    let x = Tensor.randn([2, 1, 4, 4], generator: Generator(seed: 3))
+    let want = try src.eval()(x).toArray(), got = try dst.eval()(x).toArray()
+    for (a, b) in zip(got, want) { XCTAssertEqual(a, b, accuracy: 1e-5, m.report) }
   }
 }
