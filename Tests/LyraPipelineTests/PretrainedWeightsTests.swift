@@ -2,6 +2,7 @@ import Foundation
 import LyraBase
 import LyraNN
 import LyraONNX
+import LyraSpace
 import LyraTensor
 import XCTest
 @testable import LyraPipeline
@@ -116,5 +117,27 @@ final class PretrainedWeightsTests: XCTestCase {
     let x = Tensor.randn([2, 1, 4, 4], generator: Generator(seed: 3))
     let want = try src.eval()(x).toArray(), got = try dst.eval()(x).toArray()
     for (a, b) in zip(got, want) { XCTAssertEqual(a, b, accuracy: 1e-5, m.report) }
+  }
+}
+
+/// `pretrained_model_file` in a real trial: the trainer's ModelBuilder loads the file before
+/// the first step and logs the mapping report.
+final class TrialPretrainedTests: XCTestCase {
+  func testATrialStartsFromTheWeightsFileAndLogsTheReport() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-tp-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let base = """
+      dataset: {type: FashionMnist, common: {batch_size: 64}, train: {max_samples: 128}, test: {max_samples: 128}}
+      model: {model_desc: {modules: [backbone], backbone: {type: MLP, hidden: [16]}}}
+      trainer: {type: Trainer, epochs: 1, optimizer: {type: SGD, params: {lr: 0.05}}
+      """
+    let first = try TrialTraining.run(section: try YAMLDocument(text: base + "}").value, general: .object([:]), taskRoot: root,
+                                      spec: TrialSpec(step: "s", trial: 0, config: [:], budget: 1, checkpointDir: root + "/a"))
+    let weights = try XCTUnwrap(first.record.weightsFile)
+    var lines: [String] = []
+    _ = try TrialTraining.run(section: try YAMLDocument(text: base + ", pretrained_model_file: '\(weights)'}").value, general: .object([:]),
+                              taskRoot: root, spec: TrialSpec(step: "s", trial: 1, config: [:], budget: 1, checkpointDir: root + "/b")) { lines.append($0) }
+    let report = lines.first { $0.hasPrefix("pretrained_model_file") } ?? "(no report in the log: \(lines.prefix(5)))"
+    XCTAssertTrue(report.contains("4 tensors loaded (4 by name"), report)
   }
 }
