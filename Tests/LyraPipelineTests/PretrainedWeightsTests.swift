@@ -48,6 +48,12 @@ final class PretrainedWeightsTests: XCTestCase {
     XCTAssertNoThrow(try config("      pretrained_model_file: \(dir.path)/task/output/model_0.pth", dir: dir.path))
   }
 
+  func testAMissingInitModelFileIsReportedUnderItsOwnKey() throws {
+    let trainer = try TrainerConfig(json: try JSON.parse(Data(#"{"init_model_file": "/nonexistent/resnet20.pth"}"#.utf8)))
+    let text = trainer.componentProblems(path: "prune.trainer").map { "\($0)" }.joined(separator: "\n")
+    XCTAssertTrue(text.contains("prune.trainer.init_model_file") && text.contains("does not exist"), text)
+  }
+
   func testDescriptionFileAndPyTorchWeightsGiveTheModelPyTorchRan() throws {
     let dir = TrainerTempDir()
     let descFile = dir.path + "/desc_0.json"

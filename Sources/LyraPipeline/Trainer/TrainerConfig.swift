@@ -48,6 +48,8 @@ public struct TrainerConfig: Equatable {
   /// Weights loaded into the model before training: a PyTorch .pth, safetensors or ONNX
   /// file (`WeightsFile`), mapped onto the model by name, then by order and shape.
   public var pretrainedModelFile: String?
+  /// The key it was given under (`init_model_file` is VEGA's other name), for messages.
+  public var pretrainedModelKey = "pretrained_model_file"
   /// Name prefixes not loaded from `pretrainedModelFile` (VEGA's `model.head`: the layer a
   /// fine-tuning replaces).
   public var pretrainedHead: [String] = []
@@ -125,7 +127,8 @@ public struct TrainerConfig: Equatable {
     modelStatistics = try r.bool("model_statistics", modelStatistics)
     callMetricsOnTrain = try r.bool("call_metrics_on_train", callMetricsOnTrain)
     modelDesc = r.raw("model_desc")
-    pretrainedModelFile = try r.optionalString("pretrained_model_file") ?? r.optionalString("init_model_file")
+    pretrainedModelFile = try r.optionalString("pretrained_model_file")
+    if pretrainedModelFile == nil, let f = try r.optionalString("init_model_file") { pretrainedModelFile = f; pretrainedModelKey = "init_model_file" }
     if let h = r.raw("pretrained_head") {
       if let s = h.string { pretrainedHead = [s] } else if let a = h.array, a.allSatisfy({ $0.string != nil }) {
         pretrainedHead = a.compactMap(\.string)
