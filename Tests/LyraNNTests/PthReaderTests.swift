@@ -84,3 +84,18 @@ final class PthReaderTests: XCTestCase {
     XCTAssertEqual(model.stateDict()["0.weight"]!.toArray(), [1, 2, 3, 4, 5, 6])
   }
 }
+
+extension PthReaderTests {
+  func testTheLegacyFormatLoadsTheSameNetwork() throws {
+    let legacy = try PthFile.read(from: PthFixtures.path("convnet_legacy.pth"))
+    let modern = try PthFile.read(from: PthFixtures.path("convnet.pth"))
+    XCTAssertEqual(legacy.tensors.map { "module." + $0.name }, modern.tensors.map(\.name))
+    for (a, b) in zip(legacy.tensors, modern.tensors) {
+      XCTAssertEqual(a.tensor.shape, b.tensor.shape, a.name)
+      XCTAssertEqual(a.tensor.floatTensor().toArray(), b.tensor.floatTensor().toArray(), a.name)
+    }
+    // Cut anywhere, it is an error.
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: PthFixtures.path("convnet_legacy.pth")))
+    for n in stride(from: 0, to: bytes.count, by: 11) { XCTAssertThrowsError(try PthFile.parse(bytes.prefix(n), file: "cut"), "\(n)") }
+  }
+}

@@ -31,6 +31,14 @@ T.case('load_pth: the wrapper and the skipped entries are reported', function()
   T.eq(sd['module.fc.weight']:size(1), 3)
 end)
 
+T.case('load_pth: the legacy format (torch < 1.6) gives the same tensors', function()
+  local new = lyra.load_pth(fixtures .. 'convnet.pth')
+  local old = lyra.load_pth(fixtures .. 'convnet_legacy.pth')
+  for name, t in pairs(old) do
+    T.eq(t:float():view(-1):totable(), new['module.' .. name]:float():view(-1):totable(), name)
+  end
+end)
+
 T.case('load_pth: a pickle that would run os.system is refused, naming it', function()
   T.raises("GLOBAL 'os.system' is not allowed", lyra.load_pth, fixtures .. 'hostile/global_os_system.pth')
   T.raises('INST', lyra.load_pth, fixtures .. 'hostile/inst.pth')

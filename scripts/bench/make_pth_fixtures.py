@@ -6,6 +6,7 @@ convnet.pth   a tiny conv net's state dict as VEGA saves it: {'state_dict': Orde
               that Lyra's Sequential calls 0, 1, 4 (so names differ and order+shape decides);
               fc.weight is a transposed (non-contiguous) view and fc.bias a slice at an
               offset of a larger storage. convnet.json: the input and PyTorch's output (eval).
+convnet_legacy.pth  net.state_dict() in torch's legacy (pre-1.6) format, no wrapper or prefix.
 dtypes.pth    an OrderedDict of f32/f64/f16/bf16/int64 tensors, a strided view, a scalar;
               dtypes.json: each one's values as float64, flattened in row-major order.
 hostile/*     hand-made pickles in real torch.save zips that a restricted reader must refuse.
@@ -55,6 +56,9 @@ tensors = collections.OrderedDict([
 torch.save(tensors, os.path.join(OUT, "dtypes.pth"))
 json.dump({k: {"shape": list(v.shape), "values": v.double().flatten().tolist()} for k, v in tensors.items()},
           open(os.path.join(OUT, "dtypes.json"), "w"))
+
+# The legacy format (torch < 1.6, as torchvision's older downloads): the same state dict.
+torch.save(net.state_dict(), os.path.join(OUT, "convnet_legacy.pth"), _use_new_zipfile_serialization=False)
 
 def archive(name, pickle_bytes, blobs=None):
     """A zip laid out as torch.save lays it out, holding a hand-made pickle."""

@@ -9,9 +9,9 @@ enum PthLib {
   static func open(_ state: LuaState) {
     state.register("lyra.load_pth", help: """
       lyra.load_pth(path) -> {name = tensor, ...}, info
-      Reads a PyTorch checkpoint (torch.save's zip format) without Python, as PyTorch's
-      weights_only=True would: only tensors and containers; a file that names any other
-      Python object (os.system, eval, a class) is refused. The state dict is the top-level
+      Reads a PyTorch checkpoint (torch.save's zip format, or the legacy one of torch < 1.6)
+      without Python, as PyTorch's weights_only=True would: only tensors and containers; a
+      file that names any other Python object (os.system, eval, a class) is refused. The state dict is the top-level
       dict of tensors, or the one under state_dict / model_state_dict / model / net; nested
       dicts give dotted names. Float types become float tensors, integer types int tensors
       (float tensors where a value lies outside int32).

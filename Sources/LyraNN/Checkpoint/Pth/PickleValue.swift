@@ -20,7 +20,9 @@ indirect enum PickleValue {
   case dict(PickleDict)
   case global(PickleGlobal)
   case storage(PthStorageRef)
-  case tensor(PthTensor)
+  /// A tensor as `_rebuild_tensor_v2` describes it; its values are read after the pickle
+  /// (the legacy format stores them after it), by `PthTensor.rebuild`.
+  case tensor(PthView)
 
   /// Nesting depth (1 for a leaf).
   var depth: Int {
@@ -81,6 +83,8 @@ struct PickleDict {
 /// the part that tensors and state dicts need).
 enum PickleGlobal: Equatable {
   case rebuildTensorV2
+  /// The legacy format's older name for the same rebuild (storage, offset, size, stride).
+  case rebuildTensor
   case rebuildParameter
   case rebuildParameterWithState
   case orderedDict
@@ -89,6 +93,7 @@ enum PickleGlobal: Equatable {
   static func allowed(module: String, name: String) -> PickleGlobal? {
     switch (module, name) {
     case ("torch._utils", "_rebuild_tensor_v2"): return .rebuildTensorV2
+    case ("torch._utils", "_rebuild_tensor"): return .rebuildTensor
     case ("torch._utils", "_rebuild_parameter"): return .rebuildParameter
     case ("torch._utils", "_rebuild_parameter_with_state"): return .rebuildParameterWithState
     case ("collections", "OrderedDict"): return .orderedDict
@@ -100,6 +105,7 @@ enum PickleGlobal: Equatable {
   var name: String {
     switch self {
     case .rebuildTensorV2: return "torch._utils._rebuild_tensor_v2"
+    case .rebuildTensor: return "torch._utils._rebuild_tensor"
     case .rebuildParameter: return "torch._utils._rebuild_parameter"
     case .rebuildParameterWithState: return "torch._utils._rebuild_parameter_with_state"
     case .orderedDict: return "collections.OrderedDict"

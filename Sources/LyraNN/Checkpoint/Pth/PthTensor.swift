@@ -9,6 +9,14 @@ struct PthStorageRef {
   var count: Int
 }
 
+/// A view of a storage as the pickle describes it (checked when its values are read).
+struct PthView {
+  var storage: PthStorageRef
+  var offset: Int
+  var size: [Int]
+  var stride: [Int]
+}
+
 /// A tensor read from a `.pth` file, contiguous, in its file's element type family:
 /// float types (float32/64/16, bfloat16) as Float, integer and bool types as Int64.
 public struct PthTensor {
@@ -35,8 +43,8 @@ public struct PthTensor {
   /// `_rebuild_tensor_v2(storage, offset, size, stride)`: the view gathered into a
   /// contiguous tensor. Every index the view can reach is checked to lie in the storage
   /// before any element is read; `budget` is the bytes still allowed for all tensors.
-  static func rebuild(_ s: PthStorageRef, blob: Data, offset: Int, size: [Int], stride: [Int],
-                      budget: inout Int, file: String) throws -> PthTensor {
+  static func rebuild(_ v: PthView, blob: Data, budget: inout Int, file: String) throws -> PthTensor {
+    let (s, offset, size, stride) = (v.storage, v.offset, v.size, v.stride)
     func bad(_ p: String) -> PthError { PthError(file: file, "tensor on storage '\(s.key)': \(p)") }
     guard size.count == stride.count, size.count <= 64 else { throw bad("size \(size) and stride \(stride) do not fit together") }
     guard offset >= 0, size.allSatisfy({ $0 >= 0 }), stride.allSatisfy({ $0 >= 0 }) else {

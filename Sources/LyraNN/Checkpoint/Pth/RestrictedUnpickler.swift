@@ -18,22 +18,20 @@ struct RestrictedUnpickler {
 
   let bytes: [UInt8]
   let file: String
-  /// Called for each persistent id: `('storage', type, key, location, count)`.
-  let storage: (PthStorageRef) throws -> Data
-  var budget: Int
 
-  private var pos = 0
+  /// Where the next opcode is read: after `load`, just past its STOP (the legacy format
+  /// puts several pickles one after another).
+  private(set) var pos: Int
   private var stack: [PickleValue] = []
   /// The memo slot each stack entry was stored in (BINPUT), so filling it updates the slot.
   private var slots: [Int?] = []
   private var marks: [Int] = []
   private var memo: [Int: PickleValue] = [:]
 
-  init(bytes: [UInt8], file: String, budget: Int, storage: @escaping (PthStorageRef) throws -> Data) {
+  init(bytes: [UInt8], file: String, from start: Int = 0) {
     self.bytes = bytes
     self.file = file
-    self.budget = budget
-    self.storage = storage
+    pos = start
   }
 
   private func bad(_ p: String) -> PthError { PthError(file: file, "pickle (data.pkl) at byte \(max(pos - 1, 0)): \(p)") }
@@ -237,11 +235,14 @@ struct RestrictedUnpickler {
     }
   }
 
+  /// `('storage', type, key, location, count)`, or the legacy format's six-tuple with a
+  /// view part that must be None (storage views of torch < 0.4 are not read).
   private func persistent(_ pid: PickleValue) throws -> PthStorageRef {
-    guard case .tuple(let t, _) = pid, t.count == 5, case .string("storage") = t[0], case .global(.storageType(let dtype)) = t[1],
+    guard case .tuple(let t, _) = pid, t.count == 5 || t.count == 6, case .string("storage") = t[0], case .global(.storageType(let dtype)) = t[1],
           case .string(let key) = t[2], case .int(let count) = t[4], count >= 0 else {
       throw bad("a persistent id that is not ('storage', <storage type>, key, location, count)")
     }
+    if t.count == 6, case .none = t[5] {} else if t.count == 6 { throw bad("a storage view (torch < 0.4) is not read") }
     return PthStorageRef(dtype: dtype, key: key, count: count)
   }
 
@@ -253,18 +254,16 @@ struct RestrictedUnpickler {
     }
   }
 
-  private mutating func call(_ g: PickleGlobal, _ a: [PickleValue]) throws -> PickleValue {
+  private func call(_ g: PickleGlobal, _ a: [PickleValue]) throws -> PickleValue {
     switch g {
     case .orderedDict:
       guard a.isEmpty else { throw bad("collections.OrderedDict called with arguments (only OrderedDict() is read)") }
       return .dict(PickleDict())
-    case .rebuildTensorV2:
+    case .rebuildTensorV2, .rebuildTensor:
       guard a.count >= 4, case .storage(let s) = a[0], case .int(let offset) = a[1] else {
-        throw bad("_rebuild_tensor_v2 needs (storage, offset, size, stride, …)")
+        throw bad("\(g.name) needs (storage, offset, size, stride, …)")
       }
-      let blob = try storage(s)
-      return .tensor(try PthTensor.rebuild(s, blob: blob, offset: offset, size: try ints(a[2], "size"), stride: try ints(a[3], "stride"),
-                                           budget: &budget, file: file))
+      return .tensor(PthView(storage: s, offset: offset, size: try ints(a[2], "size"), stride: try ints(a[3], "stride")))
     case .rebuildParameter, .rebuildParameterWithState:
       guard let first = a.first, case .tensor = first else { throw bad("\(g.name) needs a tensor first") }
       return first
