@@ -69,7 +69,32 @@ public struct PthTensor {
       guard bytes <= budget else { throw bad("the tensors of this file add up to more than the limit of \(CheckedSize.maxTensorBytes) bytes (set LYRA_MAX_TENSOR_BYTES to change it)") }
       budget -= bytes
     } catch let e as SizeError { throw bad(e.description) }
-    // Row-major walk over the view.
+    // Contiguous (almost every saved weight): a straight read, float32 a plain copy.
+    var rowMajor = true, expect = 1
+    for d in stride.indices.reversed() where size[d] != 1 {
+      if stride[d] != expect { rowMajor = false; break }
+      expect *= size[d]
+    }
+    if rowMajor {
+      return blob.withUnsafeBytes { raw in
+        if s.dtype == .float32 {
+          let f = [Float](unsafeUninitializedCapacity: n) { buf, count in
+            if n > 0 { memcpy(buf.baseAddress!, raw.baseAddress! + 4 * offset, 4 * n) }
+            count = n
+          }
+          #if _endian(big)
+          return PthTensor(dtype: s.dtype, shape: size, values: .floats(f.map { Float(bitPattern: $0.bitPattern.byteSwapped) }))
+          #else
+          return PthTensor(dtype: s.dtype, shape: size, values: .floats(f))
+          #endif
+        }
+        if s.dtype.isFloatingPoint {
+          return PthTensor(dtype: s.dtype, shape: size, values: .floats((0..<n).map { s.dtype.float(raw, offset + $0) }))
+        }
+        return PthTensor(dtype: s.dtype, shape: size, values: .ints((0..<n).map { s.dtype.int(raw, offset + $0) }))
+      }
+    }
+    // Otherwise a row-major walk over the view.
     var index = [Int](repeating: 0, count: size.count)
     var positions = [Int]()
     positions.reserveCapacity(n)
