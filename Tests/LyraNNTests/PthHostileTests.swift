@@ -41,6 +41,7 @@ final class PthHostileTests: XCTestCase {
   func testDamagedArchivesAreRefused() {
     assertRefused("truncated_zip.pth", "no end-of-central-directory record")
     assertRefused("declared_huge_entry.pth", "past the end of the")
+    assertRefused("deflated.pth", "is compressed (method 8)")
   }
 
   func testEveryPrefixOfAGoodFileIsAnErrorNotACrash() throws {

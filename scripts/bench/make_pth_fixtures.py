@@ -60,9 +60,9 @@ json.dump({k: {"shape": list(v.shape), "values": v.double().flatten().tolist()} 
 # The legacy format (torch < 1.6, as torchvision's older downloads): the same state dict.
 torch.save(net.state_dict(), os.path.join(OUT, "convnet_legacy.pth"), _use_new_zipfile_serialization=False)
 
-def archive(name, pickle_bytes, blobs=None):
+def archive(name, pickle_bytes, blobs=None, compression=zipfile.ZIP_STORED):
     """A zip laid out as torch.save lays it out, holding a hand-made pickle."""
-    with zipfile.ZipFile(os.path.join(OUT, "hostile", name), "w", zipfile.ZIP_STORED) as z:
+    with zipfile.ZipFile(os.path.join(OUT, "hostile", name), "w", compression) as z:
         z.writestr("archive/data.pkl", pickle_bytes)
         z.writestr("archive/byteorder", "little")
         for k, v in (blobs or {}).items():
@@ -87,6 +87,8 @@ archive("huge_storage.pth", P2 + b"ctorch._utils\n_rebuild_tensor_v2\n((X\x07\x0
 archive("view_out_of_storage.pth", P2 + b"ctorch._utils\n_rebuild_tensor_v2\n((X\x07\x00\x00\x00storagectorch\nFloatStorage\n"
         b"X\x01\x00\x00\x000X\x03\x00\x00\x00cpu\x8a\x01\x04tQK\x00K\x03\x85K\x02\x85\x89"
         b"ccollections\nOrderedDict\n)RtR.", {"0": b"\0" * 16})
+# A well-formed pickle in a deflated entry (torch.save never writes one; zip tools may).
+archive("deflated.pth", P2 + b"}q\x00.", compression=zipfile.ZIP_DEFLATED)
 good = open(os.path.join(OUT, "dtypes.pth"), "rb").read()
 open(os.path.join(OUT, "hostile", "truncated_zip.pth"), "wb").write(good[: len(good) // 2])
 # A zip whose central directory claims a 4 GiB entry in a tiny file (zip-bomb-ish declared size).
