@@ -52,7 +52,7 @@ let package = Package(
     .target(name: "LyraBase", dependencies: ["CRuntime"]),
     .target(name: "LyraKernels", dependencies: ["LyraBase", "CBLAS", "CKernels"], swiftSettings: kernelFlags),
     .target(name: "LyraTensor", dependencies: ["LyraBase", "LyraKernels", "CBLAS"]),
-    .target(name: "LyraNN", dependencies: ["LyraTensor", "LyraKernels", "LyraBase"]),
+    .target(name: "LyraNN", dependencies: ["LyraTensor", "LyraKernels", "LyraBase", "CZlib"]),
     .target(name: "LyraData", dependencies: ["LyraBase", "CZlib", "CImage"]),
     .target(name: "LyraPlot", dependencies: ["LyraBase"]),
     // Notebook files and pages (cells, Markdown/HTML/ipynb renderers): no Lua here; LyraLua runs the cells.

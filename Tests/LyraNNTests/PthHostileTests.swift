@@ -44,6 +44,14 @@ final class PthHostileTests: XCTestCase {
     assertRefused("deflated.pth", "is compressed (method 8)")
   }
 
+  func testAChangedByteFailsTheChecksum() throws {
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: PthFixtures.path("convnet.pth")))
+    bytes[0x50] ^= 0x01 // inside data.pkl ('state_dict')
+    XCTAssertThrowsError(try PthFile.parse(bytes, file: "changed.pth")) { e in
+      XCTAssertTrue("\(e)".contains("fails its CRC-32 check"), "\(e)")
+    }
+  }
+
   func testEveryPrefixOfAGoodFileIsAnErrorNotACrash() throws {
     let good = try Data(contentsOf: URL(fileURLWithPath: PthFixtures.path("convnet.pth")))
     for n in stride(from: 0, to: good.count, by: 7) {

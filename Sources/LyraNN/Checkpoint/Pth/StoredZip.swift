@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 
 /// The entries of a zip archive as `torch.save` writes it: stored (uncompressed) entries,
@@ -125,19 +126,21 @@ struct StoredZip {
   }
 }
 
-/// CRC-32 (IEEE, as zip uses), table-driven.
+/// CRC-32 (IEEE, as zip uses), by zlib: its sliced loop reads ~10 times faster than a
+/// byte-at-a-time table (a 98 MiB checkpoint: ~0.5 s of the 0.85 s load before).
 enum CRC32 {
-  static let table: [UInt32] = (0..<256).map { i -> UInt32 in
-    var c = UInt32(i)
-    for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-    return c
-  }
-
   static func of(_ data: Data) -> UInt32 {
-    var c: UInt32 = 0xFFFF_FFFF
-    table.withUnsafeBufferPointer { t in
-      for b in data { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+    data.withUnsafeBytes { raw -> UInt32 in
+      var c: uLong = crc32(0, nil, 0)
+      var p = raw.baseAddress?.assumingMemoryBound(to: Bytef.self)
+      var left = raw.count
+      while left > 0, let q = p {
+        let n = min(left, Int(UInt32.max >> 1))
+        c = crc32(c, q, uInt(n))
+        p = q + n
+        left -= n
+      }
+      return UInt32(truncatingIfNeeded: c)
     }
-    return c ^ 0xFFFF_FFFF
   }
 }
