@@ -46,16 +46,16 @@ end)
 
 T.case('load_weights_into: the Lyra model gives the output PyTorch recorded', function()
   local nn = lyra.nn
-  local m = nn.Sequential(nn.Conv2d(1, 2, 3, 1, 1), nn.BatchNorm2d(2), nn.ReLU(), nn.Flatten(), nn.Linear(32, 3))
+  local m = nn.Sequential(nn.Conv2d(1, 2, 3, {padding = 1}), nn.BatchNorm2d(2), nn.ReLU(), nn.Flatten(), nn.Linear(32, 3))
   local report = lyra.load_weights_into(m, fixtures .. 'convnet.pth')
   T.ok(report:find('8 tensors loaded'), report)
   local io_ = json('convnet.json')
   local x = lyra.tensor(io_.input):view(2, 1, 4, 4)
-  m:evaluate()
+  m:eval()
   local y = m(x):view(-1)
   for i, v in ipairs(io_.output) do T.near(y[i], v, 1e-5, 'output ' .. i) end
   -- A 5-class head: strict (no head given) refuses; with head = 'fc' the backbone loads.
-  local m5 = nn.Sequential(nn.Conv2d(1, 2, 3, 1, 1), nn.BatchNorm2d(2), nn.ReLU(), nn.Flatten(), nn.Linear(32, 5))
+  local m5 = nn.Sequential(nn.Conv2d(1, 2, 3, {padding = 1}), nn.BatchNorm2d(2), nn.ReLU(), nn.Flatten(), nn.Linear(32, 5))
   T.raises('shape mismatches', lyra.load_weights_into, m5, fixtures .. 'convnet.pth')
   T.ok(lyra.load_weights_into(m5, fixtures .. 'convnet.pth', {head = 'fc'}):find('excluded %(head%)'))
 end)
