@@ -18,6 +18,7 @@ public final class LyraHost {
     OptimLib.open(state)
     DataLib.open(state)
     UtilLib.open(state)
+    PthLib.open(state)
     JSONLua.open(state)
     NNLib.open(state)
     TensorBench.open(state)

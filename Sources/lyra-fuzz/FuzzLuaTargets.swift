@@ -34,6 +34,11 @@ enum FuzzLuaTargets {
     if ok and type(ts) == 'table' then for _, t in pairs(ts) do touch(t) end end
   end
 
+  T.pth = function(bytes, dir)
+    local ok, ts = pcall(lyra.load_pth, write(dir, 'input.pth', bytes))
+    if ok and type(ts) == 'table' then for _, t in pairs(ts) do touch(t) end end
+  end
+
   T.desc = function(bytes)
     local ok, d = pcall(lyra.json.decode, bytes)
     if not ok then return end

@@ -13,7 +13,7 @@ import LyraTensor
 /// The process works in a private scratch folder under the sandbox (so a fuzzed
 /// `lyra.save` cannot write into the checkout), and file readers read the input from there.
 final class FuzzTargets {
-  static let names = ["onnx", "safetensors", "desc", "yaml", "csv", "idx", "json", "lua-api"]
+  static let names = ["onnx", "safetensors", "pth", "desc", "yaml", "csv", "idx", "json", "lua-api"]
   /// A target for the harness's own tests: input "CRASH…" traps as a failed precondition does, "HANG…" never
   /// answers, anything else is fine. Not part of `all`.
   static let selfTest = "self-test"
@@ -146,6 +146,7 @@ final class FuzzTargets {
   static func dictionary(_ target: String) -> [String] {
     switch target {
     case "safetensors": return ["\"dtype\"", "\"shape\"", "\"data_offsets\"", "\"F32\"", "\"I32\"", "\"F16\"", "\"I64\"", "\"U8\"", "\"__metadata__\"", "[]", "[0]", "[4611686018427387904, 4]", "{", "}", ","]
+    case "pth": return ["PK\u{03}\u{04}", "PK\u{01}\u{02}", "PK\u{05}\u{06}", "\u{80}\u{02}", "ctorch._utils\n_rebuild_tensor_v2\n", "ctorch\nFloatStorage\n", "ccollections\nOrderedDict\n", "cos\nsystem\n", "storage", "(", "t", "R", "Q", "q\u{00}", "h\u{00}", "}", "]", "u", "s", "a", "e", "\u{8a}\u{08}\u{ff}\u{ff}\u{ff}\u{ff}\u{ff}\u{ff}\u{ff}\u{7f}", "."]
     case "desc": return ["\"type\"", "\"in_features\"", "\"out_features\"", "\"kernel_size\"", "\"in_channels\"", "\"out_channels\"", "\"stride\"", "\"padding\"", "\"modules\"", "\"Linear\"", "\"Conv2d\"", "\"BatchNorm2d\"", "\"Sequential\"", "\"ReLU\"", "\"MaxPool2d\"", "\"Flatten\"", "[", "]", "{", "}"]
     case "yaml": return ["&a ", "*a", "<<: *a", "pipeline: [", "general:", "seed: ", "pipe_step:", "type: ", "SearchPipeStep", "TrainPipeStep", "search_algorithm:", "search_space:", "config_count: ", "epochs: ", "- ", "\n  ", "{", "}", "[", "]", "~", "!!str ", "quota:"]
     case "csv": return [",", "\n", "\"", "\"\"", "label", "1e308", "nan", ";", "\r\n", ",,,,,,,,"]

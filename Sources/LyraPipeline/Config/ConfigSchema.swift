@@ -21,7 +21,8 @@ enum ConfigSchema {
   static let step: Node = .keys([
     "pipe_step": .keys(["type": nil, "models_folder": nil, "load_weights": nil, "alias": nil]),
     "dataset": nil, "search_algorithm": nil, "search_space": nil,
-    "model": .keys(["model_desc": nil, "model_desc_file": nil, "models_folder": nil, "pretrained_model_file": nil, "head": nil]),
+    "model": .keys(["model_desc": nil, "model_desc_file": nil, "models_folder": nil, "pretrained_model_file": nil, "head": nil,
+                     "strict_load": nil]),
     "trainer": nil, "evaluator": nil, "quota": nil,
   ])
 

@@ -94,8 +94,9 @@ public struct PipelineConfig {
     general = resolved["general"] ?? .object([:])
     var steps: [Step] = []
     for n in names {
-      let section = resolved[n]!
-      found += ConfigSchema.check(section, schema: ConfigSchema.step, path: n, fail: fail)
+      found += ConfigSchema.check(resolved[n]!, schema: ConfigSchema.step, path: n, fail: fail)
+      let (section, fileProblems) = ModelFiles.resolve(resolved[n]!, step: n, taskFolder: base, fail: fail)
+      found += fileProblems
       let declared = section["pipe_step"]?["type"]?.string ?? "SearchPipeStep"
       guard let type = PipelineConfig.stepAliases[declared] else {
         let hint = Suggest.hint(declared, in: Array(PipelineConfig.stepAliases.keys))

@@ -46,11 +46,18 @@ struct TrainStep {
   func models() throws -> [HandedModel] {
     let folder = step.section["pipe_step"]?["models_folder"]?.string
       ?? step.section["model"]?["models_folder"]?.string
-      ?? (step.section["model"]?["model_desc"] == nil ? previous.map { pipeline.output.layout.stepFolder($0) } : nil)
+      ?? (step.section["model"]?["model_desc"] == nil && step.section["model"]?["model_desc_file"] == nil ? previous.map { pipeline.output.layout.stepFolder($0) } : nil)
     if let folder {
       let list = try HandedModel.load(folder: folder)
       guard !list.isEmpty else { throw pipeline.config.error("\(step.name).pipe_step.models_folder", "no models (desc_<id>.json) in \(folder)") }
       return list
+    }
+    // A description file an earlier step wrote (ModelFiles left it for now).
+    if let f = step.section["model"]?["model_desc_file"]?.string {
+      guard FileManager.default.fileExists(atPath: f) else {
+        throw pipeline.config.error("\(step.name).model.model_desc_file", "'\(f)' does not exist (an earlier step did not write it)")
+      }
+      return [HandedModel(id: 0, desc: try ModelFiles.description(f), hps: .object([:]), weights: nil)]
     }
     guard let desc = step.section["model"]?["model_desc"] else {
       throw pipeline.config.error("\(step.name).model", "TrainPipeStep needs model.model_desc or a models_folder (or an earlier step)")
@@ -75,7 +82,10 @@ struct TrainStep {
         hps = ConfigRefs.merge(hps, .object(["trainer": .object(t)]))
       }
       var section = step.section.object ?? [:]
-      section["model"] = .object(["model_desc": m.desc])
+      var model = section["model"]?.object ?? [:] // keeps pretrained_model_file, head (ModelFiles)
+      model["model_desc"] = m.desc
+      model.removeValue(forKey: "model_desc_file")
+      section["model"] = .object(model)
       section["trainer"] = TrialTraining.trainerSection(section["trainer"], hps["trainer"])
       // `pipe_step.load_weights: true` continues from the handed model's weights (a pruned
       // or quantised model's fine-tuning); false (VEGA's default) trains from scratch.

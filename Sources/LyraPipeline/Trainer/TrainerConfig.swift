@@ -47,8 +47,17 @@ public struct TrainerConfig: Equatable {
   public var callMetricsOnTrain = true
   /// The description ModelBuilder builds when no model is given.
   public var modelDesc: JSON?
-  /// Weights loaded into the model before training (safetensors).
+  /// Weights loaded into the model before training: a PyTorch .pth, safetensors or ONNX
+  /// file (`WeightsFile`), mapped onto the model by name, then by order and shape.
   public var pretrainedModelFile: String?
+  /// The key it was given under (`init_model_file` is VEGA's other name), for messages.
+  public var pretrainedModelKey = "pretrained_model_file"
+  /// Name prefixes not loaded from `pretrainedModelFile` (VEGA's `model.head`: the layer a
+  /// fine-tuning replaces).
+  public var pretrainedHead: [String] = []
+  /// Whether a model tensor the file does not fill, or a shape mismatch, is an error.
+  /// Default as VEGA's `load_state_dict`: strict without a head, tolerant with one.
+  public var strictLoad: Bool?
   /// The performance key that decides "best" (default: the first metric's main key).
   public var perfsCmpKey: String?
   /// `max` or `min` for `perfsCmpKey` (default: that metric's objective).
@@ -121,7 +130,14 @@ public struct TrainerConfig: Equatable {
     modelStatistics = try r.bool("model_statistics", modelStatistics)
     callMetricsOnTrain = try r.bool("call_metrics_on_train", callMetricsOnTrain)
     modelDesc = r.raw("model_desc")
-    pretrainedModelFile = try r.optionalString("pretrained_model_file") ?? r.optionalString("init_model_file")
+    pretrainedModelFile = try r.optionalString("pretrained_model_file")
+    if pretrainedModelFile == nil, let f = try r.optionalString("init_model_file") { pretrainedModelFile = f; pretrainedModelKey = "init_model_file" }
+    if let h = r.raw("pretrained_head") {
+      if let s = h.string { pretrainedHead = [s] } else if let a = h.array, a.allSatisfy({ $0.string != nil }) {
+        pretrainedHead = a.compactMap(\.string)
+      } else if h != .null { throw TrainerError.config(key: "\(path).pretrained_head", "expected a name prefix or a list of them, got \(h.text)") }
+    }
+    strictLoad = try r.raw("strict_load") == nil ? nil : r.bool("strict_load", true)
     perfsCmpKey = try r.optionalString("perfs_cmp_key")
     perfsCmpMode = try r.optionalString("perfs_cmp_mode")
     if let m = perfsCmpMode, m != "max", m != "min" {

@@ -20,7 +20,8 @@ extension TrainerConfig {
     attempt { _ = try MetricSet(json: metric, path: "\(path).metric") }
     for c in callbacks { attempt { _ = try CallbackRegistry.make(c, path: "\(path).callbacks") } }
     if let f = pretrainedModelFile, !FileManager.default.fileExists(atPath: f) {
-      out.append(TrainerError.config(key: "\(path).pretrained_model_file", "'\(f)' does not exist"))
+      out.append(TrainerError.config(key: "\(path).\(pretrainedModelKey)",
+                                     "'\(f)' does not exist (weights to start from: a PyTorch .pth, safetensors or ONNX file)"))
     }
     return out
   }

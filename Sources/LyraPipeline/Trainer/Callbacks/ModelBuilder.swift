@@ -1,7 +1,8 @@
 import LyraNN
 
 /// Priority 200: builds the model from its description when the trainer was given none
-/// (`modelDescription`, else `trainer.model_desc`), then loads `pretrained_model_file`.
+/// (`modelDescription`, else `trainer.model_desc`), then loads `pretrained_model_file`
+/// (.pth, safetensors or ONNX: `WeightsFile`) and logs what was loaded and what was not.
 /// Descriptions are data: a worker rebuilds a trial's model without running its code.
 public final class ModelBuilder: TrainerCallback {
   public override var priority: Int { 200 }
@@ -14,7 +15,11 @@ public final class ModelBuilder: TrainerCallback {
       do { t.model = try ModuleRegistry.build(desc) } catch { throw TrainerError.config("trainer.model_desc: \(error)") }
     }
     if !loaded, let file = t.config.pretrainedModelFile, let m = t.model {
-      do { try Checkpoint.loadWeights(into: m, from: file) } catch { throw TrainerError.checkpoint("pretrained_model_file: \(error)") }
+      let mapping: StateDictMapping
+      do { mapping = try WeightsFile.load(file, into: m, head: t.config.pretrainedHead, strict: t.config.strictLoad) } catch {
+        throw TrainerError.checkpoint("pretrained_model_file: \(error)")
+      }
+      t.log("pretrained_model_file \(file): " + mapping.report.replacingOccurrences(of: "\n", with: "\n  "))
       loaded = true
     }
   }
