@@ -157,6 +157,7 @@ T.case('chunk, split, flip, roll, unfold, repeat, expand_as, view_as', function(
   local rf = x:roll(1):totable()  -- flattened: the last element comes first
   T.eq(rf[1][1], x[3][5])
   T.eq(rf[2][1], x[1][5])
+  T.raises('at least one shift', function() x:roll({}, {}) end) -- once a trap (fuzz finding)
   local seq = lyra.tensor(values(7, 0.5))
   local u = seq:unfold(1, 3, 2)
   T.eq(u:size(), {3, 3})

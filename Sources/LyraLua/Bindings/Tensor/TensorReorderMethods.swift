@@ -94,6 +94,7 @@ enum TensorReorderMethods {
       LuaMethod("roll", help: "x:roll(shifts [, dims]) -> tensor\nElements shifted by shifts along dims, those pushed off the end coming back at the start.\nshifts and dims are numbers or equally long tables; without dims x is rolled as if flattened. Differentiable.") { call in
         let x = try TensorLua.check(call, 1)
         let shifts = try integerList(call, 2)
+        guard !shifts.isEmpty else { throw LuaArgumentError(2, "give at least one shift") }
         if call.isNil(3) {
           guard shifts.count == 1 else { throw LuaArgumentError(2, "without dims give one shift, got \(shifts.count)") }
           TensorLua.push(x.rank == 0 ? x.clone() : x.roll(shifts, []), call.stack)
