@@ -96,6 +96,17 @@ final class PretrainedWeightsTests: XCTestCase {
         }
       }
     }
+    // VEGA's need_adjust: true loads what fits and skips the changed head.
+    let adjusted = try config("""
+          model_desc: \(five.replacingOccurrences(of: "\n", with: " "))
+          pretrained_model_file: \(Self.fixtures)/convnet.pth
+          need_adjust: true
+      """, dir: dir.path)
+    let trainer = try TrainerConfig(json: adjusted.steps[0].section["trainer"]!)
+    XCTAssertEqual(trainer.strictLoad, false)
+    let model = try ModuleRegistry.build(adjusted.steps[0].section["model"]!["model_desc"]!)
+    let m = try WeightsFile.load(trainer.pretrainedModelFile!, into: model, head: trainer.pretrainedHead, strict: trainer.strictLoad)
+    XCTAssertFalse(m.mismatches.isEmpty, "the head's shapes differ and are reported")
   }
 
   func testSafetensorsWeightsLoadThroughTheSamePath() throws {

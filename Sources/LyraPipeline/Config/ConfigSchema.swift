@@ -22,7 +22,7 @@ enum ConfigSchema {
     "pipe_step": .keys(["type": nil, "models_folder": nil, "load_weights": nil, "alias": nil]),
     "dataset": nil, "search_algorithm": nil, "search_space": nil,
     "model": .keys(["model_desc": nil, "model_desc_file": nil, "models_folder": nil, "pretrained_model_file": nil, "head": nil,
-                     "strict_load": nil]),
+                     "strict_load": nil, "need_adjust": nil]),
     "trainer": nil, "evaluator": nil, "quota": nil,
   ])
 

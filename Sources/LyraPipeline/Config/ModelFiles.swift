@@ -4,7 +4,7 @@ import LyraBase
 /// A step's `model` keys that name files (VEGA's placement): `model_desc_file` (a network
 /// description, JSON or YAML, used instead of `model_desc`), `pretrained_model_file` with
 /// `head` (weights to start from; names under `head` are not loaded, the layer a
-/// fine-tuning replaces) and `strict_load`.
+/// fine-tuning replaces) and `strict_load` (VEGA's `need_adjust: true` means `strict_load: false`).
 ///
 /// Resolved when the config is read, so a missing file is a config problem with its
 /// file:line:key before anything runs. A path inside the task folder (VEGA's
@@ -39,7 +39,10 @@ enum ModelFiles {
           if trainer["pretrained_model_file"] == nil && trainer["init_model_file"] == nil {
             trainer["pretrained_model_file"] = .string(path)
             if let h = model["head"] { trainer["pretrained_head"] = h }
-            if let s = model["strict_load"] { trainer["strict_load"] = s }
+            if let s = model["strict_load"] { trainer["strict_load"] = s } else if model["need_adjust"]?.bool == true {
+              // VEGA's need_adjust: load what fits, skip what the new model changed (its head).
+              trainer["strict_load"] = .bool(false)
+            }
           }
           out["trainer"] = .object(trainer)
         } else {
