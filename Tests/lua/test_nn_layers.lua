@@ -272,6 +272,8 @@ T.case('ModuleList registers modules; ConcatTable and CAddTable (Lua) pass table
   T.raises('item 2 is not a tensor', function() return nn.CAddTable()({lyra.zeros(2), 3}) end)
   T.raises('non-empty table of tensors', function() return nn.CAddTable()({}) end)
   T.raises('expected a module', function() return nn.ConcatTable(3) end)
+  T.raises("has no ONNX form", function() nn.ConcatTable(nn.Identity()):to_onnx("/tmp/never.onnx") end)
+  T.raises("nn.Add", function() nn.CAddTable():to_onnx("/tmp/never.onnx") end)
   T.raises('use nn.Add', function() return nn.Sequential(nn.ConcatTable(a, b))(x) end)
   T.ok(tostring(ct):find('nn.ConcatTable {', 1, true))
 end)

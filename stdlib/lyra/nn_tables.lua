@@ -84,6 +84,16 @@ function nn.CAddTable()
   return setmetatable({}, CAddTable)
 end
 
+-- ONNX export works on engine modules (one tensor in, one out); these two take or give a
+-- Lua table, so they say where the exportable form is instead of failing on a nil method.
+local function no_onnx(kind, instead)
+  return function()
+    error(('%s is a Lua table module and has no ONNX form; build the model with %s inside nn.Sequential, which exports (m:to_onnx(path))'):format(kind, instead), 2)
+  end
+end
+ConcatTable.to_onnx = no_onnx('nn.ConcatTable', 'nn.Add (ConcatTable then CAddTable) or nn.Concat')
+CAddTable.to_onnx = no_onnx('nn.CAddTable', 'nn.Add')
+
 lyra.setdoc(nn.ConcatTable, 'lyra.nn.ConcatTable', [[
 nn.ConcatTable([m1, m2, ...]) -> module
 Torch7's ConcatTable, written in Lua: applies every branch to the same input and returns a Lua
