@@ -14,6 +14,7 @@ public enum SimpleCnn {
     let classes = try r.int("num_class", 10, min: 1)
     var layers: [Module] = []
     var c = inC, s = size
+    _ = try r.bool("fp16", false) // VEGA's SimpleCnn takes it (half precision on GPUs); no effect on the CPU
     for b in 0..<blocks {
       let out = max(1, Int((Double(base << b) * width).rounded()))
       guard s >= 2 else { throw DescriptionError("\(r.path).blocks: \(blocks) pooling stages do not fit a \(size)x\(size) image") }

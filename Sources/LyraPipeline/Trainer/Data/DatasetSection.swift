@@ -64,7 +64,7 @@ public struct DatasetSection {
     let portion = try r.double("train_portion", 1)
     guard portion > 0 && portion <= 1 else { throw TrainerError.config(key: "\(p).train_portion", "must be in (0, 1], got \(portion)") }
     let maxSamples = try r.optionalInt("max_samples", min: 1)
-    r.accept(["num_workers", "pin_memory", "download", "imgs_per_gpu"])
+    r.accept(["num_workers", "pin_memory", "download", "imgs_per_gpu", "dataset_backend"])
     let split: Split = mode == .train || (mode == .val && portion < 1) ? .train : .test
     let augment = try r.raw("transforms").map { try DatasetAugmentation.parse($0, path: "\(p).transforms") }
     let geometry = try DatasetGeometry.parse(r.raw("transforms"), path: "\(p).transforms", training: mode == .train)
