@@ -99,6 +99,24 @@ final class ResumeWithoutTrapsTests: XCTestCase {
     XCTAssertFalse(log.contains("epoch 1/2"), log)
   }
 
+  /// Ctrl-C after the search's last trial, before fully_train starts: one resume line, the
+  /// search kept whole, and the resume goes straight on to fully_train.
+  func testCtrlCBetweenStepsResumesAtTheNextStep() throws {
+    let cfg = try config()
+    let first = try lyra(["run", cfg], ctrlCAt: "hpo:trial:2")
+    let id = try onlyTask(dir + "/tasks")
+    XCTAssertEqual(first.status, 130, first.out + first.err)
+    let lines = (first.out + first.err).split(separator: "\n").filter { $0.contains("--resume") }
+    XCTAssertEqual(lines.count, 1, "exactly one resume line: \(lines)")
+    XCTAssertTrue(lines.first?.hasSuffix("resume with: lyra run --resume \(id)") == true, "\(lines)")
+    XCTAssertFalse((first.out + first.err).contains("[fully_train] epoch"), "fully_train did not start")
+    let resumed = try lyra(["run", "--resume", id])
+    XCTAssertEqual(resumed.status, 0, resumed.out + resumed.err)
+    let log = resumed.out + resumed.err
+    XCTAssertFalse(log.contains("[hpo] trial"), "no search trial runs again: \(log)")
+    XCTAssertTrue(log.contains("[fully_train] epoch 2/2"), log)
+  }
+
   func testCtrlCInFullyTrainOutsideTheDefaultFolderPrintsTheTaskFolderAndIsNotAnError() throws {
     let base = dir + "/runs"
     let cfg = try config(base: base)
