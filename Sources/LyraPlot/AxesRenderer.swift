@@ -35,7 +35,7 @@ struct AxesRenderer {
     let (xs, ys) = extents()
     let yt = plot.yLog ? Ticks.log(ys.min() ?? 1, ys.max() ?? 10) : Ticks.linear(ys.min() ?? 0, ys.max() ?? 1)
     let cats = isBarChart ? (plot.categories ?? []) : []
-    let xt = isBarChart ? Ticks(values: cats.indices.map(Double.init), labels: cats) : Ticks.linear(xs.min() ?? 0, xs.max() ?? 1)
+    let xt = isBarChart ? Ticks(values: cats.indices.map(Double.init), labels: cats) : Ticks.linear(xs.min() ?? 0, xs.max() ?? 1, integers: plot.xIntegers)
     let legendSeries = plot.series.filter { $0.label != nil && !$0.label!.isEmpty }
     let showLegend = plot.legendMode ?? !legendSeries.isEmpty
     let layout = AxesLayout(plot: plot, xTicks: xt.labels, yTicks: yt.labels,

@@ -18,6 +18,8 @@ public struct Plot {
   var xLabelText: String?
   var yLabelText: String?
   var yLog = false
+  /// x values are counts (epochs, trials): ticks only at whole numbers.
+  var xIntegers = false
   var legendMode: Bool?
   /// Axis ranges fixed by `xlim`/`ylim` (see AxisLimits.swift); nil: from the data.
   var xLimits: ClosedRange<Double>?
@@ -137,6 +139,8 @@ public struct Plot {
   public func ylabel(_ s: String?) -> Plot { with { $0.yLabelText = s } }
   /// Log-10 y axis; values ≤ 0 are skipped.
   public func logY(_ on: Bool = true) -> Plot { with { $0.yLog = on } }
+  /// Ticks of the x axis at whole numbers only (x counts epochs, trials, ...).
+  public func integerX(_ on: Bool = true) -> Plot { with { $0.xIntegers = on } }
   /// Forces the legend on or off (default: shown when any series has a label).
   public func legend(_ on: Bool) -> Plot { with { $0.legendMode = on } }
   public func size(width: Int, height: Int) -> Plot { with { $0.width = max(120, width); $0.height = max(80, height) } }

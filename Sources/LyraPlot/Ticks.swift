@@ -25,7 +25,8 @@ public struct Ticks: Equatable {
   }
 
   /// Linear ticks covering `lo…hi` (in either order).
-  public static func linear(_ lo: Double, _ hi: Double, maxIntervals: Int = 6) -> Ticks {
+  /// `integers`: no step below 1 (an axis of counts such as epochs gets no 1.5).
+  public static func linear(_ lo: Double, _ hi: Double, maxIntervals: Int = 6, integers: Bool = false) -> Ticks {
     var (a, b) = lo.isFinite && hi.isFinite ? (min(lo, hi), max(lo, hi)) : (0.0, 1.0)
     if a == b {
       let d = a == 0 ? 1 : abs(a) * 0.1
@@ -34,6 +35,7 @@ public struct Ticks: Equatable {
     }
     let n = max(1, maxIntervals)
     var e = Int(floor(log10((b - a) / Double(n)))) - 1
+    if integers { e = max(e, 0) }
     while true {
       for m in [1, 2, 5] {
         let s = Double(m) * pow(10, Double(e))

@@ -15,6 +15,16 @@ final class TicksTests: XCTestCase {
     XCTAssertEqual(Ticks.linear(97, 3), t, "order of the ends does not matter")
   }
 
+  /// An axis of counts (epochs) steps by whole numbers: 1…3 is 1, 2, 3, not 1.0, 1.5, ….
+  func testIntegerTicksForCounts() {
+    let t = Ticks.linear(1, 3, integers: true)
+    XCTAssertEqual(t.values, [1, 2, 3])
+    XCTAssertEqual(t.labels, ["1", "2", "3"])
+    XCTAssertEqual(Ticks.linear(1, 1, integers: true).values, [0, 1, 2])
+    XCTAssertEqual(Ticks.linear(0, 40, integers: true).values, [0, 10, 20, 30, 40], "large ranges step as before")
+    XCTAssertTrue(Ticks.linear(1, 3).values.contains(1.5), "without the option: half steps")
+  }
+
   func testOneTwoFiveSteps() {
     XCTAssertEqual(Ticks.linear(0, 10).values, [0, 2, 4, 6, 8, 10])
     XCTAssertEqual(Ticks.linear(0.31, 0.58).values, [0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60])

@@ -50,7 +50,7 @@ enum LearningCurveCharts {
       let drawn = p.series.flatMap(\.y)
       p = p.logY(ValueAxis.wantsLog(drawn))
       let caption = "\(title(key)) per epoch" + (rest.isEmpty ? "" : "; the best \(top.count) trials in colour, \(rest.count) more in grey")
-      return (caption, p.title("\(a.step.name): \(title(key).lowercased())").xlabel("epoch").ylabel(key))
+      return (caption, p.title("\(a.step.name): \(title(key).lowercased())").xlabel("epoch").ylabel(key).integerX())
     }
   }
 }
