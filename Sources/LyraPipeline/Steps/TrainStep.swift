@@ -76,7 +76,8 @@ struct TrainStep {
         continue
       }
       // The searched hyperparameters, minus the search budget (this step's epochs rule).
-      var hps = fileHps.map { ConfigRefs.merge($0, m.hps) } ?? m.hps
+      let searched = fileHps.map { ConfigRefs.merge($0, m.hps) } ?? m.hps
+      var hps = searched
       if var t = hps["trainer"]?.object {
         t.removeValue(forKey: "epochs")
         hps = ConfigRefs.merge(hps, .object(["trainer": .object(t)]))
@@ -106,7 +107,7 @@ struct TrainStep {
       }
       console.clear()
       var r = out.record
-      r.hps = fileHps.map { ConfigRefs.merge($0, m.hps) } ?? m.hps
+      r.hps = searched
       r.desc = m.desc
       try? pipeline.output.writeTrialFiles(r)
       try pipeline.store.setMeta(recordKey(m.id), r.json)

@@ -125,7 +125,7 @@ enum DatasetGeometry {
       switch type {
       case "Resize": out.append(Resize(size))
       default:
-        guard case .exact(let h, let w) = size.square else { continue }
+        let (h, w) = size.sides
         let padding = try o["padding"].map { v -> Int in
           guard let n = v.int, (0...4096).contains(n) else { throw TrainerError.config(key: "\(p).padding", "expected an integer in [0, 4096], got \(v.text)") }
           return n
@@ -150,9 +150,11 @@ enum DatasetGeometry {
 }
 
 extension ImageSize {
-  /// A crop's size: N means N×N.
-  var square: ImageSize {
-    if case .shorterSide(let n) = self { return .exact(height: n, width: n) }
-    return self
+  /// A crop's (height, width): N means N×N.
+  var sides: (Int, Int) {
+    switch self {
+    case .shorterSide(let n): return (n, n)
+    case .exact(let h, let w): return (h, w)
+    }
   }
 }
