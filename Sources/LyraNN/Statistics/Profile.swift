@@ -37,8 +37,14 @@ public struct Profile {
   /// Multiply-adds per sample (the traced batch size divided out).
   public var macsPerSample: Int
 
-  /// Traces `model` on a zero input of `inputShape` (batch first).
+  /// Traces `model` on a zero input of `inputShape` (batch first), in eval mode (its mode
+  /// is restored after): batch statistics of a one-sample trace are meaningless, and in
+  /// training mode a BatchNorm over 1×1 maps refuses a batch of one, so a quota's
+  /// `model_valid` failed every DNet sample on 28×28 images (issue 19).
   public init(_ model: Module, inputShape: [Int]) throws {
+    let wasTraining = model.training
+    model.eval()
+    defer { model.train(wasTraining) }
     let calls = try ModuleTracer.trace(model, input: Tensor.zeros(inputShape))
     var rows: [Row] = []
     var total = 0

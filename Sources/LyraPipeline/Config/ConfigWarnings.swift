@@ -11,7 +11,8 @@ import LyraBase
 ///   `pipeline` or a step is a typo and stays an error (`PipelineConfig`);
 /// - `general.cluster` (several machines), `general.device_category` other than CPU;
 /// - a step's `evaluator.device_evaluator` (latency on Ascend/ARM boards);
-/// - a trainer's mixed-precision and GPU-only switches when they are on.
+/// - a trainer's mixed-precision and GPU-only switches when they are on;
+/// - a data-parallel train step (`DataParallelSteps`).
 enum ConfigWarnings {
   /// Trainer keys that are accepted and have no effect on a CPU, with what they would do.
   static let gpuOnlyTrainerKeys: [(key: String, what: String)] = [
@@ -39,6 +40,7 @@ enum ConfigWarnings {
         out.append(warn("\(name).trainer.\(key)", "\(what) is a GPU feature and is not used on the CPU; training runs in 32-bit floats"))
       }
     }
+    out += DataParallelSteps.warnings(steps: steps, warn: warn)
     return out
   }
 

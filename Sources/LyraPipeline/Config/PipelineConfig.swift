@@ -8,7 +8,8 @@ import LyraNN
 public struct PipelineConfig {
   public struct Step {
     public var name: String
-    /// `SearchPipeStep`, `TrainPipeStep` or `BenchmarkPipeStep` (old names mapped).
+    /// `SearchPipeStep`, `TrainPipeStep`, `BenchmarkPipeStep` or `MultiTaskPipeStep` (old
+    /// names and the data-parallel train steps mapped).
     public var type: String
     /// The step's section with references merged.
     public var section: JSON
@@ -31,6 +32,7 @@ public struct PipelineConfig {
   public static let stepAliases = ["NasPipeStep": "SearchPipeStep", "HpoPipeStep": "SearchPipeStep",
                                    "FullyTrainPipeStep": "TrainPipeStep", "SearchPipeStep": "SearchPipeStep",
                                    "TrainPipeStep": "TrainPipeStep", "BenchmarkPipeStep": "BenchmarkPipeStep"]
+    .merging(DataParallelSteps.aliases) { a, _ in a }.merging([MultiTaskPlan.type: MultiTaskPlan.type]) { a, _ in a }
 
   public init(contentsOf path: String, taskFolder: String? = nil) throws {
     try self.init(document: try YAMLDocument(contentsOf: path), taskFolder: taskFolder)
@@ -94,7 +96,7 @@ public struct PipelineConfig {
     general = resolved["general"] ?? .object([:])
     var steps: [Step] = []
     for n in names {
-      found += ConfigSchema.check(resolved[n]!, schema: ConfigSchema.step, path: n, fail: fail)
+      found += ConfigSchema.check(resolved[n]!, schema: MultiTaskPlan.schema(resolved[n]!), path: n, fail: fail)
       let (section, fileProblems) = ModelFiles.resolve(resolved[n]!, step: n, taskFolder: base, fail: fail)
       found += fileProblems
       let declared = section["pipe_step"]?["type"]?.string ?? "SearchPipeStep"

@@ -149,6 +149,7 @@ public final class Pipeline {
         switch step.type {
         case "SearchPipeStep": result = try SearchStep(pipeline: self, step: step).run()
         case "TrainPipeStep": result = try TrainStep(pipeline: self, step: step, previous: previous).run()
+        case MultiTaskPlan.type: result = try MultiTaskStep(pipeline: self, step: step).run()
         default: result = try BenchmarkStep(pipeline: self, step: step, previous: previous).run()
         }
       } catch where error is Interrupted || Interruption.isRequested {

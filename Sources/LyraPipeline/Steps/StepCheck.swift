@@ -23,6 +23,7 @@ struct StepCheck {
     switch step.type {
     case "SearchPipeStep": return search()
     case "TrainPipeStep": return sections(hps: .object([:]), desc: step.section["model"]?["model_desc"])
+    case MultiTaskPlan.type: return multiTask()
     default: return benchmark()
     }
   }
@@ -100,6 +101,18 @@ struct StepCheck {
       shape = known
     }
     do { _ = try NetworkRegistry.build(desc, path: "\(step.name).model.model_desc", input: shape) } catch { out += converted(error) }
+    return out
+  }
+
+  /// A multi-task step: its tasks (a segmentation task is one problem, its sections not
+  /// checked further), then each task's sections as a train step's.
+  func multiTask() -> [ConfigError] {
+    var out: [ConfigError] = []
+    let plan = MultiTaskPlan(step: step, config: config, problems: &out)
+    for task in plan.tasks {
+      let sub = PipelineConfig.Step(name: "\(step.name).\(task.name)", type: "TrainPipeStep", section: task.section)
+      out += StepCheck(config: config, step: sub, seed: seed).sections(hps: .object([:]), desc: task.section["model"]?["model_desc"])
+    }
     return out
   }
 

@@ -55,13 +55,29 @@ public enum SchedulerFactory {
     return s
   }
 
+  /// `after_scheduler_config.by_epoch` of a WarmupScheduler section (nil when not given).
+  /// VEGA steps the warm-up in the outer scheduler's unit and switches to the inner one's
+  /// after it; its examples that set the inner one (auto_lane, spnas, segmentation_ea)
+  /// count `warmup_iters` in that same unit, so Lyra steps the whole schedule in it: the
+  /// trainer takes this value as `by_epoch` unless `lr_scheduler.by_epoch` says otherwise
+  /// (then the two must agree).
+  static func afterByEpoch(_ section: JSON, path: String) throws -> Bool? {
+    guard let b = section["params"]?["after_scheduler_config"]?["by_epoch"] else { return nil }
+    guard let v = b.bool else {
+      throw TrainerError.config(key: "\(path).params.after_scheduler_config.by_epoch", "expected true or false, got \(b.text)")
+    }
+    return v
+  }
+
   /// VEGA's WarmupScheduler: linear warm-up, then `after_scheduler_config` (a section of its own).
   static func warmup(_ r: ParamReader, _ path: String) throws -> LRScheduler {
     r.accept(["warmup_type", "by_epoch"])
     if let t = r.values["warmup_type"]?.string, t != "linear" {
       throw TrainerError.config("\(path).params.warmup_type: only 'linear' is supported, got '\(t)'")
     }
-    let after = try r.raw("after_scheduler_config").map { try make(ComponentSpec($0, path: path + ".params.after_scheduler_config")) }
+    let after = try r.raw("after_scheduler_config").map {
+      try make(ComponentSpec($0, path: path + ".params.after_scheduler_config", extraKeys: ["by_epoch"]))
+    }
     return WarmupLR(warmupSteps: try r.int("warmup_iters", 5, min: 0), startFactor: try r.double("warmup_ratio", 0.1), after: after)
   }
 }

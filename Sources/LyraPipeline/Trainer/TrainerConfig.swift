@@ -65,7 +65,7 @@ public struct TrainerConfig: Equatable {
 
   public init() {}
 
-  static let ignored = ["cuda", "amp", "use_amp", "syncbn", "distributed", "lazy_built", "save_model_desc", "train_verbose",
+  static let ignored = ["cuda", "multi_task", "amp", "use_amp", "syncbn", "distributed", "lazy_built", "save_model_desc", "train_verbose",
                         "valid_verbose", "train_report_steps", "valid_report_steps", "report_on_epoch", "report_on_valid",
                         "get_train_metric_after_epoch", "opt_level", "keep_batchnorm_fp32", "task", "is_detection_trainer",
                         "save_ext_model", "save_slave_model", "eval_per_epoch", "calc_params_each_epoch", "load_weights_file", "fp16", "hps_file"]
@@ -102,6 +102,13 @@ public struct TrainerConfig: Equatable {
         lrScheduler = try ComponentSpec(s, path: path + ".lr_scheduler", extraKeys: ["by_epoch"])
         if let b = s["by_epoch"] {
           guard let v = b.bool else { throw TrainerError.config(key: "\(path).lr_scheduler.by_epoch", "expected true or false, got \(b.text)") }
+          schedulerByEpoch = v
+        }
+        if let v = try SchedulerFactory.afterByEpoch(s, path: path + ".lr_scheduler") {
+          if s["by_epoch"] != nil, v != schedulerByEpoch {
+            throw TrainerError.config(key: "\(path).lr_scheduler.params.after_scheduler_config.by_epoch",
+                                      "\(v) differs from lr_scheduler.by_epoch (\(schedulerByEpoch)); Lyra steps warm-up and the scheduler after it in one unit: give both the same value")
+          }
           schedulerByEpoch = v
         }
       } else {

@@ -9,7 +9,9 @@ import LyraNN
 /// sets Lyra targets), `shuffle` true for train and false otherwise, `drop_last` false,
 /// `seed` 0 (shuffle order), `train_portion` 1 (when < 1, train is that seeded fraction of
 /// the training split and val the rest, as VEGA's Cifar10), `max_samples` (Lyra: keep the
-/// first N samples, for quick runs), `num_workers`/`pin_memory` accepted and ignored.
+/// first N samples, for quick runs), `num_workers`/`pin_memory`/`dataset_backend` accepted and
+/// ignored, `n_class` (VEGA's class count of the set) checked to be a positive integer and
+/// otherwise ignored, as VEGA's loaders do.
 /// `transforms` augments the training split (DatasetTransforms: a list of ops or a
 /// sampled policy; DatasetAugmentation: a PBA policy or schedule). Every other key goes
 /// to the dataset's factory, which rejects what it does not know.
@@ -65,6 +67,9 @@ public struct DatasetSection {
     guard portion > 0 && portion <= 1 else { throw TrainerError.config(key: "\(p).train_portion", "must be in (0, 1], got \(portion)") }
     let maxSamples = try r.optionalInt("max_samples", min: 1)
     r.accept(["num_workers", "pin_memory", "download", "imgs_per_gpu", "dataset_backend"])
+    // VEGA's class count of the set (`n_class`, e.g. Imagenet's 1000): information only in
+    // VEGA's loaders (the labels decide), so only its form is checked.
+    _ = try r.optionalInt("n_class", min: 1)
     let split: Split = mode == .train || (mode == .val && portion < 1) ? .train : .test
     let augment = try r.raw("transforms").map { try DatasetAugmentation.parse($0, path: "\(p).transforms") }
     let geometry = try DatasetGeometry.parse(r.raw("transforms"), path: "\(p).transforms", training: mode == .train)
