@@ -81,8 +81,8 @@ struct MultiTaskPlan {
       }
       let section = ConfigRefs.merge(.object(defaults), own)
       if let marks = Self.segmentationMarks(section), !marks.isEmpty {
-        problems.append(config.error(key, "task '\(name)' is a segmentation task (\(marks.joined(separator: ", "))); " +
-                                     "segmentation is out of scope in Lyra, which trains classification tasks: remove it from pipe_step.tasks"))
+        problems.append(config.error(key, "task '\(name)' is segmentation (\(marks.joined(separator: ", "))), out of scope: " +
+                                     "Lyra trains classification tasks; remove it from pipe_step.tasks"))
         continue
       }
       let desc = section["model"]?["model_desc"]
