@@ -82,7 +82,7 @@ final class MultiTaskStepTests: XCTestCase {
     let p = try XCTUnwrap(problems.first)
     XCTAssertEqual(p.key, "multi.seg")
     XCTAssertEqual(p.line, 4)
-    XCTAssertTrue(p.message.contains("segmentation is out of scope"), p.message)
+    XCTAssertTrue(p.message.contains("is segmentation") && p.message.contains("out of scope"), p.message)
     XCTAssertTrue(p.message.contains("MicroDecoder") && p.message.contains("Cityscapes") && p.message.contains("IoUMetric"), p.message)
   }
 
@@ -103,5 +103,22 @@ final class MultiTaskStepTests: XCTestCase {
     XCTAssertTrue(problems.contains { $0.hasPrefix("multi.pipe_step.multi_task_epochs:") }, "\(problems)")
     // Neither part is named and described alike in both tasks: nothing would be shared.
     XCTAssertTrue(problems.contains { $0.hasPrefix("multi.pipe_step.tasks: the tasks share no part") }, "\(problems)")
+  }
+
+  func testATaskSectionLeftOutOfTasksIsIgnoredWithAWarning() throws {
+    let text = """
+    pipeline: [multi]
+    multi:
+      pipe_step: {type: MultiTaskPipeStep, tasks: [cls]}
+      cls:
+        model: {model_desc: {modules: [backbone, head], backbone: {type: MLP}, head: {type: MLP, in_features: 10}}}
+        dataset: \(Self.data)
+      segmentation:
+        model: {model_desc: {modules: [backbone, seghead], backbone: {type: MLP}, seghead: {type: MicroDecoder}}}
+    """
+    XCTAssertEqual(try check(text).map(\.message), [])
+    let c = try PipelineConfig(document: try YAMLDocument(text: text, file: "multi.yml"))
+    XCTAssertEqual(c.warnings.map { "\($0.key ?? ""): \($0.message)" },
+                   ["multi.segmentation: task section 'segmentation' is not named in pipe_step.tasks and is ignored"])
   }
 }

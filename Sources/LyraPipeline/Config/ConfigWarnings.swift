@@ -12,7 +12,8 @@ import LyraBase
 /// - `general.cluster` (several machines), `general.device_category` other than CPU;
 /// - a step's `evaluator.device_evaluator` (latency on Ascend/ARM boards);
 /// - a trainer's mixed-precision and GPU-only switches when they are on;
-/// - a data-parallel train step (`DataParallelSteps`).
+/// - a data-parallel train step (`DataParallelSteps`), a multi-task step's task section
+///   that `pipe_step.tasks` leaves out (`MultiTaskPlan`).
 enum ConfigWarnings {
   /// Trainer keys that are accepted and have no effect on a CPU, with what they would do.
   static let gpuOnlyTrainerKeys: [(key: String, what: String)] = [
@@ -41,6 +42,7 @@ enum ConfigWarnings {
       }
     }
     out += DataParallelSteps.warnings(steps: steps, warn: warn)
+    out += MultiTaskPlan.warnings(steps: steps, warn: warn)
     return out
   }
 

@@ -47,7 +47,27 @@ struct MultiTaskPlan {
     for name in section["pipe_step"]?["tasks"]?.array?.compactMap(\.string) ?? [] where keys[name] == nil {
       keys[name] = .keys(task)
     }
+    for name in unlisted(section) { keys[name] = .some(nil) } // warned about and ignored
     return .keys(keys)
+  }
+
+  /// Task sections `tasks` leaves out (a mapping of task keys only, its name not close to
+  /// a step key or a listed task, which would make it a typo): ignored, as VEGA ignores
+  /// them, with a warning — so a task is dropped by taking it out of the list.
+  static func unlisted(_ section: JSON) -> [String] {
+    guard section["pipe_step"]?["type"]?.string == type, let o = section.object, case .keys(let stepKeys) = ConfigSchema.step else { return [] }
+    let listed = section["pipe_step"]?["tasks"]?.array?.compactMap(\.string) ?? []
+    return o.keys.sorted().filter { k in
+      guard stepKeys[k] == nil, !listed.contains(k), let sub = o[k]?.object, !sub.isEmpty, sub.keys.allSatisfy(taskKeys.contains) else { return false }
+      return Suggest.closest(k, in: Array(stepKeys.keys) + listed) == nil
+    }
+  }
+
+  /// One warning per task section that `pipe_step.tasks` does not name.
+  static func warnings(steps: [(name: String, section: JSON)], warn: (String?, String) -> ConfigError) -> [ConfigError] {
+    steps.flatMap { name, section in
+      unlisted(section).map { warn("\(name).\($0)", "task section '\($0)' is not named in pipe_step.tasks and is ignored") }
+    }
   }
 
   /// Reads the plan; every problem goes to `problems` (key and line through `config`).
