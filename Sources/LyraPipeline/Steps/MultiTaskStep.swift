@@ -40,11 +40,12 @@ struct MultiTaskStep {
     }
     if done > 0, let last = own[(done - 1) % plan.tasks.count] { shared = last.filter { plan.isShared($0.key) } }
     if done > 0 { pipeline.log("[\(step.name)] \(done) of \(turns) task turns already trained") }
+    for turn in 0..<done where turn / plan.tasks.count < plan.rounds - 1 { try? FileManager.default.removeItem(atPath: workDir(turn, plan)) }
     pipeline.log("[\(step.name)] \(plan.tasks.count) tasks, \(plan.rounds) rounds; shared: \(plan.shared.joined(separator: ", "))")
     for turn in done..<turns {
       let (round, i) = (turn / plan.tasks.count, turn % plan.tasks.count)
       let task = plan.tasks[i]
-      let workDir = pipeline.output.layout.workerFolder(step.name, i) + "/round\(round)"
+      let workDir = self.workDir(turn, plan)
       let spec = TrialSpec(step: step.name, trial: i, config: [:], checkpointDir: workDir)
       var setup = try TrialTraining.Setup(section: task.section, general: pipeline.config.general, hps: .object([:]), step: "\(step.name).\(task.name)")
       let desc = task.section["model"]?["model_desc"] ?? .object([:])
@@ -73,12 +74,20 @@ struct MultiTaskStep {
       try pipeline.store.setMeta(recordKey(i), r.json)
       try pipeline.store.setMeta(turnsKey, JSON(turn + 1))
       records[i] = r
+      TestKillSwitch.point(step: step.name, .trial)
       // A finished turn's checkpoint is in the weights file now; the last round's stays.
+      // (Until the turn count is stored, the folder's final checkpoint is what a resumed
+      // turn restores, whatever the weights file holds.)
       if round < plan.rounds - 1 { try? FileManager.default.removeItem(atPath: workDir) }
       pipeline.log("\(prefix): " + Pipeline.describe(r))
     }
     let list = plan.tasks.indices.compactMap { records[$0] }
     return StepResult(records: list, chosen: list)
+  }
+
+  /// A turn's trainer folder: `workers/<step>/<task index>/round<r>`.
+  func workDir(_ turn: Int, _ plan: MultiTaskPlan) -> String {
+    pipeline.output.layout.workerFolder(step.name, turn % plan.tasks.count) + "/round\(turn / plan.tasks.count)"
   }
 
   /// A weights file's tensors by name.
