@@ -75,7 +75,8 @@ struct SearchStep {
     } else if let b = made.algorithm.best() {
       chosen = records.filter { $0.workerID == b.trial.id }
     }
-    chosen = chosen.map { PBAHandOff.withSchedule($0, algorithm: made.algorithm) } // PBA hands on its schedule
+    // PBT and PBA hand on their schedules (optimiser parameters; augmentation policies).
+    chosen = chosen.map { PBTHandOff.withSchedule(PBAHandOff.withSchedule($0, algorithm: made.algorithm), algorithm: made.algorithm) }
     return StepResult(records: records, chosen: chosen, interrupted: outcome == .interrupted, storeStep: true)
   }
 

@@ -62,6 +62,8 @@ public struct TrainerConfig: Equatable {
   public var perfsCmpKey: String?
   /// `max` or `min` for `perfsCmpKey` (default: that metric's objective).
   public var perfsCmpMode: String?
+  /// A PBT search's optimiser schedule to replay per epoch (HpsSchedule, HpsScheduleReplay).
+  public var hpsSchedule: HpsSchedule?
 
   public init() {}
 
@@ -143,6 +145,7 @@ public struct TrainerConfig: Equatable {
     if let m = perfsCmpMode, m != "max", m != "min" {
       throw TrainerError.config(key: "\(path).perfs_cmp_mode", "expected max or min, got '\(m)'")
     }
+    if let h = r.raw("hps_schedule"), h != .null { hpsSchedule = try HpsSchedule(json: h, path: "\(path).hps_schedule") }
     unknownKeys = r.unknownKeys
   }
 }

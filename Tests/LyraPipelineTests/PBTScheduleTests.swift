@@ -1,0 +1,141 @@
+import Foundation
+import XCTest
+import LyraBase
+import LyraData
+import LyraNN
+import LyraSearch
+import LyraSpace
+@testable import LyraPipeline
+
+/// PBT's product reaches fully_train as a schedule (VEGA's PbtTrainerCallback): the
+/// hand-off lists the best lineage's optimiser parameters per segment, and training
+/// replays a planted schedule epoch by epoch, stretched as VEGA stretches it.
+final class PBTScheduleTests: XCTestCase {
+  func json(_ text: String) throws -> JSON { try YAMLDocument(text: text).value }
+
+  /// Records, before every epoch's first step, the rate and momentum the optimiser uses.
+  final class Probe: TrainerCallback {
+    var lr: [Double] = [], momentum: [Double] = []
+    override var priority: Int { 300 }
+    override func beforeTrainStep(_ step: Int) throws {
+      guard let t = trainer, let o = t.optimizer, lr.count == t.epoch else { return }
+      lr.append(o.lr)
+      momentum.append(o.hyperparameters["momentum"] ?? .nan)
+    }
+  }
+
+  let planted = """
+    {search_epochs: 3, segments: [{from_epoch: 0, params: {lr: 0.1, momentum: 0.5}},
+                                  {from_epoch: 1, params: {lr: 0.02, momentum: 0.5}},
+                                  {from_epoch: 2, params: {lr: 0.005, momentum: 0.9}}]}
+    """
+
+  func train(epochs: Int, scheduler: String = "null") throws -> Probe {
+    let cfg = try json("""
+      {epochs: \(epochs), optimizer: {type: SGD, params: {lr: 0.7, momentum: 0.1}}, lr_scheduler: \(scheduler),
+       hps_schedule: \(planted)}
+      """)
+    let ds = Synthetic.dataset(count: 32, seed: 4)
+    let t = try Trainer(json: cfg, model: Synthetic.model(seed: 2), train: DataLoader(ds, batchSize: 16, prefetch: 0), valid: nil)
+    t.log = { _ in }
+    let p = Probe()
+    t.add(p)
+    try t.train()
+    return p
+  }
+
+  func testPlantedScheduleIsReplayedEpochByEpoch() throws {
+    let p = try train(epochs: 3)
+    XCTAssertEqual(p.lr, [0.1, 0.02, 0.005])
+    XCTAssertEqual(p.momentum, [0.5, 0.5, 0.9])
+    // Twice the search's epochs: each segment twice as long (VEGA's stretch).
+    XCTAssertEqual(try train(epochs: 6).lr, [0.1, 0.1, 0.02, 0.02, 0.005, 0.005])
+    // The scheduled rate is the base the trainer's lr_scheduler scales.
+    let s = try train(epochs: 3, scheduler: "{type: MultiStepLR, params: {milestones: [2], gamma: 0.1}}").lr
+    XCTAssertEqual(s[0], 0.1, accuracy: 1e-12)
+    XCTAssertEqual(s[1], 0.02, accuracy: 1e-12)
+    XCTAssertEqual(s[2], 0.0005, accuracy: 1e-12)
+  }
+
+  func testScheduleErrorsNameTheKey() throws {
+    let bad: [(String, String)] = [
+      ("{search_epochs: 3, segments: [{from_epoch: 1, params: {lr: 0.1}}]}", "hps_schedule.segments[0].from_epoch: the first segment must start at epoch 0"),
+      ("{search_epochs: 3, segments: [{from_epoch: 0, params: {lr: x}}]}", "hps_schedule.segments[0].params.lr: expected a number"),
+      ("{search_epoch: 3, segments: []}", "hps_schedule.search_epoch: unknown key 'search_epoch' (did you mean 'search_epochs'?)"),
+    ]
+    for (text, message) in bad {
+      XCTAssertThrowsError(try TrainerConfig(json: try json("{hps_schedule: \(text)}")), text) { XCTAssertTrue("\($0)".contains(message), "\($0)") }
+    }
+    // A parameter the optimiser lacks fails the training with the key, not a crash.
+    let ds = Synthetic.dataset(count: 16, seed: 4)
+    let t = try Trainer(json: try json("{optimizer: {type: Adam}, hps_schedule: {search_epochs: 1, segments: [{from_epoch: 0, params: {momentum: 0.9}}]}}"),
+                        model: Synthetic.model(seed: 2), train: DataLoader(ds, batchSize: 16, prefetch: 0), valid: nil)
+    t.log = { _ in }
+    XCTAssertThrowsError(try t.train()) { XCTAssertTrue("\($0)".contains("segments[0].params.momentum: Adam has no hyper-parameter 'momentum'"), "\($0)") }
+  }
+
+  /// The hand-off's segments are the lineage's rates: every segment of `PBT.schedule(of:)`
+  /// (the trial's chain through the donors it copied) at its budget.
+  func testHandOffListsTheBestLineagesRates() throws {
+    let space = try SearchSpace(parameters: [
+      try Hyperparameter(key: "trainer.optimizer.params.lr", type: .floatExp, range: [0.001, 0.1]),
+      try Hyperparameter(key: "dataset.batch_size", type: .category, range: [16, 32]),
+    ])
+    let pbt = PBT(space: space, objectives: [Objective("accuracy", .maximize)], seed: 3, population: 4, perturbationInterval: 2, maxBudget: 8)
+    var quality: [Int: Double] = [:]
+    while let t = pbt.ask() {
+      let q = (t.resumeFrom.flatMap { quality[$0] } ?? 0) + (t.config["trainer.optimizer.params.lr"]?.number ?? 0)
+      quality[t.id] = q
+      pbt.tell(t.id, TrialResult(["accuracy": q]))
+    }
+    let best = try XCTUnwrap(pbt.best()).trial
+    let s = try XCTUnwrap(PBTHandOff.schedule(of: best.id, in: pbt))
+    XCTAssertEqual(s.searchEpochs, 8)
+    let chain = pbt.schedule(of: best.id)
+    XCTAssertEqual(chain.count, 4)
+    XCTAssertGreaterThan(Set(chain.map { $0.config["trainer.optimizer.params.lr"]!.number! }).count, 1, "an exploit changed the rate")
+    for (budget, config) in chain {
+      XCTAssertEqual(s.segment(forEpoch: Int(budget), of: 8).params["lr"], config["trainer.optimizer.params.lr"]?.number)
+      XCTAssertNil(s.segment(forEpoch: Int(budget), of: 8).params["batch_size"], "only the optimiser's parameters")
+    }
+    // In the record's hps, where TrainStep merges it into the trainer section.
+    let r = TrialRecord(step: "pbt", workerID: best.id, desc: .object([:]), hps: .object([:]), objectives: [])
+    let handed = PBTHandOff.withSchedule(r, algorithm: pbt)
+    XCTAssertEqual(try HpsSchedule(json: try XCTUnwrap(handed.hps["trainer"]?["hps_schedule"]), path: "t"), s)
+  }
+
+  /// VEGA's pbt.yml in small: PBTHpo, then fully_train naming PbtTrainerCallback with
+  /// `hps_file`; the rates fully_train used are its handed-on schedule's.
+  func testPipelineReplaysTheSearchedScheduleInFullyTrain() throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-pbt-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let probe = Probe()
+    CallbackRegistry.register("TestLrProbe") { probe }
+    defer { CallbackRegistry.unregister("TestLrProbe") }
+    let p = try Pipeline(document: try YAMLDocument(text: """
+      general: {seed: 2, task: {local_base_path: \(base)}}
+      pipeline: [pbt, fully_train]
+      pbt:
+        pipe_step: {type: SearchPipeStep}
+        dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 64}, test: {max_samples: 32}}
+        search_space:
+          hyperparameters:
+            - {key: trainer.optimizer.params.lr, type: FLOAT_EXP, range: [0.00001, 0.1]}
+        search_algorithm: {type: PBTHpo, policy: {each_epochs: 1, config_count: 4, total_rungs: 3}}
+        model: {model_desc: {modules: [b], b: {type: MLP, hidden: [4]}}}
+        trainer: {type: Trainer, epochs: 1, optimizer: {type: SGD, params: {lr: 0.01}}, lr_scheduler: null}
+      fully_train:
+        pipe_step: {type: TrainPipeStep}
+        dataset: {ref: pbt.dataset}
+        model: {ref: pbt.model}
+        trainer: {ref: pbt.trainer, callbacks: [PbtTrainerCallback, TestLrProbe], epochs: 3, hps_file: "{local_base_path}/output/pbt/"}
+      """, file: "pbt.yml"))
+    p.log = { _ in }
+    _ = try p.run()
+    let trained = try XCTUnwrap(p.records["fully_train"]?.first)
+    let s = try HpsSchedule(json: try XCTUnwrap(trained.hps["trainer"]?["hps_schedule"]), path: "t")
+    XCTAssertEqual(s.searchEpochs, 3)
+    XCTAssertEqual(probe.lr.count, 3)
+    for e in 0..<3 { XCTAssertEqual(probe.lr[e], s.segment(forEpoch: e, of: 3).params["lr"]) }
+  }
+}
