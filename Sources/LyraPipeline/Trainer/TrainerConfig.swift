@@ -15,7 +15,9 @@ import LyraNN
 /// Keys that only concern GPUs or other backends (`cuda`, `amp`, `syncbn`, `distributed`,
 /// ...) are accepted so VEGA configs run unchanged, and have no effect.
 public struct TrainerConfig: Equatable {
+  /// `Trainer`, or `ScriptRunner`: each trial runs the Lua script `script` (ScriptRunner).
   public var type = "Trainer"
+  public var script: String?
   public var epochs = 1
   public var optimizer = ComponentSpec(type: "Adam", params: ["lr": .number(1e-3)])
   /// nil: a constant rate (`lr_scheduler: null`).
@@ -86,7 +88,13 @@ public struct TrainerConfig: Equatable {
     let r = try ParamReader(json, path: path)
     r.accept(TrainerConfig.ignored)
     type = try r.string("type", type)
-    guard type == "Trainer" else { throw TrainerError.config(key: "\(path).type", "only 'Trainer' is supported here, got '\(type)'") }
+    guard type == "Trainer" || type == "ScriptRunner" else {
+      throw TrainerError.config(key: "\(path).type", "expected Trainer or ScriptRunner (a Lua training script), got '\(type)'")
+    }
+    script = try r.optionalString("script")
+    if type == "ScriptRunner" { r.accept(["params"]) } else if script != nil {
+      throw TrainerError.config(key: "\(path).script", "only a ScriptRunner trainer runs a script (set type: ScriptRunner)")
+    }
     epochs = try r.int("epochs", epochs, min: 0)
     if var o = r.raw("optimizer") {
       // VEGA merges a partial optimizer section over the default one: `{params: {lr: ...}}`
