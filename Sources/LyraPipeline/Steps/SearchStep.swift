@@ -48,7 +48,8 @@ struct SearchStep {
         throw error
       }
       progress.note = ""
-      log("[\(name)] trial \(spec.trial): " + (out.result.status == .completed ? Pipeline.describe(out.record) : out.result.status.rawValue))
+      log("[\(name)] trial \(spec.trial): " + (out.result.status == .completed ? Pipeline.describe(out.record)
+                                                      : out.result.status.rawValue + (out.result.message.map { ": " + $0 } ?? "")))
       return out.result
     }
     let runner = try SearchRunner.startOrResume(store: pipeline.store, step: step.name, kind: TrialTraining.kind, stepConfig: stepConfig,

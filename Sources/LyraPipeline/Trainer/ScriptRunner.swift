@@ -87,7 +87,7 @@ public enum ScriptRunner {
     do {
       metrics = try host(setup.config.script!, trial)
     } catch let e as ScriptFailure {
-      return books.failed(message: "\(spec.step) trial \(spec.trial): \(e.description)")
+      return books.failed(message: e.description)
     }
     return books.finished(metrics: metrics, epochs: epochs)
   }
