@@ -94,7 +94,7 @@ public enum ScriptRunner {
 }
 
 extension TrialTraining.Bookkeeping {
-  /// A script that failed (a Lua error, no result): recorded with its message.
+  /// A trial that failed (a diverged loss, a script's Lua error): recorded with its message.
   mutating func failed(message: String) -> TrialTraining.Outcome {
     record.status = .failed
     record.message = message
