@@ -121,21 +121,21 @@ final class PBTScheduleTests: XCTestCase {
         search_space:
           hyperparameters:
             - {key: trainer.optimizer.params.lr, type: FLOAT_EXP, range: [0.00001, 0.1]}
-        search_algorithm: {type: PBTHpo, policy: {each_epochs: 1, config_count: 4, total_rungs: 3}}
+        search_algorithm: {type: PBTHpo, policy: {each_epochs: 1, config_count: 2, total_rungs: 2}}
         model: {model_desc: {modules: [b], b: {type: MLP, hidden: [4]}}}
         trainer: {type: Trainer, epochs: 1, optimizer: {type: SGD, params: {lr: 0.01}}, lr_scheduler: null}
       fully_train:
         pipe_step: {type: TrainPipeStep}
         dataset: {ref: pbt.dataset}
         model: {ref: pbt.model}
-        trainer: {ref: pbt.trainer, callbacks: [PbtTrainerCallback, TestLrProbe], epochs: 3, hps_file: "{local_base_path}/output/pbt/"}
+        trainer: {ref: pbt.trainer, callbacks: [PbtTrainerCallback, TestLrProbe], epochs: 4, hps_file: "{local_base_path}/output/pbt/"}
       """, file: "pbt.yml"))
     p.log = { _ in }
     _ = try p.run()
     let trained = try XCTUnwrap(p.records["fully_train"]?.first)
     let s = try HpsSchedule(json: try XCTUnwrap(trained.hps["trainer"]?["hps_schedule"]), path: "t")
-    XCTAssertEqual(s.searchEpochs, 3)
-    XCTAssertEqual(probe.lr.count, 3)
-    for e in 0..<3 { XCTAssertEqual(probe.lr[e], s.segment(forEpoch: e, of: 3).params["lr"]) }
+    XCTAssertEqual(s.searchEpochs, 2)
+    XCTAssertEqual(probe.lr.count, 4)
+    for e in 0..<4 { XCTAssertEqual(probe.lr[e], s.segment(forEpoch: e, of: 4).params["lr"]) }
   }
 }

@@ -53,14 +53,12 @@ for epoch = 1, trial.epochs do
   end
 end
 
+-- Test accuracy, one batch at a time without autograd.
 model:eval()
 local correct, total = 0, 0
-lyra.no_grad(function()
-  for x, y in test:iter() do
-    local _, pred = model(x):max(2)
-    correct = correct + pred:eq(y):sum():item()
-    total = total + y:size(1)
-  end
-end)
+for x, y in test:iter() do
+  local pred = lyra.no_grad(function() return select(2, model(x):max(2)) end)
+  correct, total = correct + pred:eq(y):sum():item(), total + y:size(1)
+end
 print(('trial %d: %d epochs, %s lr=%g, accuracy %.4f'):format(trial.worker_id, trial.epochs, opt_type, p.lr or 0, correct / total))
 return {accuracy = correct / total}
