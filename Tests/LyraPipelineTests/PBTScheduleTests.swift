@@ -15,13 +15,15 @@ final class PBTScheduleTests: XCTestCase {
 
   /// Records, before every epoch's first step, the rate and momentum the optimiser uses.
   final class Probe: TrainerCallback {
-    var lr: [Double] = [], momentum: [Double] = []
+    var lrAt: [Int: Double] = [:], momentumAt: [Int: Double] = [:]
     override var priority: Int { 300 }
     override func beforeTrainStep(_ step: Int) throws {
-      guard let t = trainer, let o = t.optimizer, lr.count == t.epoch else { return }
-      lr.append(o.lr)
-      momentum.append(o.hyperparameters["momentum"] ?? .nan)
+      guard let t = trainer, let o = t.optimizer, lrAt[t.epoch] == nil else { return }
+      lrAt[t.epoch] = o.lr
+      momentumAt[t.epoch] = o.hyperparameters["momentum"] ?? .nan
     }
+    var lr: [Double] { lrAt.keys.sorted().map { lrAt[$0]! } }
+    var momentum: [Double] { momentumAt.keys.sorted().map { momentumAt[$0]! } }
   }
 
   let planted = """
@@ -55,6 +57,48 @@ final class PBTScheduleTests: XCTestCase {
     XCTAssertEqual(s[0], 0.1, accuracy: 1e-12)
     XCTAssertEqual(s[1], 0.02, accuracy: 1e-12)
     XCTAssertEqual(s[2], 0.0005, accuracy: 1e-12)
+  }
+
+  /// Stops the training (as Ctrl-C would) after the checkpoint of epoch `after` is written.
+  final class StopAfter: TrainerCallback {
+    let after: Int
+    init(_ after: Int) { self.after = after }
+    override var priority: Int { 300 }
+    override func afterEpoch(_ epoch: Int) throws { if epoch == after { Interruption.request() } }
+  }
+
+  /// A training stopped after epoch 1 and resumed from its checkpoint uses the same
+  /// rates for the epochs left, and ends with the same weights, as an uninterrupted one.
+  func testResumedTrainingReplaysTheSameRates() throws {
+    let ds = Synthetic.dataset(count: 32, seed: 4)
+    let cfg = try json("{epochs: 6, optimizer: {type: SGD, params: {lr: 0.7, momentum: 0.1}}, lr_scheduler: null, hps_schedule: \(planted)}")
+    func trainer(_ dir: String, _ model: Module) throws -> (Trainer, Probe) {
+      let t = try Trainer(json: cfg, model: model, train: DataLoader(ds, batchSize: 16, prefetch: 0), valid: nil, workDir: dir)
+      t.log = { _ in }
+      let p = Probe()
+      t.add(p)
+      return (t, p)
+    }
+    let a = TrainerTempDir(), b = TrainerTempDir()
+    let whole = Synthetic.model(seed: 2)
+    let (full, fullProbe) = try trainer(a.path, whole)
+    try full.train()
+    let (first, _) = try trainer(b.path, Synthetic.model(seed: 2))
+    first.add(StopAfter(1))
+    XCTAssertThrowsError(try first.train()) { XCTAssertTrue($0 is Interrupted, "\($0)") }
+    Interruption.clear()
+    let resumedModel = Synthetic.model(seed: 9)
+    let (resumed, probe) = try trainer(b.path, resumedModel)
+    try resumed.train()
+    XCTAssertEqual(resumed.startEpoch, 2)
+    XCTAssertEqual(fullProbe.lr, [0.1, 0.1, 0.02, 0.02, 0.005, 0.005])
+    XCTAssertEqual(fullProbe.momentum, [0.5, 0.5, 0.5, 0.5, 0.9, 0.9])
+    XCTAssertEqual(probe.lrAt.keys.sorted(), [2, 3, 4, 5])
+    for e in 2...5 {
+      XCTAssertEqual(probe.lrAt[e], fullProbe.lrAt[e])
+      XCTAssertEqual(probe.momentumAt[e], fullProbe.momentumAt[e])
+    }
+    XCTAssertEqual(resumedModel.parameters().flatMap { $0.toArray() }, whole.parameters().flatMap { $0.toArray() })
   }
 
   func testScheduleErrorsNameTheKey() throws {
@@ -105,7 +149,8 @@ final class PBTScheduleTests: XCTestCase {
   }
 
   /// VEGA's pbt.yml in small: PBTHpo, then fully_train naming PbtTrainerCallback with
-  /// `hps_file`; the rates fully_train used are its handed-on schedule's.
+  /// `hps_file`; the search's schedule reaches fully_train and the rates it used are the
+  /// schedule's (the best lineage may have one segment: the planted test below has three).
   func testPipelineReplaysTheSearchedScheduleInFullyTrain() throws {
     let base = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-pbt-\(getpid())").path
     defer { try? FileManager.default.removeItem(atPath: base) }
@@ -137,5 +182,33 @@ final class PBTScheduleTests: XCTestCase {
     XCTAssertEqual(s.searchEpochs, 2)
     XCTAssertEqual(probe.lr.count, 4)
     for e in 0..<4 { XCTAssertEqual(probe.lr[e], s.segment(forEpoch: e, of: 4).params["lr"]) }
+  }
+
+  /// The same hand-on with a planted hps file whose schedule has three segments (a real
+  /// search's best lineage may have one, which a training without the replay would match).
+  func testPlantedHpsFileIsReplayedByATrainPipeStep() throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-pbt-planted-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+    let hps = JSON.object(["trainer": .object(["optimizer": try json("{params: {lr: 0.005, momentum: 0.9}}"),
+                                               "hps_schedule": try json(planted)])])
+    try Data(hps.description.utf8).write(to: URL(fileURLWithPath: base + "/hps_3.json"))
+    let probe = Probe()
+    CallbackRegistry.register("TestLrProbe") { probe }
+    defer { CallbackRegistry.unregister("TestLrProbe") }
+    let p = try Pipeline(document: try YAMLDocument(text: """
+      general: {seed: 2, task: {local_base_path: \(base)/tasks}}
+      pipeline: [fully_train]
+      fully_train:
+        pipe_step: {type: TrainPipeStep}
+        dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 64}, test: {max_samples: 32}}
+        model: {model_desc: {modules: [b], b: {type: MLP, hidden: [4]}}}
+        trainer: {type: Trainer, optimizer: {type: SGD, params: {lr: 0.7}}, lr_scheduler: null,
+                  callbacks: [PbtTrainerCallback, TestLrProbe], epochs: 3, hps_file: "\(base)/hps_3.json"}
+      """, file: "fully.yml"))
+    p.log = { _ in }
+    _ = try p.run()
+    XCTAssertEqual(probe.lr, [0.1, 0.02, 0.005])
+    XCTAssertEqual(probe.momentum, [0.5, 0.5, 0.9])
   }
 }
