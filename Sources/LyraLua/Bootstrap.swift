@@ -7,4 +7,5 @@ import LyraPipeline
 /// What registers where: docs/architecture.md#registries-and-bootstrap.
 public func bootstrap() {
   LyraPipeline.bootstrap()
+  ScriptRunnerLua.install() // `trainer: {type: ScriptRunner}` runs Lua scripts
 }

@@ -7,8 +7,8 @@
 public final class LRSchedule {
   public let optimizer: Optimizer
   public let scheduler: LRScheduler
-  /// The rate the schedule scales (PyTorch's `initial_lr`).
-  public let baseLR: Double
+  /// The rate the schedule scales (PyTorch's `initial_lr`); `rebase` changes it.
+  public private(set) var baseLR: Double
   /// Steps taken so far (PyTorch's `last_epoch`); the optimiser's rate is rate(at: stepCount).
   public private(set) var stepCount: Int = 0
 
@@ -31,6 +31,14 @@ public final class LRSchedule {
     precondition(step >= 0, "LRSchedule.resume: step must be non-negative, got \(step)")
     stepCount = step
     optimizer.lr = scheduler.rate(at: step, base: baseLR)
+  }
+
+  /// Makes `lr` the rate the schedule scales from now on and sets the optimiser's rate for
+  /// the current step: a replayed PBT schedule (HpsScheduleReplay) changes the rate between
+  /// epochs, and a by-step schedule would otherwise put the old base back at its next step.
+  public func rebase(_ lr: Double) {
+    baseLR = lr
+    optimizer.lr = scheduler.rate(at: stepCount, base: lr)
   }
 
   /// The optimiser's current rate (PyTorch's `get_last_lr()`).

@@ -24,8 +24,8 @@ import LyraSpace
 /// schedule to the next step as `dataset.transforms.schedule` (PBAHandOff); jointly
 /// searched hyperparameters go on with the values of the last segment.
 ///
-/// VEGA spells the op set as `search_space.transformers: {Rotate: true, ...}`; Lyra reads
-/// `policy.ops` instead (a search space holds hyperparameters only).
+/// VEGA spells the op set as `search_space.transformers: [{Rotate: true}, ...]`
+/// (PBATransformers); `policy.ops` is Lyra's spelling of the same list.
 enum PBASearch {
   static let policyKeys = ["config_count", "each_epochs", "total_rungs", "ops", "start"]
 
@@ -49,6 +49,12 @@ enum PBASearch {
         throw config.error(key("ops"), "unknown augmentation op '\(name)'\(hint)")
       }
       ops = list
+    }
+    if let listed = try PBATransformers.ops(step: step, section: section, config: config) {
+      guard policy["ops"] == nil else {
+        throw config.error(key("ops"), "give the ops once: search_space.transformers (VEGA's form) or policy.ops")
+      }
+      ops = listed
     }
     var start = PBAExplore.Start.explored
     if let v = policy["start"] {

@@ -212,7 +212,11 @@ public enum SearchAlgorithmFactory {
       }
     }
     let objectives = keys.map { Objective($0, direction(of: $0)) }
-    let spaceJSON = section["search_space"] ?? .object([:])
+    // VEGA's PBA space lists its ops as `transformers` (PBATransformers): PBAHpo reads them.
+    if PBATransformers.given(in: section), type != "PBAHpo" {
+      throw config.error("\(step).search_space.transformers", "only PBAHpo searches augmentation ops (this step's algorithm is \(type))")
+    }
+    let spaceJSON = PBATransformers.space(of: section)
     let space: SearchSpace
     // Compression steps search the codec's genome only: no search_space is an empty one.
     do { space = section["search_space"] == nil ? try SearchSpace(parameters: []) : try SearchSpace(json: spaceJSON) } catch {

@@ -48,7 +48,8 @@ struct SearchStep {
         throw error
       }
       progress.note = ""
-      log("[\(name)] trial \(spec.trial): " + (out.result.status == .completed ? Pipeline.describe(out.record) : out.result.status.rawValue))
+      log("[\(name)] trial \(spec.trial): " + (out.result.status == .completed ? Pipeline.describe(out.record)
+                                                      : out.result.status.rawValue + (out.result.message.map { ": " + $0 } ?? "")))
       return out.result
     }
     let runner = try SearchRunner.startOrResume(store: pipeline.store, step: step.name, kind: TrialTraining.kind, stepConfig: stepConfig,
@@ -75,7 +76,8 @@ struct SearchStep {
     } else if let b = made.algorithm.best() {
       chosen = records.filter { $0.workerID == b.trial.id }
     }
-    chosen = chosen.map { PBAHandOff.withSchedule($0, algorithm: made.algorithm) } // PBA hands on its schedule
+    // PBT and PBA hand on their schedules (optimiser parameters; augmentation policies).
+    chosen = chosen.map { PBTHandOff.withSchedule(PBAHandOff.withSchedule($0, algorithm: made.algorithm), algorithm: made.algorithm) }
     return StepResult(records: records, chosen: chosen, interrupted: outcome == .interrupted, storeStep: true)
   }
 

@@ -82,6 +82,7 @@ public final class Trainer {
     let builtIns: [TrainerCallback] = [ModelBuilder(), ModelStatistics(), MetricsEvaluator(), ModelCheckpoint(), PerformanceSaver(),
                                        LearningRateScheduler(), ProgressLogger(), ReportCallback()]
     for c in builtIns { add(c) }
+    if config.hpsSchedule != nil { add(HpsScheduleReplay()) } // a PBT search's schedule, replayed
     for name in config.callbacks { add(try CallbackRegistry.make(name)) }
   }
 

@@ -15,7 +15,9 @@ import LyraNN
 /// Keys that only concern GPUs or other backends (`cuda`, `amp`, `syncbn`, `distributed`,
 /// ...) are accepted so VEGA configs run unchanged, and have no effect.
 public struct TrainerConfig: Equatable {
+  /// `Trainer`, or `ScriptRunner`: each trial runs the Lua script `script` (ScriptRunner).
   public var type = "Trainer"
+  public var script: String?
   public var epochs = 1
   public var optimizer = ComponentSpec(type: "Adam", params: ["lr": .number(1e-3)])
   /// nil: a constant rate (`lr_scheduler: null`).
@@ -62,6 +64,8 @@ public struct TrainerConfig: Equatable {
   public var perfsCmpKey: String?
   /// `max` or `min` for `perfsCmpKey` (default: that metric's objective).
   public var perfsCmpMode: String?
+  /// A PBT search's optimiser schedule to replay per epoch (HpsSchedule, HpsScheduleReplay).
+  public var hpsSchedule: HpsSchedule?
 
   public init() {}
 
@@ -84,7 +88,13 @@ public struct TrainerConfig: Equatable {
     let r = try ParamReader(json, path: path)
     r.accept(TrainerConfig.ignored)
     type = try r.string("type", type)
-    guard type == "Trainer" else { throw TrainerError.config(key: "\(path).type", "only 'Trainer' is supported here, got '\(type)'") }
+    guard type == "Trainer" || type == "ScriptRunner" else {
+      throw TrainerError.config(key: "\(path).type", "expected Trainer or ScriptRunner (a Lua training script), got '\(type)'")
+    }
+    script = try r.optionalString("script")
+    if type == "ScriptRunner" { r.accept(["params"]) } else if script != nil {
+      throw TrainerError.config(key: "\(path).script", "only a ScriptRunner trainer runs a script (set type: ScriptRunner)")
+    }
     epochs = try r.int("epochs", epochs, min: 0)
     if var o = r.raw("optimizer") {
       // VEGA merges a partial optimizer section over the default one: `{params: {lr: ...}}`
@@ -150,6 +160,7 @@ public struct TrainerConfig: Equatable {
     if let m = perfsCmpMode, m != "max", m != "min" {
       throw TrainerError.config(key: "\(path).perfs_cmp_mode", "expected max or min, got '\(m)'")
     }
+    if let h = r.raw("hps_schedule"), h != .null { hpsSchedule = try HpsSchedule(json: h, path: "\(path).hps_schedule") }
     unknownKeys = r.unknownKeys
   }
 }

@@ -11,6 +11,7 @@ extension TrainerConfig {
   /// before the first one (`Pipeline`, `lyra run --check`).
   public func componentProblems(path: String) -> [Error] {
     var out: [Error] = []
+    if type == "ScriptRunner", let p = ScriptRunner.problem(script: script, key: "\(path).script") { out.append(p) }
     func attempt(_ body: () throws -> Void) {
       do { try body() } catch { out.append(error) }
     }

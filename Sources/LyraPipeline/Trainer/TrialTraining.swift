@@ -48,6 +48,10 @@ public enum TrialTraining {
     var books = Bookkeeping(spec: spec, desc: desc, hps: hps, taskRoot: taskRoot)
     var setup = try Setup(section: section, general: general, hps: hps, step: spec.step)
     if let reason = try setup.quotaRejection(desc: desc) { return books.rejected(reason) }
+    if setup.config.type == "ScriptRunner" { // the user's Lua script trains it (ScriptRunner)
+      return try ScriptRunner.run(setup: setup, trainer: trainerSection(section["trainer"], hps["trainer"]),
+                                  dataset: datasetSection(section["dataset"] ?? .object([:]), hps["dataset"]), desc: desc, spec: spec, books: &books)
+    }
     let built = try Build(setup: &setup, desc: desc, spec: spec, log: log)
     books.record.desc = built.description // with the input keys taken from the data: it rebuilds without them
     Resume.apply(to: built.trainer, spec: spec)

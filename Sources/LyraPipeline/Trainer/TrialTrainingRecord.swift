@@ -31,13 +31,7 @@ extension TrialTraining {
     }
 
     /// Training failed in a way that ends only this trial (a diverged loss, a broken plug-in).
-    mutating func failed(_ e: TrainerError) -> Outcome {
-      record.status = .failed
-      record.message = "\(e)"
-      record.endTime = Date()
-      try? output?.writeTrialFiles(record)
-      return Outcome(result: TrialResult([:], status: .failed, message: record.message), record: record)
-    }
+    mutating func failed(_ e: TrainerError) -> Outcome { failed(message: "\(e)") }
 
     /// A finished training: the best performance, the objectives, the weights file the
     /// ModelCheckpoint callback left, a quantised model's size and integer weights, and
