@@ -9,7 +9,9 @@ import LyraNN
 /// sets Lyra targets), `shuffle` true for train and false otherwise, `drop_last` false,
 /// `seed` 0 (shuffle order), `train_portion` 1 (when < 1, train is that seeded fraction of
 /// the training split and val the rest, as VEGA's Cifar10), `max_samples` (Lyra: keep the
-/// first N samples, for quick runs), `num_workers`/`pin_memory` accepted and ignored.
+/// first N samples, for quick runs), `num_workers`/`pin_memory` accepted and ignored,
+/// `cutout_length` (VEGA's Cifar10 key: a `CutoutMask` of that side, in pixels, on the
+/// training split after normalisation; 0 or absent: none).
 /// `transforms` augments the training split (DatasetTransforms: a list of ops or a
 /// sampled policy; DatasetAugmentation: a PBA policy or schedule). Every other key goes
 /// to the dataset's factory, which rejects what it does not know.
@@ -64,6 +66,8 @@ public struct DatasetSection {
     let portion = try r.double("train_portion", 1)
     guard portion > 0 && portion <= 1 else { throw TrainerError.config(key: "\(p).train_portion", "must be in (0, 1], got \(portion)") }
     let maxSamples = try r.optionalInt("max_samples", min: 1)
+    // VEGA's Cifar10 `cutout_length`: a CutoutMask of that side on the training split.
+    let cutout = try r.optionalInt("cutout_length", min: 0)
     r.accept(["num_workers", "pin_memory", "download", "imgs_per_gpu", "dataset_backend"])
     let split: Split = mode == .train || (mode == .val && portion < 1) ? .train : .test
     let augment = try r.raw("transforms").map { try DatasetAugmentation.parse($0, path: "\(p).transforms") }
@@ -74,6 +78,7 @@ public struct DatasetSection {
     var transform: (any Transform)?
     if mode == .train, let t = try augment?.transform() { (ds, transform) = DatasetTransforms.apply(t, to: ds) }
     if !geometry.isEmpty { transform = Compose((transform.map { [$0] } ?? []) + geometry) }
+    if mode == .train, let n = cutout, n > 0 { transform = Compose((transform.map { [$0] } ?? []) + [CutoutMask(length: n)]) }
     if portion < 1 && mode != .test {
       let (a, b) = AnyDataset(ds).randomSplit(fraction: portion, seed: seed)
       ds = mode == .train ? a : b
