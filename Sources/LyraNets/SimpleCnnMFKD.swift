@@ -23,7 +23,7 @@ enum SimpleCnnMFKD {
       let key = "conv_layer_\(i)"
       let s = try part(r, key)
       let kernel = try s.int("kernel_size", min: 1, max: DescriptionReader.maxWindow)
-      let filters = try s.width("filters", 1)
+      let filters = try s.int("filters", min: 1, max: DescriptionReader.maxWidth)
       let bn = try s.bool("bn", false), relu = try s.bool("relu", false)
       try s.finish()
       let padding = (kernel - 1) / 2
@@ -38,7 +38,7 @@ enum SimpleCnnMFKD {
       size /= 2
     }
     let fc = try part(r, "fully_connect")
-    let hidden = try fc.width("output_unit", 1)
+    let hidden = try fc.int("output_unit", min: 1, max: DescriptionReader.maxWidth)
     try fc.finish()
     try r.checkParameters([hidden, channels * size * size], "fully_connect weight [output_unit, filters × (image_size / 8)²]")
     try r.checkParameters([classes, hidden], "classifier weight [num_class, output_unit]")
