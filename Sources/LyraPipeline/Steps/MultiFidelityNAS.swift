@@ -85,10 +85,7 @@ enum MultiFidelityNAS {
     if o["hyperparameters"] != nil {
       let space: SearchSpace
       do { space = try SearchSpace(json: .object(o)) } catch { throw q.config.error(path, "\(error)") }
-      return (try space.parameters.map { p in
-        guard !p.choices.isEmpty else { throw q.config.error(path, "MFKD1 needs CATEGORY or BOOL hyperparameters (choice lists); '\(p.key)' is \(p.type)") }
-        return MFKD1.Choice(key: p.key, values: p.choices)
-      }, [:])
+      do { return (try MFKD1.choices(of: space), [:]) } catch { throw q.config.error(path, "\(error)") }
     }
     let list = o["modules"]?.array ?? []
     let modules = list.compactMap(\.string)

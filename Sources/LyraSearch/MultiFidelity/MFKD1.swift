@@ -88,6 +88,15 @@ public final class MFKD1: SearchBase {
     super.init(objectives: objectives)
   }
 
+  /// The choice lists of a space whose parameters are all CATEGORY or BOOL (the
+  /// `hyperparameters` form of MFKD1's space, and Lua's `lyra.search.mfkd{space = ...}`).
+  public static func choices(of space: SearchSpace) throws -> [Choice] {
+    try space.parameters.map { p in
+      guard !p.choices.isEmpty else { throw SpaceError("MFKD1 needs CATEGORY or BOOL hyperparameters (choice lists); '\(p.key)' is \(p.type)") }
+      return Choice(key: p.key, values: p.choices)
+    }
+  }
+
   static func number(_ v: ParamValue, position: Int) -> Double { v.number ?? Double(position) }
 
   /// The choice positions of combination `index` (the first key varies slowest, as
