@@ -2,7 +2,7 @@ import LyraBase
 import LyraSpace
 
 /// MF-ASC: multi-fidelity active search with co-kriging (the KDD 2019 paper
-/// doi:10.1145/3292500.3330893, algorithm 1, that VEGA's docs/en/algorithms/mfasc.md cites;
+/// doi:10.1145/3292500.3330893, algorithm 1, that VEGA's MF-ASC documentation cites;
 /// VEGA's `vega/algorithms/nas/mfasc`).
 ///
 /// A fixed candidate set of `sampleSize` distinct configs is drawn from the space once;
