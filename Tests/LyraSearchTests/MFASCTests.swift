@@ -29,6 +29,7 @@ final class MFASCTests: XCTestCase {
     o.fidelityRatio = 2
     o.minHFSamples = 3
     o.minLFSamples = 5
+    o.restarts = 1 // the last fit's optimum and one random start: half the work of the default
     return o
   }
 
@@ -48,7 +49,7 @@ final class MFASCTests: XCTestCase {
       drive(r, p)
       random.append(regret(r, p))
     }
-    // Measured: MFASC [2, 0, 1, 1], random [8, 6, 5, 6].
+    // Measured: MFASC [1, 3, 0, 1], random [8, 6, 5, 6].
     XCTAssertLessThan(mf.reduce(0, +), random.reduce(0, +) / 2)
   }
 
@@ -92,5 +93,20 @@ final class MFASCTests: XCTestCase {
     XCTAssertLessThan(rmse(co), rmse(alone) / 3)
     // At its own points, a near-noiseless GP reproduces the targets (Cholesky solves right).
     for (x, y) in zip(plain.mean(xh.map { [$0] }), xh.map(fh)) { XCTAssertEqual(x, y, accuracy: 1e-3) }
+  }
+
+  func testFailedTrialsAreNeitherRefitNorRetried() throws {
+    // Every low-fidelity trial fails: the model has nothing to fit at that fidelity, so
+    // picks stay random, and the search still spends its budget and ends.
+    let p = MFASCTests.problem
+    let a = MFASC(space: p.space, objectives: [Objective("loss")], seed: 2, options: MFASCTests.options(maxBudget: 40))
+    var seen: [Double: Set<Config>] = [:]
+    while let t = a.ask() {
+      XCTAssertTrue(seen[t.budget!, default: []].insert(t.config).inserted, "a candidate is tried once per fidelity")
+      a.tell(t.id, t.budget == 1 ? .failed() : TrialResult(["loss": p.observe(t.config, t.budget, Generator(seed: 0))]))
+    }
+    XCTAssertTrue(a.isDone)
+    XCTAssertEqual(a.best()?.trial.budget, 5)
+    XCTAssertGreaterThan(seen[1]?.count ?? 0, 5)
   }
 }

@@ -45,7 +45,7 @@ enum MultiFidelityNAS {
     }
     var o = MFASC.Options()
     let big = 1 << 20
-    o.sampleSize = try int(q, "sample_size", o.sampleSize, 1...big)
+    o.sampleSize = try int(q, "sample_size", o.sampleSize, 1...MFASC.maxSampleSize)
     o.batchSize = try int(q, "batch_size", o.batchSize, 1...big)
     o.priorRho = try number(q, "prior_rho", o.priorRho, -1...1)
     o.beta = try number(q, "beta", o.beta, 0...1e6)
@@ -68,7 +68,7 @@ enum MultiFidelityNAS {
     let (choices, fixed) = try choiceSpace(q)
     let alg: MFKD1
     do {
-      alg = try MFKD1(choices: choices, fixed: fixed, objectives: q.objectives, seed: q.seed, maxSamples: try int(q, "max_samples", 5, 1...(1 << 20)))
+      alg = try MFKD1(choices: choices, fixed: fixed, objectives: q.objectives, seed: q.seed, maxSamples: try int(q, "max_samples", 5, 1...MFKD1.maxSamplesLimit))
     } catch { throw q.config.error("\(q.step).search_space", "MFKD1: \(error)") }
     var made = q.made(alg, planned: alg.maxSamples + 1)
     made.sample = { alg.config($0.int(below: alg.combinations)) }

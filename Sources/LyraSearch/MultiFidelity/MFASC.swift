@@ -48,6 +48,9 @@ public final class MFASC: SearchBase {
     public init() {}
   }
 
+  /// The most candidates (VEGA's example draws 25,000): each is a config held in memory.
+  public static let maxSampleSize = 200_000
+
   public let space: SearchSpace
   public let seed: UInt64
   public let options: Options
@@ -73,7 +76,7 @@ public final class MFASC: SearchBase {
     // The candidate set: sampleSize draws, repeats dropped (a small space yields fewer).
     let g = streams.next()
     var seen = Set<Config>(), list: [Config] = []
-    for _ in 0..<max(options.sampleSize, 0) {
+    for _ in 0..<min(max(options.sampleSize, 0), MFASC.maxSampleSize) {
       let c = space.sample(g)
       if seen.insert(c).inserted { list.append(c) }
     }

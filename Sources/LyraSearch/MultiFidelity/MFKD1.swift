@@ -38,6 +38,9 @@ public final class MFKD1: SearchBase {
   /// The largest number of combinations (VEGA enumerates them all too; the GP's pick
   /// scores each once).
   public static let maxCombinations = 1 << 24
+  /// The most samples: the GP's covariance is max_samples² numbers and its factorisation
+  /// max_samples³/3 operations (2,048: 32 MiB, a few seconds).
+  public static let maxSamplesLimit = 2048
 
   public let choices: [Choice]
   /// Keys every trial carries unchanged (the network's type, ...).
@@ -68,7 +71,9 @@ public final class MFKD1: SearchBase {
         throw SpaceError("the search space has more than \(MFKD1.maxCombinations) combinations; MFKD1 scores every one (give fewer choices)")
       }
     }
-    guard maxSamples >= 1 else { throw SpaceError("max_samples must be at least 1, got \(maxSamples)") }
+    guard (1...MFKD1.maxSamplesLimit).contains(maxSamples) else {
+      throw SpaceError("max_samples must be in 1…\(MFKD1.maxSamplesLimit), got \(maxSamples)")
+    }
     self.choices = choices
     self.fixed = fixed
     self.seed = seed

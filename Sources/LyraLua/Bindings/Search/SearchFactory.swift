@@ -159,7 +159,7 @@ enum SearchFactory {
       m.minHFSamples = try positive(o, "min_hf_sample_size", m.minHFSamples, min: 0)
       m.minLFSamples = try positive(o, "min_lf_sample_size", m.minLFSamples, min: 0)
       m.sampleSize = try positive(o, "sample_size", m.sampleSize)
-      guard m.sampleSize <= 1 << 20 else { throw LuaFailure("option 'sample_size' must be at most \(1 << 20)") }
+      guard m.sampleSize <= MFASC.maxSampleSize else { throw LuaFailure("option 'sample_size' must be at most \(MFASC.maxSampleSize)") }
       m.batchSize = try positive(o, "batch_size", m.batchSize)
       m.priorRho = try o.number("prior_rho") ?? m.priorRho
       guard (-1...1).contains(m.priorRho) else { throw LuaFailure("option 'prior_rho' must be in [-1, 1]") }
