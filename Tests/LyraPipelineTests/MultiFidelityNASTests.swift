@@ -114,11 +114,18 @@ final class MultiFidelityNASTests: XCTestCase {
     XCTAssertEqual(Set(sample.keys), Set(t.config.keys))
   }
 
-  func testMFKD1SpacesAreChecked() {
+  func testMFKD1SpacesAreChecked() throws {
     XCTAssertTrue(message(Self.mfkd(extra: "    other: {type: SimpleCnn}")).contains("nas.search_space.other: not listed in modules"))
     XCTAssertTrue(message(Self.mfkd("      type: SimpleCnnMFKD\n      fully_connect: {output_unit: []}")).contains("nas.search_space.custom.fully_connect.output_unit: an empty list of choices"))
     XCTAssertTrue(message(Self.mfkd("      type: SimpleCnnMFKD\n      depth: 3")).contains("no lists of choices"))
     XCTAssertTrue(message(Self.mfkd("      type: SimpleCnnMFKD\n      sizes: [[1, 2], [3]]")).contains("choices must be numbers, strings or booleans"))
+    let bad = message(Self.mfkd().replacingOccurrences(of: "max_samples: 3", with: "max_samples: 0"))
+    XCTAssertTrue(bad.contains("nas.search_algorithm.max_samples: must be an integer in 1…2048, got 0") && !bad.contains("search_space"), bad)
+    // The whole-config check names that one problem, not the choice-list space as well.
+    let c = try load(Self.mfkd().replacingOccurrences(of: "max_samples: 3", with: "max_samples: 0"))
+    XCTAssertEqual(StepCheck(config: c, step: c.steps[0], seed: 0).problems().map(\.key), ["nas.search_algorithm.max_samples"])
+    let good = try load(Self.mfkd())
+    XCTAssertEqual(StepCheck(config: good, step: good.steps[0], seed: 0).problems().map(\.description), [])
     // The hyperparameters form: CATEGORY entries are choice lists, others are refused.
     let hp = """
       pipeline: [nas]

@@ -66,10 +66,11 @@ enum MultiFidelityNAS {
 
   static func mfkd1(_ q: SearchAlgorithmFactory.Request) throws -> SearchAlgorithmFactory.Made {
     let (choices, fixed) = try choiceSpace(q)
+    let samples = try int(q, "max_samples", 5, 1...MFKD1.maxSamplesLimit)
     let alg: MFKD1
-    do {
-      alg = try MFKD1(choices: choices, fixed: fixed, objectives: q.objectives, seed: q.seed, maxSamples: try int(q, "max_samples", 5, 1...MFKD1.maxSamplesLimit))
-    } catch { throw q.config.error("\(q.step).search_space", "MFKD1: \(error)") }
+    do { alg = try MFKD1(choices: choices, fixed: fixed, objectives: q.objectives, seed: q.seed, maxSamples: samples) } catch {
+      throw q.config.error("\(q.step).search_space", "MFKD1: \(error)")
+    }
     var made = q.made(alg, planned: alg.maxSamples + 1)
     made.sample = { alg.config($0.int(below: alg.combinations)) }
     return made

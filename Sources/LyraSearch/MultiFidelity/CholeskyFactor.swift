@@ -4,8 +4,8 @@ import Foundation
 /// the solves and the log-determinant a Gaussian process needs.
 ///
 /// Why here and not LyraTensor's LAPACK call: LyraSearch depends on LyraBase and
-/// LyraSpace only, and the matrices are the GP's training points (a few hundred at most),
-/// where a plain O(n³/3) loop in Double is milliseconds.
+/// LyraSpace only, and the matrices are the GP's training points (tens to a few hundred
+/// trials), small enough for a plain O(n³/3) loop in Double.
 public struct CholeskyFactor {
   public let n: Int
   /// Row-major lower triangle (upper entries are zero).
