@@ -109,4 +109,16 @@ final class MFASCTests: XCTestCase {
     XCTAssertEqual(a.best()?.trial.budget, 5)
     XCTAssertGreaterThan(seen[1]?.count ?? 0, 5)
   }
+
+  func testExtremeScoresDoNotStopTheSearch() {
+    // ±1e308 overflow the likelihood: the model cannot be fitted and picks stay random.
+    let a = MFASC(space: MFASCTests.problem.space, objectives: [Objective("loss")], seed: 5, options: MFASCTests.options(maxBudget: 30))
+    var n = 0
+    while let t = a.ask() {
+      a.tell(t.id, TrialResult(["loss": n % 2 == 0 ? 1e308 : -1e308]))
+      n += 1
+    }
+    XCTAssertTrue(a.isDone)
+    XCTAssertGreaterThan(n, 8)
+  }
 }

@@ -65,4 +65,23 @@ final class MFKD1Tests: XCTestCase {
     while let t = small.ask() { small.tell(t.id, TrialResult(["accuracy": 1])); n += 1 }
     XCTAssertEqual(n, 2)
   }
+
+  func testExtremeOrEqualScoresFallBackToTheBestSample() throws {
+    // 1e308 and −1e308 overflow the standardisation: nothing to fit, the best sample wins.
+    let alg = try MFKD1(choices: MFKD1Tests.choices, seed: 4, maxSamples: 3)
+    var told: [(Trial, Double)] = []
+    while let t = alg.ask() {
+      let y = told.count == 1 ? 1e308 : -1e308
+      alg.tell(t.id, TrialResult(["accuracy": y]))
+      told.append((t, y))
+    }
+    XCTAssertEqual(alg.pick, alg.samples[1])
+    XCTAssertEqual(told.count, 3)
+    // Equal scores: the first sample, no extra trial.
+    let flat = try MFKD1(choices: MFKD1Tests.choices, seed: 4, maxSamples: 3)
+    var n = 0
+    while let t = flat.ask() { flat.tell(t.id, TrialResult(["accuracy": 0.5])); n += 1 }
+    XCTAssertEqual(flat.pick, flat.samples[0])
+    XCTAssertEqual(n, 3)
+  }
 }

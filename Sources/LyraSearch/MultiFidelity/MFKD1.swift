@@ -158,7 +158,10 @@ public final class MFKD1: SearchBase {
     // so the scores must have variance about 1 for the fitted length scale to mean anything.
     let m = raw.reduce(0, +) / Double(raw.count)
     let s = (raw.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(raw.count)).squareRoot()
-    let y = raw.map { s > 0 ? ($0 - m) / s : 0 }
+    // Equal scores leave nothing to model, and scores so extreme that their spread
+    // overflows cannot be standardised: the best sample is the answer.
+    guard m.isFinite, s.isFinite, s > 0 else { return idx.max { scores[$0]! < scores[$1]! } }
+    let y = raw.map { ($0 - m) / s }
     // The RBF length scale by maximum likelihood in sklearn's bounds [1e-5, 1e5].
     let fit = NelderMead.minimize({ t in
       -GaussianProcess.logMarginalLikelihood(points: x, targets: y, kernel: KernelParameters(noise: 0, amplitude: 1, lengthScale: exp(t[0])))
@@ -173,7 +176,8 @@ public final class MFKD1: SearchBase {
       for (k, m) in gp.mean((start..<end).map(features)).enumerated() where m > bestMean { (best, bestMean) = (start + k, m) }
       start = end
     }
-    return best
+    // No finite prediction: the best sample.
+    return best >= 0 ? best : idx.max { scores[$0]! < scores[$1]! }
   }
 
   public override var exhausted: Bool {
