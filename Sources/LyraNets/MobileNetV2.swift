@@ -11,7 +11,11 @@ import LyraNN
 /// 90% of the scaled width; the last conv never narrows below 1280); `small_input` [true]:
 /// stride 1 in the stem and in the 24-channel stage, so 28×28/32×32 images keep 4×4 maps
 /// at the end (false: the ImageNet strides, 32× in all); `in_channels` [3]; `num_class`
-/// (alias `n_class`) [10]; `dropout` [0.2].
+/// (alias `n_class`) [10]; `dropout` [0.2]; `layer_0` … `layer_6`: `{channels, repetitions}`
+/// replacing stage s+1's width c and block count n (either may be left out), as VEGA's
+/// `customs/mobilenetv2.py` reads its `desc` — the keys VEGA's MF-ASC example searches
+/// (`network.custom.layer_3.channels`); the channels are scaled by `width_mult` like
+/// the table's.
 ///
 /// Module names: `stem.conv1`, `stage<s>.block<b>.{expand,depthwise,project}`, `conv_last`,
 /// `pool`, `flatten`, `dropout` (when > 0), `head`.
@@ -36,7 +40,8 @@ public enum MobileNetV2 {
     let last = divisible(1280 * max(1, mult))
     var weights = 0
     var parts: [(String, Module)] = [("stem", Cell([("conv1", Operator(inChannels, width, kernel: 3, stride: small ? 1 : 2, activation: .relu6))]))]
-    for (s, (t, c, n, firstStride)) in stages.enumerated() {
+    for (s, (t, c0, n0, firstStride)) in stages.enumerated() {
+      let (c, n) = try stageOverride(r, s, channels: c0, repetitions: n0)
       let out = divisible(Double(c) * mult)
       var blocks: [(String, Module)] = []
       for b in 0..<n {
@@ -53,5 +58,18 @@ public enum MobileNetV2 {
     try r.checkParameters([classes, last], "head weight [num_class, last width]")
     parts.append(("head", Linear(last, classes)))
     return Network(type: "MobileNetV2", desc: .object(r.object), parts: parts)
+  }
+
+  /// `layer_<s>: {channels, repetitions}`: stage s's width and block count, each
+  /// defaulting to the table's.
+  static func stageOverride(_ r: DescriptionReader, _ s: Int, channels: Int, repetitions: Int) throws -> (Int, Int) {
+    let key = "layer_\(s)"
+    guard let v = r.raw(key), v != .null else { return (channels, repetitions) }
+    guard let o = v.object else { throw DescriptionError("\(r.path).\(key): expected {channels, repetitions}, got \(v.text)") }
+    let layer = DescriptionReader(o, path: "\(r.path).\(key)")
+    let c = try layer.width("channels", channels)
+    let n = try layer.int("repetitions", repetitions, min: 1, max: 64)
+    try layer.finish()
+    return (c, n)
   }
 }

@@ -17,6 +17,7 @@ public enum NetworkRegistry {
   static let builders = Registry<Builder>(kind: "network type", [
     ("SimpleCnn", SimpleCnn.build),
     ("FashionCnn", SimpleCnn.buildReference),
+    ("SimpleCnnMFKD", SimpleCnnMFKD.build),
     ("MLP", { r in
       let hidden = try r.optionalArray("hidden")?.map { v -> Int in
         guard let i = v.int, i > 0, i <= DescriptionReader.maxInteger else {

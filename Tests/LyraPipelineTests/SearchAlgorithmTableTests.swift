@@ -14,6 +14,7 @@ final class SearchAlgorithmTableTests: XCTestCase {
     "PBTHpo": "", "PBAHpo": "", "TpeHpo": "", "EvolutionAlgorithm": "", "ParetoEA": "", "PruneEA": "", "QuantEA": "",
     "BackboneNas": "\(param("depth", "[18, 20]")), \(param("base_channel", "[4, 8]"))",
     "DblockNas": blockParams, "DnetNas": param("base_channel", "[8]") + ", " + macroParams, "SMNas": blockParams + ", " + macroParams,
+    "MFASC": "", "MFKD1": param("depth", "[18, 20]"),
   ]
   static let blockParams = [param("op_num", "[2, 3]"), param("skip_num", "[0, 1]"), param("base_channel", "[8]")].joined(separator: ", ")
   static let macroParams = [param("code_length", "[3, 4]", type: "INT"), param("final_channel", "[16]"), param("downsample", "[1]")]

@@ -14,6 +14,9 @@ import LyraBase
 /// - a trainer's mixed-precision and GPU-only switches when they are on;
 /// - a data-parallel train step (`DataParallelSteps`), a multi-task step's task section
 ///   that `pipe_step.tasks` leaves out (`MultiTaskPlan`).
+/// - `trainer.optim` and `trainer.valid_freq` (VEGA's MF-ASC example): not keys of VEGA's
+///   trainer, which ignores them (training with its `optimizer`, validating every
+///   `valid_interval`); Lyra does the same and says so.
 enum ConfigWarnings {
   /// Trainer keys that are accepted and have no effect on a CPU, with what they would do.
   static let gpuOnlyTrainerKeys: [(key: String, what: String)] = [
@@ -21,6 +24,10 @@ enum ConfigWarnings {
     ("opt_level", "apex mixed precision"), ("syncbn", "synchronised batch norm across GPUs"),
     ("distributed", "multi-GPU data parallelism"),
   ]
+
+  /// Keys VEGA's own examples give a trainer that VEGA's trainer does not have, with the key
+  /// that does what they seem to ask.
+  static let notVEGATrainerKeys: [(key: String, meant: String)] = [("optim", "optimizer"), ("valid_freq", "valid_interval")]
 
   static func scan(general: JSON, steps: [(name: String, section: JSON)], warn: (String?, String) -> ConfigError) -> [ConfigError] {
     var out: [ConfigError] = []
@@ -36,6 +43,9 @@ enum ConfigWarnings {
                         "latency on Ascend/ARM boards is not measured; set \(name).trainer.calc_latency: true for the latency on this CPU"))
       }
       guard let trainer = section["trainer"]?.object else { continue }
+      for (key, meant) in notVEGATrainerKeys where trainer[key] != nil {
+        out.append(warn("\(name).trainer.\(key)", "is not a trainer key and is ignored, as VEGA ignores it; did you mean trainer.\(meant)?"))
+      }
       for (key, what) in gpuOnlyTrainerKeys {
         guard let v = trainer[key], isOn(v) else { continue }
         out.append(warn("\(name).trainer.\(key)", "\(what) is a GPU feature and is not used on the CPU; training runs in 32-bit floats"))

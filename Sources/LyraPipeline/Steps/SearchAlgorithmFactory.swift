@@ -39,6 +39,11 @@ public enum SearchAlgorithmFactory {
     var name: String
     var aliases: [String] = []
     var policyKeys: [String]
+    /// Keys the algorithm reads beside `policy`, directly under `search_algorithm` (VEGA's
+    /// MFASC and MFKD1 have no policy section).
+    var keys: [String] = []
+    /// The entry reads `search_space` itself (MFKD1's choice lists); the request's space is empty.
+    var ownSpace = false
     var make: (Request) throws -> Made
   }
 
@@ -165,6 +170,8 @@ public enum SearchAlgorithmFactory {
     nas("BackboneNas"), nas("DblockNas"), nas("DnetNas"), nas("SMNas", aliases: ["SMNasS", "SMNasM"]),
     nas("ParetoEA", aliases: ["ParetoEvolution"]),
     compression("PruneEA"), compression("QuantEA"),
+    Entry(name: "MFASC", policyKeys: [], keys: MultiFidelityNAS.mfascKeys) { q in try MultiFidelityNAS.mfasc(q) },
+    Entry(name: "MFKD1", aliases: ["MFKD"], policyKeys: [], keys: MultiFidelityNAS.mfkdKeys, ownSpace: true) { q in try MultiFidelityNAS.mfkd1(q) },
   ]
 
   static func nas(_ name: String, aliases: [String] = []) -> Entry {
@@ -197,8 +204,9 @@ public enum SearchAlgorithmFactory {
     let alg = section["search_algorithm"] ?? .object([:])
     let entry = try entry(step: step, section: section, config: config)
     let type = entry.name
-    for k in (alg.object ?? [:]).keys.sorted() where !["type", "policy", "objective_keys", "codec", "range"].contains(k) {
-      throw config.error("\(step).search_algorithm.\(k)", "unknown key '\(k)'")
+    let sectionKeys = ["type", "policy", "objective_keys", "codec", "range"] + entry.keys
+    for k in (alg.object ?? [:]).keys.sorted() where !sectionKeys.contains(k) {
+      throw config.error("\(step).search_algorithm.\(k)", "unknown key '\(k)'\(Suggest.hint(k, in: sectionKeys))")
     }
     let policy = alg["policy"]?.object ?? [:]
     for k in policy.keys.sorted() where !entry.policyKeys.contains(k) {
@@ -219,7 +227,7 @@ public enum SearchAlgorithmFactory {
     let spaceJSON = PBATransformers.space(of: section)
     let space: SearchSpace
     // Compression steps search the codec's genome only: no search_space is an empty one.
-    do { space = section["search_space"] == nil ? try SearchSpace(parameters: []) : try SearchSpace(json: spaceJSON) } catch {
+    do { space = section["search_space"] == nil || entry.ownSpace ? try SearchSpace(parameters: []) : try SearchSpace(json: spaceJSON) } catch {
       throw config.error("\(step).search_space", "\(error)")
     }
     return try entry.make(Request(type: type, step: step, section: section, policy: policy, space: space, objectives: objectives,

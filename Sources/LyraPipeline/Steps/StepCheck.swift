@@ -50,7 +50,9 @@ struct StepCheck {
       // The algorithm is wrong: its space and the sections are still checked, without a
       // sample (and so without the model, which a NAS search completes from its sample).
       var out = converted(error)
-      if !out.contains(where: { $0.key == "\(step.name).search_space" }), step.section["search_space"] != nil {
+      // (Not for an algorithm that reads search_space its own way: MFKD1's choice lists.)
+      let ownSpace = (try? SearchAlgorithmFactory.entry(step: step.name, section: step.section, config: config))?.ownSpace == true
+      if !ownSpace, !out.contains(where: { $0.key == "\(step.name).search_space" }), step.section["search_space"] != nil {
         do { _ = try SearchSpace(json: PBATransformers.space(of: step.section)) } catch { out.append(config.error("\(step.name).search_space", "\(error)")) }
       }
       return out + sections(hps: .object([:]), desc: nil)

@@ -72,7 +72,8 @@ public struct TrainerConfig: Equatable {
   static let ignored = ["cuda", "multi_task", "amp", "use_amp", "syncbn", "distributed", "lazy_built", "save_model_desc", "train_verbose",
                         "valid_verbose", "train_report_steps", "valid_report_steps", "report_on_epoch", "report_on_valid",
                         "get_train_metric_after_epoch", "opt_level", "keep_batchnorm_fp32", "task", "is_detection_trainer",
-                        "save_ext_model", "save_slave_model", "eval_per_epoch", "calc_params_each_epoch", "load_weights_file", "fp16", "hps_file"]
+                        "save_ext_model", "save_slave_model", "eval_per_epoch", "calc_params_each_epoch", "load_weights_file", "fp16", "hps_file",
+                        "optim", "valid_freq"]
 
   /// Parses a trainer section; `path` prefixes messages ("nas.trainer").
   public init(json: JSON, path: String = "trainer") throws {

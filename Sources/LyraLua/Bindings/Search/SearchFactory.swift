@@ -149,6 +149,31 @@ enum SearchFactory {
                              mutationsPerChild: try positive(o, "mutations", 1, min: 0), crossoverRate: try rate("crossover_rate"),
                              randomRatio: try rate("random_ratio"), budget: try o.number("budget"))
     }),
+    ("mfasc", "lyra.search.mfasc{space =, max_budget = 1000, hf_epochs = 20, lf_epochs = 5, fidelity_ratio = 2, min_hf_sample_size = 3, min_lf_sample_size = 10, sample_size = 5000, batch_size = 1000, prior_rho = 1, beta = 1, seed =, objectives =} -> search\nMF-ASC (VEGA's MFASC): each trial trains a candidate at low (budget lf_epochs) or high (hf_epochs) fidelity, chosen by a co-kriging GP's upper confidence bound; one trial at a time; stops once the epochs spent exceed max_budget.", { call, o in
+      var m = MFASC.Options()
+      m.maxBudget = try positive(o, "max_budget", m.maxBudget)
+      m.hfEpochs = try positive(o, "hf_epochs", m.hfEpochs)
+      m.lfEpochs = try positive(o, "lf_epochs", m.lfEpochs)
+      guard m.hfEpochs >= m.lfEpochs else { throw LuaFailure("option 'hf_epochs' must be at least lf_epochs (\(m.lfEpochs)), got \(m.hfEpochs)") }
+      m.fidelityRatio = try positive(o, "fidelity_ratio", m.fidelityRatio)
+      m.minHFSamples = try positive(o, "min_hf_sample_size", m.minHFSamples, min: 0)
+      m.minLFSamples = try positive(o, "min_lf_sample_size", m.minLFSamples, min: 0)
+      m.sampleSize = try positive(o, "sample_size", m.sampleSize)
+      guard m.sampleSize <= MFASC.maxSampleSize else { throw LuaFailure("option 'sample_size' must be at most \(MFASC.maxSampleSize)") }
+      m.batchSize = try positive(o, "batch_size", m.batchSize)
+      m.priorRho = try o.number("prior_rho") ?? m.priorRho
+      guard (-1...1).contains(m.priorRho) else { throw LuaFailure("option 'prior_rho' must be in [-1, 1]") }
+      m.beta = try o.number("beta") ?? m.beta
+      guard m.beta >= 0, m.beta.isFinite else { throw LuaFailure("option 'beta' must be a finite number ≥ 0") }
+      return MFASC(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o), options: m)
+    }),
+    ("mfkd", "lyra.search.mfkd{space =, max_samples = 5, seed =, objectives =} -> search\nMFKD1 (VEGA's): max_samples distinct random combinations of the space's CATEGORY/BOOL choices, then one last trial of the combination a Gaussian process fitted to their scores predicts best (none when that was sampled).", { call, o in
+      do {
+        let sp = try space(call, o)
+        return try MFKD1(choices: try MFKD1.choices(of: sp), objectives: try objectives(call, o), seed: try seed(o),
+                         maxSamples: try positive(o, "max_samples", 5))
+      } catch let e as SpaceError { throw LuaFailure("\(e)") }
+    }),
     ("evolution", "lyra.search.evolution{space =, population = 10, sample_size = 3, max_trials = 100, seed =} -> search\nRegularised (aging) evolution (Real et al. 2019): tournament selection, one-value mutation, the oldest member dies.", { call, o in
       RegularizedEvolution(space: try space(call, o), objectives: try objectives(call, o), seed: try seed(o),
                            population: try positive(o, "population", 10), sampleSize: try positive(o, "sample_size", 3),

@@ -89,7 +89,7 @@ enum SearchLua {
     NASLua.open(state)
     let s = state.stack
     s.pushTable(path: "lyra.search")
-    state.setHelp(-1, name: "lyra.search", help: "lyra.search: search algorithms behind one ask/tell interface (random, grid, hyperband, asha, bohb, tpe, boss, pbt, evolution, pareto), NAS codecs (lyra.search.codec, lyra.search.nondominated) and lyra.search.minimize.")
+    state.setHelp(-1, name: "lyra.search", help: "lyra.search: search algorithms behind one ask/tell interface (random, grid, hyperband, asha, bohb, tpe, boss, pbt, evolution, pareto, mfasc, mfkd), NAS codecs (lyra.search.codec, lyra.search.nondominated) and lyra.search.minimize.")
     s.pop()
   }
 

@@ -11,7 +11,9 @@ import LyraNN
 /// the training split and val the rest, as VEGA's Cifar10), `max_samples` (Lyra: keep the
 /// first N samples, for quick runs), `num_workers`/`pin_memory`/`dataset_backend` accepted and
 /// ignored, `n_class` (VEGA's class count of the set) checked to be a positive integer and
-/// otherwise ignored, as VEGA's loaders do.
+/// otherwise ignored, as VEGA's loaders do; `cutout_length` (VEGA's Cifar10 key: a
+/// `CutoutMask` of that side, in pixels, on the training split after normalisation; 0 or
+/// absent: none).
 /// `transforms` augments the training split (DatasetTransforms: a list of ops or a
 /// sampled policy; DatasetAugmentation: a PBA policy or schedule). Every other key goes
 /// to the dataset's factory, which rejects what it does not know.
@@ -66,6 +68,8 @@ public struct DatasetSection {
     let portion = try r.double("train_portion", 1)
     guard portion > 0 && portion <= 1 else { throw TrainerError.config(key: "\(p).train_portion", "must be in (0, 1], got \(portion)") }
     let maxSamples = try r.optionalInt("max_samples", min: 1)
+    // VEGA's Cifar10 `cutout_length`: a CutoutMask of that side on the training split.
+    let cutout = try r.optionalInt("cutout_length", min: 0)
     r.accept(["num_workers", "pin_memory", "download", "imgs_per_gpu", "dataset_backend"])
     // VEGA's class count of the set (`n_class`, e.g. Imagenet's 1000): information only in
     // VEGA's loaders (the labels decide), so only its form is checked.
@@ -79,6 +83,7 @@ public struct DatasetSection {
     var transform: (any Transform)?
     if mode == .train, let t = try augment?.transform() { (ds, transform) = DatasetTransforms.apply(t, to: ds) }
     if !geometry.isEmpty { transform = Compose((transform.map { [$0] } ?? []) + geometry) }
+    if mode == .train, let n = cutout, n > 0 { transform = Compose((transform.map { [$0] } ?? []) + [CutoutMask(length: n)]) }
     if portion < 1 && mode != .test {
       let (a, b) = AnyDataset(ds).randomSplit(fraction: portion, seed: seed)
       ds = mode == .train ? a : b
