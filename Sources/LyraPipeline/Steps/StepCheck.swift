@@ -49,7 +49,7 @@ struct StepCheck {
       // The algorithm is wrong: its space and the sections are still checked, without a
       // sample (and so without the model, which a NAS search completes from its sample).
       var out = converted(error)
-      if !out.contains(where: { $0.key == "\(step.name).search_space" }), let space = step.section["search_space"] {
+      if !out.contains(where: { $0.key == "\(step.name).search_space" }), let space = step.section["search_space"], !NetworkSearchSpace.isNetwork(space) {
         do { _ = try SearchSpace(json: space) } catch { out.append(config.error("\(step.name).search_space", "\(error)")) }
       }
       return out + sections(hps: .object([:]), desc: nil)

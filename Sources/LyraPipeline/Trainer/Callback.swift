@@ -34,7 +34,7 @@ open class TrainerCallback {
 /// ClassFactory for `ClassType.CALLBACK`: Lua registers a factory, a config names it.
 public enum CallbackRegistry {
   public typealias Factory = () throws -> TrainerCallback
-  static let factories = Registry<Factory>(kind: "callback")
+  static let factories = Registry<Factory>(kind: "callback", CompressionCallbacks.registrations)
 
   public static func register(_ name: String, _ factory: @escaping Factory) { factories.register(name, factory) }
   public static func unregister(_ name: String) { factories.unregister(name) }
