@@ -30,6 +30,15 @@ struct NetworkSearchSpace {
   /// QuantEA's widths when the space gives them (VEGA puts `bit_candidates` there).
   var bitCandidates: [Int]?
 
+  /// VEGA's spaces generated from `model.model_desc`'s convolutions (one HALF mask or one
+  /// width choice per Conv2d, keyed by module name), and what to write instead.
+  static let derivedSpaces = [
+    "PruneSearchSpace": "search channel masks with search_algorithm PruneEA on a search space written as a network "
+      + "(modules: [backbone, head], backbone: {type: ResNetGeneral, ...}) or on model.models_folder (a trained model)",
+    "BackboneNasSearchSpace": "search the ResNet's widths with search_algorithm BackboneNas and hyperparameters "
+      + "network.backbone.{depth, base_channel, doublechannel, downsample} (VEGA's nas/backbone_nas/backbone_nas.yml)",
+  ]
+
   static let hyperparameterKeys: Set<String> = ["hyperparameters", "condition", "conditions", "forbidden"]
 
   /// Whether a step's `search_space` is written as a network: it lists `modules`, or
@@ -47,6 +56,9 @@ struct NetworkSearchSpace {
   /// read; any other algorithm is an error naming the key); nil for the usual form.
   static func hyperparameters(type: String, step: String, section: JSON, config: PipelineConfig) throws -> SearchSpace? {
     let space = section["search_space"]
+    if let t = space?["type"]?.string, let instead = derivedSpaces[t] {
+      throw config.error("\(step).search_space.type", "\(t) (VEGA derives it from the model's convolutions) is not available; \(instead)")
+    }
     guard space == nil || isNetwork(space) else { return nil }
     if space != nil, !["PruneEA", "QuantEA"].contains(type) {
       throw config.error("\(step).search_space", "a search space written as a network (modules: [...] with part descriptions) is read by "
