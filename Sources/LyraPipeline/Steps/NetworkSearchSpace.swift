@@ -1,3 +1,4 @@
+import Foundation
 import LyraBase
 import LyraNets
 import LyraNN
@@ -102,7 +103,7 @@ struct NetworkSearchSpace {
     description = .object(desc)
     // Unknown part types, keys, and parts described but not listed: the builder's own errors.
     do { _ = try NetworkRegistry.build(description, path: path) } catch let e as DescriptionError {
-      throw e.keyed ?? KeyedError(path, e.message)
+      throw e.keyed ?? NetworkSearchSpace.keyed(e.message, under: path)
     }
     guard let found = names.first(where: { ["ResNetGeneral", "ResNet"].contains(o[$0]?["type"]?.string ?? "") }) else {
       let kinds = names.map { "\($0) (\(o[$0]?["type"]?.string ?? "no type"))" }.joined(separator: ", ")
@@ -110,6 +111,15 @@ struct NetworkSearchSpace {
     }
     backbone = found
     composite = names.count > 1
+  }
+
+  /// A builder's message `path.part(Type).key: what` as the key `path.part.key` and `what`,
+  /// so the problem points at the key's line; under `path` as a whole otherwise.
+  static func keyed(_ message: String, under path: String) -> KeyedError {
+    guard message.hasPrefix(path), let colon = message.range(of: ": ") else { return KeyedError(path, message) }
+    let key = message[..<colon.lowerBound].replacingOccurrences(of: #"\([^)]*\)"#, with: "", options: .regularExpression)
+    guard !key.contains(" ") else { return KeyedError(path, message) }
+    return KeyedError(key, String(message[colon.upperBound...]))
   }
 
   /// The part the codec reads, as described.
