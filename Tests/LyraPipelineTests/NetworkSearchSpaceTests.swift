@@ -126,10 +126,19 @@ final class NetworkSearchSpaceTests: XCTestCase {
     return p
   }
 
-  /// prune.yml's shape, tiny: PruneTrainerCallback, the fully_train step's own schedule
-  /// through `ref` (VEGA replaces lr_scheduler whole), narrowed trials that rebuild.
+  /// prune.yml's shape, tiny: PruneTrainerCallback, init_model_file without its `.pth`, the
+  /// fully_train step's own schedule through `ref` (VEGA replaces lr_scheduler whole),
+  /// narrowed trials that rebuild.
   func testPruneYmlShapedConfigRunsThroughThePipeline() throws {
-    let p = try run(section("PruneEA", callbacks: "PruneTrainerCallback"), fullyTrain: "", name: "prune")
+    // The pretrained network, named as VEGA names it: without `.pth`. fully_train inherits
+    // the key through `ref` and must not load the dense weights into a narrowed model.
+    let doc = try YAMLDocument(text: "s: \(Self.space)", file: "s.yml")
+    let trained = try NetworkRegistry.build(try NetworkSearchSpace(json: try XCTUnwrap(doc.value["s"]), step: "nas").description, input: [1, 28, 28])
+    let stem = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-netspace-pretrained-\(getpid())").path
+    try Checkpoint.save(trained, to: stem + ".pth") // safetensors inside; the reader goes by the first bytes
+    defer { for f in [stem + ".pth", stem + ".json"] { try? FileManager.default.removeItem(atPath: f) } }
+    let withFile = section("PruneEA", callbacks: "PruneTrainerCallback").replacingOccurrences(of: "epochs: 1,", with: "epochs: 1, init_model_file: \(stem),")
+    let p = try run(withFile, fullyTrain: "", name: "prune")
     let trials = try XCTUnwrap(p.records["nas"])
     XCTAssertEqual(trials.count, 4)
     let full = try NetworkRegistry.build(try NetworkSearchSpace(json: try YAMLDocument(text: "s: \(Self.space)", file: "s").value["s"]!, step: "nas").description,

@@ -82,4 +82,15 @@ extension CompressionAlgorithms {
     try model.loadStateDict(base.stateDict(), strict: false)
     return model
   }
+
+  /// A TrainPipeStep's trainer section for the models of a compression search on a
+  /// network-shaped space: without `init_model_file`, which named the dense network the
+  /// search compressed (fully_train inherits it through `ref: nas.trainer` in VEGA's
+  /// prune.yml, where only PruneTrainerCallback reads it); the handed models are narrower.
+  static func trainerForCompressed(_ trainer: JSON, step: PipelineConfig.Step, config: PipelineConfig) -> JSON {
+    guard let source = CompressionCallbacks.feedingStep(step, in: config), NetworkSearchSpace.isNetwork(source.section["search_space"]),
+          ["PruneEA", "QuantEA"].contains(CompressionCallbacks.searchAlgorithm(of: source) ?? ""), var t = trainer.object else { return trainer }
+    t.removeValue(forKey: "init_model_file")
+    return .object(t)
+  }
 }
