@@ -206,4 +206,16 @@ final class NetworkSearchSpaceTests: XCTestCase {
     XCTAssertEqual(try TrainerConfig(json: .object(["limits": .object(["flop_range": .array([.number(0), .number(2e9)]), "param_range": .array([.number(0), .number(5000)])])])).limits,
                    "flops in [0.0, 2.0] and params in [0.0, 5.0]")
   }
+
+  /// VEGA's dnet_nas.yml searches ResNet's `doublechannel`/`downsample` in a DblockNas space;
+  /// its codec never reads them, and they must not reach the DNet (which has no such keys).
+  func testDblockNasDropsDoublechannelAndDownsample() throws {
+    let keys = ["op_num": [2], "skip_num": [1], "base_channel": [8], "doublechannel": [3, 4], "downsample": [3, 4]]
+    let space = try SearchSpace(parameters: keys.sorted { $0.key < $1.key }.map { k, v in
+      try Hyperparameter(key: "network.backbone.\(k)", type: .category, range: v.map { .int($0) })
+    })
+    let c = try DblockNasCodec(space: space).sample(Generator(seed: 1))
+    XCTAssertNotNil(c[DblockNasCodec.encodingKey])
+    XCTAssertEqual(c.keys.filter { $0.hasSuffix("doublechannel") || $0.hasSuffix("downsample") }, [])
+  }
 }
