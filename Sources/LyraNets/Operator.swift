@@ -19,10 +19,14 @@ public final class Operator: Module {
 
   /// A `kernel`×`kernel` convolution (padding `kernel / 2`, no bias), batch norm, activation.
   /// Channels must divide by `groups` (callers check first and report the layer by name).
+  /// With `bits`, the convolution is a `QuantConv2d` computing with `bits`-bit weights and,
+  /// with `activationBits`, that many bits of input (a quantised ResNet's `nbit_w_list`,
+  /// `nbit_a_list`: VEGA's QuantEA).
   public convenience init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, groups: Int = 1,
-                          activation: Activation = .none) {
+                          activation: Activation = .none, bits: Int? = nil, activationBits: Int? = nil) {
     let conv = Conv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, groups: groups, bias: false)
-    self.init(convs: [("conv", conv)], inChannels: inChannels, outChannels: outChannels, activation: activation)
+    let layer: Module = bits.map { QuantConv2d(conv, bits: $0, activationBits: activationBits) } ?? conv
+    self.init(convs: [("conv", layer)], inChannels: inChannels, outChannels: outChannels, activation: activation)
   }
 
   /// Depthwise 3×3 (`dw`, carrying the stride) then pointwise 1×1 (`pw`), one batch norm:
@@ -34,7 +38,7 @@ public final class Operator: Module {
     return Operator(convs: [("dw", dw), ("pw", pw)], inChannels: inChannels, outChannels: outChannels, activation: activation)
   }
 
-  private init(convs: [(String, Conv2d)], inChannels: Int, outChannels: Int, activation: Activation) {
+  private init(convs: [(String, Module)], inChannels: Int, outChannels: Int, activation: Activation) {
     self.inChannels = inChannels
     self.outChannels = outChannels
     self.activation = activation
@@ -57,6 +61,10 @@ public final class Operator: Module {
 
   public override var summary: String {
     let c = convolutions
+    if c.isEmpty, let q = children.first?.module as? QuantConv2d {
+      let s = q.stride.h > 1 ? ", stride \(q.stride.h)" : ""
+      return "\(inChannels) -> \(outChannels), \(q.kernel.h)x\(q.kernel.w)\(s), \(q.bits)-bit\(activation == .none ? "" : ", \(activation.rawValue)")"
+    }
     let k = c.count == 2 ? "sep3x3" : "\(c[0].kernel.h)x\(c[0].kernel.w)"
     let s = c[0].stride.h
     let g = c.count == 1 && c[0].groups > 1 ? ", groups \(c[0].groups)" : ""

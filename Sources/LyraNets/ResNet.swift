@@ -19,6 +19,9 @@ import LyraNN
 /// - `small_input` [true]: 3×3 stride-1 stem without max-pool (28×28, 32×32 images);
 ///   false: 7×7 stride-2 stem and 3×3 stride-2 max-pool (ImageNet-sized images).
 /// - `in_channels` [3]; ResNet only: `num_class` (alias `n_class`) [10].
+/// - `stage` [all of the depth's stages]: build only the first n stages (VEGA's
+///   `_default_blocks[depth][:stage]`); the per-block lists then have that many blocks.
+/// - `nbit_w_list`, `nbit_a_list`: a quantised ResNet (VEGA's QuantEA, `ResNetQuantization`).
 ///
 /// Module names: `stem.conv1`, `stem.pool`; `stage<s>.block<b>.conv<k>` and
 /// `stage<s>.block<b>.shortcut` (1-based; a stage is the run of blocks from one strided
@@ -47,13 +50,22 @@ public enum ResNet {
     var layout: ResNetLayout
     var smallInput: Bool
     var inChannels: Int
+    /// (weight bits, activation bits) of each conv after the stem (`ResNetQuantization`); nil: float.
+    var quant: [(Int?, Int?)]? = nil
   }
 
   static func read(_ r: DescriptionReader) throws -> (Options, ResNetPlan) {
     let depthKey = try r.spelling("depth", or: "base_depth")
     let depth = try r.int(depthKey, 18)
-    guard let layout = ResNetLayout(depth: depth) else {
+    guard var layout = ResNetLayout(depth: depth) else {
       throw DescriptionError("\(r.path).\(depthKey): must be one of \(ResNetLayout.depths.map(String.init).joined(separator: ", ")), got \(depth)")
+    }
+    if let n = try r.optionalInt("stage") {
+      let most = layout.stageBlocks.count
+      guard (1...most).contains(n) else {
+        throw DescriptionError("\(r.path).stage: depth \(depth) has \(most) stages \(layout.stageBlocks); stage must be 1…\(most), got \(n)")
+      }
+      layout = layout.truncated(stages: n)
     }
     let base = try r.width("base_channel", layout.defaultBaseChannel)
     let options = Options(layout: layout, smallInput: try r.bool("small_input", true), inChannels: try r.width("in_channels", 3))
@@ -74,7 +86,9 @@ public enum ResNet {
     let down = try flags(r, "downsample", layout)
     let widths = try r.inchannels("convs", 1...DescriptionReader.maxWidth)
     let plan = try ResNetPlan.make(layout, base: base, double: double, down: down, widths: widths, path: r.path)
-    return (options, plan)
+    var withQuant = options
+    withQuant.quant = try ResNetQuantization.read(r, plan: plan)
+    return (withQuant, plan)
   }
 
   /// One flag per block from a 0/1 list or a count of standard transitions.
@@ -105,8 +119,9 @@ public enum ResNet {
       : Cell([("conv1", Operator(o.inChannels, plan.stemWidth, kernel: 7, stride: 2, activation: .relu)),
               ("pool", MaxPool2d(3, stride: 2, padding: 1))])
     var parts: [(String, Module)] = [("stem", stem)]
+    let quant = o.quant.map { ResNetQuantization.perBlock($0, plan: plan) }
     for (s, blocks) in plan.stages.enumerated() {
-      parts.append(("stage\(s + 1)", Cell(blocks.enumerated().map { k, b in ("block\(k + 1)", ResidualBlock(plan.blocks[b])) })))
+      parts.append(("stage\(s + 1)", Cell(blocks.enumerated().map { k, b in ("block\(k + 1)", ResidualBlock(plan.blocks[b], quant: quant?[b])) })))
     }
     return Network(type: "ResNetGeneral", desc: desc, parts: parts)
   }

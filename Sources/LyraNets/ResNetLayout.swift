@@ -6,7 +6,7 @@
 /// 0/1 lists by these block counts: 8 (R18), 16 (R34, R50), 33 (R101), 50 (R152).
 struct ResNetLayout {
   let depth: Int
-  let stageBlocks: [Int]
+  private(set) var stageBlocks: [Int]
   let bottleneck: Bool
 
   static let depths = [18, 20, 34, 50, 101, 152]
@@ -22,6 +22,13 @@ struct ResNetLayout {
     case 152: (stageBlocks, bottleneck) = ([3, 8, 36, 3], true)
     default: return nil
     }
+  }
+
+  /// The first `n` stages only (VEGA's `stage` key: `_default_blocks[depth][:stage]`).
+  func truncated(stages n: Int) -> ResNetLayout {
+    var l = self
+    l.stageBlocks = Array(stageBlocks.prefix(n))
+    return l
   }
 
   var blockCount: Int { stageBlocks.reduce(0, +) }

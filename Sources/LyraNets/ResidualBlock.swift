@@ -9,12 +9,14 @@ public final class ResidualBlock: Block {
   private let body: [Operator]
   private let shortcut: Operator?
 
-  init(_ plan: ResNetPlan.BlockPlan) {
+  /// `quant`: (weight bits, activation bits) of each conv, body then shortcut (nil: float).
+  init(_ plan: ResNetPlan.BlockPlan, quant: [(Int?, Int?)]? = nil) {
     body = plan.convs.enumerated().map { i, c in
       Operator(c.inChannels, c.outChannels, kernel: c.kernel, stride: c.stride,
-               activation: i == plan.convs.count - 1 ? .none : .relu)
+               activation: i == plan.convs.count - 1 ? .none : .relu, bits: quant?[i].0, activationBits: quant?[i].1)
     }
-    shortcut = plan.projects ? Operator(plan.inChannels, plan.outChannels, kernel: 1, stride: plan.stride) : nil
+    let q = quant.flatMap { $0.count > plan.convs.count ? $0[plan.convs.count] : nil }
+    shortcut = plan.projects ? Operator(plan.inChannels, plan.outChannels, kernel: 1, stride: plan.stride, bits: q?.0, activationBits: q?.1) : nil
     super.init()
     for (i, op) in body.enumerated() { register(child: "conv\(i + 1)", op) }
     if let shortcut { register(child: "shortcut", shortcut) }

@@ -11,7 +11,7 @@ import LyraBase
 /// (`ModuleRegistry.build(describe())` plus its state), so the copy shares nothing with
 /// the original. A module whose description does not rebuild it (a Lua module, a network
 /// type that was never registered) is an error naming it.
-enum ModuleRewrite {
+public enum ModuleRewrite {
   /// The new tree. `leaf(name, module)` returns a replacement, or nil to copy the module.
   static func rebuild(_ m: Module, name: String = "", leaf: (String, Module) throws -> Module?) throws -> Module {
     func child(_ c: (name: String, module: Module)) throws -> Module {
@@ -53,7 +53,7 @@ enum ModuleRewrite {
 
   /// `t` viewed as [rows, cols, inner] (contiguous), keeping the listed rows and columns
   /// (nil keeps all) in the given order: kept output/input channels of a weight.
-  static func select(_ t: Tensor, rows: [Int]?, cols: [Int]?, shape: [Int]) -> Tensor {
+  public static func select(_ t: Tensor, rows: [Int]?, cols: [Int]?, shape: [Int]) -> Tensor {
     let r = t.shape[0], c = t.rank > 1 ? t.shape[1] : 1
     let inner = t.count / max(r * c, 1)
     let v = t.contiguous().toArray()

@@ -18,7 +18,7 @@ enum ConfigRefs {
         let base = try resolve(found, path: target, root: root, seen: seen + [target], fail: fail)
         o.removeValue(forKey: "ref")
         var merged = base.object?.filter { !notInherited.contains($0.key) } ?? [:]
-        for (k, v) in o { merged[k] = merge(merged[k], v) }
+        for (k, v) in o { merged[k] = referenceMerge(merged[k], v, key: k) }
         o = merged
       }
       var out: [String: JSON] = [:]
@@ -60,6 +60,19 @@ enum ConfigRefs {
     guard let b = base?.object, let o = over.object else { return over }
     var out = b
     for (k, v) in o { out[k] = merge(b[k], v) }
+    return .object(out)
+  }
+
+  /// Keys a `ref:` merge replaces whole instead of key by key (VEGA's `update_dict`
+  /// exclusions): `fully_train.trainer: {ref: nas.trainer, lr_scheduler: {type: MultiStepLR, ...}}`
+  /// takes its own schedule, not StepLR's `step_size` merged under MultiStepLR's params.
+  static let replacedWhole: Set<String> = ["loss", "metric", "lr_scheduler", "optim", "model_desc", "transforms"]
+
+  /// `merge` for a `ref:`: the keys of `replacedWhole`, at any depth, are taken from `over` as they are.
+  static func referenceMerge(_ base: JSON?, _ over: JSON, key: String) -> JSON {
+    guard !replacedWhole.contains(key), let b = base?.object, let o = over.object else { return over }
+    var out = b
+    for (k, v) in o { out[k] = referenceMerge(b[k], v, key: k) }
     return .object(out)
   }
 

@@ -36,25 +36,29 @@ enum CompressionAlgorithms {
     }
     let pop = try int("num_individual", 8), gens = try int("num_generation", 4, min: 0)
     let random = try int("random_samples", pop)
-    let base = try baseModel(section: section, step: step, config: config)
-    let companion = space.parameters.isEmpty ? nil : space
-    let codec: Codec
-    do {
-      if type == "PruneEA" {
-        let groups = Pruning.groups(base.model)
-        codec = try PruneCodec(channels: groups.map(\.channels), minKeep: policy["min_keep"]?.double ?? 0.25,
-                               flipRate: policy["flip_rate"]?.double ?? 0.05, space: companion)
-      } else {
-        let bits = try policy["bit_candidates"].map { v -> [Int] in
-          guard let a = v.array?.compactMap(\.int), a.count == v.array?.count else {
-            throw config.error("\(step).search_algorithm.policy.bit_candidates", "expected a list of bit widths like [4, 8]")
-          }
-          return a
-        } ?? [4, 8]
-        codec = try QuantCodec(layers: Quantization.layers(base.model).count, bitCandidates: bits,
-                               activations: policy["activations"]?.bool ?? false, space: companion)
+    let bits = try policy["bit_candidates"].map { v -> [Int] in
+      guard let a = v.array?.compactMap(\.int), a.count == v.array?.count else {
+        throw config.error("\(step).search_algorithm.policy.bit_candidates", "expected a list of bit widths like [4, 8]")
       }
-    } catch let e as CodecError { throw config.error("\(step).search_algorithm", "\(type): \(e.message) (model \(base.id) of \(base.folder))") }
+      return a
+    }
+    let codec: Codec
+    if NetworkSearchSpace.isNetwork(section["search_space"]) {
+      codec = try networkCodec(type: type, step: step, section: section, policy: policy, bits: bits, config: config)
+    } else {
+      let base = try baseModel(section: section, step: step, config: config)
+      let companion = space.parameters.isEmpty ? nil : space
+      do {
+        if type == "PruneEA" {
+          let groups = Pruning.groups(base.model)
+          codec = try PruneCodec(channels: groups.map(\.channels), minKeep: policy["min_keep"]?.double ?? 0.25,
+                                 flipRate: policy["flip_rate"]?.double ?? 0.05, space: companion)
+        } else {
+          codec = try QuantCodec(layers: Quantization.layers(base.model).count, bitCandidates: bits ?? [4, 8],
+                                 activations: policy["activations"]?.bool ?? false, space: companion)
+        }
+      } catch let e as CodecError { throw config.error("\(step).search_algorithm", "\(type): \(e.message) (model \(base.id) of \(base.folder))") }
+    }
     let total = random + gens * pop
     let alg = ParetoEvolution(codec: codec, objectives: objectives, seed: seed, population: pop, maxTrials: total, randomSamples: random)
     return NASAlgorithms.Made(algorithm: alg, sample: { codec.sample($0) }, planned: total)

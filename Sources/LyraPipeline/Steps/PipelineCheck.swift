@@ -26,6 +26,7 @@ extension Pipeline {
     // A negative or huge seed is one of the problems above; the check goes on with 0.
     let s = seed ?? UInt64(exactly: config.general["seed"]?.int ?? 0) ?? 0
     for step in config.steps { out += StepCheck(config: config, step: step, seed: s).problems() }
+    out += CompressionCallbacks.problems(config)
     return oncePerValue(withoutInherited(out, raw: raw))
   }
 

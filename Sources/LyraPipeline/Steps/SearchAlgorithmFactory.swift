@@ -227,7 +227,14 @@ public enum SearchAlgorithmFactory {
     let spaceJSON = PBATransformers.space(of: section)
     let space: SearchSpace
     // Compression steps search the codec's genome only: no search_space is an empty one.
-    do { space = section["search_space"] == nil || entry.ownSpace ? try SearchSpace(parameters: []) : try SearchSpace(json: spaceJSON) } catch {
+    // A space written as a network has no hyperparameters: PruneEA/QuantEA read it (NetworkSearchSpace).
+    // An algorithm that reads search_space its own way (MFKD1's choice lists) gets an empty one.
+    do {
+      space = entry.ownSpace ? try SearchSpace(parameters: [])
+        : try NetworkSearchSpace.hyperparameters(type: type, step: step, section: section, config: config) ?? SearchSpace(json: spaceJSON)
+    } catch let e as ConfigError {
+      throw e
+    } catch {
       throw config.error("\(step).search_space", "\(error)")
     }
     return try entry.make(Request(type: type, step: step, section: section, policy: policy, space: space, objectives: objectives,

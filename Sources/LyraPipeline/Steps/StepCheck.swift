@@ -52,7 +52,7 @@ struct StepCheck {
       var out = converted(error)
       // (Not for an algorithm that reads search_space its own way: MFKD1's choice lists.)
       let ownSpace = (try? SearchAlgorithmFactory.entry(step: step.name, section: step.section, config: config))?.ownSpace == true
-      if !ownSpace, !out.contains(where: { $0.key == "\(step.name).search_space" }), step.section["search_space"] != nil {
+      if !ownSpace, !out.contains(where: { $0.key == "\(step.name).search_space" }), let space = step.section["search_space"], !NetworkSearchSpace.isNetwork(space) {
         do { _ = try SearchSpace(json: PBATransformers.space(of: step.section)) } catch { out.append(config.error("\(step.name).search_space", "\(error)")) }
       }
       return out + sections(hps: .object([:]), desc: nil)

@@ -87,7 +87,8 @@ struct TrainStep {
       model["model_desc"] = m.desc
       model.removeValue(forKey: "model_desc_file")
       section["model"] = .object(model)
-      section["trainer"] = TrialTraining.trainerSection(section["trainer"], hps["trainer"])
+      section["trainer"] = CompressionAlgorithms.trainerForCompressed(TrialTraining.trainerSection(section["trainer"], hps["trainer"]),
+                                                                     step: step, config: pipeline.config)
       // `pipe_step.load_weights: true` continues from the handed model's weights (a pruned
       // or quantised model's fine-tuning); false (VEGA's default) trains from scratch.
       if step.section["pipe_step"]?["load_weights"]?.bool == true, let w = m.weights {

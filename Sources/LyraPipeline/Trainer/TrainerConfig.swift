@@ -67,13 +67,16 @@ public struct TrainerConfig: Equatable {
   /// A PBT search's optimiser schedule to replay per epoch (HpsSchedule, HpsScheduleReplay).
   public var hpsSchedule: HpsSchedule?
 
+  /// `limits` (VEGA's flop_range/param_range) as a quota expression (`limitsQuota`).
+  public var limits: String?
+
   public init() {}
 
   static let ignored = ["cuda", "multi_task", "amp", "use_amp", "syncbn", "distributed", "lazy_built", "save_model_desc", "train_verbose",
                         "valid_verbose", "train_report_steps", "valid_report_steps", "report_on_epoch", "report_on_valid",
                         "get_train_metric_after_epoch", "opt_level", "keep_batchnorm_fp32", "task", "is_detection_trainer",
                         "save_ext_model", "save_slave_model", "eval_per_epoch", "calc_params_each_epoch", "load_weights_file", "fp16", "hps_file",
-                        "optim", "valid_freq"]
+                        "optim", "valid_freq", "save_weight"]
 
   /// Parses a trainer section; `path` prefixes messages ("nas.trainer").
   public init(json: JSON, path: String = "trainer") throws {
@@ -149,7 +152,7 @@ public struct TrainerConfig: Equatable {
     callMetricsOnTrain = try r.bool("call_metrics_on_train", callMetricsOnTrain)
     modelDesc = r.raw("model_desc")
     pretrainedModelFile = try r.optionalString("pretrained_model_file")
-    if pretrainedModelFile == nil, let f = try r.optionalString("init_model_file") { pretrainedModelFile = f; pretrainedModelKey = "init_model_file" }
+    if pretrainedModelFile == nil, let f = try r.optionalString("init_model_file") { pretrainedModelFile = TrainerConfig.initModelFile(f); pretrainedModelKey = "init_model_file" }
     if let h = r.raw("pretrained_head") {
       if let s = h.string { pretrainedHead = [s] } else if let a = h.array, a.allSatisfy({ $0.string != nil }) {
         pretrainedHead = a.compactMap(\.string)
@@ -162,6 +165,7 @@ public struct TrainerConfig: Equatable {
       throw TrainerError.config(key: "\(path).perfs_cmp_mode", "expected max or min, got '\(m)'")
     }
     if let h = r.raw("hps_schedule"), h != .null { hpsSchedule = try HpsSchedule(json: h, path: "\(path).hps_schedule") }
+    limits = try TrainerConfig.limitsQuota(r.raw("limits"), path: "\(path).limits")
     unknownKeys = r.unknownKeys
   }
 }

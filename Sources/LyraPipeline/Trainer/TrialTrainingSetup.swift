@@ -22,9 +22,15 @@ extension TrialTraining {
       data = try DatasetSection(json: dataJSON, path: "\(step).dataset")
       // The sample shape for the quota without reading the data when the type is known
       // (a rejected sample should cost no I/O); else from the training set, read below.
-      quotaText = general["quota"]?.string ?? section["quota"]?.string
+      let quotas = [general["quota"]?.string ?? section["quota"]?.string, config.limits].compactMap { $0 }
+      quotaText = quotas.isEmpty ? nil : quotas.joined(separator: " and ")
       sampleShape = quotaText == nil ? nil : try data.sampleShape()
-      compressed = try CompressionAlgorithms.compressed(section: section, hps: hps, step: step)
+      if let m = try CompressionAlgorithms.networkCompressed(section: section, hps: hps, step: step, trainer: config, input: try? data.sampleShape()) {
+        compressed = m
+        config.pretrainedModelFile = nil // loaded into the described network before it was compressed
+      } else {
+        compressed = try CompressionAlgorithms.compressed(section: section, hps: hps, step: step)
+      }
     }
   }
 }

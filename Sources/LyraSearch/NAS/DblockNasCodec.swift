@@ -5,7 +5,8 @@ import LyraSpace
 /// random DNet *block* codes under a fixed macro, the first level of the D-Net search.
 ///
 /// The space gives `network.backbone.op_num` (layers per block, 1–9), `network.backbone.skip_num`
-/// (extra connections) and `network.backbone.base_channel` (stem width C). An individual is
+/// (extra connections) and `network.backbone.base_channel` (stem width C); `doublechannel` and
+/// `downsample` are accepted and not used, as in VEGA (`ignoredKeys`). An individual is
 /// `network.backbone.encoding` = `"<block>_<C>_<macro>"`, plus any other keys of the space
 /// carried unchanged.
 ///
@@ -71,7 +72,12 @@ public struct DblockNasCodec: Codec {
     return DNetBlock(ops: ops, channels: channels, connections: connections)
   }
 
-  static let consumed: Set<String> = [opNumKey, skipNumKey, baseChannelKey]
+  /// VEGA's dnet_nas.yml also searches `doublechannel` and `downsample` (ResNet keys); its
+  /// DblockNasCodec never reads them, the macro fixes where the width doubles and the
+  /// resolution halves. Sampled and dropped here too, so they do not reach the DNet.
+  public static let ignoredKeys: Set<String> = ["network.backbone.doublechannel", "network.backbone.downsample"]
+
+  static let consumed: Set<String> = Set([opNumKey, skipNumKey, baseChannelKey]).union(ignoredKeys)
 
   public func sample(_ g: Generator) -> Config {
     let s = space.sample(g)
