@@ -15,18 +15,34 @@ public enum Suggest {
   /// mistyped `Network`, although their distance, 3, is within the cut-off), so it gets no
   /// hint; and a word that is the start of a candidate (`CrossEntropy` for
   /// `CrossEntropyLoss`) is offered it even past the cut-off, since leaving a suffix off is
-  /// the commonest slip of all.
+  /// the commonest slip of all. Third: two names that share a long prefix or suffix and differ
+  /// in a middle of three or more letters each, more than half of it, are two names built on
+  /// one pattern (`AutoGateS1TrainerCallback` is not a mistyped `QuantTrainerCallback`, though
+  /// the shared `TrainerCallback` puts them within the cut-off).
   public static func closest(_ word: String, in candidates: [String]) -> String? {
     var best: (String, Int)?
     let w = word.lowercased()
     for c in candidates {
       let lc = c.lowercased()
       let d = distance(w, lc)
-      let near = d <= max(2, word.count / 3) && !(w.count >= lc.count + 3 && w.contains(lc))
+      let near = d <= max(2, word.count / 3) && !(w.count >= lc.count + 3 && w.contains(lc)) && !differentCores(w, lc, distance: d)
       let truncated = w.count >= 4 && lc.hasPrefix(w)
       if near || truncated, best == nil || d < best!.1 { best = (c, d) }
     }
     return best?.0
+  }
+
+  /// Whether `a` and `b`, once their shared prefix and suffix are set aside, differ in cores of
+  /// three or more letters each by more than half of the longer core (`d` is their distance,
+  /// which equals the cores' distance).
+  static func differentCores(_ a: String, _ b: String, distance d: Int) -> Bool {
+    let x = Array(a), y = Array(b)
+    var p = 0
+    while p < x.count, p < y.count, x[p] == y[p] { p += 1 }
+    var s = 0
+    while s < x.count - p, s < y.count - p, x[x.count - 1 - s] == y[y.count - 1 - s] { s += 1 }
+    let cx = x.count - p - s, cy = y.count - p - s
+    return cx >= 3 && cy >= 3 && 2 * d > Swift.max(cx, cy)
   }
 
   /// The hint to append to an error message: ` (did you mean 'x'?)`, or "" when nothing is close.

@@ -38,5 +38,9 @@ final class SuggestTests: XCTestCase {
     XCTAssertEqual(Suggest.closest("CrossEntropy", in: ["MSELoss", "CrossEntropyLoss"]), "CrossEntropyLoss")
     XCTAssertEqual(Suggest.closest("Networks", in: ["Network"]), "Network") // one extra letter is a slip
     XCTAssertNil(Suggest.closest("Cro", in: ["CrossEntropyLoss"])) // too short to be sure
+    // Names built on one pattern are not typos of each other; a slip inside the pattern is.
+    XCTAssertNil(Suggest.closest("AutoGateS1TrainerCallback", in: ["PruneTrainerCallback", "QuantTrainerCallback"]))
+    XCTAssertEqual(Suggest.closest("QuantTrainerCalback", in: ["PruneTrainerCallback", "QuantTrainerCallback"]), "QuantTrainerCallback")
+    XCTAssertEqual(Suggest.closest("optimzier", in: ["optimizer", "epochs"]), "optimizer")
   }
 }
