@@ -34,8 +34,8 @@ open class TrainerCallback {
 /// ClassFactory for `ClassType.CALLBACK`: Lua registers a factory, a config names it.
 public enum CallbackRegistry {
   public typealias Factory = () throws -> TrainerCallback
-  /// VEGA's callback names are built in (VegaCallbackNames, CompressionCallbacks); Lua adds its own.
-  static let factories = Registry<Factory>(kind: "callback", VegaCallbackNames.factories + CompressionCallbacks.registrations)
+  /// VEGA's callback names are built in (VegaCallbackNames); Lua adds its own.
+  static let factories = Registry<Factory>(kind: "callback", VegaCallbackNames.factories)
 
   public static func register(_ name: String, _ factory: @escaping Factory) { factories.register(name, factory) }
   public static func unregister(_ name: String) { factories.unregister(name) }

@@ -6,7 +6,7 @@ import LyraBase
 /// pretrained weights, measure FLOPs and parameters. Lyra's PruneEA and QuantEA do that
 /// in every trial without a callback (`NetworkCompression`, `CompressionAlgorithms`), and
 /// a TrainPipeStep on their output rebuilds the compressed network from its description;
-/// so the names are accepted there and add nothing.
+/// so the names are accepted there and add nothing (VegaCallbackNames maps them).
 ///
 /// Anywhere else they would do nothing a VEGA user expects, so naming one in a step that
 /// is neither that algorithm's search nor a TrainPipeStep on its output is a config
@@ -14,17 +14,6 @@ import LyraBase
 enum CompressionCallbacks {
   /// Callback name → the search algorithm whose trials it belongs to.
   static let algorithms = ["PruneTrainerCallback": "PruneEA", "QuantTrainerCallback": "QuantEA"]
-
-  /// Registered as callbacks that do nothing (the work is the algorithm's).
-  static let registrations: [(String, CallbackRegistry.Factory)] = algorithms.keys.sorted().map { name in
-    (name, { MappedCallback(name) })
-  }
-
-  final class MappedCallback: TrainerCallback {
-    let registeredName: String
-    init(_ name: String) { registeredName = name }
-    override var name: String { registeredName }
-  }
 
   /// The search algorithm type of each search step, by step name.
   static func searchAlgorithm(of step: PipelineConfig.Step) -> String? {

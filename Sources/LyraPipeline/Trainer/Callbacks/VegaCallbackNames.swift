@@ -10,7 +10,7 @@
 ///
 /// To add a name: append one line to `entries` — the name, and either `.mapped("what Lyra
 /// does instead")` or `.callback { YourCallback() }` for one that does work of its own
-/// (PruneTrainerCallback, QuantTrainerCallback, TimmTrainerCallback belong here). The
+/// (TimmTrainerCallback, say). The
 /// table also goes in docs/config.md#vegas-callback-names.
 enum VegaCallbackNames {
   enum Kind {
@@ -33,6 +33,10 @@ enum VegaCallbackNames {
     // Searches that hand their product on as data.
     ("PbtTrainerCallback", .callback { PbtScheduleNote() }),
     ("PbaTrainerCallback", .mapped("the PBAHpo step hands on dataset.transforms.schedule; the data loader switches the policy per epoch")),
+    // Compression searches prune or quantise every trial themselves (CompressionCallbacks
+    // checks the steps these two may be named in).
+    ("PruneTrainerCallback", .mapped("the PruneEA step builds each trial's pruned network from its codec")),
+    ("QuantTrainerCallback", .mapped("the QuantEA step builds each trial's quantised network from its codec")),
   ]
 
   /// The registry's built-ins: each name's factory.
