@@ -17,10 +17,17 @@ enum ModelFiles {
     guard var model = section["model"]?.object else { return (section, []) }
     var out = section.object ?? [:]
     var problems: [ConfigError] = []
-    func absolute(_ p: String) -> String {
-      ((p.hasPrefix("/") ? p : FileManager.default.currentDirectoryPath + "/" + p) as NSString).standardizingPath
+    func later(_ path: String) -> Bool { inside(path, taskFolder) }
+    // VEGA's MindSpore networks also take `need_adjust` as a part's key (`model_desc.backbone`):
+    // the same meaning as the model's, so it moves there and leaves the description.
+    if var desc = model["model_desc"]?.object {
+      for (part, value) in desc {
+        guard var o = value.object, let adjust = o.removeValue(forKey: "need_adjust") else { continue }
+        if adjust.bool == true, model["need_adjust"] == nil { model["need_adjust"] = adjust }
+        desc[part] = .object(o)
+      }
+      model["model_desc"] = .object(desc)
     }
-    func later(_ path: String) -> Bool { absolute(path).hasPrefix(absolute(taskFolder) + "/") }
     if let f = model["model_desc_file"] {
       if let path = f.string {
         if FileManager.default.fileExists(atPath: path) {
@@ -52,6 +59,14 @@ enum ModelFiles {
     }
     out["model"] = .object(model)
     return (.object(out), problems)
+  }
+
+  /// Whether `path` lies inside `folder` (both taken from the working directory when relative).
+  static func inside(_ path: String, _ folder: String) -> Bool {
+    func absolute(_ p: String) -> String {
+      ((p.hasPrefix("/") ? p : FileManager.default.currentDirectoryPath + "/" + p) as NSString).standardizingPath
+    }
+    return absolute(path).hasPrefix(absolute(folder) + "/")
   }
 
   /// A network description file: JSON or YAML; VEGA's `{"desc": …}` wrapper is unwrapped.

@@ -19,6 +19,9 @@ public struct PipelineConfig {
   public var steps: [Step]
   /// The whole resolved tree (what is saved with the task).
   public var resolved: JSON
+  /// The task folder `{local_base_path}` stands for: files under it may be written by an
+  /// earlier step, so they are checked when their step starts, not when the config is read.
+  public private(set) var taskFolder = "./tasks"
   public let file: String
   let lines: [String: Int]
   /// The problems found while reading, when the reader was asked to collect them
@@ -91,6 +94,7 @@ public struct PipelineConfig {
       resolvedTop[n] = try ConfigRefs.resolve(top[n]!, path: n, root: top, seen: [], fail: fail)
     }
     let base = taskFolder ?? general["task"]?["local_base_path"]?.string ?? "./tasks"
+    self.taskFolder = base
     var resolved = JSON.object(resolvedTop)
     resolved = ConfigRefs.substitute(resolved, ["{local_base_path}": base])
     general = resolved["general"] ?? .object([:])

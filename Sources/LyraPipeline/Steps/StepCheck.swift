@@ -85,7 +85,7 @@ struct StepCheck {
     do {
       let trainer = try TrainerConfig(json: trainerJSON, path: trainerPath, unknownKeys: &unknown)
       out += unknown.map { config.error($0.key, $0.message) }
-      out += trainer.componentProblems(path: trainerPath).flatMap(converted)
+      out += trainer.componentProblems(path: trainerPath, taskFolder: config.taskFolder).flatMap(converted)
     } catch { out += converted(error) }
     let dataJSON = TrialTraining.datasetSection(step.section["dataset"] ?? .object(["type": .string("FashionMnist")]), hps["dataset"])
     let data: DatasetSection
