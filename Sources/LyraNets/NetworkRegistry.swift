@@ -40,6 +40,7 @@ public enum NetworkRegistry {
     ("ResNetGeneral", ResNet.buildGeneral),
     ("DNet", DNet.build),
     ("MobileNetV2", MobileNetV2.build),
+    ("FmdNetwork", FmdNetwork.build),
     ("LinearClassificationHead", ClassificationHead.build),
     ("Network", { r in
       var o = r.object
@@ -52,7 +53,8 @@ public enum NetworkRegistry {
 
   /// The types whose built `Network` describes itself by its network type, so LyraNN's
   /// `ModuleRegistry` (checkpoints, the trainer's model builder) must know them too.
-  static let selfDescribing: Set<String> = ["ResNet", "ResNetGeneral", "DNet", "MobileNetV2", "Network", "LinearClassificationHead"]
+  static let selfDescribing: Set<String> = ["ResNet", "ResNetGeneral", "DNet", "MobileNetV2", "Network", "LinearClassificationHead",
+                                            "FmdNetwork"]
 
   /// Registers the network types whose `describe()` names them (ResNet, DNet, ...) with
   /// `ModuleRegistry`, so `Checkpoint.load` and `ModuleRegistry.build` rebuild them. Runs
