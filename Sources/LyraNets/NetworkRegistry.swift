@@ -41,6 +41,7 @@ public enum NetworkRegistry {
     ("DNet", DNet.build),
     ("MobileNetV2", MobileNetV2.build),
     ("FmdNetwork", FmdNetwork.build),
+    ("GhostNetNas", GhostNetNas.build),
     ("LinearClassificationHead", ClassificationHead.build),
     ("Network", { r in
       var o = r.object
@@ -54,7 +55,7 @@ public enum NetworkRegistry {
   /// The types whose built `Network` describes itself by its network type, so LyraNN's
   /// `ModuleRegistry` (checkpoints, the trainer's model builder) must know them too.
   static let selfDescribing: Set<String> = ["ResNet", "ResNetGeneral", "DNet", "MobileNetV2", "Network", "LinearClassificationHead",
-                                            "FmdNetwork"]
+                                            "FmdNetwork", "GhostNetNas"]
 
   /// Registers the network types whose `describe()` names them (ResNet, DNet, ...) with
   /// `ModuleRegistry`, so `Checkpoint.load` and `ModuleRegistry.build` rebuild them. Runs

@@ -121,7 +121,13 @@ public enum LossRegistry {
 
   static func defaults() -> [String: Factory] {
     [
-      "CrossEntropyLoss": { r in try crossEntropy(smoothing: r.double("label_smoothing", 0), key: "label_smoothing", r) },
+      "CrossEntropyLoss": { r in
+        // VEGA's TensorFlow/MindSpore `sparse: true`: integer labels, which is what this loss takes.
+        guard try r.bool("sparse", true) else {
+          throw TrainerError.config("\(r.path).sparse: only sparse: true (integer class labels) is supported; the data sets give class indices")
+        }
+        return try crossEntropy(smoothing: r.double("label_smoothing", 0), key: "label_smoothing", r)
+      },
       // timm's name (VEGA's TimmTrainerCallback configs) and VEGA's own, both the same
       // mixture as PyTorch's label_smoothing: (1 - s)·CE + s·mean over classes of −log p.
       "LabelSmoothingCrossEntropy": { r in try crossEntropy(smoothing: r.double("smoothing", 0.1), key: "smoothing", r) },
