@@ -1,0 +1,84 @@
+import Foundation
+import XCTest
+import LyraBase
+@testable import LyraPipeline
+
+/// VEGA's fmd and ghostnet_nas examples' networks through the pipeline, on a tiny budget.
+final class VegaNetworkPipelineTests: XCTestCase {
+  func root(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("lyra-veganets-\(getpid())-\(name)").path
+  }
+
+  func testFmdNetworkFullyTrains() throws {
+    let base = root("fmd")
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let yaml = """
+      general: {seed: 1, task: {local_base_path: \(base)}}
+      pipeline: [fully_train]
+      fully_train:
+        pipe_step: {type: TrainPipeStep}
+        dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 64}, test: {max_samples: 32}}
+        model: {model_desc: {modules: [custom], custom: {type: FmdNetwork, depth: 8, num_classes: 10, args: {drop_prob: 0.03, alpha: 5, block_size: 6}}}}
+        trainer: {type: Trainer, epochs: 1}
+      """
+    let p = try Pipeline(document: try YAMLDocument(text: yaml, file: "fmd.yml"))
+    p.log = { _ in }
+    let s = try p.run()
+    XCTAssertEqual(s.steps.map(\.status), ["finished"])
+    let r = try XCTUnwrap(p.records["fully_train"]?.first)
+    XCTAssertEqual(r.status, .finished, r.message ?? "")
+    XCTAssertNotNil(r.performance["accuracy"], "the trained model was evaluated")
+  }
+
+  /// BayesSearch's `num_samples` directly under search_algorithm (VEGA's BayesConfig).
+  func testGhostNetNasSearchWithBayesSearchKeys() throws {
+    let base = root("ghost")
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let yaml = """
+      general: {seed: 1, task: {local_base_path: \(base)}}
+      pipeline: [nas]
+      nas:
+        pipe_step: {type: SearchPipeStep}
+        search_algorithm: {type: BayesSearch, objective_keys: [accuracy, params], num_samples: 2}
+        search_space:
+          hyperparameters:
+            - {key: network.block, type: CATEGORY, range: [BasicBlock, Bottleneck]}
+            - {key: network.stage1, type: INT, range: [2, 3]}
+        dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 32}, test: {max_samples: 32}}
+        model: {model_desc: {type: GhostNetNas, num_classes: 10, base_channel: 4, stage2: 1, stage3: 1, stage4: 1}}
+        trainer: {type: Trainer, epochs: 1, loss: {type: CrossEntropyLoss, params: {sparse: true}}}
+      """
+    let p = try Pipeline(document: try YAMLDocument(text: yaml, file: "ghost.yml"))
+    p.log = { _ in }
+    let s = try p.run()
+    XCTAssertEqual(s.steps.map(\.status), ["finished"])
+    let records = try XCTUnwrap(p.records["nas"])
+    XCTAssertEqual(records.count, 2)
+    for r in records {
+      XCTAssertEqual(r.status, .finished, r.message ?? "")
+      XCTAssertTrue(["BasicBlock", "Bottleneck"].contains(r.desc["block"]?.string ?? ""), "\(r.desc)")
+    }
+  }
+
+  func testBayesSearchKeyGivenTwiceAndSparseFalseAreErrors() throws {
+    func problem(_ extra: String, _ loss: String = "") -> String {
+      let yaml = """
+        pipeline: [nas]
+        nas:
+          pipe_step: {type: SearchPipeStep}
+          search_algorithm: {type: BayesSearch, num_samples: 2\(extra)}
+          search_space: {hyperparameters: [{key: network.stage1, type: INT, range: [2, 3]}]}
+          dataset: {type: FashionMnist}
+          model: {model_desc: {type: GhostNetNas, base_channel: 4}}
+          trainer: {type: Trainer, epochs: 1\(loss)}
+        """
+      do {
+        _ = try Pipeline(document: try YAMLDocument(text: yaml, file: "g.yml"))
+        return ""
+      } catch { return "\(error)" }
+    }
+    XCTAssertTrue(problem(", policy: {num_samples: 3}").contains("search_algorithm.num_samples: given here and as policy.num_samples"), problem(", policy: {num_samples: 3}"))
+    XCTAssertTrue(problem(", tuner: RF").contains("search_algorithm.tuner: unknown key"))
+    XCTAssertTrue(problem("", ", loss: {type: CrossEntropyLoss, params: {sparse: false}}").contains("sparse: only sparse: true"))
+  }
+}
