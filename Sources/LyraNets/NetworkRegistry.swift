@@ -42,6 +42,7 @@ public enum NetworkRegistry {
     ("MobileNetV2", MobileNetV2.build),
     ("FmdNetwork", FmdNetwork.build),
     ("GhostNetNas", GhostNetNas.build),
+    ("EfficientNet", EfficientNet.build),
     ("LinearClassificationHead", ClassificationHead.build),
     ("Network", { r in
       var o = r.object
@@ -55,7 +56,7 @@ public enum NetworkRegistry {
   /// The types whose built `Network` describes itself by its network type, so LyraNN's
   /// `ModuleRegistry` (checkpoints, the trainer's model builder) must know them too.
   static let selfDescribing: Set<String> = ["ResNet", "ResNetGeneral", "DNet", "MobileNetV2", "Network", "LinearClassificationHead",
-                                            "FmdNetwork", "GhostNetNas"]
+                                            "FmdNetwork", "GhostNetNas", "EfficientNet"]
 
   /// Registers the network types whose `describe()` names them (ResNet, DNet, ...) with
   /// `ModuleRegistry`, so `Checkpoint.load` and `ModuleRegistry.build` rebuild them. Runs
