@@ -38,6 +38,7 @@ public enum SchedulerFactory {
     ("CosineAnnealingLR", { r, _ in CosineAnnealingLR(tMax: try r.int("T_max", 1, min: 1), etaMin: try r.double("eta_min", 0)) }),
     ("WarmupScheduler", warmup), ("WarmupLR", warmup),
     ("ConstantLR", { _, _ in ConstantLR() }),
+    ("TimmScheduler", TimmScheduler.make), // what TimmTrainerCallback's lr_scheduler becomes
     ("CosineAnnealingWarmRestarts", { r, _ in
       CosineAnnealingWarmRestarts(t0: try r.int("T_0", 1, min: 1), tMult: try r.int("T_mult", 1, min: 1),
                                   etaMin: try r.double("eta_min", 0))
