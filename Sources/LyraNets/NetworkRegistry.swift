@@ -43,6 +43,7 @@ public enum NetworkRegistry {
     ("FmdNetwork", FmdNetwork.build),
     ("GhostNetNas", GhostNetNas.build),
     ("EfficientNet", EfficientNet.build),
+    ("NAGO", NAGO.build),
     ("LinearClassificationHead", ClassificationHead.build),
     ("Network", { r in
       var o = r.object
@@ -56,7 +57,7 @@ public enum NetworkRegistry {
   /// The types whose built `Network` describes itself by its network type, so LyraNN's
   /// `ModuleRegistry` (checkpoints, the trainer's model builder) must know them too.
   static let selfDescribing: Set<String> = ["ResNet", "ResNetGeneral", "DNet", "MobileNetV2", "Network", "LinearClassificationHead",
-                                            "FmdNetwork", "GhostNetNas", "EfficientNet"]
+                                            "FmdNetwork", "GhostNetNas", "EfficientNet", "NAGO"]
 
   /// Registers the network types whose `describe()` names them (ResNet, DNet, ...) with
   /// `ModuleRegistry`, so `Checkpoint.load` and `ModuleRegistry.build` rebuild them. Runs
