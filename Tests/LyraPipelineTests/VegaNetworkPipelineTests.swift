@@ -60,6 +60,43 @@ final class VegaNetworkPipelineTests: XCTestCase {
     }
   }
 
+  /// NAGO's generator keys sampled by the search, as examples/nas/nago; a small parameter budget.
+  func testNagoSearch() throws {
+    let base = root("nago")
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let yaml = """
+      general: {seed: 1, task: {local_base_path: \(base)}}
+      pipeline: [nas]
+      nas:
+        pipe_step: {type: SearchPipeStep}
+        search_algorithm: {type: RandomSearch, policy: {num_sample: 2}}
+        search_space:
+          hyperparameters:
+            - {key: network.custom.G1_nodes, type: INT, range: [3, 5]}
+            - {key: network.custom.G1_K, type: INT, range: [2, 5]}
+            - {key: network.custom.G1_P, type: FLOAT, range: [0.1, 1.0]}
+            - {key: network.custom.G2_nodes, type: INT, range: [3, 5]}
+            - {key: network.custom.G2_P, type: FLOAT, range: [0.2, 1.0]}
+            - {key: network.custom.G3_nodes, type: INT, range: [3, 5]}
+            - {key: network.custom.G3_K, type: INT, range: [2, 5]}
+            - {key: network.custom.G3_P, type: FLOAT, range: [0.1, 1.0]}
+        dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 32}, test: {max_samples: 32}}
+        model: {model_desc: {modules: [custom], custom: {type: NAGO, n_param_limit: 5000, num_classes: 10,
+                stage1_ratio: 1.0, stage2_ratio: 1.0, stage3_ratio: 1.0, ch1_ratio: 1, ch2_ratio: 2, ch3_ratio: 4}}}
+        trainer: {type: Trainer, epochs: 1}
+      """
+    let p = try Pipeline(document: try YAMLDocument(text: yaml, file: "nago.yml"))
+    p.log = { _ in }
+    let s = try p.run()
+    XCTAssertEqual(s.steps.map(\.status), ["finished"])
+    let records = try XCTUnwrap(p.records["nas"])
+    XCTAssertEqual(records.count, 2)
+    for r in records {
+      XCTAssertEqual(r.status, .finished, r.message ?? "")
+      XCTAssertNotNil(r.desc["custom"]?["G2_P"]?.double, "\(r.desc)")
+    }
+  }
+
   func testBayesSearchKeyGivenTwiceAndSparseFalseAreErrors() throws {
     func problem(_ extra: String, _ loss: String = "") -> String {
       let yaml = """
