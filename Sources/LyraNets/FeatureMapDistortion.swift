@@ -95,24 +95,22 @@ public final class FeatureMapDistortion: Module {
       return out
     }
     // Min-pool b×b, stride 1, window rows i−b/2 … i−b/2+b−1 (PyTorch's padding b/2, the
-    // extra row and column of an even b cropped), separable: rows then columns.
-    var rows = seeds
+    // extra row and column of an even b cropped), separable: along rows, then columns.
+    return minPool(minPool(seeds, maps, h, w, b, acrossColumns: true), maps, h, w, b, acrossColumns: false)
+  }
+
+  /// The minimum over b positions from −b/2 along one axis of each h×w map (outside: 1).
+  func minPool(_ v: [Float], _ maps: Int, _ h: Int, _ w: Int, _ b: Int, acrossColumns: Bool) -> [Float] {
+    var out = v
     for m in 0..<maps {
       for i in 0..<h {
         for j in 0..<w {
-          var v: Float = 1
-          for a in 0..<b { let jj = j - lo + a; if jj >= 0, jj < w { v = min(v, seeds[(m * h + i) * w + jj]) } }
-          rows[(m * h + i) * w + j] = v
-        }
-      }
-    }
-    var out = rows
-    for m in 0..<maps {
-      for i in 0..<h {
-        for j in 0..<w {
-          var v: Float = 1
-          for a in 0..<b { let ii = i - lo + a; if ii >= 0, ii < h { v = min(v, rows[(m * h + ii) * w + j]) } }
-          out[(m * h + i) * w + j] = v
+          var x: Float = 1
+          for a in 0..<b {
+            let (ii, jj) = acrossColumns ? (i, j - b / 2 + a) : (i - b / 2 + a, j)
+            if ii >= 0, ii < h, jj >= 0, jj < w { x = min(x, v[(m * h + ii) * w + jj]) }
+          }
+          out[(m * h + i) * w + j] = x
         }
       }
     }

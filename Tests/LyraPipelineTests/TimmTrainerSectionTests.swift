@@ -103,26 +103,23 @@ final class TimmTrainerSectionTests: XCTestCase {
 
   /// The example's trainer, trimmed to a tiny budget, trains a small EfficientNet.
   func testTimmTrainerRunsThroughThePipeline() throws {
-    let base = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-timm-\(getpid())").path
-    defer { try? FileManager.default.removeItem(atPath: base) }
-    let yaml = """
-      general: {seed: 1, task: {local_base_path: \(base)}}
-      pipeline: [fully_train]
-      fully_train:
-        pipe_step: {type: TrainPipeStep}
-        dataset: {type: FashionMnist, train: {max_samples: 16}, test: {max_samples: 16}}
-        trainer:
-          callbacks: TimmTrainerCallback
-          epochs: 1
-          optimizer: {params: {opt: rmsproptf, lr: 0.01, opt_eps: 0.001, momentum: 0.9, weight_decay: 1.0e-5}}
-          lr_scheduler: {params: {sched: step, decay_epochs: 3.0, decay_rate: 0.963, warmup_lr: 0.0001, warmup_epochs: 5}}
-          loss: {type: LabelSmoothingCrossEntropy, params: {smoothing: 0.1}}
-          model_desc: {model_name: efficientnet_b0, num_classes: 10, drop: 0.2, drop_path: 0.2, small_input: false}
-          dataset: {batch_size: 16}
+    let (p, s) = try TinyPipelineRun.run("timm") { base in
       """
-    let p = try Pipeline(document: try YAMLDocument(text: yaml, file: "timm.yml"))
-    p.log = { _ in }
-    let s = try p.run()
+        general: {seed: 1, task: {local_base_path: \(base)}}
+        pipeline: [fully_train]
+        fully_train:
+          pipe_step: {type: TrainPipeStep}
+          dataset: {type: FashionMnist, train: {max_samples: 16}, test: {max_samples: 16}}
+          trainer:
+            callbacks: TimmTrainerCallback
+            epochs: 1
+            optimizer: {params: {opt: rmsproptf, lr: 0.01, opt_eps: 0.001, momentum: 0.9, weight_decay: 1.0e-5}}
+            lr_scheduler: {params: {sched: step, decay_epochs: 3.0, decay_rate: 0.963, warmup_lr: 0.0001, warmup_epochs: 5}}
+            loss: {type: LabelSmoothingCrossEntropy, params: {smoothing: 0.1}}
+            model_desc: {model_name: efficientnet_b0, num_classes: 10, drop: 0.2, drop_path: 0.2, small_input: false}
+            dataset: {batch_size: 16}
+        """
+    }
     XCTAssertEqual(s.steps.map(\.status), ["finished"])
     let r = try XCTUnwrap(p.records["fully_train"]?.first)
     XCTAssertEqual(r.status, .finished, r.message ?? "")

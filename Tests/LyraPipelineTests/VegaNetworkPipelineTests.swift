@@ -3,27 +3,20 @@ import XCTest
 import LyraBase
 @testable import LyraPipeline
 
-/// VEGA's fmd and ghostnet_nas examples' networks through the pipeline, on a tiny budget.
+/// The networks of VEGA's fmd, ghostnet_nas and nago examples through the pipeline, on a tiny budget.
 final class VegaNetworkPipelineTests: XCTestCase {
-  func root(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("lyra-veganets-\(getpid())-\(name)").path
-  }
-
   func testFmdNetworkFullyTrains() throws {
-    let base = root("fmd")
-    defer { try? FileManager.default.removeItem(atPath: base) }
-    let yaml = """
-      general: {seed: 1, task: {local_base_path: \(base)}}
-      pipeline: [fully_train]
-      fully_train:
-        pipe_step: {type: TrainPipeStep}
-        dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 64}, test: {max_samples: 32}}
-        model: {model_desc: {modules: [custom], custom: {type: FmdNetwork, depth: 8, num_classes: 10, args: {drop_prob: 0.03, alpha: 5, block_size: 6}}}}
-        trainer: {type: Trainer, epochs: 1}
+    let (p, s) = try TinyPipelineRun.run("fmd") { base in
       """
-    let p = try Pipeline(document: try YAMLDocument(text: yaml, file: "fmd.yml"))
-    p.log = { _ in }
-    let s = try p.run()
+        general: {seed: 1, task: {local_base_path: \(base)}}
+        pipeline: [fully_train]
+        fully_train:
+          pipe_step: {type: TrainPipeStep}
+          dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 64}, test: {max_samples: 32}}
+          model: {model_desc: {modules: [custom], custom: {type: FmdNetwork, depth: 8, num_classes: 10, args: {drop_prob: 0.03, alpha: 5, block_size: 6}}}}
+          trainer: {type: Trainer, epochs: 1}
+        """
+    }
     XCTAssertEqual(s.steps.map(\.status), ["finished"])
     let r = try XCTUnwrap(p.records["fully_train"]?.first)
     XCTAssertEqual(r.status, .finished, r.message ?? "")
@@ -32,25 +25,22 @@ final class VegaNetworkPipelineTests: XCTestCase {
 
   /// BayesSearch's `num_samples` directly under search_algorithm (VEGA's BayesConfig).
   func testGhostNetNasSearchWithBayesSearchKeys() throws {
-    let base = root("ghost")
-    defer { try? FileManager.default.removeItem(atPath: base) }
-    let yaml = """
-      general: {seed: 1, task: {local_base_path: \(base)}}
-      pipeline: [nas]
-      nas:
-        pipe_step: {type: SearchPipeStep}
-        search_algorithm: {type: BayesSearch, objective_keys: [accuracy, params], num_samples: 2}
-        search_space:
-          hyperparameters:
-            - {key: network.block, type: CATEGORY, range: [BasicBlock, Bottleneck]}
-            - {key: network.stage1, type: INT, range: [2, 3]}
-        dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 32}, test: {max_samples: 32}}
-        model: {model_desc: {type: GhostNetNas, num_classes: 10, base_channel: 4, stage2: 1, stage3: 1, stage4: 1}}
-        trainer: {type: Trainer, epochs: 1, loss: {type: CrossEntropyLoss, params: {sparse: true}}}
+    let (p, s) = try TinyPipelineRun.run("ghost") { base in
       """
-    let p = try Pipeline(document: try YAMLDocument(text: yaml, file: "ghost.yml"))
-    p.log = { _ in }
-    let s = try p.run()
+        general: {seed: 1, task: {local_base_path: \(base)}}
+        pipeline: [nas]
+        nas:
+          pipe_step: {type: SearchPipeStep}
+          search_algorithm: {type: BayesSearch, objective_keys: [accuracy, params], num_samples: 2}
+          search_space:
+            hyperparameters:
+              - {key: network.block, type: CATEGORY, range: [BasicBlock, Bottleneck]}
+              - {key: network.stage1, type: INT, range: [2, 3]}
+          dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 32}, test: {max_samples: 32}}
+          model: {model_desc: {type: GhostNetNas, num_classes: 10, base_channel: 4, stage2: 1, stage3: 1, stage4: 1}}
+          trainer: {type: Trainer, epochs: 1, loss: {type: CrossEntropyLoss, params: {sparse: true}}}
+        """
+    }
     XCTAssertEqual(s.steps.map(\.status), ["finished"])
     let records = try XCTUnwrap(p.records["nas"])
     XCTAssertEqual(records.count, 2)
@@ -62,32 +52,29 @@ final class VegaNetworkPipelineTests: XCTestCase {
 
   /// NAGO's generator keys sampled by the search, as examples/nas/nago; a small parameter budget.
   func testNagoSearch() throws {
-    let base = root("nago")
-    defer { try? FileManager.default.removeItem(atPath: base) }
-    let yaml = """
-      general: {seed: 1, task: {local_base_path: \(base)}}
-      pipeline: [nas]
-      nas:
-        pipe_step: {type: SearchPipeStep}
-        search_algorithm: {type: RandomSearch, policy: {num_sample: 2}}
-        search_space:
-          hyperparameters:
-            - {key: network.custom.G1_nodes, type: INT, range: [3, 5]}
-            - {key: network.custom.G1_K, type: INT, range: [2, 5]}
-            - {key: network.custom.G1_P, type: FLOAT, range: [0.1, 1.0]}
-            - {key: network.custom.G2_nodes, type: INT, range: [3, 5]}
-            - {key: network.custom.G2_P, type: FLOAT, range: [0.2, 1.0]}
-            - {key: network.custom.G3_nodes, type: INT, range: [3, 5]}
-            - {key: network.custom.G3_K, type: INT, range: [2, 5]}
-            - {key: network.custom.G3_P, type: FLOAT, range: [0.1, 1.0]}
-        dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 32}, test: {max_samples: 32}}
-        model: {model_desc: {modules: [custom], custom: {type: NAGO, n_param_limit: 5000, num_classes: 10,
-                stage1_ratio: 1.0, stage2_ratio: 1.0, stage3_ratio: 1.0, ch1_ratio: 1, ch2_ratio: 2, ch3_ratio: 4}}}
-        trainer: {type: Trainer, epochs: 1}
+    let (p, s) = try TinyPipelineRun.run("nago") { base in
       """
-    let p = try Pipeline(document: try YAMLDocument(text: yaml, file: "nago.yml"))
-    p.log = { _ in }
-    let s = try p.run()
+        general: {seed: 1, task: {local_base_path: \(base)}}
+        pipeline: [nas]
+        nas:
+          pipe_step: {type: SearchPipeStep}
+          search_algorithm: {type: RandomSearch, policy: {num_sample: 2}}
+          search_space:
+            hyperparameters:
+              - {key: network.custom.G1_nodes, type: INT, range: [3, 5]}
+              - {key: network.custom.G1_K, type: INT, range: [2, 5]}
+              - {key: network.custom.G1_P, type: FLOAT, range: [0.1, 1.0]}
+              - {key: network.custom.G2_nodes, type: INT, range: [3, 5]}
+              - {key: network.custom.G2_P, type: FLOAT, range: [0.2, 1.0]}
+              - {key: network.custom.G3_nodes, type: INT, range: [3, 5]}
+              - {key: network.custom.G3_K, type: INT, range: [2, 5]}
+              - {key: network.custom.G3_P, type: FLOAT, range: [0.1, 1.0]}
+          dataset: {type: FashionMnist, common: {batch_size: 32}, train: {max_samples: 32}, test: {max_samples: 32}}
+          model: {model_desc: {modules: [custom], custom: {type: NAGO, n_param_limit: 5000, num_classes: 10,
+                  stage1_ratio: 1.0, stage2_ratio: 1.0, stage3_ratio: 1.0, ch1_ratio: 1, ch2_ratio: 2, ch3_ratio: 4}}}
+          trainer: {type: Trainer, epochs: 1}
+        """
+    }
     XCTAssertEqual(s.steps.map(\.status), ["finished"])
     let records = try XCTUnwrap(p.records["nas"])
     XCTAssertEqual(records.count, 2)
