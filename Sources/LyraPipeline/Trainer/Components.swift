@@ -26,7 +26,7 @@ public enum OptimizerFactory {
 /// StepLR {step_size, gamma 0.1}, MultiStepLR {milestones, gamma 0.1}, ExponentialLR {gamma},
 /// CosineAnnealingLR {T_max, eta_min 0}, WarmupScheduler/WarmupLR {warmup_iters 5,
 /// warmup_ratio 0.1, after_scheduler_config {type, params}} (VEGA's), ConstantLR,
-/// CosineAnnealingWarmRestarts {T_0, T_mult 1, eta_min 0}.
+/// CosineAnnealingWarmRestarts {T_0, T_mult 1, eta_min 0}, TimmScheduler (timm's step/cosine, see its type).
 public enum SchedulerFactory {
   /// (params reader, the section's path) → schedule.
   typealias Factory = (ParamReader, String) throws -> LRScheduler
@@ -38,11 +38,11 @@ public enum SchedulerFactory {
     ("CosineAnnealingLR", { r, _ in CosineAnnealingLR(tMax: try r.int("T_max", 1, min: 1), etaMin: try r.double("eta_min", 0)) }),
     ("WarmupScheduler", warmup), ("WarmupLR", warmup),
     ("ConstantLR", { _, _ in ConstantLR() }),
-    ("TimmScheduler", TimmScheduler.make), // what TimmTrainerCallback's lr_scheduler becomes
     ("CosineAnnealingWarmRestarts", { r, _ in
       CosineAnnealingWarmRestarts(t0: try r.int("T_0", 1, min: 1), tMult: try r.int("T_mult", 1, min: 1),
                                   etaMin: try r.double("eta_min", 0))
     }),
+    ("TimmScheduler", TimmScheduler.make), // what TimmTrainerCallback's lr_scheduler becomes
   ])
 
   /// The schedule names, in the order above (the "did you mean" candidates).
