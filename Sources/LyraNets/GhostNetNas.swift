@@ -14,7 +14,7 @@ import LyraTensor
 /// a linear classifier.
 ///
 /// Keys: `block` [Bottleneck] (or BasicBlock); `stage1`…`stage4` [3, 4, 6, 3] (at least 1;
-/// 1 and 2 both give a base and an end block, as VEGA's GhostModule); `cheap_ratio` [0.5];
+/// 1 and 2 both give a base and an end block, as VEGA's GhostModule); `cheap_ratio` [0.5, below 1];
 /// `base_channel` [64]; `in_channels` [3]; `num_classes` (or num_class, n_class) [10];
 /// `small_input` [true for images under 64 pixels, else false]: a 3×3 stride-1 stem
 /// without max-pool, else ResNet's 7×7 stride-2 stem and 3×3 stride-2 max-pool.
@@ -32,6 +32,8 @@ public enum GhostNetNas {
     let bottleneck = kind == "Bottleneck"
     let counts = try zip(1...4, [3, 4, 6, 3]).map { s, d in try r.int("stage\(s)", d, min: 1, max: 256) }
     let cheapRatio = try r.double("cheap_ratio", 0.5, range: 0...1)
+    // The raw share must keep a channel: planes − ⌊planes·ratio⌋ ≥ 1.
+    guard cheapRatio < 1 else { throw DescriptionError("\(r.path).cheap_ratio: must be below 1 (the middle blocks keep planes·(1 − ratio) channels), got \(cheapRatio)") }
     let baseWidth = try r.width("base_channel", 64)
     let inChannels = try r.width("in_channels", 3)
     let imageSize = try r.optionalInt("image_size")

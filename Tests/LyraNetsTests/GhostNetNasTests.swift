@@ -52,5 +52,6 @@ final class GhostNetNasTests: XCTestCase {
       .contains("did you mean 'Bottleneck'"))
     XCTAssertTrue(NetTest.errorText { try NetTest.build(#"{"type": "GhostNetNas", "stage5": 2, "base_channel": 4}"#) }.contains("unknown key 'stage5'"))
     XCTAssertTrue(NetTest.errorText { try NetTest.build(#"{"type": "GhostNetNas", "stage2": 0, "base_channel": 4}"#) }.contains("stage2: must be at least 1"))
+    XCTAssertTrue(NetTest.errorText { try NetTest.build(#"{"type": "GhostNetNas", "cheap_ratio": 1, "base_channel": 4}"#) }.contains("cheap_ratio: must be below 1"))
   }
 }
