@@ -42,6 +42,10 @@ public enum NetworkRegistry {
     ("DNet", DNet.build),
     ("MobileNetV2", MobileNetV2.build),
     ("MobileNetV2Tiny", MobileNetV2Tiny.build),
+    ("FmdNetwork", FmdNetwork.build),
+    ("GhostNetNas", GhostNetNas.build),
+    ("EfficientNet", EfficientNet.build),
+    ("NAGO", NAGO.build),
     ("LinearClassificationHead", ClassificationHead.build),
     ("Network", { r in
       var o = r.object
@@ -55,7 +59,7 @@ public enum NetworkRegistry {
   /// The types whose built `Network` describes itself by its network type, so LyraNN's
   /// `ModuleRegistry` (checkpoints, the trainer's model builder) must know them too.
   static let selfDescribing: Set<String> = ["ResNet", "ResNetGeneral", "DNet", "MobileNetV2", "Network", "LinearClassificationHead",
-                                            "MobileNetV2Tiny"]
+                                            "MobileNetV2Tiny", "FmdNetwork", "GhostNetNas", "EfficientNet", "NAGO"]
 
   /// Registers the network types whose `describe()` names them (ResNet, DNet, ...) with
   /// `ModuleRegistry`, so `Checkpoint.load` and `ModuleRegistry.build` rebuild them. Runs

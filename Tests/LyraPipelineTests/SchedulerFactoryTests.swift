@@ -14,7 +14,7 @@ final class SchedulerFactoryTests: XCTestCase {
 
   func testEveryNameBuildsWithItsDefaults() throws {
     XCTAssertEqual(SchedulerFactory.names, ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "WarmupScheduler", "WarmupLR", "ConstantLR",
-                                            "CosineAnnealingWarmRestarts"])
+                                            "CosineAnnealingWarmRestarts", "TimmScheduler"])
     for name in SchedulerFactory.names { XCTAssertNoThrow(try make(name), name) }
     // PyTorch's closed forms at the defaults: StepLR(step_size 1, gamma 0.1), ExponentialLR(gamma 0.1).
     XCTAssertEqual(try make("StepLR").rate(at: 2, base: 1), 0.01, accuracy: 1e-12)

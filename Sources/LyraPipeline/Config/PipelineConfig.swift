@@ -100,6 +100,10 @@ public struct PipelineConfig {
     general = resolved["general"] ?? .object([:])
     var steps: [Step] = []
     for n in names {
+      let timm = TimmTrainerSection.translate(resolved[n]!, step: n, fail: fail) // VEGA's timm form → Lyra's
+      if var o = resolved.object { o[n] = timm.section; resolved = .object(o) }
+      found += timm.problems
+      warned += timm.warnings
       found += ConfigSchema.check(resolved[n]!, schema: MultiTaskPlan.schema(resolved[n]!), path: n, fail: fail)
       let (section, fileProblems) = ModelFiles.resolve(resolved[n]!, step: n, taskFolder: base, fail: fail)
       found += fileProblems

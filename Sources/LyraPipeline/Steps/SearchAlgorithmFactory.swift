@@ -44,6 +44,9 @@ public enum SearchAlgorithmFactory {
     var keys: [String] = []
     /// The entry reads `search_space` itself (MFKD1's choice lists); the request's space is empty.
     var ownSpace = false
+    /// Policy keys the algorithm's VEGA config also reads directly under `search_algorithm`
+    /// (BayesSearch's `num_samples`): merged into the policy, never given in both places.
+    var flatKeys: [String] = []
     var make: (Request) throws -> Made
   }
 
@@ -153,7 +156,8 @@ public enum SearchAlgorithmFactory {
     Entry(name: "PBAHpo", policyKeys: PBASearch.policyKeys) { q in
       try PBASearch.make(step: q.step, section: q.section, space: q.space, objectives: q.objectives, seed: q.seed, config: q.config)
     },
-    Entry(name: "TpeHpo", aliases: ["TPE", "BayesSearch"], policyKeys: ["num_samples", "warmup_count", "multivariate", "constant_liar"]) { q in
+    Entry(name: "TpeHpo", aliases: ["TPE", "BayesSearch"], policyKeys: ["num_samples", "warmup_count", "multivariate", "constant_liar"],
+          flatKeys: ["num_samples", "warmup_count"]) { q in
       let n = try q.int("num_samples", 30)
       return q.made(TPE(space: q.space, objectives: q.objectives, seed: q.seed, nStartupTrials: try q.int("warmup_count", 10, min: 0),
                         multivariate: q.policy["multivariate"]?.bool ?? true, constantLiar: q.policy["constant_liar"]?.bool ?? true,
@@ -204,11 +208,15 @@ public enum SearchAlgorithmFactory {
     let alg = section["search_algorithm"] ?? .object([:])
     let entry = try entry(step: step, section: section, config: config)
     let type = entry.name
+    var policy = alg["policy"]?.object ?? [:]
     let sectionKeys = ["type", "policy", "objective_keys", "codec", "range"] + entry.keys
     for k in (alg.object ?? [:]).keys.sorted() where !sectionKeys.contains(k) {
-      throw config.error("\(step).search_algorithm.\(k)", "unknown key '\(k)'\(Suggest.hint(k, in: sectionKeys))")
+      guard entry.flatKeys.contains(k) else {
+        throw config.error("\(step).search_algorithm.\(k)", "unknown key '\(k)'\(Suggest.hint(k, in: sectionKeys + entry.flatKeys))")
+      }
+      guard policy[k] == nil else { throw config.error("\(step).search_algorithm.\(k)", "given here and as policy.\(k); keep one") }
+      policy[k] = alg[k]
     }
-    let policy = alg["policy"]?.object ?? [:]
     for k in policy.keys.sorted() where !entry.policyKeys.contains(k) {
       let hint = Suggest.hint(k, in: entry.policyKeys)
       throw config.error("\(step).search_algorithm.policy.\(k)", "unknown policy key '\(k)' for \(type)\(hint); known: \(entry.policyKeys.sorted().joined(separator: ", "))")

@@ -26,7 +26,7 @@ public enum OptimizerFactory {
 /// StepLR {step_size, gamma 0.1}, MultiStepLR {milestones, gamma 0.1}, ExponentialLR {gamma},
 /// CosineAnnealingLR {T_max, eta_min 0}, WarmupScheduler/WarmupLR {warmup_iters 5,
 /// warmup_ratio 0.1, after_scheduler_config {type, params}} (VEGA's), ConstantLR,
-/// CosineAnnealingWarmRestarts {T_0, T_mult 1, eta_min 0}.
+/// CosineAnnealingWarmRestarts {T_0, T_mult 1, eta_min 0}, TimmScheduler (timm's step/cosine, see its type).
 public enum SchedulerFactory {
   /// (params reader, the section's path) → schedule.
   typealias Factory = (ParamReader, String) throws -> LRScheduler
@@ -42,6 +42,7 @@ public enum SchedulerFactory {
       CosineAnnealingWarmRestarts(t0: try r.int("T_0", 1, min: 1), tMult: try r.int("T_mult", 1, min: 1),
                                   etaMin: try r.double("eta_min", 0))
     }),
+    ("TimmScheduler", TimmScheduler.make), // what TimmTrainerCallback's lr_scheduler becomes
   ])
 
   /// The schedule names, in the order above (the "did you mean" candidates).
@@ -137,7 +138,13 @@ public enum LossRegistry {
 
   static func defaults() -> [String: Factory] {
     [
-      "CrossEntropyLoss": { r in try crossEntropy(smoothing: r.double("label_smoothing", 0), key: "label_smoothing", r) },
+      "CrossEntropyLoss": { r in
+        // VEGA's TensorFlow/MindSpore `sparse: true`: integer labels, which is what this loss takes.
+        guard try r.bool("sparse", true) else {
+          throw TrainerError.config("\(r.path).sparse: only sparse: true (integer class labels) is supported; the data sets give class indices")
+        }
+        return try crossEntropy(smoothing: r.double("label_smoothing", 0), key: "label_smoothing", r)
+      },
       // timm's name (VEGA's TimmTrainerCallback configs) and VEGA's own, both the same
       // mixture as PyTorch's label_smoothing: (1 - s)·CE + s·mean over classes of −log p.
       "LabelSmoothingCrossEntropy": { r in try crossEntropy(smoothing: r.double("smoothing", 0.1), key: "smoothing", r) },

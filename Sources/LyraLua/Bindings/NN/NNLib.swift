@@ -43,7 +43,8 @@ enum NNLib {
       Builds a model from a description table, the inverse of m:describe(): layers and containers
       ({type = 'Sequential', modules = {{type = 'Linear', in_features = 4, out_features = 2}}}), whole
       networks ({type = 'ResNet', depth = 18}, {type = 'DNet', encoding = '031-_32_1-21-21'},
-      {type = 'MobileNetV2'}, 'SimpleCnn', 'MLP', and those registered with lyra.pipeline.register_network)
+      {type = 'MobileNetV2'}, 'EfficientNet', 'GhostNetNas', 'FmdNetwork', 'NAGO', 'SimpleCnn', 'MLP', and those
+      registered with lyra.pipeline.register_network)
       and VEGA's {modules = {'backbone', 'head'}, backbone = {...}, head = {...}}. input_shape (one
       sample, e.g. {1, 28, 28}) fills the first network's unset in_channels / image_size / in_features.
       Unknown types and keys are errors naming them.
