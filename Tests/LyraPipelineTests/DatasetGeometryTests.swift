@@ -26,6 +26,24 @@ final class DatasetGeometryTests: XCTestCase {
     XCTAssertNotEqual(test.data.count, plain.data.count)
   }
 
+  /// The model a trial builds takes its input size from the data *after* the training
+  /// transforms: a SimpleCnn whose description is silent on `image_size` trains on images
+  /// resized to 36 (built for 28, its hidden layer would not fit the 36-pixel maps).
+  func testATrialBuildsTheModelForTheResizedImages() throws {
+    let root = NSTemporaryDirectory() + "geometry-trial-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let section = try YAMLDocument(text: """
+      dataset: {type: FashionMnist, common: {batch_size: 8, max_samples: 16, shuffle: false},
+                train: {transforms: [{type: Resize, size: 36}]}, test: {transforms: [{type: Resize, size: 36}]}}
+      model: {model_desc: {modules: [backbone], backbone: {type: SimpleCnn, blocks: 2, channels: 4, hidden: 8}}}
+      trainer: {type: Trainer, epochs: 1}
+      """).value
+    let out = try TrialTraining.run(section: section, general: .object([:]), taskRoot: root,
+                                    spec: TrialSpec(step: "s", trial: 0, config: [:], budget: 1, checkpointDir: root + "/t"))
+    XCTAssertNotNil(out.result.metrics["accuracy"], "\(out.result)")
+    XCTAssertEqual(out.record.desc["backbone"]?["image_size"]?.int, 36, out.record.desc.text)
+  }
+
   func testRandomCropWithoutSizeKeepsItsShiftMeaning() throws {
     let ds = try section("{type: FashionMnist, common: {batch_size: 2, max_samples: 2}, train: {transforms: [{type: RandomCrop, padding: 4}]}}")
     XCTAssertEqual(try ds.sampleShape(), [1, 28, 28])

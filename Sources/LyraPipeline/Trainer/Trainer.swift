@@ -29,6 +29,9 @@ public final class Trainer {
   public var modelDescription: JSON?
   public let trainLoader: DataLoader?
   public let validLoader: DataLoader?
+  /// One sample's shape as the model sees it, after the training transforms (a Resize
+  /// changes it); nil: the loader's first stored sample. ModelStatistics profiles on it.
+  public var sampleShape: [Int]?
   /// Where checkpoints, best weights and the performance file go (nil: nowhere).
   public var workDir: String?
   /// The trial's id in file names (`model_<id>`, `performance_<id>.json`).

@@ -14,7 +14,9 @@ extension TrialTraining {
     init(setup: inout Setup, desc: JSON, spec: TrialSpec, log: ((String) -> Void)?) throws {
       let data = setup.data, config = setup.config
       let train = try data.loader(.train)
-      if setup.sampleShape == nil { setup.sampleShape = train.dataset.count > 0 ? train.dataset.item(at: 0).shape : try data.sampleShape() }
+      // A stored sample is the shape before the training transforms; the model sees it after
+      // them (a Resize to 224 makes a 224-pixel model input out of a 28-pixel image).
+      if setup.sampleShape == nil { setup.sampleShape = train.dataset.count > 0 ? try data.reshaped(train.dataset.item(at: 0).shape) : try data.sampleShape() }
 
       // The initial weights come from the trainer's seed alone, as in VEGA: a trial gives the
       // same result whether it runs first in a fresh process (after a resume) or after others.
@@ -26,6 +28,7 @@ extension TrialTraining {
       let valid = try useVal ? data.loader(.val) : data.loader(.test)
       trainer = try Trainer(config: config, model: model, train: train, valid: valid, workDir: spec.checkpointDir,
                             trialID: String(spec.trial))
+      trainer.sampleShape = setup.sampleShape
       if let log { trainer.log = log }
       if TestKillSwitch.armed(step: spec.step) { trainer.add(TestKillCallback(step: spec.step)) }
       if let b = spec.budget { trainer.epochs = max(1, Int(b.rounded(.up))) }

@@ -13,7 +13,7 @@ public final class ModelStatistics: TrainerCallback {
   public override func beforeTrain() throws {
     guard let t = trainer, t.config.modelStatistics || t.config.calcLatency, let model = t.model,
           let loader = t.trainLoader ?? t.validLoader, loader.dataset.count > 0 else { return }
-    let shape = [1] + loader.dataset.item(at: 0).shape
+    let shape = [1] + (t.sampleShape ?? loader.dataset.item(at: 0).shape)
     let wasTraining = model.training
     model.eval()
     defer { model.train(wasTraining) }
