@@ -158,3 +158,41 @@ final class TrialPretrainedTests: XCTestCase {
     XCTAssertTrue(report.contains("4 tensors loaded (4 by name"), report)
   }
 }
+
+/// VEGA's fine-tuning examples point the next step at the last one's output folder
+/// (`pretrained_model_file: "{local_base_path}/output/fine_tune/"`) and write `need_adjust`
+/// into the network's part (`model_desc.backbone.need_adjust`, MindSpore's form).
+final class PretrainedFolderTests: XCTestCase {
+  func testAnEarlierStepsOutputFolderIsCheckedLaterAndItsWeightsFileLoaded() throws {
+    let dir = TrainerTempDir()
+    let text = """
+      general: {task: {local_base_path: \(dir.path)/task}}
+      pipeline: [ft]
+      ft:
+        pipe_step: {type: TrainPipeStep}
+        model:
+          pretrained_model_file: "{local_base_path}/output/ft0/"
+          model_desc: {modules: [backbone], backbone: {type: MLP, hidden: [4], need_adjust: true}}
+        trainer: {epochs: 1}
+      """
+    let doc = try YAMLDocument(text: text, file: "ft.yml")
+    XCTAssertEqual(Pipeline.problems(raw: doc.value, file: doc.file, lines: doc.lines).map(\.description), [],
+                   "a folder the task will hold is not a problem yet")
+    let cfg = try PipelineConfig(document: doc)
+    let section = cfg.steps[0].section
+    XCTAssertNil(section["model"]?["model_desc"]?["backbone"]?["need_adjust"], "need_adjust left the description")
+    let trainer = try TrainerConfig(json: section["trainer"]!)
+    XCTAssertEqual(trainer.strictLoad, false, "the part's need_adjust means strict_load false")
+    let folder = try XCTUnwrap(trainer.pretrainedModelFile)
+    XCTAssertThrowsError(try WeightsFile.file(folder)) { XCTAssertTrue("\($0)".contains("does not exist"), "\($0)") }
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    XCTAssertThrowsError(try WeightsFile.file(folder)) { XCTAssertTrue("\($0)".contains("holds no weights file"), "\($0)") }
+    let src = try ModuleRegistry.build(try JSON.parse(Data(#"{"type": "Linear", "in_features": 3, "out_features": 2}"#.utf8)))
+    FileManager.default.createFile(atPath: folder + "/desc_0.json", contents: Data("{}".utf8))
+    try Checkpoint.save(src, to: folder + "/model_0.safetensors")
+    XCTAssertEqual(try WeightsFile.file(folder), (folder as NSString).appendingPathComponent("model_0.safetensors"))
+    let dst = try ModuleRegistry.build(try JSON.parse(Data(#"{"type": "Linear", "in_features": 3, "out_features": 2}"#.utf8)))
+    _ = try WeightsFile.load(folder, into: dst, head: [], strict: nil)
+    XCTAssertEqual(dst.stateDict()["weight"]!.toArray(), src.stateDict()["weight"]!.toArray())
+  }
+}
