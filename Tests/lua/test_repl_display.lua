@@ -110,7 +110,8 @@ T.case('lyra.suggest uses the same cut-off as every error hint', function()
   T.eq(lyra.suggest('lerning_rate', {'batch_size', 'learning_rate'}), 'learning_rate')
   T.eq(lyra.suggest('CONV2D', {'Conv2d'}), 'Conv2d')        -- case-insensitive
   T.eq(lyra.suggest('abcdef', {'abcxyz'}), nil)              -- distance 3 > max(2, 6 / 3)
-  T.eq(lyra.suggest('abcdefghi', {'abcxyzghi'}), 'abcxyzghi') -- distance 3 <= 9 / 3
+  T.eq(lyra.suggest('abcdefghi', {'abxdeyghz'}), 'abxdeyghz') -- distance 3 <= 9 / 3, slips spread out
+  T.eq(lyra.suggest('abcdefghi', {'abcxyzghi'}), nil)        -- one pattern, another name in its middle
   T.eq(lyra.suggest('ab', {'ba', 'xy'}), 'ba')               -- short words still allow 2
   T.raises("bad argument #2 to 'lyra.suggest'", lyra.suggest, 'x', 'not a table')
 end)

@@ -35,6 +35,9 @@ enum HelpIndexLib {
       lyra.suggest(word, {candidates}) -> closest | nil
       The candidate a typo most likely meant: case-insensitive edit distance at most
       max(2, #word / 3), ties to the earlier candidate (the same rule as every error's hint).
+      Not offered: a longer word that merely contains the candidate, or one that shares its
+      start and end but differs in a middle of 3+ letters (AutoGateS1TrainerCallback is not
+      QuantTrainerCallback). Offered past the cut-off: a candidate the word is the start of.
       """) { call in
       let word = try call.string(1)
       try call.table(2)
