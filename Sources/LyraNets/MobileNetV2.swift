@@ -23,10 +23,11 @@ public enum MobileNetV2 {
   /// (expansion, width, blocks, first stride) per stage.
   static let stages = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
 
-  /// The nearest multiple of 8 to `v`, at least 8, never more than 10% below `v`.
-  static func divisible(_ v: Double) -> Int {
-    var n = max(8, Int(v + 4) / 8 * 8)
-    if Double(n) < 0.9 * v { n += 8 }
+  /// The nearest multiple of `divisor` (8 unless VEGA's `round_nearest` says) to `v`, at
+  /// least `divisor`, never more than 10% below `v`.
+  static func divisible(_ v: Double, by divisor: Int = 8) -> Int {
+    var n = max(divisor, Int(v + Double(divisor) / 2) / divisor * divisor)
+    if Double(n) < 0.9 * v { n += divisor }
     return n
   }
 

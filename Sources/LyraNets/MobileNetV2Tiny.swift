@@ -22,12 +22,7 @@ enum MobileNetV2Tiny {
     if r.raw("load_path") != nil {
       throw DescriptionError("\(r.path).load_path: give the weights as model.pretrained_model_file (a .pth, safetensors or ONNX file)")
     }
-    func rounded(_ c: Int) -> Int {
-      let v = Double(c) * mult
-      var n = max(round, Int(v + Double(round) / 2) / round * round)
-      if Double(n) < 0.9 * v { n += round }
-      return n
-    }
+    func rounded(_ c: Int) -> Int { MobileNetV2.divisible(Double(c) * mult, by: round) }
     var width = rounded(32)
     var parts: [(String, Module)] = [("stem", Cell([("conv1", Operator(inChannels, width, kernel: 3, stride: 2, activation: .relu6))]))]
     var weights = 0

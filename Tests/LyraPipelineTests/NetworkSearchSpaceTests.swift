@@ -84,7 +84,7 @@ final class NetworkSearchSpaceTests: XCTestCase {
     var trainer = TrainerConfig()
     trainer.pretrainedModelFile = file
     let section = JSON.object(["search_space": spaceJSON])
-    let model = try XCTUnwrap(CompressionAlgorithms.networkCompressed(section: section, hps: hps, step: "nas", trainer: trainer, input: [1, 28, 28]))
+    let model = try XCTUnwrap(CompressionAlgorithms.networkCompressed(section: section, hps: hps, step: "nas", trainer: trainer, input: { [1, 28, 28] }))
     let before = trained.stateDict(), after = model.stateDict()
     let stem = try XCTUnwrap(before["backbone.stem.conv1.conv.weight"]).toArray(), stemAfter = try XCTUnwrap(after["backbone.stem.conv1.conv.weight"])
     XCTAssertEqual(stemAfter.shape, [2, 1, 3, 3])

@@ -46,8 +46,10 @@ extension CompressionAlgorithms {
 
   /// The trial's model when its step searches a network-shaped space and its
   /// hyperparameters hold `prune` or `quant` settings; nil otherwise. `weights`: the
-  /// trainer's file to load into the described network first; `input`: one sample's shape.
-  static func networkCompressed(section: JSON, hps: JSON, step: String, trainer: TrainerConfig, input: [Int]?) throws -> Module? {
+  /// trainer's file to load into the described network first; `input`: one sample's shape (read
+  /// only for a network-shaped space: it may cost a look at the data).
+  static func networkCompressed(section: JSON, hps: JSON, step: String, trainer: TrainerConfig,
+                                input: () -> [Int]?) throws -> Module? {
     let masks = hps["prune"]?["masks"], quant = hps["quant"]?["bits"]
     guard masks != nil || quant != nil, NetworkSearchSpace.isNetwork(section["search_space"]) else { return nil }
     let net: NetworkSearchSpace
@@ -57,7 +59,8 @@ extension CompressionAlgorithms {
     let path = "\(step).search_space"
     // The described network's initial weights come from the trainer's seed, as any trial's.
     Tensor.manualSeed(trainer.seed)
-    let (base, desc) = try NetworkRegistry.buildDescribed(net.description, path: path, input: input)
+    let shape = input()
+    let (base, desc) = try NetworkRegistry.buildDescribed(net.description, path: path, input: shape)
     if let file = trainer.pretrainedModelFile {
       do { _ = try WeightsFile.load(file, into: base, head: trainer.pretrainedHead, strict: trainer.strictLoad) } catch {
         throw TrainerError.checkpoint("\(step).trainer.\(trainer.pretrainedModelKey): \(error)")
@@ -71,14 +74,14 @@ extension CompressionAlgorithms {
         throw TrainerError.config("\(step): prune.masks must be \(pruning.widths.count) lists of 0/1 of lengths \(pruning.widths), each keeping a channel")
       }
       let narrowed = net.replacing(desc, backbone: pruning.pruned(backbone, keep: keep), outputWidth: pruning.outputWidth(keep))
-      let model = try NetworkRegistry.build(narrowed, path: path, input: input)
+      let model = try NetworkRegistry.build(narrowed, path: path, input: shape)
       try pruning.copyKept(from: base, into: model, keep: keep, prefix: net.weightPrefix)
       return model
     }
     guard let bits = quant?.array?.compactMap(\.int) else { throw TrainerError.config("\(step): quant.bits must be a list of integers") }
     let act = hps["quant"]?["activation_bits"]?.array?.compactMap(\.int)
     let model = try NetworkRegistry.build(net.replacing(desc, backbone: ResNetQuantization.quantized(backbone, bits: bits, activationBits: act)),
-                                          path: path, input: input)
+                                          path: path, input: shape)
     try model.loadStateDict(base.stateDict(), strict: false)
     return model
   }

@@ -25,7 +25,8 @@ extension TrialTraining {
       let quotas = [general["quota"]?.string ?? section["quota"]?.string, config.limits].compactMap { $0 }
       quotaText = quotas.isEmpty ? nil : quotas.joined(separator: " and ")
       sampleShape = quotaText == nil ? nil : try data.sampleShape()
-      if let m = try CompressionAlgorithms.networkCompressed(section: section, hps: hps, step: step, trainer: config, input: try? data.sampleShape()) {
+      if let m = try CompressionAlgorithms.networkCompressed(section: section, hps: hps, step: step, trainer: config,
+                                                             input: { [sampleShape, data] in sampleShape ?? (try? data.sampleShape()) }) {
         compressed = m
         config.pretrainedModelFile = nil // loaded into the described network before it was compressed
       } else {
