@@ -106,14 +106,29 @@ public enum CheckedSize {
     return n
   }
 
-  /// `MemAvailable` from /proc/meminfo (Linux), nil where it cannot be read.
+  /// Memory this process may still take: `MemAvailable` from /proc/meminfo (Linux), lowered
+  /// to the room left under the cgroup's `memory.max` where one is set (a container's limit
+  /// is what its OOM killer enforces, not the host's free memory); nil where neither can be read.
   public static func availableMemory() -> Int? {
-    guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
-    for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
-      let parts = line.split(separator: " ")
-      if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
+    var available: Int?
+    if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) {
+      for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+        let parts = line.split(separator: " ")
+        if parts.count >= 2, let kb = Int(parts[1]) { available = kb * 1024 }
+      }
     }
-    return nil
+    if let room = cgroupRoom() { available = min(available ?? room, room) }
+    return available
+  }
+
+  /// `memory.max − memory.current` of this process's cgroup (v2), nil when unlimited or unreadable.
+  static func cgroupRoom() -> Int? {
+    func number(_ file: String) -> Int? {
+      (try? String(contentsOfFile: "/sys/fs/cgroup/" + file, encoding: .utf8))
+        .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+    guard let max = number("memory.max"), let current = number("memory.current") else { return nil }
+    return Swift.max(0, max - current)
   }
 
   /// `[2, 3, 4]`.

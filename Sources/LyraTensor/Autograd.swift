@@ -76,6 +76,18 @@ extension Tensor {
   /// node is dropped once used (as PyTorch does): activations are freed early, and a deep
   /// graph is torn down iteratively instead of by a recursive chain of deinits.
   public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false) {
+    propagate(gradient, retainGraph: retainGraph) { _ in }
+  }
+
+  /// `backward` with `MemoryGuard` consulted before each node: a backward pass about to
+  /// outgrow the machine throws `MemoryError` (the gradients accumulated so far are partial;
+  /// the caller drops the step). Training loops call this one.
+  public func backwardChecked(_ gradient: Tensor? = nil, retainGraph: Bool = false) throws {
+    try propagate(gradient, retainGraph: retainGraph) { try MemoryGuard.check("backward of \($0)") }
+  }
+
+  /// The backward pass, calling `check` with each node's name before running it.
+  private func propagate(_ gradient: Tensor?, retainGraph: Bool, check: (String) throws -> Void) rethrows {
     precondition(requiresGrad, "Tensor.backward: tensor does not require grad")
     let seed: Tensor
     if let g = gradient {
@@ -99,13 +111,14 @@ extension Tensor {
       }
     }
     var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
-    Tensor.noGrad {
+    try Tensor.noGrad {
       for t in order.reversed() {
         guard let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
         guard let node = t.gradFn else {
           t.accumulateGrad(g)
           continue
         }
+        try check(node.name)
         let inGrads = node.backward(g)
         if !retainGraph { t.gradFn = nil }
         for (input, ig) in zip(node.inputs, inGrads) {

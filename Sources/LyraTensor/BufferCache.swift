@@ -16,6 +16,8 @@ public enum BufferCache {
   /// hashing showed up in the cost of every 4-element op (issue 15).
   @exclusivity(unchecked) nonisolated(unsafe) static var free = [[UnsafeMutableRawPointer]](repeating: [], count: Int.bitWidth)
   @exclusivity(unchecked) nonisolated(unsafe) static var cachedBytes = 0
+  /// Bytes handed out and not yet released: what live tensors hold (`MemoryGuard` reads it).
+  @exclusivity(unchecked) nonisolated(unsafe) static var handedOutBytes = 0
   static let lock = NSLock()
 
   /// The bucket shift (log2 capacity) for `count` elements.
@@ -42,9 +44,11 @@ public enum BufferCache {
     // would make every allocation O(bucket size) once a loop has parked many buffers.
     if let p = free[shift].popLast() {
       cachedBytes -= 4 << shift
+      handedOutBytes += 4 << shift
       lock.unlock()
       return (p, shift)
     }
+    handedOutBytes += 4 << shift
     lock.unlock()
     var p: UnsafeMutableRawPointer?
     if posix_memalign(&p, 64, 4 << shift) != 0 || p == nil {
@@ -57,6 +61,7 @@ public enum BufferCache {
   static func release(_ p: UnsafeMutableRawPointer, shift: Int) {
     let bytes = 4 << shift
     lock.lock()
+    handedOutBytes -= bytes
     if cachedBytes + bytes <= maxCachedBytes {
       free[shift].append(p)
       cachedBytes += bytes
@@ -65,6 +70,12 @@ public enum BufferCache {
     }
     lock.unlock()
     Foundation.free(p)
+  }
+
+  /// Bytes currently held by live storages (rounded up to their buckets).
+  public static var liveBytes: Int {
+    lock.lock(); defer { lock.unlock() }
+    return handedOutBytes
   }
 
   /// Bytes currently parked in the cache.

@@ -31,7 +31,11 @@ open class Module {
   open func forward(_ x: Tensor) throws -> Tensor { throw ShapeError("\(typeName).forward is not implemented") }
 
   /// Runs `forward`, and records the call when a `ModuleTracer` is active (shapes, FLOPs).
+  ///
+  /// `MemoryGuard` looks first: a network about to outgrow the machine stops here with an
+  /// error naming this module, not inside a kernel's allocation.
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    try MemoryGuard.check("\(typeName) on input \(ShapeText.format(x.shape))")
     guard let tracer = ModuleTracer.current else { return try forward(x) }
     tracer.enter(self)
     let y = try forward(x)

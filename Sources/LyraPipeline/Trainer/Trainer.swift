@@ -185,7 +185,7 @@ public final class Trainer {
       }
       let v = Double(l.item())
       guard v.isFinite else { throw TrainerError.diverged(epoch: e, step: i, loss: v) }
-      l.backward()
+      try l.backwardChecked()
       if let c = config.gradClip { clipGradNorm(optimizer.params, maxNorm: c) }
       logs.lr = optimizer.lr
       optimizer.step()

@@ -2,6 +2,7 @@ import Foundation
 import LyraBase
 import LyraSearch
 import LyraSpace
+import LyraTensor
 
 /// Trains one trial of a step from data only (the step's config and the trial's sampled
 /// values), so the same code runs in the pipeline process and in `lyra worker`s.
@@ -61,6 +62,9 @@ public enum TrialTraining {
       report = try built.trainer.train()
     } catch let e as TrainerError where e.isTrialFailure {
       return books.failed(e)
+    } catch let e as MemoryError { // this sample outgrew the machine; smaller ones may fit
+      BufferCache.purge()
+      return books.failed(message: "\(e)")
     }
     return books.finished(report, model: built.model, curve: curve.rows)
   }

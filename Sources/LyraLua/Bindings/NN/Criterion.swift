@@ -91,7 +91,7 @@ enum CriterionLua {
         let leaf = x.detach().clone().requiresGrad_()
         let loss = try c.compute(leaf, y)
         guard loss.count == 1 else { throw LuaFailure("backward needs one loss value; this criterion returns \(loss.count) (reduction 'none')") }
-        loss.backward()
+        try loss.backwardChecked()
         TensorLua.push(leaf.grad ?? Tensor.zerosLike(x), call.stack)
         return 1
       },

@@ -112,10 +112,10 @@ enum TensorInPlaceMethods {
         guard x.requiresGrad else { throw LuaFailure("tensor does not require grad (no parameter contributed to it)") }
         if let g = try TensorLua.opt(call, 2) {
           guard g.shape == x.shape else { throw LuaArgumentError(2, "gradient shape \(ShapeText.format(g.shape)) differs from \(ShapeText.format(x.shape))") }
-          x.backward(g)
+          try x.backwardChecked(g)
         } else {
           guard x.count == 1 else { throw LuaFailure("a gradient is needed for a non-scalar output of shape \(ShapeText.format(x.shape))") }
-          x.backward()
+          try x.backwardChecked()
         }
         return 0
       },
