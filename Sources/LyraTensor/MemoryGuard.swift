@@ -53,8 +53,9 @@ public enum MemoryGuard {
   public static func check(_ what: @autoclosure () -> String) throws {
     let live = BufferCache.liveBytes
     if let limit, live > limit {
-      throw MemoryError("\(what()): tensors hold \(CheckedSize.formatBytes(live)), above LYRA_MEMORY_LIMIT "
-        + "(\(CheckedSize.formatBytes(limit))); lower the batch size or the image size, or raise the limit")
+      throw MemoryError("\(what()): tensors hold \(CheckedSize.formatBytes(live)), above the limit of "
+        + "\(CheckedSize.formatBytes(limit)) (LYRA_MEMORY_LIMIT, or --max-memory in the sandbox); lower the batch "
+        + "size or the image size, or raise the limit")
     }
     lock.lock()
     let due = live >= lastProbeLive + probeStep || live < lastProbeLive

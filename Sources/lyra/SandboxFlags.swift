@@ -14,7 +14,7 @@ struct SandboxFlags: ParsableArguments {
   var sandbox = false
 
   @Option(name: .customLong("max-memory"), help: ArgumentHelp(
-    "With --sandbox: bytes Lua may hold and the largest tensor (e.g. 512M, 2G).", valueName: "BYTES"))
+    "With --sandbox: bytes Lua may hold, the largest tensor and all tensors together (e.g. 512M, 2G).", valueName: "BYTES"))
   var maxMemory: String?
 
   @Option(name: .customLong("max-seconds"), help: ArgumentHelp(

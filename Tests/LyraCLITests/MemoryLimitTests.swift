@@ -16,7 +16,7 @@ final class MemoryLimitTests: XCTestCase {
     XCTAssertEqual(r.status, 0, r.err)
     XCTAssertTrue(r.out.hasPrefix("false\t"), r.out)
     XCTAssertTrue(r.out.contains("on input [1024, "), r.out)
-    XCTAssertTrue(r.out.contains("above LYRA_MEMORY_LIMIT (8.0 MiB)"), r.out)
+    XCTAssertTrue(r.out.contains("above the limit of 8.0 MiB (LYRA_MEMORY_LIMIT"), r.out)
     let fits = try runLyra(["-e", script], environment: ["LYRA_MEMORY_LIMIT": "1G"])
     XCTAssertTrue(fits.out.hasPrefix("true\t"), fits.out + fits.err)
   }
@@ -25,5 +25,13 @@ final class MemoryLimitTests: XCTestCase {
     let r = try runLyra(["-e", script], environment: ["LYRA_MEMORY_LIMIT": "lots"])
     XCTAssertTrue(r.out.hasPrefix("true\t"), r.out)
     XCTAssertTrue(r.err.contains("LYRA_MEMORY_LIMIT=lots is not a byte count"), r.err)
+  }
+
+  func testTheSandboxMemoryCapHoldsAllTensorsTogether() throws {
+    // 64 MiB: more than the largest tensor here (32 MiB), less than the forward pass needs.
+    let r = try runLyra(["--sandbox", "--max-memory", "64M", "-e", script.replacingOccurrences(of: "{1024, 64}", with: "{2048, 64}")])
+    XCTAssertEqual(r.status, 0, r.err)
+    XCTAssertTrue(r.out.hasPrefix("false\t"), r.out)
+    XCTAssertTrue(r.out.contains("above the limit of 64.0 MiB (LYRA_MEMORY_LIMIT, or --max-memory"), r.out)
   }
 }

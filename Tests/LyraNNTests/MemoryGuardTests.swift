@@ -26,7 +26,7 @@ final class MemoryGuardTests: XCTestCase {
       let text = "\(error)"
       XCTAssertTrue(error is MemoryError, text)
       XCTAssertTrue(text.contains("on input [512, "), text)
-      XCTAssertTrue(text.contains("above LYRA_MEMORY_LIMIT"), text)
+      XCTAssertTrue(text.contains("above the limit of "), text)
     }
     MemoryGuard.limit = nil
     XCTAssertEqual(try m(x).shape, [512, 10])

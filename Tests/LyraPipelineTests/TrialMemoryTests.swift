@@ -24,7 +24,7 @@ final class TrialMemoryTests: XCTestCase {
     let refused = try TrialTraining.run(section: section, general: .object([:]), taskRoot: root,
                                         spec: TrialSpec(step: "s", trial: 0, config: [:], budget: 1, checkpointDir: root + "/a"))
     XCTAssertEqual(refused.result.status, .failed)
-    XCTAssertTrue(refused.result.message?.contains("above LYRA_MEMORY_LIMIT") == true, refused.result.message ?? "")
+    XCTAssertTrue(refused.result.message?.contains("above the limit of ") == true, refused.result.message ?? "")
     XCTAssertEqual(refused.record.status, .failed)
     MemoryGuard.limit = nil
     let fits = try TrialTraining.run(section: section, general: .object([:]), taskRoot: root,

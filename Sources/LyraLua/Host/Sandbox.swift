@@ -1,5 +1,6 @@
 import CLua
 import Foundation
+import LyraTensor
 
 /// `lyra --sandbox`: a Lua state for class and demo use that cannot run programs, load
 /// native code or bytecode, read Lua's internals, or write outside the working folder,
@@ -29,9 +30,11 @@ public struct SandboxOptions {
   }
 
   /// Must run before any tensor is sized: the per-tensor cap is read once, from
-  /// `LYRA_MAX_TENSOR_BYTES` (the smaller of it and `maxMemory` wins).
+  /// `LYRA_MAX_TENSOR_BYTES` (the smaller of it and `maxMemory` wins). All live tensors
+  /// together are held to `maxMemory` as well (`MemoryGuard.limit`, likewise the smaller).
   public func applyToEnvironment() {
     guard let m = maxMemory else { return }
+    MemoryGuard.limit = min(MemoryGuard.limit ?? m, m)
     let env = ProcessInfo.processInfo.environment["LYRA_MAX_TENSOR_BYTES"]
     if let e = env, let current = Int(e), current > 0, current <= m { return }
     setenv("LYRA_MAX_TENSOR_BYTES", String(m), 1)
