@@ -16,7 +16,9 @@ public enum BufferCache {
   /// hashing showed up in the cost of every 4-element op (issue 15).
   @exclusivity(unchecked) nonisolated(unsafe) static var free = [[UnsafeMutableRawPointer]](repeating: [], count: Int.bitWidth)
   @exclusivity(unchecked) nonisolated(unsafe) static var cachedBytes = 0
-  /// Bytes handed out and not yet released: what live tensors hold (`MemoryGuard` reads it).
+  /// Bytes asked for by live storages and not yet released (`MemoryGuard` reads it). The
+  /// requested sizes, not the power-of-two buckets: a bucket's tail is never written, so its
+  /// pages are never touched and cost no memory.
   @exclusivity(unchecked) nonisolated(unsafe) static var handedOutBytes = 0
   static let lock = NSLock()
 
@@ -44,11 +46,11 @@ public enum BufferCache {
     // would make every allocation O(bucket size) once a loop has parked many buffers.
     if let p = free[shift].popLast() {
       cachedBytes -= 4 << shift
-      handedOutBytes += 4 << shift
+      handedOutBytes += count << 2
       lock.unlock()
       return (p, shift)
     }
-    handedOutBytes += 4 << shift
+    handedOutBytes += count << 2
     lock.unlock()
     var p: UnsafeMutableRawPointer?
     if posix_memalign(&p, 64, 4 << shift) != 0 || p == nil {
@@ -57,11 +59,12 @@ public enum BufferCache {
     return (p!, shift)
   }
 
-  /// Returns a buffer to its bucket (or to the system when the cache is full).
-  static func release(_ p: UnsafeMutableRawPointer, shift: Int) {
+  /// Returns a buffer of `count` requested elements to its bucket (or to the system when the
+  /// cache is full).
+  static func release(_ p: UnsafeMutableRawPointer, shift: Int, count: Int) {
     let bytes = 4 << shift
     lock.lock()
-    handedOutBytes -= bytes
+    handedOutBytes -= count << 2
     if cachedBytes + bytes <= maxCachedBytes {
       free[shift].append(p)
       cachedBytes += bytes

@@ -45,9 +45,7 @@ public final class Storage {
 
   /// Uninitialised storage for `count` elements of `elementSize` bytes.
   public init(count: Int, elementSize: Int = 4, device: Device = .cpu) {
-    // Whole 4-byte words: a bool tensor of 3 elements takes one word.
-    let words = elementSize == 4 ? count : (count * elementSize + 3) >> 2
-    (raw, shift) = BufferCache.allocate(count: words)
+    (raw, shift) = BufferCache.allocate(count: Storage.words(count, elementSize))
     self.count = count
     self.elementSize = elementSize
     self.device = device
@@ -59,7 +57,12 @@ public final class Storage {
     raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * elementSize)
   }
 
-  deinit { BufferCache.release(raw, shift: shift) }
+  deinit { BufferCache.release(raw, shift: shift, count: Storage.words(count, elementSize)) }
+
+  /// Whole 4-byte words for `count` elements: a bool tensor of 3 elements takes one word.
+  @inline(__always) static func words(_ count: Int, _ elementSize: Int) -> Int {
+    elementSize == 4 ? count : (count * elementSize + 3) >> 2
+  }
 
   @inline(__always) public var floats: UnsafeMutablePointer<Float> { raw.assumingMemoryBound(to: Float.self) }
   @inline(__always) public var ints: UnsafeMutablePointer<Int32> { raw.assumingMemoryBound(to: Int32.self) }

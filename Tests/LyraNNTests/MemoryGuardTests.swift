@@ -71,6 +71,11 @@ final class MemoryGuardTests: XCTestCase {
     XCTAssertEqual(BufferCache.liveBytes - before, 4 << 20)
     t = nil
     XCTAssertEqual(BufferCache.liveBytes, before)
-    _ = t
+    // The requested bytes, not the 4 KiB bucket: an untouched tail costs no memory.
+    var u: Tensor? = Tensor.zeros([1000])
+    XCTAssertEqual(BufferCache.liveBytes - before, 4000)
+    u = nil
+    XCTAssertEqual(BufferCache.liveBytes, before)
+    _ = (t, u)
   }
 }
