@@ -14,10 +14,12 @@ struct StoreSuite {
   /// A new, empty store's location (a file path or a PostgreSQL URL with a fresh task).
   let fresh: (String) throws -> String
 
-  static let sqlite = StoreSuite { try storeTestDir($0) + "/trials.db" }
+  var isSQLite = true
+
+  static let sqlite = StoreSuite(fresh: { try storeTestDir($0) + "/trials.db" })
   static func postgres() throws -> StoreSuite {
     let server = try PostgresTestServer.shared()
-    return StoreSuite { server.storeURL($0) }
+    return StoreSuite(fresh: { server.storeURL($0) }, isSQLite: false)
   }
 
   func roundTripAcrossConnections() throws {

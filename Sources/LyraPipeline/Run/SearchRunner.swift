@@ -62,6 +62,7 @@ public final class SearchRunner {
   public convenience init(store: TrialStore, step: String, kind: String, stepConfig: JSON, algorithm: SearchAlgorithm,
                           executor: TrialExecutor? = nil, options: Options = Options()) throws {
     self.init(resuming: store, step: step, algorithm: algorithm, executor: executor, options: options)
+    try store.lockCoordinator()
     try store.transaction {
       if try store.state(step: step) != nil {
         throw StoreError("\(store.path): step \(step) has already started; resume it instead")
@@ -86,6 +87,7 @@ public final class SearchRunner {
   /// and the trials that were running are requeued with their checkpoint directories.
   public static func resume(store: TrialStore, step: String, algorithm: SearchAlgorithm, executor: TrialExecutor? = nil,
                             options: Options = Options()) throws -> SearchRunner {
+    try store.lockCoordinator()
     guard try store.step(step) != nil, let state = try store.state(step: step) else {
       throw StoreError("\(store.path): no step \(step) to resume")
     }
@@ -209,7 +211,7 @@ public final class SearchRunner {
     guard let rec = try store.claim(worker: id, step: step) else { return .finished }
     TestKillSwitch.point(step: step, .claim)
     let spec = try store.spec(for: rec)
-    let beat = Heartbeat(storePath: store.path, step: step, trial: rec.trial.id, worker: id, interval: options.heartbeatInterval)
+    let beat = Heartbeat(storePath: store.reopenPath, step: step, trial: rec.trial.id, worker: id, interval: options.heartbeatInterval)
     var result: TrialResult
     var message: String?
     do { result = try run(spec) } catch {
@@ -239,7 +241,7 @@ public final class SearchRunner {
     let command = options.workerCommand ?? [exe, "worker"]
     let args = ["--store", store.path, "--step", step, "--heartbeat", String(options.heartbeatInterval), "--parent-pid", String(getpid())]
       + options.workerArguments
-    let pool = WorkerPool(command: command, arguments: args, count: options.workers, idPrefix: "\(id)")
+    let pool = WorkerPool(command: command, arguments: args, count: options.workers, idPrefix: "\(id)", environment: store.childEnvironment)
     try pool.start()
     return pool
   }

@@ -78,6 +78,14 @@ public struct TrialWorker {
     return done
   }
 
+  /// Exactly-once completion: this worker's lease on the trial expired (its heartbeat went stale and the trial
+  /// was handed out again), so its late result is dropped; the log says so.
+  func refused(_ rec: StoredTrial) -> Bool {
+    FileHandle.standardError.write(Data(("lyra worker \(id): trial \(rec.trial.id) of step \(rec.step): result refused: "
+      + "its lease expired and the trial was handed out again (attempt \(rec.attempts) dropped)\n").utf8))
+    return false
+  }
+
   /// True when the runner that started this worker is gone.
   var orphaned: Bool { parent.map { getppid() != $0 } ?? false }
 
@@ -85,7 +93,7 @@ public struct TrialWorker {
   func runOne(_ rec: StoredTrial, store: TrialStore, executor: TrialExecutor) throws -> Bool {
     TestKillSwitch.point(step: rec.step, .claim)
     let spec = try store.spec(for: rec)
-    let beat = Heartbeat(storePath: storePath, step: rec.step, trial: rec.trial.id, worker: id, interval: heartbeatInterval)
+    let beat = Heartbeat(storePath: store.reopenPath, step: rec.step, trial: rec.trial.id, worker: id, interval: heartbeatInterval)
     var result: TrialResult
     var message: String?
     do { result = try executor(spec) } catch {
@@ -98,10 +106,10 @@ public struct TrialWorker {
       try store.requeue(step: rec.step, trial: rec.trial.id, worker: id, reason: "interrupted")
       return false
     }
-    if beat.lost { return false }
+    if beat.lost { return refused(rec) }
     TestKillSwitch.point(step: rec.step, .result)
     let written = try store.finish(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message ?? result.message)
-    if written { TestKillSwitch.point(step: rec.step, .trial) }
+    if written { TestKillSwitch.point(step: rec.step, .trial) } else { _ = refused(rec) }
     return written
   }
 }

@@ -25,6 +25,12 @@ public final class TrialStore {
   public var directory: String
   /// The task id of a PostgreSQL store (nil for SQLite: the file is the task).
   public let task: String?
+  /// What opens another connection to this store in this process (a heartbeat thread): `path`, or the URL with its
+  /// password when one was given. Never printed.
+  let reopenPath: String
+  /// Environment entries a worker process started with `--store path` needs (PGPASSWORD when the URL had one, so
+  /// the password is not on its command line).
+  public let childEnvironment: [String: String]
 
   /// Opens the store at `path`, creating it (and its schema) when the file is new or
   /// empty. A file that is not SQLite, an SQLite file of another program, or a store
@@ -41,7 +47,7 @@ public final class TrialStore {
       throw StoreError("\(path): cannot open the trial store: \(e.message)")
     }
     try TrialStore.checkAndCreate(db, path: path)
-    self.init(db: db, path: path, directory: PathText.parent(path), task: nil)
+    self.init(db: db, path: path, directory: PathText.parent(path), task: nil, reopenPath: path, childEnvironment: [:])
   }
 
   /// Opens task `location.task` in a PostgreSQL database (creating or migrating its schema when `create`).
@@ -52,14 +58,38 @@ public final class TrialStore {
     let db = try PostgresConnection(location, reconnectFor: reconnectFor)
     try PostgresStoreSchema.open(db, task: task, create: create)
     let local = FileManager.default.currentDirectoryPath + "/tasks/" + task
-    self.init(db: db, path: location.redacted, directory: local, task: task)
+    self.init(db: db, path: location.redacted, directory: local, task: task,
+              reopenPath: location.password == nil ? location.redacted : location.conninfo + "&task=" + task,
+              childEnvironment: location.childEnvironment)
   }
 
-  private init(db: StoreConnection, path: String, directory: String, task: String?) {
+  private init(db: StoreConnection, path: String, directory: String, task: String?, reopenPath: String, childEnvironment: [String: String]) {
     self.db = db
     self.path = path
     self.directory = directory
     self.task = task
+    self.reopenPath = reopenPath
+    self.childEnvironment = childEnvironment
+  }
+
+  /// Makes this process the task's only coordinator (PostgreSQL: a session advisory lock on the task, held until
+  /// this connection closes). A coordinator killed by SIGKILL releases it when the server sees its socket close,
+  /// which is soon but not instant, so a resumed coordinator tries for `wait` seconds before it is refused. After a
+  /// server restart the lock is taken again on reconnection if it is free. SQLite tasks are guarded by their
+  /// folder's TaskLock instead, so this is a no-op there.
+  public func lockCoordinator(wait: Double = 10) throws {
+    guard let task, let pg = db as? PostgresConnection else { return }
+    let lock = "SELECT pg_try_advisory_lock(hashtext('coordinator:' || '\(task)'))"
+    let deadline = Date(timeIntervalSinceNow: wait)
+    var pause = 0.05
+    while try pg.scalar(lock)?.int != 1 {
+      guard Date() < deadline else {
+        throw StoreError("\(path): task \(task) already has a running coordinator (lyra run); start workers with lyra worker --store instead")
+      }
+      Thread.sleep(forTimeInterval: pause)
+      pause = min(pause * 2, 1)
+    }
+    if !pg.sessionSetup.contains(lock) { pg.sessionSetup.append(lock) }
   }
 
   /// The tasks stored in the PostgreSQL database at `url` (its `task` parameter is ignored).
