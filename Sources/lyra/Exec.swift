@@ -66,13 +66,16 @@ struct Run: ParsableCommand {
                               + "for workers on several machines (general.store; docs/pipeline.md#running-on-several-machines).", valueName: "URL"))
   var store: String?
 
+  @Option(help: ArgumentHelp("Of --workers, how many this machine starts (0: only workers started elsewhere with lyra worker --store URL).", valueName: "N"))
+  var localWorkers: Int?
+
   @Argument(parsing: .captureForPassthrough, help: "Arguments passed to a .lua script.")
   var arguments: [String] = []
 
   func run() throws {
     guard let file else {
       throw ExitCode(RunPipeline.run(file: nil, resume: resume, workers: workers, seed: seed, sets: sets + (try storeSetting(store)), check: check, force: force,
-                                     part: RunPipeline.Part(steps: steps, from: from)))
+                                     part: RunPipeline.Part(steps: steps, from: from), localWorkers: localWorkers))
     }
     let ext = (file as NSString).pathExtension.lowercased()
     switch ext {
@@ -82,7 +85,7 @@ struct Run: ParsableCommand {
       // Options may also follow the file (`lyra run cfg.yml --resume ID`): the passthrough
       // capture took them, so read them here.
       var resume = self.resume, workers = self.workers, seed = self.seed, sets = self.sets, check = self.check, force = self.force,
-          steps = self.steps, from = self.from, store = self.store
+          steps = self.steps, from = self.from, store = self.store, localWorkers = self.localWorkers
       var rest = arguments[...]
       while let a = rest.first {
         rest = rest.dropFirst()
@@ -90,8 +93,8 @@ struct Run: ParsableCommand {
           if a == "--check" { check = true } else { force = true }
           continue
         }
-        guard let v = rest.first, ["--resume", "--workers", "--seed", "--set", "--steps", "--from", "--store"].contains(a) else {
-          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --steps STEP,..., --from STEP, --store URL, --check, --force)\n".utf8))
+        guard let v = rest.first, ["--resume", "--workers", "--seed", "--set", "--steps", "--from", "--store", "--local-workers"].contains(a) else {
+          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --steps STEP,..., --from STEP, --store URL, --local-workers N, --check, --force)\n".utf8))
           throw ExitCode(2)
         }
         rest = rest.dropFirst()
@@ -101,6 +104,9 @@ struct Run: ParsableCommand {
         case "--steps": steps.append(v)
         case "--from": from = v
         case "--store": store = v
+        case "--local-workers":
+          guard let n = Int(v), n >= 0 else { FileHandle.standardError.write(Data("lyra run: --local-workers needs a non-negative integer\n".utf8)); throw ExitCode(2) }
+          localWorkers = n
         case "--workers":
           guard let n = Int(v), n > 0 else { FileHandle.standardError.write(Data("lyra run: --workers needs a positive integer\n".utf8)); throw ExitCode(2) }
           workers = n
@@ -110,7 +116,7 @@ struct Run: ParsableCommand {
         }
       }
       throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets + (try storeSetting(store)), check: check, force: force,
-                                     part: RunPipeline.Part(steps: steps, from: from)))
+                                     part: RunPipeline.Part(steps: steps, from: from), localWorkers: localWorkers))
     default:
       FileHandle.standardError.write(Data("lyra run: \(file): expected a .yml/.yaml config or a .lua script\n".utf8))
       throw ExitCode(2)

@@ -62,13 +62,16 @@ struct TestSearch: ParsableCommand {
   @Option var algorithm: String = "tpe"
   @Option var workers: Int = 1
   @Option var heartbeatTimeout: Double = 15
+  @Option var localWorkers: Int?
 
   func run() throws {
     lyra_sigint_install()
     do {
       let outcome = try SyntheticSearch.run(
         storePath: store, seed: seed, trials: trials, sleepMs: sleepMs, algorithm: algorithm,
-        options: .init(workers: workers, heartbeatInterval: min(2, heartbeatTimeout / 4), heartbeatTimeout: heartbeatTimeout))
+        options: { var o = SearchRunner.Options(workers: workers, heartbeatInterval: min(2, heartbeatTimeout / 4), heartbeatTimeout: heartbeatTimeout)
+          o.localWorkers = localWorkers
+          return o }())
       print(outcome == .finished ? "finished" : "interrupted")
       if outcome == .interrupted { throw ExitCode(130) }
     } catch let e as ExitCode { throw e } catch {

@@ -63,7 +63,7 @@ public struct TrialWorker {
       do {
         if let e = executors[rec.step] { executor = e } else {
           guard let s = try store.step(rec.step) else { throw StoreError("\(storePath): trial \(rec.trial.id) names unknown step \(rec.step)") }
-          executor = try TrialExecutors.make(kind: s.kind, config: s.config)
+          executor = try TrialExecutors.make(kind: s.kind, config: TrialWorker.local(s.config, store: store))
           executors[rec.step] = executor
         }
       } catch {
@@ -84,6 +84,14 @@ public struct TrialWorker {
     FileHandle.standardError.write(Data(("lyra worker \(id): trial \(rec.trial.id) of step \(rec.step): result refused: "
       + "its lease expired and the trial was handed out again (attempt \(rec.attempts) dropped)\n").utf8))
     return false
+  }
+
+  /// A PostgreSQL worker may be on another machine: the task folder the step config names (`task_root`, the
+  /// coordinator's) becomes this worker's own (`store.directory`), whose trial files travel back as artifacts.
+  static func local(_ config: JSON, store: TrialStore) -> JSON {
+    guard store.task != nil, var o = config.object, o["task_root"] != nil else { return config }
+    o["task_root"] = .string(store.directory)
+    return .object(o)
   }
 
   /// True when the runner that started this worker is gone.
@@ -108,7 +116,10 @@ public struct TrialWorker {
     }
     if beat.lost { return refused(rec) }
     TestKillSwitch.point(step: rec.step, .result)
-    let written = try store.finish(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message ?? result.message)
+    // PostgreSQL: the coordinator may be on another machine, so the trial's files travel with the result.
+    let written = store.task == nil
+      ? try store.finish(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message ?? result.message)
+      : try store.finishWithArtifacts(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message ?? result.message)
     if written { TestKillSwitch.point(step: rec.step, .trial) } else { _ = refused(rec) }
     return written
   }

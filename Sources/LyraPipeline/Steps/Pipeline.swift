@@ -28,6 +28,9 @@ public final class Pipeline {
   private var customLog: ((String) -> Void)?
   /// Worker processes for search steps (nil: from `general.parallel_search`).
   public var workers: Int?
+  /// Of those, how many this process starts itself (nil: all); 0 with a PostgreSQL store: workers on other
+  /// machines (`lyra worker --store URL`) run every trial (SearchRunner.Options.localWorkers).
+  public var localWorkers: Int?
   public var seedOverride: UInt64?
   var statuses: [TaskOutput.StepStatus] = []
   var records: [String: [TrialRecord]] = [:]

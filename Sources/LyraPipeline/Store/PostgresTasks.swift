@@ -24,12 +24,12 @@ public enum PostgresTasks {
     return loc.password == nil ? loc.redacted : loc.conninfo + "&task=" + loc.task!
   }
 
-  /// Tasks with a step that is not done (or with no step yet).
+  /// Tasks with a step still running (or with no step yet).
   static func unfinished(_ loc: PostgresLocation) throws -> [String] {
     try TrialStore.postgresTasks(loc.conninfo).filter { id in
       let store = try TrialStore(postgres: loc.with(task: id), create: false)
       let steps = try store.steps()
-      return steps.isEmpty || steps.contains { $0.status != "done" }
+      return steps.isEmpty || steps.contains { $0.status == "running" }
     }
   }
 
