@@ -84,6 +84,14 @@ final class PostgresStoreTests: XCTestCase {
     XCTAssertFalse(Redact.urls(in: "cannot reach \(url) now").contains("s3cr"))
     XCTAssertFalse(Redact.urls(in: "x password=hunter2 y").contains("hunter2"))
     XCTAssertThrowsError(try PostgresLocation("postgresql://u@h/db?task=../x"))
+    // general.store is recorded in the task: a password there is a config error; so is a foreign scheme or a task.
+    XCTAssertNil(StoreLocation.problem(.string("sqlite")))
+    XCTAssertNil(StoreLocation.problem(.string("postgresql://lyra@db/lyra?sslmode=require")))
+    XCTAssertTrue(StoreLocation.problem(.string("postgresql://lyra:pw@db/lyra"))?.contains("PGPASSWORD") ?? false)
+    XCTAssertTrue(StoreLocation.problem(.string("mysql://db/x"))?.contains("not a store") ?? false)
+    XCTAssertTrue(StoreLocation.problem(.string("postgresql://lyra@db/lyra?task=x"))?.contains("names a task") ?? false)
+    XCTAssertEqual(try StoreLocation.postgres(.string("postgresql://lyra@db/lyra"), task: "t1"), "postgresql://lyra@db/lyra?task=t1")
+    XCTAssertNil(try StoreLocation.postgres(nil, task: "t1"))
     // A server that is not there: the message names the place, never the password.
     let dir = try storeTestDir("pg-none")
     XCTAssertThrowsError(try TrialStore(postgres: PostgresLocation("postgresql://alice:topsecret@/db?host=\(dir)&task=t"))) { e in
