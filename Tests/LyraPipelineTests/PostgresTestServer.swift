@@ -62,6 +62,9 @@ final class PostgresTestServer {
     }
     try run(bin + "/initdb", ["-D", dir + "/data", "-U", "lyra", "--auth=trust", "-N", "-E", "UTF8", "--locale=C"])
     try start()
+    // atexit does not run when the test process is killed or crashes: a watchdog stops the server then.
+    let stop = (runAs + [bin + "/pg_ctl", "-D", dir + "/data", "-m", "immediate", "stop"]).map { "'\($0)'" }.joined(separator: " ")
+    try spawn(["/bin/sh", "-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; \(stop)"], output: "/dev/null", wait: false)
   }
 
   /// Starts the server (again, after `stop`: the database-restart tests).
@@ -78,8 +81,10 @@ final class PostgresTestServer {
   /// posix_spawn and waitpid rather than Foundation's Process, whose exit monitoring never saw pg_ctl (run
   /// under setpriv) exit here; output goes to a file, as the server pg_ctl leaves running would hold a pipe open.
   private func run(_ exe: String, _ args: [String]) throws {
-    let cmd = runAs + [exe] + args
-    let outFile = dir + "/ctl.out"
+    try spawn(runAs + [exe] + args, output: dir + "/ctl.out", wait: true)
+  }
+
+  private func spawn(_ cmd: [String], output outFile: String, wait: Bool) throws {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -91,6 +96,7 @@ final class PostgresTestServer {
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, cmd[0], &actions, nil, argv, environ)
     guard rc == 0 else { throw StoreError("cannot start \(cmd[0]): errno \(rc)") }
+    guard wait else { return }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     guard status == 0 else {
