@@ -12,6 +12,7 @@ final class PostgresStoreTests: XCTestCase {
   func testTransactionRollsBack() throws { try StoreSuite.postgres().transactionRollsBack() }
   func testConcurrentClaimsAreExclusive() throws { try StoreSuite.postgres().concurrentClaimsAreExclusive() }
   func testOnlyTheDeadWorkersTrialsAreHandedBack() throws { try StoreSuite.postgres().onlyTheDeadWorkersTrialsAreHandedBack() }
+  func testLateResultRefusedAndLogged() throws { try StoreSuite.postgres().lateResultRefusedAndLogged() }
 
   /// A task created at schema version 1 is migrated to the current version when opened; a newer version, a schema
   /// of someone else's tables and a missing task are refused by name.

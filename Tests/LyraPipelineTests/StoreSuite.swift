@@ -207,3 +207,32 @@ final class ClaimBox: @unchecked Sendable {
   func fail(_ e: String) { lock.lock(); errors.append(e); lock.unlock() }
   func snapshot() -> ([Int: [Int]], [String]) { lock.lock(); defer { lock.unlock() }; return (claimed, errors) }
 }
+
+extension StoreSuite {
+  /// Exactly-once completion through the worker loop: while a worker runs a trial its lease expires, the trial is
+  /// handed to another worker, and the first one's late result is refused, logged, and changes nothing.
+  func lateResultRefusedAndLogged() throws {
+    let path = try fresh("late")
+    let store = try TrialStore(path: path)
+    try store.addStep("s", kind: "test.branin", config: .null)
+    try store.insert(storeTestTrial(0), step: "s")
+    var worker = TrialWorker(storePath: path, id: "slow", heartbeatInterval: 1e6)
+    var said: [String] = []
+    worker.log = { said.append($0) }
+    let rec = try XCTUnwrap(try store.claim(worker: "slow"))
+    let written = try worker.runOne(rec, store: store) { _ in
+      // The lease runs out meanwhile: requeued as stale, claimed and finished by another worker.
+      _ = try store.requeueStale(olderThan: 10, now: TrialStore.now() + 60)
+      XCTAssertEqual(try store.claim(worker: "fast")?.trial.id, 0)
+      XCTAssertTrue(try store.finish(step: "s", trial: 0, worker: "fast", result: TrialResult(["loss": 2])))
+      return TrialResult(["loss": 1])
+    }
+    XCTAssertFalse(written)
+    XCTAssertEqual(said.count, 1)
+    XCTAssertTrue(said.first?.contains("trial 0 of step s: result refused: its lease expired") ?? false, "\(said)")
+    let r = try XCTUnwrap(try store.trial(step: "s", id: 0))
+    XCTAssertEqual(r.worker, "fast")
+    XCTAssertEqual(r.result?.metrics["loss"], 2, "the new owner's result stands")
+    XCTAssertEqual(r.attempts, 2)
+  }
+}

@@ -11,6 +11,7 @@ final class StoreTests: XCTestCase {
   func testTransactionRollsBack() throws { try StoreSuite.sqlite.transactionRollsBack() }
   func testConcurrentClaimsAreExclusive() throws { try StoreSuite.sqlite.concurrentClaimsAreExclusive() }
   func testOnlyTheDeadWorkersTrialsAreHandedBack() throws { try StoreSuite.sqlite.onlyTheDeadWorkersTrialsAreHandedBack() }
+  func testLateResultRefusedAndLogged() throws { try StoreSuite.sqlite.lateResultRefusedAndLogged() }
 
   func testBadFilesAreRefusedByName() throws {
     let dir = try storeTestDir("store")

@@ -23,6 +23,8 @@ public struct TrialWorker {
   /// (a resumed runner already requeued what was running, so a trial claimed by an
   /// orphan would sit until its heartbeat times out).
   public var parent: pid_t?
+  /// Where the worker says what it dropped (standard error; tests collect it).
+  public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
   public init(storePath: String, id: String? = nil, step: String? = nil, heartbeatInterval: Double = 2, idleExit: Double? = nil,
               pollInterval: Double = 0.1, parent: pid_t? = nil) {
@@ -81,8 +83,8 @@ public struct TrialWorker {
   /// Exactly-once completion: this worker's lease on the trial expired (its heartbeat went stale and the trial
   /// was handed out again), so its late result is dropped; the log says so.
   func refused(_ rec: StoredTrial) -> Bool {
-    FileHandle.standardError.write(Data(("lyra worker \(id): trial \(rec.trial.id) of step \(rec.step): result refused: "
-      + "its lease expired and the trial was handed out again (attempt \(rec.attempts) dropped)\n").utf8))
+    log("lyra worker \(id): trial \(rec.trial.id) of step \(rec.step): result refused: "
+      + "its lease expired and the trial was handed out again (attempt \(rec.attempts) dropped)")
     return false
   }
 
