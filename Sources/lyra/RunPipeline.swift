@@ -82,7 +82,7 @@ enum RunPipeline {
       return 0
     } catch {
       if let problems = ConfigProblems.list(error) { return report(attributed(problems)) }
-      FileHandle.standardError.write(Data("lyra run: \(error)\n".utf8))
+      FileHandle.standardError.write(Data("lyra run: \(Redact.urls(in: "\(error)"))\n".utf8))
       return 1
     }
   }
@@ -91,7 +91,7 @@ enum RunPipeline {
   static func report(_ problems: [ConfigError]) -> Int32 {
     let text = problems.count == 1 ? "lyra run: \(problems[0])\n"
       : "lyra run: \(problems.count) problems in the config:\n" + problems.map { "  \($0)\n" }.joined()
-    FileHandle.standardError.write(Data(text.utf8))
+    FileHandle.standardError.write(Data(Redact.urls(in: text).utf8))  // a --set general.store=URL may hold a password
     return 1
   }
 }
