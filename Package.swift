@@ -37,6 +37,8 @@ let package = Package(
     .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O2"])]),
     .target(name: "CZlib", path: "Sources/CZlib", linkerSettings: [.linkedLibrary("z")]),
     .target(name: "CSQLite", path: "Sources/CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
+    // libpq (libpq-dev) for the PostgreSQL trial store (docs/pipeline.md#running-on-several-machines).
+    .target(name: "CPostgres", path: "Sources/CPostgres", linkerSettings: [.linkedLibrary("pq")]),
     // PNG (libpng-dev) and JPEG (libjpeg62-turbo-dev) decoding for lyra.data.ImageFolder; their longjmp
     // error handling stays inside the shim (Sources/CImage/include/CImage.h).
     .target(name: "CImage", path: "Sources/CImage", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
@@ -62,7 +64,7 @@ let package = Package(
     .target(name: "LyraNets", dependencies: ["LyraNN", "LyraSpace", "LyraBase", "LyraTensor", "LyraKernels"]),
     .target(name: "LyraONNX", dependencies: ["LyraBase", "LyraNN", "LyraTensor", "LyraKernels", "CONNX"]),
     .target(name: "LyraPipeline", dependencies: ["LyraBase", "LyraSearch", "LyraSpace", "LyraNets", "LyraONNX", "LyraNN", "LyraTensor", "LyraKernels",
-                                                "LyraData", "CSQLite", "CRuntime", "LyraPlot", .product(name: "Yams", package: "Yams")]),
+                                                "LyraData", "CSQLite", "CPostgres", "CRuntime", "LyraPlot", .product(name: "Yams", package: "Yams")]),
     .target(name: "LyraLua", dependencies: ["LyraBase", "CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot", "LyraNotebook", "LyraSearch",
                                            "LyraSpace", "LyraNets", "LyraONNX", "LyraNN", "LyraTensor", "LyraKernels", "LyraData"]),
     .executableTarget(name: "lyra", dependencies: [

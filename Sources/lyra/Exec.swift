@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LyraLua
+import LyraPipeline
 
 /// The default command: lua.c's interface (`-e`, `-l`, `-i`, a script with arguments, or the REPL).
 struct Exec: ParsableCommand {
@@ -61,13 +62,20 @@ struct Run: ParsableCommand {
   @Flag(help: "Only check the whole config (every step's sections, plug-ins, data paths) and list every problem; create and train nothing.")
   var check = false
 
+  @Option(help: ArgumentHelp("The trial store: sqlite (the task folder's trials.db, the default) or postgresql://USER@HOST[:PORT]/DB "
+                              + "for workers on several machines (general.store; docs/pipeline.md#running-on-several-machines).", valueName: "URL"))
+  var store: String?
+
+  @Option(help: ArgumentHelp("Of --workers, how many this machine starts (0: only workers started elsewhere with lyra worker --store URL).", valueName: "N"))
+  var localWorkers: Int?
+
   @Argument(parsing: .captureForPassthrough, help: "Arguments passed to a .lua script.")
   var arguments: [String] = []
 
   func run() throws {
     guard let file else {
-      throw ExitCode(RunPipeline.run(file: nil, resume: resume, workers: workers, seed: seed, sets: sets, check: check, force: force,
-                                     part: RunPipeline.Part(steps: steps, from: from)))
+      throw ExitCode(RunPipeline.run(file: nil, resume: resume, workers: workers, seed: seed, sets: sets + (try storeSetting(store)), check: check, force: force,
+                                     part: RunPipeline.Part(steps: steps, from: from), localWorkers: localWorkers))
     }
     let ext = (file as NSString).pathExtension.lowercased()
     switch ext {
@@ -77,7 +85,7 @@ struct Run: ParsableCommand {
       // Options may also follow the file (`lyra run cfg.yml --resume ID`): the passthrough
       // capture took them, so read them here.
       var resume = self.resume, workers = self.workers, seed = self.seed, sets = self.sets, check = self.check, force = self.force,
-          steps = self.steps, from = self.from
+          steps = self.steps, from = self.from, store = self.store, localWorkers = self.localWorkers
       var rest = arguments[...]
       while let a = rest.first {
         rest = rest.dropFirst()
@@ -85,8 +93,8 @@ struct Run: ParsableCommand {
           if a == "--check" { check = true } else { force = true }
           continue
         }
-        guard let v = rest.first, ["--resume", "--workers", "--seed", "--set", "--steps", "--from"].contains(a) else {
-          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --steps STEP,..., --from STEP, --check, --force)\n".utf8))
+        guard let v = rest.first, ["--resume", "--workers", "--seed", "--set", "--steps", "--from", "--store", "--local-workers"].contains(a) else {
+          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --steps STEP,..., --from STEP, --store URL, --local-workers N, --check, --force)\n".utf8))
           throw ExitCode(2)
         }
         rest = rest.dropFirst()
@@ -95,6 +103,10 @@ struct Run: ParsableCommand {
         case "--set": sets.append(v)
         case "--steps": steps.append(v)
         case "--from": from = v
+        case "--store": store = v
+        case "--local-workers":
+          guard let n = Int(v), n >= 0 else { FileHandle.standardError.write(Data("lyra run: --local-workers needs a non-negative integer\n".utf8)); throw ExitCode(2) }
+          localWorkers = n
         case "--workers":
           guard let n = Int(v), n > 0 else { FileHandle.standardError.write(Data("lyra run: --workers needs a positive integer\n".utf8)); throw ExitCode(2) }
           workers = n
@@ -103,10 +115,19 @@ struct Run: ParsableCommand {
           seed = n
         }
       }
-      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets, check: check, force: force,
-                                     part: RunPipeline.Part(steps: steps, from: from)))
+      throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets + (try storeSetting(store)), check: check, force: force,
+                                     part: RunPipeline.Part(steps: steps, from: from), localWorkers: localWorkers))
     default:
       FileHandle.standardError.write(Data("lyra run: \(file): expected a .yml/.yaml config or a .lua script\n".utf8))
+      throw ExitCode(2)
+    }
+  }
+
+  /// `--store URL` as its `--set general.store=…` (a password moves to PGPASSWORD first: StoreLocation).
+  func storeSetting(_ store: String?) throws -> [String] {
+    guard let store else { return [] }
+    do { return [try StoreLocation.overrideSetting(store)] } catch {
+      FileHandle.standardError.write(Data("lyra run: --store: \(error)\n".utf8))
       throw ExitCode(2)
     }
   }

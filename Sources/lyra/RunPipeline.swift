@@ -19,7 +19,7 @@ enum RunPipeline {
   }
 
   static func run(file: String?, resume: String?, workers: Int?, seed: UInt64?, sets: [String] = [], check: Bool = false,
-                  force: Bool = false, part: Part = Part()) -> Int32 {
+                  force: Bool = false, part: Part = Part(), localWorkers: Int? = nil) -> Int32 {
     lyra_sigint_install() // Ctrl-C stops the run cleanly; the task can be resumed
     PluginHost.install()
     // `--seed S` is `--set general.seed=S`, so it is part of the recorded config and a
@@ -64,6 +64,7 @@ enum RunPipeline {
       let p = try Pipeline(raw: raw, file: name, lines: lines, sourceText: text, resume: target?.id, tasksFolder: target?.base,
                            force: force, command: CommandLine.arguments)
       p.workers = workers
+      p.localWorkers = localWorkers
       if !p.forcedChanges.isEmpty {
         print("--force: task \(p.taskID) now runs with the new config (recorded in the task):")
         for c in p.forcedChanges { print("  \(c)") }
@@ -81,7 +82,7 @@ enum RunPipeline {
       return 0
     } catch {
       if let problems = ConfigProblems.list(error) { return report(attributed(problems)) }
-      FileHandle.standardError.write(Data("lyra run: \(error)\n".utf8))
+      FileHandle.standardError.write(Data("lyra run: \(Redact.urls(in: "\(error)"))\n".utf8))
       return 1
     }
   }
@@ -90,7 +91,7 @@ enum RunPipeline {
   static func report(_ problems: [ConfigError]) -> Int32 {
     let text = problems.count == 1 ? "lyra run: \(problems[0])\n"
       : "lyra run: \(problems.count) problems in the config:\n" + problems.map { "  \($0)\n" }.joined()
-    FileHandle.standardError.write(Data(text.utf8))
+    FileHandle.standardError.write(Data(Redact.urls(in: text).utf8))  // a --set general.store=URL may hold a password
     return 1
   }
 }

@@ -11,8 +11,11 @@ struct Worker: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run trials from a trial store (a worker of a parallel search).")
 
-  @Option(help: ArgumentHelp("The trial store (tasks/<id>/trials.db).", valueName: "PATH"))
+  @Option(help: ArgumentHelp("The trial store: tasks/<id>/trials.db, or postgresql://USER@HOST[:PORT]/DB (password in PGPASSWORD or ~/.pgpass).", valueName: "PATH|URL"))
   var store: String
+
+  @Option(help: ArgumentHelp("With a PostgreSQL store: the task to work for (default: the database's only unfinished task).", valueName: "ID"))
+  var task: String?
 
   @Option(help: ArgumentHelp("This worker's name (default host:pid:random).", valueName: "NAME"))
   var id: String?
@@ -39,9 +42,9 @@ struct Worker: ParsableCommand {
     do {
       PluginHost.install()
       Plugins.restrict(to: plugin) // never code paths taken from the store
-      try TrialWorker(storePath: store, id: id, step: step, heartbeatInterval: heartbeat, idleExit: idleExit, parent: parentPid).run()
+      try TrialWorker(storePath: try PostgresTasks.workerStore(store, task: task), id: id, step: step, heartbeatInterval: heartbeat, idleExit: idleExit, parent: parentPid).run()
     } catch {
-      FileHandle.standardError.write(Data("lyra worker: \(error)\n".utf8))
+      FileHandle.standardError.write(Data("lyra worker: \(Redact.urls(in: "\(error)"))\n".utf8))
       throw ExitCode(1)
     }
   }
@@ -59,13 +62,16 @@ struct TestSearch: ParsableCommand {
   @Option var algorithm: String = "tpe"
   @Option var workers: Int = 1
   @Option var heartbeatTimeout: Double = 15
+  @Option var localWorkers: Int?
 
   func run() throws {
     lyra_sigint_install()
     do {
       let outcome = try SyntheticSearch.run(
         storePath: store, seed: seed, trials: trials, sleepMs: sleepMs, algorithm: algorithm,
-        options: .init(workers: workers, heartbeatInterval: min(2, heartbeatTimeout / 4), heartbeatTimeout: heartbeatTimeout))
+        options: { var o = SearchRunner.Options(workers: workers, heartbeatInterval: min(2, heartbeatTimeout / 4), heartbeatTimeout: heartbeatTimeout)
+          o.localWorkers = localWorkers
+          return o }())
       print(outcome == .finished ? "finished" : "interrupted")
       if outcome == .interrupted { throw ExitCode(130) }
     } catch let e as ExitCode { throw e } catch {

@@ -13,66 +13,6 @@ import LyraSearch
 /// result or — with workers — told result), so every run kills at the same places, each
 /// round kills exactly once, and nothing waits on the clock (issue 14).
 final class RunnerCrashTests: XCTestCase {
-  let trials = 40
-
-  func launch(_ store: String, seed: UInt64, log: String, extra: [String], killAt: String?) throws -> Process {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: storeTestLyraBinary())
-    p.arguments = ["_test-search", "--store", store, "--seed", String(seed), "--trials", String(trials)] + extra
-    var env = ProcessInfo.processInfo.environment
-    env["LYRA_TEST_EXEC_LOG"] = log
-    env.removeValue(forKey: "LYRA_TEST_KILL_COUNTER")
-    if let killAt { env["LYRA_TEST_KILL_AT"] = killAt } else { env.removeValue(forKey: "LYRA_TEST_KILL_AT") }
-    p.environment = env
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    return p
-  }
-
-  func runToEnd(_ store: String, seed: UInt64, log: String, extra: [String]) throws {
-    let p = try launch(store, seed: seed, log: log, extra: extra, killAt: nil)
-    p.waitUntilExit()
-    XCTAssertEqual(p.terminationStatus, 0, "lyra _test-search exited with \(p.terminationStatus)")
-  }
-
-  /// `events`: the kill events to draw from; each round kills at the K-th (K in 1...6,
-  /// so five rounds use at most 30 of the 40 trials and the last run has work left).
-  func crashAndResume(seed: UInt64, extra: [String] = [], events: [String], rerunsPerKill: Int = 1) throws {
-    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: storeTestLyraBinary()), "lyra binary not built")
-    let refDir = try storeTestDir("crash-ref"), dir = try storeTestDir("crash")
-    try runToEnd(refDir + "/trials.db", seed: seed, log: refDir + "/exec.log", extra: extra)
-
-    var rng = SplitMix(seed: seed &+ 1000)
-    let path = dir + "/trials.db", log = dir + "/exec.log"
-    for k in 0..<5 {
-      let at = "\(SyntheticSearch.step):\(events[Int(rng.next() % UInt64(events.count))]):\(1 + Int(rng.next() % 6))"
-      let p = try launch(path, seed: seed, log: log, extra: extra, killAt: at)
-      p.waitUntilExit()
-      XCTAssertEqual(p.terminationReason, .uncaughtSignal, "kill \(k + 1) (\(at)) did not happen")
-      XCTAssertEqual(p.terminationStatus, SIGKILL)
-    }
-    try runToEnd(path, seed: seed, log: log, extra: extra)
-
-    let ref = try TrialStore(path: refDir + "/trials.db"), got = try TrialStore(path: path)
-    let want = try finishedTrials(ref, step: SyntheticSearch.step)
-    XCTAssertEqual(want.count, trials)
-    XCTAssertEqual(try finishedTrials(got, step: SyntheticSearch.step), want, "crashed-and-resumed run differs from the uninterrupted one")
-    if rerunsPerKill == 1 {  // sequential: even the tell order, hence the whole state, is the same
-      XCTAssertEqual(try got.state(step: SyntheticSearch.step), try ref.state(step: SyntheticSearch.step), "same final algorithm state")
-    }
-    let runs = executionLog(log)
-    XCTAssertEqual(Set(runs.map(\.trial)).count, trials)
-    XCTAssertLessThanOrEqual(runs.count, trials + 5 * rerunsPerKill, "only trials running at a kill rerun: finished trials never rerun")
-    XCTAssertEqual(executionLog(refDir + "/exec.log").count, trials)
-    let attempts = try got.trials(step: SyntheticSearch.step).map(\.attempts)
-    XCTAssertLessThanOrEqual(attempts.reduce(0, +), trials + 5 * rerunsPerKill)
-    // Orphaned workers exit when they see their runner gone (an event they poll for);
-    // wait for that, with a generous bound that only a hang would reach.
-    let deadline = Date(timeIntervalSinceNow: 60)
-    while !processesMentioning(dir).isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-    XCTAssertEqual(processesMentioning(dir), [], "workers of a killed runner exit")
-  }
-
   func testSigkillFiveTimesSequentialTPE() throws {
     try crashAndResume(seed: 2024, events: ["claim", "result", "trial"])
   }

@@ -16,11 +16,16 @@ final class RunnerWorkerTests: XCTestCase {
           workerCommand: [storeTestLyraBinary(), "worker"])
   }
 
-  func testWorkerKilledMidTrialLosesNothing() throws {
+  func testWorkerKilledMidTrialLosesNothing() throws { try workerKilledMidTrialLosesNothing(.sqlite) }
+
+  /// The same on PostgreSQL: the killed worker's trial is handed out again through the server.
+  func testWorkerKilledMidTrialLosesNothingOnPostgres() throws { try workerKilledMidTrialLosesNothing(try .postgres()) }
+
+  func workerKilledMidTrialLosesNothing(_ backend: StoreSuite) throws {
     try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: storeTestLyraBinary()), "lyra binary not built")
     let dir = try storeTestDir("workers")
     let log = dir + "/exec.log"
-    let store = try TrialStore(path: dir + "/trials.db")
+    let store = try TrialStore(path: backend.isSQLite ? dir + "/trials.db" : try backend.fresh("workers"))
     let config: JSON = .object(["sleep_ms": JSON(20), "log": .string(log), "crash": .object(["trial": JSON(3), "attempt": JSON(1)])])
     let runner = try SearchRunner(store: store, step: "s", kind: "test.branin", stepConfig: config,
                                   algorithm: try SyntheticSearch.algorithm("random", seed: 4, trials: 12), options: options())

@@ -16,6 +16,7 @@ enum ConfigSchema {
     "logger": .keys(["level": nil]), "cluster": nil, "worker": .keys(["timeout": nil, "gpus_per_job": nil]), "quota": nil,
     "requires": nil, "clean_worker_dir": nil, "skip_trainer_error": nil, "device_evaluate_before_train": nil,
     "seed": nil, "workers": nil, "threads_per_trial": nil, "plugins": nil, "ms_execute_mode": nil,
+    "store": nil,
   ])
 
   static let step: Node = .keys([

@@ -27,6 +27,9 @@ public final class SearchRunner {
     /// The worker command (executable and leading arguments); nil: this executable's
     /// `worker` subcommand (/proc/self/exe worker).
     public var workerCommand: [String]?
+    /// Worker processes this runner starts itself (nil: `workers`). With a PostgreSQL store, 0 leaves every trial
+    /// to workers started elsewhere (`lyra worker --store URL`), `workers` trials at a time.
+    public var localWorkers: Int?
     /// Extra arguments for every worker (`--plugin FILE` for each plug-in the config
     /// names: workers run only the plug-ins their command line names).
     public var workerArguments: [String] = []
@@ -62,6 +65,7 @@ public final class SearchRunner {
   public convenience init(store: TrialStore, step: String, kind: String, stepConfig: JSON, algorithm: SearchAlgorithm,
                           executor: TrialExecutor? = nil, options: Options = Options()) throws {
     self.init(resuming: store, step: step, algorithm: algorithm, executor: executor, options: options)
+    try store.lockCoordinator()
     try store.transaction {
       if try store.state(step: step) != nil {
         throw StoreError("\(store.path): step \(step) has already started; resume it instead")
@@ -86,6 +90,7 @@ public final class SearchRunner {
   /// and the trials that were running are requeued with their checkpoint directories.
   public static func resume(store: TrialStore, step: String, algorithm: SearchAlgorithm, executor: TrialExecutor? = nil,
                             options: Options = Options()) throws -> SearchRunner {
+    try store.lockCoordinator()
     guard try store.step(step) != nil, let state = try store.state(step: step) else {
       throw StoreError("\(store.path): no step \(step) to resume")
     }
@@ -184,7 +189,10 @@ public final class SearchRunner {
   }
 
   /// A result a worker wrote: tell the algorithm, mark told, save state, atomically.
+  /// With a PostgreSQL store the worker may be on another machine: its trial's files are written into this
+  /// task folder first (TrialArtifacts), so what reads them next finds them where SQLite runs leave them.
   private func tellStored(_ rec: StoredTrial) throws {
+    if store.task != nil { try store.materialiseArtifacts(step: step, trial: rec.trial.id, into: store.directory) }
     algorithm.tell(rec.trial.id, rec.result ?? .failed())
     try store.transaction {
       try store.markTold(step: step, trial: rec.trial.id)
@@ -209,7 +217,7 @@ public final class SearchRunner {
     guard let rec = try store.claim(worker: id, step: step) else { return .finished }
     TestKillSwitch.point(step: step, .claim)
     let spec = try store.spec(for: rec)
-    let beat = Heartbeat(storePath: store.path, step: step, trial: rec.trial.id, worker: id, interval: options.heartbeatInterval)
+    let beat = Heartbeat(storePath: store.reopenPath, step: step, trial: rec.trial.id, worker: id, interval: options.heartbeatInterval)
     var result: TrialResult
     var message: String?
     do { result = try run(spec) } catch {
@@ -234,12 +242,12 @@ public final class SearchRunner {
   }
 
   private func startWorkers() throws -> WorkerPool? {
-    guard options.workers > 1 else { return nil }
+    guard options.workers > 1 || options.localWorkers != nil else { return nil }
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     let command = options.workerCommand ?? [exe, "worker"]
     let args = ["--store", store.path, "--step", step, "--heartbeat", String(options.heartbeatInterval), "--parent-pid", String(getpid())]
       + options.workerArguments
-    let pool = WorkerPool(command: command, arguments: args, count: options.workers, idPrefix: "\(id)")
+    let pool = WorkerPool(command: command, arguments: args, count: options.localWorkers ?? options.workers, idPrefix: "\(id)", environment: store.childEnvironment)
     try pool.start()
     return pool
   }

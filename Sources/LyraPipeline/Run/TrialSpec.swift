@@ -42,12 +42,14 @@ extension TrialStore {
     TaskLayout(root: directory).checkpointFolder(step, trial)
   }
 
-  /// The executor's view of a claimed trial.
+  /// The executor's view of a claimed trial. A PostgreSQL store's workers may be on other machines, so the
+  /// checkpoint directories are this process's own (`directory`), not the paths the coordinator recorded.
   public func spec(for r: StoredTrial) throws -> TrialSpec {
     let from = try r.trial.resumeFrom.flatMap { try trial(step: r.step, id: $0) }
+    let local = task != nil
     return TrialSpec(step: r.step, trial: r.trial.id, config: r.trial.config, budget: r.trial.budget, rung: r.trial.rung,
                      bracket: r.trial.bracket, resumeFrom: r.trial.resumeFrom, attempt: r.attempts,
-                     checkpointDir: r.checkpoint ?? checkpointDir(step: r.step, trial: r.trial.id),
-                     resumeFromCheckpointDir: from?.checkpoint ?? r.trial.resumeFrom.map { checkpointDir(step: r.step, trial: $0) })
+                     checkpointDir: (local ? nil : r.checkpoint) ?? checkpointDir(step: r.step, trial: r.trial.id),
+                     resumeFromCheckpointDir: (local ? nil : from?.checkpoint) ?? r.trial.resumeFrom.map { checkpointDir(step: r.step, trial: $0) })
   }
 }

@@ -23,6 +23,8 @@ public struct TrialWorker {
   /// (a resumed runner already requeued what was running, so a trial claimed by an
   /// orphan would sit until its heartbeat times out).
   public var parent: pid_t?
+  /// Where the worker says what it dropped (standard error; tests collect it).
+  public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
   public init(storePath: String, id: String? = nil, step: String? = nil, heartbeatInterval: Double = 2, idleExit: Double? = nil,
               pollInterval: Double = 0.1, parent: pid_t? = nil) {
@@ -63,7 +65,7 @@ public struct TrialWorker {
       do {
         if let e = executors[rec.step] { executor = e } else {
           guard let s = try store.step(rec.step) else { throw StoreError("\(storePath): trial \(rec.trial.id) names unknown step \(rec.step)") }
-          executor = try TrialExecutors.make(kind: s.kind, config: s.config)
+          executor = try TrialExecutors.make(kind: s.kind, config: TrialWorker.local(s.config, store: store))
           executors[rec.step] = executor
         }
       } catch {
@@ -78,6 +80,22 @@ public struct TrialWorker {
     return done
   }
 
+  /// Exactly-once completion: this worker's lease on the trial expired (its heartbeat went stale and the trial
+  /// was handed out again), so its late result is dropped; the log says so.
+  func refused(_ rec: StoredTrial) -> Bool {
+    log("lyra worker \(id): trial \(rec.trial.id) of step \(rec.step): result refused: "
+      + "its lease expired and the trial was handed out again (attempt \(rec.attempts) dropped)")
+    return false
+  }
+
+  /// A PostgreSQL worker may be on another machine: the task folder the step config names (`task_root`, the
+  /// coordinator's) becomes this worker's own (`store.directory`), whose trial files travel back as artifacts.
+  static func local(_ config: JSON, store: TrialStore) -> JSON {
+    guard store.task != nil, var o = config.object, o["task_root"] != nil else { return config }
+    o["task_root"] = .string(store.directory)
+    return .object(o)
+  }
+
   /// True when the runner that started this worker is gone.
   var orphaned: Bool { parent.map { getppid() != $0 } ?? false }
 
@@ -85,7 +103,7 @@ public struct TrialWorker {
   func runOne(_ rec: StoredTrial, store: TrialStore, executor: TrialExecutor) throws -> Bool {
     TestKillSwitch.point(step: rec.step, .claim)
     let spec = try store.spec(for: rec)
-    let beat = Heartbeat(storePath: storePath, step: rec.step, trial: rec.trial.id, worker: id, interval: heartbeatInterval)
+    let beat = Heartbeat(storePath: store.reopenPath, step: rec.step, trial: rec.trial.id, worker: id, interval: heartbeatInterval)
     var result: TrialResult
     var message: String?
     do { result = try executor(spec) } catch {
@@ -98,10 +116,13 @@ public struct TrialWorker {
       try store.requeue(step: rec.step, trial: rec.trial.id, worker: id, reason: "interrupted")
       return false
     }
-    if beat.lost { return false }
+    if beat.lost { return refused(rec) }
     TestKillSwitch.point(step: rec.step, .result)
-    let written = try store.finish(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message ?? result.message)
-    if written { TestKillSwitch.point(step: rec.step, .trial) }
+    // PostgreSQL: the coordinator may be on another machine, so the trial's files travel with the result.
+    let written = store.task == nil
+      ? try store.finish(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message ?? result.message)
+      : try store.finishWithArtifacts(step: rec.step, trial: rec.trial.id, worker: id, result: result, error: message ?? result.message)
+    if written { TestKillSwitch.point(step: rec.step, .trial) } else { _ = refused(rec) }
     return written
   }
 }

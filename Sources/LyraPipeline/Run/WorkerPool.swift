@@ -12,12 +12,15 @@ final class WorkerPool {
   let count: Int
   let maxSpawns: Int
   let idPrefix: String
+  /// Added to each worker's environment (PGPASSWORD: a password never goes on a command line).
+  let environment: [String: String]
   private var processes: [(process: Process, id: String)] = []
   private(set) var spawned = 0
 
   /// `command`: the executable and its leading arguments (`[lyra, "worker"]`);
   /// `arguments`: the rest (`--store`, `--step`, ...), each worker adds `--id`.
-  init(command: [String], arguments: [String], count: Int, idPrefix: String, maxSpawns: Int? = nil) {
+  init(command: [String], arguments: [String], count: Int, idPrefix: String, maxSpawns: Int? = nil, environment: [String: String] = [:]) {
+    self.environment = environment
     self.command = command
     self.arguments = arguments
     self.count = count
@@ -37,6 +40,7 @@ final class WorkerPool {
     p.executableURL = URL(fileURLWithPath: command[0])
     let id = "\(idPrefix)-w\(spawned)"
     p.arguments = Array(command.dropFirst()) + arguments + ["--id", id]
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
     try p.run()
     spawned += 1
     return (p, id)

@@ -28,6 +28,9 @@ public final class Pipeline {
   private var customLog: ((String) -> Void)?
   /// Worker processes for search steps (nil: from `general.parallel_search`).
   public var workers: Int?
+  /// Of those, how many this process starts itself (nil: all); 0 with a PostgreSQL store: workers on other
+  /// machines (`lyra worker --store URL`) run every trial (SearchRunner.Options.localWorkers).
+  public var localWorkers: Int?
   public var seedOverride: UInt64?
   var statuses: [TaskOutput.StepStatus] = []
   var records: [String: [TrialRecord]] = [:]
@@ -53,7 +56,8 @@ public final class Pipeline {
     }
     let layout = TaskLayout(tasksFolder: base, taskID: id)
     let root = layout.root
-    if let resume, !FileManager.default.fileExists(atPath: layout.store) {
+    let postgres = try StoreLocation.postgres(raw["general"]?["store"], task: id)
+    if let resume, postgres == nil, !FileManager.default.fileExists(atPath: layout.store) {
       throw ConfigError(file: file, line: nil, key: nil, message: "no task '\(resume)' to resume in \(base) (no \(layout.store))")
     }
     // The whole config is checked before anything is created or run: a typo in a later
@@ -66,7 +70,8 @@ public final class Pipeline {
     // One runner per task: a second `run --resume` of this task is refused here, before
     // it touches the store; a lock left by a dead process is taken over.
     lock = try TaskLock(taskRoot: root)
-    store = try TrialStore(path: layout.store)
+    store = try TrialStore(path: postgres ?? layout.store, create: postgres == nil || resume == nil)
+    store.directory = root
     if let dead = lock.tookOverFrom { output.log("took over the task lock of process \(dead), which is no longer running") }
     if resume == nil {
       try recordFresh(raw: raw, file: file)

@@ -15,6 +15,7 @@ extension Pipeline {
       return ConfigProblems.list(error) ?? [ConfigError(file: file, line: nil, key: nil, message: "\(error)")]
     }
     var out = config.problems
+    if let store = config.general["store"], let problem = StoreLocation.problem(store) { out.append(config.error("general.store", problem)) }
     for step in config.steps {
       if let problem = TaskNames.stepProblem(step.name) { out.append(config.error("pipeline", problem)) }
     }

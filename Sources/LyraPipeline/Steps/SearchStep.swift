@@ -30,6 +30,7 @@ struct SearchStep {
     let section = step.section, general = pipeline.config.general, root = pipeline.root
     var options = SearchRunner.Options(workers: pipeline.defaultWorkers)
     options.heartbeatTimeout = general["worker"]?["timeout"]?.double ?? 60
+    options.localWorkers = pipeline.localWorkers
     options.workerArguments = Plugins.files(general).flatMap { ["--plugin", $0] }
     let progress = SearchProgress(step: name, store: pipeline.store, algorithm: made.algorithm, planned: made.plannedTrials,
                                   console: pipeline.console)

@@ -23,15 +23,9 @@ extension TrialStore {
   /// pending → running, attempts + 1, heartbeat now. Nil when none is pending.
   ///
   /// SQLite: BEGIN IMMEDIATE serialises writers, so the select-and-update inside it can
-  /// never hand one trial to two workers. PostgreSQL (many machines) maps the same logic
-  /// to one statement in which concurrent claimers skip each other's locked rows
-  /// instead of waiting or double-claiming:
-  ///
-  ///     UPDATE trials SET status = 'running', worker = $1, heartbeat_at = $2,
-  ///            started_at = $2, attempts = attempts + 1
-  ///     WHERE seq = (SELECT seq FROM trials WHERE status = 'pending' [AND step = $3]
-  ///                  ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-  ///     RETURNING *;
+  /// never hand one trial to two workers. PostgreSQL (many machines): the sub-select ends in
+  /// FOR UPDATE SKIP LOCKED, so concurrent claimers skip each other's locked rows instead of
+  /// waiting or double-claiming.
   public func claim(worker: String, step: String? = nil) throws -> StoredTrial? {
     let now = TrialStore.now()
     let stepFilter = step == nil ? "" : "AND step = ?"
@@ -39,7 +33,7 @@ extension TrialStore {
     return try transaction {
       try db.query("""
         UPDATE trials SET status = 'running', worker = ?, heartbeat_at = ?, started_at = ?, attempts = attempts + 1
-        WHERE seq = (SELECT seq FROM trials WHERE status = 'pending' \(stepFilter) ORDER BY seq LIMIT 1)
+        WHERE seq = (SELECT seq FROM trials WHERE status = 'pending' \(stepFilter) ORDER BY seq LIMIT 1 \(db.dialect.skipLocked))
         RETURNING \(StoredTrial.columns)
         """, args).first.map { try StoredTrial(row: $0, path: path) }
     }
@@ -84,7 +78,7 @@ extension TrialStore {
   public func requeue(step: String, trial: Int, worker: String? = nil, reason: String? = nil) throws -> Bool {
     let ownerFilter = worker == nil ? "" : "AND worker = ?"
     try db.query("""
-      UPDATE trials SET status = 'pending', worker = NULL, heartbeat_at = NULL, attempts = max(attempts - 1, 0), error = ?
+      UPDATE trials SET status = 'pending', worker = NULL, heartbeat_at = NULL, attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, error = ?
       WHERE step = ? AND trial = ? AND status = 'running' \(ownerFilter)
       """, [SQLiteValue(reason), .text(step), SQLiteValue(trial)] + (worker.map { [.text($0)] } ?? []))
     return db.changes == 1
@@ -113,7 +107,7 @@ extension TrialStore {
     return try transaction {
       let stale = try db.query("""
         SELECT step, trial, worker, attempts FROM trials
-        WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?) \(stepFilter) ORDER BY seq
+        WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?) \(stepFilter) ORDER BY seq \(db.dialect.forUpdate)
         """, [.real(now - olderThan)] + (step.map { [.text($0)] } ?? []))
       return try handBack(stale, maxAttempts: maxAttempts, now: now, why: "stopped heartbeating")
     }
@@ -126,7 +120,7 @@ extension TrialStore {
     let stepFilter = step == nil ? "" : "AND step = ?"
     return try transaction {
       let mine = try db.query("""
-        SELECT step, trial, worker, attempts FROM trials WHERE status = 'running' AND worker = ? \(stepFilter) ORDER BY seq
+        SELECT step, trial, worker, attempts FROM trials WHERE status = 'running' AND worker = ? \(stepFilter) ORDER BY seq \(db.dialect.forUpdate)
         """, [.text(worker)] + (step.map { [.text($0)] } ?? []))
       return try handBack(mine, maxAttempts: maxAttempts, now: TrialStore.now(), why: "exited")
     }

@@ -17,25 +17,93 @@ import LyraBase
 /// One `TrialStore` per thread or process (it owns one connection); any number of them,
 /// in any processes, may use the same file at once.
 public final class TrialStore {
+  /// The store's file, or for PostgreSQL its URL without password (safe to print, and what workers are given).
   public let path: String
-  let db: SQLiteDatabase
-
-  /// The directory holding the store (checkpoint directories live under it).
-  public var directory: String { PathText.parent(path) }
+  let db: StoreConnection
+  /// The local folder holding checkpoint directories: the store's folder for SQLite; for PostgreSQL, where this
+  /// process keeps its trials' files (`tasks/<task>` under the working directory unless set).
+  public var directory: String
+  /// The task id of a PostgreSQL store (nil for SQLite: the file is the task).
+  public let task: String?
+  /// What opens another connection to this store in this process (a heartbeat thread): `path`, or the URL with its
+  /// password when one was given. Never printed.
+  let reopenPath: String
+  /// Environment entries a worker process started with `--store path` needs (PGPASSWORD when the URL had one, so
+  /// the password is not on its command line).
+  public let childEnvironment: [String: String]
 
   /// Opens the store at `path`, creating it (and its schema) when the file is new or
   /// empty. A file that is not SQLite, an SQLite file of another program, or a store
   /// written by a newer Lyra is refused with an error naming the file.
-  public init(path: String, create: Bool = true) throws {
-    self.path = path
+  /// A `postgresql://…?task=ID` URL opens (or creates) that task in a PostgreSQL database instead.
+  public convenience init(path: String, create: Bool = true) throws {
+    if PostgresLocation.isPostgres(path) {
+      try self.init(postgres: try PostgresLocation(path), create: create)
+      return
+    }
     if !create && !FileManager.default.fileExists(atPath: path) { throw StoreError("\(path): no trial store here") }
+    let db: SQLiteDatabase
     do { db = try SQLiteDatabase(path: path, create: create) } catch let e as SQLiteError {
       throw StoreError("\(path): cannot open the trial store: \(e.message)")
     }
-    try checkAndCreate()
+    try TrialStore.checkAndCreate(db, path: path)
+    self.init(db: db, path: path, directory: PathText.parent(path), task: nil, reopenPath: path, childEnvironment: [:])
   }
 
-  private func checkAndCreate() throws {
+  /// Opens task `location.task` in a PostgreSQL database (creating or migrating its schema when `create`).
+  public convenience init(postgres location: PostgresLocation, create: Bool = true, reconnectFor: Double = 60) throws {
+    guard let task = location.task else {
+      throw StoreError("\(location.redacted): name the task (?task=ID in the URL, or --task ID)")
+    }
+    let db = try PostgresConnection(location, reconnectFor: reconnectFor)
+    try PostgresStoreSchema.open(db, task: task, create: create)
+    let local = FileManager.default.currentDirectoryPath + "/tasks/" + task
+    self.init(db: db, path: location.redacted, directory: local, task: task,
+              reopenPath: location.password == nil ? location.redacted : location.conninfo + "&task=" + task,
+              childEnvironment: location.childEnvironment)
+  }
+
+  private init(db: StoreConnection, path: String, directory: String, task: String?, reopenPath: String, childEnvironment: [String: String]) {
+    self.db = db
+    self.path = path
+    self.directory = directory
+    self.task = task
+    self.reopenPath = reopenPath
+    self.childEnvironment = childEnvironment
+  }
+
+  /// Makes this process the task's only coordinator (PostgreSQL: a session advisory lock on the task, held until
+  /// this connection closes). A coordinator killed by SIGKILL releases it when the server sees its socket close,
+  /// which is soon but not instant, so a resumed coordinator tries for `wait` seconds before it is refused. After a
+  /// server restart the lock is taken again on reconnection if it is free. SQLite tasks are guarded by their
+  /// folder's TaskLock instead, so this is a no-op there.
+  public func lockCoordinator(wait: Double = 10) throws {
+    guard let task, let pg = db as? PostgresConnection else { return }
+    let lock = "SELECT pg_try_advisory_lock(hashtext('coordinator:' || '\(task)'))"
+    let deadline = Date(timeIntervalSinceNow: wait)
+    var pause = 0.05
+    while try pg.scalar(lock)?.int != 1 {
+      guard Date() < deadline else {
+        throw StoreError("\(path): task \(task) already has a running coordinator (lyra run); start workers with lyra worker --store instead")
+      }
+      Thread.sleep(forTimeInterval: pause)
+      pause = min(pause * 2, 1)
+    }
+    if !pg.sessionSetup.contains(lock) { pg.sessionSetup.append(lock) }
+  }
+
+  /// The tasks stored in the PostgreSQL database at `url` (its `task` parameter is ignored).
+  public static func postgresTasks(_ url: String) throws -> [String] {
+    try PostgresStoreSchema.tasks(try PostgresConnection(try PostgresLocation(url)))
+  }
+
+  private static func checkAndCreate(_ db: SQLiteDatabase, path: String) throws {
+    func header() throws -> (Int, Int, Int) {
+      let app = try db.scalar("PRAGMA application_id")?.int ?? 0
+      let version = try db.scalar("PRAGMA user_version")?.int ?? 0
+      let tables = try db.scalar("SELECT count(*) FROM sqlite_master")?.int ?? 0
+      return (app, version, tables)
+    }
     let (app, version, tables): (Int, Int, Int)
     do {
       (app, version, tables) = try header()
@@ -46,7 +114,7 @@ public final class TrialStore {
       do {
         // WAL must be switched outside a transaction; it persists in the file.
         try db.execute("PRAGMA journal_mode=WAL")
-        try db.transaction {
+        try db.transaction(immediate: true) {
           // Re-check under the write lock: another process may have created it meanwhile.
           let (app2, _, tables2) = try header()
           guard app2 == 0 && tables2 == 0 else { return }
@@ -57,7 +125,7 @@ public final class TrialStore {
       } catch let e as SQLiteError {
         throw StoreError("\(path): cannot create the trial store: \(e.message)")
       }
-      return try checkAndCreateDone()
+      return try checkAndCreateDone(db, path: path)
     }
     guard app == Int(StoreSchema.applicationID) else {
       throw StoreError("\(path): not a Lyra trial store (an SQLite database of another program, application_id \(app))")
@@ -68,20 +136,13 @@ public final class TrialStore {
     guard version == StoreSchema.version else {
       throw StoreError("\(path): trial store schema version \(version) is not supported (expected \(StoreSchema.version))")
     }
-    try checkAndCreateDone()
+    try checkAndCreateDone(db, path: path)
   }
 
-  private func checkAndCreateDone() throws {
+  private static func checkAndCreateDone(_ db: SQLiteDatabase, path: String) throws {
     do {
       try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON")
     } catch let e as SQLiteError { throw StoreError("\(path): \(e.message)") }
-  }
-
-  private func header() throws -> (Int, Int, Int) {
-    let app = try db.scalar("PRAGMA application_id")?.int ?? 0
-    let version = try db.scalar("PRAGMA user_version")?.int ?? 0
-    let tables = try db.scalar("SELECT count(*) FROM sqlite_master")?.int ?? 0
-    return (app, version, tables)
   }
 
   /// Wall-clock seconds since 1970: heartbeats are compared across processes and machines.
