@@ -70,7 +70,9 @@ struct TrainStep {
     let handed = try models()
     let fileHps = try hpsFromFile()
     for m in handed {
-      if let old = try pipeline.store.meta(recordKey(m.id)).flatMap(TrialRecord.init(json:)) {
+      // A resumed run keeps what trained; a model that failed (out of memory, diverged) is
+      // trained again, since the user resumes after changing what made it fail.
+      if let old = try pipeline.store.meta(recordKey(m.id)).flatMap(TrialRecord.init(json:)), old.status == .finished {
         records.append(old)
         pipeline.log("[\(step.name)] model \(m.id) already trained")
         continue
@@ -114,7 +116,15 @@ struct TrainStep {
       try pipeline.store.setMeta(recordKey(m.id), r.json)
       TestKillSwitch.point(step: step.name, .trial)
       records.append(r)
-      pipeline.log("[\(step.name)] model \(m.id): " + (out.result.status == .completed ? Pipeline.describe(r) : out.result.status.rawValue))
+      pipeline.log("[\(step.name)] model \(m.id): " + (out.result.status == .completed ? Pipeline.describe(r)
+        : out.result.status.rawValue + (r.message.map { ": " + $0 } ?? "")))
+    }
+    // Nothing trained: the next step would inherit nothing (a fine_tune whose output folder
+    // holds no weights), so the run stops here with the reason, as a search step does.
+    if !records.isEmpty, records.allSatisfy({ $0.status != .finished }) {
+      let first = records.first { $0.message != nil }?.message ?? "no message"
+      let what = records.count == 1 ? "model \(records[0].workerID) failed" : "all \(records.count) models failed; the first error"
+      throw pipeline.config.error(step.name, "\(what): \(first)")
     }
     return StepResult(records: records, chosen: records.filter { $0.status == .finished })
   }
