@@ -69,7 +69,7 @@ final class PipelineConfigTests: XCTestCase {
     let text = c.warnings.map(\.description)
     XCTAssertEqual(text.count, 6, "\(text)")
     XCTAssertTrue(text.contains { $0.hasPrefix("cfg.yml:5: nas: section 'nas' is not named in 'pipeline' and is ignored") }, "\(text)")
-    XCTAssertTrue(text.contains { $0.contains("general.cluster: several machines are not supported") }, "\(text)")
+    XCTAssertTrue(text.contains { $0.contains("general.cluster: VEGA's cluster keys are not used: for several machines give a PostgreSQL store") }, "\(text)")
     XCTAssertTrue(text.contains { $0.contains("general.device_category: 'GPU' is not available") }, "\(text)")
     XCTAssertTrue(text.contains { $0.contains("fully_train.trainer.amp: mixed precision") }, "\(text)")
     XCTAssertTrue(text.contains { $0.contains("fully_train.trainer.fp16: 16-bit training") }, "\(text)")

@@ -32,7 +32,7 @@ enum ConfigWarnings {
   static func scan(general: JSON, steps: [(name: String, section: JSON)], warn: (String?, String) -> ConfigError) -> [ConfigError] {
     var out: [ConfigError] = []
     if let c = general["cluster"], c != .null, c.object?.isEmpty != true {
-      out.append(warn("general.cluster", "several machines are not supported yet; this run uses this machine only"))
+      out.append(warn("general.cluster", "VEGA's cluster keys are not used: for several machines give a PostgreSQL store (--store postgresql://… or general.store) and start `lyra worker --store …` on each; this run uses this machine"))
     }
     if let d = general["device_category"]?.string, d.uppercased() != "CPU" {
       out.append(warn("general.device_category", "'\(d)' is not available; Lyra runs on this machine's CPU"))
