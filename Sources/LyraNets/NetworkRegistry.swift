@@ -46,6 +46,8 @@ public enum NetworkRegistry {
     ("GhostNetNas", GhostNetNas.build),
     ("EfficientNet", EfficientNet.build),
     ("NAGO", NAGO.build),
+    ("EDSR", EDSR.build),
+    ("ESRN", ESRN.build),
     ("LinearClassificationHead", ClassificationHead.build),
     ("Network", { r in
       var o = r.object
