@@ -61,7 +61,7 @@ public struct DatasetSection {
     let p = "\(path).\(mode.rawValue)"
     let r = ParamReader(common.merging(modes[mode.rawValue] ?? [:]) { _, b in b }, path: p)
     r.checkOnly = checkOnly
-    let batch = try r.int("batch_size", 64, min: 1)
+    let batch = try r.int("batch_size", defaultBatchSize(r), min: 1)
     let shuffle = try r.bool("shuffle", mode == .train)
     let dropLast = try r.bool("drop_last", false)
     let seed = UInt64(try r.int("seed", 0, min: 0))

@@ -8,7 +8,9 @@ import LyraTensor
 /// `root_HR` (required), `root_LR` (absent: LR made with MATLAB bicubic), `upscale` 2,
 /// `crop` (HR patch side: random aligned crops on the training split, a centre crop on
 /// the others; absent: whole images, which then need `batch_size: 1`), `hflip`, `vflip`,
-/// `rot90` (training split only), `value_div` 1 (pixels are 0…255 divided by it, LR and HR
+/// `rot90` (training split only), `repeat` 1 (Lyra, training split: random crops per
+/// image and epoch, as EDSR's `repeat`; a 6-image set is otherwise a 6-sample epoch),
+/// `value_div` 1 (pixels are 0…255 divided by it, LR and HR
 /// alike), `subfile` (a file listing HR file names, one a line); accepted and ignored:
 /// `save_in_memory` (always in memory), `load_size`, `crop_size`, `fixed_size`,
 /// `num_workers`. Lyra's own: `color` (`rgb` or `y`: the BT.601 luma plane) and `images`
@@ -25,10 +27,14 @@ public enum SRDatasets {
   }
 
   static func make(_ r: ParamReader, _ split: Split) throws -> any Dataset {
-    guard let hr = try r.optionalString("root_HR") else {
+    let root = try r.optionalString("root_HR")
+    // VEGA's SR configs give train and test sections only: a check of a split nobody
+    // reads (val; train in a benchmark step) must not require its folder.
+    if r.checkOnly, root == nil, !r.path.hasSuffix(".test") { return ImageDataset(pixels: [], labels: [], imageShape: [1, 1, 1]) }
+    guard let hr = root else {
       throw TrainerError.config(key: "\(r.path).root_HR", "missing: the folder of high-resolution images (e.g. /data/DIV2K/DIV2K_train_HR); see docs/super-resolution.md")
     }
-    let lr = try r.optionalString("root_LR")
+    let lr = try r.optionalString("root_LR").flatMap { $0.isEmpty ? nil : $0 } // empty: made here
     let scale = try r.int("upscale", 2, min: 1)
     let crop = try r.optionalInt("crop", min: 1)
     let flips = (h: try r.bool("hflip", false), v: try r.bool("vflip", false), t: try r.bool("rot90", false))
@@ -54,10 +60,19 @@ public enum SRDatasets {
     if let c = crop, c % scale != 0 || c < scale {
       throw TrainerError.config(key: "\(r.path).crop", "\(c) is not a multiple of upscale \(scale)")
     }
-    if crop == nil, try r.int("batch_size", 64, min: 1) > 1 {
+    if crop == nil, try r.int("batch_size", 1, min: 1) > 1 {
       throw TrainerError.config(key: "\(r.path).batch_size", "whole images differ in size: set `crop` (an HR patch side) or `batch_size: 1`")
     }
-    return try DatasetRegistry.open(r, hr) {
+    let repeats = try r.int("repeat", 1, min: 1)
+    if r.checkOnly {
+      var isDir: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: hr, isDirectory: &isDir), isDir.boolValue else {
+        throw TrainerError.config(key: "\(r.path).root_HR", "'\(hr)' is not a folder (see docs/super-resolution.md for where DIV2K and Set5 go)")
+      }
+      if let lr, !FileManager.default.fileExists(atPath: lr) { throw TrainerError.config(key: "\(r.path).root_LR", "'\(lr)' does not exist") }
+      return ImageDataset(pixels: [], labels: [], imageShape: [1, 1, 1])
+    }
+    return try DatasetRegistry.wrap(r.path) {
       let train = split == .train
       let folder = try SRImageFolder(hrRoot: hr, lrRoot: lr, scale: scale, color: color, names: names,
                                      lrCrop: train ? nil : crop.map { $0 / scale })
@@ -65,7 +80,7 @@ public enum SRDatasets {
         throw DataError(file: folder.files[small], "smaller than the training crop \(c): lower `crop` or leave the image out")
       }
       let aug = train ? folder.augmentation(hrCrop: crop, hflip: flips.h, vflip: flips.v, rot90: flips.t) : nil
-      return SRSamples(folder: folder, divide: Float(div), augmentation: aug)
+      return SRSamples(folder: folder, divide: Float(div), augmentation: aug, repeats: train ? repeats : 1)
     }
   }
 
@@ -90,9 +105,11 @@ struct SRSamples: Dataset, SelfAugmenting {
   let folder: SRImageFolder
   let divide: Float
   let augmentation: (any Transform)?
-  var count: Int { folder.count }
+  /// Samples per image and epoch (a random crop each).
+  let repeats: Int
+  var count: Int { folder.count * repeats }
   func item(at index: Int) -> Sample {
-    var s = folder.item(at: index)
+    var s = folder.item(at: index % folder.count)
     if divide != 1 { for i in s.features.indices { s.features[i] /= divide } }
     return s
   }
@@ -124,6 +141,11 @@ extension DatasetSection {
   /// How the trainer and evaluator turn this section's batches into input and target.
   public var batchMaker: TrainerBatch.Maker {
     SRDatasets.isSR(self) ? TrainerBatch.pairs(channels: SRDatasets.channels(self)) : TrainerBatch.standard
+  }
+
+  /// 64, or 1 for an SR set of whole images (no `crop`), whose sizes differ.
+  func defaultBatchSize(_ r: ParamReader) -> Int {
+    SRDatasets.isSR(self) && r.raw("crop") == nil ? 1 : 64
   }
 
   /// A stored sample's shape as the model's input (an SR pair's LR part).
