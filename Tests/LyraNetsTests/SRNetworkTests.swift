@@ -26,13 +26,18 @@ final class SRNetworkTests: XCTestCase {
     XCTAssertThrowsError(try build(#"{"type": "EDSR", "scale": 5}"#))
   }
 
-  /// With zero weights everywhere a bilinear-skip network outputs the bilinear up-sampling.
+  /// An untrained bilinear-skip network (EDSR or ESRN) outputs the bilinear up-sampling
+  /// (its last conv starts at zero); without the skip it does not.
   func testBilinearSkipIsTheStartingPoint() throws {
-    let m = try build(#"{"type": "EDSR", "n_resblocks": 1, "n_feats": 4, "skip": "bilinear"}"#)
-    Tensor.noGrad { for p in m.parameters() { p.copy_(Tensor.zerosLike(p)) } }
     let x = Tensor.randn([1, 3, 4, 4], generator: Generator(seed: 1))
-    let d = try m(x).sub(x.upsample(8, 8, mode: .bilinear)).abs().max().item()
-    XCTAssertLessThan(d, 1e-6)
+    for text in [#"{"type": "EDSR", "n_resblocks": 1, "n_feats": 4, "skip": "bilinear"}"#,
+                 #"{"type": "ESRN", "G0": 8, "skip": "bilinear", "architecture": ["C_2_8_8", "S_2_8_8"]}"#] {
+      let m = try build(text)
+      let d = try m(x).sub(x.upsample(8, 8, mode: .bilinear)).abs().max().item()
+      XCTAssertLessThan(d, 1e-6, text)
+    }
+    let plain = try build(#"{"type": "EDSR", "n_resblocks": 1, "n_feats": 4}"#)
+    XCTAssertGreaterThan(try plain(x).abs().max().item(), 1e-3)
     XCTAssertThrowsError(try build(#"{"type": "EDSR", "skip": "bicubic"}"#)) { XCTAssertTrue("\($0)".contains("skip")) }
   }
 
@@ -63,5 +68,30 @@ final class SRNetworkTests: XCTestCase {
       }
     }
     XCTAssertThrowsError(try build(#"{"type": "ESRN", "architecture": ["G_4_6_6"]}"#)) { XCTAssertTrue("\($0)".contains("divide")) }
+  }
+}
+
+/// ESRNCost is the built network's parameter count, for random architectures.
+final class ESRNCostTests: XCTestCase {
+  func testCostMatchesBuiltNetwork() throws {
+    let g = Generator(seed: 11)
+    let kinds = ["S", "G", "C"], growth = [4, 8, 12]
+    for trial in 0..<12 {
+      let n = 1 + g.int(below: 4)
+      let arch = (0..<n).map { _ -> String in
+        let gi = g.int(below: 3), oi = gi + g.int(below: 3 - gi)
+        return "\(kinds[g.int(below: 3)])_\(1 + g.int(below: 4))_\(growth[gi])_\(growth[oi])"
+      }
+      let g0 = [8, 12, 16][trial % 3], scale = [2, 3, 4][trial % 3]
+      let text = "{\"type\": \"ESRN\", \"G0\": \(g0), \"scale\": \(scale), \"architecture\": [\(arch.map { "\"\($0)\"" }.joined(separator: ", "))]}"
+      let built = try NetworkRegistry.build(try JSON.parse(Data(text.utf8)), input: [3, 8, 8])
+      XCTAssertEqual(ESRNCost.of(architecture: arch, g0: g0, scale: scale)?.params, built.parameterCount, "\(arch) G0 \(g0) x\(scale)")
+    }
+    XCTAssertNil(ESRNCost.of(architecture: ["Q_1_2_3"], g0: 8, scale: 2))
+    // MACs: a 1-block ×2 net by hand per LR pixel: convs at LR, the last conv at 4 HR pixels.
+    let c = ESRNCost.of(architecture: ["S_1_8_8"], g0: 8, scale: 2)!
+    let lr = 9 * 3 * 8 + 9 * 8 * 8 + (9 * 8 * 8 + 16 * 8) + 8 * 8 + 9 * 8 * 8 + 9 * 8 * 24
+    XCTAssertEqual(c.macsPerPixel, lr + 4 * 9 * 6 * 3)
+    XCTAssertEqual(c.macs(height: 10, width: 20), c.macsPerPixel * 200)
   }
 }

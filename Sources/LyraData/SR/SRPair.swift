@@ -83,7 +83,7 @@ public struct SRPair: Equatable {
     SRPair(lr: SRPair.orient(lr, hflip, vflip, transpose), hr: SRPair.orient(hr, hflip, vflip, transpose), scale: scale)
   }
 
-  static func crop(_ im: Image, _ y0: Int, _ x0: Int, _ h: Int, _ w: Int) -> Image {
+  public static func crop(_ im: Image, _ y0: Int, _ x0: Int, _ h: Int, _ w: Int) -> Image {
     var out = Image(channels: im.channels, height: h, width: w)
     for c in 0..<im.channels {
       for y in 0..<h {

@@ -36,11 +36,11 @@ public final class EDSR: Module {
     register(child: "body_tail", bodyTail)
     register(child: "upsampler", up)
     register(child: "tail", tail)
+    if skip { SRParts.zeroLast(tail) }
   }
 
   public override func forward(_ x: Tensor) throws -> Tensor {
-    try ShapeError.check("EDSR", x, rank: 4, expected: "input [N, C, H, W]")
-    guard x.shape[1] == head.inChannels else { throw ShapeError("EDSR: input has \(x.shape[1]) channels, the network \(head.inChannels) (n_colors)") }
+    try SRParts.checkInput("EDSR", x, channels: head.inChannels)
     let h = try head(x)
     var b = h
     for blk in blocks { b = try blk(b) }

@@ -68,11 +68,11 @@ public final class ESRN: Module {
     register(child: "GFF1", gff1)
     register(child: "GFF2", gff2)
     register(child: "UPNet", up)
+    if skip, let last = up.children.last?.module { SRParts.zeroLast(last) }
   }
 
   public override func forward(_ x: Tensor) throws -> Tensor {
-    try ShapeError.check("ESRN", x, rank: 4, expected: "input [N, C, H, W]")
-    guard x.shape[1] == sfe1.inChannels else { throw ShapeError("ESRN: input has \(x.shape[1]) channels, the network \(sfe1.inChannels) (n_colors)") }
+    try SRParts.checkInput("ESRN", x, channels: sfe1.inChannels)
     let f1 = try sfe1(x)
     var h = try sfe2(f1)
     var outs: [Tensor] = []
