@@ -11,7 +11,8 @@ import LyraTensor
 /// - G: conv k sees all earlier features (k·g channels) after a channel shuffle of k
 ///   groups, through a grouped conv of min(4, 2^⌊log2 k⌋) groups.
 /// - C: the same as S at half resolution (2×2 average pool, each conv applied three
-///   times with shared weights), back up by PixelShuffle(2); needs even sizes.
+///   times with shared weights), back up by PixelShuffle(2); an odd side is padded by one
+///   zero row or column for that path (VEGA's block fails on odd sizes).
 final class ESRBlock: Module {
   enum Kind: String { case S, G, C }
   let kind: Kind
@@ -88,10 +89,10 @@ final class ESRBlock: Module {
       }
       inner = cur
     case .C:
-      guard xin.shape[2] % 2 == 0, xin.shape[3] % 2 == 0 else {
-        throw ShapeError("ESRN C block: needs even height and width, got \(xin.shape[2])x\(xin.shape[3])")
-      }
-      var cur = xin.avgPool2d(Window2d(2))
+      // Odd sides get one zero row/column for the half-resolution path, cut off again after.
+      let (h, w) = (xin.shape[2], xin.shape[3])
+      let even = h % 2 == 0 && w % 2 == 0 ? xin : xin.pad([0, w % 2, 0, h % 2])
+      var cur = even.avgPool2d(Window2d(2))
       var conc = cur
       for (i, (conv, s)) in zip(convs, shrink).enumerated() {
         var y = try conv(cur).relu()
@@ -100,7 +101,7 @@ final class ESRBlock: Module {
         conc = Tensor.cat([conc, y], dim: 1)
         cur = i == convs.count - 1 ? try s(conc.pixelShuffle(2)) : try s(conc)
       }
-      inner = cur
+      inner = even === xin ? cur : cur.narrow(2, 0, h).narrow(3, 0, w)
     }
     if outC == inC { return x + inner }
     if outC == g { return xin + inner }
