@@ -19,8 +19,14 @@ public final class EDSR: Module {
     let resScale = try r.double("res_scale", 1, range: 0...10)
     try r.checkParameters([n * 2 + 4, f, f, 9], "convolution weights (n_resblocks × n_feats²)")
     _ = try r.optionalInt("image_size")
-    return try EDSR(colors: colors, blocks: n, features: f, scale: scale, resScale: Float(resScale), skip: SRParts.skip(r), path: r.path)
+    let m = try EDSR(colors: colors, blocks: n, features: f, scale: scale, resScale: Float(resScale), skip: SRParts.skip(r), path: r.path)
+    m.described = SRParts.described(r, colors: colors)
+    return m
   }
+
+  /// The description's keys (with `n_colors`), so `describe()` and `m:save` rebuild it.
+  var described: [String: JSON] = [:]
+  public override var arguments: [String: JSON] { described }
 
   init(colors: Int, blocks n: Int, features f: Int, scale: Int, resScale: Float, skip: Bool, path: String) throws {
     head = Conv2d(colors, f, 3, padding: 1)

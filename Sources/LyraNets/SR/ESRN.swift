@@ -34,8 +34,14 @@ public final class ESRN: Module {
       return s
     }
     guard !arch.isEmpty else { throw DescriptionError("\(r.path).architecture: needs at least one block") }
-    return try ESRN(colors: colors, g0: g0, scale: scale, architecture: arch, skip: SRParts.skip(r), path: r.path)
+    let m = try ESRN(colors: colors, g0: g0, scale: scale, architecture: arch, skip: SRParts.skip(r), path: r.path)
+    m.described = SRParts.described(r, colors: colors)
+    return m
   }
+
+  /// The description's keys (with `n_colors`), so `describe()` and `m:save` rebuild it.
+  var described: [String: JSON] = [:]
+  public override var arguments: [String: JSON] { described }
 
   init(colors: Int, g0: Int, scale: Int, architecture: [String], skip: Bool, path: String) throws {
     sfe1 = Conv2d(colors, g0, 3, padding: 1)

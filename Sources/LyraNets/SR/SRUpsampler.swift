@@ -23,6 +23,15 @@ enum SRParts {
     return s == "bilinear"
   }
 
+  /// A network's own description keys (without `type` and the data's hints), with the
+  /// channel count it was built for.
+  static func described(_ r: DescriptionReader, colors: Int) -> [String: JSON] {
+    var o = r.object
+    for k in ["type", "in_channels", "image_size", "in_features"] { o.removeValue(forKey: k) }
+    o["n_colors"] = JSON(colors)
+    return o
+  }
+
   /// An input [N, channels, H, W], or an error naming the network.
   static func checkInput(_ name: String, _ x: Tensor, channels: Int) throws {
     try ShapeError.check(name, x, rank: 4, expected: "input [N, C, H, W]")
