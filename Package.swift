@@ -68,7 +68,7 @@ let package = Package(
     .target(name: "LyraLua", dependencies: ["LyraBase", "CLua", "CReadline", "CRuntime", "LyraPipeline", "LyraPlot", "LyraNotebook", "LyraSearch",
                                            "LyraSpace", "LyraNets", "LyraONNX", "LyraNN", "LyraTensor", "LyraKernels", "LyraData"]),
     .executableTarget(name: "lyra", dependencies: [
-      "LyraBase", "LyraKernels", "LyraLua", "LyraNotebook", "LyraPipeline", "LyraONNX", "LyraNets", "LyraNN", "LyraTensor", "CRuntime",
+      "LyraBase", "LyraData", "LyraKernels", "LyraLua", "LyraNotebook", "LyraPipeline", "LyraONNX", "LyraNets", "LyraNN", "LyraTensor", "CRuntime",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 

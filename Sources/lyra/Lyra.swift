@@ -20,7 +20,7 @@ struct Lyra: ParsableCommand {
                                 in the working folder (docs/guide.md)
       """,
     version: LyraVersion.string,
-    subcommands: [Exec.self, Run.self, Status.self, Worker.self, TestSearch.self, StoreBench.self, Export.self, NotebookCommand.self],
+    subcommands: [Exec.self, Run.self, Status.self, Worker.self, TestSearch.self, StoreBench.self, Export.self, NotebookCommand.self, SuperResolve.self],
     defaultSubcommand: Exec.self
   )
 

@@ -14,8 +14,15 @@ final class SearchAlgorithmTableTests: XCTestCase {
     "PBTHpo": "", "PBAHpo": "", "TpeHpo": "", "EvolutionAlgorithm": "", "ParetoEA": "", "PruneEA": "", "QuantEA": "",
     "BackboneNas": "\(param("depth", "[18, 20]")), \(param("base_channel", "[4, 8]"))",
     "DblockNas": blockParams, "DnetNas": param("base_channel", "[8]") + ", " + macroParams, "SMNas": blockParams + ", " + macroParams,
-    "MFASC": "", "MFKD1": param("depth", "[18, 20]"),
+    "MFASC": "", "MFKD1": param("depth", "[18, 20]"), "ESRSearch": "",
   ]
+  /// Algorithms that search a space written as a network, with that space.
+  static let networkSpaces: [String: String] = [
+    "ESRSearch": "{modules: [esrbody], esrbody: {type: ESRN, block_type: [S, G], conv_num: [2], growth_rate: [8], G0: 8}}",
+  ]
+  /// Algorithms whose default objective is not accuracy (VEGA's ESRSearch: PSNR).
+  static let defaultObjectives: [String: Objective] = ["ESRSearch": Objective("PSNR", .maximize)]
+  static let ranges: [String: String] = ["ESRSearch": "range: {node_num: 4, min_active: 2, min_params: 1, max_params: 100000}"]
   static let blockParams = [param("op_num", "[2, 3]"), param("skip_num", "[0, 1]"), param("base_channel", "[8]")].joined(separator: ", ")
   static let macroParams = [param("code_length", "[3, 4]", type: "INT"), param("final_channel", "[16]"), param("downsample", "[1]")]
     .joined(separator: ", ")
@@ -34,16 +41,21 @@ final class SearchAlgorithmTableTests: XCTestCase {
     return dir
   }
 
+  /// The table entry's name for a name or alias.
+  func entry(_ name: String) -> String {
+    SearchAlgorithmFactory.table.first { $0.name == name || $0.aliases.contains(name) }?.name ?? name
+  }
+
   func config(type: String, extra: String, models: String) throws -> PipelineConfig {
     let params = extra.isEmpty ? "{key: trainer.optimizer.params.lr, type: FLOAT_EXP, range: [0.001, 0.1]}" : extra
     let text = """
       pipeline: [s]
       s:
         pipe_step: {type: SearchPipeStep}
-        search_algorithm: {type: \(type)\(Self.policies[type].map { ", " + $0 } ?? "")}
+        search_algorithm: {type: \(type)\(Self.policies[type].map { ", " + $0 } ?? "")\(Self.ranges[entry(type)].map { ", " + $0 } ?? "")}
         trainer: {epochs: 2}
         model: {models_folder: "\(models)"}
-        search_space: {hyperparameters: [\(params)]}
+        search_space: \(Self.networkSpaces[entry(type)] ?? "{hyperparameters: [\(params)]}")
       """
     return try PipelineConfig(document: try YAMLDocument(text: text, file: "\(type).yml"), taskFolder: "/tmp/task-algtable")
   }
@@ -58,7 +70,7 @@ final class SearchAlgorithmTableTests: XCTestCase {
         do {
           let made = try SearchAlgorithmFactory.make(step: "s", section: c.steps[0].section, seed: 1, config: c)
           XCTAssertNotNil(made.algorithm.ask(), "\(name) hands out a first trial")
-          XCTAssertEqual(made.objectives, [Objective("accuracy", .maximize)], name)
+          XCTAssertEqual(made.objectives, [Self.defaultObjectives[entry.name] ?? Objective("accuracy", .maximize)], name)
         } catch {
           XCTFail("\(name) (\(entry.name)): \(error)")
         }

@@ -104,6 +104,7 @@ extension ModuleRegistry {
         return Upsample(scale: (pair[0], pair[1]), mode: m, alignCorners: align)
       },
       "View": { r in View(try r.sizes("sizes", allowInferred: true)) },
+      "PixelShuffle": { r in PixelShuffle(try r.int("upscale_factor", min: 1, max: 16)) },
       "Unflatten": { r in Unflatten(dim: try r.int("dim"), sizes: try r.sizes("unflattened_size", allowInferred: true)) },
     ]
   }

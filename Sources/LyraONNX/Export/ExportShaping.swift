@@ -34,6 +34,11 @@ extension ExportContext {
       let spatial = try initializer(join(path, "spatial_sizes"), ints: [y.shape[2], y.shape[3]])
       let full = try node("Concat", path: path, inputs: [batchAndChannels, spatial], attributes: [("axis", .int(0))])
       return Flow(name: try node("Resize", path: path, inputs: [x.name, "", "", full], attributes: attributes), sample: y)
+    case let p as PixelShuffle:
+      // PyTorch's pixel_shuffle order is DepthToSpace's CRD mode (opset 11+).
+      let y = try p(x.sample)
+      return Flow(name: try node("DepthToSpace", path: path, inputs: [x.name],
+                                 attributes: [("blocksize", .int(p.upscaleFactor)), ("mode", .string("CRD"))]), sample: y)
     case is ModuleList:
       throw ONNXError.unsupported("ONNX export: ModuleList at '\(path.isEmpty ? "(root)" : path)' has no forward of its own (its order of use is in Lua code the exporter cannot read); export a Sequential of its modules instead")
     default:

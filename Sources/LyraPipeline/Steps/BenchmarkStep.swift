@@ -23,7 +23,8 @@ struct BenchmarkStep {
       guard let w = m.weights else { throw pipeline.config.error("\(step.name).pipe_step.models_folder", "model \(m.id) in \(folder) has no weights") }
       let model = try NetworkRegistry.build(m.desc, input: try data.sampleShape())
       try Checkpoint.loadWeights(into: model, from: w)
-      let evaluator = try Evaluator(json: evaluatorJSON, path: "\(step.name).evaluator")
+      var evaluator = try Evaluator(json: evaluatorJSON, path: "\(step.name).evaluator")
+      evaluator.makeBatch = data.batchMaker
       let perf = try evaluator.evaluate(model, on: loader)
       let r = TrialRecord(step: step.name, workerID: m.id, desc: m.desc, hps: m.hps, performance: perf,
                           objectives: perf.keys.sorted().map { Objective($0, SearchAlgorithmFactory.direction(of: $0)) })

@@ -76,7 +76,8 @@ public struct TrainerConfig: Equatable {
                         "valid_verbose", "train_report_steps", "valid_report_steps", "report_on_epoch", "report_on_valid",
                         "get_train_metric_after_epoch", "opt_level", "keep_batchnorm_fp32", "task", "is_detection_trainer",
                         "save_ext_model", "save_slave_model", "eval_per_epoch", "calc_params_each_epoch", "load_weights_file", "fp16", "hps_file",
-                        "optim", "valid_freq", "save_weight"]
+                        "optim", "valid_freq", "save_weight",
+                        "scale", "node_num", "range"] // ESR-EA's trainer keys: the dataset and the description carry them
 
   /// Parses a trainer section; `path` prefixes messages ("nas.trainer").
   public init(json: JSON, path: String = "trainer") throws {

@@ -16,7 +16,7 @@ extension TrialTraining {
       let train = try data.loader(.train)
       // A stored sample is the shape before the training transforms; the model sees it after
       // them (a Resize to 224 makes a 224-pixel model input out of a 28-pixel image).
-      if setup.sampleShape == nil { setup.sampleShape = train.dataset.count > 0 ? try data.reshaped(train.dataset.item(at: 0).shape) : try data.sampleShape() }
+      if setup.sampleShape == nil { setup.sampleShape = train.dataset.count > 0 ? try data.reshaped(data.modelInput(train.dataset.item(at: 0).shape)) : try data.sampleShape() }
 
       // The initial weights come from the trainer's seed alone, as in VEGA: a trial gives the
       // same result whether it runs first in a fresh process (after a resume) or after others.
@@ -29,6 +29,7 @@ extension TrialTraining {
       trainer = try Trainer(config: config, model: model, train: train, valid: valid, workDir: spec.checkpointDir,
                             trialID: String(spec.trial))
       trainer.sampleShape = setup.sampleShape
+      trainer.makeBatch = data.batchMaker
       if let log { trainer.log = log }
       if TestKillSwitch.armed(step: spec.step) { trainer.add(TestKillCallback(step: spec.step)) }
       if let b = spec.budget { trainer.epochs = max(1, Int(b.rounded(.up))) }

@@ -8,7 +8,7 @@ import LyraTensor
 /// `lyra.nn`: modules, losses, loading and building models.
 enum NNLib {
   static func open(_ state: LuaState) {
-    state.defineClass(ModuleLua.className, methods: ModuleMethods.all + ModuleTreeMethods.all, metamethods: [
+    state.defineClass(ModuleLua.className, methods: ModuleMethods.all + ModuleTreeMethods.all + [UpscaleMethod.method], metamethods: [
       LuaMethod("__call", help: "m(x): same as m:forward(x)") { call in try ModuleMethods.forward(call) },
       LuaMethod("__tostring", help: "the module tree") { call in
         call.push(ModuleFormat.render(try ModuleLua.check(call, 1)))

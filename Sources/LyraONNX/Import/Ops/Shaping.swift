@@ -10,6 +10,7 @@ enum ShapeOps {
       return [try call.input(0)]
     },
     "Flatten": flatten, "Reshape": reshape, "Transpose": transpose, "Squeeze": squeeze, "Unsqueeze": unsqueeze, "Shape": shape,
+    "DepthToSpace": DepthToSpaceOp.kernel,
   ]
 
   /// [d0...d(axis-1)] and [d(axis)...] each merged into one dimension: always a matrix.

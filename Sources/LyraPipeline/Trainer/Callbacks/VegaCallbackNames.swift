@@ -37,6 +37,7 @@ enum VegaCallbackNames {
     // checks the steps these two may be named in).
     ("PruneTrainerCallback", .mapped("the PruneEA step builds each trial's pruned network from its codec")),
     ("QuantTrainerCallback", .mapped("the QuantEA step builds each trial's quantised network from its codec")),
+    ("ESRTrainerCallback", .mapped("the SR dataset types (DIV2K, Set5, ...) hand the trainer LR/HR pairs; each ESRSearch model's description carries its architecture")),
   ]
 
   /// The registry's built-ins: each name's factory.

@@ -66,6 +66,6 @@ public enum DatasetRegistry {
         }
         return try open(r, file) { try TabularDataset(contentsOf: file, label: label, categorical: cat) }
       },
-    ]
+    ].merging(SRDatasets.factories) { a, _ in a }
   }
 }

@@ -44,7 +44,7 @@ public struct DatasetSection {
     case "Cifar10": return try reshaped([3, 32, 32])
     default:
       let ds = try loader(.test).dataset
-      return ds.count > 0 ? try reshaped(ds.item(at: 0).shape) : nil
+      return ds.count > 0 ? try reshaped(modelInput(ds.item(at: 0).shape)) : nil
     }
   }
 
@@ -61,7 +61,7 @@ public struct DatasetSection {
     let p = "\(path).\(mode.rawValue)"
     let r = ParamReader(common.merging(modes[mode.rawValue] ?? [:]) { _, b in b }, path: p)
     r.checkOnly = checkOnly
-    let batch = try r.int("batch_size", 64, min: 1)
+    let batch = try r.int("batch_size", defaultBatchSize(r), min: 1)
     let shuffle = try r.bool("shuffle", mode == .train)
     let dropLast = try r.bool("drop_last", false)
     let seed = UInt64(try r.int("seed", 0, min: 0))
@@ -80,7 +80,7 @@ public struct DatasetSection {
     var ds: any Dataset = try DatasetRegistry.factory(type, path: path)(r, split)
     try r.finish()
     if checkOnly { return DataLoader(ds, batchSize: batch) }
-    var transform: (any Transform)?
+    var transform: (any Transform)? = mode == .train ? (ds as? SelfAugmenting)?.augmentation : nil
     if mode == .train, let t = try augment?.transform() { (ds, transform) = DatasetTransforms.apply(t, to: ds) }
     if !geometry.isEmpty { transform = Compose((transform.map { [$0] } ?? []) + geometry) }
     if mode == .train, let n = cutout, n > 0 { transform = Compose((transform.map { [$0] } ?? []) + [CutoutMask(length: n)]) }
