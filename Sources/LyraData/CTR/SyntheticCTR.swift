@@ -40,9 +40,12 @@ public struct SyntheticCTR {
       throw DataError(file: "synthetic", "planted: \(plantedCount) pairs asked, \(all) exist for \(fields) fields")
     }
     let g = Generator(seed: seed).split(stream: 1)
-    var chosen = Set<Int>()
-    while chosen.count < plantedCount { chosen.insert(g.int(below: all)) }
-    return chosen.sorted().map { CTRPairs.pair(at: $0, fields: fields) }
+    var chosen = Set<[Int]>()
+    while chosen.count < plantedCount {
+      let a = g.int(below: fields), b = g.int(below: fields)
+      if a != b { chosen.insert([min(a, b), max(a, b)]) }
+    }
+    return chosen.map { ($0[0], $0[1]) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
   }
 
   /// Draws the data set.
@@ -75,14 +78,4 @@ public struct SyntheticCTR {
     }
     return try CTRDataset(fieldNames: (0..<fields).map { "f\($0)" }, fieldSizes: Array(repeating: cardinality + 1, count: fields), ids: ids, labels: labels)
   }
-}
-
-/// The second-order pairs (i < j) of F fields in AutoFIS's order: (0,1), (0,2), ..., (F-2,F-1).
-public enum CTRPairs {
-  public static func all(fields: Int) -> [(Int, Int)] {
-    var p: [(Int, Int)] = []
-    for i in 0..<fields { for j in (i + 1)..<max(i + 1, fields) { p.append((i, j)) } }
-    return p
-  }
-  public static func pair(at index: Int, fields: Int) -> (Int, Int) { all(fields: fields)[index] }
 }
