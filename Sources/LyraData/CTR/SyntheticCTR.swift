@@ -23,6 +23,9 @@ public struct SyntheticCTR {
   public var firstOrder = 0.3
   public var bias = -0.5
   public var seed: UInt64 = 0
+  /// The generator stream the samples come from (the model's weights come from another):
+  /// a test split is another stream over the same planted model.
+  public var sampleStream: UInt64 = 3
 
   public init() {}
 
@@ -58,7 +61,7 @@ public struct SyntheticCTR {
     let w = (0..<fields).map { _ in (0..<cardinality).map { _ in firstOrder * g.normal() } }
     let scale = 1 / Double(latentDim).squareRoot()
     let u = (0..<fields).map { _ in (0..<cardinality).map { _ in (0..<latentDim).map { _ in scale * g.normal() } } }
-    let d = Generator(seed: seed).split(stream: 3)
+    let d = Generator(seed: seed).split(stream: sampleStream)
     var ids = [Int32](), labels = [Int32]()
     ids.reserveCapacity(samples * fields)
     var x = [Int](repeating: 0, count: fields)

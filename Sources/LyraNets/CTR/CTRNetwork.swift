@@ -27,6 +27,8 @@ public final class CTRNetwork: Module {
   public let mlp: Sequential?
   public let pairNorm: BatchNorm1d?
   public let useTanh: Bool
+  /// What it was built with (a rebuild over other pairs, `arguments`).
+  public let options: Options
   /// Whether GRDA (not the dense optimiser) steps the gates.
   public var gatesOwnedByGRDA = false
   private var gateCopy: Tensor?
@@ -44,6 +46,8 @@ public final class CTRNetwork: Module {
     public var selectedPairs: [(Int, Int)]?
     /// An empty `selectedPairs` means no interaction (AutoFIS kept none), not all.
     public var emptyMeansNone = false
+    /// VEGA's `fis_ratio`: the fraction of pairs AutoFIS keeps at most (read by its callbacks).
+    public var fisRatio: Double?
     public init() {}
   }
 
@@ -55,6 +59,7 @@ public final class CTRNetwork: Module {
       throw DescriptionError("\(kind.rawValue).alpha_activation: expected tanh or identity, got '\(o.alphaActivation)'")
     }
     self.kind = kind
+    self.options = o
     self.inputDim = inputDim
     self.fields = fields
     self.embedDim = embedDim
@@ -142,7 +147,31 @@ public final class CTRNetwork: Module {
     return zip(pairs, a).filter { $0.1 != 0 }.map { ($0.0, $0.1) }
   }
 
-  public override var typeName: String { kind == .autoGate ? "AutoGateModel" : kind == .deepFM ? "DeepFactorizationMachineModel" : kind.rawValue }
+  public override var arguments: [String: JSON] {
+    var a: [String: JSON] = ["input_dim": JSON(inputDim), "input_dim4lookup": JSON(fields)]
+    if kind != .lr { a["embed_dim"] = JSON(embedDim) }
+    if mlp != nil {
+      a["hidden_dims"] = .array(options.hiddenDims.map { JSON($0) })
+      a["dropout_prob"] = .number(options.dropout)
+      a["batch_norm"] = .bool(options.batchNorm)
+      a["layer_norm"] = .bool(options.layerNorm)
+    }
+    if kind == .autoGate {
+      a["alpha_init_mean"] = .number(options.alphaInitMean)
+      a["alpha_init_radius"] = .number(options.alphaInitRadius)
+      a["alpha_activation"] = .string(options.alphaActivation)
+      a["selected_pairs"] = .array(pairs.map { .array([JSON($0.0), JSON($0.1)]) })
+      if pairs.isEmpty { a["no_pairs"] = .bool(true) }
+      if let r = options.fisRatio { a["fis_ratio"] = .number(r) }
+    }
+    return a
+  }
+
+  public override var typeName: String { CTRNetwork.typeNames[kind]! }
+
+  /// The network types (VEGA's names where VEGA has the model).
+  public static let typeNames: [Kind: String] = [.autoGate: "AutoGateModel", .deepFM: "DeepFactorizationMachineModel",
+                                                  .fm: "FactorizationMachineModel", .lr: "LogisticRegressionModel"]
   public override var summary: String { "\(kind.rawValue), \(inputDim) ids, \(fields) fields, \(pairs.count) pairs" }
 }
 

@@ -37,6 +37,12 @@ enum VegaCallbackNames {
     // checks the steps these two may be named in).
     ("PruneTrainerCallback", .mapped("the PruneEA step builds each trial's pruned network from its codec")),
     ("QuantTrainerCallback", .mapped("the QuantEA step builds each trial's quantised network from its codec")),
+    // AutoFIS (issue 23): the search and retrain stages of an AutoGateModel.
+    ("CtrTrainerCallback", .mapped("built in: the sparse embedding tables are stepped by lazy Adam after every step")),
+    ("AutoGateS1TrainerCallback", .callback { AutoGateSearchCallback(grda: false) }),
+    ("AutoGateGrdaS1TrainerCallback", .callback { AutoGateSearchCallback(grda: true) }),
+    ("AutoGateS2TrainerCallback", .callback { AutoGateRetrainCallback("AutoGateS2TrainerCallback") }),
+    ("AutoGateGrdaS2TrainerCallback", .callback { AutoGateRetrainCallback("AutoGateGrdaS2TrainerCallback") }),
   ]
 
   /// The registry's built-ins: each name's factory.
