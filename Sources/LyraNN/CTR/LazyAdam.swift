@@ -7,7 +7,8 @@ import LyraTensor
 ///
 /// Why lazy: decaying every row's moments each step is a dense pass over the table, the
 /// cost sparse updates exist to avoid; on rows touched every step the update equals Adam's.
-public final class LazyAdam {
+public final class LazyAdam: Optimizer {
+  public let name = "LazyAdam"
   public let tables: [SparseEmbedding]
   public var lr: Double
   public var beta1: Double, beta2: Double, eps: Double
@@ -22,6 +23,35 @@ public final class LazyAdam {
     self.eps = eps
     m = tables.map { [Float](repeating: 0, count: $0.count * $0.dim) }
     v = m
+  }
+
+  public var params: [Tensor] { tables.map(\.weight) }
+  public var hyperparameters: [String: Double] { ["lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps] }
+
+  /// Forgets the lookups since the last step (their gradients are per forward, not in `grad`).
+  public func zeroGrad(setToNone: Bool) { for t in tables { t.discardGradient() } }
+
+  public func stateDict() -> OptimizerState {
+    var s = OptimizerState(optimizer: name, hyperparameters: hyperparameters)
+    for k in tables.indices {
+      s.buffers["\(k).exp_avg"] = m[k]
+      s.buffers["\(k).exp_avg_sq"] = v[k]
+      s.steps[k] = steps
+    }
+    return s
+  }
+
+  public func loadStateDict(_ state: OptimizerState) throws {
+    try state.validate(for: name, paramCount: tables.count, bufferNames: ["exp_avg", "exp_avg_sq"], hyper: Set(hyperparameters.keys))
+    var nm = m, nv = v
+    for (k, t) in tables.enumerated() {
+      nm[k] = try state.buffer(k, "exp_avg", count: t.count * t.dim) ?? nm[k]
+      nv[k] = try state.buffer(k, "exp_avg_sq", count: t.count * t.dim) ?? nv[k]
+    }
+    (m, v) = (nm, nv)
+    steps = state.steps[0] ?? steps
+    let h = state.hyperparameters
+    (lr, beta1, beta2, eps) = (h["lr"] ?? lr, h["beta1"] ?? beta1, h["beta2"] ?? beta2, h["eps"] ?? eps)
   }
 
   /// One step of every table over the rows looked up since the last step.

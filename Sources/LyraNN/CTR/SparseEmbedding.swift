@@ -14,12 +14,16 @@ import LyraTensor
 /// the output has the index shape + [dim].
 public final class SparseEmbedding: Module {
   public let count: Int, dim: Int
+  /// 0, or 1 for Lua's 1-based indices (as `Embedding`'s).
+  public let indexBase: Int
   public var weight: Tensor { ownParameters[0].tensor }
   /// Rows looked up and their leaf copies since the last `takeGradient()`.
   private var pending: [(ids: [Int], rows: Tensor)] = []
 
-  public init(_ count: Int, _ dim: Int, std: Double = 0.01, generator: Generator? = nil) throws {
+  public init(_ count: Int, _ dim: Int, std: Double = 0.01, indexBase: Int = 0, generator: Generator? = nil) throws {
     guard count > 0, dim > 0 else { throw ShapeError("SparseEmbedding: sizes must be positive, got \(count) x \(dim)") }
+    guard indexBase == 0 || indexBase == 1 else { throw ShapeError("SparseEmbedding: indexBase must be 0 or 1") }
+    self.indexBase = indexBase
     self.count = count
     self.dim = dim
     super.init()
@@ -32,13 +36,13 @@ public final class SparseEmbedding: Module {
     let v: [Int]
     if x.dtype == .int32 || x.dtype == .int64 { v = x.toIntArray() } else {
       let f = x.toArray()
-      guard f.allSatisfy({ $0 == $0.rounded() }) else { throw ShapeError("SparseEmbedding: indices must be whole numbers") }
+      guard f.allSatisfy({ $0 == $0.rounded() && abs($0) < 16_777_216 }) else { throw ShapeError("SparseEmbedding: indices must be whole numbers") }
       v = f.map { Int($0) }
     }
-    if let bad = v.first(where: { $0 < 0 || $0 >= count }) {
-      throw ShapeError("SparseEmbedding: index \(bad) is out of range for \(count) rows (0...\(count - 1))")
+    if let bad = v.first(where: { $0 < indexBase || $0 >= count + indexBase }) {
+      throw ShapeError("SparseEmbedding: index \(bad) is out of range for \(count) rows (\(indexBase)...\(count - 1 + indexBase))")
     }
-    return v
+    return indexBase == 0 ? v : v.map { $0 - indexBase }
   }
 
   public override func forward(_ x: Tensor) throws -> Tensor {
@@ -85,5 +89,9 @@ public final class SparseEmbedding: Module {
   public func discardGradient() { pending.removeAll() }
 
   public override var summary: String { "\(count), \(dim), sparse" }
-  public override var arguments: [String: JSON] { ["num_embeddings": JSON(count), "embedding_dim": JSON(dim), "sparse": .bool(true)] }
+  public override var arguments: [String: JSON] {
+    var a: [String: JSON] = ["num_embeddings": JSON(count), "embedding_dim": JSON(dim), "sparse": .bool(true)]
+    if indexBase != 0 { a["index_base"] = JSON(indexBase) }
+    return a
+  }
 }
