@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # AUC and logloss of LR, FM, DeepFM and AutoFIS on the planted synthetic CTR data for
-# data_seed 1, 2, 3 (docs/results.md#ctr): runs ctr_models.yml once per seed and prints
+# data_seed 1, 2, 3 (docs/results.md#ctr-lr-fm-deepfm-and-autofis-issue-23): runs ctr_models.yml once per seed and prints
 # each step's last validation epoch and the pairs AutoFIS kept.
 # Usage: scripts/bench/ctr_models.sh   (LYRA=path/to/lyra to use another binary)
 set -euo pipefail
