@@ -54,11 +54,19 @@ public struct CTRDataset: Dataset {
     return Sample(features: ids[index * f ..< (index + 1) * f].map { Float($0) }, shape: [f], label: labels[index])
   }
 
-  /// The samples in `range` (a train/validation split by position).
+  /// The samples in `range`, clamped to the data set (a train/validation split by position).
   public func slice(_ range: Range<Int>) -> CTRDataset {
     let f = fieldSizes.count
-    // swiftlint:disable:next force_try
-    return try! CTRDataset(fieldNames: fieldNames, fieldSizes: fieldSizes, ids: Array(ids[range.lowerBound * f ..< range.upperBound * f]),
-                           labels: Array(labels[range]))
+    let r = max(0, min(range.lowerBound, count)) ..< max(0, min(range.upperBound, count))
+    return CTRDataset(checked: self, ids: Array(ids[r.lowerBound * f ..< r.upperBound * f]), labels: Array(labels[r]))
+  }
+
+  /// Part of a checked data set (its ids are in range already).
+  private init(checked base: CTRDataset, ids: [Int32], labels: [Int32]) {
+    fieldNames = base.fieldNames
+    fieldSizes = base.fieldSizes
+    offsets = base.offsets
+    self.ids = ids
+    self.labels = labels
   }
 }
