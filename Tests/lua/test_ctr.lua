@@ -61,4 +61,6 @@ T.case('ctr: a sparse Embedding + LazyAdam updates only the rows looked up; FM i
   for _, r in ipairs({ 1, 3, 5 }) do T.eq(after[r], w[r], 'row ' .. r .. ' untouched') end
   for _, r in ipairs({ 2, 4 }) do T.ok(after[r][1] ~= w[r][1], 'row ' .. r .. ' updated') end
   T.raises('sparse embedding', function() lyra.optim.LazyAdam(lyra.nn.Linear(2, 2)) end)
+  T.raises('requested', function() lyra.nn.Embedding(2^40, 2^20, { sparse = true }) end)
+  T.raises("option 'sparse'", function() lyra.nn.Embedding(4, 2, { sparse = 1 }) end)
 end)
