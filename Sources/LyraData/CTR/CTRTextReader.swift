@@ -20,8 +20,14 @@ public enum CTRTextReader {
     let mtime = (attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
     let key = "\(type(of: format)) size=\(size) mtime=\(mtime) min_frequency=\(options.minFrequency) on_error=\(options.onError.rawValue) max_lines=\(options.maxLines.map(String.init) ?? "all")"
     let cache = options.cachePath ?? path + ".lyractr"
-    if FileManager.default.fileExists(atPath: cache), let d = try? CTRCachedDataset(path: cache, fieldNames: format.fieldNames), d.key == key {
-      return (d, CTRReadReport(samples: d.count, fromCache: true))
+    // The cache's key line is followed by the first read's skipped count and first errors,
+    // so a reuse reports what the parse found.
+    if FileManager.default.fileExists(atPath: cache), let d = try? CTRCachedDataset(path: cache, fieldNames: format.fieldNames) {
+      let lines = d.key.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      if lines.first == key {
+        return (d, CTRReadReport(samples: d.count, skipped: lines.count > 1 ? Int(lines[1]) ?? 0 : 0,
+                                 firstErrors: Array(lines.dropFirst(2)), fromCache: true))
+      }
     }
     var report = CTRReadReport()
     var vocab = CTRVocabulary(fields: format.fieldNames.count)
@@ -33,12 +39,13 @@ public enum CTRTextReader {
     guard total <= CTRDataset.maxIds else {
       throw DataError(file: path, "\(total) ids after min_frequency \(options.minFrequency) exceed \(CTRDataset.maxIds): raise min_frequency")
     }
-    let writer = try CTRBinaryCache.Writer(path: cache, key: key, fieldSizes: sizes)
+    let stored = ([key, String(report.skipped)] + report.firstErrors.map { $0.replacingOccurrences(of: "\n", with: " ") }).joined(separator: "\n")
+    let writer = try CTRBinaryCache.Writer(path: cache, key: stored, fieldSizes: sizes)
     var second = CTRReadReport()
     try scan(path, format, options, &second) { label, tokens in
       try writer.append(label: label, ids: tokens.enumerated().map { offsets[$0.offset] + vocab.id(field: $0.offset, $0.element) })
     }
-    try writer.finish(count: second.samples, headerBytes: CTRBinaryCache.headerBytes(fields: sizes.count, key: key))
+    try writer.finish(count: second.samples, headerBytes: CTRBinaryCache.headerBytes(fields: sizes.count, key: stored))
     return (try CTRCachedDataset(path: cache, fieldNames: format.fieldNames), report)
   }
 

@@ -54,6 +54,8 @@ final class CTRReaderTests: XCTestCase {
     // The second open maps the cache, same data.
     let (again, r2) = try CTRTextReader.read(path, format: CriteoFormat(), options: o)
     XCTAssertTrue(r2.fromCache)
+    XCTAssertEqual(r2.skipped, 2, "a reuse reports what the parse skipped")
+    XCTAssertEqual(r2.firstErrors, report.firstErrors)
     XCTAssertEqual(try again.load().ids, try d.load().ids)
     // Other options: the cache is rebuilt, not reused.
     o.minFrequency = 1
