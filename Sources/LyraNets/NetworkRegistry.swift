@@ -56,13 +56,14 @@ public enum NetworkRegistry {
       guard o["modules"] != nil else { throw DescriptionError("\(r.path): missing 'modules'") }
       return try composite(o, desc: .object(r.object), path: r.path).module
     }),
-  ])
+  ] + CTRNetworkBuilder.builders)
 
   /// The types whose built `Network` describes itself by its network type, so LyraNN's
   /// `ModuleRegistry` (checkpoints, the trainer's model builder) must know them too.
   static let selfDescribing: Set<String> = ["ResNet", "ResNetGeneral", "DNet", "MobileNetV2", "Network", "LinearClassificationHead",
                                             "MobileNetV2Tiny", "FmdNetwork", "GhostNetNas", "EfficientNet", "NAGO",
-                                            "EDSR", "ESRN"]
+                                            "EDSR", "ESRN",
+                                            "AutoGateModel", "DeepFactorizationMachineModel", "FactorizationMachineModel", "LogisticRegressionModel"]
 
   /// Registers the network types whose `describe()` names them (ResNet, DNet, ...) with
   /// `ModuleRegistry`, so `Checkpoint.load` and `ModuleRegistry.build` rebuild them. Runs

@@ -105,7 +105,8 @@ struct TrainStep {
       let name = step.name
       let console = pipeline.console
       let out = try TrialTraining.run(section: .object(section), general: pipeline.config.general, taskRoot: pipeline.root, spec: spec) {
-        if $0.contains(" valid ") { log("[\(name)] " + $0) } // epoch summaries, not every step
+        // epoch summaries, not every step; and callbacks' own notes ("[AutoGateGrdaS1TrainerCallback] kept ...")
+        if $0.contains(" valid ") || $0.hasPrefix("[") { log("[\(name)] " + $0) }
         console.update("[\(name)] model \(m.id): " + $0)
       }
       console.clear()

@@ -83,7 +83,8 @@ public final class Trainer {
     trainMetrics = config.callMetricsOnTrain ? try MetricSet(json: config.metric) : nil
     _ = try config.lrScheduler.map { try SchedulerFactory.make($0) }  // fail on a bad section now, not after building
     let builtIns: [TrainerCallback] = [ModelBuilder(), ModelStatistics(), MetricsEvaluator(), ModelCheckpoint(), PerformanceSaver(),
-                                       LearningRateScheduler(), ProgressLogger(), ReportCallback()]
+                                       LearningRateScheduler(), ProgressLogger(), ReportCallback(),
+                                       SparseTablesCallback()]
     for c in builtIns { add(c) }
     if config.hpsSchedule != nil { add(HpsScheduleReplay()) } // a PBT search's schedule, replayed
     for name in config.callbacks { add(try CallbackRegistry.make(name)) }

@@ -67,6 +67,9 @@ public struct TrainerConfig: Equatable {
   /// A PBT search's optimiser schedule to replay per epoch (HpsSchedule, HpsScheduleReplay).
   public var hpsSchedule: HpsSchedule?
 
+  /// AutoFIS's keys (`c`, `mu`, `struc_optim`, `net_optim`, `gate_warmup_epochs`); nil: none given.
+  public var ctr: CTRTrainerKeys?
+
   /// `limits` (VEGA's flop_range/param_range) as a quota expression (`limitsQuota`).
   public var limits: String?
 
@@ -167,6 +170,8 @@ public struct TrainerConfig: Equatable {
     }
     if let h = r.raw("hps_schedule"), h != .null { hpsSchedule = try HpsSchedule(json: h, path: "\(path).hps_schedule") }
     limits = try TrainerConfig.limitsQuota(r.raw("limits"), path: "\(path).limits")
+    ctr = try CTRTrainerKeys.read(r, path: path)
+    if let l = ctr?.netLR { optimizer.params["lr"] = .number(l) }
     unknownKeys = r.unknownKeys
   }
 }

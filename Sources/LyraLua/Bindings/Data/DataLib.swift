@@ -94,6 +94,7 @@ enum DataLib {
       return 1
     }
     DataSources.open(state)
+    CTRLua.open(state)  // lyra.data.criteo/avazu/synthetic_ctr, lyra.nn.FM, lyra.optim.LazyAdam
     DataTransforms.open(state)
     DataLoaderLua.open(state)
   }

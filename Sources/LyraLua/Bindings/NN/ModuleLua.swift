@@ -45,7 +45,7 @@ extension ModuleLua {
   /// passes values on. Every other module computes in float, and its kernels require it.
   static func acceptsIndices(_ m: Module) -> Bool {
     switch m {
-    case is Embedding, is LuaModule, is Identity, is Flatten, is View, is Unflatten: return true
+    case is Embedding, is SparseEmbedding, is LuaModule, is Identity, is Flatten, is View, is Unflatten: return true
     case let s as Sequential:
       for c in s.children where !(c.module is Identity || c.module is Flatten) { return acceptsIndices(c.module) }
       return true

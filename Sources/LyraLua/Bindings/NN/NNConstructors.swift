@@ -51,8 +51,8 @@ enum NNConstructors {
          about: "Merges dimensions first..last (1-based; default all but the batch)."),
     Spec(type: "Zero", positional: [], signature: "nn.Zero([{stride = 1}])", about: "Zeros shaped like the input (subsampled by stride): the 'none' operation of a search space."),
     Spec(type: "Dropout", positional: ["p"], signature: "nn.Dropout([p = 0.5])", about: "Zeroes elements with probability p in training; the identity in evaluation."),
-    Spec(type: "Embedding", positional: ["num_embeddings", "embedding_dim"], signature: "nn.Embedding(count, dim)",
-         about: "A lookup table: 1-based integer indices -> rows of a [count, dim] weight."),
+    Spec(type: "Embedding", positional: ["num_embeddings", "embedding_dim"], signature: "nn.Embedding(count, dim [, {sparse = false}])",
+         about: "A lookup table: 1-based integer indices -> rows of a [count, dim] weight.\nsparse = true: a forward's rows get their own gradient and lyra.optim.LazyAdam updates only the rows looked up (CTR tables); dense optimisers skip its weight."),
   ]
 
   static func constructor(_ spec: Spec) -> LuaMethod {
@@ -80,6 +80,10 @@ enum NNConstructors {
       if spec.type == "Embedding" { // Lua positions are 1-based (Torch7's LookupTable)
         guard fields["index_base"] == nil else { throw LuaArgumentError(i - 1, "unknown option 'index_base' (indices from Lua are 1-based)") }
         fields["index_base"] = JSON(1)
+        if let s = fields.removeValue(forKey: "sparse") {
+          guard let sparse = s.bool else { throw LuaArgumentError(i - 1, "option 'sparse' must be true or false") }
+          if sparse { return try sparseEmbedding(fields, call) }
+        }
       }
       if spec.type == "Flatten" { // Lua dimensions are 1-based
         for k in ["start_dim", "end_dim"] { if let d = fields[k]?.int, d > 0 { fields[k] = JSON(d - 1) } }
@@ -95,6 +99,17 @@ enum NNConstructors {
       }
       return 1
     }
+  }
+
+  /// `lyra.nn.Embedding(n, d, {sparse = true})`: a `SparseEmbedding` with 1-based indices.
+  static func sparseEmbedding(_ fields: [String: JSON], _ call: LuaCall) throws -> Int {
+    guard let n = fields["num_embeddings"]?.int, let d = fields["embedding_dim"]?.int, n > 0, d > 0 else {
+      throw LuaFailure("count and dim must be positive integers")
+    }
+    if let k = fields.keys.first(where: { !["type", "num_embeddings", "embedding_dim", "index_base"].contains($0) }) { throw LuaFailure("unknown option '\(k)'") }
+    do { try ParameterSizeChecks.check("Embedding", fields) } catch let e as DescriptionError { throw LuaFailure(e.message) }
+    ModuleLua.push(try SparseEmbedding(n, d, std: 1, indexBase: 1), call.stack)
+    return 1
   }
 
   static func jsonArgument(_ call: LuaCall, _ i: Int, key: String) throws -> JSON {

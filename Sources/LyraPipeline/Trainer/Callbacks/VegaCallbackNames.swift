@@ -38,6 +38,12 @@ enum VegaCallbackNames {
     ("PruneTrainerCallback", .mapped("the PruneEA step builds each trial's pruned network from its codec")),
     ("QuantTrainerCallback", .mapped("the QuantEA step builds each trial's quantised network from its codec")),
     ("ESRTrainerCallback", .mapped("the SR dataset types (DIV2K, Set5, ...) hand the trainer LR/HR pairs; each ESRSearch model's description carries its architecture")),
+    // AutoFIS (issue 23): the search and retrain stages of an AutoGateModel.
+    ("CtrTrainerCallback", .mapped("built in: the sparse embedding tables are stepped by lazy Adam after every step")),
+    ("AutoGateS1TrainerCallback", .callback { AutoGateSearchCallback(grda: false) }),
+    ("AutoGateGrdaS1TrainerCallback", .callback { AutoGateSearchCallback(grda: true) }),
+    ("AutoGateS2TrainerCallback", .callback { AutoGateRetrainCallback("AutoGateS2TrainerCallback") }),
+    ("AutoGateGrdaS2TrainerCallback", .callback { AutoGateRetrainCallback("AutoGateGrdaS2TrainerCallback") }),
   ]
 
   /// The registry's built-ins: each name's factory.

@@ -17,7 +17,7 @@ public enum DatasetRegistry {
 
   /// (params reader, split to read) → dataset. The reader rejects keys nobody read.
   public typealias Factory = (ParamReader, Split) throws -> any Dataset
-  static let factories = Registry<Factory>(kind: "dataset", defaults())
+  static let factories = Registry<Factory>(kind: "dataset", defaults().merging(CTRDatasets.factories) { a, _ in a })
 
   public static func register(_ name: String, _ factory: @escaping Factory) { factories.register(name, factory) }
   public static var names: [String] { factories.names }

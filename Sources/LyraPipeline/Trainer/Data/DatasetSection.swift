@@ -29,7 +29,10 @@ public struct DatasetSection {
     type = t
     self.path = path
     _ = try DatasetRegistry.factory(t, path: path)
-    common = try ParamReader(r.raw("common"), path: path + ".common").values
+    var c = try ParamReader(r.raw("common"), path: path + ".common").values
+    // VEGA's CTR examples give `batch_size` beside `type` (examples/nas/fis): it means common.batch_size.
+    if let b = r.raw("batch_size"), c["batch_size"] == nil { c["batch_size"] = b }
+    common = c
     var m: [String: [String: JSON]] = [:]
     for mode in DatasetRegistry.Mode.allCases { m[mode.rawValue] = try ParamReader(r.raw(mode.rawValue), path: "\(path).\(mode.rawValue)").values }
     modes = m
