@@ -92,13 +92,14 @@ static void pack_decision(const lyra_gemm_kernel *K, int trans_b, size_t m, size
 
 /* The two moves every packed strip is made of: kc steps of `count` values into rows of `stride`
  * floats, zero-padded from count to stride. `pack_steps` copies runs that are already contiguous
- * per step (src + p·ld); `pack_gather` takes value r of step p from src[r·ld + p] (a row-major A,
+ * per step (src + p·ld, or src + off[p] through a row-offset table); `pack_gather` takes value r of step p from src[r·ld + p] (a row-major A,
  * a transposed B), step-major: one value from each of the count streams, then the next step
  * (4x faster than row-major with strided writes). `transposes` does it in AVX2 8×8 register
  * transposes (0.17 against 0.24 ns per element on MLP-sized strips). */
-static void pack_steps(const float *src, size_t ld, size_t kc, size_t count, size_t stride, float *dst) {
+static void pack_steps(const float *src, size_t ld, const int32_t *off, size_t kc, size_t count, size_t stride,
+                       float *dst) {
   for (size_t p = 0; p < kc; p++) {
-    const float *s = src + p * ld;
+    const float *s = off ? src + off[p] : src + p * ld;
     float *d = dst + p * stride;
     size_t r = 0;   /* a loop, not memcpy: a call per 64-128 bytes cost more than the copy */
     for (; r < count; r++) d[r] = s[r];
@@ -133,19 +134,21 @@ static void pack_a(size_t MR, int trans, const float *a, size_t lda, size_t i0, 
                    float *dst) {
   for (size_t s = 0; s < mc; s += MR, dst += kc * MR) {
     size_t rows = mc - s < MR ? mc - s : MR;
-    if (trans) pack_steps(a + p0 * lda + i0 + s, lda, kc, rows, MR, dst);
+    if (trans) pack_steps(a + p0 * lda + i0 + s, lda, NULL, kc, rows, MR, dst);
     else pack_gather(a + (i0 + s) * lda + p0, lda, kc, rows, MR, dst, 0);
   }
 }
 
 /* op(B)[p][j] for steps p0..<p0+kc, columns j0..<j0+nc, into NR-wide strips. B stored n×k
- * (trans): column j of op(B) is row j of B. */
-static void pack_b(size_t NR, int trans, const float *b, size_t ldb, size_t p0, size_t kc, size_t j0, size_t nc,
-                   float *dst, int level) {
+ * (trans): column j of op(B) is row j of B. With a row-offset table (never transposed), step p's
+ * row starts at b + boff[p]. */
+static void pack_b(size_t NR, int trans, const float *b, size_t ldb, const int32_t *boff, size_t p0, size_t kc,
+                   size_t j0, size_t nc, float *dst, int level) {
   for (size_t s = 0; s < nc; s += NR, dst += kc * NR) {
     size_t cols = nc - s < NR ? nc - s : NR;
     if (trans) pack_gather(b + (j0 + s) * ldb + p0, ldb, kc, cols, NR, dst, level >= LYRA_ISA_AVX2);
-    else pack_steps(b + p0 * ldb + j0 + s, ldb, kc, cols, NR, dst);
+    else if (boff) pack_steps(b + j0 + s, 0, boff + p0, kc, cols, NR, dst);
+    else pack_steps(b + p0 * ldb + j0 + s, ldb, NULL, kc, cols, NR, dst);
   }
 }
 
@@ -157,9 +160,11 @@ static void scale_c(size_t m, size_t n, float beta, float *c, size_t ldc) {
   }
 }
 
-int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
-                     const float *a, size_t lda, const float *b, size_t ldb,
-                     float beta, float *c, size_t ldc) {
+/* The driver behind `lyra_sgemm_level` and `lyra_sgemm_offsets`: B's step p is row p of B
+ * (b + p·ldb, or row p of a transposed B) or, with a table, the row at b + boff[p]. */
+static int gemm_driver(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                       const float *a, size_t lda, const float *b, size_t ldb, const int32_t *boff,
+                       float beta, float *c, size_t ldc) {
   if (m == 0 || n == 0) return 0;
   if (k == 0) { scale_c(m, n, beta, c, ldc); return 0; }
   level = lyra_isa_clamp(level);   /* never run what the CPU lacks */
@@ -185,8 +190,8 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
       size_t kc = k - pc < KC ? k - pc : KC;
       float beta_here = pc == 0 ? beta : 1.0f;   /* later K blocks add onto the first one's result */
       size_t full_cols = nc / NR * NR;
-      if (packs_b) pack_b(NR, trans_b, b, ldb, pc, kc, jc, nc, bp, level);
-      else if (full_cols < nc) pack_b(NR, 0, b, ldb, pc, kc, jc + full_cols, nc - full_cols, b_edge, level);
+      if (packs_b) pack_b(NR, trans_b, b, ldb, boff, pc, kc, jc, nc, bp, level);
+      else if (full_cols < nc) pack_b(NR, 0, b, ldb, boff, pc, kc, jc + full_cols, nc - full_cols, b_edge, level);
       for (size_t ic = 0; ic < m; ic += MC) {
         size_t mc = m - ic < MC ? m - ic : MC;
         size_t full_rows = mc / MR * MR;
@@ -196,12 +201,18 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
           size_t nr = nc - jr < NR ? nc - jr : NR;
           const float *bs = b_edge;
           size_t bstep = NR;
+          const int32_t *table = NULL;   /* B's strip read in place through the offsets */
           if (packs_b) bs = bp + (jr / NR) * kc * NR;
+          else if (nr == NR && boff) { bs = b + jc + jr; table = boff + pc; }
           else if (nr == NR) { bs = b + pc * ldb + jc + jr; bstep = ldb; }
           for (size_t ir = 0; ir < mc; ir += MR) {
             size_t mr = mc - ir < MR ? mc - ir : MR;
             float *ct = c + (ic + ir) * ldc + jc + jr;
-            if (packs_a) K->rows(kc, ap + (ir / MR) * kc * MR, MR, bs, bstep, ct, ldc, beta_here, mr, nr);
+            if (table) {   /* A as the plain GEMM reads it, only B's rows differ */
+              if (packs_a) K->rows_table(kc, ap + (ir / MR) * kc * MR, MR, bs, table, ct, ldc, beta_here, mr, nr);
+              else if (mr < MR) K->rows_table(kc, a_edge, MR, bs, table, ct, ldc, beta_here, mr, nr);
+              else K->cols_table(kc, a + (ic + ir) * lda + pc, lda, bs, table, ct, ldc, beta_here, mr, nr);
+            } else if (packs_a) K->rows(kc, ap + (ir / MR) * kc * MR, MR, bs, bstep, ct, ldc, beta_here, mr, nr);
             else if (mr < MR) K->rows(kc, a_edge, MR, bs, bstep, ct, ldc, beta_here, mr, nr);
             else if (trans_a) K->rows(kc, a + pc * lda + ic + ir, lda, bs, bstep, ct, ldc, beta_here, mr, nr);
             else K->cols(kc, a + (ic + ir) * lda + pc, lda, bs, bstep, ct, ldc, beta_here, mr, nr);
@@ -211,6 +222,17 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
     }
   }
   return 0;
+}
+
+int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                     const float *a, size_t lda, const float *b, size_t ldb,
+                     float beta, float *c, size_t ldc) {
+  return gemm_driver(level, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta, c, ldc);
+}
+
+int lyra_sgemm_offsets(int level, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                       const float *b, const int32_t *boff, float beta, float *c, size_t ldc) {
+  return gemm_driver(level, 0, 0, m, n, k, a, lda, b, 0, boff, beta, c, ldc);
 }
 
 int lyra_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,

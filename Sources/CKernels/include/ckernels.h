@@ -49,6 +49,12 @@ int lyra_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
 int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
                      const float *a, size_t lda, const float *b, size_t ldb,
                      float beta, float *c, size_t ldc);
+/* C = A·B + beta·C (A row-major m×k, not transposed) where B's row p is the n floats at
+ * b + boff[p]: the implicit-GEMM convolution, whose B rows are shifted windows of one
+ * zero-padded image (no im2col matrix). Reads exactly the n floats of each row; level as in
+ * lyra_sgemm_level (pass lyra_isa_active() for the active path). Returns 0, or -1 as lyra_sgemm. */
+int lyra_sgemm_offsets(int level, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                       const float *b, const int32_t *boff, float beta, float *c, size_t ldc);
 /* Which operands GEMM packs: 0 (default) decides per call from the reuse each copy would get,
  * 1 packs both, 2 only what the kernels cannot read in place. For tests (every layout path
  * against the naive product) and for the measurements in docs/performance.md. */
