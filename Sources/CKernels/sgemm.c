@@ -160,11 +160,20 @@ static void scale_c(size_t m, size_t n, float beta, float *c, size_t ldc) {
   }
 }
 
-/* The driver behind `lyra_sgemm_level` and `lyra_sgemm_offsets`: B's step p is row p of B
- * (b + p·ldb, or row p of a transposed B) or, with a table, the row at b + boff[p]. */
+/* Where block (jc, pc) of a B packed whole (`lyra_sgemm_pack_b`) starts: the column blocks
+ * before jc are NC wide (a multiple of NR) and k deep; within jc's block the K blocks before pc
+ * are pc steps of its NR-rounded width. */
+static size_t prepacked_offset(size_t NR, size_t NC, size_t n, size_t k, size_t jc, size_t pc) {
+  size_t nc = n - jc < NC ? n - jc : NC;
+  return jc * k + pc * ((nc + NR - 1) / NR * NR);
+}
+
+/* The driver behind `lyra_sgemm_level`, `lyra_sgemm_offsets` and `lyra_sgemm_prepacked`: B's
+ * step p is row p of B (b + p·ldb, or row p of a transposed B), with a table the row at
+ * b + boff[p]; or B comes packed whole (`prepacked`, in `lyra_sgemm_pack_b`'s layout). */
 static int gemm_driver(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
                        const float *a, size_t lda, const float *b, size_t ldb, const int32_t *boff,
-                       float beta, float *c, size_t ldc) {
+                       const float *prepacked, float beta, float *c, size_t ldc) {
   if (m == 0 || n == 0) return 0;
   if (k == 0) { scale_c(m, n, beta, c, ldc); return 0; }
   level = lyra_isa_clamp(level);   /* never run what the CPU lacks */
@@ -173,15 +182,16 @@ static int gemm_driver(int level, int trans_a, int trans_b, size_t m, size_t n, 
   const size_t MC = K->mc, KC = K->kc, NC = K->nc;
   int packs_a, packs_b;
   pack_decision(K, trans_b, m, n, &packs_a, &packs_b);
+  if (prepacked) packs_b = 1;
   size_t kc_max = k < KC ? k : KC;
   size_t mc_max = m < MC ? (m + MR - 1) / MR * MR : MC;
   size_t nc_max = n < NC ? (n + NR - 1) / NR * NR : NC;
   pack_buffers *bufs = thread_buffers();
   if (bufs == NULL) return -1;
   float *ap = packs_a ? ensure(&bufs->a, &bufs->a_cap, mc_max * kc_max) : NULL;
-  float *bp = packs_b ? ensure(&bufs->b, &bufs->b_cap, kc_max * nc_max) : NULL;
+  float *bp = packs_b && !prepacked ? ensure(&bufs->b, &bufs->b_cap, kc_max * nc_max) : NULL;
   float *edges = ensure(&bufs->edge, &bufs->edge_cap, (MR + NR) * kc_max);
-  if ((packs_a && ap == NULL) || (packs_b && bp == NULL) || edges == NULL) return -1;
+  if ((packs_a && ap == NULL) || (packs_b && !prepacked && bp == NULL) || edges == NULL) return -1;
   float *a_edge = edges, *b_edge = edges + MR * kc_max;
 
   for (size_t jc = 0; jc < n; jc += NC) {
@@ -190,7 +200,8 @@ static int gemm_driver(int level, int trans_a, int trans_b, size_t m, size_t n, 
       size_t kc = k - pc < KC ? k - pc : KC;
       float beta_here = pc == 0 ? beta : 1.0f;   /* later K blocks add onto the first one's result */
       size_t full_cols = nc / NR * NR;
-      if (packs_b) pack_b(NR, trans_b, b, ldb, boff, pc, kc, jc, nc, bp, level);
+      if (prepacked) bp = (float *)prepacked + prepacked_offset(NR, NC, n, k, jc, pc);
+      else if (packs_b) pack_b(NR, trans_b, b, ldb, boff, pc, kc, jc, nc, bp, level);
       else if (full_cols < nc) pack_b(NR, 0, b, ldb, boff, pc, kc, jc + full_cols, nc - full_cols, b_edge, level);
       for (size_t ic = 0; ic < m; ic += MC) {
         size_t mc = m - ic < MC ? m - ic : MC;
@@ -227,12 +238,39 @@ static int gemm_driver(int level, int trans_a, int trans_b, size_t m, size_t n, 
 int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
                      const float *a, size_t lda, const float *b, size_t ldb,
                      float beta, float *c, size_t ldc) {
-  return gemm_driver(level, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta, c, ldc);
+  return gemm_driver(level, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, NULL, beta, c, ldc);
 }
 
 int lyra_sgemm_offsets(int level, size_t m, size_t n, size_t k, const float *a, size_t lda,
                        const float *b, const int32_t *boff, float beta, float *c, size_t ldc) {
-  return gemm_driver(level, 0, 0, m, n, k, a, lda, b, 0, boff, beta, c, ldc);
+  return gemm_driver(level, 0, 0, m, n, k, a, lda, b, 0, boff, NULL, beta, c, ldc);
+}
+
+/* B's packed layout depends on the level's NR, KC and NC only, which every kernel that
+ * kernel_for picks for an n-column product shares whatever m is (the AVX-512 12- and 8-row
+ * tiles have the same NR and blocking). */
+static const lyra_gemm_kernel *b_layout(int level, size_t n) { return kernel_for(level, 12, n); }
+
+size_t lyra_sgemm_packed_b_count(int level, size_t n, size_t k) {
+  const lyra_gemm_kernel *K = b_layout(lyra_isa_clamp(level), n);
+  return prepacked_offset(K->nr, K->nc, n, k, n / K->nc * K->nc, 0) + k * ((n % K->nc + K->nr - 1) / K->nr * K->nr);
+}
+
+void lyra_sgemm_pack_b(int level, int trans_b, size_t n, size_t k, const float *b, size_t ldb, float *dst) {
+  level = lyra_isa_clamp(level);
+  const lyra_gemm_kernel *K = b_layout(level, n);
+  for (size_t jc = 0; jc < n; jc += K->nc) {
+    size_t nc = n - jc < K->nc ? n - jc : K->nc;
+    for (size_t pc = 0; pc < k; pc += K->kc) {
+      size_t kc = k - pc < K->kc ? k - pc : K->kc;
+      pack_b(K->nr, trans_b, b, ldb, NULL, pc, kc, jc, nc, dst + prepacked_offset(K->nr, K->nc, n, k, jc, pc), level);
+    }
+  }
+}
+
+int lyra_sgemm_prepacked(int level, int trans_a, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                         const float *packed_b, float beta, float *c, size_t ldc) {
+  return gemm_driver(level, trans_a, 0, m, n, k, a, lda, NULL, 0, NULL, packed_b, beta, c, ldc);
 }
 
 int lyra_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
