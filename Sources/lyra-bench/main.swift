@@ -463,11 +463,16 @@ func usage() -> Never {
          lyra-bench fulltrain MODEL SEED [THREADS=2] [EPOCHS=3]
          lyra-bench int8 MODEL THREADS [EPOCHS=1]
          lyra-bench peak THREADS
+         lyra-bench conv-ab               (stride-1 conv layers: implicit GEMM vs im2col, 1 thread)
   MODEL: mlp | cnn | resnet_mini
   """)
 }
 if args.count == 3 && args[1] == "peak", let th = Int(args[2]), th >= 1 {
   peakProbe(th)
+  exit(0)
+}
+if args.count == 2 && args[1] == "conv-ab" {
+  convAB()
   exit(0)
 }
 if args.count == 8 && args[1] == "table" {

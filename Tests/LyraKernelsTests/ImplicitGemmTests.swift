@@ -56,7 +56,7 @@ final class ImplicitGemmTests: XCTestCase {
     Conv2dShape(batch: 3, inChannels: 4, height: 5, width: 8, outChannels: 3, kernelH: 2, kernelW: 3,
                 strideH: 1, strideW: 1, padH: 1, padW: 0, dilationH: 1, dilationW: 1, groups: 1),
     // A 1×1 kernel with padding (not the plain-GEMM pointwise case).
-    Conv2dShape(batch: 2, inChannels: 3, height: 4, width: 5, outChannels: 4, kernel: 1, padding: 1),
+    Conv2dShape(batch: 2, inChannels: 3, height: 4, width: 5, outChannels: 3, kernel: 1, padding: 1),
     // Wide enough that the GEMM packs A (n ≥ 8 tiles) and 40 output channels (12-row tile edges).
     Conv2dShape(batch: 2, inChannels: 12, height: 23, width: 29, outChannels: 40, kernel: 3, padding: 1),
   ]
@@ -94,7 +94,8 @@ final class ImplicitGemmTests: XCTestCase {
     }
   }
 
-  /// Not taken: strides above 1, depthwise, 1×1 unpadded, and the switch off.
+  /// Not taken: strides above 1, depthwise, 1×1 unpadded, a patch shorter than the output
+  /// channels, and the switch off.
   func testAppliesOnlyWhereRowsAreContiguous() {
     let saved = Conv2dTuning.implicitGemm
     defer { Conv2dTuning.implicitGemm = saved }
@@ -105,6 +106,9 @@ final class ImplicitGemmTests: XCTestCase {
                                                     kernel: 3, padding: 1, groups: 4)))
     XCTAssertFalse(ImplicitConv.applies(Conv2dShape(batch: 1, inChannels: 4, height: 8, width: 8, outChannels: 4,
                                                     kernel: 1)))
+    // A shallow patch feeding many channels (the CNN's first layer, K 9 < 32) stays on im2col.
+    XCTAssertFalse(ImplicitConv.applies(Conv2dShape(batch: 1, inChannels: 1, height: 8, width: 8, outChannels: 32,
+                                                    kernel: 3, padding: 1)))
     let plain = Conv2dShape(batch: 1, inChannels: 4, height: 8, width: 8, outChannels: 4, kernel: 3, padding: 1)
     XCTAssertTrue(ImplicitConv.applies(plain))
     Conv2dTuning.implicitGemm = false
