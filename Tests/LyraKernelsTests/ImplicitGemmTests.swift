@@ -62,21 +62,8 @@ final class ImplicitGemmTests: XCTestCase {
   ]
 
   func testForwardMatchesNaive() {
-    for (n, s) in ImplicitGemmTests.shapes.enumerated() {
-      XCTAssertTrue(ImplicitConv.applies(s), "shape \(n)")
-      var rng = TestRNG(UInt64(200 + n))
-      let x = rng.array(s.inputCount), w = rng.array(s.weightCount), bias = rng.array(s.outChannels)
-      let expected = NaiveConv.forward(s, x, w, bias)
-      withKernelSettings { setting in
-        var y = [Float](repeating: .nan, count: s.outputCount)
-        conv2dForward(s, input: x, weight: w, bias: bias, output: &y)
-        assertClose(y, expected, "shape \(n) \(setting)")
-        conv2dForward(s, input: x, weight: w, bias: bias, output: &y, relu: true)
-        assertClose(y, expected.map { max($0, 0) }, "relu shape \(n) \(setting)")
-        conv2dForward(s, input: x, weight: w, output: &y)
-        assertClose(y, NaiveConv.forward(s, x, w, nil), "no bias shape \(n) \(setting)")
-      }
-    }
+    for (n, s) in ImplicitGemmTests.shapes.enumerated() { XCTAssertTrue(ImplicitConv.applies(s), "shape \(n)") }
+    NaiveConv.checkForward(ImplicitGemmTests.shapes, seed: 200)
   }
 
   /// The stride-1 input gradient runs as a forward convolution of the flipped kernel, so it
