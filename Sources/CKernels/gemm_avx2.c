@@ -15,12 +15,13 @@ TARGET static inline __m256i lane_mask(size_t count) {
 
 TARGET static inline __attribute__((always_inline)) void core_avx2(
     size_t kc, const float *restrict a, size_t rs, size_t cs, const float *restrict b, size_t bstep,
-    float *restrict c, size_t ldc, float beta, size_t mr, size_t nr) {
+    const int32_t *restrict boff, float *restrict c, size_t ldc, float beta, size_t mr, size_t nr) {
   __m256 acc[MR][2];
 #pragma clang loop unroll(full)
   for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
   for (size_t p = 0; p < kc; p++) {
-    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+    const float *bp = boff ? b + boff[p] : b;
+    __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
       __m256 av = _mm256_broadcast_ss(a + r * rs);
@@ -28,7 +29,7 @@ TARGET static inline __attribute__((always_inline)) void core_avx2(
       acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
     }
     a += cs;
-    b += bstep;
+    if (!boff) b += bstep;
   }
   __m256 vbeta = _mm256_set1_ps(beta);
   __m256i m0 = lane_mask(nr), m1 = lane_mask(nr > 8 ? nr - 8 : 0);
@@ -56,7 +57,8 @@ TARGET static inline __attribute__((always_inline)) void core_avx2(
 
 LYRA_GEMM_LAYOUTS(TARGET, core_avx2, rows_avx2, cols_avx2)
 
-const lyra_gemm_kernel lyra_gemm_kernel_avx2 = {MR, NR, 72, 256, 2048, rows_avx2, cols_avx2, "6x16"};
+const lyra_gemm_kernel lyra_gemm_kernel_avx2 = {MR, NR, 72, 256, 2048, rows_avx2, cols_avx2, "6x16",
+                                               rows_avx2_table, cols_avx2_table};
 
 /* dst[p·nr_stride + j] = b[j·ldb + p] for j < cols, p < kc (a transposed B strip into its packed
  * form), in 8×8 blocks transposed in registers (unpack, shuffle, 128-bit permute), scalar at the

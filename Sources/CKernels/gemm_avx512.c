@@ -35,8 +35,10 @@ LYRA_GEMM_LAYOUTS(TARGET, core_avx512_12, rows_avx512_12, cols_avx512_12)
 LYRA_GEMM_LAYOUTS(TARGET, core_avx512_8, rows_avx512_8, cols_avx512_8)
 
 
-const lyra_gemm_kernel lyra_gemm_kernel_avx512 = {12, NR, AVX512_MC, AVX512_KC, AVX512_NC, rows_avx512_12, cols_avx512_12, "12x32"};
-const lyra_gemm_kernel lyra_gemm_kernel_avx512_8 = {8, NR, AVX512_MC, AVX512_KC, AVX512_NC, rows_avx512_8, cols_avx512_8, "8x32"};
+const lyra_gemm_kernel lyra_gemm_kernel_avx512 = {12, NR, AVX512_MC, AVX512_KC, AVX512_NC, rows_avx512_12, cols_avx512_12, "12x32",
+                                                 rows_avx512_12_table, cols_avx512_12_table};
+const lyra_gemm_kernel lyra_gemm_kernel_avx512_8 = {8, NR, AVX512_MC, AVX512_KC, AVX512_NC, rows_avx512_8, cols_avx512_8, "8x32",
+                                                   rows_avx512_8_table, cols_avx512_8_table};
 #else
 const lyra_gemm_kernel lyra_gemm_kernel_avx512 = {0, 0, 0, 0, 0, 0, 0, "none"};
 const lyra_gemm_kernel lyra_gemm_kernel_avx512_8 = {0, 0, 0, 0, 0, 0, 0, "none"};

@@ -7,10 +7,10 @@
 
 static inline __attribute__((always_inline)) void core_portable(
     size_t kc, const float *restrict a, size_t rs, size_t cs, const float *restrict b, size_t bstep,
-    float *restrict c, size_t ldc, float beta, size_t mr, size_t nr) {
+    const int32_t *restrict boff, float *restrict c, size_t ldc, float beta, size_t mr, size_t nr) {
   float acc[MR][NR] = {{0}};
   for (size_t p = 0; p < kc; p++) {
-    const float *bp = b + p * bstep;
+    const float *bp = boff ? b + boff[p] : b + p * bstep;
     for (int r = 0; r < MR; r++) {
       float av = a[r * rs + p * cs];
       for (int j = 0; j < NR; j++) acc[r][j] += av * bp[j];
@@ -28,4 +28,5 @@ static inline __attribute__((always_inline)) void core_portable(
 
 LYRA_GEMM_LAYOUTS(, core_portable, rows_portable, cols_portable)
 
-const lyra_gemm_kernel lyra_gemm_kernel_portable = {MR, NR, 64, 256, 2048, rows_portable, cols_portable, "4x16"};
+const lyra_gemm_kernel lyra_gemm_kernel_portable = {MR, NR, 64, 256, 2048, rows_portable, cols_portable, "4x16",
+                                                   rows_portable_table, cols_portable_table};

@@ -92,13 +92,14 @@ static void pack_decision(const lyra_gemm_kernel *K, int trans_b, size_t m, size
 
 /* The two moves every packed strip is made of: kc steps of `count` values into rows of `stride`
  * floats, zero-padded from count to stride. `pack_steps` copies runs that are already contiguous
- * per step (src + p·ld); `pack_gather` takes value r of step p from src[r·ld + p] (a row-major A,
+ * per step (src + p·ld, or src + off[p] through a row-offset table); `pack_gather` takes value r of step p from src[r·ld + p] (a row-major A,
  * a transposed B), step-major: one value from each of the count streams, then the next step
  * (4x faster than row-major with strided writes). `transposes` does it in AVX2 8×8 register
  * transposes (0.17 against 0.24 ns per element on MLP-sized strips). */
-static void pack_steps(const float *src, size_t ld, size_t kc, size_t count, size_t stride, float *dst) {
+static void pack_steps(const float *src, size_t ld, const int32_t *off, size_t kc, size_t count, size_t stride,
+                       float *dst) {
   for (size_t p = 0; p < kc; p++) {
-    const float *s = src + p * ld;
+    const float *s = off ? src + off[p] : src + p * ld;
     float *d = dst + p * stride;
     size_t r = 0;   /* a loop, not memcpy: a call per 64-128 bytes cost more than the copy */
     for (; r < count; r++) d[r] = s[r];
@@ -133,19 +134,21 @@ static void pack_a(size_t MR, int trans, const float *a, size_t lda, size_t i0, 
                    float *dst) {
   for (size_t s = 0; s < mc; s += MR, dst += kc * MR) {
     size_t rows = mc - s < MR ? mc - s : MR;
-    if (trans) pack_steps(a + p0 * lda + i0 + s, lda, kc, rows, MR, dst);
+    if (trans) pack_steps(a + p0 * lda + i0 + s, lda, NULL, kc, rows, MR, dst);
     else pack_gather(a + (i0 + s) * lda + p0, lda, kc, rows, MR, dst, 0);
   }
 }
 
 /* op(B)[p][j] for steps p0..<p0+kc, columns j0..<j0+nc, into NR-wide strips. B stored n×k
- * (trans): column j of op(B) is row j of B. */
-static void pack_b(size_t NR, int trans, const float *b, size_t ldb, size_t p0, size_t kc, size_t j0, size_t nc,
-                   float *dst, int level) {
+ * (trans): column j of op(B) is row j of B. With a row-offset table (never transposed), step p's
+ * row starts at b + boff[p]. */
+static void pack_b(size_t NR, int trans, const float *b, size_t ldb, const int32_t *boff, size_t p0, size_t kc,
+                   size_t j0, size_t nc, float *dst, int level) {
   for (size_t s = 0; s < nc; s += NR, dst += kc * NR) {
     size_t cols = nc - s < NR ? nc - s : NR;
     if (trans) pack_gather(b + (j0 + s) * ldb + p0, ldb, kc, cols, NR, dst, level >= LYRA_ISA_AVX2);
-    else pack_steps(b + p0 * ldb + j0 + s, ldb, kc, cols, NR, dst);
+    else if (boff) pack_steps(b + j0 + s, 0, boff + p0, kc, cols, NR, dst);
+    else pack_steps(b + p0 * ldb + j0 + s, ldb, NULL, kc, cols, NR, dst);
   }
 }
 
@@ -157,9 +160,20 @@ static void scale_c(size_t m, size_t n, float beta, float *c, size_t ldc) {
   }
 }
 
-int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
-                     const float *a, size_t lda, const float *b, size_t ldb,
-                     float beta, float *c, size_t ldc) {
+/* Where block (jc, pc) of a B packed whole (`lyra_sgemm_pack_b`) starts: the column blocks
+ * before jc are NC wide (a multiple of NR) and k deep; within jc's block the K blocks before pc
+ * are pc steps of its NR-rounded width. */
+static size_t prepacked_offset(size_t NR, size_t NC, size_t n, size_t k, size_t jc, size_t pc) {
+  size_t nc = n - jc < NC ? n - jc : NC;
+  return jc * k + pc * ((nc + NR - 1) / NR * NR);
+}
+
+/* The driver behind `lyra_sgemm_level`, `lyra_sgemm_offsets` and `lyra_sgemm_prepacked`: B's
+ * step p is row p of B (b + p·ldb, or row p of a transposed B), with a table the row at
+ * b + boff[p]; or B comes packed whole (`prepacked`, in `lyra_sgemm_pack_b`'s layout). */
+static int gemm_driver(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                       const float *a, size_t lda, const float *b, size_t ldb, const int32_t *boff,
+                       const float *prepacked, float beta, float *c, size_t ldc) {
   if (m == 0 || n == 0) return 0;
   if (k == 0) { scale_c(m, n, beta, c, ldc); return 0; }
   level = lyra_isa_clamp(level);   /* never run what the CPU lacks */
@@ -168,15 +182,16 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
   const size_t MC = K->mc, KC = K->kc, NC = K->nc;
   int packs_a, packs_b;
   pack_decision(K, trans_b, m, n, &packs_a, &packs_b);
+  if (prepacked) packs_b = 1;
   size_t kc_max = k < KC ? k : KC;
   size_t mc_max = m < MC ? (m + MR - 1) / MR * MR : MC;
   size_t nc_max = n < NC ? (n + NR - 1) / NR * NR : NC;
   pack_buffers *bufs = thread_buffers();
   if (bufs == NULL) return -1;
   float *ap = packs_a ? ensure(&bufs->a, &bufs->a_cap, mc_max * kc_max) : NULL;
-  float *bp = packs_b ? ensure(&bufs->b, &bufs->b_cap, kc_max * nc_max) : NULL;
+  float *bp = packs_b && !prepacked ? ensure(&bufs->b, &bufs->b_cap, kc_max * nc_max) : NULL;
   float *edges = ensure(&bufs->edge, &bufs->edge_cap, (MR + NR) * kc_max);
-  if ((packs_a && ap == NULL) || (packs_b && bp == NULL) || edges == NULL) return -1;
+  if ((packs_a && ap == NULL) || (packs_b && !prepacked && bp == NULL) || edges == NULL) return -1;
   float *a_edge = edges, *b_edge = edges + MR * kc_max;
 
   for (size_t jc = 0; jc < n; jc += NC) {
@@ -185,8 +200,9 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
       size_t kc = k - pc < KC ? k - pc : KC;
       float beta_here = pc == 0 ? beta : 1.0f;   /* later K blocks add onto the first one's result */
       size_t full_cols = nc / NR * NR;
-      if (packs_b) pack_b(NR, trans_b, b, ldb, pc, kc, jc, nc, bp, level);
-      else if (full_cols < nc) pack_b(NR, 0, b, ldb, pc, kc, jc + full_cols, nc - full_cols, b_edge, level);
+      if (prepacked) bp = (float *)prepacked + prepacked_offset(NR, NC, n, k, jc, pc);
+      else if (packs_b) pack_b(NR, trans_b, b, ldb, boff, pc, kc, jc, nc, bp, level);
+      else if (full_cols < nc) pack_b(NR, 0, b, ldb, boff, pc, kc, jc + full_cols, nc - full_cols, b_edge, level);
       for (size_t ic = 0; ic < m; ic += MC) {
         size_t mc = m - ic < MC ? m - ic : MC;
         size_t full_rows = mc / MR * MR;
@@ -196,12 +212,18 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
           size_t nr = nc - jr < NR ? nc - jr : NR;
           const float *bs = b_edge;
           size_t bstep = NR;
+          const int32_t *table = NULL;   /* B's strip read in place through the offsets */
           if (packs_b) bs = bp + (jr / NR) * kc * NR;
+          else if (nr == NR && boff) { bs = b + jc + jr; table = boff + pc; }
           else if (nr == NR) { bs = b + pc * ldb + jc + jr; bstep = ldb; }
           for (size_t ir = 0; ir < mc; ir += MR) {
             size_t mr = mc - ir < MR ? mc - ir : MR;
             float *ct = c + (ic + ir) * ldc + jc + jr;
-            if (packs_a) K->rows(kc, ap + (ir / MR) * kc * MR, MR, bs, bstep, ct, ldc, beta_here, mr, nr);
+            if (table) {   /* A as the plain GEMM reads it, only B's rows differ */
+              if (packs_a) K->rows_table(kc, ap + (ir / MR) * kc * MR, MR, bs, table, ct, ldc, beta_here, mr, nr);
+              else if (mr < MR) K->rows_table(kc, a_edge, MR, bs, table, ct, ldc, beta_here, mr, nr);
+              else K->cols_table(kc, a + (ic + ir) * lda + pc, lda, bs, table, ct, ldc, beta_here, mr, nr);
+            } else if (packs_a) K->rows(kc, ap + (ir / MR) * kc * MR, MR, bs, bstep, ct, ldc, beta_here, mr, nr);
             else if (mr < MR) K->rows(kc, a_edge, MR, bs, bstep, ct, ldc, beta_here, mr, nr);
             else if (trans_a) K->rows(kc, a + pc * lda + ic + ir, lda, bs, bstep, ct, ldc, beta_here, mr, nr);
             else K->cols(kc, a + (ic + ir) * lda + pc, lda, bs, bstep, ct, ldc, beta_here, mr, nr);
@@ -211,6 +233,44 @@ int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, si
     }
   }
   return 0;
+}
+
+int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                     const float *a, size_t lda, const float *b, size_t ldb,
+                     float beta, float *c, size_t ldc) {
+  return gemm_driver(level, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, NULL, beta, c, ldc);
+}
+
+int lyra_sgemm_offsets(int level, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                       const float *b, const int32_t *boff, float beta, float *c, size_t ldc) {
+  return gemm_driver(level, 0, 0, m, n, k, a, lda, b, 0, boff, NULL, beta, c, ldc);
+}
+
+/* B's packed layout depends on the level's NR, KC and NC only, which every kernel that
+ * kernel_for picks for an n-column product shares whatever m is (the AVX-512 12- and 8-row
+ * tiles have the same NR and blocking). */
+static const lyra_gemm_kernel *b_layout(int level, size_t n) { return kernel_for(level, 12, n); }
+
+size_t lyra_sgemm_packed_b_count(int level, size_t n, size_t k) {
+  const lyra_gemm_kernel *K = b_layout(lyra_isa_clamp(level), n);
+  return prepacked_offset(K->nr, K->nc, n, k, n / K->nc * K->nc, 0) + k * ((n % K->nc + K->nr - 1) / K->nr * K->nr);
+}
+
+void lyra_sgemm_pack_b(int level, int trans_b, size_t n, size_t k, const float *b, size_t ldb, float *dst) {
+  level = lyra_isa_clamp(level);
+  const lyra_gemm_kernel *K = b_layout(level, n);
+  for (size_t jc = 0; jc < n; jc += K->nc) {
+    size_t nc = n - jc < K->nc ? n - jc : K->nc;
+    for (size_t pc = 0; pc < k; pc += K->kc) {
+      size_t kc = k - pc < K->kc ? k - pc : K->kc;
+      pack_b(K->nr, trans_b, b, ldb, NULL, pc, kc, jc, nc, dst + prepacked_offset(K->nr, K->nc, n, k, jc, pc), level);
+    }
+  }
+}
+
+int lyra_sgemm_prepacked(int level, int trans_a, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                         const float *packed_b, float beta, float *c, size_t ldc) {
+  return gemm_driver(level, trans_a, 0, m, n, k, a, lda, NULL, 0, NULL, packed_b, beta, c, ldc);
 }
 
 int lyra_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,

@@ -30,6 +30,11 @@ public enum Conv2dTuning {
   /// channels (multiples of 16) the 32-column one.
   nonisolated(unsafe) public static var transposedWeightGradient = true
 
+  /// Stride-1 forward convolutions (and so the stride-1 input gradient, which runs as one) by
+  /// the padded-row implicit GEMM (`ImplicitConv`) instead of im2col. A switch for the A/B
+  /// measurements in docs/performance.md and for the tests, which run both.
+  nonisolated(unsafe) public static var implicitGemm = true
+
   static func imagesPerGemm(_ s: Conv2dShape, available: Int) -> Int {
     let ohw = s.outHeight * s.outWidth
     if s.isPointwise || minColumns <= ohw { return 1 }
@@ -54,12 +59,23 @@ public func conv2dForward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight:
                           bias: UnsafePointer<Float>? = nil, output: UnsafeMutablePointer<Float>, relu: Bool = false) {
   s.validate()
   if s.batch == 0 { return }
-  let OHW = s.outHeight * s.outWidth
   if s.isDepthwise {
     Depthwise.forward(s, input: input, weight: weight, output: output)
-    convEpilogue(output, batch: s.batch, channels: s.outChannels, plane: OHW, bias: bias, relu: relu)
+    convEpilogue(output, batch: s.batch, channels: s.outChannels, plane: s.outHeight * s.outWidth, bias: bias, relu: relu)
     return
   }
+  if ImplicitConv.applies(s) {
+    ImplicitConv.forward(s, input: input, weight: weight, bias: bias, output: output, relu: relu)
+    return
+  }
+  im2colForward(s, input: input, weight: weight, bias: bias, output: output, relu: relu)
+}
+
+/// `conv2dForward` by im2col and one GEMM per image and group (several images per GEMM when
+/// `Conv2dTuning.minColumns` asks), or a plain GEMM for 1×1 unpadded stride-1 layers.
+func im2colForward(_ s: Conv2dShape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool) {
+  let OHW = s.outHeight * s.outWidth
   let cinG = s.inChannelsPerGroup, coutG = s.outChannelsPerGroup, K = s.patchSize
   let HW = s.height * s.width, Cin = s.inChannels, Cout = s.outChannels
   convGroupBlocks(s) { block, g in

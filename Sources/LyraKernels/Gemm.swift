@@ -32,31 +32,39 @@ func addInPlace(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
 public func parallelSgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                           beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+  forGemmParts(m: m, n: n, k: k, rowsOnly: false) { splitRows, lo, hi in
+    if splitRows {
+      // Rows lo..<hi of op(A): row offset in A is lo·lda without transpose, lo with.
+      sgemm(transA: transA, transB: transB, m: hi - lo, n: n, k: k, a: a + (transA ? lo : lo * lda), lda: lda,
+            b: b, ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc)
+    } else {
+      sgemm(transA: transA, transB: transB, m: m, n: hi - lo, k: k, a: a, lda: lda,
+            b: b + (transB ? lo * ldb : lo), ldb: ldb, beta: beta, c: c + lo, ldc: ldc)
+    }
+  }
+}
+
+/// How `parallelSgemm` splits an m×n×k product: `body(splitRows, lo, hi)` for each part, rows
+/// lo..<hi of C (in multiples of 8) when C is taller than wide or `rowsOnly`, else columns (in
+/// multiples of 16); one part, the whole of C, when the product is too small to share.
+func forGemmParts(m: Int, n: Int, k: Int, rowsOnly: Bool, _ body: (_ splitRows: Bool, _ lo: Int, _ hi: Int) -> Void) {
   if m == 0 || n == 0 { return }
   let work = m * n * max(k, 1)
   let threads = KernelParallel.maxThreads
   var parts = work >= 2 * parallelGemmMinWork ? min(threads, max(1, work / parallelGemmMinWork)) : 1
-  let splitRows = m >= n
+  let splitRows = rowsOnly || m >= n
   let unit = splitRows ? 8 : 16
   parts = min(parts, max(1, (splitRows ? m : n) / unit))
   KernelParallel.withSingleThreadedBLAS {
+    let total = splitRows ? m : n
     if parts <= 1 {
-      sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      body(splitRows, 0, total)
       return
     }
-    let total = splitRows ? m : n
     let blocks = (total + unit - 1) / unit
     KernelParallel.run(parts: parts) { i in
       let lo = min(total, blocks * i / parts * unit), hi = min(total, blocks * (i + 1) / parts * unit)
-      if lo >= hi { return }
-      if splitRows {
-        // Rows lo..<hi of op(A): row offset in A is lo·lda without transpose, lo with.
-        sgemm(transA: transA, transB: transB, m: hi - lo, n: n, k: k, a: a + (transA ? lo : lo * lda), lda: lda,
-              b: b, ldb: ldb, beta: beta, c: c + lo * ldc, ldc: ldc)
-      } else {
-        sgemm(transA: transA, transB: transB, m: m, n: hi - lo, k: k, a: a, lda: lda,
-              b: b + (transB ? lo * ldb : lo), ldb: ldb, beta: beta, c: c + lo, ldc: ldc)
-      }
+      if lo < hi { body(splitRows, lo, hi) }
     }
   }
 }

@@ -102,7 +102,10 @@ extension Tensor {
 
   /// y = x·Wᵀ + b for x [..., in], weight [out, in], bias [out]: the bias is written
   /// first and GEMM accumulates onto it (beta = 1), so the add costs no extra pass.
-  public static func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil) -> Tensor {
+  /// `packed`: where no gradient is recorded, the product reads the weight's packed copy kept
+  /// there (`PackedGemmWeight`: packed once, repacked when the weight's bytes change) instead of
+  /// packing the transposed weight every call; a layer in inference passes its own.
+  public static func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil, packed: PackedGemmWeight? = nil) -> Tensor {
     precondition(weight.rank == 2, "Tensor.linear: weight must be 2-D, got \(Shape.describe(weight.shape))")
     let inF = weight.shape[1], outF = weight.shape[0]
     precondition(x.rank >= 1 && x.shape[x.rank - 1] == inF,
@@ -119,7 +122,12 @@ extension Tensor {
       let bc = bias.contiguous()
       for r in 0..<rows { (out.data + r * outF).update(from: bc.data, count: outF) }
     }
-    gemm(xa, 0, wa, 0, out.data, m: rows, n: outF, k: inF, beta: bias == nil ? 0 : 1)
+    if let packed, !isGradEnabled, xa.isContiguous, weight.isContiguous {
+      packed.multiply(m: rows, n: outF, k: inF, a: xa.data, lda: inF, b: weight.data, transB: true,
+                      beta: bias == nil ? 0 : 1, c: out.data, ldc: outF)
+    } else {
+      gemm(xa, 0, wa, 0, out.data, m: rows, n: outF, k: inF, beta: bias == nil ? 0 : 1)
+    }
     let inputs = bias.map { [x2, weight, $0] } ?? [x2, weight]
     out.recorded("linear", inputs) { g in
       [x2.requiresGrad ? g.matmul(weight) : nil,

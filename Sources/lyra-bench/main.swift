@@ -50,14 +50,16 @@ func selfTicks() -> Double {
 }
 
 struct Window {
-  var dt = 0.0, foreign = 0.0
+  /// Wall seconds, other processes' busy cores, and this process's CPU seconds (user + sys: on a
+  /// machine shared with other work the figure that moves least between runs).
+  var dt = 0.0, foreign = 0.0, cpu = 0.0
   static func measure(_ body: () -> Void) -> Window {
     let b0 = sysBusyTicks(), c0 = selfTicks()
     let t0 = DispatchTime.now().uptimeNanoseconds
     body()
     let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     let b1 = sysBusyTicks(), c1 = selfTicks()
-    return Window(dt: dt, foreign: max(0, ((b1 - b0) - (c1 - c0)) / clkTck / dt))
+    return Window(dt: dt, foreign: max(0, ((b1 - b0) - (c1 - c0)) / clkTck / dt), cpu: (c1 - c0) / clkTck)
   }
 }
 
@@ -107,6 +109,8 @@ func setThreads(_ n: Int) {
   if let g = env["LYRA_POOL_GROUP_BYTES"].flatMap({ Int($0) }) { PoolFusion.groupBytes = g }
   if let c = env["LYRA_CONV_MINCOLS"].flatMap({ Int($0) }) { Conv2dTuning.minColumns = c }
   if env["LYRA_CONV_NO_TRANSPOSED_DW"] != nil { Conv2dTuning.transposedWeightGradient = false }
+  if env["LYRA_CONV_NO_IMPLICIT"] != nil { Conv2dTuning.implicitGemm = false }
+  if env["LYRA_NO_PREPACK"] != nil { Linear.prepackedInference = false }
   KernelParallel.setThreads(n) // kernels, element-wise ops and OpenBLAS
 }
 
@@ -181,24 +185,25 @@ func trainBench(_ modelName: String, _ threads: Int) {
   var repeats = Double(steps) * per < 6 ? 5 : 3
   if quick { (steps, repeats) = (10, 1) }
   if let s = ProcessInfo.processInfo.environment["LYRA_BENCH_STEPS"].flatMap({ Int($0) }) { (steps, repeats) = (s, 1) }
-  var ips: [Double] = [], foreign: [Double] = []
+  var ips: [Double] = [], foreign: [Double] = [], cpuMs: [Double] = []
   for _ in 0..<repeats {
     let w = Window.measure { for _ in 0..<steps { step() } }
     ips.append(Double(steps * TRAIN_BS) / w.dt)
     foreign.append((w.foreign * 1000).rounded() / 1000)
+    cpuMs.append(1000 * w.cpu / Double(steps))
   }
   let med = median(ips)
   printJSON(["kind": "train_bench", "engine": "lyra", "isa": KernelISA.active.description, "model": modelName, "threads": threads, "batch": TRAIN_BS,
              "steps_per_repeat": steps, "warmup_steps": 15, "images_per_s": stats(ips),
-             "ms_per_step_median": round2(1000 * Double(TRAIN_BS) / med),
+             "ms_per_step_median": round2(1000 * Double(TRAIN_BS) / med), "cpu_ms_per_step": stats(cpuMs),
              "gflops_effective_median": round2(3 * Double(modelFlops(modelName)) * med / 1e9),
              "foreign_cores_per_repeat": foreign, "final_loss": round4(Double(lastLoss)),
              "rss_at_start_mib": rssStart, "rss_after_data_mib": rssBefore, "peak_rss_mib": peakRSSMiB()])
 }
 
 /// Images per second of `model` on batch X (no grad), 5 repeats after a warm-up, each about 1.5 s.
-func inferThroughput(_ model: Module, _ X: Tensor) -> (ips: [Double], foreign: [Double], iters: Int) {
-  var ips: [Double] = [], foreign: [Double] = []
+func inferThroughput(_ model: Module, _ X: Tensor) -> (ips: [Double], foreign: [Double], iters: Int, cpuMs: [Double]) {
+  var ips: [Double] = [], foreign: [Double] = [], cpuMs: [Double] = []
   var iters = 0
   Tensor.noGrad {
     for _ in 0..<5 { _ = try! model(X) }
@@ -210,9 +215,10 @@ func inferThroughput(_ model: Module, _ X: Tensor) -> (ips: [Double], foreign: [
       let w = Window.measure { for _ in 0..<iters { _ = try! model(X) } }
       ips.append(Double(iters * X.shape[0]) / w.dt)
       foreign.append((w.foreign * 1000).rounded() / 1000)
+      cpuMs.append(1000 * w.cpu / Double(iters))
     }
   }
-  return (ips, foreign, iters)
+  return (ips, foreign, iters, cpuMs)
 }
 
 func inferBench(_ modelName: String, _ threads: Int) {
@@ -223,11 +229,11 @@ func inferBench(_ modelName: String, _ threads: Int) {
   let model = buildModel(modelName)
   model.eval()
   let rssBefore = curRSSMiB()
-  let (ips, foreign, iters) = inferThroughput(model, X)
+  let (ips, foreign, iters, cpuMs) = inferThroughput(model, X)
   let med = median(ips)
   printJSON(["kind": "infer_bench", "engine": "lyra", "isa": KernelISA.active.description, "model": modelName, "threads": threads, "batch": INFER_BS,
              "iters_per_repeat": iters, "images_per_s": stats(ips),
-             "ms_per_batch_median": (1000 * Double(INFER_BS) / med * 1000).rounded() / 1000,
+             "ms_per_batch_median": (1000 * Double(INFER_BS) / med * 1000).rounded() / 1000, "cpu_ms_per_batch": stats(cpuMs),
              "gflops_effective_median": round2(Double(modelFlops(modelName)) * med / 1e9),
              "foreign_cores_per_repeat": foreign,
              "rss_at_start_mib": rssStart, "rss_after_data_mib": rssBefore, "peak_rss_mib": peakRSSMiB()])
@@ -457,11 +463,16 @@ func usage() -> Never {
          lyra-bench fulltrain MODEL SEED [THREADS=2] [EPOCHS=3]
          lyra-bench int8 MODEL THREADS [EPOCHS=1]
          lyra-bench peak THREADS
+         lyra-bench conv-ab               (stride-1 conv layers: implicit GEMM vs im2col, 1 thread)
   MODEL: mlp | cnn | resnet_mini
   """)
 }
 if args.count == 3 && args[1] == "peak", let th = Int(args[2]), th >= 1 {
   peakProbe(th)
+  exit(0)
+}
+if args.count == 2 && args[1] == "conv-ab" {
+  convAB()
   exit(0)
 }
 if args.count == 8 && args[1] == "table" {

@@ -44,6 +44,27 @@ enum NaiveConv {
   }
 }
 
+extension NaiveConv {
+  /// `conv2dForward` under every kernel setting (`withKernelSettings`) against `forward`: with
+  /// bias, with the fused ReLU, without bias. Shape n's data come from TestRNG(seed + n).
+  static func checkForward(_ shapes: [Conv2dShape], seed: UInt64, file: StaticString = #filePath, line: UInt = #line) {
+    for (n, s) in shapes.enumerated() {
+      var rng = TestRNG(seed + UInt64(n))
+      let x = rng.array(s.inputCount), w = rng.array(s.weightCount), bias = rng.array(s.outChannels)
+      let expected = forward(s, x, w, bias)
+      withKernelSettings { setting in
+        var y = [Float](repeating: .nan, count: s.outputCount)
+        conv2dForward(s, input: x, weight: w, bias: bias, output: &y)
+        assertClose(y, expected, "shape \(n) \(setting)", file: file, line: line)
+        conv2dForward(s, input: x, weight: w, bias: bias, output: &y, relu: true)
+        assertClose(y, expected.map { max($0, 0) }, "relu shape \(n) \(setting)", file: file, line: line)
+        conv2dForward(s, input: x, weight: w, output: &y)
+        assertClose(y, forward(s, x, w, nil), "no bias shape \(n) \(setting)", file: file, line: line)
+      }
+    }
+  }
+}
+
 final class Conv2dTests: XCTestCase {
   /// Odd shapes covering every branch: general grouped/strided/dilated, plain 3×3,
   /// pointwise, strided 1×1, depthwise with multiplier, rectangular kernels.
@@ -86,22 +107,7 @@ final class Conv2dTests: XCTestCase {
     XCTAssertNil(Conv2dTests.shapes[11].backwardInputAsForward)
   }
 
-  func testForwardMatchesNaive() {
-    for (n, s) in Conv2dTests.shapes.enumerated() {
-      var rng = TestRNG(UInt64(n + 1))
-      let x = rng.array(s.inputCount), w = rng.array(s.weightCount), bias = rng.array(s.outChannels)
-      let expected = NaiveConv.forward(s, x, w, bias)
-      withKernelSettings { setting in
-        var y = [Float](repeating: .nan, count: s.outputCount)
-        conv2dForward(s, input: x, weight: w, bias: bias, output: &y)
-        assertClose(y, expected, "shape \(n) \(setting)")
-        conv2dForward(s, input: x, weight: w, bias: bias, output: &y, relu: true)
-        assertClose(y, expected.map { max($0, 0) }, "relu shape \(n) \(setting)")
-        conv2dForward(s, input: x, weight: w, output: &y)
-        assertClose(y, NaiveConv.forward(s, x, w, nil), "no bias shape \(n) \(setting)")
-      }
-    }
-  }
+  func testForwardMatchesNaive() { NaiveConv.checkForward(Conv2dTests.shapes, seed: 1) }
 
   func testBackwardMatchesNaiveGradients() {
     for (n, s) in Conv2dTests.shapes.enumerated() {

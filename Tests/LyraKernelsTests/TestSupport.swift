@@ -43,26 +43,29 @@ func dot(_ a: [Float], _ b: [Float]) -> Double {
 /// Runs `body` under each threading / batching setting the kernels branch on, restoring them after.
 func withKernelSettings(_ body: (String) -> Void) {
   let saved = (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns,
-               Conv2dTuning.transposedWeightGradient)
+               Conv2dTuning.transposedWeightGradient, Conv2dTuning.implicitGemm)
   let savedISA = KernelISA.active
   defer {
     (KernelParallel.maxThreads, KernelParallel.minParallelWork, Conv2dTuning.minColumns,
-     Conv2dTuning.transposedWeightGradient) = saved
+     Conv2dTuning.transposedWeightGradient, Conv2dTuning.implicitGemm) = saved
     KernelISA.force(savedISA)
   }
   // Every ISA path this machine can run (LYRA_ISA does not narrow the tests), each under
   // every split; the lower paths under the two default splits only, to bound the time.
   for isa in KernelISA.available.reversed() {
     KernelISA.force(isa)
-    let splits: [(Int, Int, Bool)] = isa == KernelISA.detected
-      ? [(1, 0, true), (2, 0, true), (2, 4096, true), (1, 100, true), (2, 0, false), (1, 4096, false), (2, 1024, false)]
-      : [(1, 0, true), (2, 4096, false)]
-    for (threads, cols, transposed) in splits {
+    // implicit: stride-1 forwards by the implicit GEMM (`ImplicitConv`) or by im2col.
+    let splits: [(Int, Int, Bool, Bool)] = isa == KernelISA.detected
+      ? [(1, 0, true, true), (2, 0, true, true), (1, 0, true, false), (2, 4096, true, false), (1, 100, true, false),
+         (2, 0, false, true), (1, 4096, false, false), (2, 1024, false, false)]
+      : [(1, 0, true, true), (2, 4096, false, false)]
+    for (threads, cols, transposed, implicit) in splits {
       KernelParallel.maxThreads = threads
       KernelParallel.minParallelWork = 0
       Conv2dTuning.minColumns = cols
       Conv2dTuning.transposedWeightGradient = transposed
-      body("isa \(isa) threads \(threads) minColumns \(cols) transposed dW \(transposed)")
+      Conv2dTuning.implicitGemm = implicit
+      body("isa \(isa) threads \(threads) minColumns \(cols) transposed dW \(transposed) implicit \(implicit)")
     }
   }
 }

@@ -49,6 +49,21 @@ int lyra_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
 int lyra_sgemm_level(int level, int trans_a, int trans_b, size_t m, size_t n, size_t k,
                      const float *a, size_t lda, const float *b, size_t ldb,
                      float beta, float *c, size_t ldc);
+/* C = A·B + beta·C (A row-major m×k, not transposed) where B's row p is the n floats at
+ * b + boff[p]: the implicit-GEMM convolution, whose B rows are shifted windows of one
+ * zero-padded image (no im2col matrix). Reads exactly the n floats of each row; level as in
+ * lyra_sgemm_level (pass lyra_isa_active() for the active path). Returns 0, or -1 as lyra_sgemm. */
+int lyra_sgemm_offsets(int level, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                       const float *b, const int32_t *boff, float beta, float *c, size_t ldc);
+/* A B operand packed once for many products (weights kept between inference calls): the count
+ * of floats its packed form takes on a level, the packing (op(B) k×n; B stored n×k when
+ * trans_b), and the product C = op(A)·B + beta·C reading it. The layout depends on the level
+ * and n only (not on m), so one packed B serves every batch size; pack and multiply on the same
+ * level. lyra_sgemm_prepacked returns 0, or -1 as lyra_sgemm. */
+size_t lyra_sgemm_packed_b_count(int level, size_t n, size_t k);
+void lyra_sgemm_pack_b(int level, int trans_b, size_t n, size_t k, const float *b, size_t ldb, float *dst);
+int lyra_sgemm_prepacked(int level, int trans_a, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                         const float *packed_b, float beta, float *c, size_t ldc);
 /* Which operands GEMM packs: 0 (default) decides per call from the reuse each copy would get,
  * 1 packs both, 2 only what the kernels cannot read in place. For tests (every layout path
  * against the naive product) and for the measurements in docs/performance.md. */

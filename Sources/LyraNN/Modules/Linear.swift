@@ -1,4 +1,5 @@
 import LyraBase
+import LyraKernels
 import LyraTensor
 
 /// y = x Wᵀ + b over the last dimension; weight [out, in], bias [out].
@@ -8,6 +9,11 @@ public final class Linear: Module, LinearFeatures {
   public let outFeatures: Int
   public var weight: Tensor { ownParameters[0].tensor }
   public var bias: Tensor? { ownParameters.count > 1 ? ownParameters[1].tensor : nil }
+  /// The weight packed for inference (evaluation mode, no gradient), kept between calls.
+  let packedWeight = PackedGemmWeight()
+  /// Whether evaluation-mode layers keep a packed weight (`Tensor.linear`'s `packed`): a switch
+  /// for the A/B in docs/performance.md.
+  nonisolated(unsafe) public static var prepackedInference = true
 
   public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, generator: Generator? = nil) {
     precondition(inFeatures > 0 && outFeatures > 0, "Linear: features must be positive, got \(inFeatures) -> \(outFeatures)")
@@ -22,7 +28,7 @@ public final class Linear: Module, LinearFeatures {
 
   public override func forward(_ x: Tensor) throws -> Tensor {
     try ShapeError.check("Linear", x, dim: -1, size: inFeatures, expected: "input [..., \(inFeatures)]")
-    return Tensor.linear(x, weight, bias)
+    return Tensor.linear(x, weight, bias, packed: training || !Linear.prepackedInference ? nil : packedWeight)
   }
   public override var summary: String { featuresSummary }
   public override var arguments: [String: JSON] { featuresArguments }
