@@ -63,6 +63,7 @@ struct TestSearch: ParsableCommand {
   @Option var workers: Int = 1
   @Option var heartbeatTimeout: Double = 15
   @Option var localWorkers: Int?
+  @Option var maxAttempts: Int = 3
 
   func run() throws {
     lyra_sigint_install()
@@ -71,6 +72,7 @@ struct TestSearch: ParsableCommand {
         storePath: store, seed: seed, trials: trials, sleepMs: sleepMs, algorithm: algorithm,
         options: { var o = SearchRunner.Options(workers: workers, heartbeatInterval: min(2, heartbeatTimeout / 4), heartbeatTimeout: heartbeatTimeout)
           o.localWorkers = localWorkers
+          o.maxAttempts = maxAttempts
           return o }())
       print(outcome == .finished ? "finished" : "interrupted")
       if outcome == .interrupted { throw ExitCode(130) }

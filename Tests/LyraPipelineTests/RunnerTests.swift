@@ -82,7 +82,7 @@ final class RunnerTests: XCTestCase {
       try store.insert(t, step: "s", checkpoint: "/ck/custom")
       try store.saveState(step: "s", algo.state())
     }
-    _ = try store.claim(worker: "dead-runner", step: "s")
+    _ = try store.claim(worker: "runner:deadhost:1", step: "s")  // a dead coordinator's own trial
     var seen: [TrialSpec] = []
     let runner = try SearchRunner.resume(store: store, step: "s", algorithm: try SyntheticSearch.algorithm("random", seed: 2, trials: 6),
                                          executor: { seen.append($0); return TrialResult(["loss": Double($0.trial)]) })
@@ -91,6 +91,29 @@ final class RunnerTests: XCTestCase {
     XCTAssertEqual(seen[0].checkpointDir, "/ck/custom")
     XCTAssertEqual(seen[0].config, t.config)
     XCTAssertEqual(try store.trials(step: "s").count, 6)
+  }
+
+  /// A coordinator that runs its trials itself (no worker pool) still hands out again a trial whose worker,
+  /// started elsewhere, died: resume leaves that trial to its lease (the worker may be alive), and the run loop
+  /// requeues it once the lease expired. (Before, only a coordinator with a pool did, and this run never ended.)
+  func testSequentialCoordinatorRequeuesAnExpiredLeaseOfAWorkerElsewhere() throws {
+    let store = try TrialStore(path: try storeTestDir("runner-lease") + "/trials.db")
+    let algo = try SyntheticSearch.algorithm("random", seed: 3, trials: 4)
+    _ = try SearchRunner(store: store, step: "s", kind: "test.branin", stepConfig: .null, algorithm: algo)
+    let t = try XCTUnwrap(algo.ask())
+    try store.transaction {
+      try store.insert(t, step: "s", checkpoint: "/ck/0")
+      try store.saveState(step: "s", algo.state())
+    }
+    _ = try store.claim(worker: "otherhost:77:1", step: "s")  // a remote worker, then SIGKILLed: no heartbeat
+    XCTAssertEqual(try store.requeueRunning(step: "s", ownerPrefix: "runner:"), [], "not the coordinator's to take back")
+    var seen: [Int] = []
+    let runner = try SearchRunner.resume(store: store, step: "s", algorithm: try SyntheticSearch.algorithm("random", seed: 3, trials: 4),
+                                         executor: { seen.append($0.trial); return TrialResult(["loss": Double($0.trial)]) },
+                                         options: SearchRunner.Options(workers: 1, heartbeatTimeout: 0.2, pollInterval: 0.01))
+    XCTAssertEqual(try runner.run(), .finished)
+    XCTAssertEqual(seen, [0, 1, 2, 3], "trial 0 ran here once its lease expired")
+    XCTAssertEqual(try store.trial(step: "s", id: 0)?.attempts, 2, "the lost attempt is counted")
   }
 
   func testExecutorErrorsAreFailedTrials() throws {
