@@ -19,7 +19,7 @@ enum RunPipeline {
   }
 
   static func run(file: String?, resume: String?, workers: Int?, seed: UInt64?, sets: [String] = [], check: Bool = false,
-                  force: Bool = false, part: Part = Part(), localWorkers: Int? = nil) -> Int32 {
+                  force: Bool = false, part: Part = Part(), localWorkers: Int? = nil, artifacts: String? = nil) -> Int32 {
     lyra_sigint_install() // Ctrl-C stops the run cleanly; the task can be resumed
     PluginHost.install()
     // `--seed S` is `--set general.seed=S`, so it is part of the recorded config and a
@@ -65,6 +65,7 @@ enum RunPipeline {
                            force: force, command: CommandLine.arguments)
       p.workers = workers
       p.localWorkers = localWorkers
+      try p.store.useArtifacts(try artifacts.map(ArtifactsDirectory.parse), coordinator: true)
       if !p.forcedChanges.isEmpty {
         print("--force: task \(p.taskID) now runs with the new config (recorded in the task):")
         for c in p.forcedChanges { print("  \(c)") }

@@ -33,6 +33,10 @@ struct Worker: ParsableCommand {
                               + "a plug-in path found in the store but not given here is refused.", valueName: "FILE"))
   var plugin: [String] = []
 
+  @Option(help: ArgumentHelp("With a PostgreSQL store: keep trial files in this directory (mounted on every machine; a path or file:///path) "
+                              + "instead of the database; the coordinator must use it too (lyra run --artifacts).", valueName: "DIR"))
+  var artifacts: String?
+
   @Option(help: .hidden)
   var parentPid: Int32?
 
@@ -42,7 +46,10 @@ struct Worker: ParsableCommand {
     do {
       PluginHost.install()
       Plugins.restrict(to: plugin) // never code paths taken from the store
-      try TrialWorker(storePath: try PostgresTasks.workerStore(store, task: task), id: id, step: step, heartbeatInterval: heartbeat, idleExit: idleExit, parent: parentPid).run()
+      var worker = TrialWorker(storePath: try PostgresTasks.workerStore(store, task: task), id: id, step: step, heartbeatInterval: heartbeat,
+                               idleExit: idleExit, parent: parentPid)
+      worker.artifacts = try artifacts.map(ArtifactsDirectory.parse)
+      try worker.run()
     } catch {
       FileHandle.standardError.write(Data("lyra worker: \(Redact.urls(in: "\(error)"))\n".utf8))
       throw ExitCode(1)
