@@ -34,7 +34,10 @@ final class PostgresRemoteKillTests: XCTestCase {
 
     // 20 kills and 2 restarts at seeded marks; a kill picks the coordinator or one worker.
     var rng = SplitMix(seed: seed &+ 99)
-    var events: [(mark: Int, target: Int)] = (0..<20).map { _ in (1 + Int(rng.next() % UInt64(crashTrials - 8)), Int(rng.next() % UInt64(workers + 1))) }
+    // Target 0 is the coordinator (half the kills), 1...workers a worker.
+    var events: [(mark: Int, target: Int)] = (0..<20).map { _ in
+      (1 + Int(rng.next() % UInt64(crashTrials - 8)), rng.next() % 2 == 0 ? 0 : 1 + Int(rng.next() % UInt64(workers)))
+    }
     events += (0..<2).map { _ in (1 + Int(rng.next() % UInt64(crashTrials - 8)), -1) }
     events.sort { $0.mark < $1.mark }
     var kills = 0, coordinatorKills = 0
