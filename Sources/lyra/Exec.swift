@@ -69,13 +69,17 @@ struct Run: ParsableCommand {
   @Option(help: ArgumentHelp("Of --workers, how many this machine starts (0: only workers started elsewhere with lyra worker --store URL).", valueName: "N"))
   var localWorkers: Int?
 
+  @Option(help: ArgumentHelp("With a PostgreSQL store: keep trial files in this directory, mounted on every machine (a path or file:///path), "
+                              + "instead of the database; workers need the same option.", valueName: "DIR"))
+  var artifacts: String?
+
   @Argument(parsing: .captureForPassthrough, help: "Arguments passed to a .lua script.")
   var arguments: [String] = []
 
   func run() throws {
     guard let file else {
       throw ExitCode(RunPipeline.run(file: nil, resume: resume, workers: workers, seed: seed, sets: sets + (try storeSetting(store)), check: check, force: force,
-                                     part: RunPipeline.Part(steps: steps, from: from), localWorkers: localWorkers))
+                                     part: RunPipeline.Part(steps: steps, from: from), localWorkers: localWorkers, artifacts: artifacts))
     }
     let ext = (file as NSString).pathExtension.lowercased()
     switch ext {
@@ -85,7 +89,7 @@ struct Run: ParsableCommand {
       // Options may also follow the file (`lyra run cfg.yml --resume ID`): the passthrough
       // capture took them, so read them here.
       var resume = self.resume, workers = self.workers, seed = self.seed, sets = self.sets, check = self.check, force = self.force,
-          steps = self.steps, from = self.from, store = self.store, localWorkers = self.localWorkers
+          steps = self.steps, from = self.from, store = self.store, localWorkers = self.localWorkers, artifacts = self.artifacts
       var rest = arguments[...]
       while let a = rest.first {
         rest = rest.dropFirst()
@@ -93,8 +97,8 @@ struct Run: ParsableCommand {
           if a == "--check" { check = true } else { force = true }
           continue
         }
-        guard let v = rest.first, ["--resume", "--workers", "--seed", "--set", "--steps", "--from", "--store", "--local-workers"].contains(a) else {
-          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --steps STEP,..., --from STEP, --store URL, --local-workers N, --check, --force)\n".utf8))
+        guard let v = rest.first, ["--resume", "--workers", "--seed", "--set", "--steps", "--from", "--store", "--local-workers", "--artifacts"].contains(a) else {
+          FileHandle.standardError.write(Data("lyra run: unexpected argument '\(a)' (options: --resume TASK, --workers N, --seed S, --set KEY=VALUE, --steps STEP,..., --from STEP, --store URL, --local-workers N, --artifacts DIR, --check, --force)\n".utf8))
           throw ExitCode(2)
         }
         rest = rest.dropFirst()
@@ -104,6 +108,7 @@ struct Run: ParsableCommand {
         case "--steps": steps.append(v)
         case "--from": from = v
         case "--store": store = v
+        case "--artifacts": artifacts = v
         case "--local-workers":
           guard let n = Int(v), n >= 0 else { FileHandle.standardError.write(Data("lyra run: --local-workers needs a non-negative integer\n".utf8)); throw ExitCode(2) }
           localWorkers = n
@@ -116,7 +121,7 @@ struct Run: ParsableCommand {
         }
       }
       throw ExitCode(RunPipeline.run(file: file, resume: resume, workers: workers, seed: seed, sets: sets + (try storeSetting(store)), check: check, force: force,
-                                     part: RunPipeline.Part(steps: steps, from: from), localWorkers: localWorkers))
+                                     part: RunPipeline.Part(steps: steps, from: from), localWorkers: localWorkers, artifacts: artifacts))
     default:
       FileHandle.standardError.write(Data("lyra run: \(file): expected a .yml/.yaml config or a .lua script\n".utf8))
       throw ExitCode(2)

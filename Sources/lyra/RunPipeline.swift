@@ -19,7 +19,7 @@ enum RunPipeline {
   }
 
   static func run(file: String?, resume: String?, workers: Int?, seed: UInt64?, sets: [String] = [], check: Bool = false,
-                  force: Bool = false, part: Part = Part(), localWorkers: Int? = nil) -> Int32 {
+                  force: Bool = false, part: Part = Part(), localWorkers: Int? = nil, artifacts: String? = nil) -> Int32 {
     lyra_sigint_install() // Ctrl-C stops the run cleanly; the task can be resumed
     PluginHost.install()
     // `--seed S` is `--set general.seed=S`, so it is part of the recorded config and a
@@ -50,6 +50,12 @@ enum RunPipeline {
         (lines, text, target) = ([:], nil, t)
       }
       let raw = sets.isEmpty ? base : try ConfigOverrides.apply(base, sets)
+      // --artifacts is checked before a task is created: a refused scheme, or SQLite, leaves nothing behind.
+      let artifactsDir = try artifacts.map(ArtifactsDirectory.parse)
+      if artifactsDir != nil, !PostgresLocation.isPostgres(raw["general"]?["store"]?.string ?? "") {
+        FileHandle.standardError.write(Data("lyra run: --artifacts is for a PostgreSQL store (--store postgresql://…): with SQLite the trial files are in the task folder already\n".utf8))
+        return 2
+      }
       if check {
         let problems = attributed(Pipeline.problems(raw: raw, file: name, lines: lines))
         for w in Pipeline.warnings(raw: raw, file: name, lines: lines) { FileHandle.standardError.write(Data("lyra run: warning: \(w)\n".utf8)) }
@@ -65,6 +71,7 @@ enum RunPipeline {
                            force: force, command: CommandLine.arguments)
       p.workers = workers
       p.localWorkers = localWorkers
+      try p.store.useArtifacts(artifactsDir, coordinator: true)
       if !p.forcedChanges.isEmpty {
         print("--force: task \(p.taskID) now runs with the new config (recorded in the task):")
         for c in p.forcedChanges { print("  \(c)") }

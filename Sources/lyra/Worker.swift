@@ -33,6 +33,10 @@ struct Worker: ParsableCommand {
                               + "a plug-in path found in the store but not given here is refused.", valueName: "FILE"))
   var plugin: [String] = []
 
+  @Option(help: ArgumentHelp("With a PostgreSQL store: keep trial files in this directory (mounted on every machine; a path or file:///path) "
+                              + "instead of the database; the coordinator must use it too (lyra run --artifacts).", valueName: "DIR"))
+  var artifacts: String?
+
   @Option(help: .hidden)
   var parentPid: Int32?
 
@@ -42,7 +46,10 @@ struct Worker: ParsableCommand {
     do {
       PluginHost.install()
       Plugins.restrict(to: plugin) // never code paths taken from the store
-      try TrialWorker(storePath: try PostgresTasks.workerStore(store, task: task), id: id, step: step, heartbeatInterval: heartbeat, idleExit: idleExit, parent: parentPid).run()
+      var worker = TrialWorker(storePath: try PostgresTasks.workerStore(store, task: task), id: id, step: step, heartbeatInterval: heartbeat,
+                               idleExit: idleExit, parent: parentPid)
+      worker.artifacts = try artifacts.map(ArtifactsDirectory.parse)
+      try worker.run()
     } catch {
       FileHandle.standardError.write(Data("lyra worker: \(Redact.urls(in: "\(error)"))\n".utf8))
       throw ExitCode(1)
@@ -63,6 +70,7 @@ struct TestSearch: ParsableCommand {
   @Option var workers: Int = 1
   @Option var heartbeatTimeout: Double = 15
   @Option var localWorkers: Int?
+  @Option var maxAttempts: Int = 3
 
   func run() throws {
     lyra_sigint_install()
@@ -71,6 +79,7 @@ struct TestSearch: ParsableCommand {
         storePath: store, seed: seed, trials: trials, sleepMs: sleepMs, algorithm: algorithm,
         options: { var o = SearchRunner.Options(workers: workers, heartbeatInterval: min(2, heartbeatTimeout / 4), heartbeatTimeout: heartbeatTimeout)
           o.localWorkers = localWorkers
+          o.maxAttempts = maxAttempts
           return o }())
       print(outcome == .finished ? "finished" : "interrupted")
       if outcome == .interrupted { throw ExitCode(130) }

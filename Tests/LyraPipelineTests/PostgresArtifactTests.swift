@@ -88,3 +88,71 @@ final class PostgresArtifactTests: XCTestCase {
     XCTAssertEqual(p.terminationStatus, 0, args.joined(separator: " "))
   }
 }
+
+/// `--artifacts DIR`: the same trip through a directory every machine mounts instead of the database: the
+/// accepted worker's files come out byte for byte, a refused late worker's never do, nothing goes into the
+/// `artifacts` table, and a worker whose choice differs from the task's, or a URL scheme other than file:, is
+/// refused by name.
+final class ArtifactsDirectoryTests: XCTestCase {
+  func testFilesTravelThroughTheDirectory() throws {
+    let url = try PostgresTestServer.shared().storeURL("artdir")
+    let shared = try storeTestDir("artifacts-mount")
+    let coordinator = try TrialStore(path: url), late = try TrialStore(path: url), worker = try TrialStore(path: url)
+    coordinator.directory = try storeTestDir("coordinator")
+    try coordinator.useArtifacts(shared, coordinator: true)
+    XCTAssertThrowsError(try worker.useArtifacts(nil, coordinator: false)) { e in XCTAssertTrue("\(e)".contains("--artifacts DIR"), "\(e)") }
+    for (store, name) in [(worker, "worker"), (late, "late")] {
+      store.directory = try storeTestDir(name)
+      try store.useArtifacts(shared, coordinator: false)
+    }
+    try coordinator.addStep("s", kind: "test.branin", config: .null)
+    try coordinator.transaction { try coordinator.insert(storeTestTrial(0), step: "s") }
+    // `late` claims trial 0 and loses its lease; `worker` gets it and finishes first.
+    XCTAssertEqual(try late.claim(worker: "late")?.trial.id, 0)
+    _ = try coordinator.requeueStale(olderThan: 0, maxAttempts: 5, now: TrialStore.now() + 1)
+    XCTAssertEqual(try worker.claim(worker: "w")?.trial.id, 0)
+    var rng = SplitMix(seed: 6)
+    let weights = (0..<3000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+    let files: [String: [UInt8]] = ["workers/s/0/desc_0.json": Array("{\"a\":2}".utf8), "checkpoints/s/0/model_0.safetensors": weights,
+                                    "checkpoints/s/0/checkpoint.safetensors": [9]]
+    for (store, tag) in [(worker, ""), (late, "LATE")] {
+      for (name, bytes) in files {
+        let path = store.directory + "/" + name
+        try FileManager.default.createDirectory(atPath: PathText.parent(path), withIntermediateDirectories: true)
+        try Data(bytes + Array(tag.utf8)).write(to: URL(fileURLWithPath: path))
+      }
+    }
+    XCTAssertTrue(try worker.finishWithArtifacts(step: "s", trial: 0, worker: "w", result: TrialResult(["loss": 2]), error: nil))
+    XCTAssertFalse(try late.finishWithArtifacts(step: "s", trial: 0, worker: "late", result: TrialResult(["loss": 3]), error: nil),
+                   "a late result is refused")
+    XCTAssertEqual(try coordinator.db.scalar("SELECT count(*) FROM artifacts")?.int, 0, "nothing in the database")
+
+    let written = try coordinator.materialiseArtifacts(step: "s", trial: 0, into: coordinator.directory)
+    XCTAssertEqual(written, ["checkpoints/s/0/model_0.safetensors", "workers/s/0/desc_0.json"])
+    for name in written {
+      XCTAssertEqual(FileManager.default.contents(atPath: coordinator.directory + "/" + name).map { [UInt8]($0) }, files[name],
+                     "\(name): the accepted worker's bytes, not the late one's")
+    }
+  }
+
+  func testRefusals() throws {
+    XCTAssertThrowsError(try ArtifactsDirectory.parse("s3://bucket/x")) { e in
+      XCTAssertTrue("\(e)".contains("only a directory is supported"), "\(e)")
+    }
+    XCTAssertEqual(try ArtifactsDirectory.parse("file:///mnt/lyra"), "/mnt/lyra")
+    XCTAssertEqual(try ArtifactsDirectory.parse("/mnt/lyra"), "/mnt/lyra")
+    XCTAssertThrowsError(try ArtifactsDirectory.parse("file://relative")) { e in XCTAssertTrue("\(e)".contains("absolute"), "\(e)") }
+    let sqlite = try TrialStore(path: try storeTestDir("art-sqlite") + "/trials.db")
+    XCTAssertThrowsError(try sqlite.useArtifacts("/tmp/x", coordinator: true)) { e in XCTAssertTrue("\(e)".contains("PostgreSQL store"), "\(e)") }
+    // A task that keeps its files in the database: a worker with --artifacts, or a resume with it, is refused.
+    let url = try PostgresTestServer.shared().storeURL("artdb")
+    let coordinator = try TrialStore(path: url)
+    try coordinator.useArtifacts(nil, coordinator: true)
+    XCTAssertThrowsError(try TrialStore(path: url).useArtifacts("/tmp/x", coordinator: false)) { e in
+      XCTAssertTrue("\(e)".contains("without --artifacts"), "\(e)")
+    }
+    XCTAssertThrowsError(try TrialStore(path: url).useArtifacts("/tmp/x", coordinator: true)) { e in
+      XCTAssertTrue("\(e)".contains("resume it without --artifacts"), "\(e)")
+    }
+  }
+}

@@ -95,7 +95,8 @@ final class PostgresStoreTests: XCTestCase {
     XCTAssertNil(try StoreLocation.postgres(nil, task: "t1"))
     // A server that is not there: the message names the place, never the password.
     let dir = try storeTestDir("pg-none")
-    XCTAssertThrowsError(try TrialStore(postgres: PostgresLocation("postgresql://alice:topsecret@/db?host=\(dir)&task=t"))) { e in
+    // (A server not there is waited for, as one restarting would be: here for 0.3 s.)
+    XCTAssertThrowsError(try TrialStore(postgres: PostgresLocation("postgresql://alice:topsecret@/db?host=\(dir)&task=t"), reconnectFor: 0.3)) { e in
       XCTAssertFalse("\(e)".contains("topsecret"), "\(e)")
       XCTAssertTrue("\(e)".contains("cannot connect"), "\(e)")
     }

@@ -70,19 +70,27 @@ final class RunnerTests: XCTestCase {
     XCTAssertEqual(try store.trial(step: "s", id: 11)?.attempts, 1, "an interrupt is not a failed attempt")
   }
 
+  /// What a runner does before it dies mid-trial: a new step, trial 0 handed out (with the state), then claimed by
+  /// `worker`.
+  private func startedStepWithOneClaimedTrial(_ name: String, seed: UInt64, trials: Int, checkpoint: String,
+                                              worker: String) throws -> (TrialStore, Trial) {
+    let store = try TrialStore(path: try storeTestDir(name) + "/trials.db")
+    let algo = try SyntheticSearch.algorithm("random", seed: seed, trials: trials)
+    _ = try SearchRunner(store: store, step: "s", kind: "test.branin", stepConfig: .null, algorithm: algo)
+    let t = try XCTUnwrap(algo.ask())
+    try store.transaction {
+      try store.insert(t, step: "s", checkpoint: checkpoint)
+      try store.saveState(step: "s", algo.state())
+    }
+    _ = try store.claim(worker: worker, step: "s")
+    return (store, t)
+  }
+
   /// A trial left running by a dead runner is requeued on resume and keeps its
   /// checkpoint directory; the algorithm is not asked for it again.
   func testResumeRequeuesRunningTrial() throws {
-    let store = try TrialStore(path: try storeTestDir("runner-dead") + "/trials.db")
-    let algo = try SyntheticSearch.algorithm("random", seed: 2, trials: 6)
-    _ = try SearchRunner(store: store, step: "s", kind: "test.branin", stepConfig: .null, algorithm: algo)
-    // What a runner does before it dies mid-trial: hand out trial 0, claim it.
-    let t = try XCTUnwrap(algo.ask())
-    try store.transaction {
-      try store.insert(t, step: "s", checkpoint: "/ck/custom")
-      try store.saveState(step: "s", algo.state())
-    }
-    _ = try store.claim(worker: "dead-runner", step: "s")
+    let (store, t) = try startedStepWithOneClaimedTrial("runner-dead", seed: 2, trials: 6, checkpoint: "/ck/custom",
+                                                         worker: "runner:deadhost:1")  // a dead coordinator's own trial
     var seen: [TrialSpec] = []
     let runner = try SearchRunner.resume(store: store, step: "s", algorithm: try SyntheticSearch.algorithm("random", seed: 2, trials: 6),
                                          executor: { seen.append($0); return TrialResult(["loss": Double($0.trial)]) })
@@ -91,6 +99,22 @@ final class RunnerTests: XCTestCase {
     XCTAssertEqual(seen[0].checkpointDir, "/ck/custom")
     XCTAssertEqual(seen[0].config, t.config)
     XCTAssertEqual(try store.trials(step: "s").count, 6)
+  }
+
+  /// A coordinator that runs its trials itself (no worker pool) still hands out again a trial whose worker,
+  /// started elsewhere, died: resume leaves that trial to its lease (the worker may be alive), and the run loop
+  /// requeues it once the lease expired. (Before, only a coordinator with a pool did, and this run never ended.)
+  func testSequentialCoordinatorRequeuesAnExpiredLeaseOfAWorkerElsewhere() throws {
+    // A remote worker claimed trial 0, then was SIGKILLed: no heartbeat.
+    let (store, _) = try startedStepWithOneClaimedTrial("runner-lease", seed: 3, trials: 4, checkpoint: "/ck/0", worker: "otherhost:77:1")
+    XCTAssertEqual(try store.requeueRunning(step: "s", ownerPrefix: "runner:"), [], "not the coordinator's to take back")
+    var seen: [Int] = []
+    let runner = try SearchRunner.resume(store: store, step: "s", algorithm: try SyntheticSearch.algorithm("random", seed: 3, trials: 4),
+                                         executor: { seen.append($0.trial); return TrialResult(["loss": Double($0.trial)]) },
+                                         options: SearchRunner.Options(workers: 1, heartbeatTimeout: 0.2, pollInterval: 0.01))
+    XCTAssertEqual(try runner.run(), .finished)
+    XCTAssertEqual(seen, [0, 1, 2, 3], "trial 0 ran here once its lease expired")
+    XCTAssertEqual(try store.trial(step: "s", id: 0)?.attempts, 2, "the lost attempt is counted")
   }
 
   func testExecutorErrorsAreFailedTrials() throws {

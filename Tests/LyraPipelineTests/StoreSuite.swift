@@ -113,6 +113,9 @@ struct StoreSuite {
     // Resume requeues running trials without counting an attempt.
     let c = try XCTUnwrap(try store.claim(worker: "alive", step: "s"))
     XCTAssertEqual(c.attempts, 4)
+    XCTAssertEqual(try store.requeueRunning(step: "s", ownerPrefix: "runner:"), [], "a worker started elsewhere keeps its trial")
+    XCTAssertEqual(try store.requeueRunning(step: "s", ownerPrefix: "al"), [1])
+    _ = try store.claim(worker: "alive", step: "s")
     XCTAssertEqual(try store.requeueRunning(step: "s"), [1])
     XCTAssertEqual(try store.trial(step: "s", id: 1)?.attempts, 3)
     XCTAssertEqual(try store.trial(step: "s", id: 1)?.status, .pending)

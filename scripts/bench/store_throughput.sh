@@ -28,8 +28,12 @@ echo "SQLite (WAL, synchronous=FULL):  $("$LYRA" _store-bench --store "$SQL/tria
 rm -rf "$SQL"
 echo "PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') (Unix socket): $("$LYRA" _store-bench --store "$URL&task=bench$$" --workers "$WORKERS" --trials "$TRIALS")"
 PY=/work/.venv-ref/bin/python
-if [ -x "$PY" ] && "$PY" -c 'import optuna, psycopg' 2>/dev/null; then
-  echo "Optuna RDB storage:              $("$PY" "$ROOT/scripts/bench/optuna_rdb.py" "postgresql+psycopg://lyra@/postgres?host=$DIR" "$TRIALS" "$WORKERS")"
+# SQLAlchemy's driver: psycopg (3) or psycopg2, whichever the venv has (pip install optuna psycopg2-binary).
+DRIVER=
+if [ -x "$PY" ] && "$PY" -c 'import optuna, psycopg' 2>/dev/null; then DRIVER=psycopg
+elif [ -x "$PY" ] && "$PY" -c 'import optuna, psycopg2' 2>/dev/null; then DRIVER=psycopg2; fi
+if [ -n "$DRIVER" ]; then
+  echo "Optuna $("$PY" -c 'import optuna; print(optuna.__version__)') RDB storage ($DRIVER): $("$PY" "$ROOT/scripts/bench/optuna_rdb.py" "postgresql+$DRIVER://lyra@/postgres?host=$DIR" "$TRIALS" "$WORKERS")"
 else
-  echo "Optuna RDB storage: skipped (no optuna + psycopg in /work/.venv-ref)"
+  echo "Optuna RDB storage: skipped (no optuna + psycopg or psycopg2 in /work/.venv-ref)"
 fi

@@ -17,12 +17,13 @@ final class Heartbeat {
 
   init(storePath: String, step: String, trial: Int, worker: String, interval: Double) {
     let thread = Thread { [self] in
-      let store = try? TrialStore(path: storePath)
+      var store = try? TrialStore(path: storePath)
       cond.lock()
       while !stopped {
         _ = cond.wait(until: Date(timeIntervalSinceNow: interval))
         if stopped { break }
         cond.unlock()
+        if store == nil { store = try? TrialStore(path: storePath) }  // the database was away when the trial began
         let ok = (try? store?.heartbeat(step: step, trial: trial, worker: worker)) ?? nil
         cond.lock()
         if ok == false { _lost = true }

@@ -81,8 +81,11 @@ public final class SearchRunner {
     self.algorithm = algorithm
     self.options = options
     self.executor = executor
-    self.id = "runner:\(ProcessInfo.processInfo.hostName):\(getpid())"
+    self.id = SearchRunner.ownerPrefix + "\(ProcessInfo.processInfo.hostName):\(getpid())"
   }
+
+  /// How the names of a coordinator and of the worker processes it starts begin.
+  static let ownerPrefix = "runner:"
 
   /// Continues a step after a crash or interrupt. `algorithm` must be a fresh instance
   /// made with the step's original settings and seed; it is restored from the stored
@@ -98,7 +101,9 @@ public final class SearchRunner {
       throw StoreError("\(store.path): cannot restore the search state of step \(step): \(error)")
     }
     try checkConsistent(store: store, step: step, state: state)
-    try store.requeueRunning(step: step)
+    // Only what the dead coordinator ran itself or through its own worker processes: workers started elsewhere
+    // (`lyra worker --store URL`) outlive a coordinator and finish their trials; a dead one's lease expires.
+    try store.requeueRunning(step: step, ownerPrefix: SearchRunner.ownerPrefix)
     return SearchRunner(resuming: store, step: step, algorithm: algorithm, executor: executor, options: options)
   }
 
@@ -139,11 +144,12 @@ public final class SearchRunner {
       }
       if let pool {
         // A worker process that exited cannot finish its trial: hand it out again now
-        // (an event, not a timeout). The heartbeat timeout remains for workers this
-        // runner did not start (other machines, hung processes).
+        // (an event, not a timeout).
         for dead in try pool.reap() { try store.requeueWorker(dead, maxAttempts: options.maxAttempts, step: step) }
-        try store.requeueStale(olderThan: options.heartbeatTimeout, maxAttempts: options.maxAttempts, step: step)
       }
+      // The heartbeat timeout is for workers this runner did not start (other machines, hung processes): with or
+      // without a pool of its own, a trial whose lease expired goes back to the queue.
+      try store.requeueStale(olderThan: options.heartbeatTimeout, maxAttempts: options.maxAttempts, step: step)
       for rec in try store.untold(step: step) {
         try tellStored(rec)
         canAsk = true
@@ -165,8 +171,12 @@ public final class SearchRunner {
         throw StoreError("step \(step): the search algorithm hands out no trial although none is running (algorithm bug?)")
       }
       if pool == nil {
-        if try runOneInProcess() == .interrupted { return .interrupted }
-        canAsk = true
+        switch try runOneInProcess() {
+        case .interrupted: return .interrupted
+        // Every handed-out trial is with a worker elsewhere: wait for its result or its lease to expire.
+        case nil: Thread.sleep(forTimeInterval: options.pollInterval)
+        case .finished: canAsk = true
+        }
       } else {
         Thread.sleep(forTimeInterval: options.pollInterval)
       }
@@ -212,9 +222,10 @@ public final class SearchRunner {
 
   /// Claims and runs one pending trial here; the result, the tell and the state are
   /// one transaction. An interrupted trial goes back to pending.
-  private func runOneInProcess() throws -> Outcome {
+  /// nil: no pending trial to claim.
+  private func runOneInProcess() throws -> Outcome? {
     let run = try executorForStep()
-    guard let rec = try store.claim(worker: id, step: step) else { return .finished }
+    guard let rec = try store.claim(worker: id, step: step) else { return nil }
     TestKillSwitch.point(step: step, .claim)
     let spec = try store.spec(for: rec)
     let beat = Heartbeat(storePath: store.reopenPath, step: step, trial: rec.trial.id, worker: id, interval: options.heartbeatInterval)

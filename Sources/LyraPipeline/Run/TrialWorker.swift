@@ -23,6 +23,8 @@ public struct TrialWorker {
   /// (a resumed runner already requeued what was running, so a trial claimed by an
   /// orphan would sit until its heartbeat times out).
   public var parent: pid_t?
+  /// `--artifacts DIR`: trial files go into this directory (it must be the task's choice too); nil: the database.
+  public var artifacts: String?
   /// Where the worker says what it dropped (standard error; tests collect it).
   public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
@@ -48,6 +50,7 @@ public struct TrialWorker {
   @discardableResult
   public func run() throws -> Int {
     let store = try TrialStore(path: storePath, create: false)
+    try store.useArtifacts(artifacts, coordinator: false)
     var executors: [String: TrialExecutor] = [:]
     var done = 0
     var idleSince = Date()

@@ -32,6 +32,7 @@ struct SearchStep {
     options.heartbeatTimeout = general["worker"]?["timeout"]?.double ?? 60
     options.localWorkers = pipeline.localWorkers
     options.workerArguments = Plugins.files(general).flatMap { ["--plugin", $0] }
+      + (pipeline.store.artifactsDirectory.map { ["--artifacts", $0] } ?? [])
     let progress = SearchProgress(step: name, store: pipeline.store, algorithm: made.algorithm, planned: made.plannedTrials,
                                   console: pipeline.console)
     // In-process trials log their progress; workers keep quiet.

@@ -35,7 +35,15 @@ public final class PostgresConnection: StoreConnection {
   public init(_ target: PostgresLocation, reconnectFor: Double = 60) throws {
     self.target = target
     self.reconnectFor = reconnectFor
-    try connect()
+    do { try connect() } catch let e as PostgresError where PostgresConnection.serverAway(e.message) {
+      try reconnect()  // the server is restarting (or not up yet): wait for it as a lost connection would
+    }
+  }
+
+  /// A first connection that failed because the server is not there right now (restarting, starting up, shutting
+  /// down) is retried like a lost one; a wrong host name, role, database or password fails at once.
+  static func serverAway(_ message: String) -> Bool {
+    ["Connection refused", "No such file or directory", "starting up", "shutting down", "recovery mode"].contains { message.contains($0) }
   }
 
   deinit { PQfinish(handle) }

@@ -26,6 +26,10 @@ extension TrialStore {
   func finishWithArtifacts(step: String, trial: Int, worker: String, result: TrialResult, error: String?,
                            chunkSize: Int = TrialStore.artifactChunkSize) throws -> Bool {
     struct NotOwner: Error {}
+    if artifactsDirectory != nil {  // files first, into this worker's own folder; then the result
+      try copyArtifactsOut(step: step, trial: trial, worker: worker)
+      return try finish(step: step, trial: trial, worker: worker, result: result, error: error)
+    }
     do {
       return try transaction {
         guard try finish(step: step, trial: trial, worker: worker, result: result, error: error) else { throw NotOwner() }
@@ -66,6 +70,14 @@ extension TrialStore {
   /// that would leave the folder (absolute, or with `..`) is refused: the database is not trusted with paths.
   @discardableResult
   public func materialiseArtifacts(step: String, trial: Int, into directory: String) throws -> [String] {
+    if artifactsDirectory != nil {  // `--artifacts DIR`: from the folder of the worker whose result was accepted
+      guard let found = try artifactsIn(step: step, trial: trial) else { return [] }
+      for name in found.names {
+        try checkArtifactName(name, step: step, trial: trial)
+        try copyFile(found.folder + "/" + name, to: directory + "/" + name)
+      }
+      return found.names
+    }
     let rows = try db.query("SELECT name, data FROM artifacts WHERE step = ? AND trial = ? ORDER BY name, chunk",
                             [.text(step), .integer(Int64(trial))])
     var files: [(String, [UInt8])] = []
@@ -74,10 +86,7 @@ extension TrialStore {
       if files.last?.0 == name { files[files.count - 1].1 += bytes } else { files.append((name, bytes)) }
     }
     for (name, bytes) in files {
-      guard !name.hasPrefix("/"), !name.split(separator: "/").contains(".."),
-            TrialStore.artifactFolders(step: step, trial: trial).contains(where: { name.hasPrefix($0 + "/") }) else {
-        throw StoreError("\(path): trial \(trial) of step \(step): artifact name \(name) is outside the trial's folders")
-      }
+      try checkArtifactName(name, step: step, trial: trial)
       let target = directory + "/" + name
       try FileAccessError.guarding(target, "write") {
         try FileManager.default.createDirectory(atPath: PathText.parent(target), withIntermediateDirectories: true)
@@ -85,5 +94,13 @@ extension TrialStore {
       }
     }
     return files.map(\.0)
+  }
+
+  /// A stored file name must stay inside the trial's folders (neither the database nor a shared directory is trusted).
+  private func checkArtifactName(_ name: String, step: String, trial: Int) throws {
+    guard !name.hasPrefix("/"), !name.split(separator: "/").contains(".."),
+          TrialStore.artifactFolders(step: step, trial: trial).contains(where: { name.hasPrefix($0 + "/") }) else {
+      throw StoreError("\(path): trial \(trial) of step \(step): artifact name \(name) is outside the trial's folders")
+    }
   }
 }

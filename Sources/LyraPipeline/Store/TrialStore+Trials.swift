@@ -84,13 +84,17 @@ extension TrialStore {
     return db.changes == 1
   }
 
-  /// Puts every running trial of `step` back to pending: on resume, the processes that
+  /// Puts the running trials of `step` back to pending: on resume, the processes that
   /// ran them died with the runner. Checkpoints are kept; attempts are not counted
-  /// (the runner died, not the trial). Returns the trial ids.
+  /// (the runner died, not the trial). `ownerPrefix`: only trials whose worker's name starts with it (a resumed
+  /// coordinator takes back only its predecessor's trials, `runner:…`; a worker started elsewhere may still be
+  /// running its trial, and its lease decides). Returns the trial ids.
   @discardableResult
-  public func requeueRunning(step: String, reason: String = "requeued on resume") throws -> [Int] {
+  public func requeueRunning(step: String, reason: String = "requeued on resume", ownerPrefix: String? = nil) throws -> [Int] {
     try transaction {
-      let ids = try db.query("SELECT trial FROM trials WHERE step = ? AND status = 'running' ORDER BY seq", [.text(step)]).compactMap { $0[0].int }
+      let owner = ownerPrefix == nil ? "" : "AND substr(worker, 1, \(ownerPrefix!.utf8.count)) = ?"
+      let ids = try db.query("SELECT trial FROM trials WHERE step = ? AND status = 'running' \(owner) ORDER BY seq",
+                             [.text(step)] + (ownerPrefix.map { [.text($0)] } ?? [])).compactMap { $0[0].int }
       for id in ids { try requeue(step: step, trial: id, reason: reason) }
       return ids
     }

@@ -23,6 +23,8 @@ public final class TrialStore {
   /// The local folder holding checkpoint directories: the store's folder for SQLite; for PostgreSQL, where this
   /// process keeps its trials' files (`tasks/<task>` under the working directory unless set).
   public var directory: String
+  /// `--artifacts DIR` (ArtifactsDirectory): where trial files travel instead of the database; nil: the database.
+  public internal(set) var artifactsDirectory: String?
   /// The task id of a PostgreSQL store (nil for SQLite: the file is the task).
   public let task: String?
   /// What opens another connection to this store in this process (a heartbeat thread): `path`, or the URL with its
