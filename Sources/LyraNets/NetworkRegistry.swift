@@ -46,6 +46,7 @@ public enum NetworkRegistry {
     ("GhostNetNas", GhostNetNas.build),
     ("EfficientNet", EfficientNet.build),
     ("NAGO", NAGO.build),
+    ("DartsNetwork", DartsDescription.build),
     ("LinearClassificationHead", ClassificationHead.build),
     ("Network", { r in
       var o = r.object
@@ -59,7 +60,7 @@ public enum NetworkRegistry {
   /// The types whose built `Network` describes itself by its network type, so LyraNN's
   /// `ModuleRegistry` (checkpoints, the trainer's model builder) must know them too.
   static let selfDescribing: Set<String> = ["ResNet", "ResNetGeneral", "DNet", "MobileNetV2", "Network", "LinearClassificationHead",
-                                            "MobileNetV2Tiny", "FmdNetwork", "GhostNetNas", "EfficientNet", "NAGO"]
+                                            "MobileNetV2Tiny", "FmdNetwork", "GhostNetNas", "EfficientNet", "NAGO", "DartsNetwork"]
 
   /// Registers the network types whose `describe()` names them (ResNet, DNet, ...) with
   /// `ModuleRegistry`, so `Checkpoint.load` and `ModuleRegistry.build` rebuild them. Runs

@@ -15,8 +15,15 @@ public final class DartsNetwork: Module {
     public var classes = 10
     public var layers = 20
     public var stemMulti = 3
+    /// The stem's base width (VEGA's `stem.init_channels`); nil: `channels`. The stem has
+    /// `stemMulti` times this many channels.
+    public var stemChannels: Int?
     public var auxiliary = false
     public var reductions: [Int]?
+    /// The cell after which the auxiliary head reads (VEGA's `auxiliary_layer`); nil: ⌊2·layers/3⌋.
+    public var auxiliaryLayer: Int?
+    /// Drop-path probability of every cell in training.
+    public var dropPath: Float = 0
     public init() {}
     public var reductionCells: [Int] { reductions ?? [layers / 3, 2 * layers / 3] }
   }
@@ -30,15 +37,16 @@ public final class DartsNetwork: Module {
   public init(_ genotype: Genotype, _ o: Options) throws {
     let big = DescriptionReader.maxInteger
     guard (1...4096).contains(o.channels), (1...64).contains(o.layers), (1...16).contains(o.stemMulti),
-          (1...big).contains(o.inChannels), (1...big).contains(o.classes),
+          (1...big).contains(o.inChannels), (1...big).contains(o.classes), (1...4096).contains(o.stemChannels ?? 1),
+          (0..<1).contains(o.dropPath), (0..<o.layers).contains(o.auxiliaryLayer ?? 0),
           o.reductionCells.allSatisfy({ (0..<o.layers).contains($0) }) else {
       throw DescriptionError("DartsNetwork: init_channels 1…4096, layers 1…64, stem_multi 1…16 and reduction cells inside the layers, got C \(o.channels), layers \(o.layers), stem_multi \(o.stemMulti), reductions \(o.reductionCells)")
     }
     options = o
     self.genotype = genotype
-    auxiliaryAfter = 2 * o.layers / 3
+    auxiliaryAfter = o.auxiliaryLayer ?? 2 * o.layers / 3
     super.init()
-    let stemC = o.stemMulti * o.channels
+    let stemC = o.stemMulti * (o.stemChannels ?? o.channels)
     register(child: "stem", Sequential([Conv2d(o.inChannels, stemC, 3, padding: 1, bias: false), BatchNorm2d(stemC)]))
     var cPP = stemC, cP = stemC, c = o.channels
     var reductionPrev = false
@@ -58,6 +66,7 @@ public final class DartsNetwork: Module {
     register(child: "cells", cells)
     register(child: "global_pooling", AdaptiveAvgPool2d(1))
     register(child: "classifier", Linear(cP, o.classes))
+    setDropPath(o.dropPath)
     if o.auxiliary {
       // The paper's head pools 8×8 CIFAR maps 5×5/3 to 2×2; an adaptive pool to 2×2 gives
       // the same shape on any input size (Fashion-MNIST's 7×7 maps too).

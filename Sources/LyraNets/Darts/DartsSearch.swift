@@ -39,7 +39,9 @@ public final class DartsSearch {
   public let options: Options
   public let loss: (Tensor, Tensor) -> Tensor
   public let weightOptimizer: SGD
-  public let archOptimizer: Adam
+  /// The α side: Adam and the first- or second-order gradient.
+  public let architect: DartsArchitect
+  public var archOptimizer: Adam { architect.optimizer }
   let schedule: LRSchedule
   /// softmax(α) of every α tensor after each finished epoch: [epoch][tensor][edge][op].
   public private(set) var trajectory: [[[[Float]]]] = []
@@ -61,8 +63,9 @@ public final class DartsSearch {
     self.options = options
     self.loss = loss
     weightOptimizer = SGD(w, lr: options.lr, momentum: options.momentum, weightDecay: options.weightDecay)
-    archOptimizer = Adam(alphas, lr: options.archLR, betas: (options.archBeta1, options.archBeta2),
-                         weightDecay: options.archWeightDecay)
+    architect = DartsArchitect(model: model, alphas: alphas, weights: w, unrolled: options.unrolled,
+                               optimizer: Adam(alphas, lr: options.archLR, betas: (options.archBeta1, options.archBeta2),
+                                               weightDecay: options.archWeightDecay), loss: loss)
     schedule = LRSchedule(optimizer: weightOptimizer, scheduler: CosineAnnealingLR(tMax: options.epochs, etaMin: options.lrMin))
   }
 
@@ -74,12 +77,9 @@ public final class DartsSearch {
     return try weightStep(train)
   }
 
-  /// One Adam step of α (first or second order, as `options.unrolled`).
+  /// One Adam step of α (first or second order, as `options.unrolled`), ξ the current weight rate.
   public func archStep(train: (Tensor, Tensor), valid: (Tensor, Tensor)) throws {
-    let g = options.unrolled ? try unrolledGradient(train: train, valid: valid) : try gradients(of: alphas, valid)
-    for (a, d) in zip(alphas, g) { a.grad = d }
-    archOptimizer.step()
-    for a in alphas { a.zeroGrad() }
+    try architect.step(train: train, valid: valid, xi: Float(weightOptimizer.lr), weightDecay: Float(options.weightDecay))
   }
 
   /// One SGD step of the weights on `batch`, gradient norm clipped.
@@ -107,38 +107,13 @@ public final class DartsSearch {
 
   /// The gradients of the loss on `batch` with respect to `targets` (zeros where none reached).
   public func gradients(of targets: [Tensor], _ batch: (Tensor, Tensor)) throws -> [Tensor] {
-    zeroAll()
-    loss(try model(batch.0), batch.1).backward()
-    let g = targets.map { $0.grad?.clone() ?? Tensor.zerosLike($0) }
-    zeroAll()
-    return g
+    try architect.gradients(of: targets, batch)
   }
 
-  /// The second-order architecture gradient (eq. 7 with eq. 8's finite differences).
+  /// The second-order architecture gradient at the current weight rate (eq. 7 with eq. 8).
   public func unrolledGradient(train: (Tensor, Tensor), valid: (Tensor, Tensor)) throws -> [Tensor] {
-    let w = weights
-    let saved = w.map { $0.detach().clone() }
-    let xi = Float(weightOptimizer.lr), wd = Float(options.weightDecay)
-    // w' = w − ξ (∇w L_train + wd·w)
-    let dw = try gradients(of: w, train)
-    Tensor.noGrad { for (p, (g, s)) in zip(w, zip(dw, saved)) { _ = p.copy_(s - (g + s * wd) * xi) } }
-    // ∇α L_val(w', α) and ∇w' L_val(w', α) from one backward.
-    let gv = try gradients(of: alphas + w, valid)
-    let dAlpha = Array(gv[..<alphas.count]), dwPrime = Array(gv[alphas.count...])
-    let norm = dwPrime.reduce(Float(0)) { $0 + $1.square().sum().item() }.squareRoot()
-    let eps = norm > 0 ? 0.01 / norm : 0
-    func alphaGrad(at sign: Float) throws -> [Tensor] {
-      Tensor.noGrad { for (p, (s, v)) in zip(w, zip(saved, dwPrime)) { _ = p.copy_(s + v * (sign * eps)) } }
-      return try gradients(of: alphas, train)
-    }
-    defer { Tensor.noGrad { for (p, s) in zip(w, saved) { _ = p.copy_(s) } } }
-    guard eps > 0 else { return dAlpha }
-    let plus = try alphaGrad(at: 1), minus = try alphaGrad(at: -1)
-    return (0..<alphas.count).map { k in dAlpha[k] - (plus[k] - minus[k]) * (xi / (2 * eps)) }
+    try architect.unrolledGradient(train: train, valid: valid, xi: Float(weightOptimizer.lr), weightDecay: Float(options.weightDecay))
   }
 
-  func zeroAll() {
-    model.zeroGrad()
-    for a in alphas { a.zeroGrad() }
-  }
+  func zeroAll() { architect.zeroAll() }
 }

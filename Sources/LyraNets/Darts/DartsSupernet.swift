@@ -21,6 +21,9 @@ public final class DartsSupernet: Module {
     public var steps = 4
     public var multiplier = 4
     public var stemMulti = 3
+    /// The stem's base width (VEGA's `stem.init_channels`); nil: `channels`. The stem has
+    /// `stemMulti` times this many channels.
+    public var stemChannels: Int?
     public var primitives = DartsOps.primitives
     /// Indices of the reduction cells; nil: ⌊layers/3⌋ and ⌊2·layers/3⌋.
     public var reductions: [Int]?
@@ -39,6 +42,7 @@ public final class DartsSupernet: Module {
       try need((1...16).contains(steps), "steps must be in 1…16, got \(steps)")
       try need((1...steps).contains(multiplier), "multiplier (concatenated nodes) must be in 1…\(steps), got \(multiplier)")
       try need((1...16).contains(stemMulti), "stem_multi must be in 1…16, got \(stemMulti)")
+      try need((1...4096).contains(stemChannels ?? 1), "stem.init_channels must be in 1…4096, got \(stemChannels ?? 0)")
       try need(!primitives.isEmpty && Set(primitives).count == primitives.count, "the candidate list must be non-empty without repeats, got \(primitives)")
       for p in primitives where !DartsOps.builders.contains(p) {
         _ = try DartsOps.make(p, channels: 2, stride: 1, affine: false)  // throws the did-you-mean text
@@ -63,7 +67,7 @@ public final class DartsSupernet: Module {
     let edges = SearchCell.edgeCount(steps: o.steps)
     register(buffer: "alphas_normal", Tensor.randn([edges, o.primitives.count], generator: generator).mul(1e-3).requiresGrad_())
     register(buffer: "alphas_reduce", Tensor.randn([edges, o.primitives.count], generator: generator).mul(1e-3).requiresGrad_())
-    let stemC = o.stemMulti * o.channels
+    let stemC = o.stemMulti * (o.stemChannels ?? o.channels)
     register(child: "stem", Sequential([Conv2d(o.inChannels, stemC, 3, padding: 1, bias: false), BatchNorm2d(stemC)]))
     var cPP = stemC, cP = stemC, c = o.channels
     var reductionPrev = false

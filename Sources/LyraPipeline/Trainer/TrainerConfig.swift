@@ -69,6 +69,8 @@ public struct TrainerConfig: Equatable {
 
   /// `limits` (VEGA's flop_range/param_range) as a quota expression (`limitsQuota`).
   public var limits: String?
+  /// DARTS' keys: unrolled, darts_template_file, drop_path_prob, arch_optim (DartsTrainerCallback).
+  public var darts = DartsTrainerSettings()
 
   public init() {}
 
@@ -166,6 +168,7 @@ public struct TrainerConfig: Equatable {
     }
     if let h = r.raw("hps_schedule"), h != .null { hpsSchedule = try HpsSchedule(json: h, path: "\(path).hps_schedule") }
     limits = try TrainerConfig.limitsQuota(r.raw("limits"), path: "\(path).limits")
+    darts = try DartsTrainerSettings(r, path: path)
     unknownKeys = r.unknownKeys
   }
 }

@@ -62,6 +62,7 @@ public enum TrialTraining {
     } catch let e as TrainerError where e.isTrialFailure {
       return books.failed(e)
     }
+    if let handed = built.trainer.handOffDescription { books.record.desc = handed }
     return books.finished(report, model: built.model, curve: curve.rows)
   }
 }

@@ -37,6 +37,9 @@ enum VegaCallbackNames {
     // checks the steps these two may be named in).
     ("PruneTrainerCallback", .mapped("the PruneEA step builds each trial's pruned network from its codec")),
     ("QuantTrainerCallback", .mapped("the QuantEA step builds each trial's quantised network from its codec")),
+    // DARTS: the α steps of the supernet search, and drop-path while the derived network trains.
+    ("DartsTrainerCallback", .callback { DartsTrainerCallback() }),
+    ("DartsFullTrainerCallback", .callback { DartsFullTrainerCallback() }),
   ]
 
   /// The registry's built-ins: each name's factory.
