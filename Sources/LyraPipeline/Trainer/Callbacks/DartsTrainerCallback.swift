@@ -120,14 +120,37 @@ public final class DartsTrainerCallback: TrainerCallback {
     validBatches = nil
     guard let t = trainer, let net = supernet else { return }
     let g = net.genotype()
-    let template = (t.modelDescription ?? t.config.modelDesc).map(Self.superNetwork) ?? .object([:])
-    t.handOffDescription = Self.replacingSuperNetwork(t.modelDescription ?? t.config.modelDesc ?? .object([:]),
-                                                     with: DartsDescription.derived(template, genotype: g))
+    let searched = t.modelDescription ?? t.config.modelDesc ?? .object([:])
+    let outer = try Self.template(t.config.darts.templateFile, steps: net.options.steps) ?? searched
+    t.handOffDescription = Self.replacingSuperNetwork(outer, with: DartsDescription.derived(Self.superNetwork(outer), genotype: g))
     if let dir = t.workDir {
       let path = (dir as NSString).appendingPathComponent("darts_alphas_\(t.trialID).json")
       let json = JSON.object(["primitives": .array(net.options.primitives.map { .string($0) }), "genotype": .string(g.description),
                               "epochs": .array(trajectory.map { e in .array(e.map { c in .array(c.map { r in .array(r.map { .number(Double($0)) }) }) }) })])
       try? Data(json.description.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+  }
+
+  /// The description the genotype goes into (`trainer.darts_template_file`): a JSON or YAML
+  /// file, or VEGA's `{default_darts_cifar10_template}` (the paper's evaluation network: 20
+  /// cells of 36 channels, the auxiliary head after cell 13, drop-path 0.2); nil without one
+  /// (the searched description itself, with `search: false`).
+  static func template(_ file: String?, steps: Int) throws -> JSON? {
+    guard let file else { return nil }
+    if file == "{default_darts_cifar10_template}" {
+      let cells = (0..<20).map { JSON.string($0 == 6 || $0 == 13 ? "reduce" : "normal") }
+      let cell: (String) -> JSON = { .object(["type": .string($0), "steps": JSON(steps), "genotype": .array([])]) }
+      return .object(["type": .string("DartsNetwork"), "search": .bool(false), "init_channels": JSON(36), "num_classes": JSON(10),
+                      "auxiliary": .bool(true), "auxiliary_layer": JSON(13), "drop_path_prob": .number(0.2),
+                      "stem": .object(["type": .string("PreOneStem"), "init_channels": JSON(16), "stem_multi": JSON(3)]),
+                      "head": .object(["type": .string("LinearClassificationHead")]),
+                      "cells": .object(["modules": .array(cells), "normal": cell("NormalCell"), "reduce": cell("ReduceCell")])])
+    }
+    guard !file.hasPrefix("{") else {
+      throw TrainerError.config(key: "trainer.darts_template_file", "unknown placeholder \(file); Lyra knows {default_darts_cifar10_template}, or give a description file")
+    }
+    do { return try ModelFiles.description(file) } catch {
+      throw TrainerError.config(key: "trainer.darts_template_file", "\(error)")
     }
   }
 
@@ -147,11 +170,16 @@ public final class DartsTrainerCallback: TrainerCallback {
 }
 
 /// `DartsFullTrainerCallback` (VEGA's name): drop-path in a derived network, raised
-/// linearly from 0 to `trainer.drop_path_prob` over the epochs, as DARTS' evaluation does.
+/// linearly from 0 to `trainer.drop_path_prob` (else the description's `drop_path_prob`)
+/// over the epochs, as DARTS' evaluation does.
 public final class DartsFullTrainerCallback: TrainerCallback {
   public override func beforeEpoch(_ epoch: Int) throws {
     guard let t = trainer, let model = t.model else { return }
-    let p = Float(t.config.darts.dropPathProb) * Float(epoch) / Float(max(1, t.epochs))
-    for case let net as DartsNetwork in model.namedModules().map(\.module) { net.setDropPath(p) }
+    let ramp = Float(epoch) / Float(max(1, t.epochs))
+    for case let net as DartsNetwork in model.namedModules().map(\.module) {
+      // The trainer's drop_path_prob, else the description's own (VEGA's template has one).
+      let top = t.config.darts.dropPathProb > 0 ? Float(t.config.darts.dropPathProb) : net.options.dropPath
+      net.setDropPath(top * ramp)
+    }
   }
 }
