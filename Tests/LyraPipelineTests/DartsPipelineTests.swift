@@ -18,7 +18,7 @@ final class DartsPipelineTests: XCTestCase {
     pipeline: [nas, fully_train]
     nas:
       pipe_step: {type: SearchPipeStep}
-      dataset: {type: FashionMnist, common: {batch_size: 8, train_portion: 0.5}, train: {max_samples: 32}, test: {max_samples: 16}}
+      dataset: {type: FashionMnist, common: {batch_size: 8, train_portion: 0.5}, train: {max_samples: 32}, val: {max_samples: 16}, test: {max_samples: 16}}
       search_algorithm: {type: DifferentialAlgorithm, sample_num: 1\(extra)}
       search_space:
         type: SearchSpace
@@ -46,13 +46,29 @@ final class DartsPipelineTests: XCTestCase {
   }
 
   func testSearchHandsTheDerivedGenotypeToFullyTrain() throws {
-    let (p, s) = try TinyPipelineRun.run("darts") { Self.yaml($0, extra: ", arch_optim: {type: Adam, lr: 0.01}") }
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("lyra-darts-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: base) }
+    let p = try Pipeline(document: try YAMLDocument(text: Self.yaml(base, extra: ", arch_optim: {type: Adam, lr: 0.01}"), file: "darts.yml"))
+    p.log = { _ in }
+    let s = try p.run()
+    // α moved: the trajectory file has both epochs, and the last softmax(α) is off uniform
+    // by far more than its 1e-3·N(0, 1) start (4 Adam steps of 0.01 move α by about 0.04).
+    let files = FileManager.default.enumerator(atPath: base)?.compactMap { $0 as? String }.filter { $0.hasSuffix("darts_alphas_0.json") } ?? []
+    let file = try XCTUnwrap(files.first, "no darts_alphas_0.json under \(base)")
+    let traj = try JSON.parse(try Data(contentsOf: URL(fileURLWithPath: base + "/" + file)))
+    let epochs = try XCTUnwrap(traj["epochs"]?.array)
+    XCTAssertEqual(epochs.count, 2)
+    let last = epochs[1].array?[0].array?.flatMap { $0.array?.compactMap(\.double) ?? [] } ?? []
+    XCTAssertEqual(last.count, 5 * 4)
+    XCTAssertGreaterThan(last.map { abs($0 - 0.25) }.max() ?? 0, 2e-3)
+    XCTAssertTrue(traj["genotype"]?.string?.hasPrefix("Genotype(normal=[(") ?? false)
     XCTAssertEqual(s.steps.map(\.status), ["finished", "finished"])
     let searched = try XCTUnwrap(p.records["nas"]?.first)
     XCTAssertEqual(searched.status, .finished, searched.message ?? "")
     // The handed-on description is the derived network: search off, [op, to, from] entries
     // naming real operations, two per node, never `none`.
-    let net = try XCTUnwrap(searched.desc["super_network"])
+    let net = DartsTrainerCallback.superNetwork(searched.desc)
+    XCTAssertEqual(net["type"]?.string, "DartsNetwork")
     XCTAssertEqual(net["search"]?.bool, false)
     let entries = try XCTUnwrap(net["cells"]?["normal"]?["genotype"]?.array)
     XCTAssertEqual(entries.count, 4)
@@ -63,7 +79,7 @@ final class DartsPipelineTests: XCTestCase {
     }
     let trained = try XCTUnwrap(p.records["fully_train"]?.first)
     XCTAssertEqual(trained.status, .finished, trained.message ?? "")
-    XCTAssertEqual(trained.desc["super_network"]?["search"]?.bool, false)
+    XCTAssertEqual(DartsTrainerCallback.superNetwork(trained.desc)["search"]?.bool, false)
     XCTAssertNotNil(trained.performance["accuracy"])
   }
 

@@ -44,6 +44,17 @@ public enum DartsOps {
   }
 }
 
+extension DartsOps {
+  /// A cell's two input nodes: the previous-previous output brought to `channels` by a 1×1
+  /// ReLU-Conv-BN, or by a `FactorizedReduce` when it has twice the resolution (the cell
+  /// before was a reduction); the previous output by a 1×1 ReLU-Conv-BN.
+  static func cellInputs(cPrevPrev: Int, cPrev: Int, channels: Int, reductionPrev: Bool, affine: Bool) throws -> (Module, Module) {
+    (reductionPrev ? try FactorizedReduce(cPrevPrev, channels, affine: affine)
+                   : ReLUConvBN(cPrevPrev, channels, kernel: 1, stride: 1, padding: 0, affine: affine),
+     ReLUConvBN(cPrev, channels, kernel: 1, stride: 1, padding: 0, affine: affine))
+  }
+}
+
 /// ReLU → Conv(k, stride, padding) → BN: the paper's ordering for every convolution.
 public final class ReLUConvBN: Module {
   public init(_ cIn: Int, _ cOut: Int, kernel: Int, stride: Int, padding: Int, affine: Bool) {

@@ -31,9 +31,9 @@ public final class DerivedCell: Module {
     self.edges = edges
     self.concat = concat
     super.init()
-    register(child: "preprocess0", reductionPrev ? try FactorizedReduce(cPrevPrev, channels, affine: true)
-                                                 : ReLUConvBN(cPrevPrev, channels, kernel: 1, stride: 1, padding: 0, affine: true))
-    register(child: "preprocess1", ReLUConvBN(cPrev, channels, kernel: 1, stride: 1, padding: 0, affine: true))
+    let (p0, p1) = try DartsOps.cellInputs(cPrevPrev: cPrevPrev, cPrev: cPrev, channels: channels, reductionPrev: reductionPrev, affine: true)
+    register(child: "preprocess0", p0)
+    register(child: "preprocess1", p1)
     for (k, e) in edges.enumerated() {
       let stride = reduction && e.input < 2 ? 2 : 1
       register(child: "op\(k)", try DartsOps.make(e.op, channels: channels, stride: stride, affine: true))

@@ -21,9 +21,9 @@ public final class SearchCell: Module {
     self.multiplier = multiplier
     self.reduction = reduction
     super.init()
-    register(child: "preprocess0", reductionPrev ? try FactorizedReduce(cPrevPrev, channels, affine: false)
-                                                 : ReLUConvBN(cPrevPrev, channels, kernel: 1, stride: 1, padding: 0, affine: false))
-    register(child: "preprocess1", ReLUConvBN(cPrev, channels, kernel: 1, stride: 1, padding: 0, affine: false))
+    let (p0, p1) = try DartsOps.cellInputs(cPrevPrev: cPrevPrev, cPrev: cPrev, channels: channels, reductionPrev: reductionPrev, affine: false)
+    register(child: "preprocess0", p0)
+    register(child: "preprocess1", p1)
     var e = 0
     for i in 0..<steps {
       for j in 0..<(2 + i) {

@@ -120,7 +120,9 @@ public final class DartsTrainerCallback: TrainerCallback {
     validBatches = nil
     guard let t = trainer, let net = supernet else { return }
     let g = net.genotype()
-    let searched = t.modelDescription ?? t.config.modelDesc ?? .object([:])
+    // The supernet's own description (with what it took from the data): the trainer's model
+    // is the DartsNetwork part, or a composite holding it.
+    let searched = t.model.map(NetworkRegistry.describe) ?? t.modelDescription ?? t.config.modelDesc ?? .object([:])
     let outer = try Self.template(t.config.darts.templateFile, steps: net.options.steps) ?? searched
     t.handOffDescription = Self.replacingSuperNetwork(outer, with: DartsDescription.derived(Self.superNetwork(outer), genotype: g))
     if let dir = t.workDir {
