@@ -14,7 +14,7 @@ final class SearchAlgorithmTableTests: XCTestCase {
     "PBTHpo": "", "PBAHpo": "", "TpeHpo": "", "EvolutionAlgorithm": "", "ParetoEA": "", "PruneEA": "", "QuantEA": "",
     "BackboneNas": "\(param("depth", "[18, 20]")), \(param("base_channel", "[4, 8]"))",
     "DblockNas": blockParams, "DnetNas": param("base_channel", "[8]") + ", " + macroParams, "SMNas": blockParams + ", " + macroParams,
-    "MFASC": "", "MFKD1": param("depth", "[18, 20]"),
+    "MFASC": "", "MFKD1": param("depth", "[18, 20]"), "DifferentialAlgorithm": "",
   ]
   static let blockParams = [param("op_num", "[2, 3]"), param("skip_num", "[0, 1]"), param("base_channel", "[8]")].joined(separator: ", ")
   static let macroParams = [param("code_length", "[3, 4]", type: "INT"), param("final_channel", "[16]"), param("downsample", "[1]")]
@@ -23,6 +23,11 @@ final class SearchAlgorithmTableTests: XCTestCase {
     "{key: network.backbone.\(key), type: \(type), range: \(range)}"
   }
   static let policies: [String: String] = ["DnetNas": "policy: {block_codes: [\"031-\"]}"]
+  /// Search spaces other than a hyperparameter list (DARTS searches a supernet description).
+  static let darts = "{modules: [net], net: {type: DartsNetwork, search: true, init_channels: 2, cells: {modules: [normal, reduce], "
+    + "normal: {steps: 1, genotype: [[[none, skip_connect], 2, 0], [[none, skip_connect], 2, 1]]}, "
+    + "reduce: {steps: 1, genotype: [[[none, skip_connect], 2, 0], [[none, skip_connect], 2, 1]]}}}}"
+  static let spaces: [String: String] = ["DifferentialAlgorithm": darts, "DartsNas": darts]
 
   /// A models folder with one small trained-model description (what the compression
   /// searches start from).
@@ -43,7 +48,7 @@ final class SearchAlgorithmTableTests: XCTestCase {
         search_algorithm: {type: \(type)\(Self.policies[type].map { ", " + $0 } ?? "")}
         trainer: {epochs: 2}
         model: {models_folder: "\(models)"}
-        search_space: {hyperparameters: [\(params)]}
+        search_space: \(Self.spaces[type] ?? "{hyperparameters: [\(params)]}")
       """
     return try PipelineConfig(document: try YAMLDocument(text: text, file: "\(type).yml"), taskFolder: "/tmp/task-algtable")
   }
