@@ -48,6 +48,7 @@ public enum NetworkRegistry {
     ("NAGO", NAGO.build),
     ("EDSR", EDSR.build),
     ("ESRN", ESRN.build),
+    ("DartsNetwork", DartsDescription.build),
     ("LinearClassificationHead", ClassificationHead.build),
     ("Network", { r in
       var o = r.object
@@ -63,7 +64,8 @@ public enum NetworkRegistry {
   static let selfDescribing: Set<String> = ["ResNet", "ResNetGeneral", "DNet", "MobileNetV2", "Network", "LinearClassificationHead",
                                             "MobileNetV2Tiny", "FmdNetwork", "GhostNetNas", "EfficientNet", "NAGO",
                                             "EDSR", "ESRN",
-                                            "AutoGateModel", "DeepFactorizationMachineModel", "FactorizationMachineModel", "LogisticRegressionModel"]
+                                            "AutoGateModel", "DeepFactorizationMachineModel", "FactorizationMachineModel", "LogisticRegressionModel",
+                                            "DartsNetwork"]
 
   /// Registers the network types whose `describe()` names them (ResNet, DNet, ...) with
   /// `ModuleRegistry`, so `Checkpoint.load` and `ModuleRegistry.build` rebuild them. Runs

@@ -14,11 +14,12 @@ final class SearchAlgorithmTableTests: XCTestCase {
     "PBTHpo": "", "PBAHpo": "", "TpeHpo": "", "EvolutionAlgorithm": "", "ParetoEA": "", "PruneEA": "", "QuantEA": "",
     "BackboneNas": "\(param("depth", "[18, 20]")), \(param("base_channel", "[4, 8]"))",
     "DblockNas": blockParams, "DnetNas": param("base_channel", "[8]") + ", " + macroParams, "SMNas": blockParams + ", " + macroParams,
-    "MFASC": "", "MFKD1": param("depth", "[18, 20]"), "ESRSearch": "",
+    "MFASC": "", "MFKD1": param("depth", "[18, 20]"), "ESRSearch": "", "DifferentialAlgorithm": "",
   ]
   /// Algorithms that search a space written as a network, with that space.
   static let networkSpaces: [String: String] = [
     "ESRSearch": "{modules: [esrbody], esrbody: {type: ESRN, block_type: [S, G], conv_num: [2], growth_rate: [8], G0: 8}}",
+    "DifferentialAlgorithm": darts,
   ]
   /// Algorithms whose default objective is not accuracy (VEGA's ESRSearch: PSNR).
   static let defaultObjectives: [String: Objective] = ["ESRSearch": Objective("PSNR", .maximize)]
@@ -30,6 +31,10 @@ final class SearchAlgorithmTableTests: XCTestCase {
     "{key: network.backbone.\(key), type: \(type), range: \(range)}"
   }
   static let policies: [String: String] = ["DnetNas": "policy: {block_codes: [\"031-\"]}"]
+  /// DARTS searches a supernet description.
+  static let darts = "{modules: [net], net: {type: DartsNetwork, search: true, init_channels: 2, cells: {modules: [normal, reduce], "
+    + "normal: {steps: 1, genotype: [[[none, skip_connect], 2, 0], [[none, skip_connect], 2, 1]]}, "
+    + "reduce: {steps: 1, genotype: [[[none, skip_connect], 2, 0], [[none, skip_connect], 2, 1]]}}}}"
 
   /// A models folder with one small trained-model description (what the compression
   /// searches start from).

@@ -177,6 +177,9 @@ public enum SearchAlgorithmFactory {
     Entry(name: "MFASC", policyKeys: [], keys: MultiFidelityNAS.mfascKeys) { q in try MultiFidelityNAS.mfasc(q) },
     Entry(name: "MFKD1", aliases: ["MFKD"], policyKeys: [], keys: MultiFidelityNAS.mfkdKeys, ownSpace: true) { q in try MultiFidelityNAS.mfkd1(q) },
     Entry(name: "ESRSearch", aliases: ["ESR_EA"], policyKeys: ESRSearchAlgorithm.policyKeys, ownSpace: true) { q in try ESRSearchAlgorithm.make(q) },
+    Entry(name: "DifferentialAlgorithm", aliases: ["DartsNas"], policyKeys: [], keys: DifferentialAlgorithm.keys, ownSpace: true) { q in
+      try DifferentialAlgorithm.make(q)
+    },
   ]
 
   static func nas(_ name: String, aliases: [String] = []) -> Entry {

@@ -27,6 +27,9 @@ public final class Trainer {
   public var model: Module?
   /// A description for ModelBuilder (overrides `config.modelDesc`).
   public var modelDescription: JSON?
+  /// What a callback hands on as the trial's description instead of the trained model's
+  /// (DartsTrainerCallback: the derived network of a supernet search); nil: the model's.
+  public var handOffDescription: JSON?
   public let trainLoader: DataLoader?
   public let validLoader: DataLoader?
   /// One sample's shape as the model sees it, after the training transforms (a Resize

@@ -72,6 +72,8 @@ public struct TrainerConfig: Equatable {
 
   /// `limits` (VEGA's flop_range/param_range) as a quota expression (`limitsQuota`).
   public var limits: String?
+  /// DARTS' keys: unrolled, darts_template_file, drop_path_prob, arch_optim (DartsTrainerCallback).
+  public var darts = DartsTrainerSettings()
 
   public init() {}
 
@@ -172,6 +174,7 @@ public struct TrainerConfig: Equatable {
     limits = try TrainerConfig.limitsQuota(r.raw("limits"), path: "\(path).limits")
     ctr = try CTRTrainerKeys.read(r, path: path)
     if let l = ctr?.netLR { optimizer.params["lr"] = .number(l) }
+    darts = try DartsTrainerSettings(r, path: path)
     unknownKeys = r.unknownKeys
   }
 }

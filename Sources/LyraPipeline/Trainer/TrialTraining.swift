@@ -66,6 +66,7 @@ public enum TrialTraining {
       BufferCache.purge()
       return books.failed(message: "\(e)")
     }
+    if let handed = built.trainer.handOffDescription { books.record.desc = handed }
     return books.finished(report, model: built.model, curve: curve.rows)
   }
 }

@@ -87,6 +87,7 @@ enum SearchLua {
       }
     }
     NASLua.open(state)
+    DartsLua.open(state)
     let s = state.stack
     s.pushTable(path: "lyra.search")
     state.setHelp(-1, name: "lyra.search", help: "lyra.search: search algorithms behind one ask/tell interface (random, grid, hyperband, asha, bohb, tpe, boss, pbt, evolution, pareto, mfasc, mfkd), NAS codecs (lyra.search.codec, lyra.search.nondominated) and lyra.search.minimize.")

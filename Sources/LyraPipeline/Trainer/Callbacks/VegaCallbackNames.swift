@@ -44,6 +44,9 @@ enum VegaCallbackNames {
     ("AutoGateGrdaS1TrainerCallback", .callback { AutoGateSearchCallback(grda: true) }),
     ("AutoGateS2TrainerCallback", .callback { AutoGateRetrainCallback("AutoGateS2TrainerCallback") }),
     ("AutoGateGrdaS2TrainerCallback", .callback { AutoGateRetrainCallback("AutoGateGrdaS2TrainerCallback") }),
+    // DARTS: the α steps of the supernet search, and drop-path while the derived network trains.
+    ("DartsTrainerCallback", .callback { DartsTrainerCallback() }),
+    ("DartsFullTrainerCallback", .callback { DartsFullTrainerCallback() }),
   ]
 
   /// The registry's built-ins: each name's factory.
