@@ -66,6 +66,9 @@ final class DartsOpsTests: XCTestCase {
   func testCandidateGradientsMatchFiniteDifferences() throws {
     for p in DartsOps.primitives where p != "none" {
       for stride in [1, 2] {
+        // The weights draw from the global generator: seeded here, so the check does not
+        // depend on which tests ran before it (a filtered run once met a kink).
+        Tensor.manualSeed(UInt64(10 + stride))
         let op = try DartsOps.make(p, channels: 4, stride: stride, affine: true)
         op.train()
         // ReLU and max have kinks: a step of 1e-3 keeps the probe from crossing them (1e-2 does).
