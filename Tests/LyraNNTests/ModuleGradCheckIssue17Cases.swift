@@ -131,6 +131,12 @@ extension ModuleGradCases {
       try c.check(Upsample(size: (5, 7), mode: .bilinear), GradData.tensor([1, 2, 3, 4], seed: 2))
       try c.check(Upsample(scale: (1.5, 2), mode: .bilinear, alignCorners: true), GradData.tensor([2, 1, 4, 3], seed: 3))
     },
+    "PixelShuffle": {
+      let c = ModuleGradCheck()
+      try c.check(PixelShuffle(2), GradData.tensor([2, 8, 3, 2], seed: 1))
+      try c.check(PixelShuffle(3), GradData.tensor([1, 9, 2, 3], seed: 2))
+      try c.check(PixelShuffle(1), GradData.tensor([1, 3, 2, 2], seed: 3))
+    },
     "NLLLoss": {
       let targets = Tensor(indices: [2, 0, 1, 2])
       for r in Reduction.allCases where r != .batchmean {
@@ -228,5 +234,6 @@ final class ModuleGradCheckIssue17Tests: XCTestCase {
   func testAdaptiveMaxPool2d() throws { try ModuleGradCases.run("AdaptiveMaxPool2d") }
   func testDropout2d() throws { try ModuleGradCases.run("Dropout2d") }
   func testUpsample() throws { try ModuleGradCases.run("Upsample") }
+  func testPixelShuffle() throws { try ModuleGradCases.run("PixelShuffle") }
   func testConvTranspose2d() throws { try ModuleGradCases.run("ConvTranspose2d") }
 }

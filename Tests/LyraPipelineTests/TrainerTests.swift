@@ -59,9 +59,9 @@ final class TrainerTests: XCTestCase {
                              train: DataLoader(ds, batchSize: 4, prefetch: 0), valid: DataLoader(ds, batchSize: 8, prefetch: 0))
     t.add(RecordingCallback("late", priority: 265, sink: box))
     t.add(RecordingCallback("mid", priority: 235, sink: box))
-    XCTAssertEqual(t.callbacks.map(\.name), ["user", "ModelBuilder", "ModelStatistics", "MetricsEvaluator", "mid", "ModelCheckpoint",
+    XCTAssertEqual(t.callbacks.map(\.name), ["user", "SparseTablesCallback", "ModelBuilder", "ModelStatistics", "MetricsEvaluator", "mid", "ModelCheckpoint",
                                              "PerformanceSaver", "LearningRateScheduler", "late", "ProgressLogger", "ReportCallback"])
-    XCTAssertEqual(t.callbacks.map(\.priority), [100, 200, 220, 230, 235, 240, 250, 260, 265, 270, 280])
+    XCTAssertEqual(t.callbacks.map(\.priority), [100, 150, 200, 220, 230, 235, 240, 250, 260, 265, 270, 280])
     try t.train()
     let userCalls = box.calls.filter { $0.hasPrefix("user.") }.map { String($0.dropFirst(5)) }
     XCTAssertEqual(userCalls, ["init_trainer", "before_train", "before_epoch(0)", "before_train_step(0)", "after_train_step(0)",
