@@ -57,7 +57,7 @@ public enum NetworkRegistry {
       guard o["modules"] != nil else { throw DescriptionError("\(r.path): missing 'modules'") }
       return try composite(o, desc: .object(r.object), path: r.path).module
     }),
-  ] + CTRNetworkBuilder.builders)
+  ] + CTRNetworkBuilder.builders + TensorFlowOnlyNetworks.builders)
 
   /// The types whose built `Network` describes itself by its network type, so LyraNN's
   /// `ModuleRegistry` (checkpoints, the trainer's model builder) must know them too.

@@ -68,3 +68,14 @@ final class InputHintTests: XCTestCase {
     XCTAssertNil(d2["b"]?["in_features"])
   }
 }
+
+/// A VEGA type that exists only for TensorFlow is named with what to use instead.
+final class TensorFlowOnlyNetworkTests: XCTestCase {
+  func testResNetSlimSaysWhatItIsAndWhatToUse() {
+    XCTAssertThrowsError(try NetworkRegistry.build(.object(["type": .string("ResNetSlim"), "depth": .number(50)]))) { e in
+      let text = "\(e)"
+      XCTAssertTrue(text.contains("ResNetSlim is VEGA's TensorFlow-slim ResNet v1"), text)
+      XCTAssertTrue(text.contains("use type: ResNet with the same depth"), text)
+    }
+  }
+}
