@@ -58,8 +58,10 @@ public enum MemoryGuard {
         + "size or the image size, or raise the limit")
     }
     lock.lock()
-    let due = live >= lastProbeLive + probeStep || live < lastProbeLive
-    if due { lastProbeLive = live }
+    // Growth since the lowest point seen: freeing lowers the mark without a look (a loop
+    // that frees and allocates small tensors every call must not read the file each time).
+    let due = live >= lastProbeLive + probeStep
+    if due || live < lastProbeLive { lastProbeLive = live }
     lock.unlock()
     guard due, var available = CheckedSize.availableMemory(), available < reserve else { return }
     BufferCache.purge()
